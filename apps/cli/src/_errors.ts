@@ -1,0 +1,37 @@
+/** Why a command failed; decides the exit code. */
+export type CliErrorCode =
+  | "spec-missing"
+  | "spec-invalid"
+  | "bad-arguments"
+  | "write-failed"
+  | "server-unreachable"
+  | "server-error"
+  | "check-failed"
+  | "internal";
+
+const EXIT: Record<CliErrorCode, 1 | 2> = {
+  "spec-missing": 2,
+  "spec-invalid": 2,
+  "bad-arguments": 2,
+  "write-failed": 1,
+  "server-unreachable": 1,
+  "server-error": 1,
+  "check-failed": 1,
+  internal: 1,
+};
+
+/** A failure the user can act on. Only the entry point turns it into an exit code. */
+export class CliError extends Error {
+  override readonly name = "CliError";
+  readonly exitCode: 1 | 2;
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: readonly string[] },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.exitCode = EXIT[code];
+    this.details = options?.details ?? [];
+  }
+  readonly details: readonly string[];
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+import { cac } from "cac";
+import type { CommandContext, CommandMain } from "./_command.js";
+import { CliError } from "./_errors.js";
+import { processIo } from "./_io.js";
+import { VERSION } from "./version.js";
+
+type Loader = () => Promise<{ main: CommandMain }>;
+
+const cli = cac("immich-family");
+const abort = new AbortController();
+let pending: Promise<number> | undefined;
+
+function action(load: Loader) {
+  return (...all: unknown[]) => {
+    const flags = (all.pop() ?? {}) as Record<string, unknown>;
+    const args = all as (string | undefined)[];
+    const ctx: CommandContext = { cwd: process.cwd(), io: processIo, env: process.env, signal: abort.signal };
+    pending = load().then(({ main }) => main(ctx, args, flags));
+  };
+}
+
+const outputOption = ["--output <format>", "text or json", { default: "text" }] as const;
+
+cli
+  .command("init [spec]", "Write a commented starter spec (asks on a TTY, flags otherwise)")
+  .option("--name <name>", "Name of the install")
+  .option("--web-host <host>", "Host name of the web UI")
+  .option("--target <target>", "kubernetes, compose or both", { default: "kubernetes" })
+  .option("--immich-version <version>", "Immich release to pin")
+  .option("--admin-email <email>", "Email of the first admin member")
+  .option("--force", "Overwrite an existing file")
+  .example("immich-family init")
+  .example("immich-family init photos.yaml --name smiths --web-host photos.smith.family --target compose --admin-email ann@smith.family")
+  .action(action(() => import("./commands/init.js")));
+
+cli
+  .command("validate [spec]", "Check a spec: schema, cross-field rules, precise errors")
+  .option(...outputOption)
+  .example("immich-family validate")
+  .example("immich-family validate examples/family.yaml --output json")
+  .action(action(() => import("./commands/validate.js")));
+
+cli
+  .command("schema", "Print the JSON Schema of the spec (for editors)")
+  .option("--out <file>", "Write to a file instead of stdout")
+  .example("immich-family schema --out immich-family.schema.json")
+  .action(action(() => import("./commands/schema.js")));
+
+cli
+  .command("render [spec]", "Render the deployment folders of the declared targets")
+  .option("--target <target>", "kubernetes or compose (default: every declared target)")
+  .option("--out <dir>", "Output folder; one sub-folder per target when rendering several", { default: "rendered" })
+  .option(...outputOption)
+  .example("immich-family render examples/family.yaml --out rendered")
+  .example("immich-family render --target kubernetes --out deploy/k8s")
+  .action(action(() => import("./commands/render.js")));
+
+cli
+  .command("config <action> [spec]", "Immich server config as code; action: render")
+  .option("--out <file>", "Write the config template to a file instead of stdout")
+  .example("immich-family config render --out immich.yaml.tmpl")
+  .action(action(() => import("./commands/config.js")));
+
+cli
+  .command("oauth <action> [spec]", "OAuth helpers; action: redirect-uris")
+  .option(...outputOption)
+  .example("immich-family oauth redirect-uris")
+  .action(action(() => import("./commands/oauth.js")));
+
+cli
+  .command("secrets [spec]", "List every secret key the spec needs, what it is for and who reads it")
+  .option("--output <format>", "text, json or env (an .env template with empty values)", { default: "text" })
+  .example("immich-family secrets --output env > secrets.env")
+  .action(action(() => import("./commands/secrets.js")));
+
+cli
+  .command("scan [spec]", "Reconcile external libraries and rescan the ones whose files changed")
+  .option("--library <name>", "Only this library (handle)")
+  .option("--wait", "Follow the server's queues until the scan is done")
+  .option("--force", "Scan even when no change was seen")
+  .option("--dry-run", "Show what would be done")
+  .option("--prune", "Delete libraries the spec no longer declares (dry-run first)")
+  .option("--state-dir <dir>", "Where change-detection state is kept", { default: ".immich-family" })
+  .option(...outputOption)
+  .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family scan --wait")
+  .action(action(() => import("./commands/scan.js")));
+
+cli
+  .command("albums <action> [spec]", "Folder albums; action: plan or sync")
+  .option("--library <name>", "Only this library (handle)")
+  .option("--allow-removals", "sync: apply mirror-mode removals")
+  .option("--cleanup-empty", "sync: delete empty albums this tool created")
+  .option(...outputOption)
+  .example("immich-family albums plan")
+  .example("immich-family albums sync --output json")
+  .action(action(() => import("./commands/albums.js")));
+
+cli
+  .command("worker [spec]", "Run the long-lived worker: poll, rescan on change, sync albums, serve /healthz and /metrics")
+  .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: 9464 })
+  .option("--state-dir <dir>", "Where change-detection state is kept", { default: ".immich-family" })
+  .option("--once", "Run one cycle and exit")
+  .example("immich-family worker /etc/immich-family/spec.yaml")
+  .action(action(() => import("./commands/worker.js")));
+
+cli
+  .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths")
+  .option(...outputOption)
+  .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family doctor")
+  .action(action(() => import("./commands/doctor.js")));
+
+cli.help();
+cli.version(VERSION);
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort(new Error(sig)));
+
+async function run(): Promise<number> {
+  try {
+    cli.parse(process.argv, { run: false });
+    if (cli.options.help || cli.options.version) return 0;
+    if (!cli.matchedCommand) {
+      if (cli.args.length > 0) throw new CliError("bad-arguments", `Unknown command: ${cli.args[0]}. Run \`immich-family --help\`.`);
+      cli.outputHelp();
+      return 0;
+    }
+    await cli.runMatchedCommand();
+    return await (pending ?? Promise.resolve(0));
+  } catch (error) {
+    if (error instanceof CliError) {
+      processIo.stderr(`error: ${error.message}`);
+      for (const line of error.details) processIo.stderr(line);
+      return error.exitCode;
+    }
+    if (error instanceof Error && error.name === "CACError") {
+      processIo.stderr(`error: ${error.message}. Run \`immich-family --help\`.`);
+      return 2;
+    }
+    processIo.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await run();

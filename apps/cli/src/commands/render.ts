@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import { renderCompose } from "@family/immich-compose";
+import { renderKubernetes } from "@family/immich-k8s";
+import type { ImmichFamilySpec, RenderedFile } from "@family/immich-spec";
+import type { CommandMain } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { loadSpecOrThrow } from "../_spec.js";
+import { writeFolderAtomically } from "../_write.js";
+
+export type Target = "kubernetes" | "compose";
+const RENDERERS: Record<Target, (spec: ImmichFamilySpec) => RenderedFile[]> = {
+  kubernetes: renderKubernetes,
+  compose: renderCompose,
+};
+
+export interface RenderResult {
+  readonly outputs: readonly { readonly target: Target; readonly dir: string; readonly files: readonly string[] }[];
+}
+
+/** Render the requested (default: every declared) target into `out`, one sub-folder per target when several. */
+export async function render(cwd: string, path: string | undefined, opts: { target?: string | undefined; out: string }): Promise<RenderResult> {
+  const { spec } = await loadSpecOrThrow(cwd, path);
+  const declared = (Object.keys(RENDERERS) as Target[]).filter((t) => spec.targets[t] !== undefined);
+  let targets: Target[];
+  if (opts.target === undefined) {
+    targets = declared;
+  } else if (opts.target === "kubernetes" || opts.target === "compose") {
+    if (!declared.includes(opts.target)) {
+      throw new CliError("bad-arguments", `The spec declares no ${opts.target} target (it declares: ${declared.join(", ")}). Add targets.${opts.target} or pick another --target.`);
+    }
+    targets = [opts.target];
+  } else {
+    throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${opts.target}`);
+  }
+  // Render everything before writing anything: a renderer failure leaves every folder untouched.
+  const rendered = targets.map((target) => ({ target, dir: targets.length > 1 ? join(opts.out, target) : opts.out, files: RENDERERS[target](spec) }));
+  for (const r of rendered) await writeFolderAtomically(join(cwd, r.dir), r.files);
+  return { outputs: rendered.map((r) => ({ target: r.target, dir: r.dir, files: r.files.map((f) => f.path) })) };
+}
+
+export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
+  const result = await render(cwd, path, { target: flags.target as string | undefined, out: String(flags.out ?? "rendered") });
+  if (flags.output === "json") io.stdout(JSON.stringify(result, null, 2));
+  else for (const o of result.outputs) io.stdout(`${o.target}: wrote ${o.files.length} files to ${o.dir}`);
+  return 0;
+};

@@ -1,0 +1,49 @@
+import type { ImmichFamilySpec, Library, OAuth } from "./schema/spec.js";
+
+/** The Immich major version line the spec targets: 2 or 3. */
+export function immichMajor(spec: Pick<ImmichFamilySpec, "immich">): 2 | 3 {
+  const major = Number(/^v?([0-9]+)\./.exec(spec.immich.version)?.[1]);
+  return major >= 3 ? 3 : 2;
+}
+
+/** A library's import paths, absolute, as Immich sees them. */
+export function libraryImportPaths(lib: Pick<Library, "path" | "importPaths">): string[] {
+  const paths = lib.importPaths ?? [lib.path];
+  return paths.map((p) => (p.startsWith("/") ? p : `${lib.path}/${p.replace(/^\.\//, "")}`.replace(/\/+$/, "")));
+}
+
+/** The display name of a library in Immich. */
+export function libraryName(handle: string, lib: Pick<Library, "name">): string {
+  return lib.name ?? handle;
+}
+
+/** The OIDC issuer URL of an OAuth preset. */
+export function oauthIssuerUrl(oauth: OAuth): string | undefined {
+  switch (oauth.preset) {
+    case "google":
+      return oauth.issuerUrl ?? "https://accounts.google.com";
+    case "entra":
+      return oauth.issuerUrl ?? (oauth.tenantId ? `https://login.microsoftonline.com/${oauth.tenantId}/v2.0` : undefined);
+    case "generic":
+      return oauth.issuerUrl;
+  }
+}
+
+/** Whether the mobile redirect override is on (Google and Entra reject the app.immich:// scheme). */
+export function oauthMobileRedirect(oauth: OAuth): boolean {
+  return oauth.mobileRedirect ?? oauth.preset !== "generic";
+}
+
+/** The host that serves the OAuth mobile relay. */
+export function mobileRelayHost(spec: Pick<ImmichFamilySpec, "hosts" | "auth">): string {
+  return spec.auth.oauth?.mobileRedirectHost ?? spec.hosts.mobile ?? spec.hosts.web;
+}
+
+/** The URIs to register at the identity provider. */
+export function oauthRedirectUris(spec: Pick<ImmichFamilySpec, "hosts" | "auth">): { webLogin: string; userSettings: string; mobileRelay: string } {
+  return {
+    webLogin: `https://${spec.hosts.web}/auth/login`,
+    userSettings: `https://${spec.hosts.web}/user-settings`,
+    mobileRelay: `https://${mobileRelayHost(spec)}/api/oauth/mobile-redirect`,
+  };
+}

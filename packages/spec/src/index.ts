@@ -1,0 +1,25 @@
+export type { RenderedFile } from "./rendered-file.js";
+export {
+  immichMajor,
+  libraryImportPaths,
+  libraryName,
+  mobileRelayHost,
+  oauthIssuerUrl,
+  oauthMobileRedirect,
+  oauthRedirectUris,
+} from "./derive.js";
+export { formatDiagnostic, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
+export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
+export {
+  type AlbumRules,
+  API_VERSION,
+  type ComposeTarget,
+  type ImmichFamilySpec,
+  type ImmichFamilySpecInput,
+  immichFamilySpec,
+  KIND,
+  type KubernetesTarget,
+  type Library,
+  type Member,
+  type OAuth,
+} from "./schema/spec.js";

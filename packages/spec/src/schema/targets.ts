@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { absolutePath, duration, handle, hostPath, quantity, resources } from "./primitives.js";
+
+const nfsSource = z
+  .strictObject({
+    server: z.string().min(1).describe("NFS server host name or address."),
+    share: absolutePath.describe("Exported share, e.g. /volume1/NetBackup."),
+    subDir: z.string().min(1).optional().describe("Sub-directory of the share, e.g. public/ponder/Fotos."),
+    mountOptions: z.array(z.string().min(1)).default(["nfsvers=4.1", "hard"]).describe("@default [nfsvers=4.1, hard]"),
+    capacity: quantity.default("1Ti").describe("Nominal capacity of the read-only volume. @default 1Ti"),
+    driver: z.string().default("nfs.csi.k8s.io").describe("CSI driver. @default nfs.csi.k8s.io"),
+  })
+  .describe("A read-only NFS volume through the NFS CSI driver.");
+
+export const kubernetesLibrarySource = z.union([
+  z.strictObject({ nfs: nfsSource }),
+  z.strictObject({ existingClaim: z.string().min(1).describe("Name of an existing PersistentVolumeClaim holding the library.") }),
+]);
+
+export const pomerium = z
+  .strictObject({
+    allowWebsockets: z.boolean().default(true).describe("@default true"),
+    passIdentityHeaders: z.boolean().default(true).describe("@default true"),
+    preserveHostHeader: z.boolean().default(true).describe("@default true"),
+    timeout: duration.or(z.literal("0s")).default("0s").describe("Request timeout; 0s disables it (uploads). @default 0s"),
+    idleTimeout: duration.or(z.literal("0s")).default("0s").describe("@default 0s"),
+    allowedDomains: z.array(z.string().min(1)).optional().describe("Email domains allowed through the SSO gate."),
+    allowedUsers: z.array(z.string().min(1)).optional().describe("Users allowed through the SSO gate. @default the members' emails when allowedDomains is not set"),
+    policy: z.string().min(1).optional().describe("A Pomerium PPL policy (YAML) instead of allowedDomains/allowedUsers."),
+  })
+  .prefault({})
+  .describe("Pomerium ingress options (annotations ingress.pomerium.io/*).");
+
+export const kubernetes = z
+  .strictObject({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("immich").describe("@default immich"),
+    storageClass: z.string().min(1).optional().describe("Default storage class of the PVCs (upload, database)."),
+    upload: z
+      .strictObject({
+        size: quantity.default("100Gi").describe("@default 100Gi"),
+        storageClass: z.string().min(1).optional(),
+      })
+      .prefault({})
+      .describe("The PVC of Immich's media location (uploads, thumbnails, encoded video)."),
+    database: z
+      .strictObject({
+        instances: z.int().positive().default(1).describe("CNPG instances. @default 1"),
+        image: z.string().min(1).optional().describe("Override of the CNPG image. @default ghcr.io/tensorchord/cloudnative-vectorchord:<pgMajor>-<vectorVersion>"),
+        storage: z
+          .strictObject({ size: quantity.default("20Gi"), storageClass: z.string().min(1).optional() })
+          .prefault({}),
+        parameters: z.record(z.string(), z.string()).default({}).describe("postgresql.conf parameters, e.g. shared_buffers: 512MB."),
+        backup: z
+          .strictObject({
+            schedule: z.string().regex(/^(\S+\s+){5}\S+$/, "expected a 6-field cron (seconds first), e.g. '0 0 3 * * *'").describe("CNPG ScheduledBackup cron, 6 fields."),
+            method: z.enum(["volumeSnapshot", "plugin"]).default("volumeSnapshot"),
+            pluginName: z.string().optional().describe("plugin: e.g. barman-cloud.cloudnative-pg.io"),
+          })
+          .optional(),
+        podMonitor: z.boolean().default(false).describe("Render a PodMonitor for Prometheus. @default false"),
+      })
+      .prefault({})
+      .describe("The CloudNativePG cluster."),
+    libraries: z.record(handle, kubernetesLibrarySource).default({}).describe("Where each library's path comes from, by library handle."),
+    ingress: z
+      .strictObject({
+        className: z.string().default("pomerium").describe("@default pomerium"),
+        clusterIssuer: z.string().min(1).optional().describe("cert-manager ClusterIssuer, e.g. letsencrypt-prod."),
+        tlsSecretName: z.string().default("immich-tls").describe("@default immich-tls"),
+        pomerium: pomerium,
+      })
+      .prefault({}),
+    secrets: z
+      .union([
+        z.strictObject({ envFile: z.string().min(1).describe("Path (relative to the rendered folder) of the secrets env file for kustomize's secretGenerator.") }),
+        z.strictObject({ existingSecret: z.string().min(1).describe("Name of an existing Secret holding every key.") }),
+      ])
+      .default({ envFile: "secrets.env" })
+      .describe("Where the Secret comes from. @default { envFile: secrets.env }"),
+    resources: z
+      .strictObject({ server: resources.optional(), redis: resources.optional(), worker: resources.optional() })
+      .prefault({}),
+    redisImage: z.string().default("docker.io/valkey/valkey:8.1.4-alpine").describe("@default docker.io/valkey/valkey:8.1.4-alpine"),
+    worker: z
+      .strictObject({
+        nodeSelector: z.record(z.string(), z.string()).optional(),
+        tolerations: z.array(z.record(z.string(), z.unknown())).optional(),
+      })
+      .prefault({})
+      .describe("Placement of the worker pod."),
+  })
+  .describe("The Kubernetes target: CloudNativePG, Longhorn-style PVCs, NFS libraries, Pomerium.");
+
+export const compose = z
+  .strictObject({
+    projectName: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().describe("@default metadata.name"),
+    user: z.strictObject({ uid: z.int().nonnegative(), gid: z.int().nonnegative() }).describe("uid:gid that owns every writable path."),
+    paths: z
+      .strictObject({
+        media: hostPath.describe("Host path of Immich's media location (library, thumbs, encoded video)."),
+        database: hostPath.default("./data/db").describe("@default ./data/db"),
+        modelCache: hostPath.default("./data/model-cache").describe("@default ./data/model-cache"),
+        backups: hostPath.default("./backups/db-backup").describe("@default ./backups/db-backup"),
+        config: hostPath.default("./data").describe("Where the filled Immich config file is written. @default ./data"),
+      })
+      .describe("Host paths of the bind mounts."),
+    libraries: z
+      .record(handle, z.strictObject({ hostPath: hostPath.describe("Host path bind-mounted read-only at the library's path.") }))
+      .default({}),
+    networks: z
+      .strictObject({
+        frontend: z.string().optional().describe("Name of the network shared with Traefik. @default <project>-frontend"),
+        frontendExternal: z.boolean().default(true).describe("The frontend network is created by Traefik's stack. @default true"),
+        backend: z.string().optional().describe("@default <project>-backend"),
+      })
+      .prefault({}),
+    traefik: z
+      .strictObject({
+        entrypoint: z.string().default("websecure").describe("@default websecure"),
+        certResolver: z.string().min(1).optional(),
+        forwardAuth: z.string().min(1).optional().describe("Middleware for the web host, e.g. authelia@docker."),
+      })
+      .optional(),
+    hwaccel: z.enum(["cpu", "nvenc", "quicksync", "rkmpp", "vaapi"]).default("cpu").describe("Hardware transcoding. @default cpu"),
+    backup: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("@default true"),
+        retention: duration.default("48h").describe("@default 48h"),
+        encrypt: z.boolean().default(true).describe("@default true"),
+        image: z.string().default("docker.io/tiredofit/db-backup:4.1.100").describe("@default docker.io/tiredofit/db-backup:4.1.100"),
+      })
+      .prefault({}),
+    metricsExporter: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("@default false"),
+        image: z.string().default("quay.io/prometheuscommunity/postgres-exporter:v0.18.1"),
+      })
+      .prefault({}),
+    redisImage: z.string().default("docker.io/valkey/valkey:8.1.4-alpine").describe("@default docker.io/valkey/valkey:8.1.4-alpine"),
+    envFile: z.string().default(".env").describe("The secrets env file, beside compose.yaml. @default .env"),
+  })
+  .describe("The Docker Compose target: TrueNAS-style host paths, Traefik, backups.");
+
+export const targets = z
+  .strictObject({
+    kubernetes: kubernetes.optional(),
+    compose: compose.optional(),
+  })
+  .refine((t) => t.kubernetes !== undefined || t.compose !== undefined, "declare at least one target: kubernetes or compose");
