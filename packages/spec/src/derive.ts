@@ -47,3 +47,11 @@ export function oauthRedirectUris(spec: Pick<ImmichFamilySpec, "hosts" | "auth">
     mobileRelay: `https://${mobileRelayHost(spec)}/api/oauth/mobile-redirect`,
   };
 }
+
+/** Default image of the worker, which also carries the `immich-family` CLI used by the init steps. */
+export const DEFAULT_WORKER_IMAGE_REPOSITORY = "ghcr.io/immich-family/immich-family";
+
+/** The worker/init image: the spec's choice, else the release of this tool matching `toolVersion`. */
+export function workerImage(spec: Pick<ImmichFamilySpec, "worker">, toolVersion: string): string {
+  return spec.worker.image ?? `${DEFAULT_WORKER_IMAGE_REPOSITORY}:${toolVersion}`;
+}

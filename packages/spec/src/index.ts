@@ -7,7 +7,10 @@ export {
   oauthIssuerUrl,
   oauthMobileRedirect,
   oauthRedirectUris,
+  DEFAULT_WORKER_IMAGE_REPOSITORY,
+  workerImage,
 } from "./derive.js";
+export { type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
 export { formatDiagnostic, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
 export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, duration, handle, hostPath, quantity, resources } from "./primitives.js";
+import { absolutePath, duration, handle, hostPath, quantity, resources, secretRef } from "./primitives.js";
 
 const nfsSource = z
   .strictObject({
@@ -127,6 +127,7 @@ export const compose = z
         enabled: z.boolean().default(true).describe("@default true"),
         retention: duration.default("48h").describe("@default 48h"),
         encrypt: z.boolean().default(true).describe("@default true"),
+        passphrase: secretRef("DB_ENC_PASSPHRASE", "Passphrase that encrypts the backups"),
         image: z.string().default("docker.io/tiredofit/db-backup:4.1.100").describe("@default docker.io/tiredofit/db-backup:4.1.100"),
       })
       .prefault({}),
