@@ -1,3 +1,4 @@
+export { IMMICH_CONFIG_TEMPLATE, renderImmichConfigTemplate } from "./immich-config/index.js";
 export type { RenderedFile } from "./rendered-file.js";
 export {
   immichMajor,
