@@ -1,4 +1,16 @@
-export { IMMICH_CONFIG_TEMPLATE, renderImmichConfigTemplate } from "./immich-config/index.js";
+export {
+  buildImmichConfig,
+  COMPOSE_MACHINE_LEARNING_SERVICE,
+  type FfmpegAccel,
+  ffmpegAccel,
+  IMMICH_CONFIG_TEMPLATE,
+  type ImmichConfig,
+  immichLibraryScan,
+  kubernetesMachineLearningService,
+  MACHINE_LEARNING_PORT,
+  machineLearningUrl,
+  renderImmichConfigTemplate,
+} from "./immich-config/index.js";
 export type { RenderedFile } from "./rendered-file.js";
 export {
   immichMajor,
@@ -12,7 +24,9 @@ export {
   workerImage,
 } from "./derive.js";
 export { type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
-export { formatDiagnostic, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
+export { formatDiagnostic, formatDiagnosticWithFrame, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
+export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
+export { type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
 export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {
   type AlbumRules,

@@ -1,0 +1,112 @@
+import { stringify } from "yaml";
+import { immichMajor, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
+import type { ValueOrSecret } from "../schema/primitives.js";
+import type { ImmichFamilySpec } from "../schema/spec.js";
+import type { Target } from "../secrets.js";
+import { machineLearningUrl } from "./machine-learning-url.js";
+
+/** File name of the config template inside a rendered target folder. */
+export const IMMICH_CONFIG_TEMPLATE = "immich-config.yaml.tmpl";
+
+/** Immich's `ffmpeg.accel` values. */
+export type FfmpegAccel = "nvenc" | "qsv" | "vaapi" | "rkmpp" | "disabled";
+
+const COMPOSE_ACCEL: Record<string, FfmpegAccel> = {
+  cpu: "disabled",
+  nvenc: "nvenc",
+  quicksync: "qsv",
+  vaapi: "vaapi",
+  rkmpp: "rkmpp",
+};
+
+/** The subset of Immich's system config this tool manages; every key is one both v2 and v3 accept unless noted. */
+export interface ImmichConfig {
+  oauth?: {
+    enabled: boolean;
+    issuerUrl: string;
+    clientId: string;
+    clientSecret: string;
+    scope: string;
+    autoRegister: boolean;
+    autoLaunch: boolean;
+    mobileOverrideEnabled: boolean;
+    mobileRedirectUri?: string;
+    buttonText?: string;
+    roleClaim?: string;
+    /** v3 only. */
+    allowInsecureRequests?: boolean;
+  };
+  passwordLogin?: { enabled: boolean };
+  storageTemplate?: { enabled: boolean; template: string };
+  server?: { externalDomain: string };
+  library?: { scan: { enabled: boolean; cronExpression?: string }; watch: { enabled: boolean } };
+  machineLearning?: { enabled: boolean; urls?: string[] };
+  ffmpeg?: { accel: FfmpegAccel };
+  backup?: { database: { enabled: boolean } };
+}
+
+/** `${KEY}` for a secret reference, the literal for a value. */
+export function placeholder(v: ValueOrSecret): string {
+  return "key" in v ? `\${${v.key}}` : v.value;
+}
+
+/** The `ffmpeg.accel` value for `target`: the Compose hwaccel choice; Kubernetes gets no device, so none. */
+export function ffmpegAccel(spec: Pick<ImmichFamilySpec, "targets">, target: Target): FfmpegAccel {
+  if (target === "kubernetes") return "disabled";
+  return COMPOSE_ACCEL[spec.targets.compose?.hwaccel ?? "cpu"] ?? "disabled";
+}
+
+/** Immich's own periodic library scan: on (with the first such cron) only when a library asks for it. */
+export function immichLibraryScan(spec: Pick<ImmichFamilySpec, "libraries">): { enabled: boolean; cronExpression?: string } {
+  const byImmich = Object.values(spec.libraries).find((lib) => lib.rescan.by === "immich");
+  return byImmich ? { enabled: true, cronExpression: byImmich.rescan.cron } : { enabled: false };
+}
+
+/** The Immich server config for `target`, as an object; secrets are `${KEY}` placeholders. */
+export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): ImmichConfig {
+  const major = immichMajor(spec);
+  const config: ImmichConfig = {};
+  const oauth = spec.auth.oauth;
+  if (oauth) {
+    const issuerUrl = oauthIssuerUrl(oauth);
+    if (!issuerUrl) throw new Error(`auth.oauth: the ${oauth.preset} preset needs ${oauth.preset === "entra" ? "tenantId or " : ""}issuerUrl`);
+    const mobile = oauthMobileRedirect(oauth);
+    config.oauth = {
+      enabled: true,
+      issuerUrl,
+      clientId: placeholder(oauth.clientId),
+      clientSecret: placeholder(oauth.clientSecret),
+      scope: oauth.scope,
+      autoRegister: oauth.autoRegister,
+      autoLaunch: oauth.autoLaunch,
+      mobileOverrideEnabled: mobile,
+      ...(mobile ? { mobileRedirectUri: oauthRedirectUris(spec).mobileRelay } : {}),
+      ...(oauth.buttonText === undefined ? {} : { buttonText: oauth.buttonText }),
+      ...(oauth.roleClaim === undefined ? {} : { roleClaim: oauth.roleClaim }),
+      ...(major >= 3 && issuerUrl.startsWith("http://") ? { allowInsecureRequests: true } : {}),
+    };
+  }
+  config.passwordLogin = { enabled: spec.auth.passwordLogin };
+  if (spec.storageTemplate) config.storageTemplate = { enabled: spec.storageTemplate.enabled, template: spec.storageTemplate.template };
+  config.server = { externalDomain: `https://${spec.hosts.web}` };
+  config.library = { scan: immichLibraryScan(spec), watch: { enabled: false } };
+  config.machineLearning = spec.machineLearning.enabled ? { enabled: true, urls: [machineLearningUrl(spec, target)] } : { enabled: false };
+  config.ffmpeg = { accel: ffmpegAccel(spec, target) };
+  // Immich's own backup runs pg_dumpall, which needs a superuser role.
+  if (!spec.database.superuser) config.backup = { database: { enabled: false } };
+  return config;
+}
+
+/**
+ * The Immich server config file for `target`, as YAML text with `${KEY}` placeholders for secrets,
+ * filled at start by `immich-family config fill`.
+ */
+export function renderImmichConfigTemplate(spec: ImmichFamilySpec, target: Target): string {
+  const header = [
+    `# Immich server config (IMMICH_CONFIG_FILE) for ${spec.metadata.name}, Immich ${spec.immich.version}, target ${target}.`,
+    "# Rendered by immich-family from the spec: edit the spec, not this file.",
+    "# Secrets are placeholders naming keys of the secrets env file, filled at start by `immich-family config fill`.",
+  ];
+  const body = stringify(buildImmichConfig(spec, target), { lineWidth: 0 });
+  return `${header.join("\n")}\n${body}`;
+}
