@@ -1,0 +1,79 @@
+import type { IncomingMessage } from "node:http";
+import type { FakeApiKey, FakeState, FakeUser } from "./state.js";
+
+/** The caller, once authenticated by its `x-api-key`. */
+export interface FakeAuth {
+  readonly user: FakeUser;
+  readonly apiKey: FakeApiKey;
+}
+
+export interface RouteContext {
+  readonly req: IncomingMessage;
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+  readonly state: FakeState;
+  /** Undefined only on public routes. */
+  readonly auth: FakeAuth | undefined;
+}
+
+export interface RouteResult {
+  readonly status?: number;
+  readonly body?: unknown;
+}
+
+export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
+
+export interface RouteOptions {
+  /** No API key needed (server info). @default false */
+  readonly public?: boolean;
+  /** Only admins may call it (libraries, jobs). @default false */
+  readonly admin?: boolean;
+  /** The API-key permission the route needs; `false` for any valid key (e.g. `GET /api-keys/me`). */
+  readonly permission: string | false;
+  /** Server lines that serve it. @default [2, 3] */
+  readonly majors?: readonly (2 | 3)[];
+}
+
+export interface Route extends RouteOptions {
+  readonly method: string;
+  readonly pattern: string;
+  readonly regex: RegExp;
+  readonly keys: readonly string[];
+  readonly handler: RouteHandler;
+}
+
+/** Method + path-pattern routing (`/libraries/:id/scan`), paths relative to `/api`. */
+export class FakeRouter {
+  readonly routes: Route[] = [];
+
+  add(method: string, pattern: string, options: RouteOptions, handler: RouteHandler): this {
+    const keys: string[] = [];
+    const source = pattern.replace(/:([a-zA-Z]+)/g, (_, key: string) => {
+      keys.push(key);
+      return "([^/]+)";
+    });
+    this.routes.push({ ...options, method: method.toUpperCase(), pattern, regex: new RegExp(`^${source}/?$`), keys, handler });
+    return this;
+  }
+
+  match(method: string, path: string, major: 2 | 3): { route: Route; params: Record<string, string> } | { allowed: boolean } {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const m = route.regex.exec(path);
+      if (!m) continue;
+      if (route.majors && !route.majors.includes(major)) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => {
+        params[k] = decodeURIComponent(m[i + 1] ?? "");
+      });
+      return { route, params };
+    }
+    return { allowed: pathMatched };
+  }
+}
+
+/** A module of routes for one API area; other files can add their own and pass them to `createFakeImmich`. */
+export type RouteModule = (router: FakeRouter) => void;

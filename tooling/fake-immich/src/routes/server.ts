@@ -1,0 +1,47 @@
+import type { FakeRouter } from "../router.js";
+
+/** `/server/*`: public info the worker and doctor read first. */
+export function serverRoutes(router: FakeRouter): void {
+  router
+    .add("GET", "/server/ping", { public: true, permission: false }, () => ({ body: { res: "pong" } }))
+    .add("GET", "/server/version", { public: true, permission: false }, ({ state }) => {
+      const [major, minor, patch] = state.version.slice(1).split(".").map(Number);
+      return { body: { major, minor, patch, prerelease: null } };
+    })
+    .add("GET", "/server/features", { public: true, permission: false }, () => ({
+      body: {
+        configFile: true,
+        duplicateDetection: true,
+        email: false,
+        facialRecognition: true,
+        importFaces: false,
+        map: true,
+        oauth: false,
+        oauthAutoLaunch: false,
+        ocr: false,
+        passwordLogin: true,
+        realtimeTranscoding: false,
+        reverseGeocoding: true,
+        search: true,
+        sidecar: true,
+        smartSearch: true,
+        trash: true,
+      },
+    }))
+    .add("GET", "/server/config", { public: true, permission: false }, ({ state }) => ({
+      body: {
+        externalDomain: "",
+        isInitialized: true,
+        isOnboarded: true,
+        loginPageMessage: "",
+        maintenanceMode: false,
+        mapDarkStyleUrl: "",
+        mapLightStyleUrl: "",
+        minFaces: 3,
+        oauthButtonText: "Login with OAuth",
+        publicUsers: state.publicUsers,
+        trashDays: 30,
+        userDeleteDelay: 7,
+      },
+    }));
+}

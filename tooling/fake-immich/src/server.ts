@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { errorBody, FakeHttpError } from "./errors.js";
+import { type FaultKind, Faults } from "./faults.js";
+import { JobRunner, type JobRunnerOptions } from "./jobs.js";
+import { isWrite, type LoggedRequest } from "./request-log.js";
+import { type FakeAuth, FakeRouter, type RouteModule } from "./router.js";
+import { defaultRoutes } from "./routes/index.js";
+import { type FakeUser, FakeState, type ServerVersion } from "./state.js";
+
+export interface FakeImmichOptions {
+  /** The server release to imitate; the major selects v2 or v3 behaviour. @default "v2.7.5" */
+  readonly version?: ServerVersion;
+  /** `server.publicUsers`. @default true */
+  readonly publicUsers?: boolean;
+  /** The server's media folder (import paths inside it are invalid). @default "/data" */
+  readonly mediaLocation?: string;
+  /** Extra route modules (e.g. albums), added after the default ones. */
+  readonly routes?: readonly RouteModule[];
+  /** Timing of queued jobs. */
+  readonly jobs?: JobRunnerOptions;
+}
+
+export interface FakeImmich {
+  /** Base URL of the API, ending in `/api`, as `@immich/sdk` expects. */
+  readonly url: string;
+  readonly state: FakeState;
+  readonly faults: Faults;
+  readonly jobs: JobRunner;
+  /** Every request received, in order. */
+  readonly requests: LoggedRequest[];
+  /** Requests that changed state. */
+  writes(): LoggedRequest[];
+  addUser(input: { email: string; name?: string; isAdmin?: boolean }): FakeUser;
+  addApiKey(user: FakeUser | string, permissions?: readonly string[], name?: string): string;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return undefined;
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new FakeHttpError(400, "Unexpected token in JSON body");
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined || status === 204) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+}
+
+/** Start a fake Immich API on 127.0.0.1 (a random port) that the real `@immich/sdk` talks to. */
+export async function createFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
+  const state = new FakeState(options.version ?? "v2.7.5", {
+    ...(options.publicUsers === undefined ? {} : { publicUsers: options.publicUsers }),
+    ...(options.mediaLocation === undefined ? {} : { mediaLocation: options.mediaLocation }),
+  });
+  const jobs = new JobRunner(state, options.jobs);
+  state.enqueue = (queue, run) => jobs.enqueue(queue, run);
+  const faults = new Faults();
+  const requests: LoggedRequest[] = [];
+  const router = new FakeRouter();
+  for (const mod of [...defaultRoutes, ...(options.routes ?? [])]) mod(router);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = url.pathname.replace(/^\/api(?=\/|$)/, "") || "/";
+    let auth: FakeAuth | undefined;
+    let body: unknown;
+    let fault: FaultKind | undefined;
+    const log = (status: number) =>
+      requests.push({
+        method,
+        path,
+        query: url.search,
+        status,
+        apiKey: auth?.apiKey.name,
+        userEmail: auth?.user.email,
+        body,
+        fault: fault?.kind,
+      });
+    try {
+      body = await readBody(req);
+      fault = faults.take(method, path);
+      if (fault) {
+        switch (fault.kind) {
+          case "latency":
+            await sleep(fault.delayMs);
+            break;
+          case "status": {
+            const status = fault.status ?? 503;
+            log(status);
+            send(res, status, errorBody(status, "Injected failure"));
+            return;
+          }
+          case "rate-limit":
+            log(429);
+            send(res, 429, errorBody(429, "Too Many Requests"), { "retry-after": String(fault.retryAfterSeconds ?? 1) });
+            return;
+          case "hang":
+            log(0);
+            return; // never answered; closed by the client or by close()
+          case "drop":
+            log(0);
+            req.socket.destroy();
+            return;
+        }
+      }
+      const found = router.match(method, path, state.major);
+      if (!("route" in found)) {
+        throw new FakeHttpError(found.allowed ? 405 : 404, `Cannot ${method} /api${path}`);
+      }
+      const { route, params } = found;
+      if (!route.public) {
+        const secret = req.headers["x-api-key"];
+        const key = typeof secret === "string" ? state.apiKeys.get(secret) : undefined;
+        const user = key ? state.users.get(key.userId) : undefined;
+        if (!key || !user) throw new FakeHttpError(401, typeof secret === "string" ? "Invalid API key" : "Authentication required");
+        auth = { user, apiKey: key };
+        if (route.admin && !user.isAdmin) throw new FakeHttpError(403, "Forbidden");
+        if (route.permission && !key.permissions.includes("all") && !key.permissions.includes(route.permission)) {
+          throw new FakeHttpError(403, `Missing required permission: ${route.permission}`);
+        }
+      }
+      const result = await route.handler({ req, params, query: url.searchParams, body, state, auth });
+      const status = result.status ?? (method === "POST" ? 201 : 200);
+      log(status);
+      send(res, status, result.body);
+    } catch (error) {
+      if (error instanceof FakeHttpError) {
+        log(error.status);
+        send(res, error.status, errorBody(error.status, error.body), error.headers);
+        return;
+      }
+      log(500);
+      send(res, 500, errorBody(500, "Internal server error"));
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    state,
+    faults,
+    jobs,
+    requests,
+    writes: () => requests.filter((r) => r.status > 0 && r.status < 400 && isWrite(r)),
+    addUser: (input) => state.addUser(input),
+    addApiKey: (user, permissions, name) => state.addApiKey(user, permissions, name),
+    close: async () => {
+      jobs.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Run `fn` against a fresh fake and close it afterwards. */
+export async function withFakeImmich<T>(fn: (fake: FakeImmich) => Promise<T>, options?: FakeImmichOptions): Promise<T> {
+  const fake = await createFakeImmich(options);
+  try {
+    return await fn(fake);
+  } finally {
+    await fake.close();
+  }
+}
