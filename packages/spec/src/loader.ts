@@ -1,64 +1,93 @@
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
-import type { ZodError } from "zod";
+import { isMap, isScalar, isSeq, LineCounter, type ParsedNode, parseDocument } from "yaml";
+import { dottedPath, type SpecDiagnostic, type SpecPath } from "./loader-diagnostic.js";
+import { issuesToDiagnostics, type PendingDiagnostic } from "./loader-issues.js";
+import { locate, narrowTo, spanOf } from "./loader-locate.js";
+import { specRules } from "./rules/index.js";
 import { type ImmichFamilySpec, immichFamilySpec } from "./schema/spec.js";
 
-export interface SpecDiagnostic {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  /** Dotted path of the field, e.g. `targets.kubernetes.database.instances`. */
-  readonly path: string;
-  readonly message: string;
-  /** A stable code, e.g. `invalid_type`, `unknown-key`, `secret-literal`. */
-  readonly code: string;
-  readonly severity: "error" | "warning";
-}
+export type { SpecDiagnostic } from "./loader-diagnostic.js";
+export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
 
 export type LoadResult =
   | { readonly ok: true; readonly value: ImmichFamilySpec; readonly warnings: readonly SpecDiagnostic[] }
   | { readonly ok: false; readonly errors: readonly SpecDiagnostic[]; readonly warnings: readonly SpecDiagnostic[] };
 
-/** Parse and validate spec text. `file` only names the source in diagnostics. */
+/**
+ * Parse and validate spec text: YAML syntax, duplicate keys, the schema, then the cross-field rules.
+ * Every problem found at a stage is reported at once. `file` only names the source in diagnostics.
+ */
 export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const pos = (offset: number) => lineCounter.linePos(offset);
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const root = doc.contents as ParsedNode | null;
+  const at = (d: PendingDiagnostic): SpecDiagnostic => {
+    let span = spanOf(d.range ?? locate(root, d.path, d.anchor).range, lineCounter, text);
+    if (d.find !== undefined) span = narrowTo(span, text, lineCounter, d.find);
+    return { file, ...span, path: dottedPath(d.path), message: d.message, code: d.code, severity: d.severity ?? "error" };
+  };
+  const split = (all: readonly SpecDiagnostic[]) => ({
+    errors: all.filter((d) => d.severity === "error"),
+    warnings: all.filter((d) => d.severity === "warning"),
+  });
+
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e): SpecDiagnostic => {
-      const { line, col } = pos(e.pos[0]);
-      return { file, line, column: col, path: "", message: e.message.split("\n")[0] ?? e.message, code: e.code, severity: "error" };
+      const span = spanOf(e.pos, lineCounter, text);
+      return { file, ...span, path: "", message: `YAML syntax: ${e.message.split("\n")[0]}`, code: `yaml-${e.code.toLowerCase().replace(/_/g, "-")}`, severity: "error" };
     });
     return { ok: false, errors, warnings: [] };
   }
-  const result = immichFamilySpec.safeParse(doc.toJS());
-  if (result.success) return { ok: true, value: result.data, warnings: [] };
-  return { ok: false, errors: zodDiagnostics(result.error, doc, pos, file), warnings: [] };
+
+  const structural = duplicateKeys(root, lineCounter).map(at);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [...structural, at({ path: [], message: `YAML: ${message}`, code: "yaml-alias" })], warnings: [] };
+  }
+  if (data === null || data === undefined) {
+    structural.push(at({ path: [], message: "the spec is empty: expected a mapping with apiVersion, kind, metadata, immich, hosts, members and targets", code: "empty" }));
+    return { ok: false, errors: structural, warnings: [] };
+  }
+
+  const result = immichFamilySpec.safeParse(data);
+  if (!result.success) {
+    const { errors, warnings } = split([...structural, ...issuesToDiagnostics(result.error.issues, data, immichFamilySpec).map(at)]);
+    return { ok: false, errors, warnings };
+  }
+  const { errors, warnings } = split([...structural, ...specRules.flatMap((rule) => rule.check(result.data)).map(at)]);
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, value: result.data, warnings };
 }
 
-function zodDiagnostics(
-  error: ZodError,
-  doc: ReturnType<typeof parseDocument>,
-  pos: (offset: number) => { line: number; col: number },
-  file: string,
-): SpecDiagnostic[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String);
-    let node: unknown;
-    for (let n = path.length; n >= 0 && node === undefined; n--) node = doc.getIn(path.slice(0, n), true);
-    const range = (node as { range?: [number, number] } | undefined)?.range;
-    const { line, col } = pos(range?.[0] ?? 0);
-    const code = (issue.code === "custom" ? (issue.params as { code?: string } | undefined)?.code : undefined) ?? issue.code;
-    return { file, line, column: col, path: path.join("."), message: issue.message, code, severity: "error" as const };
-  });
+/** Every second (third…) occurrence of a key in a mapping, anywhere in the document. */
+function duplicateKeys(root: ParsedNode | null, lineCounter: LineCounter): PendingDiagnostic[] {
+  const out: PendingDiagnostic[] = [];
+  const walk = (node: unknown, path: SpecPath) => {
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const first = seen.get(key);
+        if (first !== undefined) {
+          const message = `duplicate key "${key}" (first defined on line ${first}); each key may appear once in a mapping`;
+          out.push({ path: [...path, key], range: pair.key.range ?? undefined, message, code: "duplicate-key" });
+        } else {
+          seen.set(key, lineCounter.linePos(pair.key.range?.[0] ?? 0).line);
+        }
+        walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
+    }
+  };
+  walk(root, []);
+  return out;
 }
 
 /** Read and validate a spec file. */
 export async function loadSpecFile(file: string): Promise<LoadResult> {
   return parseSpec(await readFile(file, "utf8"), file);
-}
-
-/** `file:line:col: path: message [code]` */
-export function formatDiagnostic(d: SpecDiagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`;
 }

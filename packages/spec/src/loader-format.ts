@@ -1,0 +1,39 @@
+import type { SpecDiagnostic } from "./loader-diagnostic.js";
+
+/** `file:line:col: path: message [code]` (warnings say so after the position). */
+export function formatDiagnostic(d: SpecDiagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`;
+}
+
+// A `key: value` line whose key names a secret; its value is masked unless it is a `${KEY}` reference.
+const SECRET_LINE = /^(\s*(?:-\s+)?["']?[A-Za-z_]*(?:secret|password|passphrase|apikey|apiKey|token)[A-Za-z_]*["']?\s*:\s+)(.+?)(\s+#.*)?$/i;
+
+function maskLine(line: string): string {
+  const m = SECRET_LINE.exec(line);
+  if (!m?.[2] || /^["']?\$\{[A-Z0-9_]+\}["']?$/.test(m[2])) return line;
+  return `${m[1]}${"*".repeat(m[2].length)}${m[3] ?? ""}`;
+}
+
+/**
+ * The one-line diagnostic followed by a code frame: the line before, the offending line, and a caret
+ * under the offending node. Values of secret-looking keys are masked, never printed.
+ */
+export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): string {
+  const lines = source.split(/\r?\n/);
+  const head = formatDiagnostic(d);
+  const line = lines[d.line - 1];
+  if (line === undefined) return head;
+  const width = String(d.line).length;
+  const gutter = (n?: number) => `${n === undefined ? " ".repeat(width) : String(n).padStart(width)} | `;
+  let shown = maskLine(line);
+  const caretLength = Math.max(1, d.endLine === d.line && d.endColumn !== undefined ? d.endColumn - d.column : 1);
+  if (d.code.startsWith("secret-")) {
+    shown = `${shown.slice(0, d.column - 1)}${"*".repeat(caretLength)}${shown.slice(d.column - 1 + caretLength)}`;
+  }
+  const frame: string[] = [head];
+  const before = lines[d.line - 2];
+  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${maskLine(before)}`);
+  frame.push(`> ${gutter(d.line)}${shown}`);
+  frame.push(`  ${gutter()}${" ".repeat(d.column - 1)}${"^".repeat(caretLength)}`);
+  return frame.join("\n");
+}

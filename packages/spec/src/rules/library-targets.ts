@@ -1,0 +1,38 @@
+import { didYouMean } from "../loader-suggest.js";
+import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+
+const HOW = {
+  kubernetes: "{ nfs: { server, share } } or { existingClaim: <pvc> }",
+  compose: "{ hostPath: /path/on/the/host }",
+} as const;
+
+export const libraryTargets: SpecRule = {
+  name: "library-targets",
+  description: "Every declared target provides every library's path, and names only declared libraries.",
+  check: (spec) => {
+    const out: PendingDiagnostic[] = [];
+    const libraries = Object.keys(spec.libraries);
+    for (const target of ["kubernetes", "compose"] as const) {
+      const sources = spec.targets[target]?.libraries;
+      if (sources === undefined) continue;
+      for (const handle of libraries) {
+        if (handle in sources) continue;
+        out.push({
+          path: ["targets", target, "libraries", handle],
+          message: `library "${handle}" (${spec.libraries[handle]?.path}) has no source in targets.${target}.libraries; add ${handle}: ${HOW[target]}`,
+          code: "library-targets",
+        });
+      }
+      for (const handle of Object.keys(sources)) {
+        if (handle in spec.libraries) continue;
+        out.push({
+          path: ["targets", target, "libraries", handle],
+          anchor: "key",
+          message: `"${handle}" is not a declared library${didYouMean(handle, libraries)}; libraries: ${libraries.join(", ") || "(none)"}`,
+          code: "library-targets",
+        });
+      }
+    }
+    return out;
+  },
+};

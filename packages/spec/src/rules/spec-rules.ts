@@ -1,0 +1,27 @@
+import type { SpecRule } from "./_rule.js";
+import { albumShare } from "./album-share.js";
+import { exclusionPatterns } from "./exclusion-patterns.js";
+import { importPaths } from "./import-paths.js";
+import { libraryOwner } from "./library-owner.js";
+import { libraryTargets } from "./library-targets.js";
+import { memberEmails } from "./member-emails.js";
+import { mobileRedirectHost } from "./mobile-redirect-host.js";
+import { oauthProvider } from "./oauth-provider.js";
+import { oauthRoleClaim } from "./oauth-role-claim.js";
+import { storageTemplate } from "./storage-template.js";
+import { vectorExtension } from "./vector-extension.js";
+
+/** Every cross-field rule, in the order their diagnostics are reported. */
+export const specRules: readonly SpecRule[] = [
+  memberEmails,
+  libraryOwner,
+  importPaths,
+  exclusionPatterns,
+  albumShare,
+  libraryTargets,
+  oauthProvider,
+  oauthRoleClaim,
+  mobileRedirectHost,
+  storageTemplate,
+  vectorExtension,
+];

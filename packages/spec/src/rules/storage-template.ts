@@ -1,0 +1,37 @@
+import { didYouMean } from "../loader-suggest.js";
+import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+
+/** The tokens Immich's storage template knows (it does not check them when the config comes from a file). */
+export const STORAGE_TEMPLATE_TOKENS = [
+  ...["y", "yy", "M", "MM", "MMM", "MMMM", "W", "WW", "d", "dd", "h", "hh", "H", "HH", "m", "mm", "s", "ss", "SSS"],
+  ...["filename", "ext", "filetype", "filetypefull", "assetId", "assetIdShort", "album", "make", "model", "lensModel"],
+] as const;
+const KNOWN = new Set<string>(STORAGE_TEMPLATE_TOKENS);
+
+export const storageTemplate: SpecRule = {
+  name: "storage-template",
+  description: "The storage template uses only known tokens and balanced {{#if album}}…{{/if}} blocks.",
+  check: (spec) => {
+    const template = spec.storageTemplate?.template;
+    if (template === undefined) return [];
+    const path = ["storageTemplate", "template"];
+    const out: PendingDiagnostic[] = [];
+    let open = 0;
+    for (const m of template.matchAll(/\{\{([^}]*)\}\}/g)) {
+      const [whole, inner = ""] = m;
+      const token = inner.trim();
+      const block = /^#if\s+(\S+)$/.exec(token);
+      if (block?.[1] !== undefined) {
+        open++;
+        if (block[1] !== "album") out.push({ path, find: whole, message: `expected {{#if album}}, the only condition Immich supports, got ${whole}`, code: "storage-template" });
+      } else if (token === "/if") {
+        if (open === 0) out.push({ path, find: whole, message: "{{/if}} without an opening {{#if album}}", code: "storage-template" });
+        else open--;
+      } else if (token !== "else" && !KNOWN.has(token)) {
+        out.push({ path, find: whole, message: `unknown token ${whole}${didYouMean(token, STORAGE_TEMPLATE_TOKENS)}`, code: "storage-template" });
+      }
+    }
+    if (open > 0) out.push({ path, message: "{{#if album}} is never closed with {{/if}}", code: "storage-template" });
+    return out;
+  },
+};
