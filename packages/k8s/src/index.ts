@@ -1,6 +1,13 @@
-import type { ImmichFamilySpec, RenderedFile } from "@family/immich-spec";
-
-// Placeholder until the Kubernetes renderer lands (issue 4).
-export function renderKubernetes(_spec: ImmichFamilySpec): RenderedFile[] {
-  throw new Error("the Kubernetes renderer is not implemented yet");
-}
+export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS } from "./cnpg-cluster.js";
+export { ImmichChart, type ImmichChartProps } from "./immich-chart.js";
+export { CONFIG_FILE, CONFIG_FILL_COMMAND, ImmichServer, type ImmichServerProps } from "./immich-server.js";
+export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } from "./ingress.js";
+export { kustomization, type KustomizationProps } from "./kustomization.js";
+export { MachineLearning, type MachineLearningProps, machineLearningImage } from "./machine-learning.js";
+export { Namespace, type NamespaceProps } from "./namespace.js";
+export { type LibraryMount, NfsLibrary, type NfsLibraryProps } from "./nfs-library.js";
+export { Redis, type RedisProps } from "./redis.js";
+export { type RenderKubernetesOptions, renderKubernetes } from "./render.js";
+export { secretsEnvExample } from "./secrets-example.js";
+export { MEDIA_LOCATION, UploadVolume, type UploadVolumeProps } from "./upload-volume.js";
+export { Worker, type WorkerProps, WORKER_SPEC_FILE } from "./worker.js";

@@ -1,0 +1,108 @@
+import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { recommendedLabels } from "./_labels.js";
+import type { Names } from "./_names.js";
+import { optional } from "./_optional.js";
+
+/** Extensions Immich's migrations need, pre-created when the app role is not a superuser. */
+export const IMMICH_EXTENSIONS = ["vector", "vchord", "cube", "earthdistance", "pg_trgm", "unaccent", "uuid-ossp"] as const;
+
+export interface CnpgClusterProps {
+  /** The parsed spec. */
+  readonly spec: ImmichFamilySpec;
+  /** Its Kubernetes target. */
+  readonly target: KubernetesTarget;
+  /** Object names. */
+  readonly names: Names;
+}
+
+/** The default database image: PostgreSQL with VectorChord, tagged `<pgMajor>-<vchord>`. */
+export function databaseImage(spec: ImmichFamilySpec, target: KubernetesTarget): string {
+  return target.database.image ?? `ghcr.io/tensorchord/cloudnative-vectorchord:${spec.database.postgresMajor}-${spec.database.vectorVersion}`;
+}
+
+/**
+ * The CloudNativePG `Cluster` with VectorChord preloaded, and the SUPERUSER choice rendered honestly:
+ * a managed superuser role, or a `Database` that pre-creates Immich's extensions in the app database.
+ * Optionally a `ScheduledBackup` and a `PodMonitor`.
+ */
+export class CnpgCluster extends Construct {
+  constructor(scope: Construct, id: string, props: CnpgClusterProps) {
+    super(scope, id);
+    const { spec, target, names } = props;
+    const db = target.database;
+    const labels = recommendedLabels(spec, "database", "postgresql");
+    const metadata = (name: string) => ({ name, namespace: names.namespace, labels });
+    const owner = spec.database.user;
+
+    new ApiObject(this, "cluster", {
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Cluster",
+      metadata: metadata(names.cluster),
+      spec: {
+        instances: db.instances,
+        imageName: databaseImage(spec, target),
+        postgresql: {
+          shared_preload_libraries: ["vchord.so"],
+          parameters: { ...db.parameters },
+        },
+        storage: {
+          size: db.storage.size,
+          ...optional("storageClass", db.storage.storageClass ?? target.storageClass),
+        },
+        bootstrap: { initdb: { database: spec.database.name, owner } },
+        ...(spec.database.superuser ? { managed: { roles: [{ name: owner, ensure: "present", login: true, superuser: true }] } } : {}),
+        ...(db.backup?.method === "volumeSnapshot" ? { backup: { volumeSnapshot: { online: true } } } : {}),
+        ...(db.backup?.method === "plugin" && db.backup.pluginName ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true }] } : {}),
+      },
+    });
+
+    if (!spec.database.superuser) {
+      new ApiObject(this, "database", {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Database",
+        metadata: metadata(`${names.cluster}-${spec.database.name.replaceAll("_", "-")}`),
+        spec: {
+          cluster: { name: names.cluster },
+          name: spec.database.name,
+          owner,
+          ensure: "present",
+          databaseReclaimPolicy: "retain",
+          extensions: IMMICH_EXTENSIONS.map((name) => ({
+            name,
+            ensure: "present",
+            ...(name === "vchord" ? { version: spec.database.vectorVersion } : {}),
+          })),
+        },
+      });
+    }
+
+    if (db.backup) {
+      new ApiObject(this, "scheduled-backup", {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "ScheduledBackup",
+        metadata: metadata(`${names.cluster}-backup`),
+        spec: {
+          cluster: { name: names.cluster },
+          schedule: db.backup.schedule,
+          method: db.backup.method,
+          backupOwnerReference: "self",
+          ...(db.backup.method === "plugin" && db.backup.pluginName ? { pluginConfiguration: { name: db.backup.pluginName } } : {}),
+        },
+      });
+    }
+
+    if (db.podMonitor) {
+      new ApiObject(this, "pod-monitor", {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: metadata(names.cluster),
+        spec: {
+          selector: { matchLabels: { "cnpg.io/cluster": names.cluster, "cnpg.io/podRole": "instance" } },
+          podMetricsEndpoints: [{ port: "metrics" }],
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, type KubernetesTarget, secretKeys } from "@family/immich-spec";
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { recommendedLabels, selectorLabels } from "./_labels.js";
+import { type Names, PORTS } from "./_names.js";
+import { containerResources, type EnvVar, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
+import type { LibraryMount } from "./nfs-library.js";
+import { MEDIA_LOCATION } from "./upload-volume.js";
+
+/** Where the init container writes the filled config, and the server reads it. */
+export const CONFIG_FILE = "/config/immich-config.yaml";
+const TEMPLATE_DIR = "/template";
+
+/** The command the init container runs to fill the config template from the Secret's keys. */
+export const CONFIG_FILL_COMMAND = ["immich-family", "config", "fill", "--template", `${TEMPLATE_DIR}/${IMMICH_CONFIG_TEMPLATE}`, "--out", CONFIG_FILE];
+
+export interface ImmichServerProps {
+  /** The parsed spec. */
+  readonly spec: ImmichFamilySpec;
+  /** Its Kubernetes target. */
+  readonly target: KubernetesTarget;
+  /** Object names. */
+  readonly names: Names;
+  /** The Immich config template (`${KEY}` placeholders, no secret values). */
+  readonly configTemplate: string;
+  /** Image of the init container that fills the template (the worker image carries the CLI). */
+  readonly initImage: string;
+  /** Machine-learning URL; none when machine learning is off. */
+  readonly machineLearningUrl: string | undefined;
+  /** The external libraries, mounted read-only. */
+  readonly libraries: readonly LibraryMount[];
+}
+
+/**
+ * The Immich server: the config template as a ConfigMap, a Deployment whose init container fills it
+ * from the Secret, database settings from CloudNativePG's `-app` Secret, and its Service.
+ */
+export class ImmichServer extends Construct {
+  constructor(scope: Construct, id: string, props: ImmichServerProps) {
+    super(scope, id);
+    const { spec, target, names } = props;
+    const selector = selectorLabels(spec, "server", "immich-server");
+    const labels = recommendedLabels(spec, "server", "immich-server");
+    const configKeys = secretKeys(spec, "kubernetes").filter((k) => k.readers.includes("config-init"));
+
+    new ApiObject(this, "config-template", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: names.configTemplate, namespace: names.namespace, labels },
+      data: { [IMMICH_CONFIG_TEMPLATE]: props.configTemplate },
+    });
+
+    const env: EnvVar[] = [
+      envValue("DB_HOSTNAME", names.clusterRwService),
+      envSecret("DB_PORT", names.clusterAppSecret, "port"),
+      envSecret("DB_USERNAME", names.clusterAppSecret, "username"),
+      envSecret("DB_PASSWORD", names.clusterAppSecret, "password"),
+      envSecret("DB_DATABASE_NAME", names.clusterAppSecret, "dbname"),
+      envValue("DB_VECTOR_EXTENSION", "vectorchord"),
+      envValue("REDIS_HOSTNAME", names.redis),
+      envValue("REDIS_PORT", String(PORTS.redis)),
+      ...(spec.redis.password ? [envSecret("REDIS_PASSWORD", names.secret, spec.redis.password.key)] : []),
+      ...(props.machineLearningUrl ? [envValue("IMMICH_MACHINE_LEARNING_URL", props.machineLearningUrl)] : []),
+      envValue("IMMICH_MEDIA_LOCATION", MEDIA_LOCATION),
+      envValue("IMMICH_CONFIG_FILE", CONFIG_FILE),
+      ...(spec.immich.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", spec.immich.trustedProxies.join(","))] : []),
+      ...(spec.immich.timezone ? [envValue("TZ", spec.immich.timezone)] : []),
+    ];
+
+    new ApiObject(this, "deployment", {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: names.server, namespace: names.namespace, labels },
+      spec: {
+        replicas: 1,
+        // The upload volume is ReadWriteOnce: never run two servers during a rollout.
+        strategy: { type: "Recreate" },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels,
+            annotations: { "immich-family.dev/config-checksum": createHash("sha256").update(props.configTemplate).digest("hex") },
+          },
+          spec: {
+            securityContext: POD_SECURITY,
+            initContainers: [
+              {
+                name: "config-fill",
+                image: props.initImage,
+                command: CONFIG_FILL_COMMAND,
+                env: configKeys.map((k) => envSecret(k.key, names.secret, k.key)),
+                securityContext: nonRootSecurity(1000),
+                volumeMounts: [
+                  { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
+                  { name: "config", mountPath: "/config" },
+                ],
+              },
+            ],
+            containers: [
+              {
+                name: "server",
+                image: `ghcr.io/immich-app/immich-server:${spec.immich.version}`,
+                env,
+                ports: [{ name: "http", containerPort: PORTS.server }],
+                // First start runs migrations and reindexing: allow 10 minutes.
+                startupProbe: httpProbe("/api/server/ping", "http", 10, 60),
+                readinessProbe: httpProbe("/api/server/ping", "http", 10, 3),
+                livenessProbe: httpProbe("/api/server/ping", "http", 20, 6),
+                ...containerResources(target.resources.server),
+                securityContext: ROOT_IMAGE_SECURITY,
+                volumeMounts: [
+                  { name: "upload", mountPath: MEDIA_LOCATION },
+                  { name: "config", mountPath: "/config", readOnly: true },
+                  ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
+                ],
+              },
+            ],
+            volumes: [
+              { name: "upload", persistentVolumeClaim: { claimName: names.upload } },
+              { name: "config-template", configMap: { name: names.configTemplate } },
+              { name: "config", emptyDir: { medium: "Memory" } },
+              ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
+            ],
+          },
+        },
+      },
+    });
+
+    new ApiObject(this, "service", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: names.server, namespace: names.namespace, labels },
+      spec: { selector, ports: [{ name: "http", port: PORTS.server, targetPort: "http", protocol: "TCP" }] },
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import type { ImmichFamilySpec } from "@family/immich-spec";
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { recommendedLabels } from "./_labels.js";
+
+export interface NamespaceProps {
+  /** The parsed spec. */
+  readonly spec: ImmichFamilySpec;
+  /** Name of the namespace every namespaced object lands in. */
+  readonly name: string;
+}
+
+/** The namespace of the install. */
+export class Namespace extends Construct {
+  constructor(scope: Construct, id: string, props: NamespaceProps) {
+    super(scope, id);
+    new ApiObject(this, "namespace", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: props.name, labels: recommendedLabels(props.spec, "namespace", "immich") },
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { recommendedLabels } from "./_labels.js";
+import type { Names } from "./_names.js";
+
+type LibrarySource = KubernetesTarget["libraries"][string];
+
+/** A library volume as the pods mount it. */
+export interface LibraryMount {
+  /** Volume name inside the pods. */
+  readonly volume: string;
+  /** The claim holding the library. */
+  readonly claimName: string;
+  /** The path the spec names, mounted read-only. */
+  readonly path: string;
+}
+
+export interface NfsLibraryProps {
+  /** The parsed spec. */
+  readonly spec: ImmichFamilySpec;
+  /** Object names. */
+  readonly names: Names;
+  /** The library's handle in the spec. */
+  readonly handle: string;
+  /** Where the library comes from: an NFS export or an existing claim. */
+  readonly source: LibrarySource;
+}
+
+/**
+ * One external library: a read-only NFS PersistentVolume (cluster-scoped, so no namespace) and the
+ * claim bound to it by name; or, for `existingClaim`, nothing but the mount.
+ */
+export class NfsLibrary extends Construct {
+  /** How the server and the worker mount it. */
+  readonly mount: LibraryMount;
+
+  constructor(scope: Construct, id: string, props: NfsLibraryProps) {
+    super(scope, id);
+    const { spec, names, handle, source } = props;
+    const lib = spec.libraries[handle];
+    if (!lib) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
+    const name = names.library(handle);
+    this.mount = { volume: `library-${handle}`, claimName: "existingClaim" in source ? source.existingClaim : name, path: lib.path };
+    if (!("nfs" in source)) return;
+
+    const nfs = source.nfs;
+    const labels = { ...recommendedLabels(spec, "library", "immich-library"), "immich-family.dev/library": handle };
+    new ApiObject(this, "volume", {
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name, labels },
+      spec: {
+        capacity: { storage: nfs.capacity },
+        accessModes: ["ReadOnlyMany"],
+        persistentVolumeReclaimPolicy: "Retain",
+        storageClassName: "",
+        volumeMode: "Filesystem",
+        mountOptions: [...nfs.mountOptions],
+        csi: {
+          driver: nfs.driver,
+          volumeHandle: `${name}-${nfs.server}${nfs.share}${nfs.subDir ? `/${nfs.subDir}` : ""}`.replace(/[^A-Za-z0-9.-]+/g, "-"),
+          readOnly: true,
+          volumeAttributes: { server: nfs.server, share: nfs.share, ...(nfs.subDir ? { subDir: nfs.subDir } : {}) },
+        },
+        claimRef: { name, namespace: names.namespace },
+      },
+    });
+    new ApiObject(this, "claim", {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name, namespace: names.namespace, labels },
+      spec: {
+        accessModes: ["ReadOnlyMany"],
+        storageClassName: "",
+        volumeMode: "Filesystem",
+        volumeName: name,
+        resources: { requests: { storage: nfs.capacity } },
+      },
+    });
+  }
+}

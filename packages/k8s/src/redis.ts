@@ -1,0 +1,66 @@
+import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { recommendedLabels, selectorLabels } from "./_labels.js";
+import { type Names, PORTS } from "./_names.js";
+import { containerResources, envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
+
+export interface RedisProps {
+  /** The parsed spec. */
+  readonly spec: ImmichFamilySpec;
+  /** Its Kubernetes target. */
+  readonly target: KubernetesTarget;
+  /** Object names. */
+  readonly names: Names;
+}
+
+/** Valkey/Redis as Immich's job queue: a Deployment and its Service, password from the Secret when set. */
+export class Redis extends Construct {
+  constructor(scope: Construct, id: string, props: RedisProps) {
+    super(scope, id);
+    const { spec, target, names } = props;
+    const selector = selectorLabels(spec, "redis", "valkey");
+    const labels = recommendedLabels(spec, "redis", "valkey");
+    const password = spec.redis.password;
+
+    new ApiObject(this, "deployment", {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: names.redis, namespace: names.namespace, labels },
+      spec: {
+        replicas: 1,
+        strategy: { type: "Recreate" },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: { ...POD_SECURITY, fsGroup: 999 },
+            containers: [
+              {
+                name: "redis",
+                image: target.redisImage,
+                // The image's entrypoint prepends the server binary to arguments starting with "-".
+                args: ["--save", "", ...(password ? ["--requirepass", "$(REDIS_PASSWORD)"] : [])],
+                ...(password ? { env: [envSecret("REDIS_PASSWORD", names.secret, password.key)] } : {}),
+                ports: [{ name: "redis", containerPort: PORTS.redis }],
+                readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
+                livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 20, failureThreshold: 6 },
+                ...containerResources(target.resources.redis),
+                securityContext: nonRootSecurity(999),
+                volumeMounts: [{ name: "data", mountPath: "/data" }],
+              },
+            ],
+            volumes: [{ name: "data", emptyDir: {} }],
+          },
+        },
+      },
+    });
+
+    new ApiObject(this, "service", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: names.redis, namespace: names.namespace, labels },
+      spec: { selector, ports: [{ name: "redis", port: PORTS.redis, targetPort: "redis", protocol: "TCP" }] },
+    });
+  }
+}

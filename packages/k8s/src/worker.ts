@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { type ImmichFamilySpec, type KubernetesTarget, secretKeys } from "@family/immich-spec";
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { recommendedLabels, selectorLabels } from "./_labels.js";
+import { type Names, PORTS } from "./_names.js";
+import { containerResources, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY } from "./_pod.js";
+import type { LibraryMount } from "./nfs-library.js";
+
+/** Where the worker reads its spec. */
+export const WORKER_SPEC_FILE = "/etc/immich-family/immich-family.yaml";
+
+export interface WorkerProps {
+  /** The parsed spec. */
+  readonly spec: ImmichFamilySpec;
+  /** Its Kubernetes target. */
+  readonly target: KubernetesTarget;
+  /** Object names. */
+  readonly names: Names;
+  /** The worker image. */
+  readonly image: string;
+  /** The spec as YAML, mounted from a ConfigMap. */
+  readonly specYaml: string;
+  /** The external libraries, mounted read-only at the same paths as in the server. */
+  readonly libraries: readonly LibraryMount[];
+}
+
+/** The scan/album worker: its spec as a ConfigMap and a Deployment talking to the server in-cluster. */
+export class Worker extends Construct {
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    const { spec, target, names } = props;
+    const selector = selectorLabels(spec, "worker", "immich-family-worker");
+    const labels = recommendedLabels(spec, "worker", "immich-family-worker");
+    const keys = secretKeys(spec, "kubernetes").filter((k) => k.readers.includes("worker"));
+    const specFile = WORKER_SPEC_FILE.split("/").pop() ?? "immich-family.yaml";
+    const specDir = WORKER_SPEC_FILE.slice(0, -specFile.length - 1);
+
+    new ApiObject(this, "spec", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: names.workerSpec, namespace: names.namespace, labels },
+      data: { [specFile]: props.specYaml },
+    });
+
+    new ApiObject(this, "deployment", {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: names.worker, namespace: names.namespace, labels },
+      spec: {
+        replicas: 1,
+        // Two workers would race on rescans and albums.
+        strategy: { type: "Recreate" },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels,
+            annotations: { "immich-family.dev/spec-checksum": createHash("sha256").update(props.specYaml).digest("hex") },
+          },
+          spec: {
+            securityContext: { ...POD_SECURITY, fsGroup: 1000 },
+            ...(target.worker.nodeSelector ? { nodeSelector: { ...target.worker.nodeSelector } } : {}),
+            ...(target.worker.tolerations ? { tolerations: target.worker.tolerations.map((t) => ({ ...t })) } : {}),
+            containers: [
+              {
+                name: "worker",
+                image: props.image,
+                command: ["immich-family", "worker", WORKER_SPEC_FILE, "--port", String(PORTS.worker), "--state-dir", "/state"],
+                env: [
+                  envValue("IMMICH_URL", `http://${names.server}:${PORTS.server}/api`),
+                  ...keys.map((k) => envSecret(k.key, names.secret, k.key)),
+                ],
+                ports: [{ name: "http", containerPort: PORTS.worker }],
+                readinessProbe: httpProbe("/readyz", "http", 15, 4),
+                livenessProbe: httpProbe("/healthz", "http", 30, 4),
+                ...containerResources(target.resources.worker),
+                securityContext: nonRootSecurity(1000),
+                volumeMounts: [
+                  { name: "spec", mountPath: specDir, readOnly: true },
+                  { name: "state", mountPath: "/state" },
+                  ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
+                ],
+              },
+            ],
+            volumes: [
+              { name: "spec", configMap: { name: names.workerSpec } },
+              { name: "state", emptyDir: {} },
+              ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
+            ],
+          },
+        },
+      },
+    });
+  }
+}
