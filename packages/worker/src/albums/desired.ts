@@ -1,0 +1,195 @@
+import { albumName, albumSlice, type NameRules } from "./album-name.js";
+import { type AlbumPropsError, type AlbumPropsFile, formatAlbumPropsError } from "./albumprops.js";
+import { type BaseAlbumProperties, resolveAlbumProperties, type UserResolver } from "./albumprops-inherit.js";
+import { folderFilter } from "./folder-filter.js";
+
+/** What the desired-state builder needs to know of an asset (from `POST /search/metadata`). */
+export interface LibraryAsset {
+  readonly id: string;
+  readonly originalPath: string;
+  readonly originalFileName?: string;
+  readonly fileCreatedAt?: string;
+  readonly visibility?: string;
+}
+
+export type Visibility = "timeline" | "archive" | "hidden" | "locked";
+
+export interface DesiredAlbum {
+  /** The marker key: the folder chunks joined by `/`. */
+  readonly key: string;
+  readonly name: string;
+  /** The user's description (without our marker). */
+  readonly description?: string;
+  readonly assetIds: readonly string[];
+  /** Canonical user (as the resolver returns it) → role; never the owner. */
+  readonly users: ReadonlyMap<string, "viewer" | "editor">;
+  readonly sortOrder?: "asc" | "desc";
+  readonly commentsAndLikes?: boolean;
+  /** An asset id, or `random` (kept while the current thumbnail is one of the album's assets). */
+  readonly thumbnail?: string;
+  readonly visibility?: Visibility;
+  /** Assets whose visibility differs from the album's `visibility`. */
+  readonly visibilityIds: readonly string[];
+  /** The album's folder (absolute), whose `.albumprops` decide its properties. */
+  readonly folder: string;
+}
+
+export interface AlbumRulesInput extends NameRules {
+  readonly include: readonly string[];
+  readonly ignore: readonly string[];
+  readonly base: BaseAlbumProperties;
+}
+
+export interface DesiredInput {
+  readonly rules: AlbumRulesInput;
+  /** Absolute import paths of the library (the "library root" the levels count from is the one a file is under). */
+  readonly roots: readonly string[];
+  readonly assets: Iterable<LibraryAsset>;
+  /** The parsed `.albumprops` of a folder (absolute path), an error, or undefined when it has none. */
+  readonly albumprops: (folder: string) => AlbumPropsFile | AlbumPropsError | undefined;
+  readonly resolveUser: UserResolver;
+  /** The canonical user of the album owner: dropped from every share list. */
+  readonly owner: string;
+}
+
+export interface DesiredState {
+  readonly albums: readonly DesiredAlbum[];
+  /** Keys of albums left untouched this run (a broken `.albumprops` on their way). */
+  readonly skipped: ReadonlyMap<string, string>;
+  readonly problems: readonly string[];
+  readonly notes: readonly string[];
+}
+
+interface Group {
+  readonly chunks: readonly string[];
+  readonly assets: LibraryAsset[];
+  readonly anchors: Set<string>;
+  readonly folders: Set<string>;
+}
+
+const isError = (v: AlbumPropsFile | AlbumPropsError | undefined): v is AlbumPropsError => v !== undefined && "message" in v;
+
+/** Group a library's assets into the albums the rules and `.albumprops` ask for. */
+export function desiredAlbums(input: DesiredInput): DesiredState {
+  const roots = [...input.roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  const keep = folderFilter(input.rules.include, input.rules.ignore);
+  const groups = new Map<string, Group>();
+  for (const asset of input.assets) {
+    // originalPath matching on the server is a substring match: re-check the prefix here.
+    const root = roots.find((r) => asset.originalPath.startsWith(`${r}/`));
+    if (root === undefined) continue;
+    const segments = asset.originalPath.slice(root.length + 1).split("/").slice(0, -1);
+    if (!keep(segments.join("/"))) continue;
+    const slice = albumSlice(segments, input.rules.levels);
+    if (!slice) continue;
+    const key = slice.chunks.join("/");
+    let g = groups.get(key);
+    if (!g) {
+      g = { chunks: slice.chunks, assets: [], anchors: new Set(), folders: new Set() };
+      groups.set(key, g);
+    }
+    g.assets.push(asset);
+    g.anchors.add([root, ...segments.slice(0, slice.anchorDepth)].join("/"));
+    g.folders.add([root, ...segments].join("/"));
+  }
+
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const skipped = new Map<string, string>();
+  const reported = new Set<string>();
+  const chainOf = (folder: string) => {
+    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`)) ?? folder;
+    const parts = folder.slice(root.length).split("/").filter(Boolean);
+    return [root, ...parts.map((_, i) => [root, ...parts.slice(0, i + 1)].join("/"))];
+  };
+  const albums: DesiredAlbum[] = [];
+  for (const [key, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const broken = new Set<AlbumPropsError>();
+    for (const folder of g.folders) for (const f of chainOf(folder)) {
+      const p = input.albumprops(f);
+      if (isError(p)) broken.add(p);
+    }
+    if (broken.size > 0) {
+      const first = [...broken][0]!;
+      skipped.set(key, `album ${JSON.stringify(key)} skipped: ${formatAlbumPropsError(first)}`);
+      for (const b of broken) {
+        const line = formatAlbumPropsError(b);
+        if (!reported.has(line)) problems.push(line);
+        reported.add(line);
+      }
+      continue;
+    }
+    const anchors = [...g.anchors].sort();
+    const resolveAt = (anchor: string) =>
+      resolveAlbumProperties(
+        input.rules.base,
+        chainOf(anchor).flatMap((f) => {
+          const props = input.albumprops(f);
+          return props && !isError(props) ? [{ props, own: f === anchor }] : [];
+        }),
+        input.resolveUser,
+      );
+    const anchor = anchors[0]!;
+    const resolved = resolveAt(anchor);
+    if (anchors.length > 1) {
+      const sig = (r: ReturnType<typeof resolveAt>) => JSON.stringify({ ...r, shareWith: [...r.shareWith].sort() });
+      const mine = sig(resolved);
+      const other = anchors.slice(1).find((a) => sig(resolveAt(a)) !== mine);
+      if (other) notes.push(`album ${JSON.stringify(key)} gathers folders with different .albumprops; using ${anchor} (not ${other})`);
+    }
+    for (const u of resolved.unknownUsers) problems.push(`album ${JSON.stringify(key)}: share_with user ${JSON.stringify(u)} is not a member (handle or email) nor a server user`);
+    const users = new Map(resolved.shareWith);
+    if (users.delete(input.owner)) notes.push(`album ${JSON.stringify(key)}: the owner is not added to its own share list`);
+    const name = resolved.overrideName?.trim() || albumName(g.chunks, input.rules);
+    if (!name) {
+      problems.push(`album ${JSON.stringify(key)}: the rename rules leave an empty name; skipped`);
+      skipped.set(key, "empty name");
+      continue;
+    }
+    const assets = dedupe(g.assets).sort(byTakenThenPath);
+    const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
+    if (resolved.thumbnail && thumbnail === undefined) problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+    const visibility = resolved.visibility;
+    albums.push({
+      key,
+      name,
+      ...(resolved.description !== undefined ? { description: resolved.description } : {}),
+      assetIds: assets.map((a) => a.id),
+      users,
+      ...(resolved.sortOrder ? { sortOrder: resolved.sortOrder } : {}),
+      ...(resolved.commentsAndLikes !== undefined ? { commentsAndLikes: resolved.commentsAndLikes } : {}),
+      ...(thumbnail ? { thumbnail } : {}),
+      ...(visibility ? { visibility } : {}),
+      visibilityIds: visibility ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
+      folder: anchor,
+    });
+  }
+  const names = new Map<string, string>();
+  for (const a of albums) {
+    const seen = names.get(a.name);
+    if (seen !== undefined) notes.push(`albums ${JSON.stringify(seen)} and ${JSON.stringify(a.key)} are both named ${JSON.stringify(a.name)} (Immich allows it; they stay two albums)`);
+    else names.set(a.name, a.key);
+  }
+  return { albums, skipped, problems, notes };
+}
+
+function dedupe(assets: LibraryAsset[]): LibraryAsset[] {
+  const seen = new Set<string>();
+  return assets.filter((a) => !seen.has(a.id) && seen.add(a.id));
+}
+
+function byTakenThenPath(a: LibraryAsset, b: LibraryAsset): number {
+  const ta = a.fileCreatedAt ?? "";
+  const tb = b.fileCreatedAt ?? "";
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.originalPath < b.originalPath ? -1 : a.originalPath > b.originalPath ? 1 : 0;
+}
+
+function pickThumbnail(setting: string | undefined, assets: readonly LibraryAsset[], anchor: string): string | undefined {
+  if (!setting) return undefined;
+  if (setting === "first") return assets[0]?.id;
+  if (setting === "last") return assets.at(-1)?.id;
+  if (setting === "random") return assets.length > 0 ? "random" : undefined;
+  const wanted = setting.replace(/^\.?\//, "");
+  return assets.find((a) => a.originalPath === `${anchor}/${wanted}` || a.originalFileName === wanted || a.originalPath.endsWith(`/${wanted}`))?.id;
+}

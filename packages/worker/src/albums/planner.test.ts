@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { DesiredAlbum, DesiredState } from "./desired.js";
+import { describe as describeAlbum } from "./marker.js";
+import { albumsToRead, type PlanInput, planAlbums } from "./planner.js";
+import { type ServerAlbum, toServerAlbum } from "./server-album.js";
+
+const ids: Record<string, string> = { "ann@x": "u-ann", "bob@x": "u-bob", "owner@x": "u-owner" };
+const want = (key: string, assetIds: string[], users: Record<string, "viewer" | "editor"> = {}, extra: Partial<DesiredAlbum> = {}): DesiredAlbum => ({
+  key,
+  name: key,
+  assetIds,
+  users: new Map(Object.entries(users)),
+  visibilityIds: [],
+  folder: `/lib/${key}`,
+  ...extra,
+});
+const state = (albums: DesiredAlbum[], skipped: string[] = []): DesiredState => ({ albums, skipped: new Map(skipped.map((k) => [k, "broken"])), problems: [], notes: [] });
+const server = (key: string | undefined, over: Partial<ServerAlbum> = {}): ServerAlbum =>
+  toServerAlbum({
+    id: `al-${key ?? "foreign"}`,
+    albumName: key ?? "foreign",
+    description: key ? describeAlbum(undefined, { library: "fam", key }) : "hand-made",
+    ownerId: "u-owner",
+    albumUsers: [],
+    assetCount: 0,
+    isActivityEnabled: true,
+    createdAt: "2025-01-01",
+    ...(over as object),
+  });
+const plan = (over: Partial<PlanInput>) =>
+  planAlbums({
+    library: "fam",
+    desired: state([]),
+    userId: (u) => ids[u],
+    ownerId: "u-owner",
+    albums: [],
+    membership: new Map(),
+    mode: "add-only",
+    allowRemovals: false,
+    cleanupEmpty: false,
+    missingRoots: [],
+    assetsComplete: true,
+    ...over,
+  });
+
+describe("planAlbums", () => {
+  it("creates a missing album in one step carrying its assets and users, never the owner", () => {
+    const p = plan({ desired: state([want("2024", ["a1", "a2"], { "ann@x": "viewer", "bob@x": "editor", "owner@x": "editor" })]) });
+    expect(p.changes).toEqual([
+      expect.objectContaining({
+        key: "2024",
+        create: {
+          albumName: "2024",
+          description: "[immich-family:fam:2024]",
+          assetIds: ["a1", "a2"],
+          albumUsers: [
+            { userId: "u-ann", role: "viewer" },
+            { userId: "u-bob", role: "editor" },
+          ],
+        },
+      }),
+    ]);
+  });
+
+  it("plans nothing when the server matches (count fingerprint, users, properties)", () => {
+    const d = want("2024", ["a1", "a2"], { "ann@x": "viewer" });
+    const albums = [server("2024", { assetCount: 2, albumUsers: [{ role: "viewer", user: { id: "u-ann" } }] } as never)];
+    expect(albumsToRead(state([d]), albums, "fam", "u-owner")).toEqual([]);
+    expect(plan({ desired: state([d]), albums })).toMatchObject({ changes: [], unchanged: 1 });
+  });
+
+  it("repairs sharing drift: a removed user, a changed role, a user added by hand", () => {
+    const d = want("2024", ["a1"], { "ann@x": "viewer", "bob@x": "editor" });
+    const albums = [
+      toServerAlbum({
+        id: "al-1",
+        albumName: "2024",
+        description: describeAlbum(undefined, { library: "fam", key: "2024" }),
+        assetCount: 1,
+        createdAt: "x",
+        // v3 shape: owner in albumUsers with role owner, no ownerId
+        albumUsers: [
+          { role: "owner", user: { id: "u-owner" } },
+          { role: "viewer", user: { id: "u-bob" } },
+          { role: "editor", user: { id: "u-eve" } },
+        ],
+      }),
+    ];
+    const p = plan({ desired: state([d]), albums });
+    expect(p.changes).toEqual([
+      expect.objectContaining({
+        albumId: "al-1",
+        addUsers: [{ userId: "u-ann", role: "viewer" }],
+        setRoles: [{ userId: "u-bob", role: "editor", from: "viewer" }],
+        removeUsers: ["u-eve"],
+      }),
+    ]);
+  });
+
+  it("reads membership only of albums whose count differs, then adds the missing assets", () => {
+    const d = want("2024", ["a1", "a2", "a3"]);
+    const albums = [server("2024", { assetCount: 2 })];
+    expect(albumsToRead(state([d]), albums, "fam", "u-owner")).toEqual(["al-2024"]);
+    const p = plan({ desired: state([d]), albums, membership: new Map([["al-2024", new Set(["a1", "a9"])]]) });
+    expect(p.changes[0]).toMatchObject({ addAssets: ["a2", "a3"], removeAssets: [] });
+  });
+
+  it("mirror removals need --allow-removals and all import roots present", () => {
+    const d = want("2024", ["a1"]);
+    const base = { desired: state([d]), albums: [server("2024", { assetCount: 2 })], membership: new Map([["al-2024", new Set(["a1", "a9"])]]), mode: "mirror" as const };
+    const held = plan(base);
+    expect(held.changes).toEqual([]);
+    expect(held.held[0]).toMatch(/--allow-removals/);
+    expect(plan({ ...base, allowRemovals: true }).changes[0]).toMatchObject({ removeAssets: ["a9"] });
+    const missing = plan({ ...base, allowRemovals: true, missingRoots: ["/lib"] });
+    expect(missing.changes).toEqual([]);
+    expect(missing.held[0]).toMatch(/import root missing/);
+    expect(plan({ ...base, allowRemovals: true, assetsComplete: false }).changes).toEqual([]);
+  });
+
+  it("never touches albums without our marker, of another library or of another owner", () => {
+    const albums = [server(undefined, { assetCount: 3 }), { ...server("2024"), marker: { library: "other", key: "2024" } }, server("old", { ownerId: "u-ann" })];
+    const p = plan({ albums, cleanupEmpty: true, desired: state([]) });
+    expect(p.changes).toEqual([]);
+  });
+
+  it("deletes an empty album of ours only with --cleanup-empty, and never while a root is missing", () => {
+    const albums = [server("gone", { assetCount: 0 })];
+    expect(plan({ albums }).held[0]).toMatch(/--cleanup-empty deletes it/);
+    expect(plan({ albums, cleanupEmpty: true }).changes).toEqual([expect.objectContaining({ albumId: "al-gone", delete: expect.any(String) })]);
+    expect(plan({ albums, cleanupEmpty: true, missingRoots: ["/lib"] }).changes).toEqual([]);
+    expect(plan({ albums, cleanupEmpty: true, desired: state([], ["gone"]) }).changes).toEqual([]);
+  });
+
+  it("updates name, description, order, comments and thumbnail that drifted", () => {
+    const d = want("2024", ["a1", "a2"], {}, { name: "Twenty", description: "hi", sortOrder: "asc", commentsAndLikes: false, thumbnail: "a2" });
+    const p = plan({ desired: state([d]), albums: [server("2024", { assetCount: 2, order: "desc" } as never)] });
+    expect(p.changes[0]?.update).toEqual({ albumName: "Twenty", description: "hi\n[immich-family:fam:2024]", order: "asc", isActivityEnabled: false, albumThumbnailAssetId: "a2" });
+  });
+
+  it("reports a share target the server does not show, and keeps the other shares", () => {
+    const p = plan({ desired: state([want("2024", ["a1"], { "ann@x": "viewer", "zed@x": "viewer" })]) });
+    expect(p.problems[0]).toMatch(/cannot share with zed@x.*publicUsers/);
+    expect(p.changes[0]?.create?.albumUsers).toEqual([{ userId: "u-ann", role: "viewer" }]);
+  });
+
+  it("picks the oldest of duplicated albums and reports the others", () => {
+    const a = server("2024", { assetCount: 1, createdAt: "2025-02-01" });
+    const b = { ...server("2024", { assetCount: 1, createdAt: "2025-01-01" }), id: "al-older" };
+    const p = plan({ desired: state([want("2024", ["a1"])]), albums: [a, b] });
+    expect(p.changes).toEqual([]);
+    expect(p.notes[0]).toMatch(/\(al-2024\) duplicates al-older/);
+  });
+});

@@ -1,0 +1,236 @@
+import type { DesiredAlbum, DesiredState, Visibility } from "./desired.js";
+import { describe } from "./marker.js";
+import type { ServerAlbum } from "./server-album.js";
+
+export type Role = "viewer" | "editor";
+
+export interface AlbumUpdate {
+  albumName?: string;
+  description?: string;
+  order?: "asc" | "desc";
+  isActivityEnabled?: boolean;
+  albumThumbnailAssetId?: string;
+}
+
+/** Everything to do to one album; each album is applied on its own. */
+export interface AlbumChange {
+  readonly key: string;
+  readonly name: string;
+  /** Set for existing albums; absent when the album is to be created. */
+  readonly albumId?: string;
+  readonly create?: {
+    readonly albumName: string;
+    readonly description: string;
+    readonly assetIds: readonly string[];
+    readonly albumUsers: readonly { readonly userId: string; readonly role: Role }[];
+  };
+  readonly addAssets: readonly string[];
+  readonly removeAssets: readonly string[];
+  readonly addUsers: readonly { readonly userId: string; readonly role: Role }[];
+  readonly setRoles: readonly { readonly userId: string; readonly role: Role; readonly from: Role }[];
+  readonly removeUsers: readonly string[];
+  /** Fields to PATCH (after the create, for a new album). */
+  readonly update?: AlbumUpdate;
+  readonly visibility?: { readonly value: Visibility; readonly ids: readonly string[] };
+  readonly delete?: string;
+}
+
+export interface AlbumPlan {
+  readonly library: string;
+  readonly changes: readonly AlbumChange[];
+  /** Albums of ours already as desired. */
+  readonly unchanged: number;
+  /** Destructive steps not planned, and why (a missing flag, a missing import root). */
+  readonly held: readonly string[];
+  readonly problems: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface PlanInput {
+  readonly library: string;
+  readonly desired: DesiredState;
+  /** The server id of a canonical user, or undefined when the server does not show them. */
+  readonly userId: (user: string) => string | undefined;
+  readonly ownerId: string;
+  /** Every album the owner's key sees (ours and not). */
+  readonly albums: readonly ServerAlbum[];
+  /** Asset ids of the albums whose membership was read (see `albumsToRead`). */
+  readonly membership: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly mode: "add-only" | "mirror";
+  readonly allowRemovals: boolean;
+  readonly cleanupEmpty: boolean;
+  /** Import roots that are missing or empty: no removal or deletion happens while there is one. */
+  readonly missingRoots: readonly string[];
+  /** False when the asset list could not be checked against the server's totals. */
+  readonly assetsComplete: boolean;
+  /** A readable name of a user id, for messages. */
+  readonly label?: (userId: string) => string;
+}
+
+/** Ours = carries our marker for this library and is owned by the owner. */
+export function ourAlbums(albums: readonly ServerAlbum[], library: string, ownerId: string): Map<string, ServerAlbum[]> {
+  const byKey = new Map<string, ServerAlbum[]>();
+  for (const a of albums) {
+    if (a.marker?.library !== library || (a.ownerId !== undefined && a.ownerId !== ownerId)) continue;
+    const list = byKey.get(a.marker.key) ?? [];
+    list.push(a);
+    byKey.set(a.marker.key, list);
+  }
+  for (const list of byKey.values()) list.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  return byKey;
+}
+
+/**
+ * Albums whose membership must be read: those whose asset count differs from the desired count.
+ * An album whose count matches is taken as complete, so a no-op run reads no album's assets.
+ */
+export function albumsToRead(desired: DesiredState, albums: readonly ServerAlbum[], library: string, ownerId: string): string[] {
+  const ours = ourAlbums(albums, library, ownerId);
+  const out: string[] = [];
+  for (const d of desired.albums) {
+    const a = ours.get(d.key)?.[0];
+    if (a && a.assetCount !== d.assetIds.length) out.push(a.id);
+  }
+  return out;
+}
+
+/** Compute the changes that bring the server to the desired state. Pure: no I/O. */
+export function planAlbums(input: PlanInput): AlbumPlan {
+  const { desired, library, ownerId } = input;
+  const problems = [...desired.problems];
+  const notes = [...desired.notes];
+  const held: string[] = [];
+  const changes: AlbumChange[] = [];
+  let unchanged = 0;
+  const ours = ourAlbums(input.albums, library, ownerId);
+  const safeToRemove = input.missingRoots.length === 0 && input.assetsComplete;
+  if (input.missingRoots.length > 0) held.push(`import root missing or empty (${input.missingRoots.join(", ")}): no album loses assets or is deleted this run`);
+  if (!input.assetsComplete) held.push("the asset list did not match the server's totals: no removals this run");
+
+  for (const d of desired.albums) {
+    const wanted = wantedUsers(d, input, problems);
+    const existing = ours.get(d.key) ?? [];
+    for (const dup of existing.slice(1)) notes.push(`album ${JSON.stringify(dup.name)} (${dup.id}) duplicates ${existing[0]!.id} for ${JSON.stringify(d.key)}; left untouched`);
+    const album = existing[0];
+    if (!album) {
+      changes.push(createChange(d, library, wanted));
+      continue;
+    }
+    const change = updateChange(d, album, wanted, input, safeToRemove, held);
+    if (change) changes.push(change);
+    else unchanged++;
+  }
+
+  for (const [key, list] of ours) {
+    if (desired.albums.some((d) => d.key === key) || desired.skipped.has(key)) continue;
+    for (const album of list) {
+      const canDelete = album.assetCount === 0 || (input.mode === "mirror" && input.allowRemovals);
+      if (!safeToRemove) continue;
+      if (input.cleanupEmpty && canDelete) {
+        changes.push({ ...emptyChange(key, album.name, album.id), delete: `its folder has no assets any more` });
+      } else {
+        held.push(`album ${JSON.stringify(album.name)} has no folder any more (${album.assetCount} assets); ${canDelete ? "--cleanup-empty deletes it" : "mirror mode with --allow-removals and --cleanup-empty deletes it"}`);
+      }
+    }
+  }
+  return { library, changes, unchanged, held, problems, notes };
+}
+
+function emptyChange(key: string, name: string, albumId?: string): AlbumChange {
+  return { key, name, ...(albumId ? { albumId } : {}), addAssets: [], removeAssets: [], addUsers: [], setRoles: [], removeUsers: [] };
+}
+
+function wantedUsers(d: DesiredAlbum, input: PlanInput, problems: string[]): Map<string, Role> {
+  const out = new Map<string, Role>();
+  for (const [user, role] of d.users) {
+    const id = input.userId(user);
+    if (id === undefined) {
+      problems.push(`album ${JSON.stringify(d.name)}: cannot share with ${user}: no such user visible to the key (GET /users lists only the caller unless the key is an admin's or server.publicUsers is on)`);
+      continue;
+    }
+    if (id === input.ownerId) continue;
+    out.set(id, role);
+  }
+  return out;
+}
+
+function thumbnailFor(d: DesiredAlbum, current: string | null, assets: ReadonlySet<string> | undefined): string | undefined {
+  if (d.thumbnail === undefined) return undefined;
+  if (d.thumbnail !== "random") return d.thumbnail;
+  if (current && (assets ? assets.has(current) : d.assetIds.includes(current))) return current;
+  let h = 0;
+  for (const c of d.key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return d.assetIds[h % d.assetIds.length];
+}
+
+function createChange(d: DesiredAlbum, library: string, wanted: Map<string, Role>): AlbumChange {
+  const thumb = thumbnailFor(d, null, undefined);
+  // The server makes the first asset the album's thumbnail: put the wanted one first.
+  const assetIds = thumb ? [thumb, ...d.assetIds.filter((id) => id !== thumb)] : [...d.assetIds];
+  const update: AlbumUpdate = {};
+  if (d.sortOrder && d.sortOrder !== "desc") update.order = d.sortOrder;
+  if (d.commentsAndLikes === false) update.isActivityEnabled = false;
+  return {
+    ...emptyChange(d.key, d.name),
+    create: {
+      albumName: d.name,
+      description: describe(d.description, { library, key: d.key }),
+      assetIds,
+      albumUsers: [...wanted].map(([userId, role]) => ({ userId, role })),
+    },
+    ...(Object.keys(update).length > 0 ? { update } : {}),
+    ...(d.visibility && d.visibilityIds.length > 0 ? { visibility: { value: d.visibility, ids: d.visibilityIds } } : {}),
+  };
+}
+
+function updateChange(
+  d: DesiredAlbum,
+  album: ServerAlbum,
+  wanted: Map<string, Role>,
+  input: PlanInput,
+  safeToRemove: boolean,
+  held: string[],
+): AlbumChange | undefined {
+  const members = input.membership.get(album.id);
+  const addAssets = members ? d.assetIds.filter((id) => !members.has(id)) : [];
+  let removeAssets: string[] = [];
+  if (members && input.mode === "mirror") {
+    const want = new Set(d.assetIds);
+    const extra = [...members].filter((id) => !want.has(id));
+    if (extra.length > 0 && safeToRemove && input.allowRemovals) removeAssets = extra;
+    else if (extra.length > 0 && safeToRemove) held.push(`album ${JSON.stringify(d.name)}: ${extra.length} asset(s) no longer in its folder; --allow-removals removes them`);
+  }
+  const current = new Map(album.users.map((u) => [u.userId, u.role]));
+  const addUsers = [...wanted].filter(([id]) => !current.has(id)).map(([userId, role]) => ({ userId, role }));
+  const setRoles = [...wanted].flatMap(([userId, role]) => {
+    const from = current.get(userId);
+    return from !== undefined && from !== role ? [{ userId, role, from }] : [];
+  });
+  const removeUsers = [...current.keys()].filter((id) => !wanted.has(id));
+  const update: AlbumUpdate = {};
+  if (album.name !== d.name) update.albumName = d.name;
+  if (d.description !== undefined) {
+    const text = describe(d.description, { library: input.library, key: d.key });
+    if (album.description !== text) update.description = text;
+  }
+  if (d.sortOrder && (album.order ?? "desc") !== d.sortOrder) update.order = d.sortOrder;
+  if (d.commentsAndLikes !== undefined && album.isActivityEnabled !== d.commentsAndLikes) update.isActivityEnabled = d.commentsAndLikes;
+  const thumb = thumbnailFor(d, album.thumbnailAssetId, members);
+  if (thumb && thumb !== album.thumbnailAssetId) update.albumThumbnailAssetId = thumb;
+  const visibility = d.visibility && d.visibilityIds.length > 0 ? { value: d.visibility, ids: d.visibilityIds } : undefined;
+  const empty =
+    addAssets.length + removeAssets.length + addUsers.length + setRoles.length + removeUsers.length === 0 && Object.keys(update).length === 0 && !visibility;
+  if (empty) return undefined;
+  return {
+    key: d.key,
+    name: d.name,
+    albumId: album.id,
+    addAssets,
+    removeAssets,
+    addUsers,
+    setRoles,
+    removeUsers,
+    ...(Object.keys(update).length > 0 ? { update } : {}),
+    ...(visibility ? { visibility } : {}),
+  };
+}
