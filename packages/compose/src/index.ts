@@ -1,6 +1,7 @@
-import type { ImmichFamilySpec, RenderedFile } from "@family/immich-spec";
-
-// Placeholder until the Compose renderer lands (issue 5).
-export function renderCompose(_spec: ImmichFamilySpec): RenderedFile[] {
-  throw new Error("the Compose renderer is not implemented yet");
-}
+export { type CheckProblem, checkComposeReferences } from "./check-references.js";
+export { buildComposeFile, type ComposeOptions } from "./compose-file.js";
+export type { ComposeFile, ComposeNetwork, ComposeService, ComposeVolume } from "./compose-model.js";
+export { ffmpegAccel, mlImageSuffix, mlProfile, transcodingProfile } from "./hwaccel.js";
+export { renderCompose } from "./render-compose.js";
+export { serializeCompose } from "./serialize.js";
+export { traefikLabels } from "./traefik-labels.js";

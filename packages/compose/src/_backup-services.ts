@@ -1,0 +1,67 @@
+import { durationMs } from "@family/immich-spec";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVICE, secretVar } from "./_context.js";
+import { dependsOn } from "./_depends.js";
+import type { ComposeService } from "./compose-model.js";
+
+/** `DB01_CLEANUP_TIME`: the retention in whole minutes, rounded up. */
+export function cleanupMinutes(retention: string): number {
+  return Math.max(1, Math.ceil(durationMs(retention) / 60_000));
+}
+
+/**
+ * tiredofit/db-backup in one-shot mode: one compressed, checksummed, encrypted dump, then exit.
+ * Run nightly with `docker compose run --rm immich-db-backup` (see the rendered README).
+ */
+export function backupService(ctx: RenderContext): ComposeService {
+  const { spec, compose } = ctx;
+  const db = spec.database;
+  const b = compose.backup;
+  const env: Record<string, string> = {};
+  if (spec.immich.timezone) env.TIMEZONE = spec.immich.timezone;
+  Object.assign(env, {
+    CONTAINER_ENABLE_MONITORING: "FALSE",
+    MODE: "MANUAL",
+    MANUAL_RUN_FOREVER: "FALSE",
+    DB01_TYPE: "pgsql",
+    DB01_HOST: SERVICE.database,
+    DB01_PORT: "5432",
+    DB01_NAME: db.name,
+    DB01_USER: db.user,
+    DB01_PASS: secretVar(ctx, db.password.key),
+    DB01_COMPRESSION: "ZSTD",
+    DB01_CHECKSUM: "SHA1",
+    DB01_FILESYSTEM_PATH: IN_CONTAINER.backups,
+    DB01_CLEANUP_TIME: String(cleanupMinutes(b.retention)),
+  });
+  if (b.encrypt) {
+    env.DB01_ENCRYPT = "TRUE";
+    env.DB01_ENCRYPT_PASSPHRASE = secretVar(ctx, b.passphrase.key);
+  } else {
+    env.DB01_ENCRYPT = "FALSE";
+  }
+  return {
+    image: b.image,
+    restart: "no",
+    ...dependsOn([SERVICE.init, "service_completed_successfully"], [SERVICE.database, "service_healthy"]),
+    environment: env,
+    volumes: [bind(compose.paths.backups, IN_CONTAINER.backups)],
+    networks: [NETWORK.backend],
+  };
+}
+
+/** postgres_exporter on the backend network only: scrape it from a collector attached to that network. */
+export function exporterService(ctx: RenderContext): ComposeService {
+  const db = ctx.spec.database;
+  return {
+    image: ctx.compose.metricsExporter.image,
+    restart: "unless-stopped",
+    ...dependsOn([SERVICE.database, "service_healthy"]),
+    environment: {
+      DATA_SOURCE_URI: `${SERVICE.database}:5432/${db.name}?sslmode=disable`,
+      DATA_SOURCE_USER: db.user,
+      DATA_SOURCE_PASS: secretVar(ctx, db.password.key),
+    },
+    networks: [NETWORK.backend],
+    healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9187/metrics"], interval: "30s", timeout: "5s", retries: 3 },
+  };
+}

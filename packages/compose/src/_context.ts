@@ -1,0 +1,59 @@
+import type { ComposeTarget, ImmichFamilySpec } from "@family/immich-spec";
+
+/** Service names, as seed 002 names them. */
+export const SERVICE = {
+  init: "immich-init",
+  server: "immich-server",
+  machineLearning: "immich-machine-learning",
+  redis: "immich-redis",
+  database: "immich-db",
+  backup: "immich-db-backup",
+  exporter: "immich-db-exporter",
+  worker: "immich-worker",
+} as const;
+
+/** Network keys inside compose.yaml (their Docker names come from the spec). */
+export const NETWORK = { frontend: "frontend", backend: "backend", egress: "egress" } as const;
+
+/** Where things sit inside the containers. */
+export const IN_CONTAINER = {
+  media: "/data",
+  modelCache: "/cache",
+  backups: "/backup",
+  config: "/config",
+  configFile: "/config/immich-config.yaml",
+  templateDir: "/template",
+  specDir: "/etc/immich-family",
+  workerState: "/state",
+} as const;
+
+/** The copy of the spec the worker reads, beside compose.yaml. */
+export const SPEC_COPY = "immich-family.yaml";
+export const WORKER_STATE_VOLUME = "worker-state";
+export const SERVER_PORT = 2283;
+export const WORKER_PORT = 9464;
+
+/** What every service builder needs. */
+export interface RenderContext {
+  readonly spec: ImmichFamilySpec;
+  readonly compose: ComposeTarget;
+  readonly project: string;
+  readonly toolVersion: string;
+  /** `uid:gid`, a literal: Compose does not interpolate env_file values into `user:`. */
+  readonly user: string;
+}
+
+export function renderContext(spec: ImmichFamilySpec, toolVersion: string): RenderContext {
+  const compose = spec.targets.compose;
+  if (!compose) throw new Error("the spec declares no compose target (targets.compose)");
+  return { spec, compose, project: compose.projectName ?? spec.metadata.name, toolVersion, user: `${compose.user.uid}:${compose.user.gid}` };
+}
+
+/** A secret as a Compose interpolation that fails `docker compose up` when the key is missing. */
+export function secretVar(ctx: RenderContext, key: string): string {
+  return `\${${key}:?set ${key} in ${ctx.compose.envFile}}`;
+}
+
+export function bind(source: string, target: string, readOnly = false): string {
+  return `${source}:${target}${readOnly ? ":ro" : ""}`;
+}

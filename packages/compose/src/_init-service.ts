@@ -1,0 +1,51 @@
+import { IMMICH_CONFIG_TEMPLATE, workerImage } from "@family/immich-spec";
+import { bind, IN_CONTAINER, type RenderContext, WORKER_STATE_VOLUME } from "./_context.js";
+import type { ComposeService } from "./compose-model.js";
+
+/** Writable paths the init step owns to uid:gid: `[host source, container path]`. Not the database (postgres owns it). */
+export function writablePaths(ctx: RenderContext): [string, string][] {
+  const { spec, compose } = ctx;
+  const paths: [string, string][] = [
+    [compose.paths.media, IN_CONTAINER.media],
+    [compose.paths.config, IN_CONTAINER.config],
+  ];
+  if (spec.machineLearning.enabled) paths.push([compose.paths.modelCache, IN_CONTAINER.modelCache]);
+  if (compose.backup.enabled) paths.push([compose.paths.backups, IN_CONTAINER.backups]);
+  if (spec.worker.enabled) paths.push([WORKER_STATE_VOLUME, IN_CONTAINER.workerState]);
+  return paths;
+}
+
+/** The shell script of immich-init: own every writable path, then fill the config template from the env file. */
+export function initScript(ctx: RenderContext): string {
+  const targets = writablePaths(ctx).map(([, target]) => target);
+  const out = IN_CONTAINER.configFile;
+  return [
+    "set -eu",
+    "umask 027",
+    `find ${targets.join(" ")} \\( ! -user ${ctx.compose.user.uid} -o ! -group ${ctx.compose.user.gid} \\) -exec chown -h ${ctx.user} {} +`,
+    `immich-family config fill --template ${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE} --out ${out}`,
+    `chown ${ctx.user} ${out}`,
+    `chmod 0640 ${out}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * immich-init: a one-shot root container with only CHOWN (hand paths to uid:gid) and DAC_OVERRIDE
+ * (traverse a 770 dataset owned by another user, overwrite last deploy's config file).
+ */
+export function initService(ctx: RenderContext): ComposeService {
+  return {
+    image: workerImage(ctx.spec, ctx.toolVersion),
+    user: "0:0",
+    entrypoint: ["/bin/sh", "-c"],
+    command: [initScript(ctx)],
+    restart: "no",
+    env_file: [ctx.compose.envFile],
+    volumes: [...writablePaths(ctx).map(([source, target]) => bind(source, target)), bind(`./${IMMICH_CONFIG_TEMPLATE}`, `${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE}`, true)],
+    security_opt: ["no-new-privileges:true"],
+    cap_drop: ["ALL"],
+    cap_add: ["CHOWN", "DAC_OVERRIDE"],
+    network_mode: "none",
+  };
+}

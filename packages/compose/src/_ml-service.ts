@@ -1,0 +1,27 @@
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVICE } from "./_context.js";
+import { dependsOn } from "./_depends.js";
+import type { ComposeService } from "./compose-model.js";
+import { mlImageSuffix, mlProfile } from "./hwaccel.js";
+
+export function machineLearningService(ctx: RenderContext): ComposeService {
+  const { spec, compose } = ctx;
+  const { volumes: extraVolumes = [], ...profile } = mlProfile(spec.machineLearning.acceleration);
+  return {
+    image: `ghcr.io/immich-app/immich-machine-learning:${spec.immich.version}${mlImageSuffix(spec.machineLearning.acceleration)}`,
+    user: ctx.user,
+    restart: "unless-stopped",
+    ...dependsOn([SERVICE.init, "service_completed_successfully"]),
+    environment: { ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}), MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache },
+    volumes: [bind(compose.paths.modelCache, IN_CONTAINER.modelCache), ...extraVolumes],
+    ...profile,
+    // egress: models are downloaded on first use.
+    networks: [NETWORK.backend, NETWORK.egress],
+    healthcheck: {
+      test: ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3003/ping', timeout=5)"],
+      interval: "30s",
+      timeout: "10s",
+      retries: 3,
+      start_period: "120s",
+    },
+  };
+}

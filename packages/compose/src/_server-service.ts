@@ -1,0 +1,57 @@
+import { machineLearningUrl } from "@family/immich-spec";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, SERVICE, secretVar } from "./_context.js";
+import { dependsOn, nodeHttpCheck } from "./_depends.js";
+import type { ComposeService } from "./compose-model.js";
+import { transcodingProfile } from "./hwaccel.js";
+import { traefikLabels } from "./traefik-labels.js";
+
+/** Read-only bind mounts of the external libraries, at the paths the spec names. */
+export function libraryMounts(ctx: RenderContext): string[] {
+  const { spec, compose } = ctx;
+  for (const handle of Object.keys(compose.libraries)) {
+    if (!(handle in spec.libraries)) throw new Error(`targets.compose.libraries.${handle}: no library ${handle} is declared under libraries`);
+  }
+  return Object.entries(spec.libraries).map(([handle, lib]) => {
+    const source = compose.libraries[handle]?.hostPath;
+    if (!source) throw new Error(`targets.compose.libraries.${handle}: library ${handle} (${lib.path}) needs a hostPath on the compose target`);
+    return bind(source, lib.path, true);
+  });
+}
+
+export function frontendNetworkName(ctx: RenderContext): string {
+  return ctx.compose.networks.frontend ?? `${ctx.project}-frontend`;
+}
+
+export function serverService(ctx: RenderContext): ComposeService {
+  const { spec, compose } = ctx;
+  const hw = transcodingProfile(compose.hwaccel);
+  const env: Record<string, string> = {};
+  if (spec.immich.timezone) env.TZ = spec.immich.timezone;
+  env.IMMICH_CONFIG_FILE = IN_CONTAINER.configFile;
+  env.IMMICH_MEDIA_LOCATION = IN_CONTAINER.media;
+  if (spec.immich.trustedProxies) env.IMMICH_TRUSTED_PROXIES = spec.immich.trustedProxies.join(",");
+  env.DB_HOSTNAME = SERVICE.database;
+  env.DB_PORT = "5432";
+  env.DB_USERNAME = spec.database.user;
+  env.DB_PASSWORD = secretVar(ctx, spec.database.password.key);
+  env.DB_DATABASE_NAME = spec.database.name;
+  env.DB_VECTOR_EXTENSION = spec.database.vectorExtension;
+  env.REDIS_HOSTNAME = SERVICE.redis;
+  env.REDIS_PORT = "6379";
+  if (spec.redis.password) env.REDIS_PASSWORD = secretVar(ctx, spec.redis.password.key);
+  if (spec.machineLearning.enabled) env.IMMICH_MACHINE_LEARNING_URL = machineLearningUrl(spec, "compose");
+  return {
+    image: `ghcr.io/immich-app/immich-server:${spec.immich.version}`,
+    user: ctx.user,
+    restart: "unless-stopped",
+    ...dependsOn([SERVICE.init, "service_completed_successfully"], [SERVICE.database, "service_healthy"], [SERVICE.redis, "service_healthy"]),
+    environment: env,
+    volumes: [bind(compose.paths.media, IN_CONTAINER.media), bind(compose.paths.config, IN_CONTAINER.config, true), ...libraryMounts(ctx)],
+    ...hw,
+    // frontend: Traefik, and egress for OIDC discovery; backend: database, Valkey, ML.
+    networks: [NETWORK.frontend, NETWORK.backend],
+    ...(compose.traefik ? {} : { ports: [`${SERVER_PORT}:${SERVER_PORT}`] }),
+    healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${SERVER_PORT}/api/server/ping`), interval: "30s", timeout: "10s", retries: 3, start_period: "300s" },
+    ...(compose.traefik ? { labels: traefikLabels(spec, compose.traefik, { project: ctx.project, network: frontendNetworkName(ctx), port: SERVER_PORT }) } : {}),
+  };
+}

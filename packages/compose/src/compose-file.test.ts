@@ -1,0 +1,338 @@
+import { describe, expect, test } from "vitest";
+import { type Draft, loadExample, variant } from "../test/_helpers.js";
+import { buildComposeFile } from "./compose-file.js";
+import type { ComposeFile, ComposeService } from "./compose-model.js";
+
+const truenas = () => buildComposeFile(loadExample("truenas.yaml"));
+const family = () => buildComposeFile(loadExample("family.yaml"));
+const compose = (name: string, mutate: (d: Draft) => void) => buildComposeFile(variant(name, mutate));
+
+function svc(file: ComposeFile, name: string): ComposeService {
+  const s = file.services[name];
+  if (!s) throw new Error(`no service ${name} in ${Object.keys(file.services).join(", ")}`);
+  return s;
+}
+const initScript = (file: ComposeFile) => svc(file, "immich-init").command?.[0] ?? "";
+
+describe("uid:gid", () => {
+  test("the writing services run as the spec's uid:gid, and init owns the writable paths to it", () => {
+    const file = compose("family.yaml", (d) => {
+      d.targets.compose.user = { uid: 3106, gid: 3202 };
+    });
+    for (const name of ["immich-server", "immich-machine-learning", "immich-worker"]) expect(svc(file, name).user).toBe("3106:3202");
+    expect(initScript(file)).toContain("! -user 3106 -o ! -group 3202");
+    expect(initScript(file)).toContain("-exec chown -h 3106:3202 {} +");
+    expect(initScript(file)).toContain("chown 3106:3202 /config/immich-config.yaml");
+    expect(initScript(family())).toContain("-exec chown -h 1000:1000 {} +");
+  });
+
+  test("init is a root one-shot with only CHOWN and DAC_OVERRIDE, and fills the template with the project's program", () => {
+    const init = svc(truenas(), "immich-init");
+    expect(init).toMatchObject({ user: "0:0", restart: "no", cap_drop: ["ALL"], cap_add: ["CHOWN", "DAC_OVERRIDE"], env_file: [".env"], network_mode: "none" });
+    expect(init.image).toMatch(/^ghcr\.io\/immich-family\/immich-family:\d+\.\d+\.\d+$/);
+    expect(init.command?.[0]?.split("\n")).toContain("immich-family config fill --template /template/immich-config.yaml.tmpl --out /config/immich-config.yaml");
+    expect(init.volumes).toContain("./immich-config.yaml.tmpl:/template/immich-config.yaml.tmpl:ro");
+  });
+
+  test("every other long-lived service that writes waits for init to complete", () => {
+    const file = family();
+    for (const name of ["immich-server", "immich-machine-learning", "immich-db-backup", "immich-worker"]) {
+      expect(svc(file, name).depends_on?.["immich-init"]).toEqual({ condition: "service_completed_successfully" });
+    }
+    expect(svc(file, "immich-server").depends_on).toMatchObject({ "immich-db": { condition: "service_healthy" }, "immich-redis": { condition: "service_healthy" } });
+  });
+});
+
+describe("host paths", () => {
+  test("media, database, model cache, backups and config come from the spec", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.targets.compose.paths = { media: "/mnt/tank/media", database: "/mnt/ssd/db", modelCache: "/mnt/ssd/models", backups: "/mnt/tank/backups", config: "./conf" };
+    });
+    expect(svc(file, "immich-server").volumes).toEqual(["/mnt/tank/media:/data", "./conf:/config:ro"]);
+    expect(svc(file, "immich-server").environment).toMatchObject({ IMMICH_MEDIA_LOCATION: "/data", IMMICH_CONFIG_FILE: "/config/immich-config.yaml" });
+    expect(svc(file, "immich-machine-learning").volumes).toEqual(["/mnt/ssd/models:/cache"]);
+    expect(svc(file, "immich-db").volumes).toEqual(["/mnt/ssd/db:/var/lib/postgresql/data"]);
+    expect(svc(file, "immich-db-backup").volumes).toEqual(["/mnt/tank/backups:/backup"]);
+    const init = svc(file, "immich-init").volumes ?? [];
+    expect(init).toEqual(expect.arrayContaining(["/mnt/tank/media:/data", "./conf:/config", "/mnt/ssd/models:/cache", "/mnt/tank/backups:/backup"]));
+    expect(init.join(" ")).not.toContain("/mnt/ssd/db");
+  });
+
+  test("libraries are bind-mounted read-only at the path the spec names, in the server and the worker", () => {
+    const file = compose("family.yaml", (d) => {
+      d.targets.compose.libraries.family.hostPath = "/volume1/family";
+      d.libraries.family.path = "/libs/family";
+    });
+    for (const name of ["immich-server", "immich-worker"]) expect(svc(file, name).volumes).toContain("/volume1/family:/libs/family:ro");
+    expect(svc(file, "immich-server").volumes).toContain("/srv/photos/travel:/mnt/photos/travel:ro");
+    expect(svc(file, "immich-worker").volumes).toContain("./immich-family.yaml:/etc/immich-family/immich-family.yaml:ro");
+  });
+
+  test("a library without a host path on the compose target is an error naming the field", () => {
+    expect(() =>
+      compose("family.yaml", (d) => {
+        delete d.targets.compose.libraries.travel;
+      }),
+    ).toThrow("targets.compose.libraries.travel");
+  });
+
+  test("Postgres 18 keeps its data one level up", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.database.postgresMajor = 18;
+      d.database.vectorVersion = "1.1.1";
+    });
+    expect(svc(file, "immich-db").image).toBe("ghcr.io/immich-app/postgres:18-vectorchord1.1.1");
+    expect(svc(file, "immich-db").volumes).toEqual(["./data/db:/var/lib/postgresql"]);
+  });
+});
+
+describe("hosts and middlewares", () => {
+  test("the web host router carries the forward-auth middleware, the mobile host router does not", () => {
+    const labels = svc(truenas(), "immich-server").labels ?? {};
+    expect(labels).toMatchObject({
+      "traefik.enable": "true",
+      "traefik.docker.network": "immich-frontend",
+      "traefik.http.routers.immich-web.rule": "Host(`photos.example.org`)",
+      "traefik.http.routers.immich-web.middlewares": "forward-auth@file",
+      "traefik.http.routers.immich-mobile.rule": "Host(`photos-mobile.example.org`)",
+      "traefik.http.services.immich.loadbalancer.server.port": "2283",
+    });
+    expect(labels).not.toHaveProperty("traefik.http.routers.immich-mobile.middlewares");
+    for (const r of ["immich-web", "immich-mobile"]) {
+      expect(labels[`traefik.http.routers.${r}.entrypoints`]).toBe("websecure");
+      expect(labels[`traefik.http.routers.${r}.tls.certresolver`]).toBe("letsencrypt");
+      expect(labels[`traefik.http.routers.${r}.service`]).toBe("immich");
+    }
+  });
+
+  test("hosts, middleware, entrypoint, resolver and network follow the spec", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.hosts = { web: "pics.home.test", mobile: "m.home.test" };
+      d.auth.oauth.mobileRedirectHost = "m.home.test";
+      d.targets.compose.projectName = "pics";
+      d.targets.compose.networks.frontend = "proxy";
+      d.targets.compose.traefik = { entrypoint: "https", certResolver: "le", forwardAuth: "authelia@docker" };
+    });
+    const labels = svc(file, "immich-server").labels ?? {};
+    expect(labels).toMatchObject({
+      "traefik.docker.network": "proxy",
+      "traefik.http.routers.pics-web.rule": "Host(`pics.home.test`)",
+      "traefik.http.routers.pics-web.middlewares": "authelia@docker",
+      "traefik.http.routers.pics-web.entrypoints": "https",
+      "traefik.http.routers.pics-web.tls.certresolver": "le",
+      "traefik.http.routers.pics-mobile.rule": "Host(`m.home.test`)",
+      "traefik.http.services.pics.loadbalancer.server.port": "2283",
+    });
+    expect(file.networks.frontend).toEqual({ name: "proxy", external: true });
+  });
+
+  test("without a mobile host, the API paths of the web host bypass forward-auth", () => {
+    const file = compose("truenas.yaml", (d) => {
+      delete d.hosts.mobile;
+      delete d.auth.oauth.mobileRedirectHost;
+    });
+    const labels = svc(file, "immich-server").labels ?? {};
+    expect(labels["traefik.http.routers.immich-api.rule"]).toBe("Host(`photos.example.org`) && (PathPrefix(`/api`) || PathPrefix(`/.well-known/immich`))");
+    expect(labels).not.toHaveProperty("traefik.http.routers.immich-api.middlewares");
+    expect(labels).not.toHaveProperty("traefik.http.routers.immich-mobile.rule");
+  });
+
+  test("without Traefik the server publishes its port and carries no labels", () => {
+    const server = svc(
+      compose("truenas.yaml", (d) => {
+        delete d.targets.compose.traefik;
+      }),
+      "immich-server",
+    );
+    expect(server.labels).toBeUndefined();
+    expect(server.ports).toEqual(["2283:2283"]);
+    expect(svc(truenas(), "immich-server").ports).toBeUndefined();
+  });
+});
+
+describe("hardware acceleration", () => {
+  const server = (hwaccel: string) =>
+    svc(
+      compose("truenas.yaml", (d) => {
+        d.targets.compose.hwaccel = hwaccel;
+      }),
+      "immich-server",
+    );
+
+  test("cpu adds nothing", () => {
+    const s = server("cpu");
+    for (const k of ["devices", "deploy", "group_add", "security_opt"] as const) expect(s[k]).toBeUndefined();
+  });
+  test("nvenc reserves an nvidia GPU with gpu, compute and video", () => {
+    expect(server("nvenc").deploy).toEqual({ resources: { reservations: { devices: [{ driver: "nvidia", count: 1, capabilities: ["gpu", "compute", "video"] }] } } });
+    expect(server("nvenc").devices).toBeUndefined();
+  });
+  test.each(["quicksync", "vaapi"])("%s passes /dev/dri", (mode) => {
+    expect(server(mode).devices).toEqual(["/dev/dri:/dev/dri"]);
+  });
+  test("rkmpp passes the Rockchip devices, unconfined, in group video", () => {
+    const s = server("rkmpp");
+    expect(s.devices).toEqual(["/dev/rga:/dev/rga", "/dev/dri:/dev/dri", "/dev/dma_heap:/dev/dma_heap", "/dev/mpp_service:/dev/mpp_service"]);
+    expect(s.security_opt).toEqual(["systempaths=unconfined", "apparmor=unconfined"]);
+    expect(s.group_add).toEqual(["video"]);
+  });
+
+  test.each([
+    ["cpu", "", undefined],
+    ["cuda", "-cuda", undefined],
+    ["openvino", "-openvino", ["/dev/dri:/dev/dri"]],
+    ["rknn", "-rknn", ["/dev/dri:/dev/dri"]],
+    ["armnn", "-armnn", ["/dev/mali0:/dev/mali0"]],
+    ["rocm", "-rocm", ["/dev/dri:/dev/dri", "/dev/kfd:/dev/kfd"]],
+  ])("machine learning %s: image suffix %j and its devices", (acceleration, suffix, devices) => {
+    const ml = svc(
+      compose("truenas.yaml", (d) => {
+        d.machineLearning.acceleration = acceleration;
+      }),
+      "immich-machine-learning",
+    );
+    expect(ml.image).toBe(`ghcr.io/immich-app/immich-machine-learning:v2.7.5${suffix}`);
+    expect(ml.devices).toEqual(devices);
+    expect(ml.volumes?.[0]).toBe("./data/model-cache:/cache");
+  });
+});
+
+describe("backup", () => {
+  test("one-shot MANUAL mode, ZSTD, SHA1, encrypted with the passphrase key, cleanup after the retention", () => {
+    const b = svc(truenas(), "immich-db-backup");
+    expect(b.restart).toBe("no");
+    expect(b.image).toBe("docker.io/tiredofit/db-backup:4.1.100");
+    expect(b.environment).toMatchObject({
+      MODE: "MANUAL",
+      MANUAL_RUN_FOREVER: "FALSE",
+      DB01_TYPE: "pgsql",
+      DB01_HOST: "immich-db",
+      DB01_NAME: "immich",
+      DB01_USER: "immich",
+      DB01_COMPRESSION: "ZSTD",
+      DB01_CHECKSUM: "SHA1",
+      DB01_ENCRYPT: "TRUE",
+      DB01_FILESYSTEM_PATH: "/backup",
+      DB01_CLEANUP_TIME: "2880",
+    });
+    expect(b.environment?.DB01_PASS).toMatch(/^\$\{DB_PASSWORD:\?/);
+    expect(b.environment?.DB01_ENCRYPT_PASSPHRASE).toMatch(/^\$\{DB_ENC_PASSPHRASE:\?/);
+    expect(b.networks).toEqual(["backend"]);
+  });
+
+  test.each([
+    ["7d", "10080"],
+    ["90m", "90"],
+    ["36h", "2160"],
+  ])("retention %s is %s minutes", (retention, minutes) => {
+    const file = compose("truenas.yaml", (d) => {
+      d.targets.compose.backup.retention = retention;
+    });
+    expect(svc(file, "immich-db-backup").environment?.DB01_CLEANUP_TIME).toBe(minutes);
+  });
+
+  test("passphrase key, database names and encryption follow the spec", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.targets.compose.backup.passphrase = "${BACKUP_KEY}";
+      d.database.name = "photos";
+      d.database.user = "photos_app";
+    });
+    expect(svc(file, "immich-db-backup").environment).toMatchObject({ DB01_NAME: "photos", DB01_USER: "photos_app" });
+    expect(svc(file, "immich-db-backup").environment?.DB01_ENCRYPT_PASSPHRASE).toMatch(/^\$\{BACKUP_KEY:\?/);
+    const plain = compose("truenas.yaml", (d) => {
+      d.targets.compose.backup.encrypt = false;
+    });
+    expect(svc(plain, "immich-db-backup").environment?.DB01_ENCRYPT).toBe("FALSE");
+    expect(svc(plain, "immich-db-backup").environment).not.toHaveProperty("DB01_ENCRYPT_PASSPHRASE");
+  });
+
+  test("disabled: no backup service and no backups path to own", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.targets.compose.backup.enabled = false;
+    });
+    expect(file.services).not.toHaveProperty("immich-db-backup");
+    expect(initScript(file)).not.toContain("/backup");
+  });
+});
+
+describe("networks", () => {
+  test("backend is internal; Valkey, Postgres, the backup and the exporter sit on it alone", () => {
+    const file = truenas();
+    expect(file.networks.backend).toEqual({ name: "immich-backend", internal: true });
+    for (const name of ["immich-redis", "immich-db", "immich-db-backup", "immich-db-exporter"]) {
+      expect(svc(file, name).networks).toEqual(["backend"]);
+      expect(svc(file, name).ports).toBeUndefined();
+    }
+  });
+
+  test("the server and ML reach outside through a non-internal network; the init step has no network", () => {
+    const file = truenas();
+    const egressCapable = (name: string) => (svc(file, name).networks ?? []).some((n) => file.networks[n] && !file.networks[n]?.internal);
+    expect(egressCapable("immich-server")).toBe(true);
+    expect(egressCapable("immich-machine-learning")).toBe(true);
+    expect(svc(file, "immich-machine-learning").networks).not.toContain("frontend");
+    expect(svc(file, "immich-init").network_mode).toBe("none");
+  });
+
+  test("the exporter reads the database through DATA_SOURCE_* with the password as a reference", () => {
+    expect(svc(truenas(), "immich-db-exporter").environment).toEqual({
+      DATA_SOURCE_URI: "immich-db:5432/immich?sslmode=disable",
+      DATA_SOURCE_USER: "immich",
+      DATA_SOURCE_PASS: "${DB_PASSWORD:?set DB_PASSWORD in .env}",
+    });
+    const off = compose("truenas.yaml", (d) => {
+      d.targets.compose.metricsExporter.enabled = false;
+    });
+    expect(off.services).not.toHaveProperty("immich-db-exporter");
+  });
+
+  test("network names default from the project; the frontend can be created by this stack", () => {
+    const file = compose("family.yaml", (d) => {
+      d.targets.compose.networks = { frontendExternal: false };
+    });
+    expect(file.networks.frontend).toEqual({ name: "rincewind-frontend" });
+    expect(file.networks.backend).toEqual({ name: "rincewind-backend", internal: true });
+  });
+});
+
+describe("services from the common spec", () => {
+  test("images are pinned to the spec's versions", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.immich.version = "v3.1.0";
+      d.database.postgresMajor = 16;
+      d.database.vectorVersion = "0.4.3";
+      d.redis = {};
+    });
+    expect(svc(file, "immich-server").image).toBe("ghcr.io/immich-app/immich-server:v3.1.0");
+    expect(svc(file, "immich-db").image).toBe("ghcr.io/immich-app/postgres:16-vectorchord0.4.3");
+    expect(svc(file, "immich-db")).toMatchObject({ shm_size: "128mb", environment: { POSTGRES_INITDB_ARGS: "--data-checksums" } });
+    expect(svc(file, "immich-redis").command).toBeUndefined();
+    expect(svc(file, "immich-server").environment).not.toHaveProperty("REDIS_PASSWORD");
+  });
+
+  test("Valkey requires the password key when the spec sets one", () => {
+    const redis = svc(truenas(), "immich-redis");
+    expect(redis.command).toEqual(["valkey-server", "--requirepass", "${IMMICH_REDIS_PASSWORD:?set IMMICH_REDIS_PASSWORD in .env}"]);
+    expect(redis.healthcheck?.test.join(" ")).toContain("ping");
+    expect(svc(truenas(), "immich-server").environment?.REDIS_PASSWORD).toBe("${IMMICH_REDIS_PASSWORD:?set IMMICH_REDIS_PASSWORD in .env}");
+  });
+
+  test("the server pings /api/server/ping and reaches ML at a rendered service", () => {
+    const file = truenas();
+    const server = svc(file, "immich-server");
+    expect(server.healthcheck?.test.join(" ")).toContain("http://127.0.0.1:2283/api/server/ping");
+    const mlHost = new URL(server.environment?.IMMICH_MACHINE_LEARNING_URL ?? "").hostname;
+    expect(file.services).toHaveProperty(mlHost);
+  });
+
+  test("the worker runs only when enabled and reads its keys from the env file", () => {
+    const file = family();
+    const worker = svc(file, "immich-worker");
+    expect(worker.env_file).toEqual([".env"]);
+    expect(worker.healthcheck?.test.join(" ")).toContain(":9464/healthz");
+    expect(worker.networks).toEqual(["backend"]);
+    expect(file.volumes).toHaveProperty("worker-state");
+    expect(truenas().services).not.toHaveProperty("immich-worker");
+    expect(truenas().volumes).toBeUndefined();
+  });
+});

@@ -1,0 +1,47 @@
+import type { ImmichFamilySpec } from "@family/immich-spec";
+import { NETWORK, type RenderContext, renderContext, SERVICE, WORKER_STATE_VOLUME } from "./_context.js";
+import { backupService, exporterService } from "./_backup-services.js";
+import { databaseService, redisService } from "./_data-services.js";
+import { initService } from "./_init-service.js";
+import { machineLearningService } from "./_ml-service.js";
+import { frontendNetworkName, serverService } from "./_server-service.js";
+import { workerService } from "./_worker-service.js";
+import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-model.js";
+import pkg from "../package.json" with { type: "json" };
+
+export interface ComposeOptions {
+  /** Version of this tool, selecting the default worker/init image. @default this package's version */
+  readonly toolVersion?: string;
+}
+
+/** The Compose model of a spec's compose target, before serialization. */
+export function buildComposeFile(spec: ImmichFamilySpec, options: ComposeOptions = {}): ComposeFile {
+  const ctx = renderContext(spec, options.toolVersion ?? pkg.version);
+  const services: Record<string, ComposeService> = {
+    [SERVICE.init]: initService(ctx),
+    [SERVICE.server]: serverService(ctx),
+  };
+  if (spec.machineLearning.enabled) services[SERVICE.machineLearning] = machineLearningService(ctx);
+  services[SERVICE.redis] = redisService(ctx);
+  services[SERVICE.database] = databaseService(ctx);
+  if (ctx.compose.backup.enabled) services[SERVICE.backup] = backupService(ctx);
+  if (ctx.compose.metricsExporter.enabled) services[SERVICE.exporter] = exporterService(ctx);
+  if (spec.worker.enabled) services[SERVICE.worker] = workerService(ctx);
+  return {
+    name: ctx.project,
+    services,
+    networks: networks(ctx),
+    ...(spec.worker.enabled ? { volumes: { [WORKER_STATE_VOLUME]: {} } } : {}),
+  };
+}
+
+function networks(ctx: RenderContext): Record<string, ComposeNetwork> {
+  const { compose, spec } = ctx;
+  const out: Record<string, ComposeNetwork> = {
+    [NETWORK.frontend]: { name: frontendNetworkName(ctx), ...(compose.networks.frontendExternal ? { external: true } : {}) },
+    // No route out: Valkey, Postgres, the backup and the exporter never leave it.
+    [NETWORK.backend]: { name: compose.networks.backend ?? `${ctx.project}-backend`, internal: true },
+  };
+  if (spec.machineLearning.enabled) out[NETWORK.egress] = { name: `${ctx.project}-egress` };
+  return out;
+}

@@ -1,0 +1,80 @@
+import type { ImmichFamilySpec } from "@family/immich-spec";
+import { frontendNetworkName } from "./_server-service.js";
+import { renderContext, SERVER_PORT, SERVICE } from "./_context.js";
+import { cleanupMinutes } from "./_backup-services.js";
+
+/** The README beside compose.yaml, for the person deploying the stack. */
+export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string): string {
+  const ctx = renderContext(spec, toolVersion);
+  const { compose } = ctx;
+  const { uid, gid } = compose.user;
+  const t = compose.traefik;
+  const out: string[] = [];
+  const p = (...lines: string[]) => out.push(...lines, "");
+  p(`# ${ctx.project}: Immich ${spec.immich.version} with Docker Compose`, "Rendered by `immich-family render --target compose`. Edit the spec, not these files, and render again.");
+  p(
+    "| file | what |",
+    "|---|---|",
+    "| `compose.yaml` | the stack |",
+    `| \`immich-config.yaml.tmpl\` | Immich's server config with \`\${KEY}\` placeholders; \`immich-init\` fills it into \`${compose.paths.config}/immich-config.yaml\` |`,
+    `| \`.env.example\` | every secret key, no values: copy it to \`${compose.envFile}\` and fill it in |`,
+    "| `immich-family.yaml` | the spec the worker reads |",
+  );
+  p("## Host setup (once)");
+  p(
+    `1. Create a group with GID ${gid} and a user with UID ${uid} whose primary group it is. Every container that writes runs as \`${uid}:${gid}\`; add your admin user to the group to browse the files.`,
+    `2. Give the parent dataset of \`${compose.paths.media}\` mode 770 (no access for others); no ACLs are needed.`,
+    `3. \`immich-init\` runs first on every \`up\`: as root with only two capabilities it hands every writable path (media, model cache, backups, config) to \`${uid}:${gid}\`, then fills the config template. **CHOWN** lets it change the owner; **DAC_OVERRIDE** lets root traverse a 770 tree owned by another user and overwrite the last deploy's config file. The database folder \`${compose.paths.database}\` stays owned by Postgres.`,
+    `4. Compose does not interpolate \`${compose.envFile}\` values into \`user:\` or \`command:\`, so uid and gid are written as literals: change them in the spec and render again.`,
+  );
+  if (compose.hwaccel !== "cpu") {
+    p(`Hardware transcoding is \`${compose.hwaccel}\`. The server runs as \`${uid}:${gid}\`: if the device nodes belong to a group such as \`render\`, add that group's host GID to the user (or \`group_add\`) so the server can open them.`);
+  }
+  p("## Secrets");
+  p(
+    `Copy \`.env.example\` to \`${compose.envFile}\` and fill every key. Compose reads \`\${KEY}\` references from \`.env\` in this folder${compose.envFile === ".env" ? "" : ` — with \`${compose.envFile}\`, run every command with \`--env-file ${compose.envFile}\``}; \`docker compose up\` stops with an error naming any key that is missing.`,
+  );
+  if (t) {
+    p("## Traefik");
+    p(
+      `Join Traefik to the network \`${frontendNetworkName(ctx)}\`${compose.networks.frontendExternal ? ` (create it first: \`docker network create ${frontendNetworkName(ctx)}\`)` : ""}. Routers use the entrypoint \`${t.entrypoint}\`${t.certResolver ? ` and the cert resolver \`${t.certResolver}\`` : ""}.`,
+      `Uploads of large videos need long timeouts on that entrypoint (Traefik's static config): at least 600 s, e.g.`,
+      "",
+      "```yaml",
+      "entryPoints:",
+      `  ${t.entrypoint}:`,
+      "    transport:",
+      "      respondingTimeouts:",
+      "        readTimeout: 600s",
+      "        idleTimeout: 600s",
+      "```",
+    );
+  }
+  if (!compose.traefik) p(`Without Traefik in the spec, the server publishes port ${SERVER_PORT} on the host: put your own TLS proxy in front of it.`);
+  if (!spec.database.superuser) {
+    p(
+      "The spec keeps the database role a plain owner (`database.superuser: false`). With Immich's Postgres image the role in `POSTGRES_USER` owns the whole cluster and is a superuser, so on Compose that choice only turns off Immich's own database backup; the nightly dump below replaces it.",
+    );
+  }
+  p("## First start");
+  p(
+    `1. \`docker compose up -d\`, then check that \`${SERVICE.init}\` exited 0 (\`docker compose logs ${SERVICE.init}\`): an unresolved \`\${KEY}\` stops it, and the server does not start.`,
+    `2. Open https://${spec.hosts.web}. Immich shows its onboarding wizard once, while it has no users: the first account becomes the admin. Use your real email${spec.auth.oauth ? " (the one your identity provider sends), so your OAuth login links to it" : ""}.`,
+    "3. The first start runs database migrations and can take minutes; the server's healthcheck allows 300 s.",
+  );
+  if (compose.backup.enabled) {
+    p("## Nightly database backup");
+    p(
+      `\`${SERVICE.backup}\` takes one ${compose.backup.encrypt ? "encrypted, " : ""}ZSTD-compressed, SHA1-checksummed dump into \`${compose.paths.backups}\` and exits; dumps older than ${compose.backup.retention} (${cleanupMinutes(compose.backup.retention)} minutes) are removed. It runs on every \`up\`; run it nightly from cron:`,
+      "",
+      "```",
+      `30 3 * * * cd /path/to/this/folder && docker compose run --rm --no-deps ${SERVICE.backup}`,
+      "```",
+    );
+  }
+  if (compose.metricsExporter.enabled) {
+    p("## Metrics");
+    p(`\`${SERVICE.exporter}\` serves Postgres metrics on \`${SERVICE.exporter}:9187\` inside the backend network \`${compose.networks.backend ?? `${ctx.project}-backend`}\` only (no host port): attach your collector to that network to scrape it. Grant the role \`pg_monitor\` if it is not a superuser.`);
+  }
+  return out.join("\n");
+}

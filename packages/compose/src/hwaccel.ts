@@ -1,0 +1,54 @@
+import type { ComposeTarget, ImmichFamilySpec } from "@family/immich-spec";
+import type { DeviceProfile } from "./compose-model.js";
+
+export type Transcoding = ComposeTarget["hwaccel"];
+export type MlAcceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
+
+const dev = (path: string) => `${path}:${path}`;
+
+/** What immich-server needs for hardware transcoding (our own, schema-valid version of Immich's hwaccel file). */
+export function transcodingProfile(mode: Transcoding): DeviceProfile {
+  switch (mode) {
+    case "cpu":
+      return {};
+    case "nvenc":
+      return { deploy: { resources: { reservations: { devices: [{ driver: "nvidia", count: 1, capabilities: ["gpu", "compute", "video"] }] } } } };
+    case "quicksync":
+    case "vaapi":
+      return { devices: [dev("/dev/dri")] };
+    case "rkmpp":
+      return {
+        devices: ["/dev/rga", "/dev/dri", "/dev/dma_heap", "/dev/mpp_service"].map(dev),
+        group_add: ["video"],
+        security_opt: ["systempaths=unconfined", "apparmor=unconfined"],
+      };
+  }
+}
+
+/** The `ffmpeg.accel` value of the Immich config that matches a transcoding mode. */
+export function ffmpegAccel(mode: Transcoding): "disabled" | "nvenc" | "qsv" | "vaapi" | "rkmpp" {
+  return mode === "cpu" ? "disabled" : mode === "quicksync" ? "qsv" : mode;
+}
+
+/** Image tag suffix of immich-machine-learning for an acceleration. */
+export function mlImageSuffix(acceleration: MlAcceleration): string {
+  return acceleration === "cpu" ? "" : `-${acceleration}`;
+}
+
+/** What immich-machine-learning needs for an acceleration. */
+export function mlProfile(acceleration: MlAcceleration): DeviceProfile {
+  switch (acceleration) {
+    case "cpu":
+      return {};
+    case "cuda":
+      return { deploy: { resources: { reservations: { devices: [{ driver: "nvidia", count: 1, capabilities: ["gpu"] }] } } } };
+    case "rocm":
+      return { devices: [dev("/dev/dri"), dev("/dev/kfd")], group_add: ["video"] };
+    case "openvino":
+      return { devices: [dev("/dev/dri")], device_cgroup_rules: ["c 189:* rmw"], volumes: ["/dev/bus/usb:/dev/bus/usb"] };
+    case "armnn":
+      return { devices: [dev("/dev/mali0")], volumes: ["/lib/firmware/mali_csffw.bin:/lib/firmware/mali_csffw.bin:ro", "/usr/lib/libmali.so:/usr/lib/libmali.so:ro"] };
+    case "rknn":
+      return { devices: [dev("/dev/dri")], security_opt: ["systempaths=unconfined"], volumes: ["/sys/kernel/debug/:/sys/kernel/debug/:ro"] };
+  }
+}

@@ -1,0 +1,58 @@
+import { Document, isScalar, isSeq, Scalar, visit } from "yaml";
+import type { ComposeFile } from "./compose-model.js";
+
+const TOP_ORDER = ["name", "services", "networks", "volumes"];
+const SERVICE_ORDER = [
+  "image",
+  "user",
+  "entrypoint",
+  "command",
+  "restart",
+  "depends_on",
+  "env_file",
+  "environment",
+  "volumes",
+  "devices",
+  "device_cgroup_rules",
+  "group_add",
+  "security_opt",
+  "cap_drop",
+  "cap_add",
+  "shm_size",
+  "deploy",
+  "network_mode",
+  "networks",
+  "ports",
+  "healthcheck",
+  "labels",
+];
+
+function ordered<T extends object>(obj: T, order: readonly string[]): T {
+  const keys = Object.keys(obj).sort((a, b) => rank(order, a) - rank(order, b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, (obj as Record<string, unknown>)[k]])) as T;
+}
+
+function rank(order: readonly string[], key: string): number {
+  const i = order.indexOf(key);
+  return i === -1 ? order.length : i;
+}
+
+/**
+ * `compose.yaml` text: top-level and service keys in a canonical order whatever order the model was
+ * built in; services, networks and volumes keep the order the renderer chose. YAML 1.1 quoting, so
+ * strings such as `no` and `3106:3202` stay strings for every Compose implementation.
+ */
+export function serializeCompose(file: ComposeFile, header = ""): string {
+  const services = Object.fromEntries(Object.entries(file.services).map(([k, s]) => [k, ordered(s, SERVICE_ORDER)]));
+  const doc = new Document(ordered({ ...file, services }, TOP_ORDER), { version: "1.1" });
+  // `uid:gid` and `host:container` read as strings in any YAML version when quoted.
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || (pair.key.value !== "user" && pair.key.value !== "ports")) return;
+      const values = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const v of values) if (isScalar(v)) v.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  const body = doc.toString({ lineWidth: 0, indent: 2, indentSeq: true });
+  return header + body;
+}

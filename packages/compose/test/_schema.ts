@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { COMPOSE_SCHEMA } from "./_helpers.js";
+
+let validate: ValidateFunction | undefined;
+
+/** The compose-spec validator (the schema is draft-07: Ajv's default class). */
+export function composeSchemaErrors(doc: unknown): string[] {
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(COMPOSE_SCHEMA, "utf8")) as Record<string, unknown>;
+    // The file names the draft-07 meta-schema by an https URL Ajv does not register; it is draft-07 all the same.
+    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+    addFormats.default(ajv);
+    validate = ajv.compile(schema);
+  }
+  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+}
