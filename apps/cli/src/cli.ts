@@ -57,9 +57,12 @@ cli
   .action(action(() => import("./commands/render.js")));
 
 cli
-  .command("config <action> [spec]", "Immich server config as code; action: render")
-  .option("--out <file>", "Write the config template to a file instead of stdout")
-  .example("immich-family config render --out immich.yaml.tmpl")
+  .command("config <action> [spec]", "Immich server config as code; action: render (the template) or fill (the init step)")
+  .option("--out <file>", "render: write the template to a file instead of stdout; fill: the filled config file (mode 0600)")
+  .option("--target <target>", "render: kubernetes or compose (needed when the spec declares both)")
+  .option("--template <file>", "fill: the rendered template, whose placeholders are filled from the environment")
+  .example("immich-family config render --out immich-config.yaml.tmpl")
+  .example("immich-family config fill --template /config/immich-config.yaml.tmpl --out /data/immich.yaml")
   .action(action(() => import("./commands/config.js")));
 
 cli
@@ -71,6 +74,7 @@ cli
 cli
   .command("secrets [spec]", "List every secret key the spec needs, what it is for and who reads it")
   .option("--output <format>", "text, json or env (an .env template with empty values)", { default: "text" })
+  .option("--target <target>", "Only this target: kubernetes or compose (default: every declared target)")
   .example("immich-family secrets --output env > secrets.env")
   .action(action(() => import("./commands/secrets.js")));
 

@@ -2,7 +2,9 @@ export {
   buildImmichConfig,
   COMPOSE_MACHINE_LEARNING_SERVICE,
   type FfmpegAccel,
+  type FillResult,
   ffmpegAccel,
+  fillTemplate,
   IMMICH_CONFIG_TEMPLATE,
   type ImmichConfig,
   immichLibraryScan,
@@ -10,6 +12,7 @@ export {
   MACHINE_LEARNING_PORT,
   machineLearningUrl,
   renderImmichConfigTemplate,
+  templateKeys,
 } from "./immich-config/index.js";
 export type { RenderedFile } from "./rendered-file.js";
 export {

@@ -1,7 +1,104 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { fillTemplate, type ImmichFamilySpec, renderImmichConfigTemplate, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { loadSpecOrThrow } from "../_spec.js";
 
-// Placeholder until the command lands; the issue that owns it replaces this file.
-export const main: CommandMain = async () => {
-  throw new CliError("internal", "`config` is not implemented yet");
+const TARGETS: readonly Target[] = ["kubernetes", "compose"];
+
+/** The target to render for: the one asked for, else the only one the spec declares. */
+export function pickTarget(spec: ImmichFamilySpec, asked: unknown): Target {
+  const declared = TARGETS.filter((t) => spec.targets[t] !== undefined);
+  if (asked === undefined) {
+    if (declared.length === 1 && declared[0]) return declared[0];
+    throw new CliError("bad-arguments", `The spec declares both targets and the config differs between them (machine-learning URL, ffmpeg acceleration). Pass --target kubernetes or --target compose.`);
+  }
+  if (asked !== "kubernetes" && asked !== "compose") throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${String(asked)}`);
+  if (!declared.includes(asked)) throw new CliError("bad-arguments", `The spec declares no ${asked} target (it declares: ${declared.join(", ")}).`);
+  return asked;
+}
+
+/** Write `text` to `file` atomically (a temporary sibling, then a rename) with `mode`. */
+export async function writeFileAtomically(file: string, text: string, mode: number): Promise<void> {
+  const tmp = resolve(dirname(file), `.${basename(file)}.tmp-${randomBytes(6).toString("hex")}`);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, text, { mode, flag: "wx" });
+    await chmod(tmp, mode);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new CliError("write-failed", `Could not write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export interface ConfigRenderResult {
+  readonly target: Target;
+  readonly text: string;
+}
+
+/** `config render`: the Immich config template of the spec for one target. */
+export async function configRender(cwd: string, path: string | undefined, opts: { target?: unknown }): Promise<ConfigRenderResult> {
+  const { spec } = await loadSpecOrThrow(cwd, path);
+  const target = pickTarget(spec, opts.target);
+  return { target, text: renderImmichConfigTemplate(spec, target) };
+}
+
+export interface ConfigFillResult {
+  readonly out: string;
+}
+
+/**
+ * `config fill`: fill the template's `${KEY}` placeholders from `env` and write `out` with mode 0600.
+ * Fails naming every unresolved key and writes nothing; never echoes a value.
+ */
+export async function configFill(cwd: string, opts: { template: unknown; out: unknown }, env: Readonly<Record<string, string | undefined>>): Promise<ConfigFillResult> {
+  if (typeof opts.template !== "string" || opts.template === "") throw new CliError("bad-arguments", "config fill needs --template <file>, the rendered immich-config.yaml.tmpl");
+  if (typeof opts.out !== "string" || opts.out === "") throw new CliError("bad-arguments", "config fill needs --out <file>, where the filled config (IMMICH_CONFIG_FILE) goes");
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, opts.template), "utf8");
+  } catch (error) {
+    throw new CliError("check-failed", `Cannot read the config template ${opts.template}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+  let result: ReturnType<typeof fillTemplate>;
+  try {
+    result = fillTemplate(text, env);
+  } catch (error) {
+    throw new CliError("check-failed", `${opts.template}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!result.ok) {
+    const n = result.missing.length;
+    throw new CliError(
+      "check-failed",
+      `${opts.template}: ${n} unresolved placeholder${n === 1 ? "" : "s"}: ${result.missing.join(", ")}. Set ${n === 1 ? "it" : "them"} (non-empty) in the secrets env file; nothing was written.`,
+    );
+  }
+  await writeFileAtomically(resolve(cwd, opts.out), result.text, 0o600);
+  return { out: opts.out };
+}
+
+export const main: CommandMain = async ({ cwd, io, env }, [action, path], flags) => {
+  switch (action) {
+    case "render": {
+      const { text } = await configRender(cwd, path, { target: flags.target });
+      if (typeof flags.out === "string" && flags.out !== "") {
+        await writeFileAtomically(resolve(cwd, flags.out), text, 0o644);
+        io.stderr(`wrote ${flags.out}`);
+      } else {
+        io.stdout(text);
+      }
+      return 0;
+    }
+    case "fill": {
+      if (path !== undefined) throw new CliError("bad-arguments", "config fill takes no spec: it reads --template and the environment");
+      const { out } = await configFill(cwd, { template: flags.template, out: flags.out }, env);
+      io.stderr(`wrote ${out} (mode 0600)`);
+      return 0;
+    }
+    default:
+      throw new CliError("bad-arguments", `Unknown config action: ${action ?? "(none)"}. Use \`config render [spec]\` or \`config fill --template <file> --out <file>\`.`);
+  }
 };

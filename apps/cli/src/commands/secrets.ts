@@ -1,7 +1,76 @@
+import { type ImmichFamilySpec, type SecretKeyInfo, secretKeys, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { loadSpecOrThrow } from "../_spec.js";
 
-// Placeholder until the command lands; the issue that owns it replaces this file.
-export const main: CommandMain = async () => {
-  throw new CliError("internal", "`secrets` is not implemented yet");
+const TARGETS: readonly Target[] = ["kubernetes", "compose"];
+
+export interface SecretsResult {
+  /** Keys per declared (or requested) target. */
+  readonly targets: Partial<Record<Target, readonly SecretKeyInfo[]>>;
+}
+
+/** Every secret key the spec needs, per target. */
+export function listSecrets(spec: ImmichFamilySpec, target?: unknown): SecretsResult {
+  const declared = TARGETS.filter((t) => spec.targets[t] !== undefined);
+  if (target !== undefined) {
+    if (target !== "kubernetes" && target !== "compose") throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${String(target)}`);
+    if (!declared.includes(target)) throw new CliError("bad-arguments", `The spec declares no ${target} target (it declares: ${declared.join(", ")}).`);
+  }
+  const chosen = target === undefined ? declared : [target as Target];
+  return { targets: Object.fromEntries(chosen.map((t) => [t, secretKeys(spec, t)])) };
+}
+
+function whereFrom(spec: ImmichFamilySpec, target: Target): string {
+  if (target === "compose") return `${spec.targets.compose?.envFile ?? ".env"} beside compose.yaml`;
+  const s = spec.targets.kubernetes?.secrets;
+  return s && "existingSecret" in s ? `the existing Secret ${s.existingSecret}` : `${s?.envFile ?? "secrets.env"} (kustomize secretGenerator)`;
+}
+
+/** An `.env` template: every key once with a comment saying what it is, who reads it and on which target. */
+export function envTemplate(spec: ImmichFamilySpec, result: SecretsResult): string {
+  const keys = new Map<string, { info: SecretKeyInfo; targets: Target[] }>();
+  for (const t of TARGETS) {
+    for (const info of result.targets[t] ?? []) {
+      const entry = keys.get(info.key) ?? { info, targets: [] };
+      entry.targets.push(t);
+      keys.set(info.key, entry);
+    }
+  }
+  const targets = TARGETS.filter((t) => result.targets[t]);
+  const lines = [
+    `# Secrets of ${spec.metadata.name} (${targets.join(", ")}). Fill in the values; keep this file out of git or encrypted (e.g. SOPS).`,
+    ...targets.map((t) => `# ${t}: read from ${whereFrom(spec, t)}`),
+  ];
+  for (const [key, { info, targets: on }] of keys) {
+    lines.push("", `# ${info.purpose}. Read by ${info.readers.join(", ")}${on.length < targets.length ? ` (${on.join(", ")} only)` : ""}.`, `${key}=`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
+  const { spec } = await loadSpecOrThrow(cwd, path);
+  const result = listSecrets(spec, flags.target);
+  switch (flags.output ?? "text") {
+    case "json":
+      io.stdout(JSON.stringify(result, null, 2));
+      return 0;
+    case "env":
+      io.stdout(envTemplate(spec, result));
+      return 0;
+    case "text": {
+      const lines: string[] = [];
+      for (const t of TARGETS) {
+        const keys = result.targets[t];
+        if (!keys) continue;
+        lines.push(`${t} (${whereFrom(spec, t)}): ${keys.length} key${keys.length === 1 ? "" : "s"}`);
+        const width = Math.max(...keys.map((k) => k.key.length));
+        for (const k of keys) lines.push(`  ${k.key.padEnd(width)}  ${k.purpose} [${k.readers.join(", ")}]`);
+      }
+      io.stdout(lines.join("\n"));
+      return 0;
+    }
+    default:
+      throw new CliError("bad-arguments", `--output must be text, json or env, got ${String(flags.output)}`);
+  }
 };

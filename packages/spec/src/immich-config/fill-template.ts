@@ -3,6 +3,7 @@ import { yamlDoubleQuoted } from "./_yaml-quote.js";
 
 /** A placeholder: `${KEY}` with an upper-case key, as in the secrets env file. */
 const PLACEHOLDER_RE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+const HAS_PLACEHOLDER_RE = /\$\{[A-Z_][A-Z0-9_]*\}/;
 
 export type FillResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly missing: readonly string[] };
 
@@ -20,8 +21,7 @@ function placeholderSites(text: string): Site[] {
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value !== "string" || !node.range) return;
-      PLACEHOLDER_RE.lastIndex = 0;
-      if (PLACEHOLDER_RE.test(node.value)) sites.push({ start: node.range[0], end: node.range[1], value: node.value });
+      if (HAS_PLACEHOLDER_RE.test(node.value)) sites.push({ start: node.range[0], end: node.range[1], value: node.value });
     },
   });
   return sites;

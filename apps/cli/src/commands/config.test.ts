@@ -1,0 +1,112 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${KEY} placeholders are what these tests are about
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { load } from "js-yaml";
+import { beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { CommandContext } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { recordingIo } from "../_io.js";
+import { main } from "./config.js";
+
+const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+
+const TEMPLATE = ["oauth:", "  enabled: true", "  clientId: ${CLIENT_ID}", "  clientSecret: ${CLIENT_SECRET}", "  buttonText: Login", ""].join("\n");
+const SECRET = "s3cr$t ${CLIENT_ID} \"quoted\" 'single'\nnew line ünïcødé 😀";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "config-fill-"));
+  await writeFile(join(dir, "in.tmpl"), TEMPLATE);
+});
+
+function ctx(env: Record<string, string>) {
+  const io = recordingIo();
+  const c: CommandContext = { cwd: dir, io, env, signal: new AbortController().signal };
+  return { io, c };
+}
+
+/** Run like the entry point does: print CliError message and details on stderr, return the exit code. */
+async function run(env: Record<string, string>, args: (string | undefined)[], flags: Record<string, unknown>) {
+  const { io, c } = ctx(env);
+  let code: number;
+  try {
+    code = await main(c, args, flags);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    io.stderr(`error: ${error.message}`);
+    for (const d of error.details) io.stderr(d);
+    code = error.exitCode;
+  }
+  return { code, out: io.out.join("\n"), err: io.err.join("\n") };
+}
+
+describe("config fill", () => {
+  it("fills every placeholder, writes mode 0600, and the server's reader gets the values back exactly", async () => {
+    const r = await run({ CLIENT_ID: "id-1", CLIENT_SECRET: SECRET }, ["fill"], { template: "in.tmpl", out: "out/immich.yaml" });
+    expect(r.code).toBe(0);
+    const text = await readFile(join(dir, "out/immich.yaml"), "utf8");
+    for (const config of [parse(text), load(text)] as { oauth: Record<string, unknown> }[]) {
+      expect(config.oauth).toEqual({ enabled: true, clientId: "id-1", clientSecret: SECRET, buttonText: "Login" });
+    }
+    expect((await stat(join(dir, "out/immich.yaml"))).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, "out"))).toEqual(["immich.yaml"]);
+  });
+
+  it("fails with exit 1 naming every unresolved key, writes nothing, keeps an existing file", async () => {
+    await writeFile(join(dir, "immich.yaml"), "previous: true\n");
+    const r = await run({ CLIENT_SECRET: "" }, ["fill"], { template: "in.tmpl", out: "immich.yaml" });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("2 unresolved placeholders: CLIENT_ID, CLIENT_SECRET");
+    expect(await readFile(join(dir, "immich.yaml"), "utf8")).toBe("previous: true\n");
+    expect((await readdir(dir)).sort()).toEqual(["immich.yaml", "in.tmpl"]);
+  });
+
+  it("never prints a value, on success or failure", async () => {
+    const ok = await run({ CLIENT_ID: "visible-id-123", CLIENT_SECRET: SECRET }, ["fill"], { template: "in.tmpl", out: "a.yaml" });
+    const bad = await run({ CLIENT_ID: "visible-id-123" }, ["fill"], { template: "in.tmpl", out: "b.yaml" });
+    for (const r of [ok, bad]) {
+      const printed = r.out + r.err;
+      expect(printed).not.toContain("s3cr");
+      expect(printed).not.toContain("visible-id-123");
+    }
+    expect(ok.err).toBe("wrote a.yaml (mode 0600)");
+  });
+
+  it("asks for --template and --out, and reports an unreadable template", async () => {
+    expect((await run({}, ["fill"], { out: "x" })).code).toBe(2);
+    expect((await run({}, ["fill"], { template: "in.tmpl" })).code).toBe(2);
+    const missing = await run({}, ["fill"], { template: "nope.tmpl", out: "x" });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("Cannot read the config template nope.tmpl: ENOENT");
+  });
+});
+
+describe("config render", () => {
+  it("prints the template of a one-target spec", async () => {
+    const r = await run({}, ["render", join(examples, "truenas.yaml")], {});
+    expect(r.code).toBe(0);
+    const config = parse(r.out) as Record<string, Record<string, unknown>>;
+    expect(config.oauth?.clientSecret).toBe(`\${IMMICH_OAUTH_CLIENT_SECRET}`);
+    expect(config.ffmpeg).toEqual({ accel: "qsv" });
+  });
+
+  it("needs --target when the spec declares both, and writes --out", async () => {
+    const both = join(examples, "family.yaml");
+    const r = await run({}, ["render", both], {});
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--target kubernetes or --target compose");
+    const w = await run({}, ["render", both], { target: "kubernetes", out: "tmpl/immich-config.yaml.tmpl" });
+    expect(w.code).toBe(0);
+    const config = parse(await readFile(join(dir, "tmpl/immich-config.yaml.tmpl"), "utf8")) as Record<string, Record<string, unknown>>;
+    expect(config.machineLearning?.urls).toEqual(["http://rincewind-machine-learning.photos.svc:3003"]);
+  });
+
+  it("rejects an unknown action", async () => {
+    const r = await run({}, ["frobnicate"], {});
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("config render");
+  });
+});
