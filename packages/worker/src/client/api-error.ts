@@ -1,0 +1,69 @@
+import { isHttpError, isMalformedResponseError } from "@immich/sdk";
+
+/** Why an API call failed; `metrics` counts errors by this kind. */
+export type ApiErrorKind = "rate-limit" | "server" | "timeout" | "network" | "auth" | "forbidden" | "bad-request" | "not-found" | "malformed";
+
+/** A failed Immich API call, with what to do next in the message. */
+export class ImmichApiError extends Error {
+  override readonly name = "ImmichApiError";
+  constructor(
+    readonly kind: ApiErrorKind,
+    readonly operation: string,
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Worth retrying: the server or the network may recover. */
+  get transient(): boolean {
+    return this.kind === "rate-limit" || this.kind === "server" || this.kind === "timeout" || this.kind === "network";
+  }
+}
+
+function serverMessage(data: unknown): string | undefined {
+  if (data && typeof data === "object" && "message" in data) {
+    const m = (data as { message: unknown }).message;
+    if (Array.isArray(m)) return m.join("; ");
+    if (typeof m === "string") return m;
+  }
+  return undefined;
+}
+
+/** Turn whatever an SDK call threw into an ImmichApiError of a known kind. */
+export function toApiError(operation: string, error: unknown): ImmichApiError {
+  if (error instanceof ImmichApiError) return error;
+  if (isHttpError(error)) {
+    const status = error.status;
+    const said = serverMessage(error.data);
+    const detail = `${operation}: HTTP ${status}${said ? `: ${said}` : ""}`;
+    if (status === 429) return new ImmichApiError("rate-limit", operation, detail, status, { cause: error });
+    if (status >= 500) return new ImmichApiError("server", operation, detail, status, { cause: error });
+    if (status === 401) return new ImmichApiError("auth", operation, `${detail}. Check the API key (IMMICH_API_KEY or --api-key-file).`, status, { cause: error });
+    if (status === 403) return new ImmichApiError("forbidden", operation, `${detail}. Give the API key that permission, or use an admin's key.`, status, { cause: error });
+    if (status === 404) return new ImmichApiError("not-found", operation, `${detail}. Is the URL the Immich API (ending in /api)?`, status, { cause: error });
+    return new ImmichApiError("bad-request", operation, detail, status, { cause: error });
+  }
+  if (isMalformedResponseError(error)) {
+    return new ImmichApiError("malformed", operation, `${operation}: ${error.message}. Is the URL the Immich API, not the proxy's login page?`, error.status, { cause: error });
+  }
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return new ImmichApiError("timeout", operation, `${operation}: no answer in time`, undefined, { cause: error });
+  }
+  const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+  return new ImmichApiError("network", operation, `${operation}: cannot reach the server (${reason})`, undefined, { cause: error });
+}
+
+/** Seconds of a `Retry-After` header, when the server sent one. */
+export function retryAfterMs(error: ImmichApiError): number | undefined {
+  const cause = error.cause;
+  if (!isHttpError(cause)) return undefined;
+  const value = cause.headers?.get?.("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}

@@ -1,0 +1,75 @@
+import type { ApiErrorKind } from "./api-error.js";
+import { type ImmichApiError, retryAfterMs, toApiError } from "./api-error.js";
+import { type BackoffOptions, backoffDelay, sleep } from "./backoff.js";
+
+/** Options every `@immich/sdk` function accepts as its last argument. */
+export interface SdkOpts {
+  readonly baseUrl: string;
+  readonly headers: Record<string, string>;
+  readonly signal: AbortSignal;
+}
+
+export interface ImmichClientOptions {
+  /** API base URL, ending in `/api`. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** Per-request timeout. @default 30000 */
+  readonly timeoutMs?: number;
+  readonly backoff?: BackoffOptions;
+  /** Aborts waiting and in-flight requests (SIGTERM). */
+  readonly signal?: AbortSignal;
+  /** Told about every failed attempt, retried or not. */
+  readonly onError?: (kind: ApiErrorKind, operation: string, willRetry: boolean, delayMs: number) => void;
+}
+
+/**
+ * One API key on one server. Calls the SDK with explicit options (no global `init`), so several keys
+ * and servers can be used at once, and retries transient failures with jittered backoff.
+ */
+export class ImmichClient {
+  readonly baseUrl: string;
+  constructor(private readonly options: ImmichClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+  }
+
+  /** Options for one SDK call: base URL, key, timeout and the stop signal. */
+  opts(): SdkOpts {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+    return { baseUrl: this.baseUrl, headers: { "x-api-key": this.options.apiKey }, signal };
+  }
+
+  /** Run `fn` once, turning failures into `ImmichApiError`. */
+  async once<T>(operation: string, fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.opts());
+    } catch (error) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      const apiError = toApiError(operation, error);
+      this.options.onError?.(apiError.kind, operation, false, 0);
+      throw apiError;
+    }
+  }
+
+  /**
+   * Run `fn`, retrying 429, 5xx, timeouts and network errors with backoff (honouring Retry-After).
+   * Only use it for idempotent calls, or calls whose repetition is harmless (a second scan request).
+   */
+  async call<T>(operation: string, fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
+    const attempts = this.options.backoff?.attempts ?? 6;
+    for (let attempt = 0; ; attempt++) {
+      let apiError: ImmichApiError;
+      try {
+        return await fn(this.opts());
+      } catch (error) {
+        if (this.options.signal?.aborted) throw this.options.signal.reason;
+        apiError = toApiError(operation, error);
+      }
+      const retry = apiError.transient && attempt + 1 < attempts;
+      const delay = retry ? Math.max(retryAfterMs(apiError) ?? 0, backoffDelay(attempt, this.options.backoff)) : 0;
+      this.options.onError?.(apiError.kind, operation, retry, delay);
+      if (!retry) throw apiError;
+      await sleep(delay, this.options.signal);
+    }
+  }
+}
