@@ -1,4 +1,5 @@
 import type { RouteModule } from "../router.js";
+import { albumRoutes } from "../routes-albums.js";
 import { apiKeyRoutes } from "./api-keys.js";
 import { jobRoutes } from "./jobs.js";
 import { libraryRoutes } from "./libraries.js";
@@ -7,7 +8,7 @@ import { serverRoutes } from "./server.js";
 import { userRoutes } from "./users.js";
 
 /** The route modules every fake serves; add an area's module here (one file per area). */
-export const defaultRoutes: readonly RouteModule[] = [serverRoutes, userRoutes, apiKeyRoutes, libraryRoutes, jobRoutes, searchRoutes];
+export const defaultRoutes: readonly RouteModule[] = [serverRoutes, userRoutes, apiKeyRoutes, libraryRoutes, jobRoutes, searchRoutes, albumRoutes];
 
 export { apiKeyRoutes, jobRoutes, libraryRoutes, searchRoutes, serverRoutes, userRoutes };
 export { assetDto } from "./search.js";

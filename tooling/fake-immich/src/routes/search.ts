@@ -1,3 +1,4 @@
+import { assetVisibility, inAlbums } from "../albums-state.js";
 import type { FakeRouter, RouteContext } from "../router.js";
 import type { FakeAsset } from "../state.js";
 import { Checks, objectBody } from "./validation.js";
@@ -25,7 +26,7 @@ export function assetDto(a: FakeAsset) {
     isEdited: false,
     hasMetadata: true,
     duration: a.type === "VIDEO" ? "0:00:01.000000" : "0:00:00.00000",
-    visibility: "timeline",
+    visibility: assetVisibility(a),
     width: null,
     height: null,
     resized: true,
@@ -44,6 +45,7 @@ function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[]
       (body.libraryId === undefined || a.libraryId === body.libraryId) &&
       (typeof body.isOffline !== "boolean" || a.isOffline === body.isOffline) &&
       (typeof body.id !== "string" || a.id === body.id) &&
+      (!Array.isArray(body.albumIds) || inAlbums(ctx.state, a.id, body.albumIds as string[])) &&
       (typeof body.type !== "string" || a.type === body.type) &&
       (path === undefined || fold(a.originalPath).includes(path)) &&
       (typeof body.updatedAfter !== "string" || a.updatedAt >= new Date(body.updatedAfter).toISOString()) &&

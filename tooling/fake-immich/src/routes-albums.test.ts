@@ -1,0 +1,67 @@
+import { addUsersToAlbum, createAlbum, getAlbumInfo, getAllAlbums, isHttpError, removeUserFromAlbum, updateAlbumUser } from "@immich/sdk";
+import { afterEach, describe, expect, it } from "vitest";
+import { albumState } from "./albums-state.js";
+import { createFakeImmich, type FakeImmich } from "./server.js";
+
+let fake: FakeImmich | undefined;
+afterEach(async () => {
+  await fake?.close();
+});
+
+async function setup(version: "v2.7.5" | "v3.1.0") {
+  fake = await createFakeImmich({ version });
+  const owner = fake.addUser({ email: "owner@x" });
+  const ann = fake.addUser({ email: "ann@x" });
+  const bob = fake.addUser({ email: "bob@x" });
+  const key = fake.addApiKey(owner, ["all"], "owner");
+  const opts = { baseUrl: fake.url, headers: { "x-api-key": key } };
+  return { fake, owner, ann, bob, key, opts };
+}
+
+async function status(p: Promise<unknown>): Promise<[number, unknown]> {
+  try {
+    await p;
+  } catch (error) {
+    if (isHttpError(error)) return [error.status, error.data.message];
+    throw error;
+  }
+  return [200, undefined];
+}
+
+describe("fake album routes", () => {
+  it("v2 lists owned albums with ownerId and only shared users; v3 puts the owner in albumUsers", async () => {
+    for (const version of ["v2.7.5", "v3.1.0"] as const) {
+      const { owner, ann, opts } = await setup(version);
+      await createAlbum({ createAlbumDto: { albumName: "A", albumUsers: [{ userId: ann.id, role: "viewer" as never }] } }, opts);
+      const [album] = (await getAllAlbums({}, opts)) as unknown as Record<string, unknown>[];
+      if (version === "v2.7.5") {
+        expect(album).toMatchObject({ ownerId: owner.id, albumUsers: [{ role: "viewer", user: { id: ann.id } }] });
+      } else {
+        expect(album).not.toHaveProperty("ownerId");
+        expect(album).not.toHaveProperty("assets");
+        expect(album?.albumUsers).toEqual([expect.objectContaining({ role: "owner" }), expect.objectContaining({ role: "viewer" })]);
+      }
+      await fake!.close();
+      fake = undefined;
+    }
+  });
+
+  it("rejects the owner in the share list of a new album", async () => {
+    const { owner, opts } = await setup("v3.1.0");
+    expect(await status(createAlbum({ createAlbumDto: { albumName: "A", albumUsers: [{ userId: owner.id, role: "viewer" as never }] } }, opts))).toEqual([400, "Cannot share album with owner"]);
+    expect(albumState(fake!.state).albums.size).toBe(0);
+  });
+
+  it("PUT /albums/:id/users stops at the first bad user and keeps the ones before it; role defaults to editor", async () => {
+    const { ann, bob, opts } = await setup("v2.7.5");
+    const album = await createAlbum({ createAlbumDto: { albumName: "A" } }, opts);
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect(await status(addUsersToAlbum({ id: album.id, addUsersDto: { albumUsers: [{ userId: ann.id }, { userId: unknown }, { userId: bob.id }] } }, opts))).toEqual([400, "User not found"]);
+    const users = (await getAlbumInfo({ id: album.id }, opts)).albumUsers.map((u) => [u.user.email, u.role]);
+    expect(users).toEqual([["ann@x", "editor"]]);
+    expect(await status(addUsersToAlbum({ id: album.id, addUsersDto: { albumUsers: [{ userId: ann.id }] } }, opts))).toEqual([400, "User already added"]);
+    await updateAlbumUser({ id: album.id, userId: ann.id, updateAlbumUserDto: { role: "viewer" as never } }, opts);
+    await removeUserFromAlbum({ id: album.id, userId: ann.id }, opts);
+    expect((await getAlbumInfo({ id: album.id }, opts)).albumUsers).toEqual([]);
+  });
+});
