@@ -63,7 +63,7 @@ export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
       for (const t of TARGETS) {
         const keys = result.targets[t];
         if (!keys) continue;
-        lines.push(`${t} (${whereFrom(spec, t)}): ${keys.length} key${keys.length === 1 ? "" : "s"}`);
+        lines.push(`${t}: ${keys.length} key${keys.length === 1 ? "" : "s"}, from ${whereFrom(spec, t)}`);
         const width = Math.max(...keys.map((k) => k.key.length));
         for (const k of keys) lines.push(`  ${k.key.padEnd(width)}  ${k.purpose} [${k.readers.join(", ")}]`);
       }
