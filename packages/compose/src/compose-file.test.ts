@@ -12,6 +12,8 @@ function svc(file: ComposeFile, name: string): ComposeService {
   if (!s) throw new Error(`no service ${name} in ${Object.keys(file.services).join(", ")}`);
   return s;
 }
+/** How the stack references a key of the env file. */
+const ref = (key: string) => `\${${key}:?set ${key} in .env}`;
 const initScript = (file: ComposeFile) => svc(file, "immich-init").command?.[0] ?? "";
 
 describe("uid:gid", () => {
@@ -233,7 +235,7 @@ describe("backup", () => {
 
   test("passphrase key, database names and encryption follow the spec", () => {
     const file = compose("truenas.yaml", (d) => {
-      d.targets.compose.backup.passphrase = "${BACKUP_KEY}";
+      d.targets.compose.backup.passphrase = `\${BACKUP_KEY}`;
       d.database.name = "photos";
       d.database.user = "photos_app";
     });
@@ -278,7 +280,7 @@ describe("networks", () => {
     expect(svc(truenas(), "immich-db-exporter").environment).toEqual({
       DATA_SOURCE_URI: "immich-db:5432/immich?sslmode=disable",
       DATA_SOURCE_USER: "immich",
-      DATA_SOURCE_PASS: "${DB_PASSWORD:?set DB_PASSWORD in .env}",
+      DATA_SOURCE_PASS: ref("DB_PASSWORD"),
     });
     const off = compose("truenas.yaml", (d) => {
       d.targets.compose.metricsExporter.enabled = false;
@@ -312,9 +314,9 @@ describe("services from the common spec", () => {
 
   test("Valkey requires the password key when the spec sets one", () => {
     const redis = svc(truenas(), "immich-redis");
-    expect(redis.command).toEqual(["valkey-server", "--requirepass", "${IMMICH_REDIS_PASSWORD:?set IMMICH_REDIS_PASSWORD in .env}"]);
+    expect(redis.command).toEqual(["valkey-server", "--requirepass", ref("IMMICH_REDIS_PASSWORD")]);
     expect(redis.healthcheck?.test.join(" ")).toContain("ping");
-    expect(svc(truenas(), "immich-server").environment?.REDIS_PASSWORD).toBe("${IMMICH_REDIS_PASSWORD:?set IMMICH_REDIS_PASSWORD in .env}");
+    expect(svc(truenas(), "immich-server").environment?.REDIS_PASSWORD).toBe(ref("IMMICH_REDIS_PASSWORD"));
   });
 
   test("the server pings /api/server/ping and reaches ML at a rendered service", () => {

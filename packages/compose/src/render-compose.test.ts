@@ -1,0 +1,151 @@
+import { readdirSync } from "node:fs";
+import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, parseSpec, type RenderedFile, secretKeys } from "@family/immich-spec";
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { exampleNames, loadExample, variant } from "../test/_helpers.js";
+import { composeSchemaErrors } from "../test/_schema.js";
+import { checkComposeReferences } from "./check-references.js";
+import { ffmpegAccel } from "./hwaccel.js";
+import { renderCompose } from "./render-compose.js";
+
+const composeExamples = exampleNames().filter((n) => loadExample(n).targets.compose !== undefined);
+
+function file(files: readonly RenderedFile[], path: string): string {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path} among ${files.map((x) => x.path).join(", ")}`);
+  return f.content;
+}
+
+type Doc = { services: Record<string, { image: string; environment?: Record<string, string> }> };
+const composeDoc = (files: readonly RenderedFile[]) => parse(file(files, "compose.yaml")) as Doc;
+
+test("there are examples with a compose target", () => {
+  expect(composeExamples).toEqual(expect.arrayContaining(["family.yaml", "truenas.yaml"]));
+});
+
+describe.each(composeExamples)("examples/%s", (name) => {
+  const spec = loadExample(name);
+  const files = renderCompose(spec);
+
+  test("compose.yaml is valid against the compose-spec schema", () => {
+    expect(composeSchemaErrors(composeDoc(files))).toEqual([]);
+  });
+
+  test("every internal reference resolves", () => {
+    expect(checkComposeReferences(composeDoc(files))).toEqual([]);
+  });
+
+  test("every image is pinned to a version tag", () => {
+    for (const [svc, s] of Object.entries(composeDoc(files).services)) {
+      expect(s.image, svc).toMatch(/^[a-z0-9./-]+:v?[0-9][^:@]*$/);
+    }
+  });
+
+  test("the folder holds the template, .env.example and the README beside compose.yaml", () => {
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(["compose.yaml", IMMICH_CONFIG_TEMPLATE, ".env.example", "README.md"]));
+    expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+  });
+
+  test(".env.example lists every secret key, with a comment and no value", () => {
+    const lines = file(files, ".env.example").split("\n");
+    const assignments = lines.filter((l) => l.includes("=") && !l.startsWith("#"));
+    expect(assignments).toEqual(secretKeys(spec, "compose").map((k) => `${k.key}=`));
+    for (const a of assignments) expect(lines[lines.indexOf(a) - 1]).toMatch(/^# \S/);
+  });
+
+  test("every key compose.yaml references is a key of the env file", () => {
+    const keys = new Set(secretKeys(spec, "compose").map((k) => k.key));
+    const used = [...file(files, "compose.yaml").matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const key of used) expect(keys.has(key ?? "")).toBe(true);
+  });
+
+  test("the config template's ffmpeg.accel matches the transcoding devices", () => {
+    const config = parse(file(files, IMMICH_CONFIG_TEMPLATE)) as { ffmpeg?: { accel?: string } };
+    expect(config.ffmpeg?.accel).toBe(ffmpegAccel(spec.targets.compose?.hwaccel ?? "cpu"));
+  });
+});
+
+describe("secrets", () => {
+  test("no secret value reaches any rendered file, only references and env_file", () => {
+    const spec = loadExample("family.yaml");
+    // Dummy values as the env file would hold them: the renderer must never see or print them.
+    const dummies = secretKeys(spec, "compose").map((k, i) => [k.key, `dummy-secret-${i}-Zq9`] as const);
+    const saved = { ...process.env };
+    try {
+      for (const [key, value] of dummies) process.env[key] = value;
+      const files = renderCompose(spec);
+      for (const f of files) for (const [, value] of dummies) expect(f.content, f.path).not.toContain(value);
+      const doc = composeDoc(files);
+      for (const [name, svc] of Object.entries(doc.services)) {
+        for (const [k, v] of Object.entries(svc.environment ?? {})) {
+          if (/PASS|PASSWORD|PASSPHRASE|SECRET|AUTH|API_KEY/.test(k)) expect(v, `${name}.${k}`).toMatch(/^\$\{[A-Z_][A-Z0-9_]*:\?[^}]*\}$/);
+        }
+      }
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe("ffmpeg.accel follows hwaccel", () => {
+  test.each([
+    ["cpu", "disabled"],
+    ["nvenc", "nvenc"],
+    ["quicksync", "qsv"],
+    ["rkmpp", "rkmpp"],
+    ["vaapi", "vaapi"],
+  ])("%s → %s, in the config template and in compose.yaml", (hwaccel, accel) => {
+    const files = renderCompose(
+      variant("truenas.yaml", (d) => {
+        d.targets.compose.hwaccel = hwaccel;
+      }),
+    );
+    expect((parse(file(files, IMMICH_CONFIG_TEMPLATE)) as { ffmpeg: { accel: string } }).ffmpeg.accel).toBe(accel);
+    expect(composeSchemaErrors(composeDoc(files))).toEqual([]);
+  });
+});
+
+describe("the spec copy for the worker", () => {
+  test("is a valid spec equal to the one rendered, with references, not values", () => {
+    const spec = loadExample("family.yaml");
+    const copy = file(renderCompose(spec), "immich-family.yaml");
+    const reparsed = parseSpec(copy, "immich-family.yaml");
+    expect(reparsed.ok).toBe(true);
+    expect((reparsed as { value: ImmichFamilySpec }).value).toEqual(spec);
+    expect(copy).toContain(`\${IMMICH_API_KEY_TWOFLOWER}`);
+  });
+
+  test("is left out when the worker is off", () => {
+    expect(renderCompose(loadExample("truenas.yaml")).map((f) => f.path)).not.toContain("immich-family.yaml");
+  });
+});
+
+describe("the README for the person deploying", () => {
+  test("carries seed 002's host setup from the spec", () => {
+    const readme = file(renderCompose(loadExample("truenas.yaml")), "README.md");
+    expect(readme).toContain("GID 3202");
+    expect(readme).toContain("UID 3106");
+    expect(readme).toContain("mode 770");
+    expect(readme).toContain("DAC_OVERRIDE");
+    expect(readme).toContain("readTimeout: 600s");
+    expect(readme).toContain("idleTimeout: 600s");
+    expect(readme).toContain("onboarding wizard");
+    expect(readme).toContain("docker compose run --rm --no-deps immich-db-backup");
+  });
+});
+
+test("rendering is deterministic", () => {
+  const spec = loadExample("family.yaml");
+  expect(renderCompose(spec)).toEqual(renderCompose(structuredClone(spec)));
+});
+
+describe.each(["truenas", "family"])("golden files of examples/%s.yaml", (name) => {
+  const files = renderCompose(loadExample(`${name}.yaml`), { toolVersion: "0.0.0-golden" });
+  test("the golden folder holds exactly the rendered files", () => {
+    expect(readdirSync(new URL(`../test/golden/${name}/`, import.meta.url)).sort()).toEqual(files.map((f) => f.path).sort());
+  });
+  test.each(files.map((f) => [f.path, f.content] as const))("%s", async (path, content) => {
+    await expect(content).toMatchFileSnapshot(`../test/golden/${name}/${path}`);
+  });
+});
