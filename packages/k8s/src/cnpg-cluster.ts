@@ -35,6 +35,9 @@ export class CnpgCluster extends Construct {
     const labels = recommendedLabels(spec, "database", "postgresql");
     const metadata = (name: string) => ({ name, namespace: names.namespace, labels });
     const owner = spec.database.user;
+    if (db.backup?.method === "plugin" && !db.backup.pluginName) {
+      throw new Error("targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io");
+    }
 
     new ApiObject(this, "cluster", {
       apiVersion: "postgresql.cnpg.io/v1",
@@ -54,7 +57,7 @@ export class CnpgCluster extends Construct {
         bootstrap: { initdb: { database: spec.database.name, owner } },
         ...(spec.database.superuser ? { managed: { roles: [{ name: owner, ensure: "present", login: true, superuser: true }] } } : {}),
         ...(db.backup?.method === "volumeSnapshot" ? { backup: { volumeSnapshot: { online: true } } } : {}),
-        ...(db.backup?.method === "plugin" && db.backup.pluginName ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true }] } : {}),
+        ...(db.backup?.method === "plugin" ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true }] } : {}),
       },
     });
 
@@ -88,7 +91,7 @@ export class CnpgCluster extends Construct {
           schedule: db.backup.schedule,
           method: db.backup.method,
           backupOwnerReference: "self",
-          ...(db.backup.method === "plugin" && db.backup.pluginName ? { pluginConfiguration: { name: db.backup.pluginName } } : {}),
+          ...(db.backup.method === "plugin" ? { pluginConfiguration: { name: db.backup.pluginName } } : {}),
         },
       });
     }
