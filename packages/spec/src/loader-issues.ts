@@ -14,6 +14,8 @@ export interface PendingDiagnostic {
   readonly anchor?: Anchor;
   /** Narrow the position to this text inside the node (e.g. one token of a template). */
   readonly find?: string;
+  /** Which occurrence of `find` (0-based). @default 0 */
+  readonly findOccurrence?: number;
   /** An explicit source range, instead of locating `path`. */
   readonly range?: readonly [number, number, ...number[]] | undefined;
 }

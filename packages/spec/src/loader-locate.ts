@@ -65,11 +65,13 @@ export function spanOf(range: Range | undefined, lineCounter: LineCounter, text:
 }
 
 /** Narrow a span to the first occurrence of `needle` inside it (e.g. one token of a template). */
-export function narrowTo(span: Span, text: string, lineCounter: LineCounter, needle: string): Span {
+export function narrowTo(span: Span, text: string, lineCounter: LineCounter, needle: string, occurrence = 0): Span {
   const lineStart = lineCounter.lineStarts[span.line - 1] ?? 0;
   const from = lineStart + span.column - 1;
   const to = lineStart + span.endColumn - 1;
-  const at = text.slice(from, to).indexOf(needle);
+  const slice = text.slice(from, to);
+  let at = slice.indexOf(needle);
+  for (let n = 0; n < occurrence && at !== -1; n++) at = slice.indexOf(needle, at + needle.length);
   if (at === -1) return span;
   return { line: span.line, column: span.column + at, endLine: span.line, endColumn: span.column + at + needle.length };
 }

@@ -23,7 +23,7 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
   const root = doc.contents as ParsedNode | null;
   const at = (d: PendingDiagnostic): SpecDiagnostic => {
     let span = spanOf(d.range ?? locate(root, d.path, d.anchor).range, lineCounter, text);
-    if (d.find !== undefined) span = narrowTo(span, text, lineCounter, d.find);
+    if (d.find !== undefined) span = narrowTo(span, text, lineCounter, d.find, d.findOccurrence);
     return { file, ...span, path: dottedPath(d.path), message: d.message, code: d.code, severity: d.severity ?? "error" };
   };
   const split = (all: readonly SpecDiagnostic[]) => ({
@@ -32,7 +32,9 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
   });
 
   if (doc.errors.length > 0) {
-    const errors = doc.errors.map((e): SpecDiagnostic => {
+    // One error per line: later errors on a line are mostly the parser recovering from the first.
+    const firstPerLine = doc.errors.filter((e, i, all) => all.findIndex((o) => lineCounter.linePos(o.pos[0]).line === lineCounter.linePos(e.pos[0]).line) === i);
+    const errors = firstPerLine.map((e): SpecDiagnostic => {
       const span = spanOf(e.pos, lineCounter, text);
       return { file, ...span, path: "", message: `YAML syntax: ${e.message.split("\n")[0]}`, code: `yaml-${e.code.toLowerCase().replace(/_/g, "-")}`, severity: "error" };
     });

@@ -9,6 +9,7 @@ import { mobileRedirectHost } from "./mobile-redirect-host.js";
 import { oauthProvider } from "./oauth-provider.js";
 import { oauthRoleClaim } from "./oauth-role-claim.js";
 import { storageTemplate } from "./storage-template.js";
+import { immichCron } from "./immich-cron.js";
 import { vectorExtension } from "./vector-extension.js";
 
 /** Every cross-field rule, in the order their diagnostics are reported. */
@@ -24,4 +25,5 @@ export const specRules: readonly SpecRule[] = [
   mobileRedirectHost,
   storageTemplate,
   vectorExtension,
+  immichCron,
 ];

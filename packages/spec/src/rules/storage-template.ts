@@ -19,16 +19,17 @@ export const storageTemplate: SpecRule = {
     let open = 0;
     for (const m of template.matchAll(/\{\{([^}]*)\}\}/g)) {
       const [whole, inner = ""] = m;
+      const at = { find: whole, findOccurrence: template.slice(0, m.index).split(whole).length - 1 };
       const token = inner.trim();
       const block = /^#if\s+(\S+)$/.exec(token);
       if (block?.[1] !== undefined) {
         open++;
-        if (block[1] !== "album") out.push({ path, find: whole, message: `expected {{#if album}}, the only condition Immich supports, got ${whole}`, code: "storage-template" });
+        if (block[1] !== "album") out.push({ path, ...at, message: `expected {{#if album}}, the only condition Immich supports, got ${whole}`, code: "storage-template" });
       } else if (token === "/if") {
-        if (open === 0) out.push({ path, find: whole, message: "{{/if}} without an opening {{#if album}}", code: "storage-template" });
+        if (open === 0) out.push({ path, ...at, message: "{{/if}} without an opening {{#if album}}", code: "storage-template" });
         else open--;
       } else if (token !== "else" && !KNOWN.has(token)) {
-        out.push({ path, find: whole, message: `unknown token ${whole}${didYouMean(token, STORAGE_TEMPLATE_TOKENS)}`, code: "storage-template" });
+        out.push({ path, ...at, message: `unknown token ${whole}${didYouMean(token, STORAGE_TEMPLATE_TOKENS).replace(/"([^"]+)"/, "{{$1}}")}`, code: "storage-template" });
       }
     }
     if (open > 0) out.push({ path, message: "{{#if album}} is never closed with {{/if}}", code: "storage-template" });
