@@ -1,0 +1,104 @@
+import { parseSpec } from "@family/immich-spec";
+import { describe, expect, it } from "vitest";
+import { container, envOf, exampleSpec, find, objects, specWith } from "./_testing.js";
+
+describe("Worker", () => {
+  const spec = exampleSpec("family");
+  const list = objects(spec);
+  const worker = find(list, "Deployment", "rincewind-worker");
+  const c = container(worker, "worker");
+
+  it("runs the worker image on its spec with the API keys from the Secret and the server in-cluster", () => {
+    expect(c.image).toBe("ghcr.io/immich-family/immich-family:0.1.0");
+    expect(c.command).toEqual(["immich-family", "worker", "/etc/immich-family/immich-family.yaml", "--port", "9464", "--state-dir", "/state"]);
+    expect(envOf(c)).toEqual({
+      IMMICH_URL: "http://rincewind-server:2283/api",
+      IMMICH_API_KEY: "secret:rincewind-secrets/IMMICH_API_KEY",
+      IMMICH_API_KEY_TWOFLOWER: "secret:rincewind-secrets/IMMICH_API_KEY_TWOFLOWER",
+    });
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "http" });
+    expect(c.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
+    expect(c.ports).toEqual([{ name: "http", containerPort: 9464 }]);
+  });
+
+  it("mounts its spec from a ConfigMap holding the spec as YAML, which parses back to the same spec", () => {
+    expect(c.volumeMounts).toContainEqual({ name: "spec", mountPath: "/etc/immich-family", readOnly: true });
+    const cm = find(list, "ConfigMap", "rincewind-worker-spec");
+    const text = cm.data["immich-family.yaml"];
+    expect(text).toContain("apiKey: ${IMMICH_API_KEY_TWOFLOWER}");
+    const reparsed = parseSpec(text);
+    if (!reparsed.ok) throw new Error(reparsed.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
+    expect(reparsed.value).toEqual({ ...spec, targets: { kubernetes: spec.targets.kubernetes } });
+  });
+
+  it("is placed by the spec's node selector and tolerations", () => {
+    expect(worker.spec.template.spec.nodeSelector).toBeUndefined();
+    const placed = specWith("family", (s) => {
+      s.targets.kubernetes.worker = { nodeSelector: { "kubernetes.io/arch": "arm64" }, tolerations: [{ key: "nas", operator: "Exists" }] };
+    });
+    const pod = find(objects(placed), "Deployment", "rincewind-worker").spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ "kubernetes.io/arch": "arm64" });
+    expect(pod.tolerations).toEqual([{ key: "nas", operator: "Exists" }]);
+  });
+
+  it("is not rendered when the worker is disabled", () => {
+    const off = objects(specWith("family", (s) => (s.worker.enabled = false)));
+    expect(off.filter((o) => o.metadata.name.startsWith("rincewind-worker"))).toEqual([]);
+  });
+});
+
+describe("Redis and MachineLearning", () => {
+  it("runs Valkey with the spec's image, resources and password from the Secret", () => {
+    const ponder = find(objects(exampleSpec("ponder")), "Deployment", "ponder-redis");
+    const redis = container(ponder, "redis");
+    expect(redis.image).toBe("docker.io/valkey/valkey:8.1.4-alpine");
+    expect(redis.resources).toEqual({ requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+    expect(redis.args).not.toContain("--requirepass");
+    const fam = container(find(objects(exampleSpec("family")), "Deployment", "rincewind-redis"), "redis");
+    expect(fam.args).toEqual(expect.arrayContaining(["--requirepass", "$(REDIS_PASSWORD)"]));
+    expect(envOf(fam)).toEqual({ REDIS_PASSWORD: "secret:rincewind-secrets/REDIS_PASSWORD" });
+    const other = specWith("ponder", (s) => (s.targets.kubernetes.redisImage = "docker.io/library/redis:7.4.2-alpine"));
+    expect(container(find(objects(other), "Deployment", "ponder-redis"), "redis").image).toBe("docker.io/library/redis:7.4.2-alpine");
+  });
+
+  it("runs machine learning pinned to the Immich version, suffixed by acceleration, with a cache and ping probes", () => {
+    const ml = find(objects(exampleSpec("ponder")), "Deployment", "ponder-machine-learning");
+    const c = container(ml, "machine-learning");
+    expect(c.image).toBe("ghcr.io/immich-app/immich-machine-learning:v2.7.5");
+    expect(c.volumeMounts).toEqual([{ name: "cache", mountPath: "/cache" }]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: "/ping", port: "http" });
+    expect(c.ports).toEqual([{ name: "http", containerPort: 3003 }]);
+    expect(c.resources).toEqual({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "4", memory: "4Gi" } });
+    for (const [acceleration, suffix] of [
+      ["cuda", "-cuda"],
+      ["rocm", "-rocm"],
+      ["openvino", "-openvino"],
+      ["armnn", "-armnn"],
+      ["rknn", "-rknn"],
+    ]) {
+      const spec = specWith("ponder", (s) => (s.machineLearning.acceleration = acceleration));
+      expect(container(find(objects(spec), "Deployment", "ponder-machine-learning"), "machine-learning").image).toBe(
+        `ghcr.io/immich-app/immich-machine-learning:v2.7.5${suffix}`,
+      );
+    }
+    const cuda = find(objects(specWith("ponder", (s) => (s.machineLearning.acceleration = "cuda"))), "Deployment", "ponder-machine-learning");
+    expect(container(cuda, "machine-learning").resources.limits["nvidia.com/gpu"]).toBe("1");
+    const svc = find(objects(exampleSpec("ponder")), "Service", "ponder-machine-learning");
+    expect(svc.spec.ports[0].port).toBe(3003);
+  });
+});
+
+describe("labels and namespace", () => {
+  it("labels every object with the recommended labels and puts namespaced objects in the spec's namespace", () => {
+    const list = objects(specWith("ponder", (s) => (s.targets.kubernetes.namespace = "photos")));
+    expect(find(list, "Namespace", "photos")).toBeDefined();
+    for (const o of list) {
+      expect(Object.keys(o.metadata.labels ?? {})).toEqual(
+        expect.arrayContaining(["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by", "app.kubernetes.io/version"]),
+      );
+      expect(o.metadata.labels?.["app.kubernetes.io/instance"]).toBe("ponder");
+      expect(o.metadata.name.startsWith("ponder") || o.kind === "Namespace").toBe(true);
+      if (o.kind !== "Namespace" && o.kind !== "PersistentVolume") expect(o.metadata.namespace).toBe("photos");
+    }
+  });
+});
