@@ -25,7 +25,6 @@ export function initScript(ctx: RenderContext): string {
     `find ${targets.join(" ")} \\( ! -user ${ctx.compose.user.uid} -o ! -group ${ctx.compose.user.gid} \\) -exec chown -h ${ctx.user} {} +`,
     `immich-family config fill --template ${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE} --out ${out}`,
     `chown ${ctx.user} ${out}`,
-    `chmod 0640 ${out}`,
     "",
   ].join("\n");
 }

@@ -1,0 +1,70 @@
+import { mkdtemp, readdir, readFile, writeFile, mkdir, cp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import type { CommandContext } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { recordingIo } from "../_io.js";
+import { main, render } from "./render.js";
+
+const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "render-compose-"));
+  await cp(examples, join(dir, "examples"), { recursive: true });
+});
+
+function ctx() {
+  const io = recordingIo();
+  const c: CommandContext = { cwd: dir, io, env: {}, signal: new AbortController().signal };
+  return { io, c };
+}
+
+describe("render --target compose", () => {
+  it("writes the compose folder of seed 002's spec and says where", async () => {
+    const { io, c } = ctx();
+    expect(await main(c, ["examples/truenas.yaml"], { target: "compose", out: "out" })).toBe(0);
+    expect(io.out).toEqual(["compose: wrote 4 files to out"]);
+    expect((await readdir(join(dir, "out"))).sort()).toEqual([".env.example", "README.md", "compose.yaml", "immich-config.yaml.tmpl"]);
+    const compose = parse(await readFile(join(dir, "out/compose.yaml"), "utf8")) as { services: Record<string, { user?: string }> };
+    expect(compose.services["immich-server"]?.user).toBe("3106:3202");
+  });
+
+  it("writes the spec copy for the worker when it is on, and lists files in JSON", async () => {
+    const { io, c } = ctx();
+    await main(c, ["examples/family.yaml"], { target: "compose", out: "stack", output: "json" });
+    const result = JSON.parse(io.out.join("")) as { outputs: { target: string; dir: string; files: string[] }[] };
+    expect(result.outputs).toEqual([{ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "immich-family.yaml"]) }]);
+    expect(await readFile(join(dir, "stack/immich-family.yaml"), "utf8")).toContain("name: rincewind");
+  });
+
+  it("replaces the whole folder: a file from an earlier render does not linger", async () => {
+    await mkdir(join(dir, "out"));
+    await writeFile(join(dir, "out/stale.yaml"), "old: true\n");
+    await render(dir, "examples/truenas.yaml", { target: "compose", out: "out" });
+    expect(await readdir(join(dir, "out"))).not.toContain("stale.yaml");
+  });
+
+  it("leaves the previous folder untouched when the spec cannot be rendered", async () => {
+    await render(dir, "examples/family.yaml", { target: "compose", out: "out" });
+    const before = await readFile(join(dir, "out/compose.yaml"), "utf8");
+    const spec = parse(await readFile(join(dir, "examples/family.yaml"), "utf8")) as { targets: { compose: { libraries: Record<string, unknown> } } };
+    delete spec.targets.compose.libraries.travel;
+    await writeFile(join(dir, "broken.yaml"), stringify(spec));
+    const error = (await render(dir, "broken.yaml", { target: "compose", out: "out" }).catch((e: unknown) => e)) as CliError;
+    expect(error).toBeInstanceOf(CliError);
+    expect(error.details.join("\n")).toContain("travel");
+    expect(await readFile(join(dir, "out/compose.yaml"), "utf8")).toBe(before);
+    expect((await readdir(dir)).filter((f) => f.startsWith("out.tmp"))).toEqual([]);
+  });
+
+  it("refuses --target compose for a spec without a compose target (exit 2)", async () => {
+    const error = await render(dir, "examples/ponder.yaml", { target: "compose", out: "out" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as CliError).message).toContain("no compose target");
+  });
+});
