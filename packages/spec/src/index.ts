@@ -7,6 +7,7 @@ export {
   fillTemplate,
   IMMICH_CONFIG_TEMPLATE,
   type ImmichConfig,
+  immichCronProblem,
   immichLibraryScan,
   kubernetesMachineLearningService,
   MACHINE_LEARNING_PORT,

@@ -15,3 +15,4 @@ export {
   renderImmichConfigTemplate,
 } from "./render.js";
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";
+export { immichCronProblem } from "./cron.js";

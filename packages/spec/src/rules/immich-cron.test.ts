@@ -21,7 +21,7 @@ function spec(libraries: string): string {
 
 describe("immich-cron rule", () => {
   it("points at a cron Immich would refuse", () => {
-    const result = parseSpec(spec("  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 25 * * *' } }"));
+    const result = parseSpec(spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 25 * * *' } }", "  b: { owner: ann, path: /mnt/b }"].join("\n")));
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors.filter((e) => e.code === "immich-cron");
     expect(errors.map((e) => [e.path, e.line, e.message])).toEqual([
@@ -30,7 +30,7 @@ describe("immich-cron rule", () => {
   });
 
   it("ignores the cron of libraries the worker rescans, and warns about two schedules", () => {
-    const ok = parseSpec(spec("  a: { owner: ann, path: /mnt/a, rescan: { by: worker, cron: 'nonsense' } }"));
+    const ok = parseSpec(spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: worker, cron: 'nonsense' } }", "  b: { owner: ann, path: /mnt/b }"].join("\n")));
     expect(ok.ok ? [] : ok.errors.map((e) => e.message)).toEqual([]);
     const two = parseSpec(
       spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 1 * * *' } }", "  b: { owner: ann, path: /mnt/b, rescan: { by: immich, cron: '0 2 * * *' } }"].join("\n")),
