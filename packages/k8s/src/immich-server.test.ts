@@ -31,7 +31,7 @@ describe("ImmichServer", () => {
     const spec = specWith("ponder", (s) => {
       s.immich.timezone = "Europe/Madrid";
       s.immich.trustedProxies = ["10.0.0.0/8", "192.168.1.1"];
-      s.redis = { password: "${QUEUE_PASSWORD}" };
+      s.redis = { password: `\${QUEUE_PASSWORD}` };
       s.metadata.name = "smiths";
       s.targets.kubernetes.namespace = "family-photos";
     });
@@ -60,7 +60,7 @@ describe("ImmichServer", () => {
       IMMICH_OAUTH_CLIENT_SECRET: "secret:ponder-secrets/IMMICH_OAUTH_CLIENT_SECRET",
     });
     const template = find(ponder, "ConfigMap", "ponder-config-template");
-    expect(template.data["immich-config.yaml.tmpl"]).toContain("${IMMICH_OAUTH_CLIENT_SECRET}");
+    expect(template.data["immich-config.yaml.tmpl"]).toContain(`\${IMMICH_OAUTH_CLIENT_SECRET}`);
     expect(server.spec.template.spec.volumes).toContainEqual({ name: "config", emptyDir: { medium: "Memory" } });
     expect(container(server, "server").volumeMounts).toContainEqual({ name: "config", mountPath: "/config", readOnly: true });
     const custom = find(objects(specWith("ponder", (s) => (s.worker.image = "registry.lan/immich-family:1.2.3"))), "Deployment", "ponder-server");

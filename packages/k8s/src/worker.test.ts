@@ -25,7 +25,7 @@ describe("Worker", () => {
     expect(c.volumeMounts).toContainEqual({ name: "spec", mountPath: "/etc/immich-family", readOnly: true });
     const cm = find(list, "ConfigMap", "rincewind-worker-spec");
     const text = cm.data["immich-family.yaml"];
-    expect(text).toContain("apiKey: ${IMMICH_API_KEY_TWOFLOWER}");
+    expect(text).toContain(`apiKey: \${IMMICH_API_KEY_TWOFLOWER}`);
     const reparsed = parseSpec(text);
     if (!reparsed.ok) throw new Error(reparsed.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
     expect(reparsed.value).toEqual({ ...spec, targets: { kubernetes: spec.targets.kubernetes } });

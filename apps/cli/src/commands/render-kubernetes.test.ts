@@ -1,0 +1,96 @@
+import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { secretKeys } from "@family/immich-spec";
+import { beforeEach, describe, expect, it } from "vitest";
+import { parse, parseAllDocuments, stringify } from "yaml";
+import type { CommandContext } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { recordingIo } from "../_io.js";
+import { loadSpecOrThrow } from "../_spec.js";
+import { main, render } from "./render.js";
+
+const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "render-kubernetes-"));
+  await cp(examples, join(dir, "examples"), { recursive: true });
+});
+
+function ctx() {
+  const io = recordingIo();
+  const c: CommandContext = { cwd: dir, io, env: {}, signal: new AbortController().signal };
+  return { io, c };
+}
+
+async function readFolder(path: string): Promise<Record<string, string>> {
+  const names = await readdir(path);
+  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(join(path, n), "utf8")] as const)));
+}
+
+describe("render --target kubernetes", () => {
+  it("writes seed 000's kustomize folder and says where", async () => {
+    const { io, c } = ctx();
+    expect(await main(c, ["examples/ponder.yaml"], { target: "kubernetes", out: "deploy" })).toBe(0);
+    const files = await readFolder(join(dir, "deploy"));
+    expect(io.out).toEqual([`kubernetes: wrote ${Object.keys(files).length} files to deploy`]);
+    const k = parse(files["kustomization.yaml"] ?? "") as { resources: string[]; namespace: string; secretGenerator: { envs: string[] }[] };
+    expect(k.namespace).toBe("immich");
+    for (const r of k.resources) expect(Object.keys(files), r).toContain(r);
+    expect(k.secretGenerator[0]?.envs).toEqual(["secrets.env"]);
+    const kinds = Object.values(files)
+      .flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as { kind?: string }))
+      .map((o) => o.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["Namespace", "Cluster", "Deployment", "Service", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ConfigMap"]));
+  });
+
+  it("renders every declared target into its own folder when no target is given", async () => {
+    const { io, c } = ctx();
+    await main(c, ["examples/family.yaml"], { out: "rendered", output: "json" });
+    const result = JSON.parse(io.out.join("")) as { outputs: { target: string; dir: string }[] };
+    expect(result.outputs.map((o) => [o.target, o.dir])).toEqual([
+      ["kubernetes", join("rendered", "kubernetes")],
+      ["compose", join("rendered", "compose")],
+    ]);
+    expect(await readdir(join(dir, "rendered/kubernetes"))).toContain("kustomization.yaml");
+  });
+
+  it("never writes a secret value, even with the secrets env file beside the spec", async () => {
+    const { spec } = await loadSpecOrThrow(dir, "examples/family.yaml");
+    const dummies = secretKeys(spec, "kubernetes").map((k, i) => [k.key, `dummy-secret-value-${i}-${k.key.toLowerCase()}`] as const);
+    expect(dummies.length).toBeGreaterThan(2);
+    const env = dummies.map(([k, v]) => `${k}=${v}`).join("\n");
+    await writeFile(join(dir, "examples/secrets.env"), env);
+    await writeFile(join(dir, ".env"), env);
+    await render(dir, "examples/family.yaml", { target: "kubernetes", out: "out" });
+    const files = await readFolder(join(dir, "out"));
+    expect(Object.keys(files)).not.toContain("secrets.env");
+    const all = Object.values(files).join("\n");
+    for (const [key, value] of dummies) {
+      expect(all).not.toContain(value);
+      expect(all).toContain(`${key}=\n`);
+    }
+  });
+
+  it("fails on a spec without a Kubernetes target and writes nothing", async () => {
+    const error = (await render(dir, "examples/truenas.yaml", { target: "kubernetes", out: "out" }).catch((e: unknown) => e)) as CliError;
+    expect(error).toBeInstanceOf(CliError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain("no kubernetes target");
+    expect(await readdir(dir)).not.toContain("out");
+  });
+
+  it("leaves the previous folder untouched when the spec cannot be rendered", async () => {
+    await render(dir, "examples/ponder.yaml", { target: "kubernetes", out: "out" });
+    const before = await readFolder(join(dir, "out"));
+    const spec = parse(await readFile(join(dir, "examples/ponder.yaml"), "utf8")) as {
+      targets: { kubernetes: { database: Record<string, unknown> } };
+    };
+    spec.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin" };
+    await writeFile(join(dir, "broken.yaml"), stringify(spec));
+    await expect(render(dir, "broken.yaml", { target: "kubernetes", out: "out" })).rejects.toThrow(/pluginName/);
+    expect(await readFolder(join(dir, "out"))).toEqual(before);
+  });
+});
