@@ -1,0 +1,159 @@
+import { addAssetsToAlbum, addUsersToAlbum, createAlbum, deleteAlbum, getAlbumInfo, removeAssetFromAlbum, removeUserFromAlbum, updateAlbumInfo, updateAlbumUser, updateAssets } from "@immich/sdk";
+import type { ImmichClient } from "../client/immich-client.js";
+import type { AlbumChange, Role } from "./planner.js";
+import { toServerAlbum } from "./server-album.js";
+
+const CHUNK = 1000;
+
+/** What applying one album's change did; every failure carries the server's message. */
+export interface AppliedChange {
+  albumId?: string;
+  created: boolean;
+  assetsAdded: number;
+  assetsRemoved: number;
+  usersAdded: string[];
+  rolesSet: string[];
+  usersRemoved: string[];
+  updated: string[];
+  visibilityChanged: number;
+  deleted: boolean;
+  failures: string[];
+}
+
+const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+const msg = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Apply one album's change. Each step is tried on its own: a failed share does not stop the others,
+ * and whatever fails is reported and retried by the next run (the plan is recomputed from the server).
+ * Album creation is never retried within a run (a lost answer must not make a duplicate).
+ */
+export async function applyChange(client: ImmichClient, change: AlbumChange, label: (userId: string) => string): Promise<AppliedChange> {
+  const out: AppliedChange = { created: false, assetsAdded: 0, assetsRemoved: 0, usersAdded: [], rolesSet: [], usersRemoved: [], updated: [], visibilityChanged: 0, deleted: false, failures: [] };
+  const name = JSON.stringify(change.name);
+  const step = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (error) {
+      out.failures.push(`album ${name}: ${what}: ${msg(error)}`);
+    }
+  };
+  let albumId = change.albumId;
+  let addUsers = change.addUsers;
+  if (change.create) {
+    const create = change.create;
+    try {
+      const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds], albumUsers: create.albumUsers as never } }, o));
+      albumId = album.id;
+      out.created = true;
+      out.assetsAdded += album.assetCount;
+      out.usersAdded.push(...create.albumUsers.map((u) => label(u.userId)));
+    } catch (error) {
+      // A share the server refuses must not stop the album: create it unshared, then share one by one.
+      if (create.albumUsers.length === 0 || (error as { kind?: string }).kind !== "bad-request") {
+        out.failures.push(`album ${name}: create: ${msg(error)}`);
+        return out;
+      }
+      try {
+        const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds] } }, o));
+        albumId = album.id;
+        out.created = true;
+        out.assetsAdded += album.assetCount;
+        addUsers = create.albumUsers;
+      } catch (again) {
+        out.failures.push(`album ${name}: create: ${msg(again)}`);
+        return out;
+      }
+    }
+  }
+  if (!albumId) return out;
+  const id = albumId;
+  out.albumId = id;
+  if (change.delete) {
+    await step("delete", async () => {
+      await client.call("delete album", (o) => deleteAlbum({ id }, o));
+      out.deleted = true;
+    });
+    return out;
+  }
+  for (const ids of chunks(change.addAssets)) {
+    await step("add assets", async () => {
+      const res = await client.call("add assets", (o) => addAssetsToAlbum({ id, bulkIdsDto: { ids } }, o));
+      out.assetsAdded += res.filter((r) => r.success).length;
+      const bad = res.filter((r) => !r.success && r.error !== "duplicate");
+      if (bad.length > 0) out.failures.push(`album ${name}: ${bad.length} asset(s) not added (${[...new Set(bad.map((r) => r.error))].join(", ")})`);
+    });
+  }
+  for (const ids of chunks(change.removeAssets)) {
+    await step("remove assets", async () => {
+      const res = await client.call("remove assets", (o) => removeAssetFromAlbum({ id, bulkIdsDto: { ids } }, o));
+      out.assetsRemoved += res.filter((r) => r.success).length;
+    });
+  }
+  if (addUsers.length > 0) await shareWith(client, id, addUsers, out, name, label);
+  for (const r of change.setRoles) {
+    await step(`role of ${label(r.userId)}`, async () => {
+      await client.call("set album role", (o) => updateAlbumUser({ id, userId: r.userId, updateAlbumUserDto: { role: r.role as never } }, o));
+      out.rolesSet.push(`${label(r.userId)} ${r.from}→${r.role}`);
+    });
+  }
+  for (const userId of change.removeUsers) {
+    await step(`remove ${label(userId)}`, async () => {
+      await client.call("remove album user", (o) => removeUserFromAlbum({ id, userId }, o));
+      out.usersRemoved.push(label(userId));
+    });
+  }
+  const update = change.update;
+  if (update) {
+    await step("update", async () => {
+      await client.call("update album", (o) => updateAlbumInfo({ id, updateAlbumDto: update as never }, o));
+      out.updated.push(...Object.keys(update));
+    });
+  }
+  const vis = change.visibility;
+  if (vis) {
+    for (const ids of chunks(vis.ids)) {
+      await step("visibility", async () => {
+        await client.call("set visibility", (o) => updateAssets({ assetBulkUpdateDto: { ids, visibility: vis.value as never } }, o));
+        out.visibilityChanged += ids.length;
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * `PUT /albums/{id}/users` stops at the first user it refuses and keeps the ones before it. Try the
+ * whole list once; on a refusal, re-read the album and add the still-missing users one at a time.
+ */
+async function shareWith(client: ImmichClient, id: string, users: readonly { userId: string; role: Role }[], out: AppliedChange, name: string, label: (id: string) => string) {
+  try {
+    await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: users.map((u) => ({ userId: u.userId, role: u.role as never })) } }, o));
+    out.usersAdded.push(...users.map((u) => label(u.userId)));
+    return;
+  } catch (error) {
+    if ((error as { kind?: string }).kind !== "bad-request" || users.length === 1) {
+      out.failures.push(`album ${name}: share with ${users.map((u) => label(u.userId)).join(", ")}: ${msg(error)}`);
+      return;
+    }
+  }
+  let present: Set<string>;
+  try {
+    present = new Set(toServerAlbum(await client.call("read album", (o) => getAlbumInfo({ id }, o))).users.map((u) => u.userId));
+  } catch (error) {
+    out.failures.push(`album ${name}: re-read after a refused share: ${msg(error)}`);
+    return;
+  }
+  for (const u of users) {
+    if (present.has(u.userId)) {
+      out.usersAdded.push(label(u.userId));
+      continue;
+    }
+    try {
+      await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: [{ userId: u.userId, role: u.role as never }] } }, o));
+      out.usersAdded.push(label(u.userId));
+    } catch (error) {
+      out.failures.push(`album ${name}: share with ${label(u.userId)}: ${msg(error)}`);
+    }
+  }
+}

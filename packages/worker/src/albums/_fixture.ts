@@ -1,0 +1,80 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FakeImmich, albumState, createFakeImmich, type FakeUser, scanLibrary } from "@family/fake-immich";
+import type { ImmichFamilySpec, ImmichFamilySpecInput } from "@family/immich-spec";
+import { tempTree, testSpec } from "../_test-helpers.js";
+import { type AlbumSyncOptions, syncAlbums } from "./reconciler.js";
+
+/** `${KEY}`, as a spec writes a secret reference. */
+const secretRef = (key: string) => `$\{${key}}`;
+
+type AlbumsInput = NonNullable<NonNullable<ImmichFamilySpecInput["libraries"]>[string]>["albums"];
+
+export interface AlbumWorld {
+  readonly fake: FakeImmich;
+  readonly tree: ReturnType<typeof tempTree>;
+  readonly users: { ann: FakeUser; bob: FakeUser; carol: FakeUser };
+  readonly keys: { ann: string; bob: string };
+  spec: ImmichFamilySpec;
+  env: Record<string, string | undefined>;
+  /** Write files (relative to the library root) and rescan the library in the fake. */
+  files(...rel: string[]): void;
+  albumprops(folder: string, text: string): void;
+  rescan(): void;
+  run(over?: Partial<AlbumSyncOptions>): ReturnType<typeof syncAlbums>;
+  /** Server albums as `{ name: { assets, users: {email: role} } }`. */
+  albums(): Record<string, { assets: number; users: Record<string, string>; count: number }>;
+  close(): Promise<void>;
+}
+
+/** A fake server with ann (admin, library owner), bob and carol, a library in a temp tree, and a spec for it. */
+export async function albumWorld(options: { version?: "v2.7.5" | "v3.1.0"; publicUsers?: boolean; albums?: AlbumsInput; owner?: "ann" | "bob"; latencyMs?: number } = {}): Promise<AlbumWorld> {
+  const fake = await createFakeImmich({ version: options.version ?? "v3.1.0", publicUsers: options.publicUsers ?? true });
+  if (options.latencyMs) fake.faults.add({ kind: "latency", delayMs: options.latencyMs });
+  const tree = tempTree("albums-");
+  const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+  const bob = fake.addUser({ email: "bob@example.com" });
+  const carol = fake.addUser({ email: "carol@example.com" });
+  const keys = { ann: fake.addApiKey(ann, ["all"], "ann"), bob: fake.addApiKey(bob, ["all"], "bob") };
+  const ownerHandle = options.owner ?? "ann";
+  const library = fake.state.addLibrary({ ownerId: (ownerHandle === "ann" ? ann : bob).id, name: "fam", importPaths: [tree.root] });
+  const members = {
+    ann: { name: "Ann", email: "ann@example.com", admin: true },
+    bob: { name: "Bob", email: "bob@example.com", apiKey: secretRef("IMMICH_API_KEY_BOB") },
+    carol: { name: "Carol", email: "carol@example.com" },
+  };
+  const world: AlbumWorld = {
+    fake,
+    tree,
+    users: { ann, bob, carol },
+    keys,
+    spec: testSpec({ fam: { owner: ownerHandle, path: tree.root, albums: options.albums ?? {} } }, { members }),
+    env: { IMMICH_API_KEY: keys.ann, IMMICH_API_KEY_BOB: keys.bob },
+    files(...rel) {
+      for (const r of rel) tree.add(r, r, 1_700_000_000);
+      world.rescan();
+    },
+    albumprops(folder, text) {
+      writeFileSync(join(tree.root, folder, ".albumprops"), text);
+    },
+    rescan() {
+      scanLibrary(fake.state, library);
+    },
+    run: (over = {}) =>
+      syncAlbums({ spec: world.spec, baseUrl: fake.url, env: world.env, apply: true, client: { timeoutMs: 3_000, backoff: { baseMs: 1, maxMs: 5, attempts: 3 } }, ...over }),
+    albums() {
+      const out: ReturnType<AlbumWorld["albums"]> = {};
+      for (const a of albumState(fake.state).albums.values()) {
+        const users = Object.fromEntries([...a.users].map(([id, role]) => [fake.state.users.get(id)?.email ?? id, role]));
+        const live = [...a.assetIds].filter((id) => fake.state.assets.get(id)?.deletedAt === null).length;
+        out[a.albumName] = { assets: live, users, count: (out[a.albumName]?.count ?? 0) + 1 };
+      }
+      return out;
+    },
+    async close() {
+      await fake.close();
+      tree.cleanup();
+    },
+  };
+  return world;
+}

@@ -1,0 +1,100 @@
+import { readdir, readFile } from "node:fs/promises";
+import { searchAssets, searchAssetStatistics } from "@immich/sdk";
+import type { ImmichClient } from "../client/immich-client.js";
+import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./albumprops.js";
+import type { LibraryAsset } from "./desired.js";
+
+export const PAGE_SIZE = 1000;
+
+/** Assets matching `filter`, page by page in sequence (never in parallel), deduplicated by id. */
+async function readPages(client: ImmichClient, filter: { libraryId?: string; originalPath?: string; albumIds?: string[] }, into: Map<string, LibraryAsset>) {
+  for (let page = 1; ; page++) {
+    const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { ...filter, size: PAGE_SIZE, page, withDeleted: false } }, o));
+    for (const a of res.assets.items) {
+      if (!into.has(a.id)) into.set(a.id, { id: a.id, originalPath: a.originalPath, originalFileName: a.originalFileName, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
+    }
+    const next = res.assets.nextPage === null ? Number.NaN : Number(res.assets.nextPage);
+    if (!Number.isInteger(next) || next <= page) return;
+  }
+}
+
+/**
+ * Every asset matching `filter`. v2 pages by offset over `fileCreatedAt` only, so equal timestamps can
+ * repeat or skip assets across pages: the pages are unioned over up to three reads until the count
+ * reaches `POST /search/statistics`'s total. `complete` is false when it never did.
+ */
+export async function readAssets(
+  client: ImmichClient,
+  filter: { libraryId?: string; originalPath?: string },
+): Promise<{ assets: Map<string, LibraryAsset>; total: number; complete: boolean }> {
+  const assets = new Map<string, LibraryAsset>();
+  let total = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await readPages(client, filter, assets);
+    total = (await client.call("asset statistics", (o) => searchAssetStatistics({ statisticsSearchDto: filter }, o))).total;
+    if (assets.size >= total) return { assets, total, complete: true };
+  }
+  return { assets, total, complete: false };
+}
+
+/** The asset ids of one album (for albums whose count differs from the desired one). */
+export async function readAlbumAssets(client: ImmichClient, albumId: string): Promise<Set<string>> {
+  const into = new Map<string, LibraryAsset>();
+  await readPages(client, { albumIds: [albumId] }, into);
+  return new Set(into.keys());
+}
+
+/** Read the `.albumprops` of the given folders (absent files are simply absent). */
+export async function readAlbumProps(folders: Iterable<string>): Promise<Map<string, AlbumPropsFile | AlbumPropsError>> {
+  const out = new Map<string, AlbumPropsFile | AlbumPropsError>();
+  const list = [...folders];
+  for (let i = 0; i < list.length; i += 64) {
+    await Promise.all(
+      list.slice(i, i + 64).map(async (folder) => {
+        const file = `${folder}/.albumprops`;
+        let text: string;
+        try {
+          text = await readFile(file, "utf8");
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === "ENOENT" || code === "ENOTDIR") return;
+          out.set(folder, { file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` });
+          return;
+        }
+        const r = parseAlbumProps(text, file);
+        out.set(folder, r.ok ? r.value : r.error);
+      }),
+    );
+  }
+  return out;
+}
+
+/** Import roots that are missing or empty (a dropped NFS mount looks like either). */
+export async function missingRoots(roots: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const root of roots) {
+    try {
+      if ((await readdir(root)).length === 0) out.push(root);
+    } catch {
+      out.push(root);
+    }
+  }
+  return out;
+}
+
+/** Every folder from each asset's folder up to its root, for reading `.albumprops`. */
+export function foldersOf(assets: Iterable<LibraryAsset>, roots: readonly string[]): Set<string> {
+  const sorted = [...roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  const out = new Set<string>();
+  for (const a of assets) {
+    const root = sorted.find((r) => a.originalPath.startsWith(`${r}/`));
+    if (root === undefined) continue;
+    let folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
+    while (folder.length >= root.length && !out.has(folder)) {
+      out.add(folder);
+      if (folder === root) break;
+      folder = folder.slice(0, folder.lastIndexOf("/"));
+    }
+  }
+  return out;
+}
