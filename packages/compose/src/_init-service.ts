@@ -2,27 +2,38 @@ import { IMMICH_CONFIG_TEMPLATE, workerImage } from "@family/immich-spec";
 import { bind, IN_CONTAINER, type RenderContext, WORKER_STATE_VOLUME } from "./_context.js";
 import type { ComposeService } from "./compose-model.js";
 
-/** Writable paths the init step owns to uid:gid: `[host source, container path]`. Not the database (postgres owns it). */
-export function writablePaths(ctx: RenderContext): [string, string][] {
+/** Writable paths the init step owns to uid:gid: `[spec field, host source, container path]`. Not the database (postgres owns it). */
+export function writablePaths(ctx: RenderContext): [string, string, string][] {
   const { spec, compose } = ctx;
-  const paths: [string, string][] = [
-    [compose.paths.media, IN_CONTAINER.media],
-    [compose.paths.config, IN_CONTAINER.config],
-  ];
-  if (spec.machineLearning.enabled) paths.push([compose.paths.modelCache, IN_CONTAINER.modelCache]);
-  if (compose.backup.enabled) paths.push([compose.paths.backups, IN_CONTAINER.backups]);
-  if (spec.worker.enabled) paths.push([WORKER_STATE_VOLUME, IN_CONTAINER.workerState]);
+  const paths: [string, string, string][] = [["paths.media", compose.paths.media, IN_CONTAINER.media]];
+  if (spec.machineLearning.enabled) paths.push(["paths.modelCache", compose.paths.modelCache, IN_CONTAINER.modelCache]);
+  if (compose.backup.enabled) paths.push(["paths.backups", compose.paths.backups, IN_CONTAINER.backups]);
+  if (spec.worker.enabled) paths.push(["", WORKER_STATE_VOLUME, IN_CONTAINER.workerState]);
   return paths;
 }
 
-/** The shell script of immich-init: own every writable path, then fill the config template from the env file. */
+const normal = (p: string) => p.replace(/^\.\//, "").replace(/\/+$/, "");
+const inside = (child: string, parent: string) => normal(child) === normal(parent) || normal(child).startsWith(`${normal(parent)}/`);
+
+/**
+ * The shell script of immich-init: own every writable tree (recursively, touching only what is not
+ * owned yet) and the config folder itself (not its content: seed 002 keeps the database under it),
+ * then fill the config template from the env file.
+ */
 export function initScript(ctx: RenderContext): string {
-  const targets = writablePaths(ctx).map(([, target]) => target);
+  const db = ctx.compose.paths.database;
+  for (const [field, source] of writablePaths(ctx)) {
+    if (field && inside(db, source)) {
+      throw new Error(`targets.compose.paths.database (${db}) is inside ${field} (${source}): immich-init would hand the database to ${ctx.user}; move one of them`);
+    }
+  }
+  const trees = writablePaths(ctx).map(([, , target]) => target);
   const out = IN_CONTAINER.configFile;
   return [
     "set -eu",
     "umask 027",
-    `find ${targets.join(" ")} \\( ! -user ${ctx.compose.user.uid} -o ! -group ${ctx.compose.user.gid} \\) -exec chown -h ${ctx.user} {} +`,
+    `find ${trees.join(" ")} \\( ! -user ${ctx.compose.user.uid} -o ! -group ${ctx.compose.user.gid} \\) -exec chown -h ${ctx.user} {} +`,
+    `chown ${ctx.user} ${IN_CONTAINER.config}`,
     `immich-family config fill --template ${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE} --out ${out}`,
     `chown ${ctx.user} ${out}`,
     "",
@@ -41,7 +52,10 @@ export function initService(ctx: RenderContext): ComposeService {
     command: [initScript(ctx)],
     restart: "no",
     env_file: [ctx.compose.envFile],
-    volumes: [...writablePaths(ctx).map(([source, target]) => bind(source, target)), bind(`./${IMMICH_CONFIG_TEMPLATE}`, `${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE}`, true)],
+    volumes: [
+      ...writablePaths(ctx).map(([, source, target]) => bind(source, target)),
+      bind(ctx.compose.paths.config, IN_CONTAINER.config),
+      bind(`./${IMMICH_CONFIG_TEMPLATE}`, `${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE}`, true)],
     security_opt: ["no-new-privileges:true"],
     cap_drop: ["ALL"],
     cap_add: ["CHOWN", "DAC_OVERRIDE"],

@@ -36,6 +36,22 @@ describe("uid:gid", () => {
     expect(init.volumes).toContain("./immich-config.yaml.tmpl:/template/immich-config.yaml.tmpl:ro");
   });
 
+  test("init owns the writable trees but only the config folder itself: seed 002 keeps the database under ./data", () => {
+    const lines = initScript(truenas()).split("\n");
+    const find = lines.find((l) => l.startsWith("find ")) ?? "";
+    expect(find.split(" \\(")[0]?.split(" ").slice(1)).toEqual(["/data", "/cache", "/backup"]);
+    expect(lines).toContain("chown 3106:3202 /config");
+    expect(lines.join("\n")).not.toMatch(/chown -R/);
+  });
+
+  test("a database folder inside a tree init owns is refused", () => {
+    expect(() =>
+      compose("truenas.yaml", (d) => {
+        d.targets.compose.paths.database = "/mnt/archive-pool/private/photos/immich/db";
+      }),
+    ).toThrow("targets.compose.paths.database (/mnt/archive-pool/private/photos/immich/db) is inside paths.media");
+  });
+
   test("every other long-lived service that writes waits for init to complete", () => {
     const file = family();
     for (const name of ["immich-server", "immich-machine-learning", "immich-db-backup", "immich-worker"]) {

@@ -1,6 +1,6 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { frontendNetworkName } from "./_server-service.js";
-import { renderContext, SERVER_PORT, SERVICE } from "./_context.js";
+import { IN_CONTAINER, renderContext, SERVER_PORT, SERVICE } from "./_context.js";
 import { cleanupMinutes } from "./_backup-services.js";
 
 /** The README beside compose.yaml, for the person deploying the stack. */
@@ -18,13 +18,13 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     "| `compose.yaml` | the stack |",
     `| \`immich-config.yaml.tmpl\` | Immich's server config with \`\${KEY}\` placeholders; \`immich-init\` fills it into \`${compose.paths.config}/immich-config.yaml\` |`,
     `| \`.env.example\` | every secret key, no values: copy it to \`${compose.envFile}\` and fill it in |`,
-    "| `immich-family.yaml` | the spec the worker reads |",
+    ...(spec.worker.enabled ? ["| `immich-family.yaml` | the spec the worker reads |"] : []),
   );
   p("## Host setup (once)");
   p(
     `1. Create a group with GID ${gid} and a user with UID ${uid} whose primary group it is. Every container that writes runs as \`${uid}:${gid}\`; add your admin user to the group to browse the files.`,
     `2. Give the parent dataset of \`${compose.paths.media}\` mode 770 (no access for others); no ACLs are needed.`,
-    `3. \`immich-init\` runs first on every \`up\`: as root with only two capabilities it hands every writable path (media, model cache, backups, config) to \`${uid}:${gid}\`, then fills the config template. **CHOWN** lets it change the owner; **DAC_OVERRIDE** lets root traverse a 770 tree owned by another user and overwrite the last deploy's config file. The database folder \`${compose.paths.database}\` stays owned by Postgres.`,
+    `3. \`immich-init\` runs first on every \`up\`: as root with only two capabilities it hands every writable tree (media${spec.machineLearning.enabled ? ", model cache" : ""}${compose.backup.enabled ? ", backups" : ""}${spec.worker.enabled ? ", worker state" : ""}) and the config folder itself to \`${uid}:${gid}\`, then fills the config template. **CHOWN** lets it change the owner; **DAC_OVERRIDE** lets root traverse a 770 tree owned by another user and overwrite the last deploy's config file. The database folder \`${compose.paths.database}\` stays owned by Postgres, even under the config folder.`,
     `4. Compose does not interpolate \`${compose.envFile}\` values into \`user:\` or \`command:\`, so uid and gid are written as literals: change them in the spec and render again.`,
   );
   if (compose.hwaccel !== "cpu") {
@@ -60,7 +60,9 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   p(
     `1. \`docker compose up -d\`, then check that \`${SERVICE.init}\` exited 0 (\`docker compose logs ${SERVICE.init}\`): an unresolved \`\${KEY}\` stops it, and the server does not start.`,
     `2. Open https://${spec.hosts.web}. Immich shows its onboarding wizard once, while it has no users: the first account becomes the admin. Use your real email${spec.auth.oauth ? " (the one your identity provider sends), so your OAuth login links to it" : ""}.`,
+    ...(spec.auth.passwordLogin ? [] : ["   Password login is off, so the password the wizard asks for is never usable: any value will do."]),
     "3. The first start runs database migrations and can take minutes; the server's healthcheck allows 300 s.",
+    `4. Moving an existing install whose media was mounted at \`/usr/src/app/upload\`: this stack mounts it at \`${IN_CONTAINER.media}\` (\`IMMICH_MEDIA_LOCATION\`). Immich (since v1.137) notices the change at start and rewrites the stored paths; take a database dump first.`,
   );
   if (compose.backup.enabled) {
     p("## Nightly database backup");
