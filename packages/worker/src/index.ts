@@ -1,1 +1,1 @@
-export {};
+export { type AlbumChange, type AlbumHookOptions, type AlbumPlan, type AlbumSummary, type AlbumSyncOptions, type AlbumSyncReport, albumSyncAfterScan, type LibraryAlbumResult, parseAlbumProps, planAlbums, syncAlbums } from "./albums/index.js";

@@ -1,0 +1,29 @@
+import type { ImmichFamilySpec } from "@family/immich-spec";
+import type { Logger } from "pino";
+import { syncAlbums } from "./reconciler.js";
+
+export interface AlbumHookOptions {
+  readonly spec: ImmichFamilySpec;
+  readonly url: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The worker's `afterScan` hook: once a triggered scan's jobs are done, sync the folder albums of that
+ * library (add-only steps and sharing repair; no removals or deletions without a person's flag).
+ * Failures are logged, never thrown: the next scan retries them.
+ */
+export function albumSyncAfterScan(options: AlbumHookOptions): (library: { readonly handle: string }) => Promise<void> {
+  return async ({ handle }) => {
+    if (!options.spec.libraries[handle]?.albums) return;
+    const report = await syncAlbums({ spec: options.spec, baseUrl: options.url, env: options.env, library: handle, apply: true, ...(options.signal ? { signal: options.signal } : {}) });
+    for (const r of report.libraries) {
+      const { created, assetsAdded, sharesAdded, repaired } = r.summary;
+      options.logger.info({ library: r.library, created, assetsAdded, sharesAdded, repaired: repaired.length, failures: r.failures.length }, "albums synced");
+      for (const failure of r.failures) options.logger.warn({ library: r.library, failure }, "album step failed; retried next run");
+      for (const problem of r.plan?.problems ?? []) options.logger.warn({ library: r.library, problem }, "album problem");
+    }
+  };
+}
