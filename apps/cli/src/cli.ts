@@ -26,7 +26,7 @@ cli
   .command("init [spec]", "Write a commented starter spec (asks on a TTY, flags otherwise)")
   .option("--name <name>", "Name of the install")
   .option("--web-host <host>", "Host name of the web UI")
-  .option("--target <target>", "kubernetes, compose or both", { default: "kubernetes" })
+  .option("--target <target>", "kubernetes, compose or both (default: kubernetes)")
   .option("--immich-version <version>", "Immich release to pin")
   .option("--admin-email <email>", "Email of the first admin member")
   .option("--force", "Overwrite an existing file")

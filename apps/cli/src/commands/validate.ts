@@ -1,5 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { formatDiagnostic, loadSpecFile, type SpecDiagnostic } from "@family/immich-spec";
+import { formatDiagnosticWithFrame, parseSpec, type SpecDiagnostic } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { DEFAULT_SPEC } from "../_spec.js";
@@ -11,36 +12,55 @@ export interface ValidateResult {
   readonly warnings: readonly SpecDiagnostic[];
 }
 
-/** Validate the spec at `path`; never throws for an invalid spec, only for a missing one. */
-export async function validate(cwd: string, path: string | undefined): Promise<ValidateResult> {
-  const file = resolve(cwd, path ?? DEFAULT_SPEC);
+async function readSpec(cwd: string, path: string | undefined): Promise<{ shown: string; source: string }> {
   const shown = path ?? DEFAULT_SPEC;
-  let result: Awaited<ReturnType<typeof loadSpecFile>>;
   try {
-    result = await loadSpecFile(file);
+    return { shown, source: await readFile(resolve(cwd, shown), "utf8") };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new CliError("spec-missing", path === undefined ? `No spec at ./${DEFAULT_SPEC}. Run \`immich-family init\` to create one.` : `No spec at ${path}.`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new CliError(
+        "spec-missing",
+        path === undefined
+          ? `No spec at ./${DEFAULT_SPEC}. Run \`immich-family init\` to create one, or pass the spec's path.`
+          : `No spec at ${path}. Check the path, or run \`immich-family init ${path}\` to create one.`,
+      );
     }
-    throw error;
+    if (code === "EISDIR") throw new CliError("bad-arguments", `${shown} is a folder; pass the spec file inside it.`);
+    throw new CliError("spec-invalid", `Cannot read ${shown}: ${(error as Error).message}`, { cause: error });
   }
-  const rel = (d: SpecDiagnostic) => ({ ...d, file: shown });
-  return result.ok
-    ? { file: shown, ok: true, errors: [], warnings: result.warnings.map(rel) }
-    : { file: shown, ok: false, errors: result.errors.map(rel), warnings: result.warnings.map(rel) };
+}
+
+/** Validate the spec at `path` (default ./immich-family.yaml); throws only when it cannot be read. */
+export async function validate(cwd: string, path: string | undefined): Promise<ValidateResult> {
+  return (await validateWithSource(cwd, path)).result;
+}
+
+async function validateWithSource(cwd: string, path: string | undefined): Promise<{ result: ValidateResult; source: string }> {
+  const { shown, source } = await readSpec(cwd, path);
+  const parsed = parseSpec(source, shown);
+  const result: ValidateResult = parsed.ok
+    ? { file: shown, ok: true, errors: [], warnings: parsed.warnings }
+    : { file: shown, ok: false, errors: parsed.errors, warnings: parsed.warnings };
+  return { result, source };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `Summary: <file> is valid, 0 errors, 1 warning` — one line for people and CI logs alike. */
+export function summaryLine(result: ValidateResult): string {
+  return `Summary: ${result.file} ${result.ok ? "is valid" : "is invalid"}, ${plural(result.errors.length, "error")}, ${plural(result.warnings.length, "warning")}`;
 }
 
 export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
-  const result = await validate(cwd, path);
-  if (flags.output === "json") {
+  const output = flags.output ?? "text";
+  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
+  const { result, source } = await validateWithSource(cwd, path);
+  if (output === "json") {
     io.stdout(JSON.stringify(result, null, 2));
   } else {
-    for (const d of [...result.errors, ...result.warnings]) io.stderr(`${formatDiagnostic(d)}${d.severity === "warning" ? " (warning)" : ""}`);
-    io.stdout(
-      result.ok
-        ? `${result.file}: valid${result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? "" : "s"})` : ""}`
-        : `${result.file}: ${result.errors.length} error${result.errors.length === 1 ? "" : "s"}`,
-    );
+    for (const d of [...result.errors, ...result.warnings]) io.stderr(`${formatDiagnosticWithFrame(d, source)}\n`);
+    io.stdout(summaryLine(result));
   }
   return result.ok ? 0 : 2;
 };

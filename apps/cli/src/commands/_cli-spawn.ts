@@ -1,0 +1,12 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The built entry point; turbo builds the CLI and its dependencies before its tests run. */
+export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+export const EXAMPLES = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+
+/** Run the built `immich-family` with `args` in `cwd`. */
+export function runCli(args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

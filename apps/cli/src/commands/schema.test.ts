@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { specJsonSchemaText } from "@family/immich-spec";
+import { describe, expect, it } from "vitest";
+import { recordingIo } from "../_io.js";
+import { runCli } from "./_cli-spawn.js";
+import { main } from "./schema.js";
+
+const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });
+
+describe("schema", () => {
+  it("prints the shipped JSON Schema, current with the spec", async () => {
+    const io = recordingIo();
+    expect(await main(ctx(tmpdir(), io), [], {})).toBe(0);
+    expect(io.out.join("")).toBe(specJsonSchemaText());
+  });
+
+  it("writes it to --out and says how to use it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "schema-"));
+    const io = recordingIo();
+    expect(await main(ctx(dir, io), [], { out: "s.json" })).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "s.json"), "utf8")).properties.apiVersion).toEqual({ type: "string", const: "immich-family.dev/v1alpha1" });
+    expect(io.out).toEqual(["wrote s.json; point your editor at it with a first line `# yaml-language-server: $schema=s.json`"]);
+  });
+
+  it("fails with exit 1 when the file cannot be written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "schema-"));
+    await expect(main(ctx(dir), [], { out: "missing/dir/s.json" })).rejects.toMatchObject({ exitCode: 1, code: "write-failed" });
+  });
+});
+
+describe("built CLI: schema", () => {
+  it("prints JSON and exits 0", () => {
+    const r = runCli(["schema"], tmpdir());
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).title).toBe("immich-family spec (immich-family.dev/v1alpha1)");
+  });
+  it("shows an example in --help", () => {
+    expect(runCli(["schema", "--help"], tmpdir()).stdout).toContain("immich-family schema --out immich-family.schema.json");
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { recordingIo } from "../_io.js";
+import { EXAMPLES, runCli } from "./_cli-spawn.js";
+import { main, summaryLine, validate } from "./validate.js";
+
+const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });
+const BROKEN = `apiVersion: immich-family.dev/v1alpha1
+kind: ImmichFamily
+metadata:
+  name: smiths
+immich:
+  version: v2.7.5
+hosts:
+  web: photos.smith.family
+members:
+  ann: { name: Ann, email: ann@smith.family, admn: true }
+targets:
+  compose:
+    user: { uid: 1000, gid: one }
+    paths: { media: /srv/immich }
+`;
+
+function tempDir(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "validate-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe("validate", () => {
+  it.each(["family.yaml", "ponder.yaml", "truenas.yaml"])("accepts examples/%s", async (file) => {
+    const io = recordingIo();
+    expect(await main(ctx(EXAMPLES, io), [file], { output: "text" })).toBe(0);
+    expect(io.out).toEqual([`Summary: ${file} is valid, 0 errors, 0 warnings`]);
+    expect(io.err).toEqual([]);
+  });
+
+  it("prints every error with a code frame on stderr and a one-line summary on stdout, exit 2", async () => {
+    const io = recordingIo();
+    expect(await main(ctx(tempDir({ "immich-family.yaml": BROKEN }), io), [], { output: "text" })).toBe(2);
+    expect(io.out).toEqual(["Summary: immich-family.yaml is invalid, 2 errors, 0 warnings"]);
+    expect(io.err.join("\n")).toMatchInlineSnapshot(`
+      "immich-family.yaml:10:46: members.ann.admn: unknown key "admn" (did you mean "admin"?) [unknown-key]
+         9 | members:
+      > 10 |   ann: { name: Ann, email: ann@smith.family, admn: true }
+           |                                              ^^^^
+
+      immich-family.yaml:13:29: targets.compose.user.gid: expected an integer, got "one" [invalid-type]
+        12 |   compose:
+      > 13 |     user: { uid: 1000, gid: one }
+           |                             ^^^
+      "
+    `);
+  });
+
+  it("gives machines JSON with the same diagnostics", async () => {
+    const io = recordingIo();
+    expect(await main(ctx(tempDir({ "spec.yaml": BROKEN }), io), ["spec.yaml"], { output: "json" })).toBe(2);
+    const json = JSON.parse(io.out.join(""));
+    expect(json).toMatchObject({ file: "spec.yaml", ok: false, warnings: [] });
+    expect(json.errors.map((e: { line: number; column: number; path: string; code: string }) => `${e.line}:${e.column} ${e.path} ${e.code}`)).toEqual([
+      "10:46 members.ann.admn unknown-key",
+      "13:29 targets.compose.user.gid invalid-type",
+    ]);
+    expect(io.err).toEqual([]);
+  });
+
+  it("says how to create a spec when there is none", async () => {
+    await expect(validate(tempDir(), undefined)).rejects.toMatchObject({
+      exitCode: 2,
+      message: "No spec at ./immich-family.yaml. Run `immich-family init` to create one, or pass the spec's path.",
+    });
+  });
+
+  it("rejects an unknown output format", async () => {
+    await expect(main(ctx(EXAMPLES), ["family.yaml"], { output: "yaml" })).rejects.toMatchObject({ exitCode: 2, message: "--output must be text or json, got yaml" });
+  });
+
+  it("counts warnings in the summary", () => {
+    expect(summaryLine({ file: "a.yaml", ok: true, errors: [], warnings: [{ file: "a.yaml", line: 1, column: 1, path: "", message: "m", code: "c", severity: "warning" }] })).toBe(
+      "Summary: a.yaml is valid, 0 errors, 1 warning",
+    );
+  });
+});
+
+describe("built CLI: validate", () => {
+  it("exits 0 on a valid example", () => {
+    const r = runCli(["validate", "family.yaml"], EXAMPLES);
+    expect([r.status, r.stdout.trim()]).toEqual([0, "Summary: family.yaml is valid, 0 errors, 0 warnings"]);
+  });
+  it("exits 2 on an invalid spec, with the frames on stderr", () => {
+    const r = runCli(["validate"], tempDir({ "immich-family.yaml": BROKEN }));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('> 10 |   ann: { name: Ann, email: ann@smith.family, admn: true }');
+    expect(r.stdout.trim()).toBe("Summary: immich-family.yaml is invalid, 2 errors, 0 warnings");
+  });
+  it("exits 2 when the spec is missing and says to run init", () => {
+    const r = runCli(["validate"], tempDir());
+    expect([r.status, r.stderr.trim()]).toEqual([2, "error: No spec at ./immich-family.yaml. Run `immich-family init` to create one, or pass the spec's path."]);
+  });
+  it("shows examples in --help", () => {
+    const r = runCli(["validate", "--help"], tempDir());
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("immich-family validate examples/family.yaml --output json");
+  });
+});
