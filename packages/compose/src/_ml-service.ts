@@ -11,7 +11,8 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([SERVICE.init, "service_completed_successfully"]),
-    environment: { ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}), MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache },
+    // As uid:gid the image's HOME is not writable, and the model downloader also writes under ~/.cache.
+    environment: { ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}), MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache, HOME: IN_CONTAINER.modelCache },
     volumes: [bind(compose.paths.modelCache, IN_CONTAINER.modelCache), ...extraVolumes],
     ...profile,
     // egress: models are downloaded on first use.

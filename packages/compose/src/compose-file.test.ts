@@ -69,6 +69,8 @@ describe("host paths", () => {
     expect(svc(file, "immich-server").volumes).toEqual(["/mnt/tank/media:/data", "./conf:/config:ro"]);
     expect(svc(file, "immich-server").environment).toMatchObject({ IMMICH_MEDIA_LOCATION: "/data", IMMICH_CONFIG_FILE: "/config/immich-config.yaml" });
     expect(svc(file, "immich-machine-learning").volumes).toEqual(["/mnt/ssd/models:/cache"]);
+    // Non-root, the downloader's ~/.cache must land in the writable model cache.
+    expect(svc(file, "immich-machine-learning").environment).toMatchObject({ MACHINE_LEARNING_CACHE_FOLDER: "/cache", HOME: "/cache" });
     expect(svc(file, "immich-db").volumes).toEqual(["/mnt/ssd/db:/var/lib/postgresql/data"]);
     expect(svc(file, "immich-db-backup").volumes).toEqual(["/mnt/tank/backups:/backup"]);
     const init = svc(file, "immich-init").volumes ?? [];
