@@ -1,4 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${KEY} placeholders are what these tests are about
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,5 +110,32 @@ describe("config render", () => {
     const r = await run({}, ["frobnicate"], {});
     expect(r.code).toBe(2);
     expect(r.err).toContain("config render");
+  });
+});
+
+// The init containers run the built binary: check the real process (exit code, streams, file). CI builds first.
+const bin = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+describe.skipIf(!existsSync(bin))("config fill, as the init step runs it", () => {
+  function spawnFill(env: Record<string, string>) {
+    return spawnSync(process.execPath, [bin, "config", "fill", "--template", "in.tmpl", "--out", "immich.yaml"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      encoding: "utf8",
+    });
+  }
+
+  it("fills, exits 0 and prints no value", async () => {
+    const r = spawnFill({ CLIENT_ID: "visible-id-123", CLIENT_SECRET: SECRET });
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, "", "wrote immich.yaml (mode 0600)\n"]);
+    expect((load(await readFile(join(dir, "immich.yaml"), "utf8")) as { oauth: Record<string, unknown> }).oauth.clientSecret).toBe(SECRET);
+  });
+
+  it("exits 1 naming every missing key, prints no value, writes nothing", async () => {
+    const r = spawnFill({ CLIENT_ID: "visible-id-123" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("1 unresolved placeholder: CLIENT_SECRET");
+    expect(r.stderr).not.toContain("visible-id-123");
+    expect(existsSync(join(dir, "immich.yaml"))).toBe(false);
   });
 });
