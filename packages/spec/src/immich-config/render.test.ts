@@ -139,6 +139,12 @@ describe("every option on", () => {
     ]);
   });
 
+  it("refuses a literal value that the init step would take for a placeholder", () => {
+    const spec = everything("v2.7.5");
+    const oauth = { ...spec.auth.oauth, buttonText: "Login with $" + "{PROVIDER}" } as NonNullable<ImmichFamilySpec["auth"]["oauth"]>;
+    expect(() => renderImmichConfigTemplate({ ...spec, auth: { ...spec.auth, oauth } }, "compose")).toThrow(/PROVIDER\}, which the config init step would take/);
+  });
+
   it("keeps secrets as placeholders in the template", () => {
     const { template } = renderFilled(everything("v2.7.5"), "compose");
     expect(template).toContain(`\${OIDC_SECRET}`);

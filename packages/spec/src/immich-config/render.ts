@@ -3,6 +3,7 @@ import { immichMajor, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } f
 import type { ValueOrSecret } from "../schema/primitives.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
+import { templateKeys } from "./fill-template.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
 
 /** File name of the config template inside a rendered target folder. */
@@ -108,5 +109,10 @@ export function renderImmichConfigTemplate(spec: ImmichFamilySpec, target: Targe
     "# Secrets are placeholders naming keys of the secrets env file, filled at start by `immich-family config fill`.",
   ];
   const body = stringify(buildImmichConfig(spec, target), { lineWidth: 0 });
-  return `${header.join("\n")}\n${body}`;
+  const text = `${header.join("\n")}\n${body}`;
+  // A literal spec value that looks like a placeholder would be "filled" at start: refuse it here.
+  const secrets = new Set([spec.auth.oauth?.clientId, spec.auth.oauth?.clientSecret].flatMap((v) => (v && "key" in v ? [v.key] : [])));
+  const stray = templateKeys(text).filter((k) => !secrets.has(k));
+  if (stray.length > 0) throw new Error(`a value of the spec contains ${stray.map((k) => `\${${k}}`).join(", ")}, which the config init step would take for a secret placeholder`);
+  return text;
 }
