@@ -164,6 +164,9 @@ describe("spec choices", () => {
     const { config } = renderFilled(off, "kubernetes");
     expect(config.machineLearning).toEqual({ enabled: false });
     expect(config.backup).toBeUndefined();
+    expect(validators[2](config)).toEqual([]);
+    const v3 = renderFilled({ ...off, immich: { ...off.immich, version: "v3.1.0" } }, "kubernetes").config;
+    expect(validators[3](v3)).toEqual([]);
   });
 
   it("turns Immich's database backup off without a superuser", () => {
