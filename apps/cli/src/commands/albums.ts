@@ -1,7 +1,114 @@
+import { type AlbumChange, type AlbumSyncReport, type LibraryAlbumResult, syncAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import type { Io } from "../_io.js";
+import { loadSpecOrThrow } from "../_spec.js";
 
-// Placeholder until the command lands; the issue that owns it replaces this file.
-export const main: CommandMain = async () => {
-  throw new CliError("internal", "`albums` is not implemented yet");
+const ACTIONS = ["plan", "sync"] as const;
+
+function counts(c: AlbumChange): string {
+  const parts: string[] = [];
+  const assets = (c.create?.assetIds.length ?? 0) + c.addAssets.length;
+  if (assets) parts.push(`+${assets} assets`);
+  if (c.removeAssets.length) parts.push(`-${c.removeAssets.length} assets`);
+  const shares = (c.create?.albumUsers.length ?? 0) + c.addUsers.length;
+  if (shares) parts.push(`+${shares} shares`);
+  if (c.setRoles.length) parts.push(`${c.setRoles.length} roles`);
+  if (c.removeUsers.length) parts.push(`-${c.removeUsers.length} users`);
+  if (c.update) parts.push(`set ${Object.keys(c.update).join(", ")}`);
+  if (c.visibility) parts.push(`${c.visibility.ids.length} → ${c.visibility.value}`);
+  return parts.join(", ");
+}
+
+function action(c: AlbumChange): string {
+  return c.create ? "create" : c.delete ? "delete" : "update";
+}
+
+/** A readable table of one library's plan, then what was held back and why. */
+export function planTable(r: LibraryAlbumResult): string[] {
+  const lines = [`library ${r.library}:`];
+  const plan = r.plan;
+  if (plan) {
+    const rows = plan.changes.map((c) => [action(c), c.name, c.delete ?? counts(c)] as const);
+    if (rows.length === 0) lines.push(`  nothing to do (${plan.unchanged} album${plan.unchanged === 1 ? "" : "s"} up to date)`);
+    else {
+      const w0 = Math.max(6, ...rows.map((r) => r[0].length));
+      const w1 = Math.min(48, Math.max(5, ...rows.map((r) => r[1].length)));
+      lines.push(`  ${"ACTION".padEnd(w0)}  ${"ALBUM".padEnd(w1)}  CHANGES`);
+      for (const [a, name, what] of rows) lines.push(`  ${a.padEnd(w0)}  ${name.padEnd(w1)}  ${what}`);
+      if (plan.unchanged > 0) lines.push(`  (${plan.unchanged} more up to date)`);
+    }
+    for (const h of plan.held) lines.push(`  held: ${h}`);
+    for (const p of plan.problems) lines.push(`  problem: ${p}`);
+    for (const n of plan.notes) lines.push(`  note: ${n}`);
+  }
+  return lines;
+}
+
+function summaryLine(report: AlbumSyncReport, applied: boolean): string {
+  const libs = report.libraries;
+  const sum = (f: (r: LibraryAlbumResult) => number) => libs.reduce((n, r) => n + f(r), 0);
+  const failures = sum((r) => r.failures.length);
+  if (!applied) {
+    const create = sum((r) => r.plan?.changes.filter((c) => c.create).length ?? 0);
+    const change = sum((r) => r.plan?.changes.filter((c) => !c.create).length ?? 0);
+    const same = sum((r) => r.plan?.unchanged ?? 0);
+    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${sum((r) => r.plan?.problems.length ?? 0)} problems, ${failures} failures`;
+  }
+  const s = (k: "created" | "assetsAdded" | "assetsRemoved" | "sharesAdded" | "deleted") => sum((r) => r.summary[k]);
+  return `Summary: ${s("created")} created, ${s("assetsAdded")} assets added, ${s("assetsRemoved")} removed, ${s("sharesAdded")} shares added, ${sum((r) => r.summary.repaired.length)} repaired, ${s("deleted")} deleted, ${failures} failures`;
+}
+
+function progress(io: Io) {
+  let last = 0;
+  let lastPct = -1;
+  const tty = io.isTTY && process.stderr.isTTY;
+  return ({ library, done, total }: { library: string; done: number; total: number }) => {
+    const pct = Math.floor((done / total) * 100);
+    if (tty) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      process.stderr.write(`\r${library} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} albums${done === total ? "\n" : ""}`);
+      return;
+    }
+    const now = Date.now();
+    if (done === total || pct >= lastPct + 10 || now - last > 5_000) {
+      io.stderr(`${library}: ${done}/${total} albums applied`);
+      last = now;
+      lastPct = pct;
+    }
+  };
+}
+
+export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], flags) => {
+  if (!ACTIONS.includes(act as (typeof ACTIONS)[number])) throw new CliError("bad-arguments", `albums: expected an action, plan or sync, got ${act ?? "nothing"}. Run \`immich-family albums plan\`.`);
+  const output = flags.output ?? "text";
+  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
+  const baseUrl = env.IMMICH_URL;
+  if (!baseUrl) throw new CliError("bad-arguments", "Set IMMICH_URL to the Immich API URL, e.g. https://photos.example.com/api, and the API keys the spec references (e.g. IMMICH_API_KEY).");
+  const { spec } = await loadSpecOrThrow(cwd, path);
+  const apply = act === "sync";
+  if (!apply && (flags.allowRemovals || flags.cleanupEmpty)) io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
+  const report = await syncAlbums({
+    spec,
+    baseUrl,
+    env,
+    apply,
+    signal,
+    ...(typeof flags.library === "string" ? { library: flags.library } : {}),
+    allowRemovals: Boolean(flags.allowRemovals),
+    cleanupEmpty: Boolean(flags.cleanupEmpty),
+    ...(apply && output === "text" ? { onProgress: progress(io) } : {}),
+  });
+  if (output === "json") {
+    io.stdout(JSON.stringify({ applied: apply, ...report }, null, 2));
+  } else {
+    for (const r of report.libraries) {
+      io.stdout(planTable(r).join("\n"));
+      if (apply && r.summary.repaired.length > 0) io.stdout(r.summary.repaired.map((x) => `  repaired: ${x}`).join("\n"));
+      for (const f of r.failures) io.stderr(`error: ${f}`);
+    }
+    io.stdout(summaryLine(report, apply));
+  }
+  return report.ok ? 0 : 1;
 };

@@ -1,0 +1,97 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CommandContext } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { recordingIo } from "../_io.js";
+import { main } from "./albums.js";
+
+let fake: FakeImmich;
+let dir: string;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  fake = await createFakeImmich({ version: "v3.1.0" });
+  dir = mkdtempSync(join(tmpdir(), "cli-albums-"));
+  const root = join(dir, "photos");
+  for (const f of ["2024/Rome/a.jpg", "2024/Rome/b.jpg", "2023/Paris/c.jpg"]) {
+    mkdirSync(join(root, f, ".."), { recursive: true });
+    writeFileSync(join(root, f), f);
+  }
+  const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+  fake.addUser({ email: "bob@example.com" });
+  const library = fake.state.addLibrary({ ownerId: ann.id, name: "photos", importPaths: [root] });
+  scanLibrary(fake.state, library);
+  env = { IMMICH_URL: fake.url, IMMICH_API_KEY: fake.addApiKey(ann, ["all"], "admin") };
+  const spec = {
+    apiVersion: "immich-family.dev/v1alpha1",
+    kind: "ImmichFamily",
+    metadata: { name: "test" },
+    immich: { version: "v3.1.0" },
+    hosts: { web: "photos.example.com" },
+    members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com" } },
+    libraries: { photos: { owner: "ann", path: root, albums: { levels: -1, shareWith: [{ member: "bob", role: "viewer" }] } } },
+    targets: { compose: { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/media" }, libraries: { photos: { hostPath: root } } } },
+  };
+  writeFileSync(join(dir, "immich-family.yaml"), JSON.stringify(spec, null, 2));
+});
+afterEach(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, environment: Record<string, string> = env) {
+  const io = recordingIo();
+  const c: CommandContext = { cwd: dir, io, env: environment, signal: new AbortController().signal };
+  try {
+    return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    return { code: error.exitCode, out: io.out.join("\n"), err: [error.message, ...error.details].join("\n") };
+  }
+}
+
+describe("albums", () => {
+  it("plan prints a table of what sync would do and writes nothing", async () => {
+    const r = await run(["plan"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("library photos:");
+    expect(r.out).toMatch(/create\s+Paris\s+\+1 assets, \+1 shares/);
+    expect(r.out).toMatch(/create\s+Rome\s+\+2 assets, \+1 shares/);
+    expect(r.out).toMatch(/^Summary: 2 to create, 0 to change, 0 up to date, 0 problems, 0 failures$/m);
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it("plan --output json gives the plan per library", async () => {
+    const r = await run(["plan"], { output: "json" });
+    const json = JSON.parse(r.out) as { applied: boolean; libraries: { library: string; plan: { changes: { create: { albumName: string } }[] } }[] };
+    expect(json.applied).toBe(false);
+    expect(json.libraries[0]?.plan.changes.map((c) => c.create.albumName)).toEqual(["Paris", "Rome"]);
+  });
+
+  it("sync applies the plan with log lines off a TTY; a second sync has nothing to do", async () => {
+    const first = await run(["sync"]);
+    expect(first.code).toBe(0);
+    expect(first.err).toMatch(/photos: 2\/2 albums applied/);
+    expect(first.out).toMatch(/^Summary: 2 created, 3 assets added, 0 removed, 2 shares added, 0 repaired, 0 deleted, 0 failures$/m);
+    expect([...albumState(fake.state).albums.values()].map((a) => a.albumName).sort()).toEqual(["Paris", "Rome"]);
+    const writes = fake.writes().length;
+    const second = await run(["sync"]);
+    expect(second.out).toContain("nothing to do (2 albums up to date)");
+    expect(fake.writes().length).toBe(writes);
+  });
+
+  it("exits 1 and names the server's message when a step fails", async () => {
+    fake.faults.add({ kind: "status", status: 500, method: "POST", path: "/albums", times: 1 });
+    const r = await run(["sync"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error: album "(Paris|Rome)": create: create album: HTTP 500: Injected failure/);
+  });
+
+  it("asks for IMMICH_URL and a known action", async () => {
+    expect(await run(["sync"], {}, {})).toMatchObject({ code: 2, err: expect.stringMatching(/Set IMMICH_URL/) });
+    expect(await run(["apply"])).toMatchObject({ code: 2, err: expect.stringMatching(/plan or sync, got apply/) });
+  });
+});
