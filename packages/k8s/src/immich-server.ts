@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, type KubernetesTarget, secretKeys } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IService } from "kubernetes-models/v1/Service";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
 import { containerResources, type EnvVar, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
@@ -44,7 +47,7 @@ export class ImmichServer extends Construct {
     const labels = recommendedLabels(spec, "server", "immich-server");
     const configKeys = secretKeys(spec, "kubernetes").filter((k) => k.readers.includes("config-init"));
 
-    new ApiObject(this, "config-template", {
+    builtIn<IConfigMap>(this, "config-template", {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: names.configTemplate, namespace: names.namespace, labels },
@@ -68,7 +71,7 @@ export class ImmichServer extends Construct {
       ...(spec.immich.timezone ? [envValue("TZ", spec.immich.timezone)] : []),
     ];
 
-    new ApiObject(this, "deployment", {
+    builtIn<IDeployment>(this, "deployment", {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: names.server, namespace: names.namespace, labels },
@@ -127,7 +130,7 @@ export class ImmichServer extends Construct {
       },
     });
 
-    new ApiObject(this, "service", {
+    builtIn<IService>(this, "service", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: names.server, namespace: names.namespace, labels },

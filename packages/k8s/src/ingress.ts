@@ -1,6 +1,7 @@
 import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
 
@@ -58,7 +59,7 @@ export class Ingress extends Construct {
       idle_timeout: pom.idleTimeout,
     };
 
-    new ApiObject(this, "web", {
+    builtIn<IIngress>(this, "web", {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
       metadata: {
@@ -77,7 +78,7 @@ export class Ingress extends Construct {
       },
     });
 
-    new ApiObject(this, "api", {
+    builtIn<IIngress>(this, "api", {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
       metadata: {

@@ -1,6 +1,8 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IService } from "kubernetes-models/v1/Service";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
 import { containerResources, httpProbe, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
@@ -35,7 +37,7 @@ export class MachineLearning extends Construct {
     const labels = recommendedLabels(spec, "machine-learning", "immich-machine-learning");
     const ml = spec.machineLearning;
 
-    new ApiObject(this, "deployment", {
+    builtIn<IDeployment>(this, "deployment", {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: names.machineLearning, namespace: names.namespace, labels },
@@ -66,7 +68,7 @@ export class MachineLearning extends Construct {
       },
     });
 
-    new ApiObject(this, "service", {
+    builtIn<IService>(this, "service", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: names.machineLearning, namespace: names.namespace, labels },

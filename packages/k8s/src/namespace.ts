@@ -1,6 +1,7 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
 
 export interface NamespaceProps {
@@ -14,7 +15,7 @@ export interface NamespaceProps {
 export class Namespace extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    new ApiObject(this, "namespace", {
+    builtIn<INamespace>(this, "namespace", {
       apiVersion: "v1",
       kind: "Namespace",
       metadata: { name: props.name, labels: recommendedLabels(props.spec, "namespace", "immich") },

@@ -1,6 +1,8 @@
 import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
 import type { Names } from "./_names.js";
 
@@ -46,7 +48,7 @@ export class NfsLibrary extends Construct {
 
     const nfs = source.nfs;
     const labels = { ...recommendedLabels(spec, "library", "immich-library"), "immich-family.dev/library": handle };
-    new ApiObject(this, "volume", {
+    builtIn<IPersistentVolume>(this, "volume", {
       apiVersion: "v1",
       kind: "PersistentVolume",
       metadata: { name, labels },
@@ -66,7 +68,7 @@ export class NfsLibrary extends Construct {
         claimRef: { name, namespace: names.namespace },
       },
     });
-    new ApiObject(this, "claim", {
+    builtIn<IPersistentVolumeClaim>(this, "claim", {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
       metadata: { name, namespace: names.namespace, labels },

@@ -1,6 +1,8 @@
 import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IService } from "kubernetes-models/v1/Service";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
 import { containerResources, envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
@@ -23,7 +25,7 @@ export class Redis extends Construct {
     const labels = recommendedLabels(spec, "redis", "valkey");
     const password = spec.redis.password;
 
-    new ApiObject(this, "deployment", {
+    builtIn<IDeployment>(this, "deployment", {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: names.redis, namespace: names.namespace, labels },
@@ -56,7 +58,7 @@ export class Redis extends Construct {
       },
     });
 
-    new ApiObject(this, "service", {
+    builtIn<IService>(this, "service", {
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: names.redis, namespace: names.namespace, labels },

@@ -1,6 +1,7 @@
 import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
 import type { Names } from "./_names.js";
 import { optional } from "./_optional.js";
@@ -22,7 +23,7 @@ export class UploadVolume extends Construct {
   constructor(scope: Construct, id: string, props: UploadVolumeProps) {
     super(scope, id);
     const { spec, target, names } = props;
-    new ApiObject(this, "claim", {
+    builtIn<IPersistentVolumeClaim>(this, "claim", {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
       metadata: { name: names.upload, namespace: names.namespace, labels: recommendedLabels(spec, "upload", "immich-server") },

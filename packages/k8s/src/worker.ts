@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { type ImmichFamilySpec, type KubernetesTarget, secretKeys } from "@family/immich-spec";
-import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import { builtIn } from "./_typed.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
 import { containerResources, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY } from "./_pod.js";
@@ -36,14 +38,14 @@ export class Worker extends Construct {
     const specFile = WORKER_SPEC_FILE.split("/").pop() ?? "immich-family.yaml";
     const specDir = WORKER_SPEC_FILE.slice(0, -specFile.length - 1);
 
-    new ApiObject(this, "spec", {
+    builtIn<IConfigMap>(this, "spec", {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: names.workerSpec, namespace: names.namespace, labels },
       data: { [specFile]: props.specYaml },
     });
 
-    new ApiObject(this, "deployment", {
+    builtIn<IDeployment>(this, "deployment", {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: names.worker, namespace: names.namespace, labels },
