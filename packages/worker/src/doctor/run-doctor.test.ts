@@ -1,0 +1,114 @@
+import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempTree, testSpec } from "../_test-helpers.js";
+import { runDoctor } from "./run-doctor.js";
+
+let fake: FakeImmich;
+let tree: ReturnType<typeof tempTree>;
+
+beforeEach(async () => {
+  fake = await createFakeImmich();
+  tree = tempTree();
+  tree.add("family/a.jpg");
+  tree.add("bob/b.jpg");
+});
+afterEach(async () => {
+  await fake.close();
+  tree.cleanup();
+});
+
+const spec = () =>
+  testSpec({
+    family: { owner: "ann", path: `${tree.root}/family`, albums: { shareWith: [{ member: "bob", role: "viewer" }] } },
+    bobs: { owner: "bob", path: `${tree.root}/bob`, albums: { shareWith: [{ member: "ann" }] } },
+  },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a secret reference as written in a spec
+  { members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com", apiKey: "${BOB_KEY}" } } });
+
+const table = (r: Awaited<ReturnType<typeof runDoctor>>) => r.checks.map((c) => `${c.status} ${c.check}: ${c.detail}`);
+
+describe("runDoctor", () => {
+  it("passes every check on a well-set-up server", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(table(report)).toEqual([
+      `pass server reachable: ${fake.url}`,
+      "pass server version: v2.7.5 (spec pins v2.7.5)",
+      "pass worker API key: belongs to ann@example.com",
+      "pass worker key is admin: ann@example.com is an admin (library endpoints are admin-only)",
+      "pass worker key permissions: has all 5 needed",
+      "pass ann's key permissions: has all 9 needed",
+      "pass ann sees share targets: GET /users lists bob",
+      "pass bob's API key: belongs to bob@example.com",
+      "pass bob's key permissions: has all 9 needed",
+      "pass bob sees share targets: GET /users lists ann",
+      "pass library owners exist: ann, bob",
+      `pass library family readable here: ${tree.root}/family`,
+      `pass library bobs readable here: ${tree.root}/bob`,
+    ]);
+    expect(report.ok).toBe(true);
+  });
+
+  it("names what is wrong: non-admin key, missing permissions, the publicUsers trap, unreadable paths", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: false });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    fake.state.publicUsers = false;
+    tree.remove("bob");
+    const report = await runDoctor({
+      spec: spec(),
+      url: fake.url,
+      apiKey: fake.addApiKey(ann, ["user.read", "library.read", "asset.read", "album.read"]),
+      env: { BOB_KEY: fake.addApiKey(bob) },
+    });
+    const failed = report.checks.filter((c) => c.status === "fail").map((c) => `${c.check}: ${c.detail}`);
+    expect(failed).toEqual([
+      "worker key is admin: ann@example.com is not an admin; library endpoints are admin-only: use an admin's key",
+      "worker key permissions: missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
+      "ann's key permissions: missing album.create (creating folder albums), album.update (updating folder albums), albumAsset.create (adding assets to albums), albumUser.create (sharing albums), albumUser.update (changing share roles), albumUser.delete (removing shares)",
+      "ann sees share targets: GET /users with ann's key does not list bob (bob@example.com): non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users",
+      "bob sees share targets: GET /users with bob's key does not list ann (ann@example.com): non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users",
+      `library bobs readable here: ${tree.root}/bob: ENOENT — the worker must see the library at the same path as Immich`,
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it("points at publicUsers when the users exist but a member's key cannot see them", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    fake.state.publicUsers = false;
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(report.checks.find((c) => c.check === "bob sees share targets")).toEqual({
+      check: "bob sees share targets",
+      status: "fail",
+      detail: "GET /users with bob's key does not list ann (ann@example.com): they exist, but non-admins only see themselves; turn on server.publicUsers",
+    });
+  });
+
+  it("says when a user really does not exist", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: {} });
+    expect(report.checks.filter((c) => c.status === "fail").map((c) => `${c.check}: ${c.detail}`)).toEqual([
+      "ann sees share targets: GET /users with ann's key does not list bob (bob@example.com): create these users (or have them log in once with OAuth)",
+      "bob's API key: BOB_KEY is not set; albums of bobs belong to bob@example.com",
+      "library owners exist: no Immich user for bob (bob@example.com)",
+    ]);
+  });
+
+  it("fails on an unreachable server, an unsupported version and a missing member key", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const key = fake.addApiKey(ann);
+    const down = await runDoctor({ spec: spec(), url: "http://127.0.0.1:9/api", apiKey: key, env: {}, timeoutMs: 500 });
+    expect(table(down)).toEqual([expect.stringMatching(/^fail server reachable: ping: cannot reach the server/)]);
+    fake.state.users.set(ann.id, ann);
+    const old = await createFakeImmich({ version: "v1.132.0" });
+    try {
+      const oldReport = await runDoctor({ spec: spec(), url: old.url, apiKey: key, env: {} });
+      expect(oldReport.checks[1]).toEqual({ check: "server version", status: "fail", detail: "v1.132.0 is not supported (v2.x or v3.x)" });
+    } finally {
+      await old.close();
+    }
+    const noBob = await runDoctor({ spec: spec(), url: fake.url, apiKey: key, env: {} });
+    expect(noBob.checks.find((c) => c.check === "bob's API key")).toMatchObject({ status: "fail", detail: "BOB_KEY is not set; albums of bobs belong to bob@example.com" });
+  });
+});

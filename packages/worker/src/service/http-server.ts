@@ -1,0 +1,43 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { WorkerMetrics } from "./metrics.js";
+
+export interface HealthSource {
+  /** Alive: the loop is running. */
+  readonly healthy: () => boolean;
+  /** Ready: libraries reconciled and the server reachable. */
+  readonly ready: () => boolean;
+}
+
+/** `/healthz`, `/readyz` and `/metrics`. */
+export async function startHttpServer(port: number, host: string, metrics: WorkerMetrics, health: HealthSource): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz" || path === "/readyz") {
+      const ok = path === "/healthz" ? health.healthy() : health.ready();
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "not ready\n");
+      return;
+    }
+    if (path === "/metrics") {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,13 @@
+import { type DestinationStream, type Logger, pino } from "pino";
+
+/** JSON logs on stdout (or `destination`); API keys are never logged, header values are redacted. */
+export function createLogger(options: { readonly level?: string; readonly destination?: DestinationStream } = {}): Logger {
+  const settings = {
+    level: options.level ?? process.env.LOG_LEVEL ?? "info",
+    base: { service: "immich-family-worker" },
+    redact: { paths: ["apiKey", "*.apiKey", "headers", "*.headers", "x-api-key"], censor: "[redacted]" },
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
+}
+
+export type { Logger };

@@ -1,0 +1,46 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+
+/** The worker's Prometheus metrics, on their own registry. */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  readonly changesSeen = new Counter({
+    name: "immich_family_changes_seen_total",
+    help: "Files added, removed or modified seen by the poller",
+    labelNames: ["library"] as const,
+    registers: [this.registry],
+  });
+  readonly scansTriggered = new Counter({
+    name: "immich_family_scans_triggered_total",
+    help: "Library scans requested from Immich",
+    labelNames: ["library"] as const,
+    registers: [this.registry],
+  });
+  readonly apiErrors = new Counter({
+    name: "immich_family_api_errors_total",
+    help: "Failed Immich API calls by kind (rate-limit, server, timeout, network, auth, forbidden, bad-request, not-found, malformed)",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+  readonly lastSuccess = new Gauge({
+    name: "immich_family_last_success_timestamp_seconds",
+    help: "When a library was last polled (and scanned if needed) successfully",
+    labelNames: ["library"] as const,
+    registers: [this.registry],
+  });
+  readonly blocked = new Gauge({
+    name: "immich_family_library_blocked",
+    help: "1 while a library is not scanned because an import root is missing or empty",
+    labelNames: ["library"] as const,
+    registers: [this.registry],
+  });
+  readonly polls = new Counter({
+    name: "immich_family_polls_total",
+    help: "Polls of library trees",
+    labelNames: ["library", "result"] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "immich_family_worker_" });
+  }
+}

@@ -1,0 +1,196 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempTree, testSpec } from "../_test-helpers.js";
+import { createLogger } from "./logger.js";
+import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
+
+let fake: FakeImmich;
+let tree: ReturnType<typeof tempTree>;
+let stateDir: string;
+let key: string;
+let logs: Record<string, unknown>[];
+
+const logger = () => {
+  logs = [];
+  return createLogger({
+    level: "debug",
+    destination: new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split("\n")) if (line) logs.push(JSON.parse(line));
+        done();
+      },
+    }),
+  });
+};
+
+beforeEach(async () => {
+  fake = await createFakeImmich();
+  key = fake.addApiKey(fake.addUser({ email: "ann@example.com", isAdmin: true }), ["all"], "worker");
+  tree = tempTree();
+  tree.add("family/a.jpg");
+  stateDir = mkdtempSync(join(tmpdir(), "worker-state-"));
+});
+afterEach(async () => {
+  await fake.close();
+  tree.cleanup();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const scans = () => fake.requests.filter((r) => r.path.endsWith("/scan") && r.status === 204).length;
+const until = async (cond: () => boolean, what: string, tries = 400) => {
+  for (let i = 0; i < tries && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+};
+
+function service(extra: Partial<WorkerServiceOptions> = {}) {
+  return new WorkerService({
+    spec: testSpec({ family: { owner: "ann", path: `${tree.root}/family` } }),
+    url: fake.url,
+    apiKey: key,
+    stateDir,
+    logger: logger(),
+    port: 0,
+    host: "127.0.0.1",
+    intervalMs: 20,
+    debounceMs: 0,
+    queuePollMs: 10,
+    requestTimeoutMs: 300,
+    backoff: { baseMs: 5, maxMs: 20, attempts: 4 },
+    ...extra,
+  });
+}
+
+describe("WorkerService", () => {
+  it("polls, scans only on change, runs the after-scan hook and serves health and metrics", async () => {
+    const after: string[] = [];
+    const svc = service({ afterScan: async (lib) => void after.push(lib.handle) });
+    const port = await svc.listen();
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+    const running = svc.run();
+    await until(() => scans() === 1 && after.length === 1, "the first scan");
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const polls = () => fake.requests.length;
+    const before = polls();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(scans()).toBe(1);
+    expect(polls()).toBe(before); // a no-change poll makes no API call at all
+    tree.add("family/b.jpg");
+    await until(() => scans() === 2 && after.length === 2, "a scan after the new file");
+    expect(after).toEqual(["family", "family"]);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('immich_family_scans_triggered_total{library="family"} 2');
+    expect(metrics).toContain('immich_family_changes_seen_total{library="family"} 2');
+    expect(metrics).toMatch(/immich_family_last_success_timestamp_seconds\{library="family"\} \d+/);
+    svc.stop();
+    await running;
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    expect(JSON.stringify(logs)).not.toContain(key);
+  });
+
+  it("debounces a burst of changes into one scan", async () => {
+    const svc = service({ debounceMs: 150 });
+    const running = svc.run();
+    await until(() => scans() === 1, "the first scan");
+    for (let i = 0; i < 5; i++) {
+      tree.add(`family/burst/${i}.jpg`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await until(() => scans() === 2, "the burst's scan");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(scans()).toBe(2);
+    expect([...fake.state.assets.values()]).toHaveLength(6);
+    svc.stop();
+    await running;
+  });
+
+  it("reports a missing root and does not scan until it is back", async () => {
+    const svc = service();
+    const running = svc.run();
+    await until(() => scans() === 1, "the first scan");
+    const port = await svc.listen();
+    rmSync(join(tree.root, "family"), { recursive: true });
+    await until(() => logs.some((l) => l.reason === "missing"), "the missing-root warning");
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics.split("\n").filter((l) => l.startsWith("immich_family_library_blocked"))).toEqual(['immich_family_library_blocked{library="family"} 1']);
+    expect(scans()).toBe(1);
+    expect([...fake.state.assets.values()].filter((a) => a.isOffline)).toEqual([]);
+    tree.add("family/a.jpg");
+    tree.add("family/c.jpg");
+    await until(() => scans() === 2, "a scan once the root is back");
+    svc.stop();
+    await running;
+  });
+
+  it("backs off through API errors, counts them by kind, and scans once the server recovers", async () => {
+    const svc = service();
+    fake.faults.add({ path: "/libraries/:id/scan", kind: "status", status: 503, times: 5 });
+    fake.faults.add({ path: "/users", kind: "rate-limit", retryAfterSeconds: 0, times: 1 });
+    const port = await svc.listen();
+    const running = svc.run();
+    await until(() => scans() === 1, "a successful scan");
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('immich_family_api_errors_total{kind="server"} 5');
+    expect(metrics).toContain('immich_family_api_errors_total{kind="rate-limit"} 1');
+    svc.stop();
+    await running;
+  });
+});
+
+describe("worker process", () => {
+  it("stops cleanly on SIGTERM with exit code 0", async () => {
+    const specFile = join(stateDir, "immich-family.yaml");
+    writeFileSync(
+      specFile,
+      [
+        "apiVersion: immich-family.dev/v1alpha1",
+        "kind: ImmichFamily",
+        "metadata: { name: test }",
+        "immich: { version: v2.7.5 }",
+        "hosts: { web: photos.example.com }",
+        "members:",
+        "  ann: { name: Ann, email: ann@example.com, admin: true }",
+        "libraries:",
+        `  family: { owner: ann, path: ${tree.root}/family }`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a secret reference as written in a spec
+        "worker: { apiKey: '${WORKER_KEY}', debounce: 100ms }",
+        "targets:",
+        "  compose: { user: { uid: 1000, gid: 1000 }, paths: { media: /srv/media }, libraries: { family: { hostPath: /srv/photos } } }",
+        "",
+      ].join("\n"),
+    );
+    const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--conditions=@family/source", "--import", "tsx", main, specFile], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      env: { ...process.env, IMMICH_URL: fake.url, WORKER_KEY: key, IMMICH_FAMILY_STATE_DIR: stateDir, IMMICH_FAMILY_WORKER_PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += String(d);
+    });
+    child.stderr.on("data", (d) => {
+      err += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await until(() => scans() === 1 || child.exitCode !== null, "the worker's first scan", 2_000).catch((e: Error) => {
+      throw new Error(`${e.message}\n${out}`);
+    });
+    expect(err).toBe("");
+    const port = Number(/"port":(\d+)/.exec(out)?.[1]);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.map((l) => l.msg)).toContain("worker stopped");
+    expect(out).not.toContain(key);
+    expect(err).toBe("");
+  }, 30_000);
+});

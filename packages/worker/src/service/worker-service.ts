@@ -1,0 +1,221 @@
+import { createHash } from "node:crypto";
+import { durationMs, type ImmichFamilySpec } from "@family/immich-spec";
+import { scanLibrary } from "@immich/sdk";
+import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
+import type { Walker } from "../changes/walker.js";
+import { backoffDelay, sleep } from "../client/backoff.js";
+import { ImmichClient } from "../client/immich-client.js";
+import { reconcileLibraries, type ResolvedLibrary } from "../libraries/reconcile.js";
+import { waitForScan } from "../scan/wait-for-scan.js";
+import { startHttpServer } from "./http-server.js";
+import type { Logger } from "./logger.js";
+import { WorkerMetrics } from "./metrics.js";
+
+export interface WorkerServiceOptions {
+  readonly spec: ImmichFamilySpec;
+  readonly url: string;
+  readonly apiKey: string;
+  readonly stateDir: string;
+  readonly logger: Logger;
+  /** Port of /healthz, /readyz, /metrics; 0 picks one. @default 9464 */
+  readonly port?: number;
+  /** @default "0.0.0.0" */
+  readonly host?: string;
+  /** One cycle (reconcile, poll each library, scan what changed) and return. */
+  readonly once?: boolean;
+  /**
+   * Called after a triggered scan's jobs are done (the library queue is idle), e.g. to sync folder
+   * albums: moved files become new assets, so albums must be reconciled after scans.
+   */
+  readonly afterScan?: (library: ResolvedLibrary & { readonly id: string }) => Promise<void>;
+  /** Overrides for tests: poll interval and debounce of every library. */
+  readonly intervalMs?: number;
+  readonly debounceMs?: number;
+  /** Every Nth poll stats every file to catch in-place rewrites. @default 12 */
+  readonly deepEvery?: number;
+  readonly requestTimeoutMs?: number;
+  /** How often to read the queues while waiting for a scan before `afterScan`. @default 2000 */
+  readonly queuePollMs?: number;
+  readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number; readonly attempts?: number };
+  readonly walker?: Walker;
+}
+
+interface Tracked {
+  readonly lib: ResolvedLibrary & { readonly id: string };
+  readonly poller: LibraryPoller;
+  readonly intervalMs: number;
+  nextAt: number;
+  polls: number;
+  failures: number;
+  /** Fingerprint of the change waiting for its debounce to pass. */
+  pending: string | undefined;
+}
+
+function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
+  const h = createHash("sha1");
+  for (const list of [poll.diff.added, poll.diff.removed, poll.diff.modified]) h.update(list.join("\n")).update("\0");
+  return `${poll.reason}:${h.digest("hex")}`;
+}
+
+/** The long-running worker: reconcile, poll each library on its interval, rescan on change, serve health and metrics. */
+export class WorkerService {
+  readonly metrics = new WorkerMetrics();
+  private isReady = false;
+  private running = false;
+  private readonly abort = new AbortController();
+  private client: ImmichClient;
+  private http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+
+  constructor(private readonly options: WorkerServiceOptions) {
+    this.client = new ImmichClient({
+      baseUrl: options.url,
+      apiKey: options.apiKey,
+      signal: this.abort.signal,
+      ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      onError: (kind, operation, willRetry, delayMs) => {
+        this.metrics.apiErrors.inc({ kind });
+        options.logger.warn({ kind, operation, willRetry, delayMs }, "immich API call failed");
+      },
+    });
+  }
+
+  /** Start the HTTP endpoints; returns the port. */
+  async listen(): Promise<number> {
+    this.http = await startHttpServer(this.options.port ?? 9464, this.options.host ?? "0.0.0.0", this.metrics, {
+      healthy: () => this.running,
+      ready: () => this.isReady,
+    });
+    this.options.logger.info({ port: this.http.port }, "serving /healthz, /readyz and /metrics");
+    return this.http.port;
+  }
+
+  /** Ask the loop to stop: the current request is abandoned, sleeps end at once. */
+  stop(reason = "stop requested"): void {
+    this.abort.abort(new Error(reason));
+  }
+
+  /** Run until `stop()` (or one cycle with `once`). Never throws for API trouble; it backs off and retries. */
+  async run(): Promise<void> {
+    const { logger, spec } = this.options;
+    this.running = true;
+    try {
+      const tracked = await this.reconcileUntilDone();
+      if (!tracked) return;
+      this.isReady = true;
+      logger.info({ libraries: tracked.map((t) => t.lib.handle) }, "watching libraries");
+      if (tracked.length === 0 && !this.options.once) logger.warn("no library is rescanned by the worker (rescan.by: worker)");
+      if (this.options.once) {
+        for (const t of tracked) await this.pollOne(t, true);
+        return;
+      }
+      for (;;) {
+        const next = tracked.reduce<Tracked | undefined>((a, t) => (!a || t.nextAt < a.nextAt ? t : a), undefined);
+        await sleep(next ? Math.max(0, next.nextAt - Date.now()) : 3_600_000, this.abort.signal);
+        if (next) await this.pollOne(next, false);
+      }
+    } catch (error) {
+      if (!this.abort.signal.aborted) throw error;
+      logger.info({ spec: spec.metadata.name }, "stopping");
+    } finally {
+      this.running = false;
+      this.isReady = false;
+      await this.http?.close();
+    }
+  }
+
+  private async reconcileUntilDone(): Promise<Tracked[] | undefined> {
+    const { logger, spec } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await reconcileLibraries(this.client, spec);
+        for (const a of result.applied) logger.info({ action: a.kind, library: "handle" in a ? a.handle : a.name }, "library reconciled");
+        for (const p of result.problems) logger.warn({ library: p.handle, problem: p.message }, "library problem");
+        return result.libraries
+          .filter((l): l is ResolvedLibrary & { id: string } => l.id !== undefined && spec.libraries[l.handle]?.rescan.by === "worker")
+          .map((lib) => {
+            const rescan = spec.libraries[lib.handle]!.rescan;
+            return {
+              lib,
+              poller: new LibraryPoller({
+                handle: lib.handle,
+                importPaths: lib.importPaths,
+                exclusionPatterns: lib.exclusionPatterns,
+                stateDir: this.options.stateDir,
+                ...(this.options.walker ? { walker: this.options.walker } : {}),
+              }),
+              intervalMs: this.options.intervalMs ?? durationMs(rescan.interval),
+              nextAt: Date.now(),
+              polls: 0,
+              failures: 0,
+              pending: undefined,
+            };
+          });
+      } catch (error) {
+        if (this.abort.signal.aborted) throw error;
+        const delay = backoffDelay(attempt, { baseMs: 1_000, maxMs: 300_000 });
+        logger.error({ err: (error as Error).message, retryInMs: delay }, "library reconciliation failed");
+        if (this.options.once) throw error;
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async pollOne(t: Tracked, once: boolean): Promise<void> {
+    const { logger } = this.options;
+    const library = t.lib.handle;
+    const debounceMs = once ? 0 : (this.options.debounceMs ?? durationMs(this.options.spec.worker.debounce));
+    try {
+      const deep = t.polls % (this.options.deepEvery ?? 12) === 0;
+      t.polls++;
+      const poll = await t.poller.poll(deep);
+      this.metrics.polls.inc({ library, result: poll.status });
+      if (poll.status === "blocked") {
+        this.metrics.blocked.set({ library }, 1);
+        t.pending = undefined;
+        for (const p of poll.problems) logger.warn({ library, path: p.path, reason: p.reason }, `not scanning: ${p.message}`);
+        t.nextAt = Date.now() + t.intervalMs;
+        return;
+      }
+      this.metrics.blocked.set({ library }, 0);
+      if (poll.status === "unchanged") {
+        t.pending = undefined;
+        this.succeeded(t);
+        return;
+      }
+      const print = fingerprint(poll);
+      if (print !== t.pending) {
+        const count = poll.diff.added.length + poll.diff.removed.length + poll.diff.modified.length;
+        this.metrics.changesSeen.inc({ library }, count);
+        logger.info({ library, reason: poll.reason, added: poll.diff.added.length, removed: poll.diff.removed.length, modified: poll.diff.modified.length }, "changes seen");
+      }
+      if (debounceMs > 0 && print !== t.pending) {
+        t.pending = print;
+        t.nextAt = Date.now() + debounceMs;
+        return;
+      }
+      await this.client.call(`scan library ${library}`, (o) => scanLibrary({ id: t.lib.id }, o));
+      await t.poller.commit();
+      t.pending = undefined;
+      this.metrics.scansTriggered.inc({ library });
+      logger.info({ library }, "scan requested");
+      if (this.options.afterScan) {
+        await waitForScan(this.client, { signal: this.abort.signal, intervalMs: this.options.queuePollMs ?? 2_000 });
+        await this.options.afterScan(t.lib);
+      }
+      this.succeeded(t);
+    } catch (error) {
+      if (this.abort.signal.aborted) throw error;
+      t.failures++;
+      const delay = Math.min(t.intervalMs, backoffDelay(t.failures, { baseMs: 1_000, maxMs: 300_000 }));
+      logger.error({ library, err: (error as Error).message, retryInMs: delay }, "poll failed");
+      t.nextAt = Date.now() + delay;
+    }
+  }
+
+  private succeeded(t: Tracked): void {
+    t.failures = 0;
+    this.metrics.lastSuccess.set({ library: t.lib.handle }, Date.now() / 1000);
+    t.nextAt = Date.now() + t.intervalMs;
+  }
+}
