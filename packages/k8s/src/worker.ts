@@ -80,6 +80,7 @@ export class Worker extends Construct {
                 volumeMounts: [
                   { name: "spec", mountPath: specDir, readOnly: true },
                   { name: "state", mountPath: "/state" },
+                  { name: "tmp", mountPath: "/tmp" },
                   ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
                 ],
               },
@@ -87,6 +88,7 @@ export class Worker extends Construct {
             volumes: [
               { name: "spec", configMap: { name: names.workerSpec } },
               { name: "state", emptyDir: {} },
+              { name: "tmp", emptyDir: {} },
               ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
             ],
           },
