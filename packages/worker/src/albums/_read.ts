@@ -6,35 +6,52 @@ import type { LibraryAsset } from "./desired.js";
 
 export const PAGE_SIZE = 1000;
 
-/** Assets matching `filter`, page by page in sequence (never in parallel), deduplicated by id. */
-async function readPages(client: ImmichClient, filter: { libraryId?: string; originalPath?: string; albumIds?: string[] }, into: Map<string, LibraryAsset>) {
+/** Assets matching `filter`, page by page in sequence (never in parallel), deduplicated by id. Returns the pages read. */
+async function readPages(client: ImmichClient, filter: { libraryId?: string; originalPath?: string; albumIds?: string[] }, into: Map<string, LibraryAsset>): Promise<number> {
   for (let page = 1; ; page++) {
     const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { ...filter, size: PAGE_SIZE, page, withDeleted: false } }, o));
     for (const a of res.assets.items) {
       if (!into.has(a.id)) into.set(a.id, { id: a.id, originalPath: a.originalPath, originalFileName: a.originalFileName, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
     }
     const next = res.assets.nextPage === null ? Number.NaN : Number(res.assets.nextPage);
-    if (!Number.isInteger(next) || next <= page) return;
+    if (!Number.isInteger(next) || next <= page) return page;
   }
 }
 
 /**
  * Every asset matching `filter`. v2 pages by offset over `fileCreatedAt` only, so equal timestamps can
- * repeat or skip assets across pages: the pages are unioned over up to three reads until the count
- * reaches `POST /search/statistics`'s total. `complete` is false when it never did.
+ * repeat or skip assets across pages. One sequential read, deduplicated, is checked against
+ * `POST /search/statistics`; when it falls short, the library tree is read folder by folder (a folder
+ * that fits in one page cannot suffer from paging) and unioned in. `complete` is false when the
+ * count still differs: then nothing is removed.
  */
 export async function readAssets(
   client: ImmichClient,
   filter: { libraryId?: string; originalPath?: string },
+  roots: readonly string[],
 ): Promise<{ assets: Map<string, LibraryAsset>; total: number; complete: boolean }> {
   const assets = new Map<string, LibraryAsset>();
-  let total = 0;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await readPages(client, filter, assets);
-    total = (await client.call("asset statistics", (o) => searchAssetStatistics({ statisticsSearchDto: filter }, o))).total;
-    if (assets.size >= total) return { assets, total, complete: true };
+  const stats = async () => (await client.call("asset statistics", (o) => searchAssetStatistics({ statisticsSearchDto: { ...(filter.libraryId ? { libraryId: filter.libraryId } : {}) } }, o))).total;
+  await readPages(client, filter, assets);
+  let total = filter.libraryId ? await stats() : assets.size;
+  if (assets.size >= total) return { assets, total, complete: true };
+  for (const root of roots) await readFolder(client, filter, root, assets);
+  total = await stats();
+  return { assets, total, complete: assets.size >= total };
+}
+
+async function readFolder(client: ImmichClient, filter: { libraryId?: string }, folder: string, into: Map<string, LibraryAsset>): Promise<void> {
+  const found = new Map<string, LibraryAsset>();
+  const pages = await readPages(client, { ...filter, originalPath: `${folder}/` }, found);
+  for (const [id, a] of found) if (a.originalPath.startsWith(`${folder}/`)) into.set(id, a);
+  if (pages <= 1) return;
+  let children: string[] = [];
+  try {
+    children = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => `${folder}/${d.name}`);
+  } catch {
+    return;
   }
-  return { assets, total, complete: false };
+  for (const child of children) await readFolder(client, filter, child, into);
 }
 
 /** The asset ids of one album (for albums whose count differs from the desired one). */

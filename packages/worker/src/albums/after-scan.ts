@@ -6,6 +6,8 @@ export interface AlbumHookOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The admin key, when it does not come from `env` (e.g. read from `--api-key-file`). */
+  readonly adminApiKey?: string;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
 }
@@ -18,7 +20,7 @@ export interface AlbumHookOptions {
 export function albumSyncAfterScan(options: AlbumHookOptions): (library: { readonly handle: string }) => Promise<void> {
   return async ({ handle }) => {
     if (!options.spec.libraries[handle]?.albums) return;
-    const report = await syncAlbums({ spec: options.spec, baseUrl: options.url, env: options.env, library: handle, apply: true, ...(options.signal ? { signal: options.signal } : {}) });
+    const report = await syncAlbums({ spec: options.spec, baseUrl: options.url, env: options.env, library: handle, apply: true, ...(options.adminApiKey ? { adminApiKey: options.adminApiKey } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     for (const r of report.libraries) {
       const { created, assetsAdded, sharesAdded, repaired } = r.summary;
       options.logger.info({ library: r.library, created, assetsAdded, sharesAdded, repaired: repaired.length, failures: r.failures.length }, "albums synced");

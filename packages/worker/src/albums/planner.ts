@@ -105,7 +105,7 @@ export function planAlbums(input: PlanInput): AlbumPlan {
   const ours = ourAlbums(input.albums, library, ownerId);
   const safeToRemove = input.missingRoots.length === 0 && input.assetsComplete;
   if (input.missingRoots.length > 0) held.push(`import root missing or empty (${input.missingRoots.join(", ")}): no album loses assets or is deleted this run`);
-  if (!input.assetsComplete) held.push("the asset list did not match the server's totals: no removals this run");
+  if (!input.assetsComplete) held.push("the asset list could not be checked against the server's totals (it differed, or no admin key): no removals this run");
 
   for (const d of desired.albums) {
     const wanted = wantedUsers(d, input, problems);

@@ -262,4 +262,43 @@ describe("album rules against the fake", () => {
     expect(report.libraries[0]?.summary.assetsAdded).toBe(1);
     expect(world.albums()["2024"]?.assets).toBe(2);
   });
+
+  it("v2 paging with equal timestamps: sequential pages, deduped, checked against the totals, nothing lost", async () => {
+    world = await albumWorld({ version: "v2.7.5", albums: { levels: 1 } });
+    const files = Array.from({ length: 2300 }, (_, i) => `${i % 2 ? "odd" : "even"}/f${i % 23}/p${i}.jpg`);
+    world.files(...files); // one mtime for all: v2 orders ties differently on every page
+    const report = await world.run();
+    expect(report.ok).toBe(true);
+    expect(world.albums()).toEqual({ even: { assets: 1150, users: {}, count: 1 }, odd: { assets: 1150, users: {}, count: 1 } });
+    const pages = world.fake.requests.filter((r) => r.path === "/search/metadata").map((r) => (r.body as { page: number }).page);
+    expect(pages.slice(0, 3)).toEqual([1, 2, 3]);
+    const writes = world.fake.writes().length;
+    await world.run();
+    expect(writesSince(writes)).toEqual([]);
+  });
+
+  it("a share refused at creation does not lose the album: it is created, then shared user by user", async () => {
+    world = await albumWorld({ albums: { shareWith: SHARE } });
+    world.files("2024/a.jpg");
+    world.fake.faults.add({ kind: "status", status: 400, method: "POST", path: "/albums", times: 1 });
+    const report = await world.run();
+    expect(report.ok).toBe(true);
+    expect(world.albums()).toEqual({ "2024": { assets: 1, users: { "bob@example.com": "editor", "carol@example.com": "viewer" }, count: 1 } });
+  });
+
+  it("sets thumbnail, sort order, comments and asset visibility once, then leaves them", async () => {
+    world = await albumWorld({ albums: { levels: 1, thumbnail: "last", sortOrder: "asc", commentsAndLikes: false, visibility: "archive" } });
+    world.files("2024/a.jpg");
+    world.tree.add("2024/b.jpg", "b", 1_800_000_000);
+    world.rescan();
+    expect((await world.run()).ok).toBe(true);
+    const album = [...albumState(world.fake.state).albums.values()][0]!;
+    const b = [...world.fake.state.assets.values()].find((a) => a.originalPath.endsWith("b.jpg"))!;
+    expect(album).toMatchObject({ albumThumbnailAssetId: b.id, order: "asc", isActivityEnabled: false });
+    const visibility = world.fake.writes().filter((w) => w.method === "PUT" && w.path === "/assets");
+    expect(visibility.map((w) => w.body)).toEqual([{ ids: expect.any(Array), visibility: "archive" }]);
+    const writes = world.fake.writes().length;
+    await world.run();
+    expect(writesSince(writes)).toEqual([]);
+  });
 });

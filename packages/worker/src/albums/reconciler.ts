@@ -14,6 +14,8 @@ export interface AlbumSyncOptions {
   readonly baseUrl: string;
   /** Where the keys the spec references (`worker.apiKey`, `members.<m>.apiKey`) are read from. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The admin key when it does not come from `env` (e.g. `--api-key-file`). @default env[spec.worker.apiKey] */
+  readonly adminApiKey?: string;
   /** Only this library (handle). */
   readonly library?: string;
   /** false: plan only, no writes. */
@@ -92,7 +94,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
   if (ruleProblems.length > 0) return fail(`library ${handle}: ${ruleProblems.join("; ")}`);
   const owner = spec.members[lib.owner];
   if (!owner) return fail(`library ${handle}: owner ${lib.owner} is not a member`);
-  const adminKey = options.env[spec.worker.apiKey.key];
+  const adminKey = options.adminApiKey ?? options.env[spec.worker.apiKey.key];
   const ownerKeyName = owner.apiKey?.key;
   const ownerKey = ownerKeyName ? options.env[ownerKeyName] : undefined;
 
@@ -145,10 +147,10 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
       if (!libraryId) return fail(`library ${handle}: no library named ${JSON.stringify(name)} owned by ${owner.email} on the server; run \`immich-family scan\` first`);
     }
-    const read = libraryId ? [await readAssets(oc, { libraryId })] : await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` })));
+    const read = libraryId ? [await readAssets(oc, { libraryId }, roots)] : await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
     const assets = new Map(read.flatMap((r) => [...r.assets]));
-    const complete = read.every((r) => r.complete);
-    if (!complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${read.reduce((n, r) => n + r.total, 0)}; no removals this run`);
+    const complete = libraryId !== undefined && read.every((r) => r.complete);
+    if (libraryId && !complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${read.reduce((n, r) => n + r.total, 0)}; no removals this run`);
 
     const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
     const desired = desiredAlbums({
