@@ -80,6 +80,7 @@ cli
 
 cli
   .command("scan [spec]", "Reconcile external libraries and rescan the ones whose files changed")
+  .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option("--library <name>", "Only this library (handle)")
   .option("--wait", "Follow the server's queues until the scan is done")
   .option("--force", "Scan even when no change was seen")
@@ -102,6 +103,7 @@ cli
 
 cli
   .command("worker [spec]", "Run the long-lived worker: poll, rescan on change, sync albums, serve /healthz and /metrics")
+  .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: 9464 })
   .option("--state-dir <dir>", "Where change-detection state is kept", { default: ".immich-family" })
   .option("--once", "Run one cycle and exit")
@@ -110,6 +112,7 @@ cli
 
 cli
   .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths")
+  .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option(...outputOption)
   .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family doctor")
   .action(action(() => import("./commands/doctor.js")));

@@ -1,7 +1,36 @@
+import { resolve } from "node:path";
+import { Writable } from "node:stream";
+import { createLogger, runWorker, WorkerSetupError } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { DEFAULT_SPEC } from "../_spec.js";
 
-// Placeholder until the command lands; the issue that owns it replaces this file.
-export const main: CommandMain = async () => {
-  throw new CliError("internal", "`worker` is not implemented yet");
+/** `immich-family worker`: the long-running service; stops cleanly on SIGTERM/SIGINT (exit 0). */
+export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags) => {
+  const logger = createLogger({
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        io.stdout(String(chunk));
+        done();
+      },
+    }),
+  });
+  const port = Number(flags.port ?? 9464);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError("bad-arguments", `--port must be a port number, got ${String(flags.port)}`);
+  try {
+    await runWorker({
+      specFile: resolve(cwd, path ?? DEFAULT_SPEC),
+      env,
+      stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
+      port,
+      once: flags.once === true,
+      ...(typeof flags.apiKeyFile === "string" ? { apiKeyFile: resolve(cwd, flags.apiKeyFile) } : {}),
+      signal,
+      logger,
+    });
+  } catch (error) {
+    if (error instanceof WorkerSetupError) throw new CliError("bad-arguments", error.message, { details: error.details });
+    throw new CliError("server-error", (error as Error).message, { cause: error });
+  }
+  return 0;
 };

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { main } from "./doctor.js";
+import { immichFixture } from "./_immich-fixture.js";
+
+let fx: Awaited<ReturnType<typeof immichFixture>>;
+beforeEach(async () => {
+  fx = await immichFixture();
+});
+afterEach(async () => fx.cleanup());
+
+describe("immich-family doctor", () => {
+  it("prints a pass table and exits 0 on a good setup", async () => {
+    const { ctx, io } = fx.context();
+    expect(await main(ctx, [], {})).toBe(0);
+    expect(io.out[0]).toMatch(/^CHECK +STATUS {2}DETAIL$/);
+    expect(io.out).toContain("Summary: 7 passed, 0 failed, 0 warnings, 0 skipped");
+  });
+
+  it("exits 1 and names the missing permissions; --output json", async () => {
+    const key = fx.fake.addApiKey(fx.ann, ["user.read", "library.read"]);
+    const { ctx, io } = fx.context({ IMMICH_URL: fx.fake.url, WORKER_KEY: key });
+    expect(await main(ctx, [], { output: "json" })).toBe(1);
+    const report = JSON.parse(io.out.join(""));
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c: { check: string }) => c.check === "worker key permissions")).toEqual({
+      check: "worker key permissions",
+      status: "fail",
+      detail: "missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
+    });
+  });
+});

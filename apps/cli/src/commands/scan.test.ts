@@ -1,0 +1,65 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { immichFixture } from "./_immich-fixture.js";
+import { main } from "./scan.js";
+
+let fx: Awaited<ReturnType<typeof immichFixture>>;
+beforeEach(async () => {
+  fx = await immichFixture();
+});
+afterEach(async () => fx.cleanup());
+
+const scanRequests = () => fx.fake.requests.filter((r) => r.path.endsWith("/scan") && r.status === 204).length;
+
+describe("immich-family scan", () => {
+  it("creates the library, scans, waits, and then scans again only after a change", async () => {
+    const first = fx.context();
+    expect(await main(first.ctx, [], { wait: true })).toBe(0);
+    expect(first.io.out).toEqual([
+      `create library family "family" (${fx.dir}/photos/family; excluding **/raw/**)`,
+      "family: scan requested (first run)",
+      "The server's library queue is idle: scans done.",
+      "Summary: 1 scanned, 0 would scan, 0 unchanged, 0 blocked, 0 problems",
+    ]);
+    expect([...fx.fake.state.assets.values()].map((a) => a.originalFileName)).toEqual(["a.jpg"]);
+
+    const again = fx.context();
+    expect(await main(again.ctx, [], {})).toBe(0);
+    expect(again.io.out).toEqual(["family: no change (1 files)", "Summary: 0 scanned, 0 would scan, 1 unchanged, 0 blocked, 0 problems"]);
+
+    fx.add("photos/family/2024/b.jpg");
+    const dry = fx.context();
+    expect(await main(dry.ctx, [], { dryRun: true, output: "json" })).toBe(0);
+    expect(JSON.parse(dry.io.out.join(""))).toMatchObject({ libraries: [{ handle: "family", outcome: "would-scan", added: 1 }] });
+    expect(scanRequests()).toBe(1);
+    expect(await main(fx.context().ctx, [], {})).toBe(0);
+    expect(scanRequests()).toBe(2);
+  });
+
+  it("exits 1 and says why when the library root is missing, without scanning", async () => {
+    await main(fx.context().ctx, [], {});
+    rmSync(join(fx.dir, "photos/family"), { recursive: true });
+    const run = fx.context();
+    expect(await main(run.ctx, [], { force: true })).toBe(1);
+    expect(run.io.err).toContain(`family: NOT SCANNED — ${fx.dir}/photos/family does not exist (is the library mounted?)`);
+    expect(scanRequests()).toBe(1);
+  });
+
+  it("takes the key from the env var the spec names, or a file; never from a flag alone", async () => {
+    const none = fx.context({ IMMICH_URL: fx.fake.url });
+    await expect(main(none.ctx, [], {})).rejects.toThrow("WORKER_KEY is not set");
+    writeFileSync(join(fx.dir, "key"), `${fx.adminKey}\n`);
+    expect(await main(fx.context({ IMMICH_URL: fx.fake.url }).ctx, [], { apiKeyFile: join(fx.dir, "key") })).toBe(0);
+    await expect(main(fx.context({ WORKER_KEY: fx.adminKey }).ctx, [], {})).rejects.toThrow("IMMICH_URL is not set");
+  });
+
+  it("rejects an unknown library and reports a key that is not an admin's", async () => {
+    await expect(main(fx.context().ctx, [], { library: "nope" })).rejects.toThrow("No library nope in the spec. Libraries: family");
+    const bobKey = fx.fake.addApiKey(fx.bob);
+    await expect(main(fx.context({ IMMICH_URL: fx.fake.url, WORKER_KEY: bobKey }).ctx, [], {})).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringContaining("HTTP 403: Forbidden. Give the API key that permission, or use an admin's key."),
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { immichFixture } from "./_immich-fixture.js";
+import { main } from "./worker.js";
+
+let fx: Awaited<ReturnType<typeof immichFixture>>;
+beforeEach(async () => {
+  fx = await immichFixture();
+});
+afterEach(async () => fx.cleanup());
+
+describe("immich-family worker", () => {
+  it("--once reconciles, scans what changed, logs JSON without the key, exits 0", async () => {
+    const { ctx, io } = fx.context();
+    expect(await main(ctx, [], { once: true, port: 0 })).toBe(0);
+    const logs = io.out.flatMap((chunk) => chunk.trim().split("\n")).map((l) => JSON.parse(l) as { msg: string });
+    expect(logs.map((l) => l.msg)).toEqual(["worker starting", "library reconciled", "watching libraries", "changes seen", "scan requested", "worker stopped"]);
+    expect(io.out.join("")).not.toContain(fx.adminKey);
+    expect(fx.fake.requests.filter((r) => r.path.endsWith("/scan"))).toHaveLength(1);
+  });
+
+  it("stops at once when the signal is already aborted (SIGTERM) and names a bad spec", async () => {
+    const abort = new AbortController();
+    abort.abort(new Error("SIGTERM"));
+    const { ctx } = fx.context(undefined, abort.signal);
+    expect(await main(ctx, [], { port: 0 })).toBe(0);
+    await expect(main(fx.context().ctx, ["missing.yaml"], {})).rejects.toThrow(/No spec at .*missing\.yaml/);
+  });
+});
