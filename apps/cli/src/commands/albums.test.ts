@@ -94,4 +94,12 @@ describe("albums", () => {
     expect(await run(["sync"], {}, {})).toMatchObject({ code: 2, err: expect.stringMatching(/Set IMMICH_URL/) });
     expect(await run(["apply"])).toMatchObject({ code: 2, err: expect.stringMatching(/plan or sync, got apply/) });
   });
+
+  it("--library limits the run and names the libraries when the handle is unknown", async () => {
+    const r = await run(["sync"], { library: "nope" });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/library nope does not exist or declares no albums \(libraries: photos\)/);
+    expect(fake.writes()).toEqual([]);
+    expect((await run(["sync"], { library: "photos" })).code).toBe(0);
+  });
 });
