@@ -1,4 +1,12 @@
 import { base } from "@family/tsup-config";
 import { defineConfig } from "tsup";
 
-export default defineConfig({ ...base, entry: ["src/index.ts"] });
+// zod and yaml are bundled: one file loads much faster than their hundreds of modules, and every
+// CLI command starts by loading the spec. They stay dependencies for the published types.
+// yaml's Node build is CommonJS; the banner gives its `require("process")` a real require.
+export default defineConfig({
+  ...base,
+  entry: ["src/index.ts"],
+  noExternal: ["zod", "yaml"],
+  banner: { js: 'import { createRequire as __specRequire } from "node:module";\nconst require = __specRequire(import.meta.url);' },
+});

@@ -1,0 +1,58 @@
+// Cold start of the built CLI against bare `node -e ""`, same machine, same run, interleaved.
+// Usage: pnpm bench (or node bench/cli-bench.mjs; BENCH_ITERATIONS=n to change the sample size).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const cli = join(root, "apps/cli/dist/cli.js");
+const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".yaml")).sort();
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 40);
+const out = mkdtempSync(join(tmpdir(), "immich-family-bench-"));
+
+const cases = [
+  { name: 'node -e ""', args: ["-e", ""], target: undefined },
+  ...examples.map((f) => ({ name: `validate examples/${f}`, args: [cli, "validate", `examples/${f}`], target: 4 })),
+  { name: "render examples/family.yaml (both targets)", args: [cli, "render", "examples/family.yaml", "--out", join(out, "both")], target: 6 },
+  { name: "render examples/family.yaml --target kubernetes", args: [cli, "render", "examples/family.yaml", "--target", "kubernetes", "--out", join(out, "k8s")], target: 6 },
+  { name: "render examples/family.yaml --target compose", args: [cli, "render", "examples/family.yaml", "--target", "compose", "--out", join(out, "compose")], target: 6 },
+];
+
+const once = (args) => {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: r.status, stderr: r.stderr };
+};
+
+// A command that fails (e.g. a renderer still being written) is reported, not timed.
+for (const c of cases) {
+  const r = once(c.args);
+  c.times = [];
+  if (r.status !== 0) c.unavailable = `not available (exit ${r.status}: ${(r.stderr.trim().split("\n")[0] ?? "").slice(0, 90)})`;
+}
+for (let i = 0; i < iterations; i++) for (const c of cases) if (!c.unavailable) c.times.push(once(c.args).ms);
+rmSync(out, { recursive: true, force: true });
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const base = median(cases[0].times);
+const width = Math.max(...cases.map((c) => c.name.length));
+process.stdout.write(`cold start, median of ${iterations} runs each, node ${process.version} on ${process.platform}-${process.arch}\n`);
+let over = 0;
+for (const c of cases) {
+  if (c.unavailable) {
+    process.stdout.write(`${c.name.padEnd(width)}  ${c.unavailable}\n`);
+    continue;
+  }
+  const m = median(c.times);
+  const ratio = m / base;
+  const verdict = c.target === undefined ? "" : ratio <= c.target ? `  ok (target <= ${c.target}x)` : `  OVER target ${c.target}x`;
+  if (c.target !== undefined && ratio > c.target) over++;
+  process.stdout.write(`${c.name.padEnd(width)}  ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2).padStart(5)}x${verdict}\n`);
+}
+process.stdout.write(`Summary: ${cases.filter((c) => c.target !== undefined && !c.unavailable).length - over} within target, ${over} over, ${cases.filter((c) => c.unavailable).length} not available\n`);
