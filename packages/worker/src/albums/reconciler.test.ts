@@ -200,6 +200,7 @@ describe("album rules against the fake", () => {
     const stop = new AbortController();
     const killed = await world.run({ signal: stop.signal, concurrency: 2, onProgress: ({ done }) => done === 3 && stop.abort(new Error("SIGTERM")) });
     expect(killed.ok).toBe(false);
+    expect(killed.libraries[0]?.failures.join("\n")).toMatch(/stopped after \d+ of 12 albums|SIGTERM/);
     const partial = Object.keys(world.albums()).length;
     expect(partial).toBeGreaterThanOrEqual(3);
     expect(partial).toBeLessThan(12);

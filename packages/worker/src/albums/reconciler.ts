@@ -199,6 +199,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
     const applied = await applyAll(oc, plan, label, options, handle);
     for (const [change, result] of applied) tally(summary, change.albumId !== undefined, result);
     failures.push(...applied.flatMap(([, r]) => r.failures));
+    if (applied.length < plan.changes.length) failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
     if (applied.length > 0) failures.push(...(await verify(oc, applied, handle, ownerId, desired.albums)));
     return { library: handle, plan, summary, failures };
   } catch (error) {
