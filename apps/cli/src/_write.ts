@@ -1,24 +1,39 @@
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { RenderedFile } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
 
+const isSafe = (path: string) => !path.startsWith("/") && !path.split("/").includes("..");
+
 /**
  * Write `files` as the whole content of `outDir`, atomically: everything is written to a temporary
  * sibling folder first, then swapped in with renames. On any failure the old folder stays as it was.
+ * Files named in `keep` that the user put in the old folder (e.g. the secrets env file kustomize and
+ * compose read from beside the rendered files) are carried over unless the render produces them.
  */
-export async function writeFolderAtomically(outDir: string, files: readonly RenderedFile[]): Promise<void> {
+export async function writeFolderAtomically(outDir: string, files: readonly RenderedFile[], keep: readonly string[] = []): Promise<void> {
   const target = resolve(outDir);
   await mkdir(dirname(target), { recursive: true });
   const tmp = await mkdtemp(`${target}.tmp-`);
   try {
     for (const file of files) {
-      if (file.path.startsWith("/") || file.path.split("/").includes("..")) {
+      if (!isSafe(file.path)) {
         throw new CliError("internal", `renderer produced an unsafe path: ${file.path}`);
       }
       const dest = join(tmp, file.path);
       await mkdir(dirname(dest), { recursive: true });
       await writeFile(dest, file.content, { mode: file.mode ?? 0o644 });
+    }
+    const rendered = new Set(files.map((f) => f.path));
+    for (const path of keep.filter((k) => isSafe(k) && !rendered.has(k))) {
+      const from = join(target, path);
+      const kept = await stat(from).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      if (!kept) continue;
+      await mkdir(dirname(join(tmp, path)), { recursive: true });
+      await copyFile(from, join(tmp, path));
     }
     const old = `${tmp}.old`;
     const existed = await stat(target).then(

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { renderCompose } from "@family/immich-compose";
 import { renderKubernetes } from "@family/immich-k8s";
 import type { ImmichFamilySpec, RenderedFile } from "@family/immich-spec";
@@ -12,6 +12,13 @@ const RENDERERS: Record<Target, (spec: ImmichFamilySpec) => RenderedFile[]> = {
   kubernetes: renderKubernetes,
   compose: renderCompose,
 };
+
+/** Files the user keeps inside a rendered folder, which a re-render must not delete. */
+function userFiles(spec: ImmichFamilySpec, target: Target): string[] {
+  if (target === "compose") return spec.targets.compose ? [spec.targets.compose.envFile] : [];
+  const secrets = spec.targets.kubernetes?.secrets;
+  return secrets && "envFile" in secrets ? [secrets.envFile] : [];
+}
 
 export interface RenderResult {
   readonly outputs: readonly { readonly target: Target; readonly dir: string; readonly files: readonly string[] }[];
@@ -34,7 +41,7 @@ export async function render(cwd: string, path: string | undefined, opts: { targ
   }
   // Render everything before writing anything: a renderer failure leaves every folder untouched.
   const rendered = targets.map((target) => ({ target, dir: targets.length > 1 ? join(opts.out, target) : opts.out, files: RENDERERS[target](spec) }));
-  for (const r of rendered) await writeFolderAtomically(join(cwd, r.dir), r.files);
+  for (const r of rendered) await writeFolderAtomically(resolve(cwd, r.dir), r.files, userFiles(spec, r.target));
   return { outputs: rendered.map((r) => ({ target: r.target, dir: r.dir, files: r.files.map((f) => f.path) })) };
 }
 
