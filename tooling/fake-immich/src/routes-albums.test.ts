@@ -64,4 +64,14 @@ describe("fake album routes", () => {
     await removeUserFromAlbum({ id: album.id, userId: ann.id }, opts);
     expect((await getAlbumInfo({ id: album.id }, opts)).albumUsers).toEqual([]);
   });
+
+  it("checks album permissions per API key, and only the owner changes sharing", async () => {
+    const { owner, ann, opts } = await setup("v3.1.0");
+    const readOnly = { baseUrl: fake!.url, headers: { "x-api-key": fake!.addApiKey(owner, ["album.read"], "ro") } };
+    expect(await status(createAlbum({ createAlbumDto: { albumName: "A" } }, readOnly))).toEqual([403, "Missing required permission: album.create"]);
+    const album = await createAlbum({ createAlbumDto: { albumName: "A", albumUsers: [{ userId: ann.id, role: "editor" as never }] } }, opts);
+    const annKey = { baseUrl: fake!.url, headers: { "x-api-key": fake!.addApiKey(ann, ["all"], "ann") } };
+    expect((await getAllAlbums({}, annKey)).map((a) => a.id)).toEqual([album.id]);
+    expect(await status(updateAlbumUser({ id: album.id, userId: ann.id, updateAlbumUserDto: { role: "viewer" as never } }, annKey))).toEqual([400, "Not found or no album.update access"]);
+  });
 });
