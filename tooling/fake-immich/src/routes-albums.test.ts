@@ -22,7 +22,11 @@ async function status(p: Promise<unknown>): Promise<[number, unknown]> {
   try {
     await p;
   } catch (error) {
-    if (isHttpError(error)) return [error.status, error.data.message];
+    if (isHttpError(error)) {
+      // calls without a response body get the error body as text
+      const data = typeof error.data === "string" ? (JSON.parse(error.data) as { message: unknown }) : error.data;
+      return [error.status, data.message];
+    }
     throw error;
   }
   return [200, undefined];

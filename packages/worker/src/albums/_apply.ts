@@ -1,4 +1,16 @@
-import { addAssetsToAlbum, addUsersToAlbum, createAlbum, deleteAlbum, getAlbumInfo, removeAssetFromAlbum, removeUserFromAlbum, updateAlbumInfo, updateAlbumUser, updateAssets } from "@immich/sdk";
+import {
+  addAssetsToAlbum,
+  addUsersToAlbum,
+  createAlbum,
+  deleteAlbum,
+  getAlbumInfo,
+  isHttpError,
+  removeAssetFromAlbum,
+  removeUserFromAlbum,
+  updateAlbumInfo,
+  updateAlbumUser,
+  updateAssets,
+} from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
 import type { AlbumChange, Role } from "./planner.js";
 import { toServerAlbum } from "./server-album.js";
@@ -21,7 +33,19 @@ export interface AppliedChange {
 }
 
 const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
-const msg = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** The error's message with the server's own words, also for calls whose error body arrives as text. */
+function msg(error: unknown): string {
+  const base = error instanceof Error ? error.message : String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  if (!isHttpError(cause) || typeof cause.data !== "string") return base;
+  try {
+    const said = (JSON.parse(cause.data) as { message?: unknown }).message;
+    const text = Array.isArray(said) ? said.join("; ") : typeof said === "string" ? said : undefined;
+    return text && !base.includes(text) ? `${base}: ${text}` : base;
+  } catch {
+    return base;
+  }
+}
 
 /**
  * Apply one album's change. Each step is tried on its own: a failed share does not stop the others,

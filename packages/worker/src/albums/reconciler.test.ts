@@ -302,4 +302,20 @@ describe("album rules against the fake", () => {
     await world.run();
     expect(writesSince(writes)).toEqual([]);
   });
+
+  it("a refused role change is reported with the server's message and the other shares still converge", async () => {
+    world = await albumWorld({ albums: { levels: -1, shareWith: SHARE } });
+    world.files(...TREE);
+    await world.run();
+    const { bob, carol } = world.users;
+    for (const name of ["Rome", "Summer"]) await updateAlbumUser({ id: albumId(name), userId: carol.id, updateAlbumUserDto: { role: "editor" as never } }, opts(world.keys.ann));
+    await removeUserFromAlbum({ id: albumId("Italy"), userId: bob.id }, opts(world.keys.ann));
+    world.fake.faults.add({ kind: "status", status: 400, method: "PUT", path: `/albums/${albumId("Rome")}/user/${carol.id}`, times: 1 });
+    const report = await world.run();
+    expect(report.libraries[0]?.failures).toEqual([expect.stringMatching(/album "Rome": role of carol@example.com: set album role: HTTP 400: Injected failure/)]);
+    expect(world.albums().Summer?.users["carol@example.com"]).toBe("viewer");
+    expect(world.albums().Italy?.users["bob@example.com"]).toBe("editor");
+    expect((await world.run()).ok).toBe(true);
+    expect(world.albums().Rome?.users["carol@example.com"]).toBe("viewer");
+  });
 });
