@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { albumState } from "@family/fake-immich";
 import { addAssetsToAlbum, createAlbum, deleteAlbum, removeUserFromAlbum, updateAlbumUser } from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
@@ -318,4 +320,29 @@ describe("album rules against the fake", () => {
     expect((await world.run()).ok).toBe(true);
     expect(world.albums().Rome?.users["carol@example.com"]).toBe("viewer");
   });
+
+  it("killed hard (SIGKILL) mid-run, in its own process, then rerun: converges, no duplicates, nothing lost", async () => {
+    world = await albumWorld({ albums: { levels: 2, shareWith: SHARE } });
+    world.files(...Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, "0")}/sub/p${i}.jpg`));
+    world.fake.faults.add({ kind: "latency", delayMs: 40, method: "POST", path: "/albums" });
+    const creates = () => world!.fake.requests.filter((r) => r.method === "POST" && r.path === "/albums" && r.status === 201).length;
+    const child = spawn(process.execPath, ["--conditions=@family/source", "--import", "tsx", fileURLToPath(new URL("./_sync-process.ts", import.meta.url))], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      env: { ...process.env, ...world.env, SYNC_URL: world.fake.url, SYNC_SPEC: JSON.stringify(world.spec) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    const deadline = Date.now() + 20_000;
+    while (creates() < 3 && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const partial = Object.keys(world.albums()).length;
+    expect(partial).toBeGreaterThanOrEqual(3);
+    expect(partial).toBeLessThan(12);
+    world.fake.faults.clear();
+    expect((await world.run()).ok).toBe(true);
+    const albums = world.albums();
+    expect(Object.keys(albums)).toHaveLength(12);
+    for (const a of Object.values(albums)) expect(a).toEqual({ assets: 1, users: { "bob@example.com": "editor", "carol@example.com": "viewer" }, count: 1 });
+  }, 30_000);
 });
