@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { SpecPath } from "./loader-diagnostic.js";
 import type { Anchor } from "./loader-locate.js";
-import { expectsInteger, knownKeysAt } from "./loader-schema-keys.js";
+import { acceptedTypesAt, expectsInteger, knownKeysAt } from "./loader-schema-keys.js";
 import { didYouMean } from "./loader-suggest.js";
 
 /** A diagnostic before it has a position: the loader locates `path` in the YAML document. */
@@ -148,7 +148,9 @@ function collapseUnion(branches: readonly (readonly Issue[])[], path: SpecPath, 
   const rootTypeMismatch = (b: readonly Issue[]) => b.some((i) => i.code === "invalid_type" && i.path.length === 0);
   const candidates = branches.filter((b) => !rootTypeMismatch(b) && b.length > 0);
   if (candidates.length === 0) {
-    const expected = [...new Set(branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => typeWord((i as { expected: string }).expected))))];
+    const fromSchema = acceptedTypesAt(schema, path);
+    const kinds = fromSchema.length > 0 ? fromSchema : branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => (i as { expected: string }).expected));
+    const expected = [...new Set(kinds.map(typeWord))];
     return [{ path, message: `expected ${expected.join(" or ")}, got ${describeValue(value, echo)}`, code: "invalid-type" }];
   }
   // Mapping branches that differ only by which key they require: name the alternatives.

@@ -50,3 +50,16 @@ export function expectsInteger(root: z.ZodType, path: SpecPath): boolean {
   const leaves = level.flatMap(unwrap);
   return leaves.length > 0 && leaves.every((s) => /int/.test(String((defOf(s) as { format?: string }).format ?? "")));
 }
+
+/** The kinds of value the schema at `path` accepts (`int`, `string`, `object`…), every union branch. */
+export function acceptedTypesAt(root: z.ZodType, path: SpecPath): string[] {
+  let level: z.ZodType[] = [root];
+  for (const segment of path) level = level.flatMap((s) => child(s, segment));
+  const kinds = level.flatMap(unwrap).map((s) => {
+    const def = defOf(s) as Def & { format?: string };
+    if (def.type === "number" && /int/.test(def.format ?? "")) return "int";
+    if (def.type === "enum" || def.type === "literal" || def.type === "template_literal") return "string";
+    return def.type;
+  });
+  return [...new Set(kinds)];
+}

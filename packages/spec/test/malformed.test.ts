@@ -96,7 +96,7 @@ const EXPECTED: Record<string, string[]> = {
     "31:15: libraries.photos.albums.levels: album levels cannot be 0 [invalid-value]",
   ],
   "30-bad-levels-type": [
-    "31:15: libraries.photos.albums.levels: expected a number or a string, got boolean true [invalid-type]",
+    "31:15: libraries.photos.albums.levels: expected an integer or a string, got boolean true [invalid-type]",
   ],
   "31-secret-literal": [
     "15:19: auth.oauth.clientSecret: expected a secret reference like ${IMMICH_OAUTH_CLIENT_SECRET}, got a literal value; put the value in the secrets env file and reference its key [secret-literal]",
