@@ -144,11 +144,12 @@ describe("planAlbums", () => {
     expect(p.changes[0]?.create?.albumUsers).toEqual([{ userId: "u-ann", role: "viewer" }]);
   });
 
-  it("picks the oldest of duplicated albums and reports the others", () => {
+  it("picks the oldest of duplicated albums, reports the others and deletes them with --cleanup-empty", () => {
     const a = server("2024", { assetCount: 1, createdAt: "2025-02-01" });
     const b = { ...server("2024", { assetCount: 1, createdAt: "2025-01-01" }), id: "al-older" };
     const p = plan({ desired: state([want("2024", ["a1"])]), albums: [a, b] });
     expect(p.changes).toEqual([]);
     expect(p.notes[0]).toMatch(/\(al-2024\) duplicates al-older/);
+    expect(plan({ desired: state([want("2024", ["a1"])]), albums: [a, b], cleanupEmpty: true }).changes).toEqual([expect.objectContaining({ albumId: "al-2024", delete: "duplicate of al-older" })]);
   });
 });

@@ -110,7 +110,11 @@ export function planAlbums(input: PlanInput): AlbumPlan {
   for (const d of desired.albums) {
     const wanted = wantedUsers(d, input, problems);
     const existing = ours.get(d.key) ?? [];
-    for (const dup of existing.slice(1)) notes.push(`album ${JSON.stringify(dup.name)} (${dup.id}) duplicates ${existing[0]!.id} for ${JSON.stringify(d.key)}; left untouched`);
+    for (const dup of existing.slice(1)) {
+      // Two runs at once (or a create still in flight when a killed worker restarted) can leave a second album of ours.
+      if (input.cleanupEmpty && safeToRemove) changes.push({ ...emptyChange(d.key, dup.name, dup.id), delete: `duplicate of ${existing[0]!.id}` });
+      else notes.push(`album ${JSON.stringify(dup.name)} (${dup.id}) duplicates ${existing[0]!.id} for ${JSON.stringify(d.key)}; --cleanup-empty deletes it (its photos stay in the other)`);
+    }
     const album = existing[0];
     if (!album) {
       changes.push(createChange(d, library, wanted));

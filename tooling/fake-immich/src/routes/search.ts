@@ -33,6 +33,9 @@ export function assetDto(a: FakeAsset) {
   };
 }
 
+/** Without a `visibility` filter the server returns timeline and archived assets only. */
+const DEFAULT_VISIBLE = new Set(["timeline", "archive"]);
+
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
 function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[] {
@@ -46,6 +49,7 @@ function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[]
       (typeof body.isOffline !== "boolean" || a.isOffline === body.isOffline) &&
       (typeof body.id !== "string" || a.id === body.id) &&
       (!Array.isArray(body.albumIds) || inAlbums(ctx.state, a.id, body.albumIds as string[])) &&
+      (typeof body.visibility === "string" ? assetVisibility(a) === body.visibility : DEFAULT_VISIBLE.has(assetVisibility(a))) &&
       (typeof body.type !== "string" || a.type === body.type) &&
       (path === undefined || fold(a.originalPath).includes(path)) &&
       (typeof body.updatedAfter !== "string" || a.updatedAt >= new Date(body.updatedAfter).toISOString()) &&
