@@ -82,14 +82,15 @@ export function ourAlbums(albums: readonly ServerAlbum[], library: string, owner
 
 /**
  * Albums whose membership must be read: those whose asset count differs from the desired count.
- * An album whose count matches is taken as complete, so a no-op run reads no album's assets.
+ * An album whose count matches is taken as complete, so a no-op run reads no album's assets;
+ * `deep` reads every album of ours (catches equal counts with different members).
  */
-export function albumsToRead(desired: DesiredState, albums: readonly ServerAlbum[], library: string, ownerId: string): string[] {
+export function albumsToRead(desired: DesiredState, albums: readonly ServerAlbum[], library: string, ownerId: string, deep = false): string[] {
   const ours = ourAlbums(albums, library, ownerId);
   const out: string[] = [];
   for (const d of desired.albums) {
     const a = ours.get(d.key)?.[0];
-    if (a && a.assetCount !== d.assetIds.length) out.push(a.id);
+    if (a && (deep || a.assetCount !== d.assetIds.length)) out.push(a.id);
   }
   return out;
 }

@@ -360,4 +360,18 @@ describe("album rules against the fake", () => {
     expect(writesSince(writes)).toEqual([]);
     expect(world.albums()["2024"]?.assets).toBe(2);
   });
+
+  it("a deep run catches an album whose count is right but whose members are not", async () => {
+    world = await albumWorld({ albums: { levels: 1 } });
+    world.files("2024/a.jpg", "2024/b.jpg", "2023/c.jpg");
+    await world.run();
+    const album = albumState(world.fake.state).albums.get(albumId("2024"))!;
+    const [a] = [...album.assetIds];
+    album.assetIds.delete(a!); // one desired asset gone ...
+    album.assetIds.add([...world.fake.state.assets.values()].find((x) => x.originalPath.endsWith("c.jpg"))!.id); // ... one stray in
+    expect((await world.run()).libraries[0]?.plan?.changes).toEqual([]);
+    const deep = await world.run({ deep: true });
+    expect(deep.libraries[0]?.summary.assetsAdded).toBe(1);
+    expect(album.assetIds.has(a!)).toBe(true);
+  });
 });

@@ -27,6 +27,8 @@ export interface AlbumSyncOptions {
   readonly onProgress?: (event: { library: string; done: number; total: number }) => void;
   /** Client settings (timeouts, backoff), mainly for tests. */
   readonly client?: Partial<ImmichClientOptions>;
+  /** Read the assets of every album of ours, not only those whose count differs (one search per album). @default false */
+  readonly deep?: boolean;
   /** Albums applied at once. @default 4 */
   readonly concurrency?: number;
 }
@@ -177,7 +179,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
 
     const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
     const membership = new Map<string, ReadonlySet<string>>();
-    for (const id of albumsToRead(desired, albums, handle, ownerId)) membership.set(id, await readAlbumAssets(oc, id));
+    for (const id of albumsToRead(desired, albums, handle, ownerId, options.deep)) membership.set(id, await readAlbumAssets(oc, id));
 
     const label = (id: string) => emailById.get(id) ?? id;
     const plan = planAlbums({
