@@ -38,17 +38,3 @@ export async function checkRoots(importPaths: readonly string[]): Promise<RootPr
   }
   return problems;
 }
-
-/** Roots that had files at the last scan and now have none: a mount that came back empty. */
-export function vanishedRoots(importPaths: readonly string[], before: Iterable<string>, now: readonly string[]): RootProblem[] {
-  const under = (root: string) => (p: string) => p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`);
-  const problems: RootProblem[] = [];
-  const beforeList = [...before];
-  for (const root of importPaths) {
-    const had = beforeList.filter(under(root)).length;
-    if (had > 0 && !now.some(under(root))) {
-      problems.push({ path: root, reason: "vanished", message: `all ${had} files under ${root} are gone (is the library mounted?)` });
-    }
-  }
-  return problems;
-}

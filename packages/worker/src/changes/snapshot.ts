@@ -1,15 +1,19 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { statSync } from "node:fs";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 
-/** mtime (ms) and size of one file, or null when not yet stat'ed. */
-export type FileStamp = readonly [mtimeMs: number, size: number] | null;
+/** One known file: mtime (ms), size, and the poll that last saw it. */
+export interface FileEntry {
+  mtimeMs: number;
+  size: number;
+  seen: number;
+}
 
 /** What a library looked like at its last scan request. */
 export interface Snapshot {
-  readonly importPaths: readonly string[];
-  readonly exclusionPatterns: readonly string[];
-  readonly files: Map<string, FileStamp>;
+  importPaths: readonly string[];
+  exclusionPatterns: readonly string[];
+  readonly files: Map<string, FileEntry>;
 }
 
 export interface SnapshotDiff {
@@ -18,47 +22,76 @@ export interface SnapshotDiff {
   readonly modified: readonly string[];
 }
 
-export function stamp(path: string): FileStamp {
+function stat(path: string): { mtimeMs: number; size: number } | undefined {
   const s = statSync(path, { throwIfNoEntry: false });
-  return s ? [Math.trunc(s.mtimeMs), s.size] : null;
+  return s ? { mtimeMs: Math.trunc(s.mtimeMs), size: s.size } : undefined;
 }
 
 /**
- * Compare a fresh listing with the snapshot. New files are stat'ed; with `deep`, every file is, so
- * files rewritten in place show up as modified (the cheap poll only compares names).
+ * Compares a listing, streamed path by path, with a snapshot without copying it: entries are only
+ * marked as seen. New files are stat'ed; with `deep` every file is, so files rewritten in place
+ * show up as modified (the cheap poll compares names only).
  */
-export function diffListing(previous: Snapshot | undefined, listing: readonly string[], deep: boolean): { diff: SnapshotDiff; files: Map<string, FileStamp> } {
-  const files = new Map<string, FileStamp>();
-  const added: string[] = [];
-  const modified: string[] = [];
-  const before = previous?.files;
-  for (const path of listing) {
-    const old = before?.get(path);
-    if (old === undefined) {
-      files.set(path, stamp(path));
-      added.push(path);
-    } else if (deep || old === null) {
-      const now = stamp(path);
-      files.set(path, now);
-      if (old !== null && now !== null && (old[0] !== now[0] || old[1] !== now[1])) modified.push(path);
-    } else files.set(path, old);
+export class ListingComparison {
+  private readonly added = new Map<string, FileEntry>();
+  private readonly modified = new Map<string, { mtimeMs: number; size: number }>();
+  private count = 0;
+  private readonly generation: number;
+
+  constructor(
+    private readonly snapshot: Snapshot | undefined,
+    private readonly deep: boolean,
+    generation: number,
+  ) {
+    this.generation = generation;
   }
-  const removed: string[] = [];
-  if (before) for (const path of before.keys()) if (!files.has(path)) removed.push(path);
-  return { diff: { added, removed, modified }, files };
+
+  visit(path: string): void {
+    const entry = this.snapshot?.files.get(path);
+    if (entry === undefined) {
+      if (!this.added.has(path)) {
+        const s = stat(path);
+        this.added.set(path, { mtimeMs: s?.mtimeMs ?? 0, size: s?.size ?? -1, seen: this.generation });
+      }
+      return;
+    }
+    if (entry.seen === this.generation) return;
+    entry.seen = this.generation;
+    this.count++;
+    if (this.deep) {
+      const now = stat(path);
+      if (now && (now.mtimeMs !== entry.mtimeMs || now.size !== entry.size)) this.modified.set(path, now);
+    }
+  }
+
+  /** The difference, and a function that applies it to the snapshot (after the scan request succeeded). */
+  finish(): { diff: SnapshotDiff; files: number; apply: (target: Snapshot) => void } {
+    const removed: string[] = [];
+    if (this.snapshot && this.count < this.snapshot.files.size) {
+      for (const [path, entry] of this.snapshot.files) if (entry.seen !== this.generation) removed.push(path);
+    }
+    const added = this.added;
+    const modified = this.modified;
+    return {
+      diff: { added: [...added.keys()], removed, modified: [...modified.keys()] },
+      files: this.count + added.size,
+      apply: (target) => {
+        for (const path of removed) target.files.delete(path);
+        for (const [path, entry] of added) target.files.set(path, entry);
+        for (const [path, s] of modified) {
+          const entry = target.files.get(path);
+          if (entry) Object.assign(entry, s);
+        }
+      },
+    };
+  }
 }
 
 export function isEmptyDiff(d: SnapshotDiff): boolean {
   return d.added.length === 0 && d.removed.length === 0 && d.modified.length === 0;
 }
 
-interface SnapshotFile {
-  readonly version: 1;
-  readonly importPaths: readonly string[];
-  readonly exclusionPatterns: readonly string[];
-  readonly files: Record<string, FileStamp>;
-}
-
+// File format: a JSON header line, then one `mtime<TAB>size<TAB>"path"` line per file.
 export async function loadSnapshot(file: string): Promise<Snapshot | undefined> {
   let text: string;
   try {
@@ -67,24 +100,42 @@ export async function loadSnapshot(file: string): Promise<Snapshot | undefined> 
     return undefined;
   }
   try {
-    const data = JSON.parse(text) as SnapshotFile;
-    if (data.version !== 1) return undefined;
-    return { importPaths: data.importPaths, exclusionPatterns: data.exclusionPatterns, files: new Map(Object.entries(data.files)) };
+    let at = text.indexOf("\n");
+    const header = JSON.parse(text.slice(0, at)) as { version: number; importPaths: string[]; exclusionPatterns: string[] };
+    if (header.version !== 2) return undefined;
+    const files = new Map<string, FileEntry>();
+    while (at < text.length - 1) {
+      const end = text.indexOf("\n", at + 1);
+      const line = text.slice(at + 1, end < 0 ? text.length : end);
+      at = end < 0 ? text.length : end;
+      const t1 = line.indexOf("\t");
+      const t2 = line.indexOf("\t", t1 + 1);
+      files.set(JSON.parse(line.slice(t2 + 1)) as string, { mtimeMs: Number(line.slice(0, t1)), size: Number(line.slice(t1 + 1, t2)), seen: 0 });
+    }
+    return { importPaths: header.importPaths, exclusionPatterns: header.exclusionPatterns, files };
   } catch {
     return undefined; // a torn or foreign file: start afresh (one extra scan)
   }
 }
 
-/** Write atomically: a temp file renamed over the old one. */
+/** Write atomically, in chunks: a temp file renamed over the old one. */
 export async function saveSnapshot(file: string, snapshot: Snapshot): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const data: SnapshotFile = {
-    version: 1,
-    importPaths: snapshot.importPaths,
-    exclusionPatterns: snapshot.exclusionPatterns,
-    files: Object.fromEntries(snapshot.files),
-  };
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(data));
+  const handle = await open(tmp, "w");
+  try {
+    await handle.write(`${JSON.stringify({ version: 2, importPaths: snapshot.importPaths, exclusionPatterns: snapshot.exclusionPatterns })}\n`);
+    let chunk = "";
+    for (const [path, e] of snapshot.files) {
+      chunk += `${e.mtimeMs}\t${e.size}\t${JSON.stringify(path)}\n`;
+      if (chunk.length > 1 << 20) {
+        await handle.write(chunk);
+        chunk = "";
+      }
+    }
+    if (chunk) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
 }

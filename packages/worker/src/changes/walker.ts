@@ -13,39 +13,49 @@ export interface WalkInput {
 export interface Walker {
   /** `walkrs` (the server's own walker) or `node` (the globset-compatible fallback). */
   readonly name: "walkrs" | "node";
+  /** Call `visit` with each file, without holding the whole listing. */
+  each(input: WalkInput, visit: (path: string) => void): Promise<void>;
   list(input: WalkInput): Promise<string[]>;
+}
+
+function withList(walker: Omit<Walker, "list">): Walker {
+  return {
+    ...walker,
+    async list(input) {
+      const files: string[] = [];
+      await walker.each(input, (p) => void files.push(p));
+      return files;
+    },
+  };
 }
 
 type WalkrsModule = typeof import("@immich/walkrs");
 
 /** The server's own walker, @immich/walkrs (ripgrep's `ignore` + globset): hidden files skipped. */
 function walkrsWalker(mod: WalkrsModule): Walker {
-  return {
+  return withList({
     name: "walkrs",
-    async list({ importPaths, exclusionPatterns }) {
-      const files: string[] = [];
+    async each({ importPaths, exclusionPatterns }, visit) {
       for await (const batch of mod.walk({
         paths: [...importPaths],
         extensions: [...MEDIA_EXTENSIONS],
         exclusionPatterns: [...exclusionPatterns],
         includeHidden: false,
       })) {
-        for (const item of batch) if (item.type === "entry") files.push(item.path);
+        for (const item of batch) if (item.type === "entry") visit(item.path);
       }
-      return files;
     },
-  };
+  });
 }
 
 const EXTENSIONS = new Set(MEDIA_EXTENSIONS);
 
 /** A readdir walk with the same rules: hidden entries skipped, supported extensions, globset exclusions. */
-export const nodeWalker: Walker = {
+export const nodeWalker: Walker = withList({
   name: "node",
-  async list({ importPaths, exclusionPatterns }) {
+  async each({ importPaths, exclusionPatterns }, visit) {
     const excluded = compileGlobSet(exclusionPatterns);
-    const files: string[] = [];
-    const visit = async (dir: string): Promise<void> => {
+    const walkDir = async (dir: string): Promise<void> => {
       let entries: Dirent[];
       try {
         entries = await readdir(dir, { withFileTypes: true });
@@ -55,14 +65,13 @@ export const nodeWalker: Walker = {
       for (const e of entries) {
         if (e.name.startsWith(".")) continue;
         const path = join(dir, e.name);
-        if (e.isDirectory()) await visit(path);
-        else if (e.isFile() && EXTENSIONS.has(extname(e.name).toLowerCase()) && !excluded(path)) files.push(path);
+        if (e.isDirectory()) await walkDir(path);
+        else if (e.isFile() && EXTENSIONS.has(extname(e.name).toLowerCase()) && !excluded(path)) visit(path);
       }
     };
-    for (const root of importPaths) await visit(root);
-    return files;
+    for (const root of importPaths) await walkDir(root);
   },
-};
+});
 
 let chosen: Promise<Walker> | undefined;
 
