@@ -9,7 +9,9 @@ export type FaultKind =
   /** Never answer: the request hangs until the client gives up or the fake closes. */
   | { readonly kind: "hang" }
   /** Destroy the connection without an answer. */
-  | { readonly kind: "drop" };
+  | { readonly kind: "drop" }
+  /** Carry the request out, then destroy the connection instead of answering (the answer is lost). */
+  | { readonly kind: "drop-response" };
 
 export type FaultSpec = FaultKind & {
   /** Only this method. @default any */

@@ -115,6 +115,8 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
             log(0);
             req.socket.destroy();
             return;
+          case "drop-response":
+            break;
         }
       }
       const found = router.match(method, path, state.major);
@@ -136,6 +138,10 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
       const result = await route.handler({ req, params, query: url.searchParams, body, state, auth });
       const status = result.status ?? (method === "POST" ? 201 : 200);
       log(status);
+      if (fault?.kind === "drop-response") {
+        req.socket.destroy();
+        return;
+      }
       send(res, status, result.body);
     } catch (error) {
       if (error instanceof FakeHttpError) {

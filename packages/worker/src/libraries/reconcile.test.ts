@@ -99,6 +99,15 @@ describe("reconcileLibraries", () => {
     expect(fake.state.libraries.size).toBe(2);
   });
 
+  it("does not create a duplicate when the create request's answer is lost", async () => {
+    const lost = fake.faults.add({ method: "POST", path: "/libraries", kind: "drop-response", times: 1 });
+    const result = await reconcileLibraries(testClient(fake.url, key), spec());
+    expect(lost.hits()).toBe(1);
+    expect(result.problems).toEqual([]);
+    expect([...fake.state.libraries.values()].map((l) => l.name).sort()).toEqual(["Travel", "family"]);
+    expect(result.libraries.map((l) => l.id)).toEqual([...fake.state.libraries.values()].map((l) => l.id));
+  });
+
   it("retries a failed create and a dropped connection without creating a duplicate", async () => {
     fake.faults.add({ method: "POST", path: "/libraries", kind: "status", status: 502, times: 1 });
     const dropped = fake.faults.add({ method: "GET", path: "/libraries", kind: "drop", times: 1 });

@@ -100,6 +100,7 @@ describe("scanLibraries", () => {
     ["latency", { kind: "latency", delayMs: 50, times: 3 }],
     ["a hung request (timeout)", { kind: "hang", times: 1 }],
     ["a dropped connection", { kind: "drop", times: 2 }],
+    ["a lost answer (request carried out)", { kind: "drop-response", times: 1 }],
   ];
   for (const [name, fault] of faults) {
     it(`recovers from ${name} on every call and loses no change`, async () => {
