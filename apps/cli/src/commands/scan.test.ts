@@ -54,6 +54,19 @@ describe("immich-family scan", () => {
     await expect(main(fx.context({ WORKER_KEY: fx.adminKey }).ctx, [], {})).rejects.toThrow("IMMICH_URL is not set");
   });
 
+  it("deletes an undeclared library only with --prune, and shows it first with --dry-run", async () => {
+    const old = fx.fake.state.addLibrary({ ownerId: fx.ann.id, name: "Old" });
+    await main(fx.context().ctx, [], {});
+    expect(fx.fake.state.libraries.has(old.id)).toBe(true);
+    const dry = fx.context();
+    expect(await main(dry.ctx, [], { prune: true, dryRun: true })).toBe(0);
+    expect(dry.io.out[0]).toBe(`delete library "Old" (${old.id}, 0 assets) — not in the spec (dry run)`);
+    expect(fx.fake.state.libraries.has(old.id)).toBe(true);
+    expect(await main(fx.context().ctx, [], { prune: true })).toBe(0);
+    expect(fx.fake.state.libraries.has(old.id)).toBe(false);
+    expect([...fx.fake.state.libraries.values()].map((l) => l.name)).toEqual(["family"]);
+  });
+
   it("rejects an unknown library and reports a key that is not an admin's", async () => {
     await expect(main(fx.context().ctx, [], { library: "nope" })).rejects.toThrow("No library nope in the spec. Libraries: family");
     const bobKey = fx.fake.addApiKey(fx.bob);
