@@ -95,6 +95,21 @@ describe("runDoctor", () => {
     ]);
   });
 
+  it("asks the server to validate the import paths of libraries it already has", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    fake.state.addLibrary({ ownerId: ann.id, name: "family", importPaths: [`${tree.root}/family`] });
+    const ok = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(ok.checks.find((c) => c.check === "library family readable by Immich")).toMatchObject({ status: "pass" });
+    fake.state.mediaLocation = tree.root;
+    const bad = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(bad.checks.find((c) => c.check === "library family readable by Immich")).toEqual({
+      check: "library family readable by Immich",
+      status: "fail",
+      detail: `${tree.root}/family: Cannot use media upload folder for external libraries`,
+    });
+  });
+
   it("fails on an unreachable server, an unsupported version and a missing member key", async () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const key = fake.addApiKey(ann);

@@ -1,6 +1,6 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
 import { type ImmichFamilySpec, libraryImportPaths } from "@family/immich-spec";
-import { getMyApiKey, getMyUser, getServerVersion, pingServer, searchUsers, type UserAdminResponseDto } from "@immich/sdk";
+import { getAllLibraries, getMyApiKey, getMyUser, getServerVersion, type LibraryResponseDto, pingServer, searchUsers, type UserAdminResponseDto, validate } from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
 import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
@@ -184,7 +184,25 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     );
   }
 
+  let serverLibraries: LibraryResponseDto[] = [];
+  if (key.user.isAdmin && (!key.permissions || grants(key.permissions, "library.read"))) {
+    serverLibraries = await admin.call("list libraries", (o) => getAllLibraries(o)).catch(() => []);
+  }
   for (const [handle, lib] of Object.entries(spec.libraries)) {
+    const onServer = serverLibraries.find((l) => l.name === (lib.name ?? handle));
+    if (onServer) {
+      try {
+        const result = await admin.call("validate library", (o) => validate({ id: onServer.id, validateLibraryDto: { importPaths: libraryImportPaths(lib) } }, o));
+        const invalid = (result.importPaths ?? []).filter((p) => !p.isValid);
+        checks.push(
+          invalid.length === 0
+            ? { check: `library ${handle} readable by Immich`, status: "pass", detail: "the server validated every import path" }
+            : { check: `library ${handle} readable by Immich`, status: "fail", detail: invalid.map((p) => `${p.importPath}: ${p.message ?? "invalid"}`).join("; ") },
+        );
+      } catch (error) {
+        checks.push({ check: `library ${handle} readable by Immich`, status: "warn", detail: message(error) });
+      }
+    }
     const problems: string[] = [];
     for (const path of libraryImportPaths(lib)) {
       try {
