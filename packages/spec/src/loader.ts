@@ -1,10 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, type ParsedNode, parseDocument } from "yaml";
+import { z } from "zod";
 import { dottedPath, type SpecDiagnostic, type SpecPath } from "./loader-diagnostic.js";
 import { issuesToDiagnostics, type PendingDiagnostic } from "./loader-issues.js";
 import { locate, narrowTo, spanOf } from "./loader-locate.js";
 import { specRules } from "./rules/index.js";
 import { type ImmichFamilySpec, immichFamilySpec } from "./schema/spec.js";
+
+// A spec is parsed once per process: compiling zod's fast paths costs more than it saves.
+z.config({ jitless: true });
 
 export type { SpecDiagnostic } from "./loader-diagnostic.js";
 export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
