@@ -7,7 +7,7 @@ type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 // CLI command starts by loading the spec. They stay dependencies for the published types.
 // zod's 60-odd translations and its JSON Schema importer are never used here: left out of the
 // bundle (messages are our own, in English). yaml's Node build is CommonJS; the banner gives its
-// `require("process")` a real require.
+// `require("process")` a real require. Whitespace and syntax are minified (names kept): less to parse.
 const leaveOutOfZod: Plugin = {
   name: "leave-out-of-zod",
   setup(build) {
@@ -25,6 +25,8 @@ export default defineConfig({
   ...base,
   entry: ["src/index.ts"],
   noExternal: ["zod", "yaml"],
+  minifySyntax: true,
+  minifyWhitespace: true,
   esbuildPlugins: [leaveOutOfZod],
   banner: { js: 'import { createRequire as __specRequire } from "node:module";\nconst require = __specRequire(import.meta.url);' },
 });

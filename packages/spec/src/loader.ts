@@ -1,14 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, type ParsedNode, parseDocument } from "yaml";
-import { z } from "zod";
 import { dottedPath, type SpecDiagnostic, type SpecPath } from "./loader-diagnostic.js";
 import { issuesToDiagnostics, type PendingDiagnostic } from "./loader-issues.js";
 import { locate, narrowTo, spanOf } from "./loader-locate.js";
 import { specRules } from "./rules/index.js";
 import { type ImmichFamilySpec, immichFamilySpec } from "./schema/spec.js";
-
-// A spec is parsed once per process: compiling zod's fast paths costs more than it saves.
-z.config({ jitless: true });
 
 export type { SpecDiagnostic } from "./loader-diagnostic.js";
 export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
@@ -58,7 +54,8 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
     return { ok: false, errors: structural, warnings: [] };
   }
 
-  const result = immichFamilySpec.safeParse(data);
+  // A spec is parsed once per process: compiling zod's fast path would cost more than it saves.
+  const result = immichFamilySpec.safeParse(data, { jitless: true });
   if (!result.success) {
     const { errors, warnings } = split([...structural, ...issuesToDiagnostics(result.error.issues, data, immichFamilySpec).map(at)]);
     return { ok: false, errors, warnings };
