@@ -8,6 +8,8 @@ export function formatDiagnostic(d: SpecDiagnostic): string {
 // A `key: value` line whose key names a secret; its value is masked unless it is a `${KEY}` reference.
 const SECRET_LINE = /^(\s*(?:-\s+)?["']?[A-Za-z_]*(?:secret|password|passphrase|apikey|apiKey|token)[A-Za-z_]*["']?\s*:\s+)(.+?)(\s+#.*)?$/i;
 
+const SECRET_WORD = /secret|password|passphrase|apikey|token/i;
+
 function maskLine(line: string): string {
   const m = SECRET_LINE.exec(line);
   if (!m?.[2] || /^["']?\$\{[A-Z0-9_]+\}["']?$/.test(m[2])) return line;
@@ -26,6 +28,9 @@ export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): st
   const width = String(d.line).length;
   const gutter = (n?: number) => `${n === undefined ? " ".repeat(width) : String(n).padStart(width)} | `;
   let shown = maskLine(line);
+  // A misspelt secret key (`clientSecrt: …`) holds a secret too.
+  const suggested = d.code === "unknown-key" ? /did you mean "([^"]+)"/.exec(d.message)?.[1] : undefined;
+  if (suggested !== undefined && SECRET_WORD.test(suggested)) shown = shown.replace(/^(\s*(?:-\s+)?[^:#]+:\s+)(.+?)(\s+#.*)?$/, (_, key: string, value: string, comment = "") => `${key}${"*".repeat(value.length)}${comment}`);
   const caretLength = Math.max(1, d.endLine === d.line && d.endColumn !== undefined ? d.endColumn - d.column : 1);
   if (d.code.startsWith("secret-")) {
     shown = `${shown.slice(0, d.column - 1)}${"*".repeat(caretLength)}${shown.slice(d.column - 1 + caretLength)}`;

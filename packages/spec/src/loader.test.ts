@@ -87,6 +87,18 @@ describe("formatDiagnosticWithFrame", () => {
     expect(rendered).not.toContain("hunter2");
   });
 
+  it("masks the value of a misspelt secret key", () => {
+    const text = edit(BASE_SPEC, "    clientId: ${OAUTH_CLIENT_ID}", "    clientId: ${OAUTH_CLIENT_ID}\n    clientSecrt: GOCSPX-hunter2");
+    const result = parseSpec(text);
+    const [error] = result.ok ? [] : result.errors;
+    expect(error && formatDiagnosticWithFrame(error, text)).toMatchInlineSnapshot(`
+      "immich-family.yaml:14:5: auth.oauth.clientSecrt: unknown key "clientSecrt" (did you mean "clientSecret"?) [unknown-key]
+        13 |     clientId: \${OAUTH_CLIENT_ID}
+      > 14 |     clientSecrt: **************
+           |     ^^^^^^^^^^^"
+    `);
+  });
+
   it("marks warnings", () => {
     const text = edit(BASE_SPEC, "    preset: google", "    preset: entra\n    tenantId: t\n    roleClaim: roles");
     const [warning] = parseSpec(text).warnings;
