@@ -96,6 +96,8 @@ cli
   .option("--library <name>", "Only this library (handle)")
   .option("--allow-removals", "sync: apply mirror-mode removals")
   .option("--cleanup-empty", "sync: delete empty albums this tool created")
+  .option("--deep", "Read every album's assets, not only those whose asset count differs")
+  .option("--api-key-file <file>", "Read the admin API key from this file instead of the env var the spec names (worker.apiKey)")
   .option(...outputOption)
   .example("immich-family albums plan")
   .example("immich-family albums sync --output json")

@@ -102,4 +102,29 @@ describe("albums", () => {
     expect(fake.writes()).toEqual([]);
     expect((await run(["sync"], { library: "photos" })).code).toBe(0);
   });
+
+  it("--deep reads every album and repairs one whose count is right but whose photos are not", async () => {
+    await run(["sync"]);
+    const rome = [...albumState(fake.state).albums.values()].find((a) => a.albumName === "Rome")!;
+    const paris = [...albumState(fake.state).albums.values()].find((a) => a.albumName === "Paris")!;
+    const [stray] = [...paris.assetIds];
+    const [kept, lost] = [...rome.assetIds];
+    rome.assetIds.clear();
+    rome.assetIds.add(kept!).add(stray!);
+    expect((await run(["plan"])).out).toContain("nothing to do (2 albums up to date)");
+    const deep = await run(["plan"], { deep: true });
+    expect(deep.out).toMatch(/update\s+Rome\s+\+1 assets/);
+    await run(["sync"], { deep: true });
+    expect(rome.assetIds.has(lost!)).toBe(true);
+  });
+
+  it("--api-key-file gives the admin key when the env var is not set", async () => {
+    const keyFile = join(dir, "admin.key");
+    writeFileSync(keyFile, `${env.IMMICH_API_KEY}\n`);
+    const { IMMICH_API_KEY: _, ...withoutKey } = env;
+    expect((await run(["sync"], {}, withoutKey)).code).toBe(1);
+    const r = await run(["sync"], { apiKeyFile: keyFile }, withoutKey);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Summary: 2 created/m);
+  });
 });
