@@ -44,6 +44,12 @@ describe("packed packages installed with npm outside the workspace", () => {
     }
   });
 
+  it("ships a README in every package", () => {
+    for (const name of ["immich-cli", "immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
+      expect(readFileSync(join(app, "node_modules", "@family", name, "README.md"), "utf8")).toContain(`@family/${name}`);
+    }
+  });
+
   it("ships the JSON Schema and a README in the spec package", () => {
     const spec = join(app, "node_modules", "@family", "immich-spec");
     expect(JSON.parse(readFileSync(join(spec, "schema", "immich-family.schema.json"), "utf8")).title).toContain("immich-family");
