@@ -27,4 +27,18 @@ describe("render", () => {
     expect(await readFile(join(out, "r/kubernetes/secrets.env"), "utf8")).toBe("IMMICH_API_KEY=k8s\n");
     expect(await readFile(join(out, "r/compose/.env"), "utf8")).toBe("DB_PASSWORD=compose\n");
   });
+
+  it("reports an invalid spec with positions and code frames, and writes nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "immich-family-render-"));
+    const text = (await readFile(family, "utf8")).replace("instances: 2", "instances: two");
+    await writeFile(join(dir, "spec.yaml"), text);
+    const error = await render(dir, "spec.yaml", { out: "r" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "spec-invalid", exitCode: 2, message: expect.stringMatching(/^spec\.yaml is not a valid spec \(1 error\)/) });
+    const [detail] = (error as { details: string[] }).details;
+    const line = text.split("\n").findIndex((l) => l.includes("instances: two")) + 1;
+    expect(detail).toContain(`spec.yaml:${line}:18: targets.kubernetes.database.instances:`);
+    expect(detail).toMatch(/instances: two\n\s*\|\s+\^/);
+    expect(await readdir(dir)).toEqual(["spec.yaml"]);
+  });
 });
+

@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { formatDiagnosticWithFrame, parseSpec, type SpecDiagnostic } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { DEFAULT_SPEC } from "../_spec.js";
+import { readSpecSource } from "../_spec.js";
 
 export interface ValidateResult {
   readonly file: string;
@@ -12,32 +10,13 @@ export interface ValidateResult {
   readonly warnings: readonly SpecDiagnostic[];
 }
 
-async function readSpec(cwd: string, path: string | undefined): Promise<{ shown: string; source: string }> {
-  const shown = path ?? DEFAULT_SPEC;
-  try {
-    return { shown, source: await readFile(resolve(cwd, shown), "utf8") };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new CliError(
-        "spec-missing",
-        path === undefined
-          ? `No spec at ./${DEFAULT_SPEC}. Run \`immich-family init\` to create one, or pass the spec's path.`
-          : `No spec at ${path}. Check the path, or run \`immich-family init ${path}\` to create one.`,
-      );
-    }
-    if (code === "EISDIR") throw new CliError("bad-arguments", `${shown} is a folder; pass the spec file inside it.`);
-    throw new CliError("spec-invalid", `Cannot read ${shown}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** Validate the spec at `path` (default ./immich-family.yaml); throws only when it cannot be read. */
 export async function validate(cwd: string, path: string | undefined): Promise<ValidateResult> {
   return (await validateWithSource(cwd, path)).result;
 }
 
 async function validateWithSource(cwd: string, path: string | undefined): Promise<{ result: ValidateResult; source: string }> {
-  const { shown, source } = await readSpec(cwd, path);
+  const { shown, source } = await readSpecSource(cwd, path);
   const parsed = parseSpec(source, shown);
   const result: ValidateResult = parsed.ok
     ? { file: shown, ok: true, errors: [], warnings: parsed.warnings }
