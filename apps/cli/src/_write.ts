@@ -1,5 +1,6 @@
-import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { chmod, copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { RenderedFile } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
 
@@ -52,5 +53,19 @@ export async function writeFolderAtomically(outDir: string, files: readonly Rend
     await rm(tmp, { recursive: true, force: true });
     if (error instanceof CliError) throw error;
     throw new CliError("write-failed", `Could not write ${outDir}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Write `text` to `file` atomically (a temporary sibling, then a rename) with `mode`. */
+export async function writeFileAtomically(file: string, text: string, mode = 0o644): Promise<void> {
+  const tmp = resolve(dirname(file), `.${basename(file)}.tmp-${randomBytes(6).toString("hex")}`);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, text, { mode, flag: "wx" });
+    await chmod(tmp, mode);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new CliError("write-failed", `Could not write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

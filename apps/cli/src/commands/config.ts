@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fillTemplate, type ImmichFamilySpec, renderImmichConfigTemplate, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
+import { writeFileAtomically } from "../_write.js";
 
 const TARGETS: readonly Target[] = ["kubernetes", "compose"];
 
@@ -18,20 +18,6 @@ export function pickTarget(spec: ImmichFamilySpec, asked: unknown): Target {
   if (asked !== "kubernetes" && asked !== "compose") throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${String(asked)}`);
   if (!declared.includes(asked)) throw new CliError("bad-arguments", `The spec declares no ${asked} target (it declares: ${declared.join(", ")}).`);
   return asked;
-}
-
-/** Write `text` to `file` atomically (a temporary sibling, then a rename) with `mode`. */
-export async function writeFileAtomically(file: string, text: string, mode: number): Promise<void> {
-  const tmp = resolve(dirname(file), `.${basename(file)}.tmp-${randomBytes(6).toString("hex")}`);
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(tmp, text, { mode, flag: "wx" });
-    await chmod(tmp, mode);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw new CliError("write-failed", `Could not write ${file}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 export interface ConfigRenderResult {

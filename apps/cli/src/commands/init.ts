@@ -1,10 +1,11 @@
-import { access, rename, rm, writeFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { formatDiagnostic, parseSpec } from "@family/immich-spec";
 import type { CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
 import type { Io } from "../_io.js";
 import { DEFAULT_SPEC } from "../_spec.js";
+import { writeFileAtomically } from "../_write.js";
 import { VERSION } from "../version.js";
 
 export type InitTarget = "kubernetes" | "compose" | "both";
@@ -147,14 +148,7 @@ export async function init(cwd: string, path: string | undefined, options: InitO
   const text = starterSpec(options);
   const checked = parseSpec(text, shown);
   if (!checked.ok) throw new CliError("internal", "the starter spec does not validate", { details: checked.errors.map(formatDiagnostic) });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw new CliError("write-failed", `Cannot write ${shown}: ${(error as Error).message}`, { cause: error });
-  }
+  await writeFileAtomically(file, text);
   return { file: shown, options };
 }
 

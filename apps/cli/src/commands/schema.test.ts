@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { specJsonSchemaText } from "@family/immich-spec";
@@ -24,9 +24,17 @@ describe("schema", () => {
     expect(io.out).toEqual(["wrote s.json; point your editor at it with a first line `# yaml-language-server: $schema=s.json`"]);
   });
 
-  it("fails with exit 1 when the file cannot be written", async () => {
+  it("fails with exit 1 when the file cannot be written, leaving nothing behind", async () => {
     const dir = mkdtempSync(join(tmpdir(), "schema-"));
-    await expect(main(ctx(dir), [], { out: "missing/dir/s.json" })).rejects.toMatchObject({ exitCode: 1, code: "write-failed" });
+    writeFileSync(join(dir, "blocker"), "a file, not a folder");
+    await expect(main(ctx(dir), [], { out: "blocker/s.json" })).rejects.toMatchObject({ exitCode: 1, code: "write-failed" });
+    expect(readdirSync(dir)).toEqual(["blocker"]);
+  });
+
+  it("creates the folders of --out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "schema-"));
+    expect(await main(ctx(dir), [], { out: "new/dir/s.json" })).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "new/dir/s.json"), "utf8")).title).toMatch(/immich-family spec/);
   });
 });
 

@@ -1,8 +1,9 @@
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { writeFileAtomically } from "../_write.js";
 
 /** The JSON Schema of the spec, as shipped in `@family/immich-spec` (`schema/immich-family.schema.json`). */
 export async function specSchemaText(): Promise<string> {
@@ -15,14 +16,7 @@ export async function schema(cwd: string, out: string | undefined): Promise<{ te
   const text = await specSchemaText();
   if (out === undefined) return { text };
   const file = resolve(cwd, out);
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw new CliError("write-failed", `Cannot write ${out}: ${(error as Error).message}`, { cause: error });
-  }
+  await writeFileAtomically(file, text);
   return { text, file: out };
 }
 
