@@ -65,7 +65,8 @@ export async function writeFileAtomically(file: string, text: string, mode = 0o6
     await chmod(tmp, mode);
     await rename(tmp, file);
   } catch (error) {
-    await rm(tmp, { force: true });
+    // The temporary file may not exist, or its folder may not (ENOTDIR): cleanup must not mask the cause.
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw new CliError("write-failed", `Could not write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
