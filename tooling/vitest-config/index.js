@@ -17,7 +17,9 @@ export function vitestConfig(overrides = {}) {
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       setupFiles: [fileURLToPath(new URL("./setup.js", import.meta.url))],
-      testTimeout: 20_000,
+      // Generous: these catch hangs, not slowness; CI runs every package at once on two cores.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       ...reporting,
       ...overrides,
     },
