@@ -30,11 +30,19 @@ function tempDir(files: Record<string, string> = {}): string {
 }
 
 describe("validate", () => {
-  it.each(["family.yaml", "ponder.yaml", "truenas.yaml"])("accepts examples/%s", async (file) => {
+  it.each(["ponder.yaml", "truenas.yaml"])("accepts examples/%s", async (file) => {
     const io = recordingIo();
     expect(await main(ctx(EXAMPLES, io), [file], { output: "text" })).toBe(0);
     expect(io.out).toEqual([`Summary: ${file} is valid, 0 errors, 0 warnings`]);
     expect(io.err).toEqual([]);
+  });
+
+  it("accepts examples/family.yaml and warns that its plain-owner database role cannot hold on compose", async () => {
+    const io = recordingIo();
+    expect(await main(ctx(EXAMPLES, io), ["family.yaml"], { output: "text" })).toBe(0);
+    expect(io.out).toEqual(["Summary: family.yaml is valid, 0 errors, 1 warning"]);
+    expect(io.err).toHaveLength(1);
+    expect(io.err[0]).toMatch(/^family\.yaml:\d+:\d+: warning: database\.superuser: on the compose target .* \[compose-superuser\]/);
   });
 
   it("prints every error with a code frame on stderr and a one-line summary on stdout, exit 2", async () => {

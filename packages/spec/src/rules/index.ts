@@ -1,5 +1,6 @@
 export type { SpecRule } from "./_rule.js";
 export { albumShare } from "./album-share.js";
+export { composeSuperuser } from "./compose-superuser.js";
 export { exclusionPatterns } from "./exclusion-patterns.js";
 export { importPaths } from "./import-paths.js";
 export { libraryOwner } from "./library-owner.js";

@@ -1,5 +1,6 @@
 import type { SpecRule } from "./_rule.js";
 import { albumShare } from "./album-share.js";
+import { composeSuperuser } from "./compose-superuser.js";
 import { exclusionPatterns } from "./exclusion-patterns.js";
 import { importPaths } from "./import-paths.js";
 import { libraryOwner } from "./library-owner.js";
@@ -25,5 +26,6 @@ export const specRules: readonly SpecRule[] = [
   mobileRedirectHost,
   storageTemplate,
   vectorExtension,
+  composeSuperuser,
   immichCron,
 ];
