@@ -22,7 +22,7 @@ beforeAll(() => {
   execFileSync("mkdir", [app]);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "pack-check", private: true }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs.map((t) => join(work, t))], { cwd: app, stdio: "pipe" });
-  copyFileSync(join(root, "examples", "family.yaml"), join(app, "family.yaml"));
+  copyFileSync(join(root, "examples", "ponder.yaml"), join(app, "ponder.yaml"));
 }, 600_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -63,8 +63,16 @@ describe("packed packages installed with npm outside the workspace", () => {
   });
 
   it("validates an example with the installed CLI", () => {
-    const r = run(["validate", "family.yaml"]);
-    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, "Summary: family.yaml is valid, 0 errors, 0 warnings", ""]);
+    const r = run(["validate", "ponder.yaml"]);
+    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, "Summary: ponder.yaml is valid, 0 errors, 0 warnings", ""]);
+  });
+
+  it("renders an example with the installed CLI (the renderers' bundled cdk8s and yaml included)", () => {
+    const r = run(["render", "ponder.yaml", "--out", "deploy"]);
+    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, "kubernetes: wrote 11 files to deploy", ""]);
+    const server = readFileSync(join(app, "deploy", "server.yaml"), "utf8");
+    expect(server).toContain("image: ghcr.io/immich-app/immich-server:v2.7.5");
+    expect(readFileSync(join(app, "deploy", "kustomization.yaml"), "utf8")).toContain("secretGenerator:");
   });
 
   it("prints the schema from the installed package", () => {

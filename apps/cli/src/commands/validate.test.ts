@@ -95,8 +95,8 @@ describe("validate", () => {
 
 describe("built CLI: validate", () => {
   it("exits 0 on a valid example", () => {
-    const r = runCli(["validate", "family.yaml"], EXAMPLES);
-    expect([r.status, r.stdout.trim()]).toEqual([0, "Summary: family.yaml is valid, 0 errors, 0 warnings"]);
+    const r = runCli(["validate", "ponder.yaml"], EXAMPLES);
+    expect([r.status, r.stdout.trim()]).toEqual([0, "Summary: ponder.yaml is valid, 0 errors, 0 warnings"]);
   });
   it("exits 2 on an invalid spec, with the frames on stderr", () => {
     const r = runCli(["validate"], tempDir({ "immich-family.yaml": BROKEN }));
