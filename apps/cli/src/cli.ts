@@ -1,9 +1,13 @@
 #!/usr/bin/env node
+import * as nodeModule from "node:module";
 import { cac } from "cac";
 import type { CommandContext, CommandMain } from "./_command.js";
 import { CliError } from "./_errors.js";
 import { processIo } from "./_io.js";
 import { VERSION } from "./version.js";
+
+// Node 22.1+ keeps compiled code on disk between runs; the commands' modules load lazily after this.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 type Loader = () => Promise<{ main: CommandMain }>;
 
