@@ -35,3 +35,11 @@ export class CliError extends Error {
   }
   readonly details: readonly string[];
 }
+
+/**
+ * Whether `error` is a CliError. By shape, not `instanceof`: the code-cached command bundles carry
+ * their own copy of the class.
+ */
+export function isCliError(error: unknown): error is CliError {
+  return error instanceof Error && error.name === "CliError" && "exitCode" in error && "details" in error;
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import * as nodeModule from "node:module";
 import { cac } from "cac";
+import { loadCachedCommand, saveCodeCaches } from "./_cached.js";
 import type { CommandContext, CommandMain } from "./_command.js";
-import { CliError } from "./_errors.js";
+import { CliError, isCliError } from "./_errors.js";
 import { processIo } from "./_io.js";
 import { VERSION } from "./version.js";
 
@@ -43,7 +44,7 @@ cli
   .option(...outputOption)
   .example("immich-family validate")
   .example("immich-family validate examples/family.yaml --output json")
-  .action(action(() => import("./commands/validate.js")));
+  .action(action(async () => loadCachedCommand("validate", process.env) ?? import("./commands/validate.js")));
 
 cli
   .command("schema", "Print the JSON Schema of the spec (for editors)")
@@ -58,7 +59,7 @@ cli
   .option(...outputOption)
   .example("immich-family render examples/family.yaml --out rendered")
   .example("immich-family render --target kubernetes --out deploy/k8s")
-  .action(action(() => import("./commands/render.js")));
+  .action(action(async () => loadCachedCommand("render", process.env) ?? import("./commands/render.js")));
 
 cli
   .command("config <action> [spec]", "Immich server config as code; action: render (the template) or fill (the init step)")
@@ -138,9 +139,11 @@ async function run(): Promise<number> {
       return 0;
     }
     await cli.runMatchedCommand();
-    return await (pending ?? Promise.resolve(0));
+    const code = await (pending ?? Promise.resolve(0));
+    saveCodeCaches();
+    return code;
   } catch (error) {
-    if (error instanceof CliError) {
+    if (isCliError(error)) {
       processIo.stderr(`error: ${error.message}`);
       for (const line of error.details) processIo.stderr(line);
       return error.exitCode;

@@ -1,0 +1,40 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BUILT_CLI, EXAMPLES } from "./commands/_cli-spawn.js";
+
+function validate(cacheDir: string) {
+  const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "ponder.yaml"], { cwd: EXAMPLES, encoding: "utf8", env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: cacheDir } });
+  return [r.status, r.stdout.trim(), r.stderr] as const;
+}
+const OK = [0, "Summary: ponder.yaml is valid, 0 errors, 0 warnings", ""] as const;
+
+describe("built CLI: code cache of the cold-start commands", () => {
+  it("writes a code cache on the first run and gives the same answer with it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
+    expect(validate(dir)).toEqual(OK);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^validate-\d+\.\d+\.\d+-v\d+\.\d+\.\d+-\w+-\d+-\d+\.bin$/);
+    const cache = readFileSync(join(dir, files[0]!));
+    expect(validate(dir)).toEqual(OK);
+    expect(readFileSync(join(dir, files[0]!)).equals(cache)).toBe(true);
+  });
+
+  it("rejects a corrupted cache, still answers, and writes a good one again", () => {
+    const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
+    validate(dir);
+    const [file] = readdirSync(dir);
+    writeFileSync(join(dir, file!), "not a V8 code cache");
+    expect(validate(dir)).toEqual(OK);
+    expect(readFileSync(join(dir, file!), "utf8")).not.toBe("not a V8 code cache");
+  });
+
+  it("works when the cache folder cannot be written", () => {
+    const parent = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
+    writeFileSync(join(parent, "blocker"), "a file where the cache folder would be");
+    expect(validate(join(parent, "blocker", "cache"))).toEqual(OK);
+  });
+});
