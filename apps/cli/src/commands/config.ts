@@ -4,20 +4,16 @@ import { fillTemplate, type ImmichFamilySpec, renderImmichConfigTemplate, type T
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
+import { selectTargets } from "../_targets.js";
 import { writeFileAtomically } from "../_write.js";
-
-const TARGETS: readonly Target[] = ["kubernetes", "compose"];
 
 /** The target to render for: the one asked for, else the only one the spec declares. */
 export function pickTarget(spec: ImmichFamilySpec, asked: unknown): Target {
-  const declared = TARGETS.filter((t) => spec.targets[t] !== undefined);
-  if (asked === undefined) {
-    if (declared.length === 1 && declared[0]) return declared[0];
+  const [only, ...more] = selectTargets(spec, asked);
+  if (only === undefined || more.length > 0) {
     throw new CliError("bad-arguments", `The spec declares both targets and the config differs between them (machine-learning URL, ffmpeg acceleration). Pass --target kubernetes or --target compose.`);
   }
-  if (asked !== "kubernetes" && asked !== "compose") throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${String(asked)}`);
-  if (!declared.includes(asked)) throw new CliError("bad-arguments", `The spec declares no ${asked} target (it declares: ${declared.join(", ")}).`);
-  return asked;
+  return only;
 }
 
 export interface ConfigRenderResult {

@@ -1,13 +1,12 @@
 import { join, resolve } from "node:path";
 import { renderCompose } from "@family/immich-compose";
 import { renderKubernetes } from "@family/immich-k8s";
-import type { ImmichFamilySpec, RenderedFile } from "@family/immich-spec";
+import type { ImmichFamilySpec, RenderedFile, Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
+import { selectTargets } from "../_targets.js";
 import { writeFolderAtomically } from "../_write.js";
 
-export type Target = "kubernetes" | "compose";
 const RENDERERS: Record<Target, (spec: ImmichFamilySpec) => RenderedFile[]> = {
   kubernetes: renderKubernetes,
   compose: renderCompose,
@@ -27,18 +26,7 @@ export interface RenderResult {
 /** Render the requested (default: every declared) target into `out`, one sub-folder per target when several. */
 export async function render(cwd: string, path: string | undefined, opts: { target?: string | undefined; out: string }): Promise<RenderResult> {
   const { spec } = await loadSpecOrThrow(cwd, path);
-  const declared = (Object.keys(RENDERERS) as Target[]).filter((t) => spec.targets[t] !== undefined);
-  let targets: Target[];
-  if (opts.target === undefined) {
-    targets = declared;
-  } else if (opts.target === "kubernetes" || opts.target === "compose") {
-    if (!declared.includes(opts.target)) {
-      throw new CliError("bad-arguments", `The spec declares no ${opts.target} target (it declares: ${declared.join(", ")}). Add targets.${opts.target} or pick another --target.`);
-    }
-    targets = [opts.target];
-  } else {
-    throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${opts.target}`);
-  }
+  const targets = selectTargets(spec, opts.target);
   // Render everything before writing anything: a renderer failure leaves every folder untouched.
   const rendered = targets.map((target) => ({ target, dir: targets.length > 1 ? join(opts.out, target) : opts.out, files: RENDERERS[target](spec) }));
   for (const r of rendered) await writeFolderAtomically(resolve(cwd, r.dir), r.files, userFiles(spec, r.target));

@@ -2,8 +2,7 @@ import { type ImmichFamilySpec, type SecretKeyInfo, secretKeys, type Target } fr
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
-
-const TARGETS: readonly Target[] = ["kubernetes", "compose"];
+import { selectTargets, TARGETS } from "../_targets.js";
 
 export interface SecretsResult {
   /** Keys per declared (or requested) target. */
@@ -12,12 +11,7 @@ export interface SecretsResult {
 
 /** Every secret key the spec needs, per target. */
 export function listSecrets(spec: ImmichFamilySpec, target?: unknown): SecretsResult {
-  const declared = TARGETS.filter((t) => spec.targets[t] !== undefined);
-  if (target !== undefined) {
-    if (target !== "kubernetes" && target !== "compose") throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${String(target)}`);
-    if (!declared.includes(target)) throw new CliError("bad-arguments", `The spec declares no ${target} target (it declares: ${declared.join(", ")}).`);
-  }
-  const chosen = target === undefined ? declared : [target as Target];
+  const chosen = selectTargets(spec, target);
   return { targets: Object.fromEntries(chosen.map((t) => [t, secretKeys(spec, t)])) };
 }
 
