@@ -32,6 +32,13 @@ describe("built CLI: code cache of the cold-start commands", () => {
     expect(readFileSync(join(dir, file!), "utf8")).not.toBe("not a V8 code cache");
   });
 
+  it("writes the cache also when the command fails on bad input", () => {
+    const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
+    const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "missing.yaml"], { cwd: EXAMPLES, encoding: "utf8", env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: dir } });
+    expect([r.status, r.stderr]).toEqual([2, "error: No spec at missing.yaml. Check the path, or run `immich-family init missing.yaml` to create one.\n"]);
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^validate-/)]);
+  });
+
   it("works when the cache folder cannot be written", () => {
     const parent = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
     writeFileSync(join(parent, "blocker"), "a file where the cache folder would be");

@@ -139,9 +139,7 @@ async function run(): Promise<number> {
       return 0;
     }
     await cli.runMatchedCommand();
-    const code = await (pending ?? Promise.resolve(0));
-    saveCodeCaches();
-    return code;
+    return await (pending ?? Promise.resolve(0));
   } catch (error) {
     if (isCliError(error)) {
       processIo.stderr(`error: ${error.message}`);
@@ -154,6 +152,9 @@ async function run(): Promise<number> {
     }
     processIo.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
+  } finally {
+    // A run that ends in an error (an invalid spec, say) compiled the same code: keep it too.
+    saveCodeCaches();
   }
 }
 
