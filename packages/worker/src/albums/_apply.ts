@@ -4,7 +4,6 @@ import {
   createAlbum,
   deleteAlbum,
   getAlbumInfo,
-  isHttpError,
   removeAssetFromAlbum,
   removeUserFromAlbum,
   updateAlbumInfo,
@@ -33,18 +32,9 @@ export interface AppliedChange {
 }
 
 const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
-/** The error's message with the server's own words, also for calls whose error body arrives as text. */
+/** The error's message; ImmichApiError already carries the server's own words. */
 function msg(error: unknown): string {
-  const base = error instanceof Error ? error.message : String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (!isHttpError(cause) || typeof cause.data !== "string") return base;
-  try {
-    const said = (JSON.parse(cause.data) as { message?: unknown }).message;
-    const text = Array.isArray(said) ? said.join("; ") : typeof said === "string" ? said : undefined;
-    return text && !base.includes(text) ? `${base}: ${text}` : base;
-  } catch {
-    return base;
-  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -22,7 +22,15 @@ export class ImmichApiError extends Error {
   }
 }
 
+/** The server's own words from an error body; calls with no response body in the SDK leave it as JSON text. */
 function serverMessage(data: unknown): string | undefined {
+  if (typeof data === "string") {
+    try {
+      return serverMessage(JSON.parse(data));
+    } catch {
+      return undefined;
+    }
+  }
   if (data && typeof data === "object" && "message" in data) {
     const m = (data as { message: unknown }).message;
     if (Array.isArray(m)) return m.join("; ");

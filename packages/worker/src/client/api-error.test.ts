@@ -1,0 +1,32 @@
+import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
+import { getServerVersion, scanLibrary } from "@immich/sdk";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testClient } from "../_test-helpers.js";
+import type { ImmichApiError } from "./api-error.js";
+
+let fake: FakeImmich;
+let key: string;
+beforeEach(async () => {
+  fake = await createFakeImmich();
+  const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+  key = fake.addApiKey(ann, ["all"], "worker");
+});
+afterEach(() => fake.close());
+
+describe("API errors keep the server's own words", () => {
+  it("from a call with a JSON response, whose error body the SDK parses", async () => {
+    fake.faults.add({ kind: "status", status: 500, method: "GET", path: "/server/version", times: 1 });
+    const client = testClient(fake.url, key);
+    const error = (await client.once("server version", (opts) => getServerVersion(opts)).catch((e: unknown) => e)) as ImmichApiError;
+    expect([error.kind, error.status]).toEqual(["server", 500]);
+    expect(error.message).toBe("server version: HTTP 500: Injected failure");
+  });
+
+  it("from a call with no response body, whose error body the SDK leaves as text", async () => {
+    fake.faults.add({ kind: "status", status: 500, method: "POST", path: /\/scan$/, times: 1 });
+    const client = testClient(fake.url, key);
+    const error = (await client.once("scan library", (opts) => scanLibrary({ id: "00000000-0000-4000-8000-000000000000" }, opts)).catch((e: unknown) => e)) as ImmichApiError;
+    expect([error.kind, error.status]).toEqual(["server", 500]);
+    expect(error.message).toBe("scan library: HTTP 500: Injected failure");
+  });
+});
