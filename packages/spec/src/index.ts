@@ -27,7 +27,7 @@ export {
   DEFAULT_WORKER_IMAGE_REPOSITORY,
   workerImage,
 } from "./derive.js";
-export { type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
+export { envFileTemplate, type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
 export { formatDiagnostic, formatDiagnosticWithFrame, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
 export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
 export { type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";

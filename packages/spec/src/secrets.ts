@@ -51,3 +51,10 @@ export function secretKeys(spec: ImmichFamilySpec, target: Target): SecretKeyInf
   }
   return [...out].map(([key, { purpose, readers }]) => ({ key, purpose, readers: [...readers] }));
 }
+
+/** An env-file template: the header as comment lines, then every key with what it is and who reads it, and no value. */
+export function envFileTemplate(header: readonly string[], keys: readonly SecretKeyInfo[]): string {
+  const lines = [...header.map((line) => `# ${line}`), ""];
+  for (const k of keys) lines.push(`# ${k.purpose} (read by: ${k.readers.join(", ")})`, `${k.key}=`, "");
+  return lines.join("\n");
+}
