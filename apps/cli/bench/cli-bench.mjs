@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const cli = join(root, "apps/cli/dist/cli.js");
+const cli = join(root, "apps/cli/dist/cli.cjs");
 const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".yaml")).sort();
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 40);
 const out = mkdtempSync(join(tmpdir(), "immich-family-bench-"));

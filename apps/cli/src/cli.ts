@@ -158,4 +158,6 @@ async function run(): Promise<number> {
   }
 }
 
-process.exitCode = await run();
+void run().then((code) => {
+  process.exitCode = code;
+});

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The built entry point; turbo builds the CLI and its dependencies before its tests run. */
-export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
 export const EXAMPLES = fileURLToPath(new URL("../../../../examples/", import.meta.url));
 
 /** Run the built `immich-family` with `args` in `cwd`. */

@@ -11,6 +11,7 @@ import { parse } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
+import { BUILT_CLI } from "./_cli-spawn.js";
 import { main } from "./config.js";
 
 const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
@@ -113,11 +114,10 @@ describe("config render", () => {
   });
 });
 
-// The init containers run the built binary: check the real process (exit code, streams, file). CI builds first.
-const bin = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
-describe.skipIf(!existsSync(bin))("config fill, as the init step runs it", () => {
+// The init containers run the built binary: check the real process (exit code, streams, file).
+describe("config fill, as the init step runs it", () => {
   function spawnFill(env: Record<string, string>) {
-    return spawnSync(process.execPath, [bin, "config", "fill", "--template", "in.tmpl", "--out", "immich.yaml"], {
+    return spawnSync(process.execPath, [BUILT_CLI, "config", "fill", "--template", "in.tmpl", "--out", "immich.yaml"], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? "", ...env },
       encoding: "utf8",
