@@ -1,4 +1,4 @@
-import { Document, isScalar, isSeq, Scalar, visit } from "yaml";
+import { Document, isMap, isScalar, isSeq, Scalar } from "yaml";
 import type { ComposeFile } from "./compose-model.js";
 
 const TOP_ORDER = ["name", "services", "networks", "volumes"];
@@ -45,14 +45,16 @@ function rank(order: readonly string[], key: string): number {
 export function serializeCompose(file: ComposeFile, header = ""): string {
   const services = Object.fromEntries(Object.entries(file.services).map(([k, s]) => [k, ordered(s, SERVICE_ORDER)]));
   const doc = new Document(ordered({ ...file, services }, TOP_ORDER), { version: "1.1" });
-  // `uid:gid` and `host:container` read as strings in any YAML version when quoted.
-  visit(doc, {
-    Pair(_, pair) {
-      if (!isScalar(pair.key) || (pair.key.value !== "user" && pair.key.value !== "ports")) return;
+  // A service's `uid:gid` and `host:container` read as strings in any YAML version when quoted.
+  const serviceNodes = doc.get("services");
+  for (const service of isMap(serviceNodes) ? serviceNodes.items : []) {
+    if (!isMap(service.value)) continue;
+    for (const pair of service.value.items) {
+      if (!isScalar(pair.key) || (pair.key.value !== "user" && pair.key.value !== "ports")) continue;
       const values = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const v of values) if (isScalar(v)) v.type = Scalar.QUOTE_DOUBLE;
-    },
-  });
-  const body = doc.toString({ lineWidth: 0, indent: 2, indentSeq: true });
+    }
+  }
+  const body = doc.toString({ lineWidth: 0, indent: 2, indentSeq: true, directives: false });
   return header + body;
 }

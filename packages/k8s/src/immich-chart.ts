@@ -1,8 +1,7 @@
-import { type ImmichFamilySpec, type KubernetesTarget, machineLearningUrl, renderImmichConfigTemplate, workerImage } from "@family/immich-spec";
+import { type ImmichFamilySpec, type KubernetesTarget, machineLearningUrl, renderImmichConfigTemplate, specYaml, workerImage } from "@family/immich-spec";
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { type Names, names as namesOf } from "./_names.js";
-import { specToYaml } from "./_spec-yaml.js";
 import { TOOL_VERSION } from "./_version.js";
 import { CnpgCluster } from "./cnpg-cluster.js";
 import { ImmichServer } from "./immich-server.js";
@@ -60,6 +59,6 @@ export class ImmichChart extends Chart {
       libraries,
     });
     new Ingress(this, "ingress", { spec, target, names });
-    if (spec.worker.enabled) new Worker(this, "worker", { spec, target, names, image, specYaml: specToYaml(spec), libraries });
+    if (spec.worker.enabled) new Worker(this, "worker", { spec, target, names, image, specYaml: specYaml({ ...spec, targets: { kubernetes: target } }), libraries });
   }
 }

@@ -1,6 +1,5 @@
-import type { KubernetesTarget } from "@family/immich-spec";
+import { type KubernetesTarget, yamlText } from "@family/immich-spec";
 import type { Names } from "./_names.js";
-import { toYaml } from "./_yaml.js";
 
 export interface KustomizationProps {
   /** The Kubernetes target (where the Secret comes from). */
@@ -23,5 +22,5 @@ export function kustomization(props: KustomizationProps): string {
     props.needsSecret && "envFile" in target.secrets
       ? { secretGenerator: [{ name: names.secret, type: "Opaque", envs: [target.secrets.envFile], options: { disableNameSuffixHash: true } }] }
       : {};
-  return toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: names.namespace, resources: [...props.resources], ...generator });
+  return yamlText({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: names.namespace, resources: [...props.resources], ...generator }, "1.1");
 }

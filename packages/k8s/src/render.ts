@@ -1,6 +1,5 @@
-import { type ImmichFamilySpec, type RenderedFile, secretKeys } from "@family/immich-spec";
+import { type ImmichFamilySpec, type RenderedFile, secretKeys, yamlText } from "@family/immich-spec";
 import { ApiObject, App } from "cdk8s";
-import { toYaml } from "./_yaml.js";
 import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
 import { secretsEnvExample } from "./secrets-example.js";
@@ -22,7 +21,7 @@ export function renderKubernetes(spec: ImmichFamilySpec, options: RenderKubernet
   for (const component of chart.node.children) {
     const objects = component.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     if (objects.length === 0) continue;
-    const content = objects.map((o) => toYaml(o.toJson())).join("---\n");
+    const content = objects.map((o) => yamlText(o.toJson(), "1.1")).join("---\n");
     files.push({ path: `${component.node.id}.yaml`, content });
   }
   const needsSecret = secretKeys(spec, "kubernetes").length > 0;

@@ -16,6 +16,7 @@ export {
   templateKeys,
 } from "./immich-config/index.js";
 export type { RenderedFile } from "./rendered-file.js";
+export { specYaml, yamlText } from "./yaml-text.js";
 export {
   immichMajor,
   libraryImportPaths,

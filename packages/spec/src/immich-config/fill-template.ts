@@ -27,6 +27,22 @@ function placeholderSites(text: string): Site[] {
   return sites;
 }
 
+/** The placeholder keys in the strings (map keys and values) of plain data, sorted. */
+export function placeholderKeysOf(value: unknown): string[] {
+  const keys = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") for (const m of v.matchAll(PLACEHOLDER_RE)) keys.add(m[1] as string);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object")
+      for (const [k, inner] of Object.entries(v)) {
+        walk(k);
+        walk(inner);
+      }
+  };
+  walk(value);
+  return [...keys].sort();
+}
+
 /** The placeholder keys of a template, sorted (only in YAML values and keys, never in comments). */
 export function templateKeys(text: string): string[] {
   const keys = new Set<string>();

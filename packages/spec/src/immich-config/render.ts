@@ -1,9 +1,9 @@
-import { stringify } from "yaml";
 import { immichMajor, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
 import type { ValueOrSecret } from "../schema/primitives.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
-import { templateKeys } from "./fill-template.js";
+import { placeholderKeysOf } from "./fill-template.js";
+import { yamlText } from "../yaml-text.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
 
 /** File name of the config template inside a rendered target folder. */
@@ -108,11 +108,10 @@ export function renderImmichConfigTemplate(spec: ImmichFamilySpec, target: Targe
     "# Rendered by immich-family from the spec: edit the spec, not this file.",
     "# Secrets are placeholders naming keys of the secrets env file, filled at start by `immich-family config fill`.",
   ];
-  const body = stringify(buildImmichConfig(spec, target), { lineWidth: 0 });
-  const text = `${header.join("\n")}\n${body}`;
+  const config = buildImmichConfig(spec, target);
   // A literal spec value that looks like a placeholder would be "filled" at start: refuse it here.
   const secrets = new Set([spec.auth.oauth?.clientId, spec.auth.oauth?.clientSecret].flatMap((v) => (v && "key" in v ? [v.key] : [])));
-  const stray = templateKeys(text).filter((k) => !secrets.has(k));
+  const stray = placeholderKeysOf(config).filter((k) => !secrets.has(k));
   if (stray.length > 0) throw new Error(`a value of the spec contains ${stray.map((k) => `\${${k}}`).join(", ")}, which the config init step would take for a secret placeholder`);
-  return text;
+  return `${header.join("\n")}\n${yamlText(config)}`;
 }
