@@ -23,6 +23,19 @@ describe("built CLI: code cache of the cold-start commands", () => {
     expect(readFileSync(join(dir, files[0]!)).equals(cache)).toBe(true);
   });
 
+  it("drops the command's caches of other builds when it writes a new one, and keeps the others", () => {
+    const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
+    const stale = ["validate-0.0.9-v20.0.0-x64-1-1.bin", "validate-0.0.9-v20.0.0-x64-1-1.bin.77.tmp"];
+    const others = ["render-0.0.9-v20.0.0-x64-1-1.bin", "notes.txt"];
+    for (const f of [...stale, ...others]) writeFileSync(join(dir, f), "old");
+    expect(validate(dir)).toEqual(OK);
+    const files = readdirSync(dir);
+    const fresh = files.filter((f) => f.startsWith("validate-") && f.endsWith(".bin"));
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).not.toBe(stale[0]);
+    expect(files.filter((f) => !fresh.includes(f)).sort()).toEqual([...others, stale[1]].sort());
+  });
+
   it("rejects a corrupted cache, still answers, and writes a good one again", () => {
     const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
     validate(dir);

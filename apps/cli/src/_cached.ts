@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 import type { CommandMain } from "./_command.js";
 import { VERSION } from "./version.js";
 
 interface Loaded {
+  readonly name: string;
   readonly script: Script;
   readonly cacheFile: string | undefined;
   readonly fresh: boolean;
@@ -39,7 +40,7 @@ export function loadCachedCommand(name: string, env: NodeJS.ProcessEnv): { main:
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  loaded.push({ script, cacheFile, fresh: cachedData === undefined || script.cachedDataRejected === true });
+  loaded.push({ name, script, cacheFile, fresh: cachedData === undefined || script.cachedDataRejected === true });
   const module = { exports: {} as { main: CommandMain } };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return module.exports;
@@ -47,16 +48,21 @@ export function loadCachedCommand(name: string, env: NodeJS.ProcessEnv): { main:
 
 /**
  * After the command ran (so the cache also holds the functions it compiled), write the code cache of
- * the bundles that had none or a stale one. Best effort: a read-only home only costs speed.
+ * the bundles that had none or a stale one, and drop that command's caches of other releases or
+ * builds. Best effort: a read-only home only costs speed.
  */
 export function saveCodeCaches(): void {
-  for (const { script, cacheFile, fresh } of loaded.splice(0)) {
+  for (const { name, script, cacheFile, fresh } of loaded.splice(0)) {
     if (!cacheFile || !fresh) continue;
     try {
-      mkdirSync(dirname(cacheFile), { recursive: true });
+      const dir = dirname(cacheFile);
+      mkdirSync(dir, { recursive: true });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
+      for (const old of readdirSync(dir)) {
+        if (old.startsWith(`${name}-`) && old.endsWith(".bin") && old !== basename(cacheFile)) rmSync(join(dir, old), { force: true });
+      }
     } catch {
       // No cache this time; the next run tries again.
     }
