@@ -38,4 +38,23 @@ describe("writeFolderAtomically", () => {
     expect(await readdir(parent)).toEqual(["out"]);
     expect(await readdir(out)).toEqual(["keep.yaml"]);
   });
+
+  it("fails with write-failed, old folder untouched and nothing left behind, when a write fails midway", async () => {
+    const parent = await tmp();
+    const out = join(parent, "out");
+    await mkdir(out);
+    await writeFile(join(out, "keep.yaml"), "old");
+    // The second file needs a folder where the first one wrote a file.
+    const failing = writeFolderAtomically(out, [{ path: "a", content: "x" }, { path: "a/b.yaml", content: "y" }]);
+    await expect(failing).rejects.toMatchObject({ name: "CliError", code: "write-failed", exitCode: 1, message: expect.stringMatching(/^Could not write .*out: /) });
+    expect(await readdir(parent)).toEqual(["out"]);
+    expect(await readdir(out)).toEqual(["keep.yaml"]);
+  });
+
+  it("fails with write-failed when the output folder cannot be created", async () => {
+    const parent = await tmp();
+    await writeFile(join(parent, "file"), "a file where a folder should be");
+    await expect(writeFolderAtomically(join(parent, "file", "out"), [{ path: "a.yaml", content: "" }])).rejects.toMatchObject({ code: "write-failed", exitCode: 1 });
+    expect(await readdir(parent)).toEqual(["file"]);
+  });
 });
