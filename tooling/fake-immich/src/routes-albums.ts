@@ -4,15 +4,18 @@ import { badRequest, FakeHttpError } from "./errors.js";
 import type { FakeRouter, RouteContext } from "./router.js";
 import { userDto } from "./routes/users.js";
 import { Checks, objectBody } from "./routes/validation.js";
-import { type FakeState, now } from "./state.js";
+import { type FakeAsset, type FakeState, now } from "./state.js";
 
 const ROLES = ["viewer", "editor"] as const;
 
-function liveAssetCount(state: FakeState, album: FakeAlbum): number {
-  let n = 0;
-  for (const id of album.assetIds) if (state.assets.get(id)?.deletedAt === null) n++;
-  return n;
+/** The album's assets a client sees: not trashed, and timeline or archived (hidden and locked ones are left out). */
+function shownAssets(state: FakeState, album: FakeAlbum): FakeAsset[] {
+  return [...album.assetIds].flatMap((id) => {
+    const a = state.assets.get(id);
+    return a && a.deletedAt === null && SHOWN.has(assetVisibility(a)) ? [a] : [];
+  });
 }
+const SHOWN = new Set(["timeline", "archive"]);
 
 /**
  * An album response: v2 carries `owner`, `ownerId` and `assets` and lists only shared users;
@@ -31,7 +34,7 @@ export function albumDto(state: FakeState, album: FakeAlbum, withAssets: boolean
     albumThumbnailAssetId: album.albumThumbnailAssetId,
     createdAt: album.createdAt,
     updatedAt: album.updatedAt,
-    assetCount: liveAssetCount(state, album),
+    assetCount: shownAssets(state, album).length,
     shared: album.users.size > 0,
     hasSharedLink: false,
     isActivityEnabled: album.isActivityEnabled,
@@ -40,12 +43,7 @@ export function albumDto(state: FakeState, album: FakeAlbum, withAssets: boolean
   if (state.major >= 3) {
     return { ...base, albumUsers: [...(owner ? [{ role: "owner", user: userDto(owner) }] : []), ...shared] };
   }
-  const assets = withAssets
-    ? [...album.assetIds].flatMap((id) => {
-        const a = state.assets.get(id);
-        return a && a.deletedAt === null ? [{ id: a.id, originalPath: a.originalPath, visibility: assetVisibility(a) }] : [];
-      })
-    : [];
+  const assets = withAssets ? shownAssets(state, album).map((a) => ({ id: a.id, originalPath: a.originalPath, visibility: assetVisibility(a) })) : [];
   return { ...base, ownerId: album.ownerId, owner: owner ? userDto(owner) : undefined, albumUsers: shared, assets };
 }
 

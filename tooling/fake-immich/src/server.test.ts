@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  createAlbum,
   createLibrary,
+  getAlbumInfo,
   getAllLibraries,
   getMyApiKey,
   getMyUser,
@@ -14,6 +16,7 @@ import {
   searchAssets,
   searchAssetStatistics,
   searchUsers,
+  updateAssets,
   updateLibrary,
   validate,
 } from "@immich/sdk";
@@ -164,6 +167,62 @@ describe("fake Immich through @immich/sdk", () => {
     const res = await fetch(`${fake.url}/libraries/${lib.id}`, { method: "PATCH", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ name: "Renamed" }) });
     expect(res.status).toBe(200);
     expect((await getAllLibraries(opts(key)))[0]?.name).toBe("Renamed");
+  });
+
+  it("searches without a visibility return timeline assets on v2 and all but locked ones on v3", async () => {
+    for (const version of ["v2.7.5", "v3.1.0"] as const) {
+      await fake.close();
+      fake = await createFakeImmich({ version });
+      const admin = fake.addUser({ email: "admin@example.com", isAdmin: true });
+      const key = fake.addApiKey(admin);
+      for (const v of ["timeline", "archive", "hidden", "locked"]) file(`${version}/${v}.jpg`);
+      const lib = await createLibrary({ createLibraryDto: { ownerId: admin.id, importPaths: [join(root, version)] } }, opts(key));
+      await scanned(key, lib.id);
+      const items = (await searchAssets({ metadataSearchDto: {} }, opts(key))).assets.items;
+      for (const v of ["archive", "hidden", "locked"]) {
+        const id = items.find((a) => a.originalFileName === `${v}.jpg`)!.id;
+        await updateAssets({ assetBulkUpdateDto: { ids: [id], visibility: v as never } }, opts(key));
+      }
+      const names = async (dto: Record<string, unknown>) =>
+        (await searchAssets({ metadataSearchDto: dto }, opts(key))).assets.items.map((a) => a.originalFileName).sort();
+      expect(await names({})).toEqual(version === "v2.7.5" ? ["timeline.jpg"] : ["archive.jpg", "hidden.jpg", "timeline.jpg"]);
+      expect(await names({ visibility: "archive" })).toEqual(["archive.jpg"]);
+      const count = async (dto: Record<string, unknown>) => (await searchAssetStatistics({ statisticsSearchDto: dto }, opts(key))).total;
+      expect(await count({})).toBe(version === "v2.7.5" ? 1 : 3);
+      // Statistics have no paging, path or trash fields: the server drops them.
+      expect(await count({ visibility: "locked", page: 5, size: 1, originalPath: "nowhere", withDeleted: true })).toBe(1);
+      // An album counts (and on v2 lists) its timeline and archived assets only.
+      const album = await createAlbum({ createAlbumDto: { albumName: "all four", assetIds: items.map((a) => a.id) } }, opts(key));
+      expect(album.assetCount).toBe(2);
+      const info = await getAlbumInfo({ id: album.id }, opts(key));
+      expect([info.assetCount, (info as { assets?: unknown[] }).assets?.length ?? 0]).toEqual([2, version === "v2.7.5" ? 2 : 0]);
+    }
+  });
+
+  it("an offline search looks at trashed assets too, as offline assets are", async () => {
+    const admin = fake.addUser({ email: "admin@example.com", isAdmin: true });
+    const key = fake.addApiKey(admin);
+    const gone = file("gone.jpg");
+    file("kept.jpg");
+    const lib = await createLibrary({ createLibraryDto: { ownerId: admin.id, importPaths: [root] } }, opts(key));
+    await scanned(key, lib.id);
+    rmSync(gone);
+    await scanned(key, lib.id);
+    const offline = await searchAssets({ metadataSearchDto: { isOffline: true } }, opts(key));
+    expect(offline.assets.items.map((a) => [a.originalPath, a.isTrashed])).toEqual([[gone, true]]);
+    expect((await searchAssets({ metadataSearchDto: { isOffline: false } }, opts(key))).assets.items).toHaveLength(1);
+  });
+
+  it("checks import paths only for a key with the all permission", async () => {
+    const admin = fake.addUser({ email: "admin@example.com", isAdmin: true });
+    const full = fake.addApiKey(admin);
+    const scoped = fake.addApiKey(admin, ["library.read", "library.create", "library.update"]);
+    const lib = await createLibrary({ createLibraryDto: { ownerId: admin.id, importPaths: [root] } }, opts(scoped));
+    expect(await failure(validate({ id: lib.id, validateLibraryDto: { importPaths: [root] } }, opts(scoped)))).toMatchObject({
+      status: 403,
+      data: { message: "Missing required permission: all" },
+    });
+    expect((await validate({ id: lib.id, validateLibraryDto: { importPaths: [root] } }, opts(full))).importPaths).toEqual([{ importPath: root, isValid: true }]);
   });
 
   it("rejects updates to import paths that do not exist", async () => {

@@ -103,7 +103,7 @@ export function libraryRoutes(router: FakeRouter): void {
       for (const a of ctx.state.libraryAssets(library.id)) ctx.state.assets.delete(a.id);
       return { status: 204 };
     })
-    .add("POST", "/libraries/:id/validate", { admin: true, permission: "library.read" }, (ctx) => {
+    .add("POST", "/libraries/:id/validate", { admin: true, permission: "all" }, (ctx) => {
       findLibrary(ctx);
       const body = objectBody(ctx.body);
       const checks = new Checks();

@@ -33,23 +33,31 @@ export function assetDto(a: FakeAsset) {
   };
 }
 
-/** Without a `visibility` filter the server returns timeline and archived assets only. */
-const DEFAULT_VISIBLE = new Set(["timeline", "archive"]);
+/**
+ * Visibilities a search returns without a `visibility` filter: v2 only timeline assets (archived ones
+ * need `visibility: archive`), v3 every visibility but locked, hidden included.
+ */
+const defaultVisible = (major: 2 | 3, visibility: string) => (major === 2 ? visibility === "timeline" : visibility !== "locked");
+
+/** Fields of a metadata search that a statistics search does not have: the server drops them. */
+const NOT_STATISTICS = ["withDeleted", "originalPath", "id", "page", "size", "order"];
 
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
 function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[] {
   const me = ctx.auth!.user.id;
   const path = typeof body.originalPath === "string" ? fold(body.originalPath) : undefined;
+  // Offline and trashed-date searches look at trashed assets too.
+  const withDeleted = body.withDeleted === true || body.isOffline === true || body.trashedBefore !== undefined || body.trashedAfter !== undefined;
   return [...ctx.state.assets.values()].filter(
     (a) =>
       a.ownerId === me &&
-      (body.withDeleted === true || a.deletedAt === null) &&
+      (withDeleted || a.deletedAt === null) &&
       (body.libraryId === undefined || a.libraryId === body.libraryId) &&
       (typeof body.isOffline !== "boolean" || a.isOffline === body.isOffline) &&
       (typeof body.id !== "string" || a.id === body.id) &&
       (!Array.isArray(body.albumIds) || inAlbums(ctx.state, a.id, body.albumIds as string[])) &&
-      (typeof body.visibility === "string" ? assetVisibility(a) === body.visibility : DEFAULT_VISIBLE.has(assetVisibility(a))) &&
+      (typeof body.visibility === "string" ? assetVisibility(a) === body.visibility : defaultVisible(ctx.state.major, assetVisibility(a))) &&
       (typeof body.type !== "string" || a.type === body.type) &&
       (path === undefined || fold(a.originalPath).includes(path)) &&
       (typeof body.updatedAfter !== "string" || a.updatedAt >= new Date(body.updatedAfter).toISOString()) &&
@@ -121,7 +129,7 @@ export function searchRoutes(router: FakeRouter): void {
       };
     })
     .add("POST", "/search/statistics", { permission: "asset.statistics" }, (ctx) => {
-      const body = objectBody(ctx.body);
+      const body = Object.fromEntries(Object.entries(objectBody(ctx.body)).filter(([k]) => !NOT_STATISTICS.includes(k)));
       const checks = new Checks();
       checkFilters(checks, body);
       checks.done();
