@@ -1,21 +1,49 @@
 import { readdir, readFile } from "node:fs/promises";
-import { searchAssets, searchAssetStatistics } from "@immich/sdk";
+import { AssetVisibility, searchAssets, searchAssetStatistics } from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
 import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./albumprops.js";
 import type { LibraryAsset } from "./desired.js";
 
 export const PAGE_SIZE = 1000;
 
-/** Assets matching `filter`, page by page in sequence (never in parallel), deduplicated by id. Returns the pages read. */
-async function readPages(client: ImmichClient, filter: { libraryId?: string; originalPath?: string; albumIds?: string[] }, into: Map<string, LibraryAsset>): Promise<number> {
-  for (let page = 1; ; page++) {
-    const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { ...filter, size: PAGE_SIZE, page, withDeleted: false } }, o));
-    for (const a of res.assets.items) {
-      if (!into.has(a.id)) into.set(a.id, { id: a.id, originalPath: a.originalPath, originalFileName: a.originalFileName, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
+/**
+ * The assets an album shows and counts (its `assetCount`): timeline and archived ones. Hidden ones (a
+ * live photo's motion part) and locked ones never are. Each is asked for by name: without a
+ * `visibility`, v2 searches return timeline assets only and v3 searches hidden ones too.
+ */
+const SHOWN = [AssetVisibility.Timeline, AssetVisibility.Archive] as const;
+
+type SearchFilter = { libraryId?: string; originalPath?: string; albumIds?: string[] };
+
+/**
+ * Shown assets matching `filter`, page by page in sequence (never in parallel), deduplicated by id.
+ * Returns the most pages one visibility took.
+ */
+async function readPages(client: ImmichClient, filter: SearchFilter, into: Map<string, LibraryAsset>): Promise<number> {
+  let most = 0;
+  for (const visibility of SHOWN) {
+    for (let page = 1; ; page++) {
+      const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { ...filter, visibility, size: PAGE_SIZE, page, withDeleted: false } }, o));
+      for (const a of res.assets.items) {
+        if (!into.has(a.id)) into.set(a.id, { id: a.id, originalPath: a.originalPath, originalFileName: a.originalFileName, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
+      }
+      const next = res.assets.nextPage === null ? Number.NaN : Number(res.assets.nextPage);
+      if (!Number.isInteger(next) || next <= page) {
+        most = Math.max(most, page);
+        break;
+      }
     }
-    const next = res.assets.nextPage === null ? Number.NaN : Number(res.assets.nextPage);
-    if (!Number.isInteger(next) || next <= page) return page;
   }
+  return most;
+}
+
+/** How many shown assets the library holds, by the server's count. */
+async function countShown(client: ImmichClient, libraryId: string): Promise<number> {
+  let total = 0;
+  for (const visibility of SHOWN) {
+    total += (await client.call("asset statistics", (o) => searchAssetStatistics({ statisticsSearchDto: { libraryId, visibility } }, o))).total;
+  }
+  return total;
 }
 
 /**
@@ -31,12 +59,12 @@ export async function readAssets(
   roots: readonly string[],
 ): Promise<{ assets: Map<string, LibraryAsset>; total: number; complete: boolean }> {
   const assets = new Map<string, LibraryAsset>();
-  const stats = async () => (await client.call("asset statistics", (o) => searchAssetStatistics({ statisticsSearchDto: { ...(filter.libraryId ? { libraryId: filter.libraryId } : {}) } }, o))).total;
   await readPages(client, filter, assets);
-  let total = filter.libraryId ? await stats() : assets.size;
-  if (assets.size >= total) return { assets, total, complete: true };
+  const { libraryId } = filter;
+  let total = libraryId ? await countShown(client, libraryId) : assets.size;
+  if (assets.size >= total || !libraryId) return { assets, total, complete: true };
   for (const root of roots) await readFolder(client, filter, root, assets);
-  total = await stats();
+  total = await countShown(client, libraryId);
   return { assets, total, complete: assets.size >= total };
 }
 

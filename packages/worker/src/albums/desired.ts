@@ -149,11 +149,11 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
     const assets = dedupe(g.assets).sort(byTakenThenPath);
     const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
     if (resolved.thumbnail && thumbnail === undefined) problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
-    // Hidden and locked assets drop out of the API's default search: the next run would no longer see
-    // them in their album (and mirror mode would remove them). Only timeline and archive are applied.
+    // An album neither shows nor counts hidden or locked assets: they would vanish from the very album
+    // that set them. Only timeline and archive are applied.
     let visibility = resolved.visibility;
     if (visibility === "hidden" || visibility === "locked") {
-      const line = `visibility ${visibility} is not applied (such assets vanish from the API's default search, so albums would lose track of them); use archive or timeline`;
+      const line = `visibility ${visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`;
       if (!reported.has(line)) problems.push(line);
       reported.add(line);
       visibility = undefined;

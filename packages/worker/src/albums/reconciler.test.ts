@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { albumState } from "@family/fake-immich";
-import { addAssetsToAlbum, createAlbum, deleteAlbum, removeUserFromAlbum, updateAlbumUser } from "@immich/sdk";
+import { addAssetsToAlbum, createAlbum, deleteAlbum, removeUserFromAlbum, updateAlbumUser, updateAssets } from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AlbumWorld, albumWorld } from "./_fixture.js";
 
@@ -37,8 +37,8 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("album sync against a %s fake", (ve
     const second = await world.run();
     expect(second.libraries[0]?.plan?.changes).toEqual([]);
     expect(writesSince(writes)).toEqual([]);
-    // reads: who-am-I, users, libraries, one page + statistics, albums
-    expect(world.fake.requests.length - before).toBeLessThanOrEqual(7);
+    // reads: who-am-I, users, libraries, one page and statistics for each of timeline and archive, albums
+    expect(world.fake.requests.length - before).toBeLessThanOrEqual(9);
   });
 
   it("repairs sharing drift made by hand and says so; a re-created album comes back", async () => {
@@ -117,6 +117,23 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("album rules against a %s fake", (v
     expect(state.find((a) => a.albumName === "Roma")?.order).toBe("asc");
   });
 
+  it("sees what the server shows in albums: archived assets stay, even with every removal allowed; hidden ones are left out", async () => {
+    world = await albumWorld({ version, albums: { levels: 1, mode: "mirror" } });
+    world.files("2024/a.jpg", "2024/b.jpg", "2023/c.jpg");
+    await world.run();
+    const asset = (name: string) => [...world!.fake.state.assets.values()].find((x) => x.originalPath.endsWith(name))!.id;
+    // Archived in the web UI: out of the timeline, still in its albums.
+    await updateAssets({ assetBulkUpdateDto: { ids: [asset("a.jpg"), asset("c.jpg")], visibility: "archive" as never } }, opts(world.keys.ann));
+    // A live photo's motion part: imported, then hidden by the server.
+    world.files("2024/d.mov");
+    await updateAssets({ assetBulkUpdateDto: { ids: [asset("d.mov")], visibility: "hidden" as never } }, opts(world.keys.ann));
+    const writes = world.fake.writes().length;
+    const report = await world.run({ allowRemovals: true, cleanupEmpty: true });
+    expect(report.ok).toBe(true);
+    expect(writesSince(writes)).toEqual([]);
+    expect(world.albums()).toEqual({ "2024": { assets: 2, users: {}, count: 1 }, "2023": { assets: 1, users: {}, count: 1 } });
+    expect(albumState(world.fake.state).albums.get(albumId("2024"))?.assetIds.has(asset("d.mov"))).toBe(false);
+  });
 });
 
 describe("album sync edge cases against the fake", () => {

@@ -1,6 +1,7 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempTree, testSpec } from "../_test-helpers.js";
+import { albumKeyPermissions, workerKeyPermissions } from "./required-permissions.js";
 import { runDoctor } from "./run-doctor.js";
 
 let fake: FakeImmich;
@@ -22,7 +23,6 @@ const spec = () =>
     family: { owner: "ann", path: `${tree.root}/family`, albums: { shareWith: [{ member: "bob", role: "viewer" }] } },
     bobs: { owner: "bob", path: `${tree.root}/bob`, albums: { shareWith: [{ member: "ann" }] } },
   },
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a secret reference as written in a spec
   { members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com", apiKey: "${BOB_KEY}" } } });
 
 const table = (r: Awaited<ReturnType<typeof runDoctor>>) => r.checks.map((c) => `${c.status} ${c.check}: ${c.detail}`);
@@ -108,6 +108,21 @@ describe("runDoctor", () => {
       status: "fail",
       detail: `${tree.root}/family: Cannot use media upload folder for external libraries`,
     });
+  });
+
+  it("skips the server's path check for a scoped key, which the server refuses it, and still passes", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    fake.state.addLibrary({ ownerId: ann.id, name: "family", importPaths: [`${tree.root}/family`] });
+    const scoped = [...workerKeyPermissions(spec()), ...albumKeyPermissions(spec(), ["family", "bobs"])].map((n) => n.permission);
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann, scoped), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(report.checks.find((c) => c.check === "library family readable by Immich")).toEqual({
+      check: "library family readable by Immich",
+      status: "skip",
+      detail: "the server checks import paths (POST /libraries/{id}/validate) only for a key with the all permission; the paths are checked from here below",
+    });
+    expect(fake.requests.filter((r) => r.path.endsWith("/validate"))).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 
   it("fails on an unreachable server, an unsupported version and a missing member key", async () => {

@@ -2,6 +2,7 @@ import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempTree, testClient, testSpec } from "../_test-helpers.js";
 import { describeAction } from "./plan.js";
+import { workerKeyPermissions } from "../doctor/required-permissions.js";
 import { reconcileLibraries } from "./reconcile.js";
 
 let fake: FakeImmich;
@@ -71,6 +72,20 @@ describe("reconcileLibraries", () => {
       `import path ${tree.root}/family/missing: Path does not exist (ENOENT)`,
       "not updated: the server would reject invalid import paths; fix them and run again",
     ]);
+    expect([...fake.state.libraries.values()][0]!.importPaths).toEqual([`${tree.root}/family`]);
+  });
+
+  it("works with a key scoped to what the doctor asks for, which the server's path check refuses", async () => {
+    const ann = fake.state.userByEmail("ann@example.com")!;
+    const scoped = fake.addApiKey(ann, workerKeyPermissions(spec()).map((n) => n.permission), "scoped");
+    const client = testClient(fake.url, scoped);
+    const first = await reconcileLibraries(client, spec());
+    expect([first.problems, first.applied.map((a) => a.kind)]).toEqual([[], ["create", "create"]]);
+    const refused = fake.requests.filter((r) => r.path.endsWith("/validate"));
+    expect(refused.map((r) => r.status)).toEqual([403, 403]);
+    // An invalid path is still refused, by the update itself, with the server's reason.
+    const broken = testSpec({ family: { owner: "ann", path: `${tree.root}/family`, importPaths: ["missing"], exclusionPatterns: ["**/raw/**"] } });
+    await expect(reconcileLibraries(client, broken)).rejects.toThrow(/update library family: HTTP 400: .*missing/);
     expect([...fake.state.libraries.values()][0]!.importPaths).toEqual([`${tree.root}/family`]);
   });
 

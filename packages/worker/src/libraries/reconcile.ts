@@ -28,10 +28,20 @@ export interface ReconcileResult {
   readonly libraries: readonly ResolvedLibrary[];
 }
 
+/**
+ * The server's verdict on each import path. `POST /libraries/{id}/validate` needs a key with the `all`
+ * permission: a scoped key goes without it (the server still refuses invalid paths on create and update).
+ */
 async function validatePaths(client: ImmichClient, id: string, want: DesiredLibrary): Promise<LibraryProblem[]> {
-  const result = await client.call(`validate library ${want.handle}`, (o) =>
-    validate({ id, validateLibraryDto: { importPaths: [...want.importPaths], exclusionPatterns: [...want.exclusionPatterns] } }, o),
-  );
+  let result: Awaited<ReturnType<typeof validate>>;
+  try {
+    result = await client.call(`validate library ${want.handle}`, (o) =>
+      validate({ id, validateLibraryDto: { importPaths: [...want.importPaths], exclusionPatterns: [...want.exclusionPatterns] } }, o),
+    );
+  } catch (error) {
+    if (error instanceof ImmichApiError && error.kind === "forbidden") return [];
+    throw error;
+  }
   return (result.importPaths ?? [])
     .filter((p) => !p.isValid)
     .map((p) => ({ handle: want.handle, message: `import path ${p.importPath}: ${p.message ?? "invalid"}` }));

@@ -158,7 +158,6 @@ describe("worker process", () => {
         "  ann: { name: Ann, email: ann@example.com, admin: true }",
         "libraries:",
         `  family: { owner: ann, path: ${tree.root}/family }`,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a secret reference as written in a spec
         "worker: { apiKey: '${WORKER_KEY}', debounce: 100ms }",
         "targets:",
         "  compose: { user: { uid: 1000, gid: 1000 }, paths: { media: /srv/media }, libraries: { family: { hostPath: /srv/photos } } }",
