@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${KEY} placeholders are what these tests are about
 import { describe, expect, it } from "vitest";
 import { load } from "js-yaml";
 import { parse } from "yaml";
