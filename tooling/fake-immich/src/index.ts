@@ -1,4 +1,4 @@
-export { badRequest, errorBody, FakeHttpError, notFound } from "./errors.js";
+export { badRequest, errorResponse, FakeHttpError, notFound, type ValidationIssue } from "./errors.js";
 export { type FaultKind, type FaultSpec, Faults } from "./faults.js";
 export { JobRunner, type JobRunnerOptions } from "./jobs.js";
 export { isWrite, type LoggedRequest } from "./request-log.js";

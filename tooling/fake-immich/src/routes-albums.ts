@@ -79,12 +79,12 @@ function addAssets(state: FakeState, album: FakeAlbum, me: string, ids: readonly
 
 function userEntries(value: unknown, name: string): { userId: string; role?: FakeAlbumRole }[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw badRequest([`${name} must be an array`]);
+  if (!Array.isArray(value)) throw badRequest([{ path: [name], message: `${name} must be an array` }]);
   return value.map((v) => {
     const o = objectBody(v);
     const checks = new Checks();
     checks.uuid("userId", o.userId);
-    if (o.role !== undefined && !ROLES.includes(o.role as FakeAlbumRole)) checks.messages.push("role must be one of the following values: editor, viewer");
+    if (o.role !== undefined && !ROLES.includes(o.role as FakeAlbumRole)) checks.fail("role", "role must be one of the following values: editor, viewer");
     checks.done();
     return { userId: o.userId as string, ...(o.role ? { role: o.role as FakeAlbumRole } : {}) };
   });
@@ -111,7 +111,7 @@ export function albumRoutes(router: FakeRouter): void {
       const body = objectBody(ctx.body);
       const checks = new Checks();
       checks.string("albumName", body.albumName, false);
-      if (body.description !== undefined && body.description !== null && typeof body.description !== "string") checks.messages.push("description must be a string");
+      if (body.description !== undefined && body.description !== null && typeof body.description !== "string") checks.fail("description", "description must be a string");
       checks.stringArray("assetIds", body.assetIds, Number.MAX_SAFE_INTEGER);
       checks.done();
       const users = userEntries(body.albumUsers, "albumUsers");
@@ -149,7 +149,7 @@ export function albumRoutes(router: FakeRouter): void {
       checks.string("albumName", body.albumName);
       checks.boolean("isActivityEnabled", body.isActivityEnabled);
       checks.uuid("albumThumbnailAssetId", body.albumThumbnailAssetId, true);
-      if (body.order !== undefined && body.order !== "asc" && body.order !== "desc") checks.messages.push("order must be one of the following values: asc, desc");
+      if (body.order !== undefined && body.order !== "asc" && body.order !== "desc") checks.fail("order", "order must be one of the following values: asc, desc");
       checks.done();
       if (typeof body.albumThumbnailAssetId === "string" && !album.assetIds.has(body.albumThumbnailAssetId)) throw badRequest("Invalid album thumbnail");
       if (typeof body.albumName === "string") album.albumName = body.albumName;
@@ -199,7 +199,7 @@ export function albumRoutes(router: FakeRouter): void {
       const album = findAlbum(ctx, "owner");
       const userId = ctx.params.userId ?? "";
       const role = objectBody(ctx.body).role;
-      if (!ROLES.includes(role as FakeAlbumRole)) throw badRequest(["role must be one of the following values: editor, viewer"]);
+      if (!ROLES.includes(role as FakeAlbumRole)) throw badRequest([{ path: ["role"], message: "role must be one of the following values: editor, viewer" }]);
       if (userId === album.ownerId) throw badRequest("Cannot change the role of the owner");
       if (!album.users.has(userId)) throw badRequest("Album not shared with user");
       album.users.set(userId, role as FakeAlbumRole);
@@ -220,7 +220,7 @@ export function albumRoutes(router: FakeRouter): void {
       const body = objectBody(ctx.body);
       const checks = new Checks();
       checks.stringArray("ids", body.ids, Number.MAX_SAFE_INTEGER);
-      if (body.visibility !== undefined && !["archive", "timeline", "hidden", "locked"].includes(body.visibility as string)) checks.messages.push("visibility must be a valid enum value");
+      if (body.visibility !== undefined && !["archive", "timeline", "hidden", "locked"].includes(body.visibility as string)) checks.fail("visibility", "visibility must be a valid enum value");
       checks.done();
       const me = ctx.auth!.user.id;
       const assets = ((body.ids as string[] | undefined) ?? []).map((id) => ctx.state.assets.get(id));

@@ -94,6 +94,28 @@ describe("fake Immich through @immich/sdk", () => {
     expect(big.data.message).toEqual(["size must not be greater than 1000"]);
   });
 
+  it("answers errors in each line's shape: v2's full body and x-immich-cid, v3's bare message and X-Correlation-ID", async () => {
+    const answer = async (version: "v2.7.5" | "v3.1.0", body: unknown, key?: string) => {
+      await fake.close();
+      fake = await createFakeImmich({ version });
+      const admin = fake.addUser({ email: "admin@example.com", isAdmin: true });
+      const res = await fetch(`${fake.url}/search/metadata`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": key ?? fake.addApiKey(admin) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown>, cid: [res.headers.get("x-immich-cid"), res.headers.get("x-correlation-id")] };
+    };
+    const v2 = await answer("v2.7.5", { size: 1001 });
+    expect(v2.body).toEqual({ message: ["size must not be greater than 1000"], error: "Bad Request", statusCode: 400, correlationId: v2.cid[0] });
+    expect(v2.cid[1]).toBeNull();
+    const v3 = await answer("v3.1.0", { size: 1001, page: 0 });
+    expect(v3).toMatchObject({ status: 400, body: { message: "Validation failed", errors: [{ path: ["page"] }, { path: ["size"] }] } });
+    expect(Object.keys(v3.body)).toEqual(["message", "errors"]);
+    expect(v3.cid).toEqual([null, expect.stringMatching(/^[0-9a-f]{8}$/)]);
+    expect((await answer("v3.1.0", {}, "no-such-key")).body).toEqual({ message: "Invalid API key" });
+  });
+
   it("scans real files: imports, honours exclusions and hidden files, marks missing ones offline", async () => {
     const admin = fake.addUser({ email: "admin@example.com", isAdmin: true });
     const key = fake.addApiKey(admin);

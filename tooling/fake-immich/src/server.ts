@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { errorBody, FakeHttpError } from "./errors.js";
+import { errorResponse, FakeHttpError, type ValidationIssue } from "./errors.js";
 import { type FaultKind, Faults } from "./faults.js";
 import { JobRunner, type JobRunnerOptions } from "./jobs.js";
 import { isWrite, type LoggedRequest } from "./request-log.js";
@@ -90,6 +90,10 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
         body,
         fault: fault?.kind,
       });
+    const sendError = (status: number, message: string | readonly ValidationIssue[], headers: Record<string, string> = {}) => {
+      const answer = errorResponse(state.major, status, message);
+      send(res, status, answer.body, { ...answer.headers, ...headers });
+    };
     try {
       body = await readBody(req);
       fault = faults.take(method, path);
@@ -101,12 +105,12 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
           case "status": {
             const status = fault.status ?? 503;
             log(status);
-            send(res, status, errorBody(status, "Injected failure"));
+            sendError(status, "Injected failure");
             return;
           }
           case "rate-limit":
             log(429);
-            send(res, 429, errorBody(429, "Too Many Requests"), { "retry-after": String(fault.retryAfterSeconds ?? 1) });
+            sendError(429, "Too Many Requests", { "retry-after": String(fault.retryAfterSeconds ?? 1) });
             return;
           case "hang":
             log(0);
@@ -146,11 +150,11 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
     } catch (error) {
       if (error instanceof FakeHttpError) {
         log(error.status);
-        send(res, error.status, errorBody(error.status, error.body), error.headers);
+        sendError(error.status, error.body, error.headers);
         return;
       }
       log(500);
-      send(res, 500, errorBody(500, "Internal server error"));
+      sendError(500, "Internal server error");
     }
   };
 

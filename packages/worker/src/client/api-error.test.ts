@@ -1,5 +1,5 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
-import { getServerVersion, scanLibrary } from "@immich/sdk";
+import { getServerVersion, scanLibrary, searchAssets } from "@immich/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testClient } from "../_test-helpers.js";
 import type { ImmichApiError } from "./api-error.js";
@@ -20,6 +20,16 @@ describe("API errors keep the server's own words", () => {
     const error = (await client.once("server version", (opts) => getServerVersion(opts)).catch((e: unknown) => e)) as ImmichApiError;
     expect([error.kind, error.status]).toEqual(["server", 500]);
     expect(error.message).toBe("server version: HTTP 500: Injected failure");
+  });
+
+  it("from a v3 validation error, naming each field the server refused", async () => {
+    await fake.close();
+    fake = await createFakeImmich({ version: "v3.1.0" });
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const client = testClient(fake.url, fake.addApiKey(ann, ["all"], "worker"));
+    const error = (await client.once("search assets", (opts) => searchAssets({ metadataSearchDto: { size: 1001 } }, opts)).catch((e: unknown) => e)) as ImmichApiError;
+    expect([error.kind, error.status]).toEqual(["bad-request", 400]);
+    expect(error.message).toBe("search assets: HTTP 400: Validation failed: size: size must not be greater than 1000");
   });
 
   it("from a call with no response body, whose error body the SDK leaves as text", async () => {

@@ -23,6 +23,14 @@ export class ImmichApiError extends Error {
 }
 
 /** The server's own words from an error body; calls with no response body in the SDK leave it as JSON text. */
+/** `path: message` of one v3 validation issue. */
+function issueText(issue: unknown): string[] {
+  if (!issue || typeof issue !== "object") return [];
+  const { path, message } = issue as { path?: unknown; message?: unknown };
+  if (typeof message !== "string") return [];
+  return [Array.isArray(path) && path.length > 0 ? `${path.join(".")}: ${message}` : message];
+}
+
 function serverMessage(data: unknown): string | undefined {
   if (typeof data === "string") {
     try {
@@ -32,7 +40,10 @@ function serverMessage(data: unknown): string | undefined {
     }
   }
   if (data && typeof data === "object" && "message" in data) {
-    const m = (data as { message: unknown }).message;
+    const { message: m, errors } = data as { message: unknown; errors?: unknown };
+    // v3 names each field that failed validation in `errors` (`message` is only "Validation failed").
+    const issues = Array.isArray(errors) ? errors.flatMap(issueText) : [];
+    if (issues.length > 0) return `${typeof m === "string" ? m : "Validation failed"}: ${issues.join("; ")}`;
     if (Array.isArray(m)) return m.join("; ");
     if (typeof m === "string") return m;
   }
