@@ -8,6 +8,8 @@ import { type FakeAsset, type FakeState, now } from "./state.js";
 
 const ROLES = ["viewer", "editor"] as const;
 
+const SHOWN = new Set(["timeline", "archive"]);
+
 /** The album's assets a client sees: not trashed, and timeline or archived (hidden and locked ones are left out). */
 function shownAssets(state: FakeState, album: FakeAlbum): FakeAsset[] {
   return [...album.assetIds].flatMap((id) => {
@@ -15,7 +17,6 @@ function shownAssets(state: FakeState, album: FakeAlbum): FakeAsset[] {
     return a && a.deletedAt === null && SHOWN.has(assetVisibility(a)) ? [a] : [];
   });
 }
-const SHOWN = new Set(["timeline", "archive"]);
 
 /**
  * An album response: v2 carries `owner`, `ownerId` and `assets` and lists only shared users;

@@ -61,8 +61,9 @@ export async function readAssets(
   const assets = new Map<string, LibraryAsset>();
   await readPages(client, filter, assets);
   const { libraryId } = filter;
-  let total = libraryId ? await countShown(client, libraryId) : assets.size;
-  if (assets.size >= total || !libraryId) return { assets, total, complete: true };
+  if (!libraryId) return { assets, total: assets.size, complete: true };
+  let total = await countShown(client, libraryId);
+  if (assets.size >= total) return { assets, total, complete: true };
   for (const root of roots) await readFolder(client, filter, root, assets);
   total = await countShown(client, libraryId);
   return { assets, total, complete: assets.size >= total };

@@ -22,7 +22,6 @@ export class ImmichApiError extends Error {
   }
 }
 
-/** The server's own words from an error body; calls with no response body in the SDK leave it as JSON text. */
 /** `path: message` of one v3 validation issue. */
 function issueText(issue: unknown): string[] {
   if (!issue || typeof issue !== "object") return [];
@@ -31,6 +30,7 @@ function issueText(issue: unknown): string[] {
   return [Array.isArray(path) && path.length > 0 ? `${path.join(".")}: ${message}` : message];
 }
 
+/** The server's own words from an error body; calls with no response body in the SDK leave it as JSON text. */
 function serverMessage(data: unknown): string | undefined {
   if (typeof data === "string") {
     try {
