@@ -5,6 +5,7 @@ import { loadCachedCommand, saveCodeCaches } from "./_cached.js";
 import type { CommandContext, CommandMain } from "./_command.js";
 import { CliError, isCliError } from "./_errors.js";
 import { processIo } from "./_io.js";
+import { keepOptionText } from "./_options.js";
 import { VERSION } from "./version.js";
 
 // Node 22.1+ keeps compiled code on disk between runs; the commands' modules load lazily after this.
@@ -111,7 +112,7 @@ cli
 cli
   .command("worker [spec]", "Run the long-lived worker: poll, rescan on change, sync albums, serve /healthz and /metrics")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
-  .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: 9464 })
+  .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: "9464" })
   .option("--state-dir <dir>", "Where change-detection state is kept", { default: ".immich-family" })
   .option("--once", "Run one cycle and exit")
   .example("immich-family worker /etc/immich-family/spec.yaml")
@@ -133,6 +134,7 @@ async function run(): Promise<number> {
   try {
     cli.parse(process.argv, { run: false });
     if (cli.options.help || cli.options.version) return 0;
+    if (cli.matchedCommand) keepOptionText([...cli.globalCommand.options, ...cli.matchedCommand.options], process.argv.slice(2), cli.options);
     if (!cli.matchedCommand) {
       if (cli.args.length > 0) throw new CliError("bad-arguments", `Unknown command: ${cli.args[0]}. Run \`immich-family --help\`.`);
       cli.outputHelp();

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { createLogger, runWorker, WorkerSetupError } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { portOption } from "../_options.js";
 import { DEFAULT_SPEC } from "../_spec.js";
 
 /** `immich-family worker`: the long-running service; stops cleanly on SIGTERM/SIGINT (exit 0). */
@@ -15,8 +16,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
       },
     }),
   });
-  const port = Number(flags.port ?? 9464);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError("bad-arguments", `--port must be a port number, got ${String(flags.port)}`);
+  const port = portOption("port", flags.port ?? "9464");
   try {
     await runWorker({
       specFile: resolve(cwd, path ?? DEFAULT_SPEC),

@@ -1,0 +1,52 @@
+import { parseArgs } from "node:util";
+import { CliError } from "./_errors.js";
+
+/** What this module needs of a cac option. */
+export interface OptionLike {
+  readonly rawName: string;
+  readonly names: readonly string[];
+  readonly isBoolean?: boolean | undefined;
+}
+
+const longName = (option: OptionLike) =>
+  option.rawName
+    .split(/[\s,]+/)
+    .find((part) => part.startsWith("--"))
+    ?.slice(2);
+
+/**
+ * Give back the text of every option value: cac (through mri) turns values that look like numbers
+ * into numbers, so `--out 0010` would write `./10` and `--out 0600` would not be a file name. Each
+ * value the user typed is re-read from `argv` (node's own `parseArgs`) where cac made a number of
+ * it; an option given more than once is refused. Commands that want a number parse it themselves.
+ * Changes `parsed` (cac's `options`) in place.
+ */
+export function keepOptionText(options: readonly OptionLike[], argv: readonly string[], parsed: Record<string, unknown>): void {
+  const valued = options.filter((o) => !o.isBoolean).flatMap((o) => {
+    const long = longName(o);
+    const key = o.names[0];
+    return long && key ? [{ long, key }] : [];
+  });
+  if (valued.length === 0) return;
+  const { values } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(valued.map((o) => [o.long, { type: "string", multiple: true } as const])),
+    strict: false,
+    allowPositionals: true,
+  });
+  for (const { long, key } of valued) {
+    const value = parsed[key];
+    if (Array.isArray(value)) throw new CliError("bad-arguments", `--${long} is given ${value.length} times; give it once`);
+    if (typeof value !== "number") continue;
+    const typed = values[long];
+    if (Array.isArray(typed) && typeof typed[0] === "string") parsed[key] = typed[0];
+  }
+}
+
+/** A TCP port from an option's text: digits only, 0 to 65535. */
+export function portOption(name: string, value: unknown): number {
+  const text = String(value);
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new CliError("bad-arguments", `--${name} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  return port;
+}
