@@ -7,6 +7,8 @@ export type CliErrorCode =
   | "server-unreachable"
   | "server-error"
   | "check-failed"
+  /** A render would overwrite or remove what it does not own (an edited file, a folder it did not write). */
+  | "conflict"
   | "internal";
 
 const EXIT: Record<CliErrorCode, 1 | 2> = {
@@ -17,6 +19,7 @@ const EXIT: Record<CliErrorCode, 1 | 2> = {
   "server-unreachable": 1,
   "server-error": 1,
   "check-failed": 1,
+  conflict: 1,
   internal: 1,
 };
 

@@ -9,6 +9,8 @@ export interface LoadedSpec {
   readonly file: string;
   readonly spec: ImmichFamilySpec;
   readonly warnings: readonly SpecDiagnostic[];
+  /** The spec's text, for code frames. */
+  readonly source: string;
 }
 
 /** Read the spec's text; a missing file says how to create one. `shown` is the path as the user gave it. */
@@ -42,5 +44,5 @@ export async function loadSpecOrThrow(cwd: string, path: string | undefined): Pr
       details: result.errors.map((d) => formatDiagnosticWithFrame(d, source)),
     });
   }
-  return { file, spec: result.value, warnings: result.warnings };
+  return { file, spec: result.value, warnings: result.warnings, source };
 }

@@ -57,10 +57,19 @@ cli
   .command("render [spec]", "Render the deployment folders of the declared targets")
   .option("--target <target>", "kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "Output folder; one sub-folder per target when rendering several", { default: "rendered" })
+  .option("--force", "Overwrite files edited since the last render and adopt a folder render did not write (still deletes nothing it did not write)")
   .option(...outputOption)
   .example("immich-family render examples/family.yaml --out rendered")
   .example("immich-family render --target kubernetes --out deploy/k8s")
   .action(action(async () => loadCachedCommand("render", process.env) ?? import("./commands/render.js")));
+
+cli
+  .command("diff [spec]", "Show what a render would change in each target folder, as a unified diff; writes nothing")
+  .option("--target <target>", "kubernetes or compose (default: every declared target)")
+  .option("--out <dir>", "Output folder, as for render", { default: "rendered" })
+  .example("immich-family diff --out rendered")
+  .example("immich-family diff --target kubernetes --out deploy/k8s || echo 'render would change deploy/k8s'")
+  .action(action(() => import("./commands/diff.js")));
 
 cli
   .command("config <action> [spec]", "Immich server config as code; action: render (the template) or fill (the init step)")

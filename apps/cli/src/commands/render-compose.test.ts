@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile, mkdir, cp } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,8 +27,10 @@ describe("render --target compose", () => {
   it("writes the compose folder of seed 002's spec and says where", async () => {
     const { io, c } = ctx();
     expect(await main(c, ["examples/truenas.yaml"], { target: "compose", out: "out" })).toBe(0);
-    expect(io.out).toEqual(["compose: wrote 4 files to out"]);
-    expect((await readdir(join(dir, "out"))).sort()).toEqual([".env.example", "README.md", "compose.yaml", "immich-config.yaml.tmpl"]);
+    expect(io.out[0]).toBe("compose: out: 4 files (4 new, 0 changed, 0 unchanged), 0 removed");
+    expect(io.out[1]).toMatch(/^\nNext steps \(compose\):\n {2}1\. .*\n {2}2\. Copy out\/\.env\.example to out\/\.env /);
+    expect(io.out[1]).toContain("  4. Start: cd out && docker compose up -d\n");
+    expect((await readdir(join(dir, "out"))).sort()).toEqual([".env.example", ".immich-family-render.json", "README.md", "compose.yaml", "immich-config.yaml.tmpl"]);
     const compose = parse(await readFile(join(dir, "out/compose.yaml"), "utf8")) as { services: Record<string, { user?: string }> };
     expect(compose.services["immich-server"]?.user).toBe("3106:3202");
   });
@@ -37,15 +39,21 @@ describe("render --target compose", () => {
     const { io, c } = ctx();
     await main(c, ["examples/family.yaml"], { target: "compose", out: "stack", output: "json" });
     const result = JSON.parse(io.out.join("")) as { outputs: { target: string; dir: string; files: string[] }[] };
-    expect(result.outputs).toEqual([{ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "immich-family.yaml"]) }]);
+    expect(result.outputs).toEqual([expect.objectContaining({ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "immich-family.yaml"]), removed: [] })]);
     expect(await readFile(join(dir, "stack/immich-family.yaml"), "utf8")).toContain("name: rincewind");
   });
 
-  it("replaces the whole folder: a file from an earlier render does not linger", async () => {
-    await mkdir(join(dir, "out"));
-    await writeFile(join(dir, "out/stale.yaml"), "old: true\n");
-    await render(dir, "examples/truenas.yaml", { target: "compose", out: "out" });
-    expect(await readdir(join(dir, "out"))).not.toContain("stale.yaml");
+  it("removes a file it wrote and no longer writes, and keeps one it never wrote", async () => {
+    await render(dir, "examples/family.yaml", { target: "compose", out: "out" });
+    await writeFile(join(dir, "out/stale.yaml"), "mine: true\n");
+    const spec = parse(await readFile(join(dir, "examples/family.yaml"), "utf8")) as { worker: { enabled: boolean } };
+    spec.worker.enabled = false;
+    await writeFile(join(dir, "no-worker.yaml"), stringify(spec));
+    const result = await render(dir, "no-worker.yaml", { target: "compose", out: "out" });
+    expect(result.outputs[0]?.removed).toEqual(["immich-family.yaml"]);
+    const left = await readdir(join(dir, "out"));
+    expect(left).toContain("stale.yaml");
+    expect(left).not.toContain("immich-family.yaml");
   });
 
   it("leaves the previous folder untouched when the spec cannot be rendered", async () => {

@@ -34,8 +34,11 @@ describe("render --target kubernetes", () => {
   it("writes seed 000's kustomize folder and says where", async () => {
     const { io, c } = ctx();
     expect(await main(c, ["examples/ponder.yaml"], { target: "kubernetes", out: "deploy" })).toBe(0);
-    const files = await readFolder(join(dir, "deploy"));
-    expect(io.out).toEqual([`kubernetes: wrote ${Object.keys(files).length} files to deploy`]);
+    const { ".immich-family-render.json": record, ...files } = await readFolder(join(dir, "deploy"));
+    const n = Object.keys(files).length;
+    expect(io.out[0]).toBe(`kubernetes: deploy: ${n} files (${n} new, 0 changed, 0 unchanged), 0 removed`);
+    expect(Object.keys((JSON.parse(record ?? "{}") as { files: object }).files).sort()).toEqual(Object.keys(files).sort());
+    expect(io.out[1]).toContain("  3. Apply: kubectl apply -k deploy\n");
     const k = parse(files["kustomization.yaml"] ?? "") as { resources: string[]; namespace: string; secretGenerator: { envs: string[] }[] };
     expect(k.namespace).toBe("immich");
     for (const r of k.resources) expect(Object.keys(files), r).toContain(r);

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { applyPlan, planFolder, RECORD_FILE, unifiedDiff } from "./_owned-folder.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "immich-family-owned-"));
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+const read = (path: string) => readFileSync(path, "utf8");
+const record = (dir: string) => JSON.parse(read(join(dir, RECORD_FILE))) as { files: Record<string, string>; writing?: Record<string, string> };
+
+/** Plan, refuse like render does (unless forced), apply. */
+function write(dir: string, files: { path: string; content: string; mode?: number }[], force = false) {
+  const plan = planFolder(dir, "out", files);
+  const blocking = plan.refusals.filter((r) => !r.forceable || !force);
+  if (blocking.length > 0) return { plan, refused: blocking.map((r) => r.message) };
+  applyPlan(plan);
+  return { plan, refused: [] };
+}
+
+describe("planFolder and applyPlan", () => {
+  it("writes a new folder with its files, their modes and a record of their hashes", () => {
+    const dir = join(tmp(), "out");
+    expect(write(dir, [{ path: "a.yaml", content: "a: 1\n" }, { path: "sub/run.sh", content: "#!/bin/sh\n", mode: 0o755 }]).refused).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual([RECORD_FILE, "a.yaml", "sub"]);
+    expect(statSync(join(dir, "sub/run.sh")).mode & 0o777).toBe(0o755);
+    expect(record(dir)).toMatchObject({ files: { "a.yaml": sha("a: 1\n"), "sub/run.sh": sha("#!/bin/sh\n") } });
+    expect(record(dir).writing).toBeUndefined();
+  });
+
+  it("keeps every file it did not write byte-identical, removes only recorded files it no longer writes", () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a: 1\n" }, { path: "old.yaml", content: "old\n" }]);
+    mkdirSync(join(dir, "data/db"), { recursive: true });
+    writeFileSync(join(dir, "data/db/PG_VERSION"), "16\n");
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    const { plan } = write(dir, [{ path: "a.yaml", content: "a: 2\n" }]);
+    expect(plan.changes.map((c) => [c.kind, c.path])).toEqual([
+      ["update", "a.yaml"],
+      ["remove", "old.yaml"],
+    ]);
+    expect(readdirSync(dir).sort()).toEqual([RECORD_FILE, "a.yaml", "data", "notes.txt"]);
+    expect(read(join(dir, "data/db/PG_VERSION"))).toBe("16\n");
+    expect(read(join(dir, "notes.txt"))).toBe("mine");
+    expect(Object.keys(record(dir).files)).toEqual(["a.yaml"]);
+  });
+
+  it("writes nothing at all when nothing changed, the record included", () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a: 1\n" }]);
+    const before = statSync(join(dir, RECORD_FILE)).mtimeMs;
+    const { plan } = write(dir, [{ path: "a.yaml", content: "a: 1\n" }]);
+    expect([plan.changes, plan.record, plan.unchanged]).toEqual([[], undefined, ["a.yaml"]]);
+    expect(statSync(join(dir, RECORD_FILE)).mtimeMs).toBe(before);
+  });
+
+  it("refuses a recorded file edited since, with its diff, and overwrites it with force", async () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a: 1\nb: 2\n" }]);
+    writeFileSync(join(dir, "a.yaml"), "a: 1\nb: mine\n");
+    const { plan, refused } = write(dir, [{ path: "a.yaml", content: "a: 1\nb: 3\n" }]);
+    expect(refused).toEqual(["out/a.yaml was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it."]);
+    expect(read(join(dir, "a.yaml"))).toBe("a: 1\nb: mine\n");
+    expect(await unifiedDiff(plan)).toBe("--- a/out/a.yaml\n+++ b/out/a.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: mine\n+b: 3\n");
+    expect(write(dir, [{ path: "a.yaml", content: "a: 1\nb: 3\n" }], true).refused).toEqual([]);
+    expect(read(join(dir, "a.yaml"))).toBe("a: 1\nb: 3\n");
+  });
+
+  it("refuses to remove an edited file it no longer writes, unless forced", () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a\n" }, { path: "gone.yaml", content: "x\n" }]);
+    writeFileSync(join(dir, "gone.yaml"), "x, edited\n");
+    expect(write(dir, [{ path: "a.yaml", content: "a\n" }]).refused).toEqual([
+      "out/gone.yaml was edited since the last render, and render no longer writes it (diff below). Move it away to keep it, or pass --force to remove it.",
+    ]);
+    expect(readdirSync(dir)).toContain("gone.yaml");
+    write(dir, [{ path: "a.yaml", content: "a\n" }], true);
+    expect(readdirSync(dir)).not.toContain("gone.yaml");
+  });
+
+  it("refuses a non-empty folder without a record; with force adopts it and deletes nothing", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "immich-family.yaml"), "spec");
+    writeFileSync(join(dir, "a.yaml"), "user's\n");
+    expect(write(dir, [{ path: "a.yaml", content: "render's\n" }]).refused).toEqual([
+      `out is not empty and has no ${RECORD_FILE}: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.`,
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(["a.yaml", "immich-family.yaml"]);
+    expect(write(dir, [{ path: "a.yaml", content: "render's\n" }], true).refused).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual([RECORD_FILE, "a.yaml", "immich-family.yaml"]);
+    expect(read(join(dir, "immich-family.yaml"))).toBe("spec");
+    expect(read(join(dir, "a.yaml"))).toBe("render's\n");
+  });
+
+  it("refuses to overwrite a file not on its record that a newer render starts writing", () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a\n" }]);
+    writeFileSync(join(dir, "README.md"), "my notes\n");
+    expect(write(dir, [{ path: "a.yaml", content: "a\n" }, { path: "README.md", content: "rendered\n" }]).refused).toEqual([
+      "out/README.md is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it.",
+    ]);
+    expect(read(join(dir, "README.md"))).toBe("my notes\n");
+  });
+
+  it("never overwrites a protected path or a folder in the way, even when forced", () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "b.yaml"));
+    writeFileSync(join(dir, "spec.yaml"), "spec");
+    const plan = planFolder(dir, "out", [{ path: "spec.yaml", content: "copy" }, { path: "b.yaml", content: "b" }], { protect: [join(dir, "spec.yaml")] });
+    expect(plan.refusals.filter((r) => !r.forceable).map((r) => r.message)).toEqual([
+      "out/spec.yaml is the spec being rendered; render never overwrites it. Render into another folder (--out).",
+      "out/b.yaml: render writes a file there, but something else is in the way. Move it away.",
+    ]);
+  });
+
+  it("refuses a record it cannot read, and never follows a path out of the folder that a record names", () => {
+    const parent = tmp();
+    const dir = join(parent, "out");
+    mkdirSync(dir);
+    writeFileSync(join(parent, "victim"), "keep");
+    writeFileSync(join(dir, RECORD_FILE), JSON.stringify({ files: { "../victim": sha("keep") } }));
+    const { refused } = write(dir, [{ path: "a.yaml", content: "a" }]);
+    expect(refused).toEqual([`out/${RECORD_FILE} is not a record render can read ("../victim" is not a path inside the folder). Restore it, or pass --force to adopt the folder: render will then delete nothing.`]);
+    write(dir, [{ path: "a.yaml", content: "a" }], true);
+    expect(read(join(parent, "victim"))).toBe("keep");
+  });
+
+  it("leaves a record that still owns what was written when a write fails midway", () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a: 1\n" }, { path: "z.yaml", content: "z: 1\n" }]);
+    mkdirSync(join(dir, "sub"));
+    writeFileSync(join(dir, "sub/keep"), "user's");
+    // `b` is a file, so `b/c.yaml` cannot be written after `a.yaml` was.
+    const plan = planFolder(dir, "out", [
+      { path: "a.yaml", content: "a: 2\n" },
+      { path: "b", content: "b" },
+      { path: "b/c.yaml", content: "c" },
+      { path: "z.yaml", content: "z: 1\n" },
+    ]);
+    expect(() => applyPlan(plan)).toThrow(expect.objectContaining({ code: "write-failed", exitCode: 1, message: expect.stringMatching(/^Could not write out after 2 of 3 changes; /) }));
+    expect(read(join(dir, "sub/keep"))).toBe("user's");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    // The next render sees a.yaml (already the new content) as its own, not as a user edit.
+    const again = planFolder(dir, "out", [{ path: "a.yaml", content: "a: 3\n" }, { path: "z.yaml", content: "z: 1\n" }]);
+    expect(again.refusals).toEqual([]);
+    expect(again.changes.map((c) => [c.kind, c.path])).toEqual([
+      ["update", "a.yaml"],
+      ["remove", "b"],
+    ]);
+  });
+});

@@ -1,0 +1,57 @@
+import type { Target } from "@family/immich-spec";
+import type { CommandMain } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { unifiedDiff } from "../_owned-folder.js";
+import { planRender } from "./render.js";
+
+export interface DiffResult {
+  /** Whether a render would change anything: a file, or a folder's record. */
+  readonly changed: boolean;
+  /** Every change as one unified diff (`a/` what is there, `b/` what render would write). */
+  readonly patch: string;
+  readonly outputs: readonly {
+    readonly target: Target;
+    readonly dir: string;
+    readonly created: readonly string[];
+    readonly changed: readonly string[];
+    readonly removed: readonly string[];
+    /** Files render wrote that were edited since: render refuses to overwrite or remove them without --force. */
+    readonly edited: readonly string[];
+    /** Files render would overwrite that are not on its record. */
+    readonly unrecorded: readonly string[];
+    /** Why a render would stop, each with its way out. */
+    readonly refusals: readonly { readonly message: string; readonly forceable: boolean; readonly path?: string }[];
+  }[];
+}
+
+/** What `render` with the same options would change in each target folder. Reads only. */
+export async function diff(cwd: string, path: string | undefined, opts: { target?: string | undefined; out: string }): Promise<DiffResult> {
+  const { plans } = await planRender(cwd, path, opts);
+  const patches = await Promise.all(plans.map((p) => unifiedDiff(p.plan)));
+  const outputs = plans.map(({ target, dir, plan }) => {
+    const of = (kind: string) => plan.changes.filter((c) => c.kind === kind).map((c) => c.path);
+    const owned = (owner: string) => plan.changes.filter((c) => c.kind !== "create" && c.owner === owner).map((c) => c.path);
+    return { target, dir, created: of("create"), changed: of("update"), removed: of("remove"), edited: owned("edited"), unrecorded: owned("user"), refusals: plan.refusals };
+  });
+  return { changed: plans.some((p) => p.plan.changes.length > 0 || p.plan.record !== undefined), patch: patches.join(""), outputs };
+}
+
+const list = (paths: readonly string[]) => paths.join(", ");
+
+export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
+  const output = flags.output ?? "text";
+  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
+  const result = await diff(cwd, path, { target: flags.target as string | undefined, out: String(flags.out ?? "rendered") });
+  if (output === "json") io.stdout(JSON.stringify(result, null, 2));
+  else {
+    if (result.patch !== "") io.stdout(result.patch);
+    for (const o of result.outputs) {
+      io.stderr(`${o.target}: ${o.dir}: ${o.created.length} new, ${o.changed.length} changed, ${o.removed.length} removed`);
+      if (o.edited.length > 0) io.stderr(`  edited since the last render (render refuses them without --force): ${list(o.edited)}`);
+      if (o.unrecorded.length > 0) io.stderr(`  not written by render (render refuses them without --force): ${list(o.unrecorded)}`);
+      for (const r of o.refusals.filter((r) => r.path === undefined || !r.forceable)) io.stderr(`  ${r.message}`);
+    }
+    io.stderr(result.changed ? "Summary: render would change the folders above" : "Summary: render would change nothing");
+  }
+  return result.changed ? 1 : 0;
+};
