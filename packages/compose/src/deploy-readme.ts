@@ -11,7 +11,10 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   const t = compose.traefik;
   const out: string[] = [];
   const p = (...lines: string[]) => out.push(...lines, "");
-  p(`# ${ctx.project}: Immich ${spec.immich.version} with Docker Compose`, "Rendered by `immich-family render --target compose`. Edit the spec, not these files, and render again.");
+  p(
+    `# ${ctx.project}: Immich ${spec.immich.version} with Docker Compose`,
+    "Rendered by `immich-family render --target compose`. Edit the spec, not these files, and render again: render replaces or removes only the files it lists in `.immich-family-render.json`, and stops without writing anything if you edited one of them (`immich-family diff` shows what it would change). Everything else in this folder — the database, backups, model cache, filled config, your secrets env file and notes — stays as it is.",
+  );
   p(
     "| file | what |",
     "|---|---|",
@@ -19,6 +22,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     `| \`immich-config.yaml.tmpl\` | Immich's server config with \`\${KEY}\` placeholders; \`immich-init\` fills it into \`${compose.paths.config}/immich-config.yaml\` |`,
     `| \`.env.example\` | every secret key, no values: copy it to \`${compose.envFile}\` and fill it in |`,
     ...(spec.worker.enabled ? ["| `immich-family.yaml` | the spec the worker reads |"] : []),
+    "| `.immich-family-render.json` | what render wrote here, with each file's SHA-256 |",
   );
   p("## Host setup (once)");
   p(

@@ -7,6 +7,7 @@ import { parse, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
+import { RECORD_FILE } from "../_owned-folder.js";
 import { main, render } from "./render.js";
 
 const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
@@ -31,6 +32,8 @@ describe("render --target compose", () => {
     expect(io.out[1]).toMatch(/^\nNext steps \(compose\):\n {2}1\. .*\n {2}2\. Copy out\/\.env\.example to out\/\.env /);
     expect(io.out[1]).toContain("  4. Start: cd out && docker compose up -d\n");
     expect((await readdir(join(dir, "out"))).sort()).toEqual([".env.example", ".immich-family-render.json", "README.md", "compose.yaml", "immich-config.yaml.tmpl"]);
+    // The folder's README names the record this CLI keeps.
+    expect(await readFile(join(dir, "out/README.md"), "utf8")).toContain(`only the files it lists in \`${RECORD_FILE}\``);
     const compose = parse(await readFile(join(dir, "out/compose.yaml"), "utf8")) as { services: Record<string, { user?: string }> };
     expect(compose.services["immich-server"]?.user).toBe("3106:3202");
   });

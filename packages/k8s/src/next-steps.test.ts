@@ -1,0 +1,25 @@
+import { describe, expect, test } from "vitest";
+import { exampleSpec, specWith } from "./_testing.js";
+import { kubernetesNextSteps } from "./next-steps.js";
+
+describe("kubernetesNextSteps", () => {
+  test("walk from the rendered folder to a running install, in order", () => {
+    expect(kubernetesNextSteps(exampleSpec("ponder"), "deploy")).toEqual([
+      "Once per cluster, install the CloudNativePG operator, the pomerium ingress controller, cert-manager with the ClusterIssuer letsencrypt-prod, an NFS client on every node (the libraries are NFS volumes).",
+      "Copy deploy/secrets.env.example to deploy/secrets.env and fill in every key; keep it out of git (kustomize reads it from there).",
+      "Apply: kubectl apply -k deploy",
+      'Watch the database come up: kubectl -n immich get cluster ponder-postgres -w (until "Cluster in healthy state"), then kubectl -n immich rollout status deployment/ponder-server.',
+      "Open https://immich.uu.am: the first account you create becomes the admin.",
+    ]);
+  });
+
+  test("an existing Secret is created by hand, and a plugin backup needs its plugin", () => {
+    const spec = specWith("ponder", (s) => {
+      s.targets.kubernetes.secrets = { existingSecret: "family-secrets" };
+      s.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" };
+    });
+    const steps = kubernetesNextSteps(spec, "deploy");
+    expect(steps[0]).toContain("the CloudNativePG operator, its backup plugin barman-cloud.cloudnative-pg.io, ");
+    expect(steps[1]).toBe("Create the Secret family-secrets in the namespace immich with every key listed in deploy/secrets.env.example.");
+  });
+});
