@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -124,6 +124,28 @@ describe("planFolder and applyPlan", () => {
     expect(refused).toEqual([`out/${RECORD_FILE} is not a record render can read ("../victim" is not a path inside the folder). Restore it, or pass --force to adopt the folder: render will then delete nothing.`]);
     write(dir, [{ path: "a.yaml", content: "a" }], true);
     expect(read(join(parent, "victim"))).toBe("keep");
+  });
+
+  it("never removes a recorded file reached through a symbolic link out of the folder", () => {
+    const parent = tmp();
+    const dir = join(parent, "out");
+    mkdirSync(join(parent, "elsewhere"));
+    writeFileSync(join(parent, "elsewhere/x.yaml"), "x\n");
+    write(dir, [{ path: "a.yaml", content: "a\n" }]);
+    symlinkSync(join(parent, "elsewhere"), join(dir, "link"));
+    writeFileSync(join(dir, RECORD_FILE), JSON.stringify({ files: { "a.yaml": sha("a\n"), "link/x.yaml": sha("x\n") } }));
+    const { plan } = write(dir, [{ path: "a.yaml", content: "a\n" }]);
+    expect(plan.changes).toEqual([]);
+    expect(read(join(parent, "elsewhere/x.yaml"))).toBe("x\n");
+    expect(Object.keys(record(dir).files)).toEqual(["a.yaml"]);
+  });
+
+  it("refuses an --out that is a file, even when forced", () => {
+    const dir = join(tmp(), "out");
+    writeFileSync(dir, "a file");
+    const { refused } = write(dir, [{ path: "a.yaml", content: "a" }], true);
+    expect(refused).toEqual(["out is not a folder; render writes a folder there. Pick another --out."]);
+    expect(read(dir)).toBe("a file");
   });
 
   it("leaves a record that still owns what was written when a write fails midway", () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, sep } from "node:path";
 import type { RenderedFile } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
 
@@ -67,6 +67,13 @@ function onDisk(path: string): OnDisk {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return { kind: "other" };
     throw new CliError("write-failed", `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Whether `path`'s parent folder, links resolved, is `dir` or inside it. */
+function insideFolder(dir: string, path: string): boolean {
+  const parent = realpathSync(dirname(join(dir, path)));
+  const root = realpathSync(dir);
+  return parent === root || parent.startsWith(`${root}${sep}`);
 }
 
 /** The record in `dir`, or why it cannot be used. */
@@ -140,13 +147,20 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
     const hashes = known(path);
     return hashes.length === 0 ? "user" : hashes.includes(sha256(data)) ? "render" : "edited";
   };
-  const protect = new Set(options.protect ?? []);
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  };
+  const protect = new Set((options.protect ?? []).map(real));
   const next: Record<string, string> = {};
   for (const file of files) {
     if (!isSafePath(file.path) || file.path === RECORD_FILE) throw new CliError("internal", `renderer produced an unsafe path: ${file.path}`);
     const path = join(dir, file.path);
     next[file.path] = sha256(file.content);
-    if (protect.has(path)) {
+    if (protect.has(real(path))) {
       refusals.push({ message: `${where(file.path)} is the spec being rendered; render never overwrites it. Render into another folder (--out).`, forceable: false });
       continue;
     }
@@ -168,7 +182,8 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
   const gone = [...new Set([...Object.keys(record?.files ?? {}), ...Object.keys(record?.writing ?? {})])].filter((p) => !(p in next)).sort();
   for (const path of gone) {
     const now = onDisk(join(dir, path));
-    if (now.kind !== "file") continue;
+    // A record names files inside the folder; one reached through a symbolic link to elsewhere is not render's.
+    if (now.kind !== "file" || !insideFolder(dir, path)) continue;
     const who = owner(path, now.data) === "render" ? "render" : "edited";
     held[path] = sha256(now.data);
     changes.push({ kind: "remove", path, before: now.data.toString("utf8"), owner: who });

@@ -67,8 +67,9 @@ cli
   .command("diff [spec]", "Show what a render would change in each target folder, as a unified diff; writes nothing")
   .option("--target <target>", "kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "Output folder, as for render", { default: "rendered" })
+  .option(...outputOption)
   .example("immich-family diff --out rendered")
-  .example("immich-family diff --target kubernetes --out deploy/k8s || echo 'render would change deploy/k8s'")
+  .example("immich-family diff --target kubernetes --out deploy/k8s > render.patch")
   .action(action(() => import("./commands/diff.js")));
 
 cli

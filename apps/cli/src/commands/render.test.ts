@@ -1,7 +1,7 @@
 import { type Dirent, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CliError } from "../_errors.js";
@@ -95,6 +95,10 @@ describe("render owns only its own files", () => {
     expect(error).toMatchObject({ code: "conflict", exitCode: 1 });
     expect(error.details).toContain("  immich-family.yaml is the spec being rendered; render never overwrites it. Render into another folder (--out).");
     expect(await readdir(dir)).toEqual(["immich-family.yaml"]);
+    expect(await readFile(join(dir, "immich-family.yaml"), "utf8")).toBe(text);
+    // Nor through a link to the folder.
+    await symlink(dir, join(dir, "..", `${basename(dir)}-link`));
+    await expect(render(dir, undefined, { target: "compose", out: `../${basename(dir)}-link`, force: true })).rejects.toMatchObject({ code: "conflict" });
     expect(await readFile(join(dir, "immich-family.yaml"), "utf8")).toBe(text);
   });
 
