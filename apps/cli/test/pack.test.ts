@@ -69,7 +69,7 @@ describe("packed packages installed with npm outside the workspace", () => {
 
   it("renders an example with the installed CLI (the renderers' bundled cdk8s and yaml included)", () => {
     const r = run(["render", "ponder.yaml", "--out", "deploy"]);
-    expect([r.status, r.stdout.split("\n")[0], r.stderr]).toEqual([0, "kubernetes: deploy: 11 files (11 new, 0 changed, 0 unchanged), 0 removed", ""]);
+    expect([r.status, r.stdout.split("\n")[0], r.stderr]).toEqual([0, expect.stringMatching(/^kubernetes: deploy: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed$/), ""]);
     const server = readFileSync(join(app, "deploy", "server.yaml"), "utf8");
     expect(server).toContain("image: ghcr.io/immich-app/immich-server:v2.7.5");
     expect(readFileSync(join(app, "deploy", "kustomization.yaml"), "utf8")).toContain("secretGenerator:");
