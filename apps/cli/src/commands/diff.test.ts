@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES, runCli } from "./_cli-spawn.js";
-import { diff } from "./diff.js";
+import { recordingIo } from "../_io.js";
+import { type DiffResult, diff, main } from "./diff.js";
 import { render } from "./render.js";
 
 const family = join(EXAMPLES, "family.yaml");
@@ -44,6 +45,23 @@ describe("diff", () => {
     expect(result.patch).toContain("--- a/out/README.md\n+++ b/out/README.md\n");
     expect(result.patch).toContain("-my own readme\n");
     expect(result.patch).toContain("--- a/out/immich-family.yaml\n+++ /dev/null\n");
+  });
+});
+
+describe("diff --output json", () => {
+  it("gives CI the changes per folder and the patch, with the same exit code", async () => {
+    const cwd = temp();
+    const io = recordingIo();
+    const ctx = { cwd, io, env: {}, signal: new AbortController().signal };
+    expect(await main(ctx, [truenas], { out: "out", output: "json" })).toBe(1);
+    const result = JSON.parse(io.out.join("")) as DiffResult;
+    expect(result).toMatchObject({ changed: true, outputs: [{ target: "compose", dir: "out", removed: [], edited: [] }] });
+    expect(result.outputs[0]?.created).toContain("compose.yaml");
+    expect(result.patch).toContain("+++ b/out/compose.yaml\n");
+    await render(cwd, truenas, { out: "out" });
+    const again = recordingIo();
+    expect(await main({ ...ctx, io: again }, [truenas], { out: "out", output: "json" })).toBe(0);
+    expect(JSON.parse(again.out.join(""))).toMatchObject({ changed: false, patch: "" });
   });
 });
 
