@@ -31,6 +31,22 @@ export const pomerium = z
   .prefault({})
   .describe("Pomerium ingress options (annotations ingress.pomerium.io/*).");
 
+const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected a namespace name: lowercase letters, digits and dashes");
+
+export const networkPolicies = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Render the NetworkPolicies. Turn off only where the cluster's network plugin enforces none or another tool owns them. @default true"),
+    ingressNamespace: namespaceName.default("pomerium").describe("Namespace of the ingress controller, the only one (beside the worker) that reaches the server. @default pomerium"),
+    operatorNamespace: namespaceName
+      .default("cnpg-system")
+      .describe("Namespace of the CloudNativePG operator (and its backup plugins), which must reach the database instances on 5432 and 8000. @default cnpg-system"),
+    monitoringNamespace: namespaceName.optional().describe("Namespace of Prometheus, allowed to scrape the database metrics (9187) when database.podMonitor is on. @default every namespace"),
+  })
+  .prefault({})
+  .describe(
+    "NetworkPolicies that mirror the Compose network split: Postgres only from the server (and CloudNativePG), Redis and machine learning only from the server, the server only from the ingress controller and the worker.",
+  );
+
 export const kubernetes = z
   .strictObject({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("immich").describe("@default immich"),
@@ -81,6 +97,7 @@ export const kubernetes = z
       .strictObject({ server: resources.optional(), redis: resources.optional(), worker: resources.optional() })
       .prefault({}),
     redisImage: z.string().default("docker.io/valkey/valkey:8.1.4-alpine").describe("@default docker.io/valkey/valkey:8.1.4-alpine"),
+    networkPolicies,
     worker: z
       .strictObject({
         nodeSelector: z.record(z.string(), z.string()).optional(),
