@@ -438,3 +438,55 @@ describe("machine-learning resources", () => {
     expect(svc(truenas(), "immich-machine-learning").deploy).toBeUndefined();
   });
 });
+
+describe("backup failure mails", () => {
+  const withMail = (email: Record<string, unknown>) =>
+    compose("truenas.yaml", (d) => {
+      d.targets.compose.backup.notify = { email };
+    });
+
+  test("set db-backup's notification and SMTP settings, with the password only as a secret reference", () => {
+    const file = withMail({ from: "backup@example.org", to: ["ann@example.org", "bob@example.org"], smtp: { host: "smtp.example.org", user: "backup@example.org", password: "${SMTP_PASSWORD}" } });
+    const backup = svc(file, "immich-db-backup");
+    expect(backup.environment).toMatchObject({
+      CONTAINER_ENABLE_MESSAGING: "TRUE",
+      ENABLE_NOTIFICATIONS: "TRUE",
+      NOTIFICATION_TYPE: "EMAIL",
+      MAIL_FROM: "backup@example.org",
+      MAIL_TO: "ann@example.org,bob@example.org",
+      SMTP_HOST: "smtp.example.org",
+      SMTP_PORT: "587",
+      SMTP_TLS: "TRUE",
+      SMTP_STARTTLS: "TRUE",
+      SMTP_TLSCERTCHECK: "TRUE",
+      SMTP_AUTHENTICATION: "on",
+      SMTP_USER: "backup@example.org",
+      SMTP_PASS: ref("SMTP_PASSWORD"),
+    });
+    // The SMTP server is outside: the backup leaves the internal network through egress.
+    expect(backup.networks).toEqual(["backend", "egress"]);
+    expect(file.networks.egress).toEqual({ name: "immich-egress" });
+  });
+
+  test("a secret user name, TLS on 465, and the secrets listed for db-backup only", () => {
+    const spec = variant("truenas.yaml", (d) => {
+      d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "mail", port: 465, security: "tls", user: "${SMTP_USER}", password: "${SMTP_PASS}" } } };
+    });
+    const env = svc(buildComposeFile(spec), "immich-db-backup").environment;
+    expect(env).toMatchObject({ SMTP_PORT: "465", SMTP_TLS: "TRUE", SMTP_STARTTLS: "FALSE", SMTP_USER: ref("SMTP_USER"), SMTP_PASS: ref("SMTP_PASS") });
+    const keys = secretKeys(spec, "compose").filter((k) => k.key.startsWith("SMTP_"));
+    expect(keys.map((k) => [k.key, k.readers])).toEqual([
+      ["SMTP_USER", ["db-backup"]],
+      ["SMTP_PASS", ["db-backup"]],
+    ]);
+  });
+
+  test("a relay without login gets no credentials; without notify, nothing is mailed", () => {
+    const env = svc(withMail({ from: "b@example.org", to: ["a@example.org"], smtp: { host: "postfix-relay", port: 25, security: "none" } }), "immich-db-backup").environment ?? {};
+    expect(env).toMatchObject({ SMTP_TLS: "FALSE", SMTP_STARTTLS: "FALSE", SMTP_TLSCERTCHECK: "FALSE" });
+    expect(Object.keys(env).filter((k) => /SMTP_(USER|PASS|AUTH)/.test(k))).toEqual([]);
+    const plain = svc(truenas(), "immich-db-backup");
+    expect(Object.keys(plain.environment ?? {}).filter((k) => /NOTIFICATION|SMTP|MAIL/.test(k))).toEqual([]);
+    expect(plain.networks).toEqual(["backend"]);
+  });
+});

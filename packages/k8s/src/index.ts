@@ -5,6 +5,7 @@ export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } fr
 export { kustomization, type KustomizationProps } from "./kustomization.js";
 export { MachineLearning, type MachineLearningProps, machineLearningImage } from "./machine-learning.js";
 export { Namespace, type NamespaceProps } from "./namespace.js";
+export { CNPG_METRICS_PORT, CNPG_STATUS_PORT, NetworkPolicies, type NetworkPoliciesProps } from "./network-policies.js";
 export { type LibraryMount, NfsLibrary, type NfsLibraryProps } from "./nfs-library.js";
 export { Redis, type RedisProps } from "./redis.js";
 export { type RenderKubernetesOptions, renderKubernetes } from "./render.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, duration, handle, hostPath, quantity, resources, secretRef } from "./primitives.js";
+import { absolutePath, duration, handle, hostPath, optionalSecretRef, quantity, resources, secretRef, valueOrSecret } from "./primitives.js";
 
 const nfsSource = z
   .strictObject({
@@ -108,6 +108,28 @@ export const kubernetes = z
   })
   .describe("The Kubernetes target: CloudNativePG, Longhorn-style PVCs, NFS libraries, Pomerium.");
 
+export const backupEmail = z
+  .strictObject({
+    from: z.email().describe("Sender address of the failure mails."),
+    to: z.array(z.email()).min(1).describe("Who gets a mail when a backup fails."),
+    smtp: z
+      .strictObject({
+        host: z
+          .string()
+          .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, "expected a host name or IPv4 address such as smtp.example.com")
+          .describe("SMTP server: a host name or address, e.g. smtp.example.com."),
+        port: z.int().min(1).max(65535).default(587).describe("@default 587"),
+        security: z
+          .enum(["starttls", "tls", "none"])
+          .default("starttls")
+          .describe("starttls: upgrade a plain connection (port 587); tls: TLS from the start (port 465); none: plain text. The server's certificate is checked unless none. @default starttls"),
+        user: valueOrSecret("SMTP user name").optional(),
+        password: optionalSecretRef("SMTP_PASSWORD", "SMTP password").optional(),
+      })
+      .describe("The SMTP server that sends them; with a password, the backup logs in as user."),
+  })
+  .describe("Mail when a nightly database backup fails (tiredofit/db-backup's email notifications).");
+
 export const compose = z
   .strictObject({
     projectName: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().describe("@default metadata.name"),
@@ -146,6 +168,7 @@ export const compose = z
         encrypt: z.boolean().default(true).describe("@default true"),
         passphrase: secretRef("DB_ENC_PASSPHRASE", "Passphrase that encrypts the backups"),
         image: z.string().default("docker.io/tiredofit/db-backup:4.1.100").describe("@default docker.io/tiredofit/db-backup:4.1.100"),
+        notify: z.strictObject({ email: backupEmail.optional() }).optional().describe("Who hears about a failed backup."),
       })
       .prefault({}),
     metricsExporter: z
