@@ -69,7 +69,7 @@ describe("packed packages installed with npm outside the workspace", () => {
 
   it("renders an example with the installed CLI (the renderers' bundled cdk8s and yaml included)", () => {
     const r = run(["render", "ponder.yaml", "--out", "deploy"]);
-    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, "kubernetes: wrote 11 files to deploy", ""]);
+    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, "kubernetes: wrote 12 files to deploy", ""]);
     const server = readFileSync(join(app, "deploy", "server.yaml"), "utf8");
     expect(server).toContain("image: ghcr.io/immich-app/immich-server:v2.7.5");
     expect(readFileSync(join(app, "deploy", "kustomization.yaml"), "utf8")).toContain("secretGenerator:");
