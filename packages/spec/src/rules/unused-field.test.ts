@@ -29,6 +29,21 @@ describe("rule unused-field", () => {
     expect(unused(composeOnly)).toEqual([]);
   });
 
+  it("warns at OAuth and host settings that nothing reads", () => {
+    const entra = edit(BASE_SPEC, "    preset: google", "    preset: entra\n    tenantId: abc\n    issuerUrl: https://login.example.com/v2.0\n    mobileRedirect: false\n    mobileRedirectHost: app.smith.family");
+    expect(unused(entra)).toEqual([
+      "13:5 auth.oauth.tenantId: has no effect: issuerUrl is set and wins; the tenant ID only derives the issuer URL",
+      "16:5 auth.oauth.mobileRedirectHost: has no effect: mobileRedirect is off, so Immich serves no mobile relay",
+    ]);
+    const composeWithoutTraefik = (text: string) => text.replace(/ {2}kubernetes:\n(?: {4}.*\n)+/, "");
+    const noRelay = edit(BASE_SPEC, "    preset: google", "    preset: google\n    mobileRedirect: false");
+    expect(unused(composeWithoutTraefik(noRelay))).toEqual([
+      "9:3 hosts.mobile: has no effect: only the Kubernetes ingress, Traefik's routers on the compose target, and the OAuth mobile relay use it, and none is declared",
+    ]);
+    expect(unused(composeWithoutTraefik(BASE_SPEC))).toEqual([]);
+    expect(unused(noRelay)).toEqual([]);
+  });
+
   it("warns at a quota, which nothing applies", () => {
     expect(unused(edit(BASE_SPEC, "    admin: true", "    admin: true\n    quota: 500Gi"))).toEqual([
       "21:5 members.ann.quota: has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings",

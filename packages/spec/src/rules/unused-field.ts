@@ -1,3 +1,4 @@
+import { mobileRelayHost, oauthMobileRedirect } from "../derive.js";
 import type { SpecPath } from "../loader-diagnostic.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { PendingDiagnostic, SpecRule } from "./_rule.js";
@@ -24,6 +25,17 @@ export const unusedField: SpecRule = {
         ["database", "password"],
         `has no effect on the kubernetes target: CloudNativePG generates the app role's password (Secret ${spec.metadata.name}-postgres-app)${compose ? "; only the compose target reads it" : ""}`,
       );
+    }
+    const oauth = spec.auth.oauth;
+    if (oauth?.preset === "entra" && oauth.tenantId !== undefined && oauth.issuerUrl !== undefined) {
+      warn(["auth", "oauth", "tenantId"], "has no effect: issuerUrl is set and wins; the tenant ID only derives the issuer URL");
+    }
+    if (oauth && !oauthMobileRedirect(oauth) && oauth.mobileRedirectHost !== undefined) {
+      warn(["auth", "oauth", "mobileRedirectHost"], "has no effect: mobileRedirect is off, so Immich serves no mobile relay");
+    }
+    const relayOnMobile = oauth !== undefined && oauthMobileRedirect(oauth) && mobileRelayHost(spec) === spec.hosts.mobile;
+    if (spec.hosts.mobile !== undefined && !k8s && !compose?.traefik && !relayOnMobile) {
+      warn(["hosts", "mobile"], "has no effect: only the Kubernetes ingress, Traefik's routers on the compose target, and the OAuth mobile relay use it, and none is declared");
     }
     for (const [handle, member] of Object.entries(spec.members)) {
       if (member.quota !== undefined) warn(["members", handle, "quota"], "has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings");
