@@ -1,4 +1,4 @@
-import { durationMs } from "@family/immich-spec";
+import { type ComposeTarget, durationMs } from "@family/immich-spec";
 import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVICE, secretVar } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
@@ -39,14 +39,42 @@ export function backupService(ctx: RenderContext): ComposeService {
   } else {
     env.DB01_ENCRYPT = "FALSE";
   }
+  const mail = b.notify?.email;
+  if (mail) Object.assign(env, mailEnv(ctx, mail));
   return {
     image: b.image,
     restart: "no",
     ...dependsOn([SERVICE.init, "service_completed_successfully"], [SERVICE.database, "service_healthy"]),
     environment: env,
     volumes: [bind(compose.paths.backups, IN_CONTAINER.backups)],
-    networks: [NETWORK.backend],
+    // egress: the SMTP server is outside the internal backend network.
+    networks: mail ? [NETWORK.backend, NETWORK.egress] : [NETWORK.backend],
   };
+}
+
+type BackupEmail = NonNullable<NonNullable<ComposeTarget["backup"]["notify"]>["email"]>;
+
+/** db-backup's failure mails (its image's msmtp settings): credentials only as interpolated secrets. */
+function mailEnv(ctx: RenderContext, mail: BackupEmail): Record<string, string> {
+  const { smtp } = mail;
+  const env: Record<string, string> = {
+    CONTAINER_ENABLE_MESSAGING: "TRUE",
+    ENABLE_NOTIFICATIONS: "TRUE",
+    NOTIFICATION_TYPE: "EMAIL",
+    MAIL_FROM: mail.from,
+    MAIL_TO: mail.to.join(","),
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_TLS: smtp.security === "none" ? "FALSE" : "TRUE",
+    SMTP_STARTTLS: smtp.security === "starttls" ? "TRUE" : "FALSE",
+    SMTP_TLSCERTCHECK: smtp.security === "none" ? "FALSE" : "TRUE",
+  };
+  if (smtp.password) {
+    env.SMTP_AUTHENTICATION = "on";
+    if (smtp.user) env.SMTP_USER = "key" in smtp.user ? secretVar(ctx, smtp.user.key) : smtp.user.value;
+    env.SMTP_PASS = secretVar(ctx, smtp.password.key);
+  }
+  return env;
 }
 
 /** postgres_exporter on the backend network only: scrape it from a collector attached to that network. */

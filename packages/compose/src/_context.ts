@@ -1,4 +1,4 @@
-import type { ComposeTarget, ImmichFamilySpec } from "@family/immich-spec";
+import { type ComposeTarget, type ImmichFamilySpec, type SecretReader, secretKeys } from "@family/immich-spec";
 
 /** Service names, as seed 002 names them. */
 export const SERVICE = {
@@ -52,6 +52,11 @@ export function renderContext(spec: ImmichFamilySpec, toolVersion: string): Rend
 /** A secret as a Compose interpolation that fails `docker compose up` when the key is missing. */
 export function secretVar(ctx: RenderContext, key: string): string {
   return `\${${key}:?set ${key} in ${ctx.compose.envFile}}`;
+}
+
+/** The env entries of the keys `reader` reads under their own names (`secretKeys` decides who reads what), each a required interpolation. */
+export function secretEnv(ctx: RenderContext, reader: SecretReader): Record<string, string> {
+  return Object.fromEntries(secretKeys(ctx.spec, "compose").filter((k) => k.readers.includes(reader)).map((k) => [k.key, secretVar(ctx, k.key)]));
 }
 
 export function bind(source: string, target: string, readOnly = false): string {

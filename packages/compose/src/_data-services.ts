@@ -1,3 +1,4 @@
+import { VALKEY_PASSWORD_ENV, valkeyStartScript } from "@family/immich-spec";
 import { bind, NETWORK, type RenderContext, secretVar } from "./_context.js";
 import type { ComposeService } from "./compose-model.js";
 
@@ -30,14 +31,21 @@ export function databaseService(ctx: RenderContext): ComposeService {
   };
 }
 
-/** Valkey, ephemeral job queue; the healthcheck authenticates through the CLI's environment variables (old and new name). */
+/** `$` as Compose reads it in a literal: `$$`, so the shell, not Compose, expands the script's variables. */
+const composeLiteral = (text: string) => text.replaceAll("$", () => "$$");
+
+/**
+ * Valkey, ephemeral job queue. With a password, it reads its config from standard input, filled from
+ * the environment, so the password is never on its command line; the healthcheck's `valkey-cli`
+ * authenticates through the same variable (`REDISCLI_AUTH`; `VALKEYCLI_AUTH` is its newer name).
+ */
 export function redisService(ctx: RenderContext): ComposeService {
   const password = ctx.spec.redis.password;
   return {
     image: ctx.compose.redisImage,
-    ...(password ? { command: ["valkey-server", "--requirepass", secretVar(ctx, password.key)] } : {}),
+    ...(password ? { entrypoint: ["/bin/sh", "-c"], command: [composeLiteral(valkeyStartScript())] } : {}),
     restart: "unless-stopped",
-    ...(password ? { environment: { REDISCLI_AUTH: secretVar(ctx, password.key), VALKEYCLI_AUTH: secretVar(ctx, password.key) } } : {}),
+    ...(password ? { environment: { [VALKEY_PASSWORD_ENV]: secretVar(ctx, password.key), VALKEYCLI_AUTH: secretVar(ctx, password.key) } } : {}),
     networks: [NETWORK.backend],
     healthcheck: { test: ["CMD-SHELL", "valkey-cli ping | grep -q PONG"], interval: "10s", timeout: "5s", retries: 5 },
   };

@@ -1,5 +1,5 @@
 import { IMMICH_CONFIG_TEMPLATE, workerImage } from "@family/immich-spec";
-import { bind, IN_CONTAINER, type RenderContext, WORKER_STATE_VOLUME } from "./_context.js";
+import { bind, IN_CONTAINER, type RenderContext, secretEnv, WORKER_STATE_VOLUME } from "./_context.js";
 import type { ComposeService } from "./compose-model.js";
 
 /** Writable paths the init step owns to uid:gid: `[spec field, host source, container path]`. Not the database (postgres owns it). */
@@ -45,13 +45,15 @@ export function initScript(ctx: RenderContext): string {
  * (traverse a 770 dataset owned by another user, overwrite last deploy's config file).
  */
 export function initService(ctx: RenderContext): ComposeService {
+  const env = secretEnv(ctx, "config-init");
   return {
     image: workerImage(ctx.spec, ctx.toolVersion),
     user: "0:0",
     entrypoint: ["/bin/sh", "-c"],
     command: [initScript(ctx)],
     restart: "no",
-    env_file: [ctx.compose.envFile],
+    // Only the keys the config template names.
+    ...(Object.keys(env).length > 0 ? { environment: env } : {}),
     volumes: [
       ...writablePaths(ctx).map(([, source, target]) => bind(source, target)),
       bind(ctx.compose.paths.config, IN_CONTAINER.config),

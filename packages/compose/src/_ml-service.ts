@@ -2,10 +2,14 @@ import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVICE } from "./_con
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { mlImageSuffix, mlProfile } from "./hwaccel.js";
+import { composeResources } from "./_resources.js";
 
 export function machineLearningService(ctx: RenderContext): ComposeService {
   const { spec, compose } = ctx;
-  const { volumes: extraVolumes = [], ...profile } = mlProfile(spec.machineLearning.acceleration);
+  const { volumes: extraVolumes = [], deploy: device, ...profile } = mlProfile(spec.machineLearning.acceleration);
+  const { limits, reservations } = composeResources(spec.machineLearning.resources);
+  const deviceReservations = device?.resources.reservations;
+  const resources = { ...(limits ? { limits } : {}), ...(reservations || deviceReservations ? { reservations: { ...reservations, ...deviceReservations } } : {}) };
   return {
     image: `ghcr.io/immich-app/immich-machine-learning:${spec.immich.version}${mlImageSuffix(spec.machineLearning.acceleration)}`,
     user: ctx.user,
@@ -15,6 +19,7 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
     environment: { ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}), MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache, HOME: IN_CONTAINER.modelCache },
     volumes: [bind(compose.paths.modelCache, IN_CONTAINER.modelCache), ...extraVolumes],
     ...profile,
+    ...(Object.keys(resources).length > 0 ? { deploy: { resources } } : {}),
     // egress: models are downloaded on first use.
     networks: [NETWORK.backend, NETWORK.egress],
     healthcheck: {

@@ -1,3 +1,4 @@
+import { secretKeys } from "@family/immich-spec";
 import { describe, expect, test } from "vitest";
 import { type Draft, loadExample, variant } from "../test/_helpers.js";
 import { buildComposeFile } from "./compose-file.js";
@@ -30,7 +31,7 @@ describe("uid:gid", () => {
 
   test("init is a root one-shot with only CHOWN and DAC_OVERRIDE, and fills the template with the project's program", () => {
     const init = svc(truenas(), "immich-init");
-    expect(init).toMatchObject({ user: "0:0", restart: "no", cap_drop: ["ALL"], cap_add: ["CHOWN", "DAC_OVERRIDE"], env_file: [".env"], network_mode: "none" });
+    expect(init).toMatchObject({ user: "0:0", restart: "no", cap_drop: ["ALL"], cap_add: ["CHOWN", "DAC_OVERRIDE"], network_mode: "none" });
     expect(init.image).toMatch(/^ghcr\.io\/immich-family\/immich-family:\d+\.\d+\.\d+$/);
     expect(init.command?.[0]?.split("\n")).toContain("immich-family config fill --template /template/immich-config.yaml.tmpl --out /config/immich-config.yaml");
     expect(init.volumes).toContain("./immich-config.yaml.tmpl:/template/immich-config.yaml.tmpl:ro");
@@ -330,9 +331,22 @@ describe("services from the common spec", () => {
     expect(svc(file, "immich-server").environment).not.toHaveProperty("REDIS_PASSWORD");
   });
 
-  test("Valkey requires the password key when the spec sets one", () => {
+  test("Valkey requires the password key when the spec sets one, from its environment, not its command line", () => {
     const redis = svc(truenas(), "immich-redis");
-    expect(redis.command).toEqual(["valkey-server", "--requirepass", ref("IMMICH_REDIS_PASSWORD")]);
+    expect(redis.environment).toEqual({ REDISCLI_AUTH: ref("IMMICH_REDIS_PASSWORD"), VALKEYCLI_AUTH: ref("IMMICH_REDIS_PASSWORD") });
+    expect(redis.entrypoint).toEqual(["/bin/sh", "-c"]);
+    const script = redis.command?.[0] ?? "";
+    // `$$` is Compose's literal `$`: the shell reads the variable at start, Compose never interpolates it.
+    expect(script.split("\n")).toEqual([
+      "set -eu",
+      `pw=$$(printf '%s' "$$REDISCLI_AUTH" | sed 's/[\\\\"]/\\\\&/g')`,
+      "exec docker-entrypoint.sh valkey-server - <<EOF",
+      'requirepass "$$pw"',
+      "EOF",
+      "",
+    ]);
+    expect(script).not.toContain("IMMICH_REDIS_PASSWORD");
+    expect(script).not.toMatch(/\$\{/);
     expect(redis.healthcheck?.test.join(" ")).toContain("ping");
     expect(svc(truenas(), "immich-server").environment?.REDIS_PASSWORD).toBe(ref("IMMICH_REDIS_PASSWORD"));
   });
@@ -345,14 +359,134 @@ describe("services from the common spec", () => {
     expect(file.services).toHaveProperty(mlHost);
   });
 
-  test("the worker runs only when enabled and reads its keys from the env file", () => {
+  test("the worker runs only when enabled and gets only its API keys", () => {
     const file = family();
     const worker = svc(file, "immich-worker");
-    expect(worker.env_file).toEqual([".env"]);
+    expect(worker.env_file).toBeUndefined();
+    expect(worker.environment).toEqual({
+      IMMICH_URL: "http://immich-server:2283/api",
+      IMMICH_API_KEY: ref("IMMICH_API_KEY"),
+      IMMICH_API_KEY_TWOFLOWER: ref("IMMICH_API_KEY_TWOFLOWER"),
+    });
     expect(worker.healthcheck?.test.join(" ")).toContain(":9464/healthz");
     expect(worker.networks).toEqual(["backend"]);
     expect(file.volumes).toHaveProperty("worker-state");
     expect(truenas().services).not.toHaveProperty("immich-worker");
     expect(truenas().volumes).toBeUndefined();
+  });
+});
+
+describe("each service gets only its own secrets", () => {
+  /** The service of each reader `secretKeys` names. */
+  const SERVICE_OF: Record<string, string> = {
+    "config-init": "immich-init",
+    "immich-server": "immich-server",
+    postgres: "immich-db",
+    redis: "immich-redis",
+    worker: "immich-worker",
+    "db-backup": "immich-db-backup",
+    "metrics-exporter": "immich-db-exporter",
+  };
+  const keysIn = (values: readonly string[]) => new Set(values.flatMap((v) => [...v.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1] ?? "")));
+
+  test.each(["family.yaml", "truenas.yaml"])("%s: every service's environment references exactly the keys secretKeys gives its reader, and no service has env_file", (name) => {
+    const spec = loadExample(name);
+    const file = buildComposeFile(spec);
+    for (const [service, def] of Object.entries(file.services)) {
+      const expected = secretKeys(spec, "compose")
+        .filter((k) => k.readers.some((r) => SERVICE_OF[r] === service))
+        .map((k) => k.key)
+        .sort();
+      expect([...keysIn(Object.values(def.environment ?? {}))].sort(), service).toEqual(expected);
+      expect(def.env_file, service).toBeUndefined();
+    }
+  });
+
+  test.each(["family.yaml", "truenas.yaml"])("%s: no secret key is on any command line, entrypoint or healthcheck", (name) => {
+    const spec = loadExample(name);
+    const keys = secretKeys(spec, "compose").map((k) => k.key);
+    expect(keys.length).toBeGreaterThan(2);
+    for (const [service, def] of Object.entries(buildComposeFile(spec).services)) {
+      const argv = [...(def.entrypoint ?? []), ...(def.command ?? []), ...(def.healthcheck?.test ?? [])].join("\n");
+      for (const key of keys) expect(argv, `${service} ${key}`).not.toContain(key);
+      // No Compose interpolation at all: `${…}` there would put a value on the command line.
+      expect(argv, service).not.toMatch(/(^|[^$])\$\{?[A-Za-z_]/);
+    }
+  });
+});
+
+describe("machine-learning resources", () => {
+  test("requests become reservations and limits stay limits, in Compose units", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.machineLearning = { resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "3500M" } } };
+    });
+    expect(svc(file, "immich-machine-learning").deploy).toEqual({
+      resources: { limits: { cpus: 2, memory: "3500000000" }, reservations: { cpus: 0.5, memory: "1g" } },
+    });
+  });
+
+  test("keep the GPU reservation of cuda beside the memory reservation", () => {
+    const file = compose("truenas.yaml", (d) => {
+      d.machineLearning = { acceleration: "cuda", resources: { requests: { memory: "512Mi" } } };
+    });
+    expect(svc(file, "immich-machine-learning").deploy).toEqual({
+      resources: { reservations: { memory: "512m", devices: [{ driver: "nvidia", count: 1, capabilities: ["gpu"] }] } },
+    });
+  });
+
+  test("without resources in the spec, no deploy key", () => {
+    expect(svc(truenas(), "immich-machine-learning").deploy).toBeUndefined();
+  });
+});
+
+describe("backup failure mails", () => {
+  const withMail = (email: Record<string, unknown>) =>
+    compose("truenas.yaml", (d) => {
+      d.targets.compose.backup.notify = { email };
+    });
+
+  test("set db-backup's notification and SMTP settings, with the password only as a secret reference", () => {
+    const file = withMail({ from: "backup@example.org", to: ["ann@example.org", "bob@example.org"], smtp: { host: "smtp.example.org", user: "backup@example.org", password: "${SMTP_PASSWORD}" } });
+    const backup = svc(file, "immich-db-backup");
+    expect(backup.environment).toMatchObject({
+      CONTAINER_ENABLE_MESSAGING: "TRUE",
+      ENABLE_NOTIFICATIONS: "TRUE",
+      NOTIFICATION_TYPE: "EMAIL",
+      MAIL_FROM: "backup@example.org",
+      MAIL_TO: "ann@example.org,bob@example.org",
+      SMTP_HOST: "smtp.example.org",
+      SMTP_PORT: "587",
+      SMTP_TLS: "TRUE",
+      SMTP_STARTTLS: "TRUE",
+      SMTP_TLSCERTCHECK: "TRUE",
+      SMTP_AUTHENTICATION: "on",
+      SMTP_USER: "backup@example.org",
+      SMTP_PASS: ref("SMTP_PASSWORD"),
+    });
+    // The SMTP server is outside: the backup leaves the internal network through egress.
+    expect(backup.networks).toEqual(["backend", "egress"]);
+    expect(file.networks.egress).toEqual({ name: "immich-egress" });
+  });
+
+  test("a secret user name, TLS on 465, and the secrets listed for db-backup only", () => {
+    const spec = variant("truenas.yaml", (d) => {
+      d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "mail", port: 465, security: "tls", user: "${SMTP_USER}", password: "${SMTP_PASS}" } } };
+    });
+    const env = svc(buildComposeFile(spec), "immich-db-backup").environment;
+    expect(env).toMatchObject({ SMTP_PORT: "465", SMTP_TLS: "TRUE", SMTP_STARTTLS: "FALSE", SMTP_USER: ref("SMTP_USER"), SMTP_PASS: ref("SMTP_PASS") });
+    const keys = secretKeys(spec, "compose").filter((k) => k.key.startsWith("SMTP_"));
+    expect(keys.map((k) => [k.key, k.readers])).toEqual([
+      ["SMTP_USER", ["db-backup"]],
+      ["SMTP_PASS", ["db-backup"]],
+    ]);
+  });
+
+  test("a relay without login gets no credentials; without notify, nothing is mailed", () => {
+    const env = svc(withMail({ from: "b@example.org", to: ["a@example.org"], smtp: { host: "postfix-relay", port: 25, security: "none" } }), "immich-db-backup").environment ?? {};
+    expect(env).toMatchObject({ SMTP_TLS: "FALSE", SMTP_STARTTLS: "FALSE", SMTP_TLSCERTCHECK: "FALSE" });
+    expect(Object.keys(env).filter((k) => /SMTP_(USER|PASS|AUTH)/.test(k))).toEqual([]);
+    const plain = svc(truenas(), "immich-db-backup");
+    expect(Object.keys(plain.environment ?? {}).filter((k) => /NOTIFICATION|SMTP|MAIL/.test(k))).toEqual([]);
+    expect(plain.networks).toEqual(["backend"]);
   });
 });

@@ -42,6 +42,6 @@ function networks(ctx: RenderContext): Record<string, ComposeNetwork> {
     // No route out: Valkey, Postgres, the backup and the exporter never leave it.
     [NETWORK.backend]: { name: compose.networks.backend ?? `${ctx.project}-backend`, internal: true },
   };
-  if (spec.machineLearning.enabled) out[NETWORK.egress] = { name: `${ctx.project}-egress` };
+  if (spec.machineLearning.enabled || (compose.backup.enabled && compose.backup.notify?.email)) out[NETWORK.egress] = { name: `${ctx.project}-egress` };
   return out;
 }

@@ -18,6 +18,17 @@ export interface DeviceReservation {
   readonly capabilities: readonly string[];
 }
 
+/** CPU cores and memory (Docker units, e.g. `512m`, or bytes) of `deploy.resources`. */
+export interface ResourceSet {
+  readonly cpus?: number;
+  readonly memory?: string;
+}
+
+export interface ComposeResources {
+  readonly limits?: ResourceSet;
+  readonly reservations?: ResourceSet & { readonly devices?: readonly DeviceReservation[] };
+}
+
 export interface ComposeService {
   readonly image: string;
   readonly user?: string;
@@ -36,7 +47,7 @@ export interface ComposeService {
   readonly cap_drop?: readonly string[];
   readonly cap_add?: readonly string[];
   readonly shm_size?: string;
-  readonly deploy?: { readonly resources: { readonly reservations: { readonly devices: readonly DeviceReservation[] } } };
+  readonly deploy?: { readonly resources: ComposeResources };
   readonly network_mode?: string;
   readonly networks?: readonly string[];
   readonly ports?: readonly string[];

@@ -77,6 +77,8 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
       `30 3 * * * cd /path/to/this/folder && docker compose run --rm --no-deps ${SERVICE.backup}`,
       "```",
     );
+    const mail = compose.backup.notify?.email;
+    if (mail) p(`A failed backup mails ${mail.to.join(", ")} from ${mail.from} through ${mail.smtp.host}:${mail.smtp.port}; the backup joins the egress network only for that.`);
   }
   if (compose.metricsExporter.enabled) {
     p("## Metrics");

@@ -88,6 +88,18 @@ describe("secrets", () => {
   });
 });
 
+test("ML resources and backup failure mails render a compose.yaml the compose-spec schema accepts, whose references resolve", () => {
+  const files = renderCompose(
+    variant("truenas.yaml", (d) => {
+      d.machineLearning = { acceleration: "cuda", resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } } };
+      d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "smtp.example.org", user: "b@example.org", password: "${SMTP_PASSWORD}" } } };
+    }),
+  );
+  expect(composeSchemaErrors(composeDoc(files))).toEqual([]);
+  expect(checkComposeReferences(composeDoc(files))).toEqual([]);
+  expect(file(files, ".env.example")).toContain("SMTP_PASSWORD=");
+});
+
 describe("ffmpeg.accel follows hwaccel", () => {
   test.each([
     ["cpu", "disabled"],

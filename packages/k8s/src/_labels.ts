@@ -1,6 +1,6 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 
-export type Component = "namespace" | "database" | "redis" | "machine-learning" | "server" | "upload" | "library" | "ingress" | "worker";
+export type Component = "namespace" | "database" | "redis" | "machine-learning" | "server" | "upload" | "library" | "ingress" | "worker" | "network-policy";
 
 /** The labels that select a component's pods: stable across upgrades, so no version. */
 export function selectorLabels(spec: ImmichFamilySpec, component: Component, appName: string): Record<string, string> {

@@ -8,6 +8,7 @@ import { ImmichServer } from "./immich-server.js";
 import { Ingress } from "./ingress.js";
 import { MachineLearning } from "./machine-learning.js";
 import { Namespace } from "./namespace.js";
+import { NetworkPolicies } from "./network-policies.js";
 import { NfsLibrary } from "./nfs-library.js";
 import { Redis } from "./redis.js";
 import { UploadVolume } from "./upload-volume.js";
@@ -61,5 +62,6 @@ export class ImmichChart extends Chart {
     new Ingress(this, "ingress", { spec, target, names });
     // The worker's copy holds only the Kubernetes target: a change to another target must not restart it.
     if (spec.worker.enabled) new Worker(this, "worker", { spec, target, names, image, specYaml: specYaml({ ...spec, targets: { kubernetes: target } }), libraries });
+    if (target.networkPolicies.enabled) new NetworkPolicies(this, "network-policies", { spec, target, names });
   }
 }

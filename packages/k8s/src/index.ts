@@ -6,6 +6,7 @@ export { kustomization, type KustomizationProps } from "./kustomization.js";
 export { MachineLearning, type MachineLearningProps, machineLearningImage } from "./machine-learning.js";
 export { Namespace, type NamespaceProps } from "./namespace.js";
 export { kubernetesNextSteps } from "./next-steps.js";
+export { CNPG_METRICS_PORT, CNPG_STATUS_PORT, NetworkPolicies, type NetworkPoliciesProps } from "./network-policies.js";
 export { type LibraryMount, NfsLibrary, type NfsLibraryProps } from "./nfs-library.js";
 export { Redis, type RedisProps } from "./redis.js";
 export { type RenderKubernetesOptions, renderKubernetes } from "./render.js";

@@ -1,4 +1,4 @@
-import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import { type ImmichFamilySpec, type KubernetesTarget, VALKEY_PASSWORD_ENV, valkeyStartScript } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IService } from "kubernetes-models/v1/Service";
@@ -41,9 +41,11 @@ export class Redis extends Construct {
               {
                 name: "redis",
                 image: target.redisImage,
-                // The image's entrypoint prepends the server binary to arguments starting with "-".
-                args: ["--save", "", ...(password ? ["--requirepass", "$(REDIS_PASSWORD)"] : [])],
-                ...(password ? { env: [envSecret("REDIS_PASSWORD", names.secret, password.key)] } : {}),
+                // With a password, the config comes on standard input from the environment, never on the command
+                // line; `$$(` keeps Kubernetes from reading the script's `$(…)` as a variable reference.
+                ...(password
+                  ? { command: ["/bin/sh", "-c", valkeyStartScript([`save ""`]).replaceAll("$(", () => "$$(")], env: [envSecret(VALKEY_PASSWORD_ENV, names.secret, password.key)] }
+                  : { args: ["--save", ""] }),
                 ports: [{ name: "redis", containerPort: PORTS.redis }],
                 readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
                 livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 20, failureThreshold: 6 },

@@ -22,6 +22,7 @@ describe("renderKubernetes", () => {
       "server.yaml",
       "ingress.yaml",
       "worker.yaml",
+      "network-policies.yaml",
       "kustomization.yaml",
       "secrets.env.example",
     ]);

@@ -3,6 +3,7 @@ import { secretKeys } from "@family/immich-spec";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { PersistentVolume } from "kubernetes-models/v1/PersistentVolume";
@@ -23,6 +24,7 @@ const BUILT_IN: Record<string, Model> = {
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "apps/v1/Deployment": Deployment,
   "networking.k8s.io/v1/Ingress": Ingress,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
 };
 const CLUSTER_SCOPED = new Set(["Namespace", "PersistentVolume"]);
 
@@ -117,6 +119,8 @@ const variants = {
     s.targets.kubernetes.worker = { nodeSelector: { "kubernetes.io/arch": "amd64" }, tolerations: [{ key: "nas", operator: "Exists", effect: "NoSchedule" }] };
     s.targets.kubernetes.ingress.pomerium = { policy: "allow:\n  or:\n    - domain:\n        is: example.com\n" };
     s.targets.kubernetes.database.image = "registry.example.com/mirror/cloudnative-vectorchord:16-0.3.0";
+    s.targets.kubernetes.database.podMonitor = true;
+    s.targets.kubernetes.networkPolicies = { ingressNamespace: "ingress-nginx", monitoringNamespace: "monitoring" };
   }),
   "family, no machine learning, no worker": specWith("family", (s) => {
     s.machineLearning.enabled = false;
@@ -224,5 +228,7 @@ describe("the validators", () => {
 
   it("reject mistyped built-in objects", () => {
     expect(mutated("Deployment", (o) => (o.spec.replicas = "1"))).not.toEqual([]);
+    expect(mutated("NetworkPolicy", (o) => (o.spec.ingress[0].ports[0].port = [5432]))).not.toEqual([]);
+    expect(mutated("NetworkPolicy", (o) => delete o.spec.podSelector)).not.toEqual([]);
   });
 });

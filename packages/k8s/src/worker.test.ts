@@ -53,10 +53,22 @@ describe("Redis and MachineLearning", () => {
     const redis = container(ponder, "redis");
     expect(redis.image).toBe("docker.io/valkey/valkey:8.1.4-alpine");
     expect(redis.resources).toEqual({ requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
-    expect(redis.args).not.toContain("--requirepass");
+    expect(redis.args).toEqual(["--save", ""]);
+    expect(redis.command).toBeUndefined();
+    expect(redis.env).toBeUndefined();
     const fam = container(find(objects(exampleSpec("family")), "Deployment", "rincewind-redis"), "redis");
-    expect(fam.args).toEqual(expect.arrayContaining(["--requirepass", "$(REDIS_PASSWORD)"]));
-    expect(envOf(fam)).toEqual({ REDIS_PASSWORD: "secret:rincewind-secrets/REDIS_PASSWORD" });
+    expect(fam.args).toBeUndefined();
+    expect(fam.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(fam.command[2].split("\n")).toEqual([
+      "set -eu",
+      `pw=$$(printf '%s' "$REDISCLI_AUTH" | sed 's/[\\\\"]/\\\\&/g')`,
+      "exec docker-entrypoint.sh valkey-server - <<EOF",
+      'requirepass "$pw"',
+      'save ""',
+      "EOF",
+      "",
+    ]);
+    expect(envOf(fam)).toEqual({ REDISCLI_AUTH: "secret:rincewind-secrets/REDIS_PASSWORD" });
     const other = specWith("ponder", (s) => (s.targets.kubernetes.redisImage = "docker.io/library/redis:7.4.2-alpine"));
     expect(container(find(objects(other), "Deployment", "ponder-redis"), "redis").image).toBe("docker.io/library/redis:7.4.2-alpine");
   });

@@ -11,6 +11,8 @@ import { oauthProvider } from "./oauth-provider.js";
 import { oauthRoleClaim } from "./oauth-role-claim.js";
 import { storageTemplate } from "./storage-template.js";
 import { immichCron } from "./immich-cron.js";
+import { immichScanScope } from "./immich-scan-scope.js";
+import { unusedField } from "./unused-field.js";
 import { vectorExtension } from "./vector-extension.js";
 
 /** Every cross-field rule, in the order their diagnostics are reported. */
@@ -28,4 +30,6 @@ export const specRules: readonly SpecRule[] = [
   vectorExtension,
   composeSuperuser,
   immichCron,
+  immichScanScope,
+  unusedField,
 ];

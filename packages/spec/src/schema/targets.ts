@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, duration, handle, hostPath, quantity, resources, secretRef } from "./primitives.js";
+import { absolutePath, duration, handle, hostPath, optionalSecretRef, quantity, resources, secretRef, valueOrSecret } from "./primitives.js";
 
 const nfsSource = z
   .strictObject({
@@ -30,6 +30,22 @@ export const pomerium = z
   })
   .prefault({})
   .describe("Pomerium ingress options (annotations ingress.pomerium.io/*).");
+
+const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected a namespace name: lowercase letters, digits and dashes");
+
+export const networkPolicies = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Render the NetworkPolicies. Turn off only where the cluster's network plugin enforces none or another tool owns them. @default true"),
+    ingressNamespace: namespaceName.default("pomerium").describe("Namespace of the ingress controller, the only one (beside the worker) that reaches the server. @default pomerium"),
+    operatorNamespace: namespaceName
+      .default("cnpg-system")
+      .describe("Namespace of the CloudNativePG operator (and its backup plugins), which must reach the database instances on 5432 and 8000. @default cnpg-system"),
+    monitoringNamespace: namespaceName.optional().describe("Namespace of Prometheus, allowed to scrape the database metrics (9187) when database.podMonitor is on. @default every namespace"),
+  })
+  .prefault({})
+  .describe(
+    "NetworkPolicies that mirror the Compose network split: Postgres only from the server (and CloudNativePG), Redis and machine learning only from the server, the server only from the ingress controller and the worker.",
+  );
 
 export const kubernetes = z
   .strictObject({
@@ -81,6 +97,7 @@ export const kubernetes = z
       .strictObject({ server: resources.optional(), redis: resources.optional(), worker: resources.optional() })
       .prefault({}),
     redisImage: z.string().default("docker.io/valkey/valkey:8.1.4-alpine").describe("@default docker.io/valkey/valkey:8.1.4-alpine"),
+    networkPolicies,
     worker: z
       .strictObject({
         nodeSelector: z.record(z.string(), z.string()).optional(),
@@ -90,6 +107,28 @@ export const kubernetes = z
       .describe("Placement of the worker pod."),
   })
   .describe("The Kubernetes target: CloudNativePG, Longhorn-style PVCs, NFS libraries, Pomerium.");
+
+export const backupEmail = z
+  .strictObject({
+    from: z.email().describe("Sender address of the failure mails."),
+    to: z.array(z.email()).min(1).describe("Who gets a mail when a backup fails."),
+    smtp: z
+      .strictObject({
+        host: z
+          .string()
+          .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, "expected a host name or IPv4 address such as smtp.example.com")
+          .describe("SMTP server: a host name or address, e.g. smtp.example.com."),
+        port: z.int().min(1).max(65535).default(587).describe("@default 587"),
+        security: z
+          .enum(["starttls", "tls", "none"])
+          .default("starttls")
+          .describe("starttls: upgrade a plain connection (port 587); tls: TLS from the start (port 465); none: plain text. The server's certificate is checked unless none. @default starttls"),
+        user: valueOrSecret("SMTP user name").optional(),
+        password: optionalSecretRef("SMTP_PASSWORD", "SMTP password").optional(),
+      })
+      .describe("The SMTP server that sends them; with a password, the backup logs in as user."),
+  })
+  .describe("Mail when a nightly database backup fails (tiredofit/db-backup's email notifications).");
 
 export const compose = z
   .strictObject({
@@ -129,6 +168,7 @@ export const compose = z
         encrypt: z.boolean().default(true).describe("@default true"),
         passphrase: secretRef("DB_ENC_PASSPHRASE", "Passphrase that encrypts the backups"),
         image: z.string().default("docker.io/tiredofit/db-backup:4.1.100").describe("@default docker.io/tiredofit/db-backup:4.1.100"),
+        notify: z.strictObject({ email: backupEmail.optional() }).optional().describe("Who hears about a failed backup."),
       })
       .prefault({}),
     metricsExporter: z
