@@ -118,6 +118,15 @@ cli
   .action(action(() => import("./commands/worker.js")));
 
 cli
+  .command("upgrade [spec]", "Show what moving the pinned Immich release changes (breaking changes, manual steps, rendered diffs); --yes pins it")
+  .option("--to <version>", "The release to move to (default: the newest release this tool knows)")
+  .option("--yes", "Rewrite immich.version in the spec without asking (nothing else in the file changes)")
+  .option(...outputOption)
+  .example("immich-family upgrade")
+  .example("immich-family upgrade examples/family.yaml --to v3.1.0 --yes")
+  .action(action(() => import("./commands/upgrade.js")));
+
+cli
   .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option(...outputOption)

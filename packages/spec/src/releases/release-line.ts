@@ -19,8 +19,8 @@ export interface ReleaseLine {
   readonly mobileApp: { readonly minimum: string | undefined; readonly note: string; readonly source: string };
   /** What changes when an install moves into this line from the previous one. */
   readonly breaking: readonly BreakingChange[];
-  /** What the operator does by hand when moving into this line, in order, after the steps of every upgrade. */
-  readonly manualSteps: readonly string[];
+  /** What the operator does by hand when moving into this line: before applying the new render, and after. */
+  readonly manualSteps: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
 export type ChangeArea = "config" | "api" | "env" | "database" | "mobile" | "machine-learning" | "metrics" | "jobs";

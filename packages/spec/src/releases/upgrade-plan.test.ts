@@ -61,7 +61,10 @@ describe("planUpgrade", () => {
     expect(plan.target.major).toBe(3);
     expect(plan.notes).toEqual([]);
     expect(plan.manualSteps[0]).toMatch(/^Back up the database first/);
-    expect(plan.manualSteps).toEqual([...EVERY_UPGRADE_STEPS, ...(releaseLine("v3.0.0")?.manualSteps ?? [])]);
+    const v3 = releaseLine("v3.0.0")?.manualSteps;
+    expect(plan.manualSteps).toEqual([EVERY_UPGRADE_STEPS[0], ...(v3?.before ?? []), ...EVERY_UPGRADE_STEPS.slice(1), ...(v3?.after ?? [])]);
+    expect(plan.manualSteps[1]).toMatch(/^Make sure the database uses VectorChord/);
+    expect(plan.manualSteps.at(-2)).toMatch(/^Update the mobile apps to v3.x/);
   });
 
   it("within a line: no line changes, only the steps of every upgrade", () => {

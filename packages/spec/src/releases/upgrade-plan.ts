@@ -48,7 +48,7 @@ export function newestSupportedRelease(): string {
 export interface LineStep {
   readonly line: ReleaseLine;
   readonly breaking: readonly BreakingChange[];
-  readonly manualSteps: readonly string[];
+  readonly manualSteps: ReleaseLine["manualSteps"];
 }
 
 export type UpgradePlan =
@@ -62,12 +62,12 @@ export type UpgradePlan =
       readonly target: ReleaseLine;
       /** Notes on what the tool does not know about this upgrade. */
       readonly notes: readonly string[];
-      /** The manual steps, in order: those of every upgrade, then each line's. */
+      /** The manual steps, in order: the backup, each line's steps before the new render is applied, applying it, each line's steps after. */
       readonly manualSteps: readonly string[];
     }
   | { readonly ok: false; readonly from: string; readonly to: string; readonly reason: string; readonly suggestion?: string };
 
-/** Steps of every upgrade, before those of the lines crossed. */
+/** Steps of every upgrade: the first comes before the lines' own steps, the others between their steps before and after. */
 export const EVERY_UPGRADE_STEPS: readonly string[] = [
   "Back up the database first, and keep the backup until the new release has run for a while: Immich migrates the database at start, and going back means restoring this backup (Compose: the backup service or `pg_dumpall`; Kubernetes: a CloudNativePG backup or volume snapshot).",
   "Render, then apply the rendered folder (Compose: `docker compose pull && docker compose up -d`; Kubernetes: `kubectl apply -k`).",
@@ -121,5 +121,11 @@ export function planUpgrade(fromVersion: string, toVersion: string): UpgradePlan
     notes.push(`${to} is newer than the newest v${target.major}.x release this tool knows (${target.newest}): whatever it changes beyond that is not listed here; read its release notes`);
   }
   if (!releaseLine(from)) notes.push(`${from} is older than the lines this tool knows: what changed before v${RELEASE_LINES[0]?.major}.0.0 is not listed here`);
-  return { ok: true, from, to, lines, target, notes, manualSteps: [...EVERY_UPGRADE_STEPS, ...lines.flatMap((l) => l.manualSteps)] };
+  return { ok: true, from, to, lines, target, notes, manualSteps: [
+      ...EVERY_UPGRADE_STEPS.slice(0, 1),
+      ...lines.flatMap((l) => l.manualSteps.before),
+      ...EVERY_UPGRADE_STEPS.slice(1),
+      ...lines.flatMap((l) => l.manualSteps.after),
+    ],
+  };
 }

@@ -26,5 +26,5 @@ export const v2: ReleaseLine = {
       source: RELEASE_NOTES,
     },
   ],
-  manualSteps: ["Update the mobile apps to v2.x."],
+  manualSteps: { before: [], after: ["Update the mobile apps to v2.x."] },
 };

@@ -138,10 +138,14 @@ export const v3: ReleaseLine = {
       source: BLOG,
     },
   ],
-  manualSteps: [
-    "Make sure the database uses VectorChord: `SELECT extname FROM pg_extension;` lists vchord and not vectors (an install adopted from elsewhere may still be on pgvecto.rs; let a v2.x server migrate it first).",
-    "Update the mobile apps to v3.x (the apps warn when they are a major version behind the server).",
-    "Remove env vars v3 no longer reads from env files kept beside the rendered ones (IMMICH_MACHINE_LEARNING_ENABLED, IMMICH_MACHINE_LEARNING_PING_TIMEOUT, MACHINE_LEARNING_PRELOAD__CLIP, MACHINE_LEARNING_PRELOAD__FACIAL_RECOGNITION).",
-    "If something scrapes the server's metrics, rename the metrics in its dashboards and alerts (underscores became dots).",
-  ],
+  manualSteps: {
+    before: [
+      "Make sure the database uses VectorChord: `SELECT extname FROM pg_extension;` lists vchord and not vectors (an install adopted from elsewhere may still be on pgvecto.rs; let a v2.x server migrate it first).",
+      "Remove env vars v3 no longer reads from env files kept beside the rendered ones (IMMICH_MACHINE_LEARNING_ENABLED, IMMICH_MACHINE_LEARNING_PING_TIMEOUT, MACHINE_LEARNING_PRELOAD__CLIP, MACHINE_LEARNING_PRELOAD__FACIAL_RECOGNITION).",
+    ],
+    after: [
+      "Update the mobile apps to v3.x (the apps warn when they are a major version behind the server).",
+      "If something scrapes the server's metrics, rename the metrics in its dashboards and alerts (underscores became dots).",
+    ],
+  },
 };
