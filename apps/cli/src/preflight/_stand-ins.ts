@@ -33,6 +33,7 @@ export function fakeKubectl(dir: string, objects: readonly string[], storageClas
     dir,
     "kubectl",
     `here="\${0%/*}"
+if [ "$1 $2 $3" = "get --raw /version" ]; then echo '{"major":"1","minor":"31","gitVersion":"v1.31.2"}'; exit 0; fi
 if [ "$1" = get ] && [ "$2" = storageclass ] && [ "$3" = -o ]; then
   while IFS= read -r line; do echo "$line"; done < "$here/storageclasses.json"; exit 0
 fi
@@ -47,9 +48,15 @@ echo "stand-in kubectl: unexpected $*" >&2; exit 2
   );
 }
 
-/** A stand-in kubectl that cannot reach any cluster. */
+/** A stand-in kubectl that cannot reach any cluster, with klog noise before the reason as the real one prints it. */
 export function unreachableKubectl(dir: string): void {
-  script(dir, "kubectl", 'echo "The connection to the server localhost:8080 was refused - did you specify the right host or port?" >&2; exit 1\n');
+  script(
+    dir,
+    "kubectl",
+    `echo 'E1129 07:43:20.526917   12553 memcache.go:265] "Unhandled Error" err="could not get the server API group list: dial tcp 127.0.0.1:8080: connect: connection refused"' >&2
+echo "The connection to the server localhost:8080 was refused - did you specify the right host or port?" >&2; exit 1
+`,
+  );
 }
 
 /** A stand-in docker whose `docker compose version` prints `version`, or fails like a Docker without the plugin. */

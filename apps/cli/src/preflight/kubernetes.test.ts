@@ -24,6 +24,7 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
     expect(rows(report).filter((c) => c.status !== "pass")).toEqual([]);
     expect(report.ok).toBe(true);
     expect(rows(report).map((c) => c.check)).toEqual([
+      "cluster reachable",
       "Namespace photos",
       ...FAMILY_CRDS.map((c) => `CRD ${c.slice(4)}`),
       "IngressClass pomerium",
@@ -62,7 +63,8 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
         fix: "create the storage class longhorn-nvme, or set targets.kubernetes.storageClass to one listed by `kubectl get storageclass`",
       },
     ]);
-    expect(rows(report).filter((c) => c.status === "pass")).toHaveLength(FAMILY_OBJECTS.length - 3);
+    expect(rows(report).filter((c) => c.status === "pass")).toHaveLength(1 + FAMILY_OBJECTS.length - 3);
+    expect(rows(report)[0]).toEqual({ check: "cluster reachable", status: "pass", detail: "Kubernetes v1.31.2" });
   });
 
   it("asks only for the CRDs the rendered objects need", async () => {
@@ -118,16 +120,25 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
     expect(report.ok).toBe(true);
   });
 
-  it("fails with kubectl's own words when the cluster cannot be reached", async () => {
+  it("fails once, with kubectl's reason (not its klog noise), when the cluster cannot be reached, and skips the rest", async () => {
     const path = standIns();
     unreachableKubectl(path.dir);
     const report = await preflight(exampleSpec("family.yaml"), path.env);
     expect(report.ok).toBe(false);
-    expect(rows(report)[0]).toEqual({
-      check: "Namespace photos",
+    const [first, ...others] = rows(report);
+    expect(first).toEqual({
+      check: "cluster reachable",
       status: "fail",
       detail: "The connection to the server localhost:8080 was refused - did you specify the right host or port?",
-      fix: "make kubectl reach the cluster (kubectl config current-context)",
+      fix: "point kubectl at the cluster (kubectl config current-context, or KUBECONFIG) and check it answers `kubectl get --raw /version`",
     });
+    expect(new Set(others.map((c) => c.status))).toEqual(new Set(["skip"]));
+    expect(others.find((c) => c.check === "StorageClass longhorn-nvme")).toEqual({
+      check: "StorageClass longhorn-nvme",
+      status: "skip",
+      detail: "kubectl cannot reach the cluster (see cluster reachable)",
+      fix: "make kubectl reach the cluster, or check by hand: kubectl get storageclass longhorn-nvme",
+    });
+    expect(path.calls()).toEqual(["kubectl get --raw /version"]);
   });
 });

@@ -2,7 +2,6 @@ import { renderKubernetes } from "@family/immich-k8s";
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
 import type { Check, PreflightCheck, PreflightContext } from "./check.js";
-import { firstLine } from "./tool.js";
 
 /** A rendered Kubernetes object, as far as the checks read it. */
 interface K8sObject {
@@ -73,20 +72,65 @@ async function kubectl(ctx: PreflightContext, args: readonly string[]): Promise<
   return r.found ? { missing: false, code: r.code, stdout: r.stdout, stderr: r.stderr } : { missing: true };
 }
 
-const noKubectl = (check: string, byHand: string): PreflightCheck => ({
+/** The line of kubectl's error output that says what went wrong: the last one that is not a klog line. */
+export function kubectlReason(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const plain = lines.filter((l) => !/^[IWEF][0-9]{4} [0-9:.]+ /.test(l));
+  return plain.at(-1) ?? lines.at(-1) ?? "";
+}
+
+type Reach = { readonly kind: "no-kubectl" } | { readonly kind: "ok"; readonly version: string } | { readonly kind: "unreachable"; readonly reason: string };
+const reaches = new WeakMap<PreflightContext, Promise<Reach>>();
+
+/** Whether kubectl is there and reaches the cluster, asked once per preflight run. */
+function reach(ctx: PreflightContext): Promise<Reach> {
+  let r = reaches.get(ctx);
+  if (!r) {
+    r = kubectl(ctx, ["get", "--raw", "/version"]).then((k): Reach => {
+      if (k.missing) return { kind: "no-kubectl" };
+      if (k.code !== 0) return { kind: "unreachable", reason: kubectlReason(k.stderr) || `kubectl exited with ${k.code}` };
+      try {
+        return { kind: "ok", version: String((JSON.parse(k.stdout) as { gitVersion?: unknown }).gitVersion ?? "unknown") };
+      } catch {
+        return { kind: "ok", version: "unknown" };
+      }
+    });
+    reaches.set(ctx, r);
+  }
+  return r;
+}
+
+const REACH_FIX = "point kubectl at the cluster (kubectl config current-context, or KUBECONFIG) and check it answers `kubectl get --raw /version`";
+
+const cluster: Check = {
+  name: "cluster reachable",
+  run: async (ctx) => {
+    const r = await reach(ctx);
+    const check = "cluster reachable";
+    if (r.kind === "no-kubectl") return [{ check, status: "skip", detail: "kubectl is not on the PATH", fix: "install kubectl with access to the cluster to run the checks below" }];
+    if (r.kind === "unreachable") return [{ check, status: "fail", detail: r.reason, fix: REACH_FIX }];
+    return [{ check, status: "pass", detail: `Kubernetes ${r.version}` }];
+  },
+};
+
+/** A check that cannot run: no kubectl, or no cluster behind it. */
+const cannot = (check: string, r: Exclude<Reach, { kind: "ok" }>, byHand: string): PreflightCheck => ({
   check,
   status: "skip",
-  detail: "kubectl is not on the PATH",
-  fix: `install kubectl with access to the cluster, or check by hand: ${byHand}`,
+  detail: r.kind === "no-kubectl" ? "kubectl is not on the PATH" : "kubectl cannot reach the cluster (see cluster reachable)",
+  fix: `${r.kind === "no-kubectl" ? "install kubectl with access to the cluster" : "make kubectl reach the cluster"}, or check by hand: ${byHand}`,
 });
 
 /** `kubectl get <kind> <name>`: pass when it exists, fail with kubectl's words otherwise. */
 async function exists(ctx: PreflightContext, check: string, args: readonly string[], found: string, fix: string, absent?: PreflightCheck): Promise<PreflightCheck> {
+  const byHand = `kubectl get ${args.join(" ")}`;
+  const reached = await reach(ctx);
+  if (reached.kind !== "ok") return cannot(check, reached, byHand);
   const r = await kubectl(ctx, ["get", ...args]);
-  if (r.missing) return noKubectl(check, `kubectl get ${args.join(" ")}`);
+  if (r.missing) return cannot(check, { kind: "no-kubectl" }, byHand);
   if (r.code === 0) return { check, status: "pass", detail: found };
   if (absent && NOT_FOUND.test(r.stderr)) return absent;
-  return { check, status: "fail", detail: firstLine(r.stderr) || `kubectl get ${args.join(" ")} exited with ${r.code}`, fix };
+  return { check, status: "fail", detail: kubectlReason(r.stderr) || `${byHand} exited with ${r.code}`, fix: NOT_FOUND.test(r.stderr) ? fix : REACH_FIX };
 }
 
 const crds: Check = {
@@ -153,9 +197,12 @@ const storage: Check = {
       );
     }
     const check = "default StorageClass";
+    const byHand = "kubectl get storageclass (one must be marked default)";
+    const reached = await reach(ctx);
+    if (reached.kind !== "ok") return [cannot(check, reached, byHand)];
     const r = await kubectl(ctx, ["get", "storageclass", "-o", "json"]);
-    if (r.missing) return [noKubectl(check, "kubectl get storageclass (one must be marked default)")];
-    if (r.code !== 0) return [{ check, status: "fail", detail: firstLine(r.stderr), fix: "make kubectl reach the cluster (kubectl config current-context)" }];
+    if (r.missing) return [cannot(check, { kind: "no-kubectl" }, byHand)];
+    if (r.code !== 0) return [{ check, status: "fail", detail: kubectlReason(r.stderr), fix: REACH_FIX }];
     const items = (JSON.parse(r.stdout) as { items?: { metadata?: { name?: string; annotations?: Record<string, string> } }[] }).items ?? [];
     const byDefault = items.find((i) => i.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
     return [
@@ -177,11 +224,11 @@ const namespace: Check = {
     const absent: PreflightCheck = existing
       ? { check, status: "fail", detail: "does not exist, but the Secret the spec names (existingSecret) must be created in it first", fix: `kubectl create namespace ${ns}, then create the Secret ${existing} in it` }
       : { check, status: "pass", detail: "does not exist yet: the rendered namespace.yaml creates it on `kubectl apply -k`" };
-    const rows = [await exists(ctx, check, ["namespace", ns], "exists", "make kubectl reach the cluster (kubectl config current-context)", absent)];
+    const rows = [await exists(ctx, check, ["namespace", ns], "exists", REACH_FIX, absent)];
     if (existing) rows.push(await exists(ctx, `Secret ${existing}`, ["secret", existing, "-n", ns], `exists in ${ns}`, `create it in ${ns} with every key \`immich-family secrets --target kubernetes\` lists`));
     return rows;
   },
 };
 
 /** The Kubernetes preflight, one small check per concern. */
-export const KUBERNETES_CHECKS: readonly Check[] = [namespace, crds, ingressClasses, clusterIssuers, storage];
+export const KUBERNETES_CHECKS: readonly Check[] = [cluster, namespace, crds, ingressClasses, clusterIssuers, storage];
