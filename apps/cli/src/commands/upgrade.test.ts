@@ -132,6 +132,29 @@ describe("immich-family upgrade", () => {
     expect(preview.diffs.length + preview.unchanged).toBeGreaterThanOrEqual(4);
   });
 
+  it("shows a config key the new line needs: an http:// issuer gets oauth.allowInsecureRequests on v3", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "upgrade-"));
+    const spec = [
+      "apiVersion: immich-family.dev/v1alpha1",
+      "kind: ImmichFamily",
+      "metadata: { name: lan }",
+      "immich: { version: v2.7.5 } # the LAN install",
+      "hosts: { web: photos.lan.example }",
+      "auth:",
+      "  oauth: { preset: generic, issuerUrl: http://idp.lan.example/realms/home, clientId: immich, clientSecret: '${IMMICH_OAUTH_CLIENT_SECRET}' }",
+      "members: { ann: { name: Ann, email: ann@lan.example, admin: true } }",
+      "targets:",
+      "  compose: { user: { uid: 1000, gid: 1000 }, paths: { media: /srv/immich } }",
+      "",
+    ].join("\n");
+    writeFileSync(join(cwd, "immich-family.yaml"), spec);
+    const preview = await previewUpgrade(cwd, undefined, "v3.1.0");
+    if (!("plan" in preview)) throw new Error("nothing to do");
+    const config = preview.diffs.find((d) => d.path === "immich-config.yaml.tmpl");
+    expect(config?.patch).toMatch(/\n\+ {2}allowInsecureRequests: true\n/);
+    expect(preview.upgraded).toBe(spec.replace("version: v2.7.5 }", "version: v3.1.0 }"));
+  });
+
   it("the built CLI: exit 0 and the rewrite with --yes; exit 2 and the reason on stderr when refused", () => {
     const { cwd, file } = family();
     const ok = runCli(["upgrade", "family.yaml", "--to", "v3.1.0", "--yes"], cwd);
