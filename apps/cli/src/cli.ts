@@ -129,10 +129,23 @@ cli
   .action(action(() => import("./commands/worker.js")));
 
 cli
-  .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths")
+  .command("upgrade [spec]", "Show what moving the pinned Immich release changes (breaking changes, manual steps, rendered diffs); --yes pins it")
+  .option("--to <version>", "The release to move to (default: the newest release this tool knows)")
+  .option("--yes", "Rewrite immich.version in the spec without asking (nothing else in the file changes)")
+  .option(...outputOption)
+  .example("immich-family upgrade")
+  .example("immich-family upgrade examples/family.yaml --to v3.1.0 --yes")
+  .action(action(() => import("./commands/upgrade.js")));
+
+cli
+  .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths; --preflight: the deploy target instead")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
+  .option("--preflight", "Check where the targets are about to be deployed (kubectl: CRDs, ingress class, issuer, storage class, namespace; Compose: docker compose v2, host paths, ports); no server needed")
+  .option("--target <target>", "--preflight: kubernetes or compose (default: every declared target)")
+  .option("--out <dir>", "--preflight: the render's output folder, which Compose's relative host paths are relative to", { default: "rendered" })
   .option(...outputOption)
   .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family doctor")
+  .example("immich-family doctor --preflight --target compose --out deploy")
   .action(action(() => import("./commands/doctor.js")));
 
 cli.help();

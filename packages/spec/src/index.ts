@@ -32,6 +32,24 @@ export { VALKEY_PASSWORD_ENV, valkeyStartScript } from "./valkey.js";
 export { envFileTemplate, type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
 export { formatDiagnostic, formatDiagnosticWithFrame, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
 export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
+export {
+  type BreakingChange,
+  type ChangeArea,
+  compareVersions,
+  EVERY_UPGRADE_STEPS,
+  type LineStep,
+  newestSupportedRelease,
+  normalizeVersion,
+  parseVersion,
+  planUpgrade,
+  RELEASE_LINES,
+  type ReleaseLine,
+  releaseLine,
+  REQUIRED_STOPS,
+  type RequiredStop,
+  setImmichVersion,
+  type UpgradePlan,
+} from "./releases/index.js";
 export { type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
 export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {

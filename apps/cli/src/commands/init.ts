@@ -88,7 +88,7 @@ metadata:
   name: ${o.name}                  # prefixes the names of rendered objects
 
 immich:
-  version: ${version}                # a pinned release; upgrade by changing it
+  version: ${version}                # a pinned release; move it with \`immich-family upgrade\`
   # timezone: Europe/Berlin
 
 hosts:

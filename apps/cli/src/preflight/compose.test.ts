@@ -1,0 +1,213 @@
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { spawnSync } from "node:child_process";
+import { BUILT_CLI, EXAMPLES } from "../commands/_cli-spawn.js";
+import { main as doctor } from "../commands/doctor.js";
+import { recordingIo } from "../_io.js";
+import { exampleSpec, fakeDocker, fakeKubectl, standIns } from "./_stand-ins.js";
+import { allows, portFree } from "./compose.js";
+import { runPreflight } from "./run-preflight.js";
+
+// The spec's user is never the owner of the test's folders, whoever runs the tests.
+const uid = (process.getuid?.() ?? 0) + 4242;
+const gid = (process.getgid?.() ?? 0) + 4242;
+
+/** The TrueNAS example (Traefik, backups, machine learning) with its host paths in a temp folder. */
+function truenas(root: string, set: Record<string, unknown> = {}, remove: readonly string[] = []) {
+  return exampleSpec(
+    "truenas.yaml",
+    {
+      "targets.compose.user": { uid, gid },
+      "targets.compose.paths.media": join(root, "media"),
+      "targets.compose.paths.modelCache": join(root, "model-cache"),
+      "targets.compose.paths.backups": join(root, "backups"),
+      ...set,
+    },
+    remove,
+  );
+}
+
+function folders(root: string, mode: number, ...names: string[]) {
+  for (const n of names) {
+    mkdirSync(join(root, n), { recursive: true });
+    chmodSync(join(root, n), mode);
+  }
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+const rows = (report: Awaited<ReturnType<typeof runPreflight>>) => report.targets.flatMap((t) => t.checks);
+
+describe("Compose preflight (stand-in docker)", () => {
+  it("passes with Docker Compose v2, writable host paths and Traefik in front (no published port)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-compose-"));
+    folders(root, 0o777, "media", "model-cache", "backups");
+    const path = standIns();
+    fakeDocker(path.dir, "v2.29.1");
+    const report = await runPreflight({ spec: truenas(root), cwd: root, env: path.env, out: "." });
+    expect(rows(report)).toEqual([
+      { check: "Docker Compose v2", status: "pass", detail: "docker compose v2.29.1" },
+      { check: "host path paths.media", status: "pass", detail: `${join(root, "media")} is writable by ${uid}:${gid}` },
+      { check: "host path paths.config", status: "pass", detail: `./data (${join(root, "data")}) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user` },
+      { check: "host path paths.database", status: "pass", detail: `./data/db (${join(root, "data/db")}) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it` },
+      { check: "host path paths.modelCache", status: "pass", detail: `${join(root, "model-cache")} is writable by ${uid}:${gid}` },
+      { check: "host path paths.backups", status: "pass", detail: `${join(root, "backups")} is writable by ${uid}:${gid}` },
+      { check: "ports free", status: "skip", detail: "compose.yaml publishes no port (Traefik reaches the server on its network)" },
+    ]);
+    expect(report.ok).toBe(true);
+    expect(path.calls()).toEqual(["docker compose version"]);
+  });
+
+  it("fails each problem with its fix: no Compose v2, a path uid:gid cannot write, an absolute path missing", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-compose-"));
+    folders(root, 0o755, "media");
+    const path = standIns();
+    fakeDocker(path.dir, undefined);
+    const spec = truenas(root);
+    const report = await runPreflight({ spec, cwd: root, env: path.env, out: "." });
+    const failed = rows(report).filter((c) => c.status === "fail");
+    expect(failed).toEqual([
+      {
+        check: "Docker Compose v2",
+        status: "fail",
+        detail: "`docker compose version` failed: docker: 'compose' is not a docker command.",
+        fix: "install Docker Engine with the Compose v2 plugin (docker-compose-plugin); the old standalone docker-compose v1 is not enough",
+      },
+      {
+        check: "host path paths.media",
+        status: "fail",
+        detail: `${join(root, "media")} is owned by ${process.getuid?.()}:${process.getgid?.()} with mode 755: ${uid}:${gid} cannot write it`,
+        fix: `chown -R ${uid}:${gid} ${join(root, "media")} (immich-init does this at start only where root may chown, e.g. not on root-squashed NFS)`,
+      },
+      {
+        check: "host path paths.modelCache",
+        status: "fail",
+        detail: `${join(root, "model-cache")} does not exist; Docker would create it as root, maybe on the wrong disk`,
+        fix: `mkdir -p ${join(root, "model-cache")} && chown ${uid}:${gid} ${join(root, "model-cache")}`,
+      },
+      expect.objectContaining({ check: "host path paths.backups", status: "fail" }),
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it("checks each library folder is there and readable by uid:gid", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-compose-"));
+    folders(root, 0o777, "media", "model-cache", "backups");
+    folders(root, 0o755, "family");
+    folders(root, 0o700, "travel");
+    const path = standIns();
+    fakeDocker(path.dir, "v2.29.1");
+    const spec = exampleSpec("family.yaml", {
+      "targets.compose.user": { uid, gid },
+      "targets.compose.paths.media": join(root, "media"),
+      "targets.compose.libraries": { family: { hostPath: join(root, "family") }, travel: { hostPath: join(root, "travel") } },
+    });
+    const report = await runPreflight({ spec, cwd: root, env: path.env, target: "compose", out: "." });
+    expect(rows(report).filter((c) => c.check.startsWith("host path libraries."))).toEqual([
+      { check: "host path libraries.family.hostPath", status: "pass", detail: `${join(root, "family")} is readable by ${uid}:${gid}` },
+      {
+        check: "host path libraries.travel.hostPath",
+        status: "fail",
+        detail: `${join(root, "travel")} is owned by ${process.getuid?.()}:${process.getgid?.()} with mode 700: ${uid}:${gid} cannot read it`,
+        fix: `let ${uid}:${gid} read ${join(root, "travel")}, e.g. chmod -R o+rX ${join(root, "travel")} or a group it is in`,
+      },
+    ]);
+  });
+
+  it("fails when docker is not on the PATH, and when it is Compose v1", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-compose-"));
+    const path = standIns();
+    const first = async () => rows(await runPreflight({ spec: truenas(root), cwd: root, env: path.env, out: "." }))[0];
+    expect(await first()).toMatchObject({ status: "fail", detail: "docker is not on the PATH" });
+    fakeDocker(path.dir, "1.29.2");
+    expect(await first()).toMatchObject({ status: "fail", detail: "docker compose 1.29.2 is older than v2" });
+  });
+
+  it("fails a published port something already listens on", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-compose-"));
+    folders(root, 0o777, "media", "model-cache", "backups");
+    const path = standIns();
+    fakeDocker(path.dir, "v2.29.1");
+    // Without Traefik the server publishes 2283; hold it (if something else already does, it is in use all the same).
+    const holder = createServer();
+    await new Promise<void>((r) => {
+      holder.once("error", () => r());
+      holder.listen({ host: "0.0.0.0", port: 2283 }, () => r());
+    });
+    servers.push(holder);
+    const report = await runPreflight({ spec: truenas(root, {}, ["targets.compose.traefik"]), cwd: root, env: path.env, out: "." });
+    expect(rows(report).at(-1)).toEqual({
+      check: "port 2283",
+      status: "fail",
+      detail: "in use on 0.0.0.0; immich-server publishes it",
+      fix: "stop what listens there (`ss -ltnp 'sport = :2283'` names it; an Immich already running from this folder does too), or put Traefik in front (targets.compose.traefik)",
+    });
+  });
+
+  it("portFree binds a free port for a moment and reports a taken one", async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen({ host: "127.0.0.1", port: 0 }, () => r()));
+    servers.push(holder);
+    const port = (holder.address() as { port: number }).port;
+    expect(await portFree("127.0.0.1", port)).toBe("EADDRINUSE");
+    holder.close();
+    servers.length = 0;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await portFree("127.0.0.1", port)).toBe(true);
+  });
+
+  it("allows reads owner, group and other bits for uid:gid", () => {
+    expect(allows({ uid: 1000, gid: 1000, mode: 0o40700 }, 1000, 5, true)).toBe(true);
+    expect(allows({ uid: 1000, gid: 1000, mode: 0o40770 }, 7, 1000, true)).toBe(true);
+    expect(allows({ uid: 1000, gid: 1000, mode: 0o40755 }, 7, 8, true)).toBe(false);
+    expect(allows({ uid: 1000, gid: 1000, mode: 0o40755 }, 7, 8, false)).toBe(true);
+    expect(allows({ uid: 1000, gid: 1000, mode: 0o40700 }, 0, 0, true)).toBe(true);
+  });
+});
+
+describe("immich-family doctor --preflight", () => {
+  it("prints one table per target with the fixes, needs no server, and exits 1 on a failure", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-doctor-"));
+    const path = standIns();
+    fakeKubectl(path.dir, []);
+    fakeDocker(path.dir, "v2.29.1");
+    const io = recordingIo();
+    const ctx = { cwd: root, io, env: path.env, signal: new AbortController().signal };
+    const spec = join(root, "family.yaml");
+    copyFileSync(join(EXAMPLES, "family.yaml"), spec);
+    expect(await doctor(ctx, ["family.yaml"], { preflight: true, out: "rendered" })).toBe(1);
+    expect(io.out[0]).toBe("kubernetes preflight");
+    expect(io.out).toContain("compose preflight");
+    expect(io.out.join("\n")).toMatch(/CRD clusters\.postgresql\.cnpg\.io +FAIL +Error from server \(NotFound\): crd "clusters\.postgresql\.cnpg\.io" not found\n +fix: install the CloudNativePG operator/);
+    expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, 1 skipped$/);
+    expect(path.calls()).toContain("docker compose version");
+
+    const json = recordingIo();
+    expect(await doctor({ ...ctx, io: json }, ["family.yaml"], { preflight: true, target: "compose", out: "rendered", output: "json" })).toBe(1);
+    const report = JSON.parse(json.out.join(""));
+    expect(report.targets.map((t: { target: string }) => t.target)).toEqual(["compose"]);
+  });
+
+  it("the built CLI runs it with no server and no credentials: exit 0 when everything passes", () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-built-"));
+    folders(root, 0o777, "media", "model-cache", "backups");
+    const path = standIns();
+    fakeDocker(path.dir, "v2.29.1");
+    const doc = parseDocument(readFileSync(join(EXAMPLES, "truenas.yaml"), "utf8"));
+    for (const [key, dir] of [["media", "media"], ["modelCache", "model-cache"], ["backups", "backups"]] as const) doc.setIn(["targets", "compose", "paths", key], join(root, dir));
+    doc.setIn(["targets", "compose", "user"], { uid, gid });
+    writeFileSync(join(root, "immich-family.yaml"), doc.toString());
+    const r = spawnSync(process.execPath, [BUILT_CLI, "doctor", "--preflight", "--out", "."], { cwd: root, encoding: "utf8", env: { PATH: path.dir, NO_COLOR: "1" } });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^compose preflight\n/);
+    expect(r.stdout).toContain("Summary: 6 passed, 0 failed, 1 skipped");
+  });
+});

@@ -1,0 +1,38 @@
+import { join, resolve } from "node:path";
+import type { ImmichFamilySpec, Target } from "@family/immich-spec";
+import { selectTargets } from "../_targets.js";
+import { type Check, type PreflightCheck, runChecks } from "./check.js";
+import { COMPOSE_CHECKS } from "./compose.js";
+import { KUBERNETES_CHECKS } from "./kubernetes.js";
+import { runTool } from "./tool.js";
+
+const CHECKS: Record<Target, readonly Check[]> = { kubernetes: KUBERNETES_CHECKS, compose: COMPOSE_CHECKS };
+
+export interface PreflightReport {
+  readonly ok: boolean;
+  readonly targets: readonly { readonly target: Target; readonly checks: readonly PreflightCheck[] }[];
+}
+
+export interface PreflightOptions {
+  readonly spec: ImmichFamilySpec;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** `--target`: one declared target; default every declared one. */
+  readonly target?: string | undefined;
+  /** The render's `--out` folder: compose's relative host paths resolve against it (its compose/ sub-folder when the spec declares both targets). */
+  readonly out: string;
+}
+
+/** Check the machine and the cluster the spec's targets are about to be deployed to; no Immich server needed. */
+export async function runPreflight(o: PreflightOptions): Promise<PreflightReport> {
+  const targets = selectTargets(o.spec, o.target);
+  const several = Object.values(o.spec.targets).filter(Boolean).length > 1;
+  const ctx = {
+    spec: o.spec,
+    composeDir: resolve(o.cwd, several ? join(o.out, "compose") : o.out),
+    run: (command: string, args: readonly string[]) => runTool(command, args, o.env),
+  };
+  const out = [];
+  for (const target of targets) out.push({ target, checks: await runChecks(CHECKS[target], ctx) });
+  return { ok: !out.some((t) => t.checks.some((c) => c.status === "fail")), targets: out };
+}
