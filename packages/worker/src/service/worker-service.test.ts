@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nodeWalker, type Walker } from "../changes/walker.js";
 import { tempTree, testSpec } from "../_test-helpers.js";
 import { createLogger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
@@ -106,6 +107,31 @@ describe("WorkerService", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(scans()).toBe(2);
     expect([...fake.state.assets.values()]).toHaveLength(6);
+    svc.stop();
+    await running;
+  });
+
+  it("settles its debounce when the walker lists the same files in a different order each poll", async () => {
+    for (let i = 0; i < 30; i++) tree.add(`family/${i % 5}/${i}.jpg`);
+    const orders: string[] = [];
+    const shuffling: Walker = {
+      name: "node",
+      async each(input, visit) {
+        const files = await nodeWalker.list(input);
+        for (let k = files.length - 1; k > 0; k--) {
+          const r = Math.floor(Math.random() * (k + 1));
+          [files[k], files[r]] = [files[r]!, files[k]!];
+        }
+        orders.push(files.join("\n"));
+        for (const f of files) visit(f);
+      },
+      list: (input) => nodeWalker.list(input),
+    };
+    const svc = service({ walker: shuffling, debounceMs: 60 });
+    const running = svc.run();
+    await until(() => scans() === 1, "the first scan despite the shuffled listings");
+    expect(new Set(orders).size).toBe(orders.length); // every poll listed the tree in another order
+    expect(logs.filter((l) => l.msg === "changes seen")).toHaveLength(1);
     svc.stop();
     await running;
   });

@@ -51,9 +51,10 @@ interface Tracked {
   pending: string | undefined;
 }
 
-function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
+/** The change a poll saw, independent of the order the walker listed files in (walkrs's order differs each time). */
+export function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
   const h = createHash("sha1");
-  for (const list of [poll.diff.added, poll.diff.removed, poll.diff.modified]) h.update(list.join("\n")).update("\0");
+  for (const list of [poll.diff.added, poll.diff.removed, poll.diff.modified]) h.update([...list].sort().join("\n")).update("\0");
   return `${poll.reason}:${h.digest("hex")}`;
 }
 
