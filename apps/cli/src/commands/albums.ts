@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { type AlbumChange, type AlbumSyncReport, type LibraryAlbumResult, syncAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -103,6 +104,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
     allowRemovals: Boolean(flags.allowRemovals),
     cleanupEmpty: Boolean(flags.cleanupEmpty),
     deep: Boolean(flags.deep),
+    stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
     ...(apply && output === "text" ? { onProgress: progress(io) } : {}),
   });
   if (output === "json") {

@@ -3,8 +3,9 @@ import { getAllAlbums, getAllLibraries, getMyUser, searchUsers } from "@immich/s
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
-import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets } from "./_read.js";
-import { desiredAlbums } from "./desired.js";
+import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
+import { loadRecord, recordFile, saveRecord } from "./_record.js";
+import { desiredAlbums, type LibraryAsset } from "./desired.js";
 import { type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./planner.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
@@ -31,6 +32,11 @@ export interface AlbumSyncOptions {
   readonly deep?: boolean;
   /** Albums applied at once. @default 4 */
   readonly concurrency?: number;
+  /**
+   * Where the last read of each library's assets is kept (`<stateDir>/albums/<library>.assets`), so the
+   * next run reads only the assets that changed since. Without it every run reads every asset.
+   */
+  readonly stateDir?: string;
 }
 
 /** What a run did: counts a user reads, plus what it repaired and what failed. */
@@ -48,6 +54,8 @@ export interface AlbumSummary {
 
 export interface LibraryAlbumResult {
   readonly library: string;
+  /** How the library's assets were read: all of them, or what changed since the last run's record. */
+  readonly read?: { readonly how: "full" | "changes"; readonly assets: number; readonly changed: number };
   readonly plan?: AlbumPlan;
   readonly summary: AlbumSummary;
   /** Every failure, each with the server's message; the next run retries them. */
@@ -149,10 +157,30 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
       if (!libraryId) return fail(`library ${handle}: no library named ${JSON.stringify(name)} owned by ${owner.email} on the server; run \`immich-family scan\` first`);
     }
-    const read = libraryId ? [await readAssets(oc, { libraryId }, roots)] : await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
-    const assets = new Map(read.flatMap((r) => [...r.assets]));
-    const complete = libraryId !== undefined && read.every((r) => r.complete);
-    if (libraryId && !complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${read.reduce((n, r) => n + r.total, 0)}; no removals this run`);
+    let assets: Map<string, LibraryAsset>;
+    let complete = false;
+    let read: LibraryAlbumResult["read"];
+    let added: ReadonlySet<string> | undefined;
+    const readNotes: string[] = [];
+    if (libraryId) {
+      const file = options.stateDir ? recordFile(options.stateDir, handle) : undefined;
+      const saved = file && !options.deep ? await loadRecord(file) : undefined;
+      const record = saved && saved.server === oc.baseUrl && saved.libraryId === libraryId && saved.ownerId === ownerId ? saved : undefined;
+      const r = await readLibraryAssets(oc, libraryId, roots, record);
+      assets = r.assets;
+      complete = r.complete;
+      read = { how: r.how, assets: r.assets.size, changed: r.changed };
+      added = r.added;
+      if (!complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${r.total}; no removals this run`);
+      else if (file && (r.changed > 0 || r.watermark !== record?.watermark)) {
+        await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets }).catch((error: Error) =>
+          readNotes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
+        );
+      }
+    } else {
+      const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
+      assets = new Map(reads.flatMap((r) => [...r.assets]));
+    }
 
     const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
     const desired = desiredAlbums({
@@ -179,10 +207,23 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
 
     const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
     const membership = new Map<string, ReadonlySet<string>>();
-    for (const id of albumsToRead(desired, albums, handle, ownerId, options.deep)) membership.set(id, await readAlbumAssets(oc, id));
+    const toRead = new Set(albumsToRead(desired, albums, handle, ownerId, options.deep));
+    if (added && added.size > 0 && !options.deep) {
+      // An album short by exactly its assets that are new since the last read lacks just those: no need to read it.
+      const ours = ourAlbums(albums, handle, ownerId);
+      for (const d of desired.albums) {
+        const album = ours.get(d.key)?.[0];
+        if (!album || !toRead.has(album.id)) continue;
+        const fresh = d.assetIds.filter((id) => added.has(id));
+        if (fresh.length === 0 || album.assetCount !== d.assetIds.length - fresh.length) continue;
+        membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
+        toRead.delete(album.id);
+      }
+    }
+    for (const id of toRead) membership.set(id, await readAlbumAssets(oc, id));
 
     const label = (id: string) => emailById.get(id) ?? id;
-    const plan = planAlbums({
+    const planned = planAlbums({
       library: handle,
       desired,
       userId: (u) => idByEmail.get(u),
@@ -196,14 +237,15 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       assetsComplete: complete,
       label,
     });
-    if (!options.apply) return { library: handle, plan, summary, failures };
+    const plan = readNotes.length > 0 ? { ...planned, notes: [...planned.notes, ...readNotes] } : planned;
+    if (!options.apply) return { library: handle, ...(read ? { read } : {}), plan, summary, failures };
 
     const applied = await applyAll(oc, plan, label, options, handle);
     for (const [change, result] of applied) tally(summary, change.albumId !== undefined, result);
     failures.push(...applied.flatMap(([, r]) => r.failures));
     if (applied.length < plan.changes.length) failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
     if (applied.length > 0) failures.push(...(await verify(oc, applied, handle, ownerId, desired.albums)));
-    return { library: handle, plan, summary, failures };
+    return { library: handle, ...(read ? { read } : {}), plan, summary, failures };
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
   }

@@ -45,7 +45,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   } catch (error) {
     throw new WorkerSetupError((error as Error).message);
   }
-  const albumHook = albumSyncAfterScan({ spec, url: credentials.url, adminApiKey: credentials.apiKey, env: options.env, logger, signal: options.signal });
+  const albumHook = albumSyncAfterScan({ spec, url: credentials.url, adminApiKey: credentials.apiKey, env: options.env, logger, signal: options.signal, stateDir: options.stateDir });
   const afterScan = options.afterScan ?? ((_spec: ImmichFamilySpec, lib: { readonly handle: string }) => albumHook(lib));
   const service = new WorkerService({
     spec,
