@@ -121,7 +121,8 @@ async function scenario(assets: number): Promise<{ lines: string[]; missed: bool
       const from = fake.requests.length;
       // Asynchronous child: the fake in this process must keep answering.
       const result = await new Promise<string>((resolve, reject) => {
-        const p = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, self], { env, stdio: ["ignore", "pipe", "inherit"] });
+        const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
+        const p = spawn(process.execPath, [...NODE_FLAGS, ...profile, ...process.execArgv, self], { env, stdio: ["ignore", "pipe", "inherit"] });
         let out = "";
         p.stdout.on("data", (d: Buffer) => {
           out += d.toString();

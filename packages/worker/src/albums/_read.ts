@@ -205,9 +205,10 @@ export function foldersOf(assets: Iterable<LibraryAsset>, roots: readonly string
   const sorted = [...roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const out = new Set<string>();
   for (const a of assets) {
+    let folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
+    if (out.has(folder)) continue;
     const root = sorted.find((r) => a.originalPath.startsWith(`${r}/`));
     if (root === undefined) continue;
-    let folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
     while (folder.length >= root.length && !out.has(folder)) {
       out.add(folder);
       if (folder === root) break;

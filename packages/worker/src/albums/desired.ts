@@ -74,23 +74,34 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
   const roots = [...input.roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const keep = folderFilter(input.rules.include, input.rules.ignore);
   const groups = new Map<string, Group>();
-  for (const asset of input.assets) {
+  // Every file of a folder goes to the same album: work each folder out once.
+  const groupOf = new Map<string, Group | null>();
+  const folderGroup = (folder: string): Group | null => {
     // originalPath matching on the server is a substring match: re-check the prefix here.
-    const root = roots.find((r) => asset.originalPath.startsWith(`${r}/`));
-    if (root === undefined) continue;
-    const segments = asset.originalPath.slice(root.length + 1).split("/").slice(0, -1);
-    if (!keep(segments.join("/"))) continue;
+    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
+    if (root === undefined || folder === root) return null;
+    const segments = folder.slice(root.length + 1).split("/");
+    if (!keep(segments.join("/"))) return null;
     const slice = albumSlice(segments, input.rules.levels);
-    if (!slice) continue;
+    if (!slice) return null;
     const key = slice.chunks.join("/");
     let g = groups.get(key);
     if (!g) {
       g = { chunks: slice.chunks, assets: [], anchors: new Set(), folders: new Set() };
       groups.set(key, g);
     }
-    g.assets.push(asset);
     g.anchors.add([root, ...segments.slice(0, slice.anchorDepth)].join("/"));
-    g.folders.add([root, ...segments].join("/"));
+    g.folders.add(folder);
+    return g;
+  };
+  for (const asset of input.assets) {
+    const folder = asset.originalPath.slice(0, asset.originalPath.lastIndexOf("/"));
+    let g = groupOf.get(folder);
+    if (g === undefined) {
+      g = folderGroup(folder);
+      groupOf.set(folder, g);
+    }
+    g?.assets.push(asset);
   }
 
   const problems: string[] = [];
