@@ -91,7 +91,7 @@ export interface AssetRead {
  * a missed page) makes the counts differ, and then everything is read.
  */
 export async function readLibraryAssets(client: ImmichClient, libraryId: string, roots: readonly string[], record?: AssetRecord): Promise<AssetRead> {
-  if (record) {
+  if (record?.watermark) {
     const { assets } = record;
     let watermark = record.watermark;
     let changed = 0;

@@ -198,7 +198,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       read = { how: r.how, assets: r.assets.size, changed: r.changed };
       added = r.added;
       if (!complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${r.total}; no removals this run`);
-      else if (file && (r.changed > 0 || r.watermark !== record?.watermark)) {
+      else if (file && r.watermark && (r.changed > 0 || r.watermark !== record?.watermark)) {
         await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets }).catch((error: Error) =>
           readNotes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
         );

@@ -13,9 +13,9 @@ const errors: string[] = [];
 const client = new ImmichClient({
   baseUrl: fake.url,
   apiKey: key,
-  timeoutMs: 400,
+  timeoutMs: 1_500,
   signal: stop.signal,
-  backoff: { baseMs: 1, maxMs: 5, attempts: 3 },
+  backoff: { baseMs: 1, maxMs: 5, attempts: 4 },
   onError: (kind, operation, willRetry) => errors.push(`${operation}: ${kind}${willRetry ? ", retried" : ""}`),
 });
 const collecting = setInterval(() => gc(), 20);

@@ -72,6 +72,10 @@ function checkFilters(checks: Checks, body: Record<string, unknown>): void {
   checks.boolean("isOffline", body.isOffline);
   if (body.libraryId !== null) checks.uuid("libraryId", body.libraryId, true);
   checks.string("originalPath", body.originalPath);
+  for (const field of ["updatedAfter", "updatedBefore"]) {
+    const v = body[field];
+    if (v !== undefined && (typeof v !== "string" || Number.isNaN(Date.parse(v)))) checks.fail(field, `${field} must be a valid ISO 8601 date string`);
+  }
 }
 
 /** A deterministic shuffle, different per request: the order of equal sort keys Postgres does not promise. */
