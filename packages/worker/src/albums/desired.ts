@@ -124,9 +124,11 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       const first = [...broken][0]!;
       skipped.set(key, `album ${JSON.stringify(key)} skipped: ${formatAlbumPropsError(first)}`);
       for (const b of broken) {
-        const line = formatAlbumPropsError(b);
-        if (!reported.has(line)) problems.push(line);
-        reported.add(line);
+        for (const e of [b, ...(b.also ?? [])]) {
+          const line = formatAlbumPropsError(e);
+          if (!reported.has(line)) problems.push(line);
+          reported.add(line);
+        }
       }
       continue;
     }

@@ -57,5 +57,10 @@ describe("what a run reports", () => {
     world.albumprops("2024/Rome", "share_with: [{ user: bob, role: owner }]\nbogus: 1\n");
     const report = await world.run({ stateDir });
     expect(report.libraries[0]?.summary.albums).toMatchObject({ created: 2, skipped: 1 });
+    const file = join(world.tree.root, "2024/Rome/.albumprops");
+    expect(report.libraries[0]?.plan?.problems).toEqual([
+      `${file}:1:33: share_with[].role: expected one of viewer, editor, none, got "owner"`,
+      `${file}:2:1: unknown key "bogus"; expected one of override_name, description, share_with, thumbnail_setting, sort_order, visibility, comments_and_likes_enabled, inherit, inherit_properties`,
+    ]);
   });
 });

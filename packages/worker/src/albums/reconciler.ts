@@ -68,8 +68,13 @@ export interface AlbumSummary {
   albums: AlbumOutcomes;
 }
 
+/** What happened to one planned album change. */
+export type AlbumOutcome = "created" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
+
 export interface LibraryAlbumResult {
   readonly library: string;
+  /** With `apply`: each planned change's outcome, in plan order. */
+  readonly outcomes?: readonly AlbumOutcome[];
   /** How the library's assets were read: all of them, or what changed since the last run's record. */
   readonly read?: { readonly how: "full" | "changes"; readonly assets: number; readonly changed: number };
   readonly plan?: AlbumPlan;
@@ -270,11 +275,13 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
     const applied = await applyAll(oc, plan, label, options, handle);
     // Verify before counting: a step whose answer was lost may have been carried out all the same.
     const problems = applied.length > 0 ? await verify(oc, applied, handle, ownerId, desired.albums, label) : [];
-    for (const [change, result] of applied) tally(summary, change, result, added);
+    const outcomeOf = new Map<AlbumChange, AlbumOutcome>();
+    for (const [change, result] of applied) outcomeOf.set(change, tally(summary, change, result, added));
+    const outcomes = plan.changes.map((c) => outcomeOf.get(c) ?? "not applied");
     failures.push(...applied.flatMap(([, r]) => r.failures));
     if (applied.length < plan.changes.length) failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
     failures.push(...problems);
-    return { library: handle, ...(read ? { read } : {}), plan, summary, failures };
+    return { library: handle, ...(read ? { read } : {}), plan, outcomes, summary, failures };
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
   }
@@ -295,7 +302,7 @@ async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: strin
   return results;
 }
 
-function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: ReadonlySet<string> | undefined): void {
+function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: ReadonlySet<string> | undefined): AlbumOutcome {
   if (r.created) s.created++;
   if (r.deleted) s.deleted++;
   s.assetsAdded += r.assetsAdded;
@@ -306,7 +313,7 @@ function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: Re
   if (r.failures.length > 0) s.albums.failed++;
   if (change.albumId === undefined || r.deleted) {
     if (r.created && r.failures.length === 0) s.albums.created++;
-    return;
+    return r.failures.length > 0 ? "failed" : r.deleted ? "deleted" : "created";
   }
   const where = `album ${JSON.stringify(change.name)}`;
   const repairs: string[] = [];
@@ -317,9 +324,13 @@ function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: Re
   const readded = added ? r.added.filter((id) => !added.has(id)).length : 0;
   if (readded > 0) repairs.push(`${where}: ${plural(readded, "photo")} put back`);
   s.repaired.push(...repairs);
-  if (r.failures.length > 0) return;
-  if (repairs.length > 0) s.albums.repaired++;
-  else if (r.assetsAdded + r.assetsRemoved + r.updated.length + r.visibilityChanged > 0) s.albums.updated++;
+  if (r.failures.length > 0) return "failed";
+  if (repairs.length > 0) {
+    s.albums.repaired++;
+    return "repaired";
+  }
+  s.albums.updated++;
+  return "updated";
 }
 
 /** "1 photo", "2 photos". */
