@@ -204,8 +204,13 @@ export async function missingRoots(roots: readonly string[]): Promise<string[]> 
 export function foldersOf(assets: Iterable<LibraryAsset>, roots: readonly string[]): Set<string> {
   const sorted = [...roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const out = new Set<string>();
+  let last = "\0";
   for (const a of assets) {
-    let folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
+    // Assets come folder by folder: skip the slice while the folder stays the same.
+    const p = a.originalPath;
+    if (p.length > last.length && p.charCodeAt(last.length) === 47 && p.startsWith(last) && p.indexOf("/", last.length + 1) < 0) continue;
+    let folder = p.slice(0, p.lastIndexOf("/"));
+    last = folder;
     if (out.has(folder)) continue;
     const root = sorted.find((r) => a.originalPath.startsWith(`${r}/`));
     if (root === undefined) continue;

@@ -17,13 +17,15 @@ export interface AssetRecord {
   readonly assets: Map<string, LibraryAsset>;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 export function recordFile(stateDir: string, library: string): string {
   return join(stateDir, "albums", `${library}.assets`);
 }
 
-// File format: a JSON header line, then one line per folder: [folder, [[id, fileName, fileCreatedAt, visibility], …]].
+// File format: a JSON header line, then per folder a line `/folder` followed by one line per asset,
+// `id<TAB>fileCreatedAt<TAB>visibility<TAB>fileName` (a file name cannot hold a line break in Immich's
+// paths; one that does makes the record unreadable, and the next read is a full one).
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
   let text: string;
   try {
@@ -32,15 +34,24 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
     return undefined;
   }
   try {
-    const lines = text.split("\n");
-    const header = JSON.parse(lines[0] ?? "") as { version: number; server: string; libraryId: string; ownerId: string; watermark: string };
+    let at = text.indexOf("\n");
+    const header = JSON.parse(text.slice(0, at)) as { version: number; server: string; libraryId: string; ownerId: string; watermark: string };
     if (header.version !== VERSION) return undefined;
     const assets = new Map<string, LibraryAsset>();
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      if (!line) continue;
-      const [folder, items] = JSON.parse(line) as [string, [string, string, string, string][]];
-      for (const [id, name, fileCreatedAt, visibility] of items) assets.set(id, { id, originalPath: `${folder}/${name}`, fileCreatedAt, visibility });
+    let folder = "";
+    while (at < text.length - 1) {
+      const end = text.indexOf("\n", at + 1);
+      const stop = end < 0 ? text.length : end;
+      if (text.charCodeAt(at + 1) === 47) folder = text.slice(at + 1, stop);
+      else {
+        const t1 = text.indexOf("\t", at + 1);
+        const t2 = text.indexOf("\t", t1 + 1);
+        const t3 = text.indexOf("\t", t2 + 1);
+        if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > stop || !folder) return undefined;
+        const id = text.slice(at + 1, t1);
+        assets.set(id, { id, originalPath: `${folder}/${text.slice(t3 + 1, stop)}`, fileCreatedAt: text.slice(t1 + 1, t2), visibility: text.slice(t2 + 1, t3) });
+      }
+      at = stop;
     }
     return { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets };
   } catch {
@@ -50,7 +61,7 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 
 /** Write atomically (a temp file renamed over the old one), in chunks. */
 export async function saveRecord(file: string, record: AssetRecord): Promise<void> {
-  const byFolder = new Map<string, [string, string, string, string][]>();
+  const byFolder = new Map<string, string[]>();
   for (const a of record.assets.values()) {
     const cut = a.originalPath.lastIndexOf("/");
     const folder = a.originalPath.slice(0, cut);
@@ -59,7 +70,7 @@ export async function saveRecord(file: string, record: AssetRecord): Promise<voi
       list = [];
       byFolder.set(folder, list);
     }
-    list.push([a.id, a.originalPath.slice(cut + 1), a.fileCreatedAt ?? "", a.visibility ?? "timeline"]);
+    list.push(`${a.id}\t${a.fileCreatedAt ?? ""}\t${a.visibility ?? "timeline"}\t${a.originalPath.slice(cut + 1)}\n`);
   }
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -67,8 +78,8 @@ export async function saveRecord(file: string, record: AssetRecord): Promise<voi
   try {
     const { server, libraryId, ownerId, watermark } = record;
     let chunk = `${JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark })}\n`;
-    for (const entry of byFolder) {
-      chunk += `${JSON.stringify(entry)}\n`;
+    for (const [folder, lines] of byFolder) {
+      chunk += `${folder}\n${lines.join("")}`;
       if (chunk.length > 1 << 20) {
         await handle.write(chunk);
         chunk = "";

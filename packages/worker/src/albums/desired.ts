@@ -94,14 +94,21 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
     g.folders.add(folder);
     return g;
   };
+  let last = "\0";
+  let lastGroup: Group | null = null;
   for (const asset of input.assets) {
-    const folder = asset.originalPath.slice(0, asset.originalPath.lastIndexOf("/"));
-    let g = groupOf.get(folder);
-    if (g === undefined) {
-      g = folderGroup(folder);
-      groupOf.set(folder, g);
+    // Assets mostly come folder by folder: skip the slice and lookup while the folder stays the same.
+    const p = asset.originalPath;
+    if (!(p.length > last.length && p.charCodeAt(last.length) === 47 && p.startsWith(last) && p.indexOf("/", last.length + 1) < 0)) {
+      last = p.slice(0, p.lastIndexOf("/"));
+      let g = groupOf.get(last);
+      if (g === undefined) {
+        g = folderGroup(last);
+        groupOf.set(last, g);
+      }
+      lastGroup = g;
     }
-    g?.assets.push(asset);
+    lastGroup?.assets.push(asset);
   }
 
   const problems: string[] = [];
