@@ -17,15 +17,17 @@ export interface AssetRecord {
   readonly assets: Map<string, LibraryAsset>;
 }
 
-const VERSION = 2;
+const VERSION = 3;
 
 export function recordFile(stateDir: string, library: string): string {
   return join(stateDir, "albums", `${library}.assets`);
 }
 
-// File format: a JSON header line, then per folder a line `/folder` followed by one line per asset,
-// `id<TAB>fileCreatedAt<TAB>visibility<TAB>fileName` (a file name cannot hold a line break in Immich's
-// paths; one that does makes the record unreadable, and the next read is a full one).
+// File format: a JSON header line, then one line per asset, `id<TAB>fileCreatedAt<TAB>visibility<TAB>originalPath`
+// (a path with a line break makes the record unreadable, and the next read is a full one). Fields are
+// sliced out of the file's text, not copied: the record costs little more than the file's size.
+const VISIBILITY: Record<string, string> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
+
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
   let text: string;
   try {
@@ -38,19 +40,16 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
     const header = JSON.parse(text.slice(0, at)) as { version: number; server: string; libraryId: string; ownerId: string; watermark: string };
     if (header.version !== VERSION) return undefined;
     const assets = new Map<string, LibraryAsset>();
-    let folder = "";
     while (at < text.length - 1) {
       const end = text.indexOf("\n", at + 1);
       const stop = end < 0 ? text.length : end;
-      if (text.charCodeAt(at + 1) === 47) folder = text.slice(at + 1, stop);
-      else {
-        const t1 = text.indexOf("\t", at + 1);
-        const t2 = text.indexOf("\t", t1 + 1);
-        const t3 = text.indexOf("\t", t2 + 1);
-        if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > stop || !folder) return undefined;
-        const id = text.slice(at + 1, t1);
-        assets.set(id, { id, originalPath: `${folder}/${text.slice(t3 + 1, stop)}`, fileCreatedAt: text.slice(t1 + 1, t2), visibility: text.slice(t2 + 1, t3) });
-      }
+      const t1 = text.indexOf("\t", at + 1);
+      const t2 = text.indexOf("\t", t1 + 1);
+      const t3 = text.indexOf("\t", t2 + 1);
+      if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > stop) return undefined;
+      const id = text.slice(at + 1, t1);
+      const visibility = text.slice(t2 + 1, t3);
+      assets.set(id, { id, originalPath: text.slice(t3 + 1, stop), fileCreatedAt: text.slice(t1 + 1, t2), visibility: VISIBILITY[visibility] ?? visibility });
       at = stop;
     }
     return { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets };
@@ -61,25 +60,22 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 
 /** Write atomically (a temp file renamed over the old one), in chunks. */
 export async function saveRecord(file: string, record: AssetRecord): Promise<void> {
-  const byFolder = new Map<string, string[]>();
-  for (const a of record.assets.values()) {
-    const cut = a.originalPath.lastIndexOf("/");
-    const folder = a.originalPath.slice(0, cut);
-    let list = byFolder.get(folder);
-    if (!list) {
-      list = [];
-      byFolder.set(folder, list);
-    }
-    list.push(`${a.id}\t${a.fileCreatedAt ?? ""}\t${a.visibility ?? "timeline"}\t${a.originalPath.slice(cut + 1)}\n`);
-  }
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const handle = await open(tmp, "w");
   try {
     const { server, libraryId, ownerId, watermark } = record;
     let chunk = `${JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark })}\n`;
-    for (const [folder, lines] of byFolder) {
-      chunk += `${folder}\n${lines.join("")}`;
+    // Folder by folder, so the next run's grouping meets each folder once.
+    const byFolder = new Map<string, LibraryAsset[]>();
+    for (const a of record.assets.values()) {
+      const folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
+      const list = byFolder.get(folder);
+      if (list) list.push(a);
+      else byFolder.set(folder, [a]);
+    }
+    for (const list of byFolder.values()) {
+      for (const a of list) chunk += `${a.id}\t${a.fileCreatedAt ?? ""}\t${a.visibility ?? "timeline"}\t${a.originalPath}\n`;
       if (chunk.length > 1 << 20) {
         await handle.write(chunk);
         chunk = "";

@@ -45,6 +45,8 @@ export interface DesiredInput {
   /** Absolute import paths of the library (the "library root" the levels count from is the one a file is under). */
   readonly roots: readonly string[];
   readonly assets: Iterable<LibraryAsset>;
+  /** The assets are known to be distinct (e.g. a Map's values): skip deduplicating them. */
+  readonly unique?: boolean;
   /** The parsed `.albumprops` of a folder (absolute path), an error, or undefined when it has none. */
   readonly albumprops: (folder: string) => AlbumPropsFile | AlbumPropsError | undefined;
   readonly resolveUser: UserResolver;
@@ -166,7 +168,7 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       skipped.set(key, "empty name");
       continue;
     }
-    const assets = dedupe(g.assets).sort(byTakenThenPath);
+    const assets = (input.unique ? g.assets : dedupe(g.assets)).sort(byTakenThenPath);
     const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
     if (resolved.thumbnail && thumbnail === undefined) problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
     // An album neither shows nor counts hidden or locked assets: they would vanish from the very album

@@ -231,6 +231,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       },
       roots,
       assets: assets.values(),
+      unique: true,
       albumprops: (f) => props.get(f),
       resolveUser,
       owner: owner.email.toLowerCase(),
