@@ -23,6 +23,12 @@ const EXIT: Record<CliErrorCode, 1 | 2> = {
   internal: 1,
 };
 
+/**
+ * Exit code of a run that did everything it could but left some albums untouched because of a bad
+ * `.albumprops` file (or rename rules that leave an empty name): not a failure, not a clean run either.
+ */
+export const EXIT_ALBUMS_SKIPPED = 3;
+
 /** A failure the user can act on. Only the entry point turns it into an exit code. */
 export class CliError extends Error {
   override readonly name = "CliError";

@@ -1,10 +1,14 @@
 /**
- * Album sync at family scale: a fake Immich with 2 ms latency per request, a library of 20,000
- * assets in 500 folders, every album shared with 3 members. Reports the first run's requests and
- * wall time, the no-op rerun's requests (target: zero writes, reads ≤ ⌈assets/1000⌉ + a few) and
- * the worker's peak RSS (target < 200 MB; the sync runs in a child process so the fake is not counted).
+ * Album sync at family scale: a fake Immich v3.1.0 with 2 ms latency per request, a library in 2,000
+ * folders, every album shared with 3 members. For each size (20,000 and 100,000 assets) it runs, each
+ * in its own child process with the worker image's heap flags (the fake is not counted):
+ *   first sync    budget ≤ albums + ⌈assets/1000⌉ + 10 requests, peak RSS ≤ 200 MB
+ *   no-op rerun   budget ≤ 25 requests and ≤ 1.5 s wall
+ *   incremental   20 new files in 2 folders: budget ≤ 10 requests beyond the writes
+ * and checks afterwards that every album holds exactly its folder's assets, shared with the 3 members.
  *
  *   pnpm --filter @family/immich-worker bench:albums
+ *   BENCH_SIZES=20000 BENCH_FOLDERS=500 BENCH_NODE_FLAGS="" pnpm --filter @family/immich-worker bench:albums
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,52 +16,81 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ASSETS = Number(process.env.BENCH_ASSETS ?? 20_000);
-const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 500);
+const SIZES = (process.env.BENCH_SIZES ?? "20000,100000").split(",").map(Number);
+const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 2000);
 const LATENCY_MS = 2;
+// The heap flags the worker image sets (NODE_OPTIONS in the Dockerfile).
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-old-space-size=96 --max-semi-space-size=2").split(" ").filter(Boolean);
 
 async function child(): Promise<void> {
   const { immichFamilySpec } = await import("@family/immich-spec");
   const { syncAlbums } = await import("../src/albums/reconciler.js");
   const spec = immichFamilySpec.parse(JSON.parse(process.env.BENCH_SPEC!));
   const started = performance.now();
-  const report = await syncAlbums({ spec, baseUrl: process.env.BENCH_URL!, env: process.env, apply: true });
+  const cpu = process.cpuUsage();
+  const report = await syncAlbums({ spec, baseUrl: process.env.BENCH_URL!, env: process.env, apply: true, stateDir: process.env.BENCH_STATE! });
   const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   const s = report.libraries[0]!.summary;
   process.stdout.write(
-    JSON.stringify({ ok: report.ok, failures: report.libraries.flatMap((r) => r.failures).slice(0, 3), wallMs, maxRssMB: process.resourceUsage().maxRSS / 1024, created: s.created, assetsAdded: s.assetsAdded }),
+    JSON.stringify({
+      ok: report.ok,
+      failures: report.libraries.flatMap((r) => r.failures).slice(0, 3),
+      wallMs,
+      cpuMs: (used.user + used.system) / 1000,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      created: s.created,
+      assetsAdded: s.assetsAdded,
+      read: report.libraries[0]?.read?.how,
+    }),
   );
 }
 
-async function parent(): Promise<void> {
-  const { createFakeImmich, isWrite } = await import("@family/fake-immich");
+interface Run {
+  ok: boolean;
+  failures: string[];
+  wallMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+  created: number;
+  assetsAdded: number;
+  read: string;
+  requests: number;
+  writes: number;
+}
+
+async function scenario(assets: number): Promise<{ lines: string[]; missed: boolean; broken: boolean }> {
+  const { albumState, createFakeImmich, isWrite } = await import("@family/fake-immich");
   const fake = await createFakeImmich({ version: "v3.1.0" });
   const root = mkdtempSync(join(tmpdir(), "bench-albums-"));
+  const stateDir = mkdtempSync(join(tmpdir(), "bench-albums-state-"));
   try {
     const owner = fake.addUser({ email: "owner@example.com", isAdmin: true });
     const members = ["m1", "m2", "m3"].map((m) => fake.addUser({ email: `${m}@example.com` }));
     const library = fake.state.addLibrary({ ownerId: owner.id, name: "photos", importPaths: [root] });
-    const base = Date.UTC(2020, 0, 1);
-    for (let i = 0; i < ASSETS; i++) {
-      const folder = `${2000 + (i % FOLDERS) / 25}/event-${i % FOLDERS}`.replace(/\.\d+/, "");
-      if (i < FOLDERS) mkdirSync(join(root, folder), { recursive: true });
-      const at = new Date(base + i * 60_000).toISOString();
+    const folderOf = (i: number) => `${2000 + Math.floor((i % FOLDERS) / 25)}/event-${i % FOLDERS}`;
+    const addAsset = (i: number, at: string, updatedAt = at) => {
       const id = crypto.randomUUID();
       fake.state.assets.set(id, {
         id,
         ownerId: owner.id,
         libraryId: library.id,
-        originalPath: join(root, folder, `IMG_${i}.jpg`),
+        originalPath: join(root, folderOf(i), `IMG_${i}.jpg`),
         originalFileName: `IMG_${i}.jpg`,
         type: "IMAGE",
         fileCreatedAt: at,
         fileModifiedAt: at,
-        createdAt: at,
-        updatedAt: at,
+        createdAt: updatedAt,
+        updatedAt,
         isOffline: false,
         deletedAt: null,
         size: 1000,
       });
+    };
+    const base = Date.UTC(2020, 0, 1);
+    for (let i = 0; i < assets; i++) {
+      if (i < FOLDERS) mkdirSync(join(root, folderOf(i)), { recursive: true });
+      addAsset(i, new Date(base + i * 60_000).toISOString());
     }
     const spec = {
       apiVersion: "immich-family.dev/v1alpha1",
@@ -75,40 +108,76 @@ async function parent(): Promise<void> {
       targets: { compose: { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/media" }, libraries: { photos: { hostPath: root } } } },
     };
     fake.faults.add({ kind: "latency", delayMs: LATENCY_MS });
-    const env = { ...process.env, BENCH_CHILD: "1", BENCH_URL: fake.url, BENCH_SPEC: JSON.stringify(spec), IMMICH_API_KEY: fake.addApiKey(owner, ["all"], "bench") };
+    const env = {
+      ...process.env,
+      BENCH_CHILD: "1",
+      BENCH_URL: fake.url,
+      BENCH_STATE: stateDir,
+      BENCH_SPEC: JSON.stringify(spec),
+      IMMICH_API_KEY: fake.addApiKey(owner, ["all"], "bench"),
+    };
     const self = fileURLToPath(import.meta.url);
-    const runOnce = async (label: string) => {
+    const runOnce = async (label: string): Promise<Run> => {
       const from = fake.requests.length;
       // Asynchronous child: the fake in this process must keep answering.
       const result = await new Promise<string>((resolve, reject) => {
-        const p = spawn(process.execPath, [...process.execArgv, self], { env, stdio: ["ignore", "pipe", "inherit"] });
+        const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
+        const p = spawn(process.execPath, [...NODE_FLAGS, ...profile, ...process.execArgv, self], { env, stdio: ["ignore", "pipe", "inherit"] });
         let out = "";
         p.stdout.on("data", (d: Buffer) => {
           out += d.toString();
         });
         p.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${label}: child exited ${code}`))));
       });
-      const r = JSON.parse(result) as { ok: boolean; failures: string[]; wallMs: number; maxRssMB: number; created: number; assetsAdded: number };
+      const r = JSON.parse(result) as Omit<Run, "requests" | "writes">;
       const reqs = fake.requests.slice(from);
-      const writes = reqs.filter((q) => isWrite(q)).length;
-      return { ...r, requests: reqs.length, reads: reqs.length - writes, writes };
+      return { ...r, requests: reqs.length, writes: reqs.filter((q) => isWrite(q)).length };
     };
-    const first = await runOnce("first run");
+    const first = await runOnce("first sync");
     const rerun = await runOnce("no-op rerun");
-    // The library's pages, then a few: the archive pass's page, a count for each of timeline and
-    // archive, who-am-I, users, libraries, albums, and one to spare.
-    const readBudget = Math.ceil(ASSETS / 1000) + 8;
-    const lines = [
-      `albums bench: ${ASSETS} assets in ${FOLDERS} folders, shared with 3 members, ${LATENCY_MS} ms latency per request (fake v3.1.0)`,
-      `  first run:   ${first.requests} requests (${first.writes} writes), ${(first.wallMs / 1000).toFixed(2)} s wall, ${first.created} albums created, ${first.assetsAdded} assets added, peak RSS ${first.maxRssMB.toFixed(0)} MB${first.ok ? "" : `, FAILURES: ${first.failures.join("; ")}`}`,
-      `  no-op rerun: ${rerun.requests} requests (${rerun.reads} reads, ${rerun.writes} writes; budget ≤ ${readBudget} reads, 0 writes), ${(rerun.wallMs / 1000).toFixed(2)} s wall, peak RSS ${rerun.maxRssMB.toFixed(0)} MB`,
-      `  targets: zero writes ${rerun.writes === 0 ? "met" : "MISSED"}, reads ${rerun.reads <= readBudget ? "met" : "MISSED"}, RSS < 200 MB ${Math.max(first.maxRssMB, rerun.maxRssMB) < 200 ? "met" : "MISSED"}`,
+    // 20 new files in 2 folders, as a scan imports them: new assets, updated now.
+    const now = new Date().toISOString();
+    for (let k = 0; k < 20; k++) addAsset(assets + k * FOLDERS + (k < 10 ? 7 : 8), new Date(base - k * 60_000).toISOString(), now);
+    const grown = await runOnce("incremental run");
+
+    // Every album holds exactly its folder's assets and is shared with the 3 members, never the owner.
+    const want = new Map<string, number>();
+    for (const a of fake.state.assets.values()) {
+      const name = a.originalPath.split("/").at(-2)!;
+      want.set(name, (want.get(name) ?? 0) + 1);
+    }
+    const albums = [...albumState(fake.state).albums.values()];
+    const wrong = albums.filter((a) => a.assetIds.size !== want.get(a.albumName) || a.users.size !== 3 || a.users.has(owner.id)).length;
+    const broken = !first.ok || !rerun.ok || !grown.ok || rerun.writes > 0 || wrong > 0 || albums.length !== want.size;
+
+    const firstBudget = FOLDERS + Math.ceil(assets / 1000) + 10;
+    const checks = [
+      first.requests <= firstBudget && first.maxRssMB <= 200,
+      rerun.requests <= 25 && rerun.wallMs <= 1500,
+      grown.requests - grown.writes <= 10,
     ];
-    process.stdout.write(`${lines.join("\n")}\n`);
-    if (!first.ok || rerun.writes > 0) process.exitCode = 1;
+    const mark = (ok: boolean | undefined) => (ok ? "met" : "MISSED");
+    const f = (r: Run) => `${r.requests} requests (${r.writes} writes), ${(r.wallMs / 1000).toFixed(2)} s wall (${(r.cpuMs / 1000).toFixed(2)} s CPU), peak RSS ${r.maxRssMB.toFixed(0)} MB, read ${r.read}${r.ok ? "" : `, FAILURES: ${r.failures.join("; ")}`}`;
+    const lines = [
+      `albums bench: ${assets} assets in ${FOLDERS} folders, shared with 3 members, ${LATENCY_MS} ms latency (fake v3.1.0), node ${NODE_FLAGS.join(" ") || "defaults"}`,
+      `  first sync:   ${f(first)}; ${first.created} albums created, ${first.assetsAdded} assets added; budget ≤ ${firstBudget} requests, ≤ 200 MB: ${mark(checks[0])}`,
+      `  no-op rerun:  ${f(rerun)}; budget ≤ 25 requests, ≤ 1.5 s: ${mark(checks[1])}`,
+      `  incremental:  20 new files in 2 folders: ${f(grown)}; ${grown.requests - grown.writes} beyond the writes, budget ≤ 10: ${mark(checks[2])}`,
+      `  albums right: ${albums.length - wrong} of ${want.size}${broken ? " — BROKEN" : ""}`,
+    ];
+    return { lines, missed: checks.some((c) => !c), broken };
   } finally {
     await fake.close();
     rmSync(root, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function parent(): Promise<void> {
+  for (const size of SIZES) {
+    const r = await scenario(size);
+    process.stdout.write(`${r.lines.join("\n")}\n`);
+    if (r.broken) process.exitCode = 1;
   }
 }
 

@@ -1,4 +1,4 @@
-import { addUsersToAlbum, createAlbum, getAlbumInfo, getAllAlbums, isHttpError, removeUserFromAlbum, updateAlbumUser } from "@immich/sdk";
+import { addUsersToAlbum, createAlbum, getAlbumInfo, getAllAlbums, isHttpError, removeUserFromAlbum, searchAssets, updateAlbumUser, updateAssets } from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { albumState } from "./albums-state.js";
 import { createFakeImmich, type FakeImmich } from "./server.js";
@@ -77,5 +77,35 @@ describe("fake album routes", () => {
     const annKey = { baseUrl: fake!.url, headers: { "x-api-key": fake!.addApiKey(ann, ["all"], "ann") } };
     expect((await getAllAlbums({}, annKey)).map((a) => a.id)).toEqual([album.id]);
     expect(await status(updateAlbumUser({ id: album.id, userId: ann.id, updateAlbumUserDto: { role: "viewer" as never } }, annKey))).toEqual([400, "Not found or no album.update access"]);
+  });
+});
+
+describe("fake asset changes", () => {
+  it("search by updatedAfter finds what a visibility change touched; a date that is not one is refused", async () => {
+    const { fake, owner, opts } = await setup("v3.1.0");
+    const at = "2024-01-01T00:00:00.000Z";
+    for (const id of ["00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2"]) {
+      fake.state.assets.set(id, {
+        id,
+        ownerId: owner.id,
+        libraryId: null,
+        originalPath: `/lib/${id}.jpg`,
+        originalFileName: `${id}.jpg`,
+        type: "IMAGE",
+        fileCreatedAt: at,
+        fileModifiedAt: at,
+        createdAt: at,
+        updatedAt: at,
+        isOffline: false,
+        deletedAt: null,
+        size: 1,
+      });
+    }
+    const after = "2025-01-01T00:00:00.000Z";
+    const changed = async () => (await searchAssets({ metadataSearchDto: { updatedAfter: after, visibility: "archive" as never } }, opts)).assets.items.map((a) => a.id);
+    expect(await changed()).toEqual([]);
+    await updateAssets({ assetBulkUpdateDto: { ids: ["00000000-0000-4000-8000-0000000000a1"], visibility: "archive" as never } }, opts);
+    expect(await changed()).toEqual(["00000000-0000-4000-8000-0000000000a1"]);
+    expect(await status(searchAssets({ metadataSearchDto: { updatedAfter: "" } }, opts))).toEqual([400, "Validation failed"]);
   });
 });

@@ -226,7 +226,12 @@ export function albumRoutes(router: FakeRouter): void {
       const me = ctx.auth!.user.id;
       const assets = ((body.ids as string[] | undefined) ?? []).map((id) => ctx.state.assets.get(id));
       if (assets.some((a) => !a || a.ownerId !== me)) throw badRequest("Not found or no asset.update access");
-      if (typeof body.visibility === "string") for (const a of assets) setAssetVisibility(a!, body.visibility);
+      if (typeof body.visibility === "string") {
+        for (const a of assets) {
+          setAssetVisibility(a!, body.visibility);
+          a!.updatedAt = now();
+        }
+      }
       return { status: 204 };
     });
 }

@@ -58,9 +58,9 @@ describe("albums", () => {
     const r = await run(["plan"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("library photos:");
-    expect(r.out).toMatch(/create\s+Paris\s+\+1 assets, \+1 shares/);
-    expect(r.out).toMatch(/create\s+Rome\s+\+2 assets, \+1 shares/);
-    expect(r.out).toMatch(/^Summary: 2 to create, 0 to change, 0 up to date, 0 problems, 0 failures$/m);
+    expect(r.out).toMatch(/create\s+Paris\s+\+1 photo, \+1 share$/m);
+    expect(r.out).toMatch(/create\s+Rome\s+\+2 photos, \+1 share$/m);
+    expect(r.out).toMatch(/^Summary: 2 to create, 0 to change, 0 up to date, 0 skipped, 0 problems, 0 failures$/m);
     expect(fake.writes()).toEqual([]);
   });
 
@@ -75,7 +75,8 @@ describe("albums", () => {
     const first = await run(["sync"]);
     expect(first.code).toBe(0);
     expect(first.err).toMatch(/photos: 2\/2 albums applied/);
-    expect(first.out).toMatch(/^Summary: 2 created, 3 assets added, 0 removed, 2 shares added, 0 repaired, 0 deleted, 0 failures$/m);
+    expect(first.out).toMatch(/^\s+created\s+Paris\s+\+1 photo, \+1 share$/m);
+    expect(first.out).toMatch(/^Summary: 2 created, 0 updated, 0 repaired, 0 failed, 0 skipped; 3 photos added, 0 removed, 2 shares added, 0 deleted; 0 failures$/m);
     expect([...albumState(fake.state).albums.values()].map((a) => a.albumName).sort()).toEqual(["Paris", "Rome"]);
     const writes = fake.writes().length;
     const second = await run(["sync"]);
@@ -88,6 +89,34 @@ describe("albums", () => {
     const r = await run(["sync"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error: album "(Paris|Rome)": create: create album: HTTP 500: Injected failure/);
+    expect(r.out).toMatch(/^\s+failed\s+(Paris|Rome)\s+\+/m);
+    expect(r.out).toMatch(/^Summary: 1 created, 0 updated, 0 repaired, 1 failed, 0 skipped; .*; 1 failure$/m);
+  });
+
+  it("names repaired albums, and tells them from albums that only took new files", async () => {
+    await run(["sync"]);
+    const rome = [...albumState(fake.state).albums.values()].find((a) => a.albumName === "Rome")!;
+    rome.users.clear();
+    mkdirSync(join(dir, "photos/2023/Paris"), { recursive: true });
+    writeFileSync(join(dir, "photos/2023/Paris/new.jpg"), "new");
+    scanLibrary(fake.state, [...fake.state.libraries.values()][0]!);
+    const r = await run(["sync"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s+updated\s+Paris\s+\+1 photo$/m);
+    expect(r.out).toMatch(/^\s+repaired\s+Rome\s+\+1 share$/m);
+    expect(r.out).toContain('  repaired album "Rome": shared with bob@example.com again');
+    expect(r.out).toMatch(/^Summary: 0 created, 1 updated, 1 repaired, 0 failed, 0 skipped; 1 photo added, 0 removed, 1 share added, 0 deleted; 0 failures$/m);
+  });
+
+  it("a bad .albumprops: every problem listed, its album skipped, the rest synced, exit 3", async () => {
+    const file = join(dir, "photos/2024/Rome/.albumprops");
+    writeFileSync(file, "sort_order: sideways\ncolour: red\n");
+    const r = await run(["sync"]);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain(`  problem: ${file}:1:13: sort_order: expected one of asc, desc, got "sideways"`);
+    expect(r.out).toContain(`  problem: ${file}:2:1: unknown key "colour"`);
+    expect(r.out).toMatch(/^Summary: 1 created, .* 1 skipped; /m);
+    expect([...albumState(fake.state).albums.values()].map((a) => a.albumName)).toEqual(["Paris"]);
   });
 
   it("asks for IMMICH_URL and a known action", async () => {
@@ -113,7 +142,7 @@ describe("albums", () => {
     rome.assetIds.add(kept!).add(stray!);
     expect((await run(["plan"])).out).toContain("nothing to do (2 albums up to date)");
     const deep = await run(["plan"], { deep: true });
-    expect(deep.out).toMatch(/update\s+Rome\s+\+1 assets/);
+    expect(deep.out).toMatch(/update\s+Rome\s+\+1 photo$/m);
     await run(["sync"], { deep: true });
     expect(rome.assetIds.has(lost!)).toBe(true);
   });

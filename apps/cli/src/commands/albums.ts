@@ -1,6 +1,7 @@
-import { type AlbumChange, type AlbumSyncReport, type LibraryAlbumResult, syncAlbums } from "@family/immich-worker";
+import { resolve } from "node:path";
+import { type AlbumChange, type AlbumSyncReport, type LibraryAlbumResult, plural, syncAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
+import { CliError, EXIT_ALBUMS_SKIPPED } from "../_errors.js";
 import type { Io } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { credentialsOrThrow } from "./_immich-credentials.js";
@@ -10,34 +11,37 @@ const ACTIONS = ["plan", "sync"] as const;
 function counts(c: AlbumChange): string {
   const parts: string[] = [];
   const assets = (c.create?.assetIds.length ?? 0) + c.addAssets.length;
-  if (assets) parts.push(`+${assets} assets`);
-  if (c.removeAssets.length) parts.push(`-${c.removeAssets.length} assets`);
+  if (assets) parts.push(`+${plural(assets, "photo")}`);
+  if (c.removeAssets.length) parts.push(`-${plural(c.removeAssets.length, "photo")}`);
   const shares = (c.create?.albumUsers.length ?? 0) + c.addUsers.length;
-  if (shares) parts.push(`+${shares} shares`);
-  if (c.setRoles.length) parts.push(`${c.setRoles.length} roles`);
-  if (c.removeUsers.length) parts.push(`-${c.removeUsers.length} users`);
+  if (shares) parts.push(`+${plural(shares, "share")}`);
+  if (c.setRoles.length) parts.push(`${plural(c.setRoles.length, "role")} changed`);
+  if (c.removeUsers.length) parts.push(`-${plural(c.removeUsers.length, "share")}`);
   if (c.update) parts.push(`set ${Object.keys(c.update).join(", ")}`);
-  if (c.visibility) parts.push(`${c.visibility.ids.length} → ${c.visibility.value}`);
+  if (c.visibility) parts.push(`${plural(c.visibility.ids.length, "photo")} → ${c.visibility.value}`);
   return parts.join(", ");
 }
 
-function action(c: AlbumChange): string {
+function planned(c: AlbumChange): string {
   return c.create ? "create" : c.delete ? "delete" : "update";
 }
 
-/** A readable table of one library's plan, then what was held back and why. */
+/**
+ * A readable table of one library's plan (or, after a sync, what became of each album: created,
+ * updated, repaired, deleted, failed), then what was held back and why.
+ */
 export function planTable(r: LibraryAlbumResult): string[] {
   const lines = [`library ${r.library}:`];
   const plan = r.plan;
   if (plan) {
-    const rows = plan.changes.map((c) => [action(c), c.name, c.delete ?? counts(c)] as const);
-    if (rows.length === 0) lines.push(`  nothing to do (${plan.unchanged} album${plan.unchanged === 1 ? "" : "s"} up to date)`);
+    const rows = plan.changes.map((c, i) => [r.outcomes?.[i] ?? planned(c), c.name, c.delete ?? counts(c)] as const);
+    if (rows.length === 0) lines.push(`  nothing to do (${plural(plan.unchanged, "album")} up to date)`);
     else {
       const w0 = Math.max(6, ...rows.map((r) => r[0].length));
       const w1 = Math.min(48, Math.max(5, ...rows.map((r) => r[1].length)));
-      lines.push(`  ${"ACTION".padEnd(w0)}  ${"ALBUM".padEnd(w1)}  CHANGES`);
+      lines.push(`  ${(r.outcomes ? "RESULT" : "ACTION").padEnd(w0)}  ${"ALBUM".padEnd(w1)}  CHANGES`);
       for (const [a, name, what] of rows) lines.push(`  ${a.padEnd(w0)}  ${name.padEnd(w1)}  ${what}`);
-      if (plan.unchanged > 0) lines.push(`  (${plan.unchanged} more up to date)`);
+      if (plan.unchanged > 0) lines.push(`  (${plural(plan.unchanged, "more album")} up to date)`);
     }
     for (const h of plan.held) lines.push(`  held: ${h}`);
     for (const p of plan.problems) lines.push(`  problem: ${p}`);
@@ -50,14 +54,16 @@ function summaryLine(report: AlbumSyncReport, applied: boolean): string {
   const libs = report.libraries;
   const sum = (f: (r: LibraryAlbumResult) => number) => libs.reduce((n, r) => n + f(r), 0);
   const failures = sum((r) => r.failures.length);
+  const skipped = sum((r) => r.summary.albums.skipped);
   if (!applied) {
     const create = sum((r) => r.plan?.changes.filter((c) => c.create).length ?? 0);
     const change = sum((r) => r.plan?.changes.filter((c) => !c.create).length ?? 0);
     const same = sum((r) => r.plan?.unchanged ?? 0);
-    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${sum((r) => r.plan?.problems.length ?? 0)} problems, ${failures} failures`;
+    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${skipped} skipped, ${plural(sum((r) => r.plan?.problems.length ?? 0), "problem")}, ${plural(failures, "failure")}`;
   }
-  const s = (k: "created" | "assetsAdded" | "assetsRemoved" | "sharesAdded" | "deleted") => sum((r) => r.summary[k]);
-  return `Summary: ${s("created")} created, ${s("assetsAdded")} assets added, ${s("assetsRemoved")} removed, ${s("sharesAdded")} shares added, ${sum((r) => r.summary.repaired.length)} repaired, ${s("deleted")} deleted, ${failures} failures`;
+  const a = (k: "created" | "updated" | "repaired" | "failed") => sum((r) => r.summary.albums[k]);
+  const s = (k: "assetsAdded" | "assetsRemoved" | "sharesAdded" | "deleted") => sum((r) => r.summary[k]);
+  return `Summary: ${a("created")} created, ${a("updated")} updated, ${a("repaired")} repaired, ${a("failed")} failed, ${skipped} skipped; ${plural(s("assetsAdded"), "photo")} added, ${s("assetsRemoved")} removed, ${plural(s("sharesAdded"), "share")} added, ${s("deleted")} deleted; ${plural(failures, "failure")}`;
 }
 
 function progress(io: Io) {
@@ -103,6 +109,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
     allowRemovals: Boolean(flags.allowRemovals),
     cleanupEmpty: Boolean(flags.cleanupEmpty),
     deep: Boolean(flags.deep),
+    stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
     ...(apply && output === "text" ? { onProgress: progress(io) } : {}),
   });
   if (output === "json") {
@@ -110,10 +117,11 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   } else {
     for (const r of report.libraries) {
       io.stdout(planTable(r).join("\n"));
-      if (apply && r.summary.repaired.length > 0) io.stdout(r.summary.repaired.map((x) => `  repaired: ${x}`).join("\n"));
+      if (apply && r.summary.repaired.length > 0) io.stdout(r.summary.repaired.map((x) => `  repaired ${x}`).join("\n"));
       for (const f of r.failures) io.stderr(`error: ${f}`);
     }
     io.stdout(summaryLine(report, apply));
   }
-  return report.ok ? 0 : 1;
+  if (!report.ok) return 1;
+  return report.libraries.some((r) => r.summary.albums.skipped > 0) ? EXIT_ALBUMS_SKIPPED : 0;
 };

@@ -158,6 +158,15 @@ export const worker = z
     image: z.string().optional().describe("Worker image. @default the release matching this tool"),
     apiKey: secretRef("IMMICH_API_KEY", "Admin API key the worker uses for libraries"),
     debounce: duration.default("30s").describe("Wait this long after the last change before a rescan. @default 30s"),
+    albums: z
+      .strictObject({
+        interval: duration
+          .default("15m")
+          .describe("How often the service syncs folder albums even when no file changed, reading only what changed since (undoes sharing drift, re-creates deleted albums). @default 15m"),
+        deepInterval: duration.default("24h").describe("How often that sync reads every asset and every album's photos instead. @default 24h"),
+      })
+      .prefault({})
+      .describe("The service's folder-album syncs; one also runs at start and after each scan."),
   })
   .prefault({})
   .describe("The scan/album worker.");

@@ -21,6 +21,8 @@ export interface AppliedChange {
   albumId?: string;
   created: boolean;
   assetsAdded: number;
+  /** Ids the server accepted into an existing album. */
+  added: string[];
   assetsRemoved: number;
   usersAdded: string[];
   rolesSet: string[];
@@ -43,7 +45,7 @@ function msg(error: unknown): string {
  * Album creation is never retried within a run (a lost answer must not make a duplicate).
  */
 export async function applyChange(client: ImmichClient, change: AlbumChange, label: (userId: string) => string): Promise<AppliedChange> {
-  const out: AppliedChange = { created: false, assetsAdded: 0, assetsRemoved: 0, usersAdded: [], rolesSet: [], usersRemoved: [], updated: [], visibilityChanged: 0, deleted: false, failures: [] };
+  const out: AppliedChange = { created: false, assetsAdded: 0, added: [], assetsRemoved: 0, usersAdded: [], rolesSet: [], usersRemoved: [], updated: [], visibilityChanged: 0, deleted: false, failures: [] };
   const name = JSON.stringify(change.name);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -93,6 +95,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
   for (const ids of chunks(change.addAssets)) {
     await step("add assets", async () => {
       const res = await client.call("add assets", (o) => addAssetsToAlbum({ id, bulkIdsDto: { ids } }, o));
+      for (const r of res) if (r.success) out.added.push(r.id);
       out.assetsAdded += res.filter((r) => r.success).length;
       const bad = res.filter((r) => !r.success && r.error !== "duplicate");
       if (bad.length > 0) out.failures.push(`album ${name}: ${bad.length} asset(s) not added (${[...new Set(bad.map((r) => r.error))].join(", ")})`);

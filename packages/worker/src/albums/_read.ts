@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { AssetVisibility, searchAssets, searchAssetStatistics } from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
 import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./albumprops.js";
+import type { AssetRecord } from "./_record.js";
 import type { LibraryAsset } from "./desired.js";
 
 export const PAGE_SIZE = 1000;
@@ -13,20 +14,31 @@ export const PAGE_SIZE = 1000;
  */
 const SHOWN = [AssetVisibility.Timeline, AssetVisibility.Archive] as const;
 
-type SearchFilter = { libraryId?: string; originalPath?: string; albumIds?: string[] };
+type SearchFilter = { libraryId?: string; originalPath?: string; albumIds?: string[]; updatedAfter?: string; withDeleted?: boolean };
+
+/** What a search page says of an asset (the fields this package reads). */
+interface FoundAsset {
+  readonly id: string;
+  readonly originalPath: string;
+  readonly fileCreatedAt: string;
+  readonly updatedAt: string;
+  readonly visibility: string;
+  readonly isTrashed: boolean;
+  readonly isOffline?: boolean;
+}
+
+const toLibraryAsset = (a: FoundAsset): LibraryAsset => ({ id: a.id, originalPath: a.originalPath, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
 
 /**
- * Shown assets matching `filter`, page by page in sequence (never in parallel), deduplicated by id.
- * Returns the most pages one visibility took.
+ * Shown assets matching `filter`, page by page in sequence (never in parallel), each handed to `visit`
+ * as it comes (nothing is held here). Returns the most pages one visibility took.
  */
-async function readPages(client: ImmichClient, filter: SearchFilter, into: Map<string, LibraryAsset>): Promise<number> {
+async function eachPage(client: ImmichClient, filter: SearchFilter, visit: (a: FoundAsset) => void): Promise<number> {
   let most = 0;
   for (const visibility of SHOWN) {
     for (let page = 1; ; page++) {
-      const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { ...filter, visibility, size: PAGE_SIZE, page, withDeleted: false } }, o));
-      for (const a of res.assets.items) {
-        if (!into.has(a.id)) into.set(a.id, { id: a.id, originalPath: a.originalPath, originalFileName: a.originalFileName, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
-      }
+      const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { withDeleted: false, ...filter, visibility, size: PAGE_SIZE, page } }, o));
+      for (const a of res.assets.items) visit(a);
       const next = res.assets.nextPage === null ? Number.NaN : Number(res.assets.nextPage);
       if (!Number.isInteger(next) || next <= page) {
         most = Math.max(most, page);
@@ -37,6 +49,16 @@ async function readPages(client: ImmichClient, filter: SearchFilter, into: Map<s
   return most;
 }
 
+/** Shown assets matching `filter`, deduplicated by id into `into`; returns the newest `updatedAt` seen. */
+async function readPages(client: ImmichClient, filter: SearchFilter, into: Map<string, LibraryAsset>, watermark = ""): Promise<{ pages: number; watermark: string }> {
+  let newest = watermark;
+  const pages = await eachPage(client, filter, (a) => {
+    if (a.updatedAt > newest) newest = a.updatedAt;
+    if (!into.has(a.id)) into.set(a.id, toLibraryAsset(a));
+  });
+  return { pages, watermark: newest };
+}
+
 /** How many shown assets the library holds, by the server's count. */
 async function countShown(client: ImmichClient, libraryId: string): Promise<number> {
   let total = 0;
@@ -44,6 +66,54 @@ async function countShown(client: ImmichClient, libraryId: string): Promise<numb
     total += (await client.call("asset statistics", (o) => searchAssetStatistics({ statisticsSearchDto: { libraryId, visibility } }, o))).total;
   }
   return total;
+}
+
+export interface AssetRead {
+  readonly assets: Map<string, LibraryAsset>;
+  /** The server's count of shown assets (the read's own size when there is no library id to count). */
+  readonly total: number;
+  /** The assets match the server's count: removals are safe. */
+  readonly complete: boolean;
+  /** The newest `updatedAt` read: the next read asks only for what changed after it. */
+  readonly watermark: string;
+  /** `changes`: the last read's record plus what changed since; `full`: every asset was read. */
+  readonly how: "full" | "changes";
+  /** Assets the changes read found (added, changed or gone); every asset for a full read. */
+  readonly changed: number;
+  /** Assets new since the record (a changes read only). */
+  readonly added?: ReadonlySet<string>;
+}
+
+/**
+ * A library's shown assets, cheaply when `record` (the last read) is given: only assets updated since
+ * its watermark are read (trashed and offline ones too, to drop them), then the result is checked
+ * against the server's count. Anything the changes cannot explain (an asset hidden or locked, a purge,
+ * a missed page) makes the counts differ, and then everything is read.
+ */
+export async function readLibraryAssets(client: ImmichClient, libraryId: string, roots: readonly string[], record?: AssetRecord): Promise<AssetRead> {
+  if (record?.watermark) {
+    const { assets } = record;
+    let watermark = record.watermark;
+    let changed = 0;
+    const added = new Set<string>();
+    await eachPage(client, { libraryId, updatedAfter: record.watermark, withDeleted: true }, (a) => {
+      if (a.updatedAt > watermark) watermark = a.updatedAt;
+      // `updatedAfter` is inclusive: the newest assets of the last read come again, unchanged.
+      const known = assets.get(a.id);
+      if (a.isTrashed || a.isOffline) {
+        if (assets.delete(a.id)) changed++;
+      } else if (!known || known.visibility !== a.visibility || known.fileCreatedAt !== a.fileCreatedAt) {
+        assets.set(a.id, toLibraryAsset(a));
+        if (!known) added.add(a.id);
+        changed++;
+      }
+    });
+    const total = await countShown(client, libraryId);
+    if (assets.size === total) return { assets, total, complete: true, watermark, how: "changes", changed, added };
+    assets.clear();
+  }
+  const full = await readAssets(client, { libraryId }, roots);
+  return { ...full, how: "full", changed: full.assets.size };
 }
 
 /**
@@ -57,37 +127,39 @@ export async function readAssets(
   client: ImmichClient,
   filter: { libraryId?: string; originalPath?: string },
   roots: readonly string[],
-): Promise<{ assets: Map<string, LibraryAsset>; total: number; complete: boolean }> {
+): Promise<{ assets: Map<string, LibraryAsset>; total: number; complete: boolean; watermark: string }> {
   const assets = new Map<string, LibraryAsset>();
-  await readPages(client, filter, assets);
+  let { watermark } = await readPages(client, filter, assets);
   const { libraryId } = filter;
-  if (!libraryId) return { assets, total: assets.size, complete: true };
+  if (!libraryId) return { assets, total: assets.size, complete: true, watermark };
   let total = await countShown(client, libraryId);
-  if (assets.size >= total) return { assets, total, complete: true };
-  for (const root of roots) await readFolder(client, filter, root, assets);
+  if (assets.size >= total) return { assets, total, complete: true, watermark };
+  for (const root of roots) watermark = await readFolder(client, filter, root, assets, watermark);
   total = await countShown(client, libraryId);
-  return { assets, total, complete: assets.size >= total };
+  return { assets, total, complete: assets.size >= total, watermark };
 }
 
-async function readFolder(client: ImmichClient, filter: { libraryId?: string }, folder: string, into: Map<string, LibraryAsset>): Promise<void> {
+async function readFolder(client: ImmichClient, filter: { libraryId?: string }, folder: string, into: Map<string, LibraryAsset>, watermark: string): Promise<string> {
   const found = new Map<string, LibraryAsset>();
-  const pages = await readPages(client, { ...filter, originalPath: `${folder}/` }, found);
+  const read = await readPages(client, { ...filter, originalPath: `${folder}/` }, found, watermark);
   for (const [id, a] of found) if (a.originalPath.startsWith(`${folder}/`)) into.set(id, a);
-  if (pages <= 1) return;
+  if (read.pages <= 1) return read.watermark;
   let children: string[] = [];
   try {
     children = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => `${folder}/${d.name}`);
   } catch {
-    return;
+    return read.watermark;
   }
-  for (const child of children) await readFolder(client, filter, child, into);
+  let newest = read.watermark;
+  for (const child of children) newest = await readFolder(client, filter, child, into, newest);
+  return newest;
 }
 
 /** The asset ids of one album (for albums whose count differs from the desired one). */
 export async function readAlbumAssets(client: ImmichClient, albumId: string): Promise<Set<string>> {
-  const into = new Map<string, LibraryAsset>();
-  await readPages(client, { albumIds: [albumId] }, into);
-  return new Set(into.keys());
+  const ids = new Set<string>();
+  await eachPage(client, { albumIds: [albumId] }, (a) => void ids.add(a.id));
+  return ids;
 }
 
 /** Read the `.albumprops` of the given folders (absent files are simply absent). */
@@ -132,10 +204,16 @@ export async function missingRoots(roots: readonly string[]): Promise<string[]> 
 export function foldersOf(assets: Iterable<LibraryAsset>, roots: readonly string[]): Set<string> {
   const sorted = [...roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const out = new Set<string>();
+  let last = "\0";
   for (const a of assets) {
+    // Assets come folder by folder: skip the slice while the folder stays the same.
+    const p = a.originalPath;
+    if (p.length > last.length && p.charCodeAt(last.length) === 47 && p.startsWith(last) && p.indexOf("/", last.length + 1) < 0) continue;
+    let folder = p.slice(0, p.lastIndexOf("/"));
+    last = folder;
+    if (out.has(folder)) continue;
     const root = sorted.find((r) => a.originalPath.startsWith(`${r}/`));
     if (root === undefined) continue;
-    let folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
     while (folder.length >= root.length && !out.has(folder)) {
       out.add(folder);
       if (folder === root) break;

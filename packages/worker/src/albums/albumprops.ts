@@ -37,6 +37,8 @@ export interface AlbumPropsError {
   readonly line: number;
   readonly column: number;
   readonly message: string;
+  /** The file's other problems, in file order (each is reported, not only the first). */
+  readonly also?: readonly AlbumPropsError[];
 }
 
 export type AlbumPropsResult = { readonly ok: true; readonly value: AlbumPropsFile } | { readonly ok: false; readonly error: AlbumPropsError };
@@ -71,33 +73,42 @@ class PropsError extends Error {
 export function parseAlbumProps(text: string, file: string): AlbumPropsResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number, message: string): AlbumPropsResult => {
+  const problems: AlbumPropsError[] = [];
+  const add = (offset: number, message: string) => {
     const { line, col } = lineCounter.linePos(offset);
-    return { ok: false, error: { file, line, column: col, message } };
+    problems.push({ file, line, column: col, message });
   };
-  const first = doc.errors[0];
-  if (first) return at(first.pos[0], first.message.split("\n")[0] ?? first.message);
+  const failed = (): AlbumPropsResult => {
+    const [first, ...also] = problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: false, error: also.length > 0 ? { ...first!, also } : first! };
+  };
+  for (const e of doc.errors) add(e.pos[0], e.message.split("\n")[0] ?? e.message);
+  if (problems.length > 0) return failed();
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) return { ok: true, value: { file, inherit: false } };
-  if (!isMap(root)) return at(root.range?.[0] ?? 0, "expected a mapping of album properties");
-  try {
-    const out: Record<string, unknown> = { file, inherit: false };
-    for (const pair of root.items) {
-      const keyNode = pair.key;
-      const key = isScalar(keyNode) ? String(keyNode.value) : "";
-      const keyOffset = (isScalar(keyNode) ? keyNode.range?.[0] : undefined) ?? 0;
-      if (!(key in KEYS)) {
-        throw new PropsError(keyOffset, `unknown key "${key}"; expected one of ${Object.keys(KEYS).join(", ")}`);
-      }
-      const node = pair.value;
-      const offset = (node as { range?: [number, number] } | null)?.range?.[0] ?? keyOffset;
-      out[KEYS[key as FileKey]] = readValue(key as FileKey, node, offset);
-    }
-    return { ok: true, value: out as unknown as AlbumPropsFile };
-  } catch (error) {
-    if (error instanceof PropsError) return at(error.offset, error.message);
-    throw error;
+  if (!isMap(root)) {
+    add(root.range?.[0] ?? 0, "expected a mapping of album properties");
+    return failed();
   }
+  const out: Record<string, unknown> = { file, inherit: false };
+  for (const pair of root.items) {
+    const keyNode = pair.key;
+    const key = isScalar(keyNode) ? String(keyNode.value) : "";
+    const keyOffset = (isScalar(keyNode) ? keyNode.range?.[0] : undefined) ?? 0;
+    if (!(key in KEYS)) {
+      add(keyOffset, `unknown key "${key}"; expected one of ${Object.keys(KEYS).join(", ")}`);
+      continue;
+    }
+    const node = pair.value;
+    const offset = (node as { range?: [number, number] } | null)?.range?.[0] ?? keyOffset;
+    try {
+      out[KEYS[key as FileKey]] = readValue(key as FileKey, node, offset);
+    } catch (error) {
+      if (!(error instanceof PropsError)) throw error;
+      add(error.offset, error.message);
+    }
+  }
+  return problems.length > 0 ? failed() : { ok: true, value: out as unknown as AlbumPropsFile };
 }
 
 function scalar(node: unknown, offset: number, key: string): unknown {

@@ -45,6 +45,8 @@ export interface DesiredInput {
   /** Absolute import paths of the library (the "library root" the levels count from is the one a file is under). */
   readonly roots: readonly string[];
   readonly assets: Iterable<LibraryAsset>;
+  /** The assets are known to be distinct (e.g. a Map's values): skip deduplicating them. */
+  readonly unique?: boolean;
   /** The parsed `.albumprops` of a folder (absolute path), an error, or undefined when it has none. */
   readonly albumprops: (folder: string) => AlbumPropsFile | AlbumPropsError | undefined;
   readonly resolveUser: UserResolver;
@@ -74,23 +76,41 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
   const roots = [...input.roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const keep = folderFilter(input.rules.include, input.rules.ignore);
   const groups = new Map<string, Group>();
-  for (const asset of input.assets) {
+  // Every file of a folder goes to the same album: work each folder out once.
+  const groupOf = new Map<string, Group | null>();
+  const folderGroup = (folder: string): Group | null => {
     // originalPath matching on the server is a substring match: re-check the prefix here.
-    const root = roots.find((r) => asset.originalPath.startsWith(`${r}/`));
-    if (root === undefined) continue;
-    const segments = asset.originalPath.slice(root.length + 1).split("/").slice(0, -1);
-    if (!keep(segments.join("/"))) continue;
+    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
+    if (root === undefined || folder === root) return null;
+    const segments = folder.slice(root.length + 1).split("/");
+    if (!keep(segments.join("/"))) return null;
     const slice = albumSlice(segments, input.rules.levels);
-    if (!slice) continue;
+    if (!slice) return null;
     const key = slice.chunks.join("/");
     let g = groups.get(key);
     if (!g) {
       g = { chunks: slice.chunks, assets: [], anchors: new Set(), folders: new Set() };
       groups.set(key, g);
     }
-    g.assets.push(asset);
     g.anchors.add([root, ...segments.slice(0, slice.anchorDepth)].join("/"));
-    g.folders.add([root, ...segments].join("/"));
+    g.folders.add(folder);
+    return g;
+  };
+  let last = "\0";
+  let lastGroup: Group | null = null;
+  for (const asset of input.assets) {
+    // Assets mostly come folder by folder: skip the slice and lookup while the folder stays the same.
+    const p = asset.originalPath;
+    if (!(p.length > last.length && p.charCodeAt(last.length) === 47 && p.startsWith(last) && p.indexOf("/", last.length + 1) < 0)) {
+      last = p.slice(0, p.lastIndexOf("/"));
+      let g = groupOf.get(last);
+      if (g === undefined) {
+        g = folderGroup(last);
+        groupOf.set(last, g);
+      }
+      lastGroup = g;
+    }
+    lastGroup?.assets.push(asset);
   }
 
   const problems: string[] = [];
@@ -113,9 +133,11 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       const first = [...broken][0]!;
       skipped.set(key, `album ${JSON.stringify(key)} skipped: ${formatAlbumPropsError(first)}`);
       for (const b of broken) {
-        const line = formatAlbumPropsError(b);
-        if (!reported.has(line)) problems.push(line);
-        reported.add(line);
+        for (const e of [b, ...(b.also ?? [])]) {
+          const line = formatAlbumPropsError(e);
+          if (!reported.has(line)) problems.push(line);
+          reported.add(line);
+        }
       }
       continue;
     }
@@ -146,7 +168,7 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       skipped.set(key, "empty name");
       continue;
     }
-    const assets = dedupe(g.assets).sort(byTakenThenPath);
+    const assets = (input.unique ? g.assets : dedupe(g.assets)).sort(byTakenThenPath);
     const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
     if (resolved.thumbnail && thumbnail === undefined) problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
     // An album neither shows nor counts hidden or locked assets: they would vanish from the very album

@@ -5,6 +5,6 @@ export { type DesiredAlbum, type DesiredState, desiredAlbums, type LibraryAsset 
 export { folderFilter } from "./folder-filter.js";
 export { type AlbumMarker, markerLine, parseMarker } from "./marker.js";
 export { type AlbumChange, type AlbumPlan, planAlbums } from "./planner.js";
-export { type AlbumSummary, type AlbumSyncOptions, type AlbumSyncReport, type LibraryAlbumResult, syncAlbums } from "./reconciler.js";
+export { type AlbumOutcome, type AlbumOutcomes, type AlbumSummary, type AlbumSyncOptions, type AlbumSyncReport, type LibraryAlbumResult, plural, syncAlbums } from "./reconciler.js";
 export { type ServerAlbum, toServerAlbum } from "./server-album.js";
 export { albumSyncAfterScan, type AlbumHookOptions } from "./after-scan.js";

@@ -126,8 +126,9 @@ export function planAlbums(input: PlanInput): AlbumPlan {
     else unchanged++;
   }
 
+  const wantedKeys = new Set(desired.albums.map((d) => d.key));
   for (const [key, list] of ours) {
-    if (desired.albums.some((d) => d.key === key) || desired.skipped.has(key)) continue;
+    if (wantedKeys.has(key) || desired.skipped.has(key)) continue;
     for (const album of list) {
       const canDelete = album.assetCount === 0 || (input.mode === "mirror" && input.allowRemovals);
       if (!safeToRemove) continue;

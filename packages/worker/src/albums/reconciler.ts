@@ -3,9 +3,10 @@ import { getAllAlbums, getAllLibraries, getMyUser, searchUsers } from "@immich/s
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
-import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets } from "./_read.js";
-import { desiredAlbums } from "./desired.js";
-import { type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./planner.js";
+import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
+import { loadRecord, recordFile, saveRecord } from "./_record.js";
+import { desiredAlbums, type LibraryAsset } from "./desired.js";
+import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./planner.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
 export interface AlbumSyncOptions {
@@ -31,6 +32,25 @@ export interface AlbumSyncOptions {
   readonly deep?: boolean;
   /** Albums applied at once. @default 4 */
   readonly concurrency?: number;
+  /**
+   * Where the last read of each library's assets is kept (`<stateDir>/albums/<library>.assets`), so the
+   * next run reads only the assets that changed since. Without it every run reads every asset.
+   */
+  readonly stateDir?: string;
+}
+
+/** How many albums ended each way in one run (each album counts once; `failed` wins). */
+export interface AlbumOutcomes {
+  /** New albums. */
+  created: number;
+  /** Existing albums that took new files or changed properties. */
+  updated: number;
+  /** Existing albums whose drift on the server was undone (a share, a role, a photo removed there). */
+  repaired: number;
+  /** Albums with a step that failed (retried by the next run). */
+  failed: number;
+  /** Albums left untouched because of a bad `.albumprops` on their way (or an empty name). */
+  skipped: number;
 }
 
 /** What a run did: counts a user reads, plus what it repaired and what failed. */
@@ -42,12 +62,21 @@ export interface AlbumSummary {
   deleted: number;
   updated: number;
   visibilityChanged: number;
-  /** Drift fixed on existing albums: shares re-added, roles fixed, users removed, assets re-added. */
+  /** Drift fixed on existing albums, each naming its album: shares re-added, roles fixed, users removed, photos re-added. */
   repaired: string[];
+  /** Per album: created, updated, repaired, failed, skipped. */
+  albums: AlbumOutcomes;
 }
+
+/** What happened to one planned album change. */
+export type AlbumOutcome = "created" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
 
 export interface LibraryAlbumResult {
   readonly library: string;
+  /** With `apply`: each planned change's outcome, in plan order. */
+  readonly outcomes?: readonly AlbumOutcome[];
+  /** How the library's assets were read: all of them, or what changed since the last run's record. */
+  readonly read?: { readonly how: "full" | "changes"; readonly assets: number; readonly changed: number };
   readonly plan?: AlbumPlan;
   readonly summary: AlbumSummary;
   /** Every failure, each with the server's message; the next run retries them. */
@@ -59,7 +88,17 @@ export interface AlbumSyncReport {
   readonly ok: boolean;
 }
 
-const emptySummary = (): AlbumSummary => ({ created: 0, assetsAdded: 0, assetsRemoved: 0, sharesAdded: 0, deleted: 0, updated: 0, visibilityChanged: 0, repaired: [] });
+const emptySummary = (): AlbumSummary => ({
+  created: 0,
+  assetsAdded: 0,
+  assetsRemoved: 0,
+  sharesAdded: 0,
+  deleted: 0,
+  updated: 0,
+  visibilityChanged: 0,
+  repaired: [],
+  albums: { created: 0, updated: 0, repaired: 0, failed: 0, skipped: 0 },
+});
 
 /** Plan (and with `apply`, reconcile) the folder albums of every library that declares `albums`. */
 export async function syncAlbums(options: AlbumSyncOptions): Promise<AlbumSyncReport> {
@@ -149,10 +188,30 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
       if (!libraryId) return fail(`library ${handle}: no library named ${JSON.stringify(name)} owned by ${owner.email} on the server; run \`immich-family scan\` first`);
     }
-    const read = libraryId ? [await readAssets(oc, { libraryId }, roots)] : await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
-    const assets = new Map(read.flatMap((r) => [...r.assets]));
-    const complete = libraryId !== undefined && read.every((r) => r.complete);
-    if (libraryId && !complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${read.reduce((n, r) => n + r.total, 0)}; no removals this run`);
+    let assets: Map<string, LibraryAsset>;
+    let complete = false;
+    let read: LibraryAlbumResult["read"];
+    let added: ReadonlySet<string> | undefined;
+    const readNotes: string[] = [];
+    if (libraryId) {
+      const file = options.stateDir ? recordFile(options.stateDir, handle) : undefined;
+      const saved = file && !options.deep ? await loadRecord(file) : undefined;
+      const record = saved && saved.server === oc.baseUrl && saved.libraryId === libraryId && saved.ownerId === ownerId ? saved : undefined;
+      const r = await readLibraryAssets(oc, libraryId, roots, record);
+      assets = r.assets;
+      complete = r.complete;
+      read = { how: r.how, assets: r.assets.size, changed: r.changed };
+      added = r.added;
+      if (!complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${r.total}; no removals this run`);
+      else if (file && r.watermark && (r.changed > 0 || r.watermark !== record?.watermark)) {
+        await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets }).catch((error: Error) =>
+          readNotes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
+        );
+      }
+    } else {
+      const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
+      assets = new Map(reads.flatMap((r) => [...r.assets]));
+    }
 
     const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
     const desired = desiredAlbums({
@@ -172,6 +231,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       },
       roots,
       assets: assets.values(),
+      unique: true,
       albumprops: (f) => props.get(f),
       resolveUser,
       owner: owner.email.toLowerCase(),
@@ -179,10 +239,23 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
 
     const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
     const membership = new Map<string, ReadonlySet<string>>();
-    for (const id of albumsToRead(desired, albums, handle, ownerId, options.deep)) membership.set(id, await readAlbumAssets(oc, id));
+    const toRead = new Set(albumsToRead(desired, albums, handle, ownerId, options.deep));
+    if (added && added.size > 0 && !options.deep) {
+      // An album short by exactly its assets that are new since the last read lacks just those: no need to read it.
+      const ours = ourAlbums(albums, handle, ownerId);
+      for (const d of desired.albums) {
+        const album = ours.get(d.key)?.[0];
+        if (!album || !toRead.has(album.id)) continue;
+        const fresh = d.assetIds.filter((id) => added.has(id));
+        if (fresh.length === 0 || album.assetCount !== d.assetIds.length - fresh.length) continue;
+        membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
+        toRead.delete(album.id);
+      }
+    }
+    for (const id of toRead) membership.set(id, await readAlbumAssets(oc, id));
 
     const label = (id: string) => emailById.get(id) ?? id;
-    const plan = planAlbums({
+    const planned = planAlbums({
       library: handle,
       desired,
       userId: (u) => idByEmail.get(u),
@@ -196,14 +269,20 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       assetsComplete: complete,
       label,
     });
-    if (!options.apply) return { library: handle, plan, summary, failures };
+    const plan = readNotes.length > 0 ? { ...planned, notes: [...planned.notes, ...readNotes] } : planned;
+    summary.albums.skipped = desired.skipped.size;
+    if (!options.apply) return { library: handle, ...(read ? { read } : {}), plan, summary, failures };
 
     const applied = await applyAll(oc, plan, label, options, handle);
-    for (const [change, result] of applied) tally(summary, change.albumId !== undefined, result);
+    // Verify before counting: a step whose answer was lost may have been carried out all the same.
+    const problems = applied.length > 0 ? await verify(oc, applied, handle, ownerId, desired.albums, label) : [];
+    const outcomeOf = new Map<AlbumChange, AlbumOutcome>();
+    for (const [change, result] of applied) outcomeOf.set(change, tally(summary, change, result, added));
+    const outcomes = plan.changes.map((c) => outcomeOf.get(c) ?? "not applied");
     failures.push(...applied.flatMap(([, r]) => r.failures));
     if (applied.length < plan.changes.length) failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
-    if (applied.length > 0) failures.push(...(await verify(oc, applied, handle, ownerId, desired.albums)));
-    return { library: handle, plan, summary, failures };
+    failures.push(...problems);
+    return { library: handle, ...(read ? { read } : {}), plan, outcomes, summary, failures };
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
   }
@@ -224,7 +303,7 @@ async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: strin
   return results;
 }
 
-function tally(s: AlbumSummary, existing: boolean, r: AppliedChange): void {
+function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: ReadonlySet<string> | undefined): AlbumOutcome {
   if (r.created) s.created++;
   if (r.deleted) s.deleted++;
   s.assetsAdded += r.assetsAdded;
@@ -232,21 +311,46 @@ function tally(s: AlbumSummary, existing: boolean, r: AppliedChange): void {
   s.sharesAdded += r.usersAdded.length;
   s.visibilityChanged += r.visibilityChanged;
   if (r.updated.length > 0) s.updated++;
-  if (!existing) return;
-  const where = r.albumId ?? "";
-  for (const u of r.usersAdded) s.repaired.push(`${where}: shared with ${u} again`);
-  for (const u of r.rolesSet) s.repaired.push(`${where}: role of ${u}`);
-  for (const u of r.usersRemoved) s.repaired.push(`${where}: removed ${u}`);
-  if (r.assetsAdded > 0) s.repaired.push(`${where}: ${r.assetsAdded} asset(s) added`);
+  if (r.failures.length > 0) s.albums.failed++;
+  if (change.albumId === undefined || r.deleted) {
+    if (r.created && r.failures.length === 0) s.albums.created++;
+    return r.failures.length > 0 ? "failed" : r.deleted ? "deleted" : "created";
+  }
+  const where = `album ${JSON.stringify(change.name)}`;
+  const repairs: string[] = [];
+  for (const u of r.usersAdded) repairs.push(`${where}: shared with ${u} again`);
+  for (const u of r.rolesSet) repairs.push(`${where}: role of ${u}`);
+  for (const u of r.usersRemoved) repairs.push(`${where}: removed ${u}`);
+  // A photo that was in the library at the last read but not in its album was taken out there; a new file is an addition.
+  const readded = added ? r.added.filter((id) => !added.has(id)).length : 0;
+  if (readded > 0) repairs.push(`${where}: ${plural(readded, "photo")} put back`);
+  s.repaired.push(...repairs);
+  if (r.failures.length > 0) return "failed";
+  if (repairs.length > 0) {
+    s.albums.repaired++;
+    return "repaired";
+  }
+  s.albums.updated++;
+  return "updated";
 }
 
-/** Re-read the albums once and check each changed one has its users and at least its assets. */
+/** "1 photo", "2 photos". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Re-read the albums once. A changed album must have its users and at least its assets. An album whose
+ * steps failed is looked at too: when the server holds what the steps were to make (a create whose
+ * answer was lost, a share refused as "already added"), its failures are dropped and it counts as done.
+ */
 async function verify(
   client: ImmichClient,
-  applied: readonly [AlbumPlan["changes"][number], AppliedChange][],
+  applied: readonly [AlbumChange, AppliedChange][],
   library: string,
   ownerId: string,
   desired: readonly { key: string; assetIds: readonly string[] }[],
+  label: (id: string) => string,
 ): Promise<string[]> {
   let albums: ServerAlbum[];
   try {
@@ -255,19 +359,34 @@ async function verify(
     return [`verify: ${(error as Error).message}`];
   }
   const ours = ourAlbums(albums, library, ownerId);
+  const wanted = new Map(desired.map((d) => [d.key, d.assetIds.length]));
   const out: string[] = [];
   for (const [change, result] of applied) {
-    if (result.failures.length > 0 || change.delete) continue;
+    if (change.delete) continue;
     const album = ours.get(change.key)?.[0];
-    if (!album) {
-      out.push(`verify: album ${JSON.stringify(change.name)} is not on the server after the run`);
+    const count = wanted.get(change.key) ?? 0;
+    const users = new Map(album?.users.map((u) => [u.userId, u.role]) ?? []);
+    const shares = [...(change.create?.albumUsers ?? []), ...change.addUsers, ...change.setRoles];
+    const missingUsers = shares.filter((u) => users.get(u.userId) !== u.role);
+    if (result.failures.length > 0) {
+      const removed = change.removeUsers.every((u) => !users.has(u));
+      if (!album || album.assetCount < count || missingUsers.length > 0 || !removed || change.update || change.visibility || change.removeAssets.length > 0) continue;
+      result.failures = [];
+      if (change.create && !result.created) {
+        result.created = true;
+        result.albumId = album.id;
+        result.assetsAdded = album.assetCount;
+        result.usersAdded = change.create.albumUsers.map((u) => label(u.userId));
+      }
       continue;
     }
-    const want = desired.find((d) => d.key === change.key);
-    if (want && album.assetCount < want.assetIds.length) out.push(`verify: album ${JSON.stringify(change.name)} has ${album.assetCount} of ${want.assetIds.length} assets`);
-    const users = new Set(album.users.map((u) => u.userId));
-    const missingUsers = [...(change.create?.albumUsers ?? []), ...change.addUsers].filter((u) => !users.has(u.userId));
-    if (missingUsers.length > 0) out.push(`verify: album ${JSON.stringify(change.name)} is not shared with ${missingUsers.length} user(s) it should be`);
+    const name = `album ${JSON.stringify(change.name)}`;
+    if (!album) {
+      out.push(`verify: ${name} is not on the server after the run`);
+      continue;
+    }
+    if (album.assetCount < count) out.push(`verify: ${name} has ${album.assetCount} of ${count} photos`);
+    if (missingUsers.length > 0) out.push(`verify: ${name} is not shared with ${missingUsers.map((u) => label(u.userId)).join(", ")} as it should be`);
   }
   return out;
 }

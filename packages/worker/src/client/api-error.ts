@@ -69,7 +69,8 @@ export function toApiError(operation: string, error: unknown): ImmichApiError {
   }
   const name = (error as { name?: string } | undefined)?.name;
   if (name === "TimeoutError" || name === "AbortError") {
-    return new ImmichApiError("timeout", operation, `${operation}: no answer in time`, undefined, { cause: error });
+    const said = name === "TimeoutError" && error instanceof Error && error.message.startsWith("no answer") ? error.message : "no answer in time";
+    return new ImmichApiError("timeout", operation, `${operation}: ${said}`, undefined, { cause: error });
   }
   const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
   return new ImmichApiError("network", operation, `${operation}: cannot reach the server (${reason})`, undefined, { cause: error });

@@ -32,17 +32,31 @@ export class ImmichClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
 
-  /** Options for one SDK call: base URL, key, timeout and the stop signal. */
-  opts(): SdkOpts {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
-    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
-    return { baseUrl: this.baseUrl, headers: { "x-api-key": this.options.apiKey }, signal };
+  /**
+   * Run one attempt of `fn` under a deadline. The deadline is a timer held by this call and cleared
+   * when it settles: on Node 20 a signal from `AbortSignal.any([AbortSignal.timeout(ms), …])` can be
+   * collected and lose its timeout, leaving a stalled request to undici's 300 s header timeout.
+   */
+  private async attempt<T>(fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
+    const ms = this.options.timeoutMs ?? 30_000;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${ms} ms`, "TimeoutError")), ms);
+    const outer = this.options.signal;
+    const onStop = () => deadline.abort(outer?.reason);
+    if (outer?.aborted) onStop();
+    else outer?.addEventListener("abort", onStop, { once: true });
+    try {
+      return await fn({ baseUrl: this.baseUrl, headers: { "x-api-key": this.options.apiKey }, signal: deadline.signal });
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onStop);
+    }
   }
 
   /** Run `fn` once, turning failures into `ImmichApiError`. */
   async once<T>(operation: string, fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
     try {
-      return await fn(this.opts());
+      return await this.attempt(fn);
     } catch (error) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
       const apiError = toApiError(operation, error);
@@ -60,7 +74,7 @@ export class ImmichClient {
     for (let attempt = 0; ; attempt++) {
       let apiError: ImmichApiError;
       try {
-        return await fn(this.opts());
+        return await this.attempt(fn);
       } catch (error) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
         apiError = toApiError(operation, error);

@@ -40,6 +40,30 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly albumSyncs = new Counter({
+    name: "immich_family_album_syncs_total",
+    help: "Folder-album syncs by depth (cheap: what changed; deep: everything) and result (ok, failed)",
+    labelNames: ["library", "depth", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly albumOutcomes = new Counter({
+    name: "immich_family_album_outcomes_total",
+    help: "Albums by what a sync did to them: created, updated, repaired, failed, skipped (a bad .albumprops)",
+    labelNames: ["library", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly albumLastSuccess = new Gauge({
+    name: "immich_family_album_last_success_timestamp_seconds",
+    help: "When a library's folder albums were last synced without a failure",
+    labelNames: ["library"] as const,
+    registers: [this.registry],
+  });
+  readonly albumSyncFailing = new Gauge({
+    name: "immich_family_album_sync_failing",
+    help: "1 while a library's last album sync failed (the worker is then not ready)",
+    labelNames: ["library"] as const,
+    registers: [this.registry],
+  });
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "immich_family_worker_" });
   }

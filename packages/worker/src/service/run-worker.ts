@@ -1,5 +1,5 @@
 import { formatDiagnostic, type ImmichFamilySpec, loadSpecFile } from "@family/immich-spec";
-import { albumSyncAfterScan } from "../albums/index.js";
+import { syncAlbums } from "../albums/reconciler.js";
 import { resolveCredentials } from "../credentials.js";
 import type { ResolvedLibrary } from "../libraries/reconcile.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -15,9 +15,9 @@ export interface RunWorkerOptions {
   /** Aborted on SIGTERM/SIGINT: the worker stops cleanly and this resolves. */
   readonly signal: AbortSignal;
   readonly logger?: Logger;
-  /** Runs after each triggered scan's jobs are done. @default the folder-album sync of that library */
+  /** Runs after each triggered scan's jobs are done (the folder-album sync of that library runs anyway). */
   readonly afterScan?: (spec: ImmichFamilySpec, library: ResolvedLibrary & { readonly id: string }) => Promise<void>;
-  readonly tuning?: Pick<WorkerServiceOptions, "intervalMs" | "debounceMs" | "deepEvery" | "requestTimeoutMs" | "backoff" | "queuePollMs">;
+  readonly tuning?: Pick<WorkerServiceOptions, "intervalMs" | "debounceMs" | "deepEvery" | "requestTimeoutMs" | "backoff" | "queuePollMs" | "albumIntervalMs" | "albumDeepIntervalMs">;
 }
 
 /** Thrown for a spec or credentials problem the user must fix (exit 2). */
@@ -45,8 +45,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   } catch (error) {
     throw new WorkerSetupError((error as Error).message);
   }
-  const albumHook = albumSyncAfterScan({ spec, url: credentials.url, adminApiKey: credentials.apiKey, env: options.env, logger, signal: options.signal });
-  const afterScan = options.afterScan ?? ((_spec: ImmichFamilySpec, lib: { readonly handle: string }) => albumHook(lib));
+  const afterScan = options.afterScan;
   const service = new WorkerService({
     spec,
     url: credentials.url,
@@ -55,7 +54,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     logger,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.once ? { once: true } : {}),
-    afterScan: (lib) => afterScan(spec, lib),
+    ...(afterScan ? { afterScan: (lib: ResolvedLibrary & { readonly id: string }) => afterScan(spec, lib) } : {}),
+    syncAlbums: (library, { deep, onError }) =>
+      syncAlbums({ spec, baseUrl: credentials.url, adminApiKey: credentials.apiKey, env: options.env, library, apply: true, deep, signal: options.signal, stateDir: options.stateDir, client: { onError } }),
     ...options.tuning,
   });
   if (options.signal.aborted) return;

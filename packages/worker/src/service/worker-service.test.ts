@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
+import { albumState, createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { syncAlbums } from "../albums/reconciler.js";
+import { nodeWalker, type Walker } from "../changes/walker.js";
 import { tempTree, testSpec } from "../_test-helpers.js";
 import { createLogger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
@@ -110,6 +112,31 @@ describe("WorkerService", () => {
     await running;
   });
 
+  it("settles its debounce when the walker lists the same files in a different order each poll", async () => {
+    for (let i = 0; i < 30; i++) tree.add(`family/${i % 5}/${i}.jpg`);
+    const orders: string[] = [];
+    const shuffling: Walker = {
+      name: "node",
+      async each(input, visit) {
+        const files = await nodeWalker.list(input);
+        for (let k = files.length - 1; k > 0; k--) {
+          const r = Math.floor(Math.random() * (k + 1));
+          [files[k], files[r]] = [files[r]!, files[k]!];
+        }
+        orders.push(files.join("\n"));
+        for (const f of files) visit(f);
+      },
+      list: (input) => nodeWalker.list(input),
+    };
+    const svc = service({ walker: shuffling, debounceMs: 60 });
+    const running = svc.run();
+    await until(() => scans() === 1, "the first scan despite the shuffled listings");
+    expect(new Set(orders).size).toBe(orders.length); // every poll listed the tree in another order
+    expect(logs.filter((l) => l.msg === "changes seen")).toHaveLength(1);
+    svc.stop();
+    await running;
+  });
+
   it("reports a missing root and does not scan until it is back", async () => {
     const svc = service();
     const running = svc.run();
@@ -138,6 +165,68 @@ describe("WorkerService", () => {
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('immich_family_api_errors_total{kind="server"} 5');
     expect(metrics).toContain('immich_family_api_errors_total{kind="rate-limit"} 1');
+    svc.stop();
+    await running;
+  });
+});
+
+describe("WorkerService album syncs", () => {
+  const withAlbums = (extra: Partial<WorkerServiceOptions> = {}) => {
+    fake.addUser({ email: "bob@example.com" });
+    const spec = testSpec({ family: { owner: "ann", path: `${tree.root}/family`, albums: { levels: 1, shareWith: [{ member: "bob", role: "viewer" }] } } });
+    return service({
+      spec,
+      intervalMs: 60_000,
+      albumIntervalMs: 80,
+      albumDeepIntervalMs: 60_000,
+      syncAlbums: (library, { deep, onError }) =>
+        syncAlbums({ spec, baseUrl: fake.url, env: { IMMICH_API_KEY: key }, library, apply: true, deep, stateDir, client: { onError, timeoutMs: 2_000, backoff: { baseMs: 1, maxMs: 5, attempts: 2 } } }),
+      ...extra,
+    });
+  };
+  const album = () => [...albumState(fake.state).albums.values()][0];
+
+  it("syncs at start and on its schedule, so a share removed on the server comes back with no file change", async () => {
+    tree.add("family/2024/a.jpg");
+    const svc = withAlbums();
+    const port = await svc.listen();
+    const running = svc.run();
+    await until(() => album()?.users.size === 1, "the album, made and shared at start");
+    // The first sync ran at start, before any poll saw the files.
+    expect(logs.findIndex((l) => l.msg === "albums synced")).toBeLessThan(logs.findIndex((l) => l.msg === "changes seen"));
+    const bob = fake.state.userByEmail("bob@example.com")!;
+    const scansBefore = scans();
+    album()!.users.delete(bob.id);
+    await until(() => album()?.users.get(bob.id) === "viewer", "the share restored by the scheduled sync");
+    expect(scans()).toBe(scansBefore); // no file changed, no scan: the schedule did it
+    const ready = async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+    for (let i = 0; i < 100 && (await ready()) !== 200; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await ready()).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('immich_family_album_outcomes_total{library="family",outcome="created"} 1');
+    expect(metrics).toContain('immich_family_album_outcomes_total{library="family",outcome="repaired"} 1');
+    expect(metrics).toMatch(/immich_family_album_syncs_total\{library="family",depth="cheap",result="ok"\} [1-9]/);
+    expect(metrics).toMatch(/immich_family_album_last_success_timestamp_seconds\{library="family"\} \d+/);
+    expect(logs.find((l) => l.msg === 'repaired: album "2024": shared with bob@example.com again')).toBeDefined();
+    svc.stop();
+    await running;
+  });
+
+  it("is not ready while album syncs fail, and ready again once one succeeds; deep syncs run on their own schedule", async () => {
+    tree.add("family/2024/a.jpg");
+    const svc = withAlbums({ albumDeepIntervalMs: 150 });
+    const port = await svc.listen();
+    const running = svc.run();
+    await until(() => album() !== undefined, "the first album sync");
+    const broken = fake.faults.add({ kind: "status", status: 500, method: "GET", path: "/albums" });
+    await until(() => logs.some((l) => l.msg === "album step failed; retried next run"), "a failed album sync");
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('immich_family_album_sync_failing{library="family"} 1');
+    broken.remove();
+    await until(() => logs.filter((l) => l.msg === "albums synced").length >= 3 && !logs.at(-1)?.failure, "a sync after the server recovered");
+    await until(() => logs.some((l) => l.msg === "albums synced" && l.depth === "deep"), "a deep sync");
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     svc.stop();
     await running;
   });

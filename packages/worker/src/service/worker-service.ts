@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { durationMs, type ImmichFamilySpec } from "@family/immich-spec";
 import { scanLibrary } from "@immich/sdk";
+import type { AlbumSyncReport } from "../albums/reconciler.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
 import type { Walker } from "../changes/walker.js";
 import { backoffDelay, sleep } from "../client/backoff.js";
-import { ImmichClient } from "../client/immich-client.js";
+import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { reconcileLibraries, type ResolvedLibrary } from "../libraries/reconcile.js";
 import { waitForScan } from "../scan/wait-for-scan.js";
 import { startHttpServer } from "./http-server.js";
@@ -38,6 +39,24 @@ export interface WorkerServiceOptions {
   readonly queuePollMs?: number;
   readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number; readonly attempts?: number };
   readonly walker?: Walker;
+  /**
+   * Sync one library's folder albums (`deep`: read every asset and every album's photos). The service
+   * runs it for each library with `albums` at start, every `worker.albums.interval`, deep every
+   * `worker.albums.deepInterval`, and after each scan of that library.
+   */
+  readonly syncAlbums?: (library: string, options: { readonly deep: boolean; readonly onError: NonNullable<ImmichClientOptions["onError"]> }) => Promise<AlbumSyncReport>;
+  /** Overrides for tests: `worker.albums.interval` and `worker.albums.deepInterval`. */
+  readonly albumIntervalMs?: number;
+  readonly albumDeepIntervalMs?: number;
+}
+
+interface AlbumTask {
+  readonly handle: string;
+  nextAt: number;
+  deepAt: number;
+  failures: number;
+  /** The last sync failed (or reported failures): not ready. */
+  failing: boolean;
 }
 
 interface Tracked {
@@ -51,9 +70,10 @@ interface Tracked {
   pending: string | undefined;
 }
 
-function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
+/** The change a poll saw, independent of the order the walker listed files in (walkrs's order differs each time). */
+export function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
   const h = createHash("sha1");
-  for (const list of [poll.diff.added, poll.diff.removed, poll.diff.modified]) h.update(list.join("\n")).update("\0");
+  for (const list of [poll.diff.added, poll.diff.removed, poll.diff.modified]) h.update([...list].sort().join("\n")).update("\0");
   return `${poll.reason}:${h.digest("hex")}`;
 }
 
@@ -65,6 +85,7 @@ export class WorkerService {
   private readonly abort = new AbortController();
   private client: ImmichClient;
   private http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+  private readonly albumTasks: AlbumTask[] = [];
 
   constructor(private readonly options: WorkerServiceOptions) {
     this.client = new ImmichClient({
@@ -73,18 +94,20 @@ export class WorkerService {
       signal: this.abort.signal,
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
       ...(options.backoff ? { backoff: options.backoff } : {}),
-      onError: (kind, operation, willRetry, delayMs) => {
-        this.metrics.apiErrors.inc({ kind });
-        options.logger.warn({ kind, operation, willRetry, delayMs }, "immich API call failed");
-      },
+      onError: this.onApiError,
     });
   }
+
+  private readonly onApiError = (kind: Parameters<NonNullable<ImmichClientOptions["onError"]>>[0], operation: string, willRetry: boolean, delayMs: number) => {
+    this.metrics.apiErrors.inc({ kind });
+    this.options.logger.warn({ kind, operation, willRetry, delayMs }, "immich API call failed");
+  };
 
   /** Start the HTTP endpoints; returns the port. */
   async listen(): Promise<number> {
     this.http = await startHttpServer(this.options.port ?? 9464, this.options.host ?? "0.0.0.0", this.metrics, {
       healthy: () => this.running,
-      ready: () => this.isReady,
+      ready: () => this.isReady && this.albumTasks.every((t) => !t.failing),
     });
     this.options.logger.info({ port: this.http.port }, "serving /healthz, /readyz and /metrics");
     return this.http.port;
@@ -105,14 +128,19 @@ export class WorkerService {
       this.isReady = true;
       logger.info({ libraries: tracked.map((t) => t.lib.handle) }, "watching libraries");
       if (tracked.length === 0 && !this.options.once) logger.warn("no library is rescanned by the worker (rescan.by: worker)");
+      this.planAlbumTasks();
       if (this.options.once) {
         for (const t of tracked) await this.pollOne(t, true);
+        for (const a of this.albumTasks) if (a.nextAt <= Date.now()) await this.syncAlbumsOf(a);
         return;
       }
       for (;;) {
         const next = tracked.reduce<Tracked | undefined>((a, t) => (!a || t.nextAt < a.nextAt ? t : a), undefined);
-        await sleep(next ? Math.max(0, next.nextAt - Date.now()) : 3_600_000, this.abort.signal);
-        if (next) await this.pollOne(next, false);
+        const album = this.albumTasks.reduce<AlbumTask | undefined>((a, t) => (!a || t.nextAt < a.nextAt ? t : a), undefined);
+        const at = Math.min(next?.nextAt ?? Number.POSITIVE_INFINITY, album?.nextAt ?? Number.POSITIVE_INFINITY);
+        await sleep(Number.isFinite(at) ? Math.max(0, at - Date.now()) : 3_600_000, this.abort.signal);
+        if (album && album.nextAt <= at) await this.syncAlbumsOf(album);
+        else if (next) await this.pollOne(next, false);
       }
     } catch (error) {
       if (!this.abort.signal.aborted) throw error;
@@ -199,9 +227,12 @@ export class WorkerService {
       t.pending = undefined;
       this.metrics.scansTriggered.inc({ library });
       logger.info({ library }, "scan requested");
-      if (this.options.afterScan) {
+      const albums = this.albumTasks.find((a) => a.handle === library);
+      if (this.options.afterScan || albums) {
         await waitForScan(this.client, { signal: this.abort.signal, intervalMs: this.options.queuePollMs ?? 2_000 });
-        await this.options.afterScan(t.lib);
+        await this.options.afterScan?.(t.lib);
+        // Moved files are new assets: their albums are synced now, which also counts as the scheduled sync.
+        if (albums) await this.syncAlbumsOf(albums);
       }
       this.succeeded(t);
     } catch (error) {
@@ -211,6 +242,64 @@ export class WorkerService {
       logger.error({ library, err: (error as Error).message, retryInMs: delay }, "poll failed");
       t.nextAt = Date.now() + delay;
     }
+  }
+
+  /** One album task per library with `albums`: a sync now, then on the schedule. */
+  private planAlbumTasks(): void {
+    if (!this.options.syncAlbums || this.albumTasks.length > 0) return;
+    const { spec } = this.options;
+    const now = Date.now();
+    for (const [handle, lib] of Object.entries(spec.libraries)) {
+      if (!lib.albums) continue;
+      this.albumTasks.push({ handle, nextAt: now, deepAt: now + this.deepIntervalMs(), failures: 0, failing: false });
+    }
+  }
+
+  private albumIntervalMs(): number {
+    return this.options.albumIntervalMs ?? durationMs(this.options.spec.worker.albums.interval);
+  }
+
+  private deepIntervalMs(): number {
+    return this.options.albumDeepIntervalMs ?? durationMs(this.options.spec.worker.albums.deepInterval);
+  }
+
+  /** Sync one library's albums, cheaply unless the deep one is due; never throws for API trouble. */
+  private async syncAlbumsOf(task: AlbumTask): Promise<void> {
+    const sync = this.options.syncAlbums;
+    if (!sync) return;
+    const { logger } = this.options;
+    const library = task.handle;
+    const deep = Date.now() >= task.deepAt;
+    const depth = deep ? "deep" : "cheap";
+    try {
+      const report = await sync(library, { deep, onError: this.onApiError });
+      let ok = report.ok;
+      for (const r of report.libraries) {
+        const { albums, repaired } = r.summary;
+        for (const [outcome, n] of Object.entries(albums)) if (n > 0) this.metrics.albumOutcomes.inc({ library, outcome }, n);
+        logger.info({ library, depth, read: r.read?.how, ...albums }, "albums synced");
+        for (const line of repaired) logger.info({ library }, `repaired: ${line}`);
+        for (const failure of r.failures) logger.warn({ library, failure }, "album step failed; retried next run");
+        for (const problem of r.plan?.problems ?? []) logger.warn({ library, problem }, "album problem");
+        if (r.failures.length > 0) ok = false;
+      }
+      this.metrics.albumSyncs.inc({ library, depth, result: ok ? "ok" : "failed" });
+      task.failing = !ok;
+      if (ok) {
+        task.failures = 0;
+        this.metrics.albumLastSuccess.set({ library }, Date.now() / 1000);
+        if (deep) task.deepAt = Date.now() + this.deepIntervalMs();
+      } else task.failures++;
+    } catch (error) {
+      if (this.abort.signal.aborted) throw error;
+      task.failing = true;
+      task.failures++;
+      this.metrics.albumSyncs.inc({ library, depth, result: "failed" });
+      logger.error({ library, err: (error as Error).message }, "album sync failed");
+    }
+    this.metrics.albumSyncFailing.set({ library }, task.failing ? 1 : 0);
+    const interval = this.albumIntervalMs();
+    task.nextAt = Date.now() + (task.failing ? Math.min(interval, backoffDelay(task.failures, { baseMs: 5_000, maxMs: 300_000 })) : interval);
   }
 
   private succeeded(t: Tracked): void {

@@ -49,6 +49,8 @@ function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[]
   const path = typeof body.originalPath === "string" ? fold(body.originalPath) : undefined;
   // Offline and trashed-date searches look at trashed assets too.
   const withDeleted = body.withDeleted === true || body.isOffline === true || body.trashedBefore !== undefined || body.trashedAfter !== undefined;
+  const updatedAfter = typeof body.updatedAfter === "string" ? new Date(body.updatedAfter).toISOString() : undefined;
+  const updatedBefore = typeof body.updatedBefore === "string" ? new Date(body.updatedBefore).toISOString() : undefined;
   return [...ctx.state.assets.values()].filter(
     (a) =>
       a.ownerId === me &&
@@ -60,8 +62,8 @@ function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[]
       (typeof body.visibility === "string" ? assetVisibility(a) === body.visibility : defaultVisible(ctx.state.major, assetVisibility(a))) &&
       (typeof body.type !== "string" || a.type === body.type) &&
       (path === undefined || fold(a.originalPath).includes(path)) &&
-      (typeof body.updatedAfter !== "string" || a.updatedAt >= new Date(body.updatedAfter).toISOString()) &&
-      (typeof body.updatedBefore !== "string" || a.updatedAt <= new Date(body.updatedBefore).toISOString()),
+      (updatedAfter === undefined || a.updatedAt >= updatedAfter) &&
+      (updatedBefore === undefined || a.updatedAt <= updatedBefore),
   );
 }
 
@@ -70,6 +72,10 @@ function checkFilters(checks: Checks, body: Record<string, unknown>): void {
   checks.boolean("isOffline", body.isOffline);
   if (body.libraryId !== null) checks.uuid("libraryId", body.libraryId, true);
   checks.string("originalPath", body.originalPath);
+  for (const field of ["updatedAfter", "updatedBefore"]) {
+    const v = body[field];
+    if (v !== undefined && (typeof v !== "string" || Number.isNaN(Date.parse(v)))) checks.fail(field, `${field} must be a valid ISO 8601 date string`);
+  }
 }
 
 /** A deterministic shuffle, different per request: the order of equal sort keys Postgres does not promise. */
