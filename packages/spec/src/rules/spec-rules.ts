@@ -12,6 +12,7 @@ import { oauthRoleClaim } from "./oauth-role-claim.js";
 import { storageTemplate } from "./storage-template.js";
 import { immichCron } from "./immich-cron.js";
 import { vectorExtension } from "./vector-extension.js";
+import { immichConfigKeys } from "./immich-config.js";
 
 /** Every cross-field rule, in the order their diagnostics are reported. */
 export const specRules: readonly SpecRule[] = [
@@ -28,4 +29,5 @@ export const specRules: readonly SpecRule[] = [
   vectorExtension,
   composeSuperuser,
   immichCron,
+  immichConfigKeys,
 ];
