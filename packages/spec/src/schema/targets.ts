@@ -112,8 +112,8 @@ export const compose = z
         backups: hostPath.default("./backups/db-backup").describe("@default ./backups/db-backup"),
         config: hostPath.default("./data").describe("Where the filled Immich config file is written. @default ./data"),
         databaseTarget: absolutePath
-          .default("/var/lib/postgresql/data")
-          .describe("Where paths.database is mounted in the database container; keep an adopted install's (e.g. /var/lib/postgresql). @default /var/lib/postgresql/data"),
+          .optional()
+          .describe("Where paths.database is mounted in the database container; keep an adopted install's. @default /var/lib/postgresql/data (/var/lib/postgresql from Postgres 18)"),
       })
       .describe("Host paths of the bind mounts."),
     libraries: z
@@ -140,7 +140,7 @@ export const compose = z
         redis: serviceName.optional().describe("@default immich-redis"),
         database: serviceName.optional().describe("@default immich-db"),
       })
-      .prefault({})
+      .optional()
       .describe("Keep an adopted install's service names (they are host names on its networks)."),
     hwaccel: z.enum(["cpu", "nvenc", "quicksync", "rkmpp", "vaapi"]).default("cpu").describe("Hardware transcoding. @default cpu"),
     backup: z
