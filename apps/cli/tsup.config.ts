@@ -3,7 +3,7 @@ import { base, leaveOutOfZod, oneYaml } from "@family/tsup-config";
 import { defineConfig } from "tsup";
 
 /** Commands the entry imports as ESM modules on demand (dist/commands/<name>.js, stable names). */
-const commands = ["init", "validate", "schema", "render", "config", "oauth", "secrets", "scan", "albums", "worker", "doctor"];
+const commands = ["init", "validate", "schema", "render", "config", "oauth", "secrets", "scan", "albums", "worker", "doctor", "import"];
 
 // The build script empties dist first: configs cleaning it in parallel would race.
 export default defineConfig([
