@@ -111,6 +111,8 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       throw new CliError("server-unreachable", `Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`, { cause: error });
     }
   }
+  // The server's settings were read from the server itself.
+  if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
   fillGaps(draft);
   if (facts) addPassthrough(draft, facts);
   const parsed = parseDraft(draft);

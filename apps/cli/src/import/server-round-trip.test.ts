@@ -117,6 +117,22 @@ describe("round trip through the fake server: configure from a spec, import, an 
   });
 });
 
+describe("import from a server and its Compose folder together", () => {
+  it("takes the members and settings from the server and the paths and names from the folder", async () => {
+    const parsed = parseSpec(readFileSync(new URL("truenas.yaml", EXAMPLES), "utf8"));
+    if (!parsed.ok) throw new Error("truenas.yaml is invalid");
+    const server = await fakeFrom(parsed.value);
+    const folder = new URL("../../test/fixtures/adopt/truenas-compose/", import.meta.url).pathname;
+    const { spec, unmapped } = await runImport({ server: server.url, apiKey: server.apiKey, compose: folder });
+    expect(serverView(spec)).toEqual(serverView(parsed.value));
+    expect(spec.targets.compose).toMatchObject({ user: { uid: 3106, gid: 3202 }, hwaccel: "quicksync", paths: { media: "/mnt/archive-pool/private/photos/immich" } });
+    expect(spec.database.password.key).toBe("IMMICH_DB_PASSWORD");
+    expect(storedConfig(spec, serverSecrets(server.config))).toEqual(server.config);
+    // The folder's config file is not reported as unmapped: the server's settings were imported.
+    expect(unmapped).toEqual([]);
+  });
+});
+
 describe("import of a server whose settings were changed in the web UI", () => {
   it.each(["v2.7.5", "v3.1.0"] as const)("%s: every changed setting comes back from the rendered config; secrets stay out of the spec", async (version) => {
     fake = await createFakeImmich({ version });
