@@ -14,6 +14,7 @@ import {
 import { isHttpError } from "@immich/sdk";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
 import { ImportDraft } from "../import/_draft.js";
 import { importFromCompose } from "../import/compose-folder.js";
@@ -50,7 +51,7 @@ function fillGaps(draft: ImportDraft): void {
   draft.setDefault(["apiVersion"], "immich-family.dev/v1alpha1");
   draft.setDefault(["kind"], "ImmichFamily");
   draft.setDefault(["metadata", "name"], "immich", "no source names the install");
-  draft.setDefault(["immich", "version"], "v2.7.5", "no source gives the version; pin the release you run");
+  draft.setDefault(["immich", "version"], DEFAULT_IMMICH_VERSION, "no source gives the version; pin the release you run");
   draft.setDefault(["hosts", "web"], "photos.example.com", "no source gives the web host");
   const members = (draft.get(["members"]) ?? {}) as Record<string, { admin?: boolean }>;
   if (Object.keys(members).length === 0) {

@@ -39,9 +39,10 @@ export class ImportDraft {
       node = node[k as string];
     }
     node[path[path.length - 1] as string] = value;
+    // A found value replaces the guesses made at or under its path.
     const id = path.join("\0");
+    for (const key of [...this.guesses.keys()]) if (key === id || key.startsWith(`${id}\0`)) this.guesses.delete(key);
     if (why) this.guesses.set(id, { path, why });
-    else this.guesses.delete(id);
   }
 
   /** Set only when nothing set it before (a value found by another source wins). */

@@ -5,6 +5,7 @@ import { renderKubernetes } from "@family/immich-k8s";
 import { parseAllDocuments, parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../commands/import.js";
+import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import type { DraftObject } from "./_draft.js";
 import { interpolate, parseEnvFile } from "./compose-folder.js";
 import { readManifests } from "./kubernetes-folder.js";
@@ -101,6 +102,6 @@ describe("adopting the fixture installs: import, render, the stateful identities
     expect(before.volumes[0]?.handle).toBe("luggage-ponder-fotos-nfs-octavo");
     expect(before.claims).toEqual({ "/usr/src/app/upload": "immich-upload-pvc", "/mnt/nas/photos": "ponder-fotos-pvc" });
     expect(text).not.toContain("fixture-not-a-real-password");
-    expect(text).toContain("version: v2.7.5 # guessed: the server image is not pinned (ghcr.io/immich-app/immich-server:release)");
+    expect(text).toContain(`version: ${DEFAULT_IMMICH_VERSION} # guessed: the server image is not pinned (ghcr.io/immich-app/immich-server:release)`);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import { CliError } from "../_errors.js";
 import { type DraftObject, type ImportDraft, toHandle, uniqueHandle } from "./_draft.js";
 
@@ -108,7 +109,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
   const serverEnv = envOf(srv);
   const tag = tagOf(value(srv.image));
   if (tag && /^v[0-9]+\.[0-9]+\.[0-9]+$/.test(tag)) draft.set(["immich", "version"], tag);
-  else draft.setDefault(["immich", "version"], "v2.7.5", `the server image is not pinned (${value(srv.image)}); pin the release you run`);
+  else draft.setDefault(["immich", "version"], DEFAULT_IMMICH_VERSION, `the server image is not pinned (${value(srv.image)}); pin the release you run`);
   if (serverEnv.TZ) draft.set(["immich", "timezone"], value(serverEnv.TZ));
   const names: Record<string, string> = {};
   if (serverName !== DEFAULT_SERVICES.server) names.server = serverName;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import { CliError } from "../_errors.js";
 import { type DraftObject, type ImportDraft, toHandle, uniqueHandle } from "./_draft.js";
 
@@ -76,7 +77,7 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
   if (container) {
     const tag = tagOf(String(container.image));
     if (tag && /^v[0-9]+\.[0-9]+\.[0-9]+$/.test(tag)) draft.set(["immich", "version"], tag);
-    else draft.setDefault(["immich", "version"], "v2.7.5", `the server image is not pinned (${container.image}); pin the release you run`);
+    else draft.setDefault(["immich", "version"], DEFAULT_IMMICH_VERSION, `the server image is not pinned (${container.image}); pin the release you run`);
   }
   const mediaPath = [...claimAt.keys()].find((p) => p === "/usr/src/app/upload" || p === "/data");
   if (mediaPath) {
