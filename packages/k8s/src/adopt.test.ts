@@ -32,4 +32,12 @@ describe("adopting an existing install's names", () => {
     expect(c.volumeMounts).toContainEqual({ name: "upload", mountPath: "/usr/src/app/upload" });
     expect(list.filter((o) => o.kind === "PersistentVolume" || o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name)).not.toContain("ponder-library-fotos");
   });
+
+  it("gives the config init step the secrets of immich.config, by key", () => {
+    const spec = specWith("ponder", (s) => {
+      s.immich.config = { notifications: { smtp: { enabled: true, from: "photos@example.com", transport: { host: "smtp.example.com", password: "${IMMICH_SMTP_PASSWORD}" } } } };
+    });
+    const init = container(find(objects(spec), "Deployment", "ponder-server"), "config-fill", true);
+    expect(envOf(init)).toMatchObject({ IMMICH_SMTP_PASSWORD: "secret:ponder-secrets/IMMICH_SMTP_PASSWORD" });
+  });
 });
