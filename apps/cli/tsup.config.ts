@@ -3,7 +3,7 @@ import { base, leaveOutOfZod, oneYaml } from "@family/tsup-config";
 import { defineConfig } from "tsup";
 
 /** Commands the entry imports as ESM modules on demand (dist/commands/<name>.js, stable names). */
-const commands = ["init", "validate", "schema", "render", "diff", "config", "oauth", "secrets", "scan", "albums", "worker", "doctor", "upgrade"];
+const commands = ["init", "validate", "schema", "render", "diff", "config", "oauth", "secrets", "scan", "albums", "worker", "doctor", "upgrade", "import"];
 
 // The build script empties dist first: configs cleaning it in parallel would race.
 export default defineConfig([

@@ -139,6 +139,18 @@ cli
   .action(action(() => import("./commands/upgrade.js")));
 
 cli
+  .command("import", "Write a spec from a running server and/or an existing Compose or Kubernetes folder")
+  .option("--server <url>", "A running Immich (its URL); the admin API key from IMMICH_API_KEY or --api-key-file")
+  .option("--api-key-file <file>", "Read the admin API key from this file instead of IMMICH_API_KEY")
+  .option("--compose <dir>", "A Compose folder: docker-compose.yml (or compose.yaml) and its .env")
+  .option("--kubernetes <dir>", "A folder of Kubernetes manifests")
+  .option("--out <file>", "Where to write the spec", { default: "immich-family.yaml" })
+  .option("--force", "Overwrite an existing file")
+  .example("IMMICH_API_KEY=... immich-family import --server https://photos.example.com --compose /srv/immich")
+  .example("immich-family import --kubernetes ./manifests --out immich-family.yaml")
+  .action(action(() => import("./commands/import.js")));
+
+cli
   .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths; --preflight: the deploy target instead")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option("--preflight", "Check where the targets are about to be deployed (kubectl: CRDs, ingress class, issuer, storage class, namespace; Compose: docker compose v2, host paths, ports); no server needed")

@@ -1,5 +1,5 @@
 import { type ComposeTarget, durationMs } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVICE, secretVar } from "./_context.js";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, secretVar } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 
@@ -23,7 +23,7 @@ export function backupService(ctx: RenderContext): ComposeService {
     MODE: "MANUAL",
     MANUAL_RUN_FOREVER: "FALSE",
     DB01_TYPE: "pgsql",
-    DB01_HOST: SERVICE.database,
+    DB01_HOST: ctx.services.database,
     DB01_PORT: "5432",
     DB01_NAME: db.name,
     DB01_USER: db.user,
@@ -44,7 +44,7 @@ export function backupService(ctx: RenderContext): ComposeService {
   return {
     image: b.image,
     restart: "no",
-    ...dependsOn([SERVICE.init, "service_completed_successfully"], [SERVICE.database, "service_healthy"]),
+    ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.database, "service_healthy"]),
     environment: env,
     volumes: [bind(compose.paths.backups, IN_CONTAINER.backups)],
     // egress: the SMTP server is outside the internal backend network.
@@ -83,9 +83,9 @@ export function exporterService(ctx: RenderContext): ComposeService {
   return {
     image: ctx.compose.metricsExporter.image,
     restart: "unless-stopped",
-    ...dependsOn([SERVICE.database, "service_healthy"]),
+    ...dependsOn([ctx.services.database, "service_healthy"]),
     environment: {
-      DATA_SOURCE_URI: `${SERVICE.database}:5432/${db.name}?sslmode=disable`,
+      DATA_SOURCE_URI: `${ctx.services.database}:5432/${db.name}?sslmode=disable`,
       DATA_SOURCE_USER: db.user,
       DATA_SOURCE_PASS: secretVar(ctx, db.password.key),
     },

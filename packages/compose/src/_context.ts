@@ -41,12 +41,32 @@ export interface RenderContext {
   readonly toolVersion: string;
   /** `uid:gid`, a literal: Compose does not interpolate env_file values into `user:`. */
   readonly user: string;
+  /** Service names: the defaults, or an adopted install's (`targets.compose.services`). */
+  readonly services: Record<keyof typeof SERVICE, string>;
+  /** IMMICH_MEDIA_LOCATION and the media mount inside the containers. */
+  readonly media: string;
 }
 
 export function renderContext(spec: ImmichFamilySpec, toolVersion: string): RenderContext {
   const compose = spec.targets.compose;
   if (!compose) throw new Error("the spec declares no compose target (targets.compose)");
-  return { spec, compose, project: compose.projectName ?? spec.metadata.name, toolVersion, user: `${compose.user.uid}:${compose.user.gid}` };
+  const keep = compose.services ?? {};
+  const services = {
+    ...SERVICE,
+    ...(keep.server ? { server: keep.server } : {}),
+    ...(keep.machineLearning ? { machineLearning: keep.machineLearning } : {}),
+    ...(keep.redis ? { redis: keep.redis } : {}),
+    ...(keep.database ? { database: keep.database } : {}),
+  };
+  return {
+    spec,
+    compose,
+    project: compose.projectName ?? spec.metadata.name,
+    toolVersion,
+    user: `${compose.user.uid}:${compose.user.gid}`,
+    services,
+    media: spec.immich.mediaLocation ?? IN_CONTAINER.media,
+  };
 }
 
 /** A secret as a Compose interpolation that fails `docker compose up` when the key is missing. */

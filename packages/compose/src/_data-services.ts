@@ -24,7 +24,7 @@ export function databaseService(ctx: RenderContext): ComposeService {
       POSTGRES_DB: db.name,
       POSTGRES_INITDB_ARGS: "--data-checksums",
     },
-    volumes: [bind(compose.paths.database, databaseDataPath(db.postgresMajor))],
+    volumes: [bind(compose.paths.database, compose.paths.databaseTarget ?? databaseDataPath(db.postgresMajor))],
     shm_size: "128mb",
     networks: [NETWORK.backend],
     healthcheck: { test: ["CMD-SHELL", `pg_isready --dbname=${db.name} --username=${db.user} || exit 1`], interval: "10s", timeout: "5s", retries: 5, start_period: "60s" },

@@ -5,7 +5,7 @@ import type { ComposeService } from "./compose-model.js";
 /** Writable paths the init step owns to uid:gid: `[spec field, host source, container path]`. Not the database (postgres owns it). */
 export function writablePaths(ctx: RenderContext): [string, string, string][] {
   const { spec, compose } = ctx;
-  const paths: [string, string, string][] = [["paths.media", compose.paths.media, IN_CONTAINER.media]];
+  const paths: [string, string, string][] = [["paths.media", compose.paths.media, ctx.media]];
   if (spec.machineLearning.enabled) paths.push(["paths.modelCache", compose.paths.modelCache, IN_CONTAINER.modelCache]);
   if (compose.backup.enabled) paths.push(["paths.backups", compose.paths.backups, IN_CONTAINER.backups]);
   if (spec.worker.enabled) paths.push(["", WORKER_STATE_VOLUME, IN_CONTAINER.workerState]);

@@ -1,4 +1,4 @@
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVICE } from "./_context.js";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { mlImageSuffix, mlProfile } from "./hwaccel.js";
@@ -14,7 +14,7 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
     image: `ghcr.io/immich-app/immich-machine-learning:${spec.immich.version}${mlImageSuffix(spec.machineLearning.acceleration)}`,
     user: ctx.user,
     restart: "unless-stopped",
-    ...dependsOn([SERVICE.init, "service_completed_successfully"]),
+    ...dependsOn([ctx.services.init, "service_completed_successfully"]),
     // As uid:gid the image's HOME is not writable, and the model downloader also writes under ~/.cache.
     environment: { ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}), MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache, HOME: IN_CONTAINER.modelCache },
     volumes: [bind(compose.paths.modelCache, IN_CONTAINER.modelCache), ...extraVolumes],

@@ -1,5 +1,5 @@
 import { machineLearningUrl } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, SERVICE, secretVar } from "./_context.js";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, secretVar } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { transcodingProfile } from "./hwaccel.js";
@@ -28,15 +28,15 @@ export function serverService(ctx: RenderContext): ComposeService {
   const env: Record<string, string> = {};
   if (spec.immich.timezone) env.TZ = spec.immich.timezone;
   env.IMMICH_CONFIG_FILE = IN_CONTAINER.configFile;
-  env.IMMICH_MEDIA_LOCATION = IN_CONTAINER.media;
+  env.IMMICH_MEDIA_LOCATION = ctx.media;
   if (spec.immich.trustedProxies) env.IMMICH_TRUSTED_PROXIES = spec.immich.trustedProxies.join(",");
-  env.DB_HOSTNAME = SERVICE.database;
+  env.DB_HOSTNAME = ctx.services.database;
   env.DB_PORT = "5432";
   env.DB_USERNAME = spec.database.user;
   env.DB_PASSWORD = secretVar(ctx, spec.database.password.key);
   env.DB_DATABASE_NAME = spec.database.name;
   env.DB_VECTOR_EXTENSION = spec.database.vectorExtension;
-  env.REDIS_HOSTNAME = SERVICE.redis;
+  env.REDIS_HOSTNAME = ctx.services.redis;
   env.REDIS_PORT = "6379";
   if (spec.redis.password) env.REDIS_PASSWORD = secretVar(ctx, spec.redis.password.key);
   if (spec.machineLearning.enabled) env.IMMICH_MACHINE_LEARNING_URL = machineLearningUrl(spec, "compose");
@@ -44,9 +44,9 @@ export function serverService(ctx: RenderContext): ComposeService {
     image: `ghcr.io/immich-app/immich-server:${spec.immich.version}`,
     user: ctx.user,
     restart: "unless-stopped",
-    ...dependsOn([SERVICE.init, "service_completed_successfully"], [SERVICE.database, "service_healthy"], [SERVICE.redis, "service_healthy"]),
+    ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.database, "service_healthy"], [ctx.services.redis, "service_healthy"]),
     environment: env,
-    volumes: [bind(compose.paths.media, IN_CONTAINER.media), bind(compose.paths.config, IN_CONTAINER.config, true), ...libraryMounts(ctx)],
+    volumes: [bind(compose.paths.media, ctx.media), bind(compose.paths.config, IN_CONTAINER.config, true), ...libraryMounts(ctx)],
     ...hw,
     // frontend: Traefik, and egress for OIDC discovery; backend: database, Valkey, ML.
     networks: [NETWORK.frontend, NETWORK.backend],

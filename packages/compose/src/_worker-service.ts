@@ -1,5 +1,5 @@
 import { workerImage } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, SERVICE, SPEC_COPY, secretEnv, WORKER_PORT, WORKER_STATE_VOLUME } from "./_context.js";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, SPEC_COPY, secretEnv, WORKER_PORT, WORKER_STATE_VOLUME } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { libraryMounts } from "./_server-service.js";
@@ -13,9 +13,9 @@ export function workerService(ctx: RenderContext): ComposeService {
     entrypoint: ["immich-family"],
     command: ["worker", specPath, "--port", String(WORKER_PORT), "--state-dir", IN_CONTAINER.workerState],
     restart: "unless-stopped",
-    ...dependsOn([SERVICE.init, "service_completed_successfully"], [SERVICE.server, "service_healthy"]),
+    ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.server, "service_healthy"]),
     // Only its API keys, under the names the spec gives them.
-    environment: { IMMICH_URL: `http://${SERVICE.server}:${SERVER_PORT}/api`, ...secretEnv(ctx, "worker") },
+    environment: { IMMICH_URL: `http://${ctx.services.server}:${SERVER_PORT}/api`, ...secretEnv(ctx, "worker") },
     volumes: [bind(`./${SPEC_COPY}`, specPath, true), `${WORKER_STATE_VOLUME}:${IN_CONTAINER.workerState}`, ...libraryMounts(ctx)],
     networks: [NETWORK.backend],
     healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${WORKER_PORT}/healthz`), interval: "30s", timeout: "5s", retries: 3, start_period: "30s" },

@@ -1,5 +1,5 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
-import { NETWORK, type RenderContext, renderContext, SERVICE, WORKER_STATE_VOLUME } from "./_context.js";
+import { NETWORK, type RenderContext, renderContext, WORKER_STATE_VOLUME } from "./_context.js";
 import { backupService, exporterService } from "./_backup-services.js";
 import { databaseService, redisService } from "./_data-services.js";
 import { initService } from "./_init-service.js";
@@ -18,15 +18,15 @@ export interface ComposeOptions {
 export function buildComposeFile(spec: ImmichFamilySpec, options: ComposeOptions = {}): ComposeFile {
   const ctx = renderContext(spec, options.toolVersion ?? pkg.version);
   const services: Record<string, ComposeService> = {
-    [SERVICE.init]: initService(ctx),
-    [SERVICE.server]: serverService(ctx),
+    [ctx.services.init]: initService(ctx),
+    [ctx.services.server]: serverService(ctx),
   };
-  if (spec.machineLearning.enabled) services[SERVICE.machineLearning] = machineLearningService(ctx);
-  services[SERVICE.redis] = redisService(ctx);
-  services[SERVICE.database] = databaseService(ctx);
-  if (ctx.compose.backup.enabled) services[SERVICE.backup] = backupService(ctx);
-  if (ctx.compose.metricsExporter.enabled) services[SERVICE.exporter] = exporterService(ctx);
-  if (spec.worker.enabled) services[SERVICE.worker] = workerService(ctx);
+  if (spec.machineLearning.enabled) services[ctx.services.machineLearning] = machineLearningService(ctx);
+  services[ctx.services.redis] = redisService(ctx);
+  services[ctx.services.database] = databaseService(ctx);
+  if (ctx.compose.backup.enabled) services[ctx.services.backup] = backupService(ctx);
+  if (ctx.compose.metricsExporter.enabled) services[ctx.services.exporter] = exporterService(ctx);
+  if (spec.worker.enabled) services[ctx.services.worker] = workerService(ctx);
   return {
     name: ctx.project,
     services,

@@ -1,6 +1,6 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { frontendNetworkName } from "./_server-service.js";
-import { IN_CONTAINER, renderContext, SERVER_PORT, SERVICE } from "./_context.js";
+import { IN_CONTAINER, renderContext, SERVER_PORT, } from "./_context.js";
 import { cleanupMinutes } from "./_backup-services.js";
 
 /** The README beside compose.yaml, for the person deploying the stack. */
@@ -62,7 +62,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   }
   p("## First start");
   p(
-    `1. \`docker compose up -d\`, then check that \`${SERVICE.init}\` exited 0 (\`docker compose logs ${SERVICE.init}\`): an unresolved \`\${KEY}\` stops it, and the server does not start.`,
+    `1. \`docker compose up -d\`, then check that \`${ctx.services.init}\` exited 0 (\`docker compose logs ${ctx.services.init}\`): an unresolved \`\${KEY}\` stops it, and the server does not start.`,
     `2. Open https://${spec.hosts.web}. Immich shows its onboarding wizard once, while it has no users: the first account becomes the admin. Use your real email${spec.auth.oauth ? " (the one your identity provider sends), so your OAuth login links to it" : ""}.`,
     ...(spec.auth.passwordLogin ? [] : ["   Password login is off, so the password the wizard asks for is never usable: any value will do."]),
     "3. The first start runs database migrations and can take minutes; the server's healthcheck allows 300 s.",
@@ -71,10 +71,10 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   if (compose.backup.enabled) {
     p("## Nightly database backup");
     p(
-      `\`${SERVICE.backup}\` takes one ${compose.backup.encrypt ? "encrypted, " : ""}ZSTD-compressed, SHA1-checksummed dump into \`${compose.paths.backups}\` and exits; dumps older than ${compose.backup.retention} (${cleanupMinutes(compose.backup.retention)} minutes) are removed. It runs on every \`up\`; run it nightly from cron:`,
+      `\`${ctx.services.backup}\` takes one ${compose.backup.encrypt ? "encrypted, " : ""}ZSTD-compressed, SHA1-checksummed dump into \`${compose.paths.backups}\` and exits; dumps older than ${compose.backup.retention} (${cleanupMinutes(compose.backup.retention)} minutes) are removed. It runs on every \`up\`; run it nightly from cron:`,
       "",
       "```",
-      `30 3 * * * cd /path/to/this/folder && docker compose run --rm --no-deps ${SERVICE.backup}`,
+      `30 3 * * * cd /path/to/this/folder && docker compose run --rm --no-deps ${ctx.services.backup}`,
       "```",
     );
     const mail = compose.backup.notify?.email;
@@ -82,7 +82,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   }
   if (compose.metricsExporter.enabled) {
     p("## Metrics");
-    p(`\`${SERVICE.exporter}\` serves Postgres metrics on \`${SERVICE.exporter}:9187\` inside the backend network \`${compose.networks.backend ?? `${ctx.project}-backend`}\` only (no host port): attach your collector to that network to scrape it. Grant the role \`pg_monitor\` if it is not a superuser.`);
+    p(`\`${ctx.services.exporter}\` serves Postgres metrics on \`${ctx.services.exporter}:9187\` inside the backend network \`${compose.networks.backend ?? `${ctx.project}-backend`}\` only (no host port): attach your collector to that network to scrape it. Grant the role \`pg_monitor\` if it is not a superuser.`);
   }
   return out.join("\n");
 }

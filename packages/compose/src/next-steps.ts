@@ -1,5 +1,5 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
-import { renderContext, SERVICE } from "./_context.js";
+import { renderContext } from "./_context.js";
 import { frontendNetworkName } from "./_server-service.js";
 import pkg from "../package.json" with { type: "json" };
 
@@ -19,7 +19,7 @@ export function composeNextSteps(spec: ImmichFamilySpec, dir: string): string[] 
     `Copy ${dir}/.env.example to ${dir}/${compose.envFile} and fill in every key; keep it out of git.`,
     ...(compose.traefik && compose.networks.frontendExternal ? [`Create Traefik's network if it does not exist: docker network create ${frontendNetworkName(ctx)}`] : []),
     `Start: cd ${d} && docker compose${envFlag} up -d`,
-    `Check the init step exited 0: docker compose${envFlag} logs ${SERVICE.init} (an unresolved \${KEY} stops it, and the server does not start).`,
+    `Check the init step exited 0: docker compose${envFlag} logs ${ctx.services.init} (an unresolved \${KEY} stops it, and the server does not start).`,
     `Open https://${spec.hosts.web}: the first account you create becomes the admin.`,
   ];
 }

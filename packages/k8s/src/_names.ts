@@ -25,7 +25,7 @@ export interface Names {
 
 export function names(spec: ImmichFamilySpec, target: KubernetesTarget): Names {
   const n = spec.metadata.name;
-  const cluster = `${n}-postgres`;
+  const cluster = target.database.clusterName ?? `${n}-postgres`;
   return {
     namespace: target.namespace,
     cluster,
@@ -34,7 +34,7 @@ export function names(spec: ImmichFamilySpec, target: KubernetesTarget): Names {
     redis: `${n}-redis`,
     machineLearning: kubernetesMachineLearningService(spec),
     server: `${n}-server`,
-    upload: `${n}-upload`,
+    upload: target.upload.claimName ?? `${n}-upload`,
     configTemplate: `${n}-config-template`,
     worker: `${n}-worker`,
     workerSpec: `${n}-worker-spec`,

@@ -65,7 +65,7 @@ export class ImmichServer extends Construct {
       envValue("REDIS_PORT", String(PORTS.redis)),
       ...(spec.redis.password ? [envSecret("REDIS_PASSWORD", names.secret, spec.redis.password.key)] : []),
       ...(props.machineLearningUrl ? [envValue("IMMICH_MACHINE_LEARNING_URL", props.machineLearningUrl)] : []),
-      envValue("IMMICH_MEDIA_LOCATION", MEDIA_LOCATION),
+      envValue("IMMICH_MEDIA_LOCATION", spec.immich.mediaLocation ?? MEDIA_LOCATION),
       envValue("IMMICH_CONFIG_FILE", CONFIG_FILE),
       ...(spec.immich.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", spec.immich.trustedProxies.join(","))] : []),
       ...(spec.immich.timezone ? [envValue("TZ", spec.immich.timezone)] : []),
@@ -113,7 +113,7 @@ export class ImmichServer extends Construct {
                 ...containerResources(target.resources.server),
                 securityContext: ROOT_IMAGE_SECURITY,
                 volumeMounts: [
-                  { name: "upload", mountPath: MEDIA_LOCATION },
+                  { name: "upload", mountPath: spec.immich.mediaLocation ?? MEDIA_LOCATION },
                   { name: "config", mountPath: "/config", readOnly: true },
                   ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
                 ],

@@ -43,40 +43,42 @@ export class NfsLibrary extends Construct {
     const lib = spec.libraries[handle];
     if (!lib) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
     const name = names.library(handle);
-    this.mount = { volume: `library-${handle}`, claimName: "existingClaim" in source ? source.existingClaim : name, path: lib.path };
-    if (!("nfs" in source)) return;
-
-    const nfs = source.nfs;
+    const nfs = "nfs" in source ? source.nfs : undefined;
+    const volumeName = nfs?.volumeName ?? name;
+    const claimName = nfs?.claimName ?? name;
+    this.mount = { volume: `library-${handle}`, claimName: "existingClaim" in source ? source.existingClaim : claimName, path: lib.path };
+    if (!nfs) return;
+    const storageClassName = nfs.storageClass ?? "";
     const labels = { ...recommendedLabels(spec, "library", "immich-library"), "immich-family.dev/library": handle };
     builtIn<IPersistentVolume>(this, "volume", {
       apiVersion: "v1",
       kind: "PersistentVolume",
-      metadata: { name, labels },
+      metadata: { name: volumeName, labels },
       spec: {
         capacity: { storage: nfs.capacity },
         accessModes: ["ReadOnlyMany"],
         persistentVolumeReclaimPolicy: "Retain",
-        storageClassName: "",
+        storageClassName,
         volumeMode: "Filesystem",
         mountOptions: [...nfs.mountOptions],
         csi: {
           driver: nfs.driver,
-          volumeHandle: `${name}-${nfs.server}${nfs.share}${nfs.subDir ? `/${nfs.subDir}` : ""}`.replace(/[^A-Za-z0-9.-]+/g, "-"),
+          volumeHandle: nfs.volumeHandle ?? `${name}-${nfs.server}${nfs.share}${nfs.subDir ? `/${nfs.subDir}` : ""}`.replace(/[^A-Za-z0-9.-]+/g, "-"),
           readOnly: true,
           volumeAttributes: { server: nfs.server, share: nfs.share, ...(nfs.subDir ? { subDir: nfs.subDir } : {}) },
         },
-        claimRef: { name, namespace: names.namespace },
+        claimRef: { name: claimName, namespace: names.namespace },
       },
     });
     builtIn<IPersistentVolumeClaim>(this, "claim", {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: { name, namespace: names.namespace, labels },
+      metadata: { name: claimName, namespace: names.namespace, labels },
       spec: {
         accessModes: ["ReadOnlyMany"],
-        storageClassName: "",
+        storageClassName,
         volumeMode: "Filesystem",
-        volumeName: name,
+        volumeName,
         resources: { requests: { storage: nfs.capacity } },
       },
     });

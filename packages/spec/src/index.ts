@@ -1,5 +1,12 @@
 export {
   buildImmichConfig,
+  type ConfigObject,
+  type ConfigSchemaIssue,
+  checkImmichConfig,
+  immichConfigDefaults,
+  isPlainObject,
+  mergeConfig,
+  passthroughSecretKeys,
   COMPOSE_MACHINE_LEARNING_SERVICE,
   type FfmpegAccel,
   type FillResult,

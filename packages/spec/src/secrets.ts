@@ -1,4 +1,5 @@
 import type { ValueOrSecret } from "./schema/primitives.js";
+import { passthroughSecretKeys } from "./immich-config/render.js";
 import type { ImmichFamilySpec } from "./schema/spec.js";
 
 export type Target = "kubernetes" | "compose";
@@ -35,6 +36,7 @@ export function secretKeys(spec: ImmichFamilySpec, target: Target): SecretKeyInf
     if (idKey) add(idKey, `OAuth client id (${oauth.preset})`, "config-init");
     add(oauth.clientSecret.key, `OAuth client secret (${oauth.preset})`, "config-init");
   }
+  for (const { key, path } of passthroughSecretKeys(spec)) add(key, `Immich config value ${path} (immich.config)`, "config-init");
   if (target === "compose") {
     const compose = spec.targets.compose;
     add(spec.database.password.key, `Password of the database role ${spec.database.user}`, "postgres", "immich-server");

@@ -15,6 +15,8 @@ export interface FakeImmichOptions {
   readonly publicUsers?: boolean;
   /** The server's media folder (import paths inside it are invalid). @default "/data" */
   readonly mediaLocation?: string;
+  /** Started with IMMICH_CONFIG_FILE: `PUT /system-config` is refused. @default false */
+  readonly configFile?: boolean;
   /** Extra route modules (e.g. albums), added after the default ones. */
   readonly routes?: readonly RouteModule[];
   /** Timing of queued jobs. */
@@ -31,7 +33,7 @@ export interface FakeImmich {
   readonly requests: LoggedRequest[];
   /** Requests that changed state. */
   writes(): LoggedRequest[];
-  addUser(input: { email: string; name?: string; isAdmin?: boolean }): FakeUser;
+  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null }): FakeUser;
   addApiKey(user: FakeUser | string, permissions?: readonly string[], name?: string): string;
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
   const state = new FakeState(options.version ?? "v2.7.5", {
     ...(options.publicUsers === undefined ? {} : { publicUsers: options.publicUsers }),
     ...(options.mediaLocation === undefined ? {} : { mediaLocation: options.mediaLocation }),
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
   });
   const jobs = new JobRunner(state, options.jobs);
   state.enqueue = (queue, run) => jobs.enqueue(queue, run);

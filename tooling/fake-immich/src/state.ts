@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { type ConfigObject, immichConfigDefaults } from "@family/immich-spec";
 
 export type ServerVersion = `v${number}.${number}.${number}`;
 
@@ -7,6 +8,8 @@ export interface FakeUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** Storage quota in bytes; null is unlimited. */
+  quotaSizeInBytes: number | null;
   readonly createdAt: string;
 }
 
@@ -100,27 +103,34 @@ export class FakeState {
   publicUsers: boolean;
   /** The server's media folder; import paths inside it are invalid. */
   mediaLocation: string;
+  /** The stored system config (`GET/PUT /system-config`), complete: this line's defaults until changed. */
+  config: ConfigObject;
+  /** The server was started with IMMICH_CONFIG_FILE: the config is read-only through the API. */
+  configFile: boolean;
   /** Queue a job on a named queue; the server wires this to its job runner. */
   enqueue: (queue: QueueName, run: () => void) => void = (_queue, run) => run();
 
   constructor(
     readonly version: ServerVersion,
-    options: { publicUsers?: boolean; mediaLocation?: string } = {},
+    options: { publicUsers?: boolean; mediaLocation?: string; configFile?: boolean } = {},
   ) {
     this.publicUsers = options.publicUsers ?? true;
     this.mediaLocation = options.mediaLocation ?? "/data";
+    this.config = immichConfigDefaults(this.major);
+    this.configFile = options.configFile ?? false;
   }
 
   get major(): 2 | 3 {
     return Number(/^v([0-9]+)\./.exec(this.version)?.[1]) >= 3 ? 3 : 2;
   }
 
-  addUser(input: { email: string; name?: string; isAdmin?: boolean }): FakeUser {
+  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null }): FakeUser {
     const user: FakeUser = {
       id: randomUUID(),
       email: input.email,
       name: input.name ?? input.email.split("@")[0] ?? input.email,
       isAdmin: input.isAdmin ?? false,
+      quotaSizeInBytes: input.quotaSizeInBytes ?? null,
       createdAt: now(),
     };
     this.users.set(user.id, user);

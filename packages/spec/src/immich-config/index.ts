@@ -11,8 +11,10 @@ export {
   IMMICH_CONFIG_TEMPLATE,
   type ImmichConfig,
   immichLibraryScan,
+  passthroughSecretKeys,
   placeholder,
   renderImmichConfigTemplate,
 } from "./render.js";
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";
 export { immichCronProblem } from "./cron.js";
+export { type ConfigObject, type ConfigSchemaIssue, checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "./config-schema.js";

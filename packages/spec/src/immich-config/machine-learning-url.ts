@@ -17,7 +17,7 @@ export function kubernetesMachineLearningService(spec: Pick<ImmichFamilySpec, "m
  * name on Kubernetes, the service name on Compose. Also the value of IMMICH_MACHINE_LEARNING_URL.
  */
 export function machineLearningUrl(spec: Pick<ImmichFamilySpec, "metadata" | "targets">, target: Target): string {
-  if (target === "compose") return `http://${COMPOSE_MACHINE_LEARNING_SERVICE}:${MACHINE_LEARNING_PORT}`;
+  if (target === "compose") return `http://${spec.targets.compose?.services?.machineLearning ?? COMPOSE_MACHINE_LEARNING_SERVICE}:${MACHINE_LEARNING_PORT}`;
   const namespace = spec.targets.kubernetes?.namespace ?? "immich";
   return `http://${kubernetesMachineLearningService(spec)}.${namespace}.svc:${MACHINE_LEARNING_PORT}`;
 }

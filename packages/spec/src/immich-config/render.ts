@@ -4,6 +4,7 @@ import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
 import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
+import { type ConfigObject, mergeConfig } from "./config-schema.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
 
 /** File name of the config template inside a rendered target folder. */
@@ -39,11 +40,54 @@ export interface ImmichConfig {
   };
   passwordLogin?: { enabled: boolean };
   storageTemplate?: { enabled: boolean; template: string };
-  server?: { externalDomain: string };
+  server?: { externalDomain: string; loginPageMessage?: string };
   library?: { scan: { enabled: boolean; cronExpression?: string }; watch: { enabled: boolean } };
   machineLearning?: { enabled: boolean; urls?: string[] };
   ffmpeg?: { accel: FfmpegAccel };
   backup?: { database: { enabled: boolean } };
+  newVersionCheck?: { enabled: boolean };
+  reverseGeocoding?: { enabled: boolean };
+  map?: { enabled?: boolean; lightStyle?: string; darkStyle?: string };
+  trash?: { enabled: boolean; days?: number };
+  user?: { deleteDelay: number };
+  templates?: { email: { welcomeTemplate?: string; albumInviteTemplate?: string; albumUpdateTemplate?: string } };
+  job?: Record<string, { concurrency: number }>;
+  /** Keys of `immich.config`, Immich's own shape. */
+  [key: string]: unknown;
+}
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+const defined = <T extends Record<string, unknown>>(o: T): Defined<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>;
+
+/** The settings of `immich` that are plain Immich config keys: first-class fields, then `immich.config` merged over them. */
+function serverSettings(config: ImmichConfig, immich: ImmichFamilySpec["immich"]): ImmichConfig {
+  if (immich.versionCheck !== undefined) config.newVersionCheck = { enabled: immich.versionCheck };
+  if (immich.reverseGeocoding !== undefined) config.reverseGeocoding = { enabled: immich.reverseGeocoding };
+  if (immich.map) config.map = defined({ enabled: immich.map.enabled, lightStyle: immich.map.lightStyle, darkStyle: immich.map.darkStyle });
+  if (immich.trashDays !== undefined) config.trash = immich.trashDays === 0 ? { enabled: false } : { enabled: true, days: immich.trashDays };
+  if (immich.userDeleteDelay !== undefined) config.user = { deleteDelay: immich.userDeleteDelay };
+  if (immich.loginPageMessage !== undefined) config.server = { externalDomain: config.server?.externalDomain ?? "", loginPageMessage: immich.loginPageMessage };
+  if (immich.templates) {
+    const t = immich.templates;
+    config.templates = { email: defined({ welcomeTemplate: t.welcome, albumInviteTemplate: t.albumInvite, albumUpdateTemplate: t.albumUpdate }) };
+  }
+  if (immich.jobs) config.job = Object.fromEntries(Object.entries(immich.jobs).map(([queue, concurrency]) => [queue, { concurrency }]));
+  return immich.config ? (mergeConfig(config as ConfigObject, immich.config) as ImmichConfig) : config;
+}
+
+/** The `${KEY}` secrets of `immich.config`: keys whose whole value is one placeholder. */
+export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): { key: string; path: string }[] {
+  const out: { key: string; path: string }[] = [];
+  const walk = (v: unknown, path: string[]) => {
+    if (typeof v === "string") {
+      const m = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(v);
+      if (m?.[1]) out.push({ key: m[1], path: path.join(".") });
+    } else if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, String(i)]);
+    } else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(spec.immich.config ?? {}, []);
+  return out;
 }
 
 /** `${KEY}` for a secret reference, the literal for a value. */
@@ -95,7 +139,7 @@ export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): Immic
   config.ffmpeg = { accel: ffmpegAccel(spec, target) };
   // Immich's own backup runs pg_dumpall, which needs a superuser role.
   if (!spec.database.superuser) config.backup = { database: { enabled: false } };
-  return config;
+  return serverSettings(config, spec.immich);
 }
 
 /**
@@ -110,7 +154,10 @@ export function renderImmichConfigTemplate(spec: ImmichFamilySpec, target: Targe
   ];
   const config = buildImmichConfig(spec, target);
   // A literal spec value that looks like a placeholder would be "filled" at start: refuse it here.
-  const secrets = new Set([spec.auth.oauth?.clientId, spec.auth.oauth?.clientSecret].flatMap((v) => (v && "key" in v ? [v.key] : [])));
+  const secrets = new Set([
+    ...[spec.auth.oauth?.clientId, spec.auth.oauth?.clientSecret].flatMap((v) => (v && "key" in v ? [v.key] : [])),
+    ...passthroughSecretKeys(spec).map((s) => s.key),
+  ]);
   const stray = placeholderKeysOf(config).filter((k) => !secrets.has(k));
   if (stray.length > 0) throw new Error(`a value of the spec contains ${stray.map((k) => `\${${k}}`).join(", ")}, which the config init step would take for a secret placeholder`);
   return `${header.join("\n")}\n${yamlText(config)}`;

@@ -14,6 +14,7 @@ import { immichCron } from "./immich-cron.js";
 import { immichScanScope } from "./immich-scan-scope.js";
 import { unusedField } from "./unused-field.js";
 import { vectorExtension } from "./vector-extension.js";
+import { immichConfigKeys } from "./immich-config.js";
 
 /** Every cross-field rule, in the order their diagnostics are reported. */
 export const specRules: readonly SpecRule[] = [
@@ -32,4 +33,5 @@ export const specRules: readonly SpecRule[] = [
   immichCron,
   immichScanScope,
   unusedField,
+  immichConfigKeys,
 ];

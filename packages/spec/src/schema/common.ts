@@ -6,6 +6,40 @@ export const immich = z
     version: semver.describe("The Immich release to run, pinned (e.g. v2.7.5 or v3.1.0). Selects the v2 or v3 config and API line."),
     timezone: z.string().optional().describe("TZ for the server, e.g. Europe/Berlin."),
     trustedProxies: z.array(z.string()).optional().describe("IMMICH_TRUSTED_PROXIES: addresses or CIDRs of the reverse proxies."),
+    mediaLocation: absolutePath
+      .optional()
+      .describe("IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default /data"),
+    versionCheck: z.boolean().optional().describe("newVersionCheck.enabled: look for new Immich releases. @default Immich's (true)"),
+    reverseGeocoding: z.boolean().optional().describe("reverseGeocoding.enabled: place names from GPS. @default Immich's (true)"),
+    map: z
+      .strictObject({
+        enabled: z.boolean().optional().describe("@default Immich's (true)"),
+        lightStyle: z.url().optional().describe("Map tiles style URL, light theme."),
+        darkStyle: z.url().optional().describe("Map tiles style URL, dark theme."),
+      })
+      .optional()
+      .describe("The map and its tiles (map.*)."),
+    trashDays: z.int().nonnegative().optional().describe("Days deleted assets stay in the trash; 0 turns the trash off. @default Immich's (30)"),
+    userDeleteDelay: z.int().min(1).optional().describe("user.deleteDelay: days before a deleted user is purged. @default Immich's (7)"),
+    loginPageMessage: z.string().optional().describe("server.loginPageMessage: shown on the login page."),
+    templates: z
+      .strictObject({
+        welcome: z.string().optional().describe("templates.email.welcomeTemplate"),
+        albumInvite: z.string().optional().describe("templates.email.albumInviteTemplate"),
+        albumUpdate: z.string().optional().describe("templates.email.albumUpdateTemplate"),
+      })
+      .optional()
+      .describe("Email templates (templates.email.*)."),
+    jobs: z
+      .record(z.string().regex(/^[a-zA-Z]+$/), z.int().positive())
+      .optional()
+      .describe("Job concurrency by queue (job.<queue>.concurrency), e.g. thumbnailGeneration: 2."),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Any other Immich system-config keys, in Immich's own shape, deep-merged last over what the spec renders (objects merge, arrays replace). Checked against the pinned line's config schema. Secrets only as a whole-value placeholder naming a key of the secrets env file.",
+      ),
   })
   .describe("The Immich release and server-wide settings.");
 

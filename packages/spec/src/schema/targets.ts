@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { absolutePath, duration, handle, hostPath, optionalSecretRef, quantity, resources, secretRef, valueOrSecret } from "./primitives.js";
 
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "expected a Kubernetes object name (lowercase letters, digits, - and .)");
+const serviceName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a Compose service name");
+
 const nfsSource = z
   .strictObject({
     server: z.string().min(1).describe("NFS server host name or address."),
@@ -9,6 +12,10 @@ const nfsSource = z
     mountOptions: z.array(z.string().min(1)).default(["nfsvers=4.1", "hard"]).describe("@default [nfsvers=4.1, hard]"),
     capacity: quantity.default("1Ti").describe("Nominal capacity of the read-only volume. @default 1Ti"),
     driver: z.string().default("nfs.csi.k8s.io").describe("CSI driver. @default nfs.csi.k8s.io"),
+    volumeName: k8sName.optional().describe("Keep an existing PersistentVolume's name. @default <name>-library-<handle>"),
+    claimName: k8sName.optional().describe("Keep an existing PersistentVolumeClaim's name. @default <name>-library-<handle>"),
+    volumeHandle: z.string().min(1).optional().describe("Keep an existing volume's CSI volumeHandle (it identifies the mount). @default derived from the name, server and share"),
+    storageClass: z.string().optional().describe("storageClassName of the PV and PVC; keep an adopted one (e.g. manual). @default \"\""),
   })
   .describe("A read-only NFS volume through the NFS CSI driver.");
 
@@ -55,12 +62,14 @@ export const kubernetes = z
       .strictObject({
         size: quantity.default("100Gi").describe("@default 100Gi"),
         storageClass: z.string().min(1).optional(),
+        claimName: k8sName.optional().describe("Keep an existing PersistentVolumeClaim's name. @default <name>-upload"),
       })
       .prefault({})
       .describe("The PVC of Immich's media location (uploads, thumbnails, encoded video)."),
     database: z
       .strictObject({
         instances: z.int().positive().default(1).describe("CNPG instances. @default 1"),
+        clusterName: k8sName.optional().describe("Keep an existing CNPG Cluster's name (its PVCs and Services are named after it). @default <name>-postgres"),
         image: z.string().min(1).optional().describe("Override of the CNPG image. @default ghcr.io/tensorchord/cloudnative-vectorchord:<pgMajor>-<vectorVersion>"),
         storage: z
           .strictObject({ size: quantity.default("20Gi"), storageClass: z.string().min(1).optional() })
@@ -141,6 +150,9 @@ export const compose = z
         modelCache: hostPath.default("./data/model-cache").describe("@default ./data/model-cache"),
         backups: hostPath.default("./backups/db-backup").describe("@default ./backups/db-backup"),
         config: hostPath.default("./data").describe("Where the filled Immich config file is written. @default ./data"),
+        databaseTarget: absolutePath
+          .optional()
+          .describe("Where paths.database is mounted in the database container; keep an adopted install's. @default /var/lib/postgresql/data (/var/lib/postgresql from Postgres 18)"),
       })
       .describe("Host paths of the bind mounts."),
     libraries: z
@@ -160,6 +172,15 @@ export const compose = z
         forwardAuth: z.string().min(1).optional().describe("Middleware for the web host, e.g. authelia@docker."),
       })
       .optional(),
+    services: z
+      .strictObject({
+        server: serviceName.optional().describe("@default immich-server"),
+        machineLearning: serviceName.optional().describe("@default immich-machine-learning"),
+        redis: serviceName.optional().describe("@default immich-redis"),
+        database: serviceName.optional().describe("@default immich-db"),
+      })
+      .optional()
+      .describe("Keep an adopted install's service names (they are host names on its networks)."),
     hwaccel: z.enum(["cpu", "nvenc", "quicksync", "rkmpp", "vaapi"]).default("cpu").describe("Hardware transcoding. @default cpu"),
     backup: z
       .strictObject({

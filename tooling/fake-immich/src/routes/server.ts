@@ -8,9 +8,9 @@ export function serverRoutes(router: FakeRouter): void {
       const [major, minor, patch] = state.version.slice(1).split(".").map(Number);
       return { body: { major, minor, patch, prerelease: null } };
     })
-    .add("GET", "/server/features", { public: true, permission: false }, () => ({
+    .add("GET", "/server/features", { public: true, permission: false }, ({ state }) => ({
       body: {
-        configFile: true,
+        configFile: state.configFile,
         duplicateDetection: true,
         email: false,
         facialRecognition: true,

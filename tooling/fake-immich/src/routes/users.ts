@@ -13,7 +13,7 @@ export function userAdminDto(u: FakeUser) {
     updatedAt: u.createdAt,
     deletedAt: null,
     oauthId: "",
-    quotaSizeInBytes: null,
+    quotaSizeInBytes: u.quotaSizeInBytes,
     quotaUsageInBytes: 0,
     shouldChangePassword: false,
     status: "active",

@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseSpec } from "@family/immich-spec";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CommandContext } from "../_command.js";
+import { recordingIo } from "../_io.js";
+import { apiUrl, main } from "./import.js";
+
+const FIXTURES = new URL("../../test/fixtures/adopt/", import.meta.url).pathname;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "cli-import-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function context(env: NodeJS.ProcessEnv = {}) {
+  const io = recordingIo();
+  const ctx: CommandContext = { cwd: dir, io, env, signal: new AbortController().signal };
+  return { ctx, io };
+}
+
+describe("immich-family import", () => {
+  it("writes a valid, commented spec from a Compose folder and lists the keys to fill and what was not mapped", async () => {
+    const { ctx, io } = context();
+    expect(await main(ctx, [], { compose: join(FIXTURES, "truenas-compose"), out: "adopted.yaml" })).toBe(0);
+    const text = readFileSync(join(dir, "adopted.yaml"), "utf8");
+    expect(parseSpec(text, "adopted.yaml").ok).toBe(true);
+    expect(text).toContain("password: ${IMMICH_DB_PASSWORD}");
+    expect(text).toMatch(/# guessed: no server was read; the admin's real name and email/);
+    expect(text).toMatch(/# Not mapped \(carry these over by hand if you need them\):\n# - compose: the server read its settings from \/config\/immich\.yaml/);
+    expect(io.out[0]).toBe('Wrote adopted.yaml. Check the values marked "guessed:", then run `immich-family validate adopted.yaml`.');
+    expect(io.out).toContain("Fill these keys in the secrets env file (values are never imported):");
+    expect(io.out.some((l) => /^ {2}IMMICH_DB_PASSWORD +the current database password/.test(l))).toBe(true);
+  });
+
+  it("refuses to overwrite an existing file without --force, and leaves it as it was", async () => {
+    writeFileSync(join(dir, "immich-family.yaml"), "mine\n");
+    const { ctx } = context();
+    await expect(main(ctx, [], { kubernetes: join(FIXTURES, "ponder-k8s") })).rejects.toMatchObject({
+      code: "bad-arguments",
+      exitCode: 2,
+      message: "immich-family.yaml already exists. Pass --force to overwrite it, or name another file with --out.",
+    });
+    expect(readFileSync(join(dir, "immich-family.yaml"), "utf8")).toBe("mine\n");
+    expect(await main(ctx, [], { kubernetes: join(FIXTURES, "ponder-k8s"), force: true })).toBe(0);
+    expect(readFileSync(join(dir, "immich-family.yaml"), "utf8")).toContain("volumeHandle: luggage-ponder-fotos-nfs-octavo");
+  });
+
+  it("needs a source, a key for a server, and a folder with a compose file", async () => {
+    const { ctx } = context();
+    await expect(main(ctx, [], {})).rejects.toMatchObject({ exitCode: 2, message: "Nothing to import from. Pass --server URL, --compose DIR and/or --kubernetes DIR." });
+    await expect(main(ctx, [], { server: "http://127.0.0.1:9" })).rejects.toMatchObject({
+      exitCode: 2,
+      message: "import --server needs an admin API key: set IMMICH_API_KEY or pass --api-key-file.",
+    });
+    await expect(main(ctx, [], { compose: dir })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^No compose file in .* \(looked for compose\.yaml/) });
+    await expect(main(context({ IMMICH_API_KEY: "k" }).ctx, [], { server: "http://127.0.0.1:9" })).rejects.toMatchObject({
+      code: "server-unreachable",
+      exitCode: 1,
+    });
+  });
+
+  it("takes the server's URL with or without /api", () => {
+    expect(apiUrl("https://photos.example.com")).toBe("https://photos.example.com/api");
+    expect(apiUrl("https://photos.example.com/api/")).toBe("https://photos.example.com/api");
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { bytesToQuantity, ImportDraft, quantityToBytes, toHandle, uniqueHandle } from "./_draft.js";
+
+describe("ImportDraft", () => {
+  it("writes the spec's key order, a comment on each guess, and the unmapped list last", () => {
+    const d = new ImportDraft();
+    d.set(["targets", "compose", "user"], { uid: 0, gid: 0 }, "runs as root");
+    d.set(["apiVersion"], "immich-family.dev/v1alpha1");
+    d.set(["hosts", "web"], "photos.example.com", "no source gives the web host");
+    d.unmap("compose: service x");
+    expect(d.toYaml(["Imported."])).toBe(
+      [
+        "# Imported.",
+        "",
+        "apiVersion: immich-family.dev/v1alpha1",
+        "hosts:",
+        "  web: photos.example.com # guessed: no source gives the web host",
+        "targets:",
+        "  compose:",
+        "    user:",
+        "      # guessed: runs as root",
+        "      uid: 0",
+        "      gid: 0",
+        "",
+        "# Not mapped (carry these over by hand if you need them):",
+        "# - compose: service x",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("drops a guess, and the guesses under it, once a source finds the value", () => {
+    const d = new ImportDraft();
+    d.set(["libraries", "photos"], { owner: "", path: "/p" }, "a bind of the server");
+    d.set(["libraries", "photos", "owner"], "ann", "the first admin");
+    d.set(["libraries", "photos"], { owner: "bob", path: "/p" });
+    expect(d.toYaml([])).not.toContain("guessed");
+  });
+
+  it("records secrets by key, never by value", () => {
+    const d = new ImportDraft();
+    expect(d.secret("DB_PASSWORD", "the database password")).toBe("${DB_PASSWORD}");
+    expect([...d.secrets]).toEqual([["DB_PASSWORD", "the database password"]]);
+  });
+
+  it("makes handles and quantities", () => {
+    expect(toHandle("Ponder Fotos", "x")).toBe("ponder-fotos");
+    expect(toHandle("2024", "library")).toBe("library");
+    expect(uniqueHandle("ann", ["ann", "ann-2"])).toBe("ann-3");
+    expect(bytesToQuantity(500 * 1024 ** 3)).toBe("500Gi");
+    expect(bytesToQuantity(1000)).toBe("1000");
+    expect(quantityToBytes("2Ti")).toBe(2 * 1024 ** 4);
+  });
+});

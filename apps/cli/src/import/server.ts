@@ -1,0 +1,176 @@
+import { type ConfigObject, isPlainObject } from "@family/immich-spec";
+import { getAllLibraries, getConfig, getConfigDefaults, getServerVersion, searchUsersAdmin } from "@immich/sdk";
+import { handleFromEmail } from "../commands/init.js";
+import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
+
+export interface ServerSource {
+  /** Base URL of the API, ending in /api. */
+  readonly url: string;
+  readonly apiKey: string;
+}
+
+/** What the server said, for the config passthrough once the targets are known. */
+export interface ServerFacts {
+  readonly major: 2 | 3;
+  readonly config: ConfigObject;
+  readonly defaults: ConfigObject;
+}
+
+/** Where Immich keeps secrets in its config, and the key each becomes. */
+export const CONFIG_SECRETS: readonly { path: readonly string[]; key: string; what: string }[] = [
+  { path: ["oauth", "clientSecret"], key: "IMMICH_OAUTH_CLIENT_SECRET", what: "the OAuth client secret (Administration → Settings → OAuth)" },
+  { path: ["notifications", "smtp", "transport", "password"], key: "IMMICH_SMTP_PASSWORD", what: "the SMTP password (Administration → Settings → Notifications)" },
+];
+
+const at = (o: unknown, path: readonly string[]): unknown => path.reduce<unknown>((n, k) => (isPlainObject(n) ? n[k] : undefined), o);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The config with every non-empty secret replaced by its `${KEY}`, each recorded in the draft. */
+export function configWithPlaceholders(draft: ImportDraft, config: ConfigObject): ConfigObject {
+  const out = structuredClone(config);
+  for (const { path, key, what } of CONFIG_SECRETS) {
+    const parent = at(out, path.slice(0, -1));
+    const leaf = path[path.length - 1] as string;
+    if (isPlainObject(parent) && typeof parent[leaf] === "string" && parent[leaf] !== "") parent[leaf] = draft.secret(key, what);
+  }
+  return out;
+}
+
+/** The longest common folder of absolute paths. */
+function commonFolder(paths: readonly string[]): string {
+  const split = paths.map((p) => p.replace(/\/+$/, "").split("/"));
+  const first = split[0] ?? [""];
+  let n = first.length;
+  for (const s of split) {
+    let i = 0;
+    while (i < n && s[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join("/") || "/";
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Read a running server into the draft: version, members, libraries, login and the settings it changed. */
+export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
+  const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
+  const v = await getServerVersion(opts);
+  const major = v.major >= 3 ? 3 : 2;
+  draft.set(["immich", "version"], `v${v.major}.${v.minor}.${v.patch}`);
+  const [users, libraries, config, defaults] = await Promise.all([searchUsersAdmin({}, opts), getAllLibraries(opts), getConfig(opts), getConfigDefaults(opts)]);
+  const cfg = config as unknown as ConfigObject;
+  const def = defaults as unknown as ConfigObject;
+
+  const memberOf = new Map<string, string>();
+  for (const u of users) {
+    if (u.deletedAt) continue;
+    const handle = uniqueHandle(handleFromEmail(u.email), memberOf.values());
+    memberOf.set(u.id, handle);
+    draft.set(["members", handle], {
+      name: u.name,
+      email: u.email,
+      ...(u.isAdmin ? { admin: true } : {}),
+      ...(u.quotaSizeInBytes === null || u.quotaSizeInBytes === undefined ? {} : { quota: bytesToQuantity(u.quotaSizeInBytes) }),
+    });
+  }
+
+  const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
+  const taken: string[] = [];
+  for (const lib of libraries) {
+    const owner = memberOf.get(lib.ownerId);
+    if (!owner || lib.importPaths.length === 0) {
+      draft.unmap(`library "${lib.name}": ${owner ? "it has no import paths" : "its owner is not an active user"}`);
+      continue;
+    }
+    const path = lib.importPaths.length === 1 ? (lib.importPaths[0] as string).replace(/\/+$/, "") || "/" : commonFolder(lib.importPaths);
+    const handle = uniqueHandle(toHandle(path.split("/").pop() ?? "", toHandle(lib.name, "library")), taken);
+    taken.push(handle);
+    const rel = lib.importPaths.length === 1 ? undefined : lib.importPaths.map((p) => (p.startsWith(`${path}/`) ? p.slice(path.length + 1) : p));
+    draft.set(["libraries", handle], {
+      ...(lib.name === handle ? {} : { name: lib.name }),
+      owner,
+      path,
+      ...(rel ? { importPaths: rel } : {}),
+      ...(lib.exclusionPatterns.length > 0 ? { exclusionPatterns: lib.exclusionPatterns } : {}),
+      ...(scan?.enabled ? { rescan: { by: "immich", cron: scan.cronExpression ?? "0 0 * * *" } } : {}),
+    });
+  }
+
+  const web = hostOf(String(at(cfg, ["server", "externalDomain"]) ?? ""));
+  if (web) draft.set(["hosts", "web"], web);
+  else draft.setDefault(["hosts", "web"], hostOf(source.url) ?? "photos.example.com", "the server has no external domain; the host of --server");
+
+  draft.set(["auth", "passwordLogin"], at(cfg, ["passwordLogin", "enabled"]) !== false);
+  const oauth = at(cfg, ["oauth"]) as Record<string, unknown> | undefined;
+  if (oauth?.enabled === true) {
+    const issuer = String(oauth.issuerUrl ?? "");
+    const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.exec(issuer);
+    const preset = hostOf(issuer) === "accounts.google.com" ? "google" : entra ? "entra" : "generic";
+    const defOauth = (at(def, ["oauth"]) ?? {}) as Record<string, unknown>;
+    const mobileUri = String(oauth.mobileRedirectUri ?? "");
+    const relay = /^https:\/\/([^/]+)\/api\/oauth\/mobile-redirect\/?$/.exec(mobileUri);
+    const relayHost = relay?.[1]?.toLowerCase();
+    if (relayHost && relayHost !== draft.get(["hosts", "web"])) draft.set(["hosts", "mobile"], relayHost);
+    draft.set(["auth", "oauth"], {
+      preset,
+      ...(preset === "generic" || preset === "entra" ? { issuerUrl: issuer } : {}),
+      clientId: String(oauth.clientId ?? ""),
+      clientSecret: draft.secret("IMMICH_OAUTH_CLIENT_SECRET", "the OAuth client secret (Administration → Settings → OAuth)"),
+      ...(oauth.scope === "openid email profile" ? {} : { scope: oauth.scope }),
+      autoRegister: oauth.autoRegister !== false,
+      autoLaunch: oauth.autoLaunch === true,
+      mobileRedirect: oauth.mobileOverrideEnabled === true,
+      ...(relayHost ? { mobileRedirectHost: relayHost } : {}),
+      ...(same(oauth.buttonText, defOauth.buttonText) ? {} : { buttonText: oauth.buttonText }),
+      ...(same(oauth.roleClaim, defOauth.roleClaim) ? {} : { roleClaim: oauth.roleClaim }),
+    });
+  }
+
+  const template = at(cfg, ["storageTemplate"]) as { enabled?: boolean; template?: string } | undefined;
+  if (template && (!same(template.enabled, at(def, ["storageTemplate", "enabled"])) || !same(template.template, at(def, ["storageTemplate", "template"])))) {
+    draft.set(["storageTemplate"], { enabled: template.enabled === true, template: template.template });
+  }
+  draft.set(["machineLearning", "enabled"], at(cfg, ["machineLearning", "enabled"]) !== false);
+
+  const differs = (path: readonly string[]) => !same(at(cfg, path), at(def, path));
+  if (differs(["newVersionCheck", "enabled"])) draft.set(["immich", "versionCheck"], at(cfg, ["newVersionCheck", "enabled"]));
+  if (differs(["reverseGeocoding", "enabled"])) draft.set(["immich", "reverseGeocoding"], at(cfg, ["reverseGeocoding", "enabled"]));
+  for (const k of ["enabled", "lightStyle", "darkStyle"]) if (differs(["map", k])) draft.set(["immich", "map", k], at(cfg, ["map", k]));
+  if (at(cfg, ["trash", "enabled"]) === false) draft.set(["immich", "trashDays"], 0);
+  else if (differs(["trash", "days"])) draft.set(["immich", "trashDays"], at(cfg, ["trash", "days"]));
+  if (differs(["user", "deleteDelay"])) draft.set(["immich", "userDeleteDelay"], at(cfg, ["user", "deleteDelay"]));
+  if (differs(["server", "loginPageMessage"])) draft.set(["immich", "loginPageMessage"], at(cfg, ["server", "loginPageMessage"]));
+  for (const [field, key] of [
+    ["welcome", "welcomeTemplate"],
+    ["albumInvite", "albumInviteTemplate"],
+    ["albumUpdate", "albumUpdateTemplate"],
+  ] as const) {
+    if (differs(["templates", "email", key])) draft.set(["immich", "templates", field], at(cfg, ["templates", "email", key]));
+  }
+  for (const queue of Object.keys((at(cfg, ["job"]) ?? {}) as object)) {
+    if (differs(["job", queue, "concurrency"])) draft.set(["immich", "jobs", queue], at(cfg, ["job", queue, "concurrency"]));
+  }
+  return { major, config: cfg, defaults: def };
+}
+
+/**
+ * Every leaf where `actual` differs from what the spec renders (`rendered`, already merged over the
+ * defaults), in Immich's shape: what `immich.config` must add so the rendered file gives `actual`.
+ */
+export function configDifference(actual: ConfigObject, rendered: ConfigObject): ConfigObject | undefined {
+  const out: ConfigObject = {};
+  for (const [k, v] of Object.entries(actual)) {
+    const r = rendered[k];
+    if (isPlainObject(v) && isPlainObject(r)) {
+      const sub = configDifference(v, r);
+      if (sub) out[k] = sub;
+    } else if (!same(v, r)) out[k] = structuredClone(v);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}

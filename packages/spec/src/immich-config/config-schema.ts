@@ -1,0 +1,105 @@
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import v2Schema from "../../schema/immich-config/immich-config.v2.strict.schema.json" with { type: "json" };
+import v3Schema from "../../schema/immich-config/immich-config.v3.strict.schema.json" with { type: "json" };
+
+/** A JSON Schema node, as far as this file reads it. */
+interface SchemaNode {
+  readonly $ref?: string;
+  readonly default?: unknown;
+  readonly properties?: Record<string, SchemaNode>;
+}
+
+interface RootSchema extends SchemaNode {
+  readonly $defs?: Record<string, SchemaNode>;
+}
+
+const SCHEMAS: Record<2 | 3, RootSchema> = { 2: v2Schema as RootSchema, 3: v3Schema as RootSchema };
+
+export type ConfigObject = Record<string, unknown>;
+
+export function isPlainObject(v: unknown): v is ConfigObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Immich's merge of a config file over its defaults: plain objects merge key by key; arrays, null and scalars replace. */
+export function mergeConfig(base: ConfigObject, over: ConfigObject): ConfigObject {
+  const out: ConfigObject = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? mergeConfig(b, v) : structuredClone(v);
+  }
+  return out;
+}
+
+/**
+ * The complete default system config of an Immich line, as `GET /system-config/defaults` returns it,
+ * read from the `default` of every leaf of the line's vendored config schema.
+ */
+export function immichConfigDefaults(major: 2 | 3): ConfigObject {
+  const root = SCHEMAS[major];
+  const resolve = (node: SchemaNode): SchemaNode => {
+    let n = node;
+    while (n.$ref && !n.properties && n.default === undefined) {
+      const target = root.$defs?.[n.$ref.replace("#/$defs/", "")];
+      if (!target) break;
+      const { $ref: _, ...rest } = n;
+      n = { ...target, ...rest };
+    }
+    return n;
+  };
+  const walk = (node: SchemaNode): unknown => {
+    const n = resolve(node);
+    if (n.default !== undefined) return structuredClone(n.default);
+    return Object.fromEntries(Object.entries(n.properties ?? {}).map(([k, v]) => [k, walk(v)]));
+  };
+  return walk(root) as ConfigObject;
+}
+
+export interface ConfigSchemaIssue {
+  /** Path of the offending key, e.g. ["machineLearning", "urls"]. */
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+const validators = new Map<2 | 3, ValidateFunction>();
+
+function validatorFor(major: 2 | 3): ValidateFunction {
+  let v = validators.get(major);
+  if (!v) {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    v = ajv.compile(SCHEMAS[major]);
+    validators.set(major, v);
+  }
+  return v;
+}
+
+/**
+ * Check a config file's content against the line's strict config schema (unknown keys rejected),
+ * as Immich checks the file merged over its defaults at start-up.
+ */
+export function checkImmichConfig(major: 2 | 3, config: ConfigObject): ConfigSchemaIssue[] {
+  const validate = validatorFor(major);
+  if (validate(config)) return [];
+  const seen = new Set<string>();
+  const issues: ConfigSchemaIssue[] = [];
+  for (const e of validate.errors ?? []) {
+    // if/then/else wrappers repeat the inner error: keep the specific ones.
+    if (e.keyword === "if" || e.keyword === "allOf" || e.keyword === "anyOf") continue;
+    const path = e.instancePath.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === "additionalProperties") path.push(String(params.additionalProperty));
+    const message =
+      e.keyword === "additionalProperties"
+        ? `unknown key of Immich v${major}'s config`
+        : e.keyword === "enum"
+          ? `${e.message}: ${(params.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(", ")}`
+          : (e.message ?? "invalid");
+    const id = `${path.join(".")}|${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    issues.push({ path, message });
+  }
+  return issues;
+}
