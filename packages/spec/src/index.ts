@@ -29,7 +29,16 @@ export {
   workerImage,
 } from "./derive.js";
 export { envFileTemplate, type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
-export { formatDiagnostic, formatDiagnosticWithFrame, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
+export {
+  escapeControl,
+  formatDiagnostic,
+  formatDiagnosticWithFrame,
+  type LoadResult,
+  loadSpecFile,
+  parseSpec,
+  SPEC_LIMITS,
+  type SpecDiagnostic,
+} from "./loader.js";
 export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
 export { type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
 export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";

@@ -1,8 +1,12 @@
 import type { SpecDiagnostic } from "./loader-diagnostic.js";
+import { escapeControl } from "./loader-scan.js";
 
-/** `file:line:col: path: message [code]` (warnings say so after the position). */
+/**
+ * `file:line:col: path: message [code]` (warnings say so after the position). Control characters
+ * are escaped, so nothing from the spec reaches the terminal raw.
+ */
 export function formatDiagnostic(d: SpecDiagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`;
+  return escapeControl(`${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`);
 }
 
 // A `key: value` line whose key names a secret; its value is masked unless it is a `${KEY}` reference.
@@ -18,7 +22,8 @@ function maskLine(line: string): string {
 
 /**
  * The one-line diagnostic followed by a code frame: the line before, the offending line, and a caret
- * under the offending node. Values of secret-looking keys are masked, never printed.
+ * under the offending node. Values of secret-looking keys are masked, never printed; control
+ * characters are escaped.
  */
 export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): string {
   const lines = source.split(/\r?\n/);
@@ -37,8 +42,11 @@ export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): st
   }
   const frame: string[] = [head];
   const before = lines[d.line - 2];
-  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${maskLine(before)}`);
-  frame.push(`> ${gutter(d.line)}${shown}`);
-  frame.push(`  ${gutter()}${" ".repeat(d.column - 1)}${"^".repeat(caretLength)}`);
+  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${escapeControl(maskLine(before))}`);
+  frame.push(`> ${gutter(d.line)}${escapeControl(shown)}`);
+  // Escapes widen the line: the caret moves with them.
+  const column = escapeControl(shown.slice(0, d.column - 1)).length + 1;
+  const underlined = escapeControl(shown.slice(d.column - 1, d.column - 1 + caretLength)).length;
+  frame.push(`  ${gutter()}${" ".repeat(column - 1)}${"^".repeat(Math.max(1, underlined))}`);
   return frame.join("\n");
 }
