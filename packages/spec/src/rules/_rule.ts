@@ -6,8 +6,8 @@ export type SpecSection = keyof ImmichFamilySpec;
 
 /**
  * One cross-field check. It reads only the sections it `needs`: when another section has schema
- * errors the rule still runs, and when one of its own does, it is skipped. Its diagnostics carry the
- * rule's name as code.
+ * errors the rule still runs, and when one of its own does, it is skipped. A rule that needs no
+ * section walks whichever sections are present. Its diagnostics carry the rule's name as code.
  */
 export interface SpecRule {
   readonly name: string;
