@@ -12,6 +12,9 @@ import { VERSION } from "./version.js";
 
 type Loader = () => Promise<{ main: CommandMain }>;
 
+// cac drops a lone `-` (standard input): it passes through as a NUL-prefixed stand-in no shell can type.
+const STDIN_ARG = "\0-";
+
 const cli = cac("immich-family");
 const abort = new AbortController();
 let pending: Promise<number> | undefined;
@@ -19,7 +22,7 @@ let pending: Promise<number> | undefined;
 function action(load: Loader) {
   return (...all: unknown[]) => {
     const flags = (all.pop() ?? {}) as Record<string, unknown>;
-    const args = all as (string | undefined)[];
+    const args = (all as (string | undefined)[]).map((a) => (a === STDIN_ARG ? "-" : a));
     const ctx: CommandContext = { cwd: process.cwd(), io: processIo, env: process.env, signal: abort.signal };
     pending = load().then(({ main }) => main(ctx, args, flags));
   };
@@ -131,7 +134,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.ab
 
 async function run(): Promise<number> {
   try {
-    cli.parse(process.argv, { run: false });
+    cli.parse(process.argv.map((a) => (a === "-" ? STDIN_ARG : a)), { run: false });
     if (cli.options.help || cli.options.version) return 0;
     if (!cli.matchedCommand) {
       if (cli.args.length > 0) throw new CliError("bad-arguments", `Unknown command: ${cli.args[0]}. Run \`immich-family --help\`.`);
