@@ -135,7 +135,8 @@ export const filePath = checked((p) => {
 });
 
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
-const isIpv6 = (v: string) => /^[0-9A-Fa-f:.]+$/.test(v) && v.includes(":") && z.ipv6().safeParse(v).success;
+const ipv6 = z.ipv6();
+const isIpv6 = (v: string) => /^[0-9A-Fa-f:.]+$/.test(v) && v.includes(":") && ipv6.safeParse(v).success;
 const HOST_LABELS = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A server by host name (one label or more) or IP address. */
