@@ -140,7 +140,10 @@ const isIpv6 = (v: string) => /^[0-9A-Fa-f:.]+$/.test(v) && v.includes(":") && i
 const HOST_LABELS = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A server by host name (one label or more) or IP address. */
-export const serverAddress = checked((v) => (HOST_LABELS.test(v) || IPV4.test(v) || isIpv6(v) ? undefined : "expected a host name (nas.lan) or an IP address (192.168.1.10)"));
+export const serverAddress = checked((v) => {
+  const numeric = /^[0-9.]+$/.test(v);
+  return (!numeric && HOST_LABELS.test(v)) || IPV4.test(v) || isIpv6(v) ? undefined : "expected a host name (nas.lan) or an IP address (192.168.1.10)";
+});
 
 /** An IP address or CIDR range. */
 export const ipOrCidr = checked((v) => {
