@@ -14,6 +14,10 @@ const SECRET_LINE = /^(\s*(?:-\s+)?["']?[A-Za-z_]*(?:secret|password|passphrase|
 
 const SECRET_WORD = /secret|password|passphrase|apikey|token/i;
 
+/** Frame lines longer than this are cut to a window around the node. */
+const FRAME_WIDTH = 160;
+const clip = (line: string) => (line.length > FRAME_WIDTH ? `${line.slice(0, FRAME_WIDTH)}…` : line);
+
 function maskLine(line: string): string {
   const m = SECRET_LINE.exec(line);
   if (!m?.[2] || /^["']?\$\{[A-Z0-9_]+\}["']?$/.test(m[2])) return line;
@@ -40,13 +44,24 @@ export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): st
   if (d.code.startsWith("secret-")) {
     shown = `${shown.slice(0, d.column - 1)}${"*".repeat(caretLength)}${shown.slice(d.column - 1 + caretLength)}`;
   }
+  // A long line shows a window around the node: a 64 KiB value is not printed whole.
+  let start = 0;
+  let caret = caretLength;
+  if (shown.length > FRAME_WIDTH) {
+    start = Math.max(0, d.column - 1 - 40);
+    caret = Math.min(caretLength, FRAME_WIDTH - (d.column - 1 - start));
+    const end = start + FRAME_WIDTH;
+    shown = `${start > 0 ? "…" : ""}${shown.slice(start, end)}${end < shown.length ? "…" : ""}`;
+    if (start > 0) start -= 1;
+  }
   const frame: string[] = [head];
   const before = lines[d.line - 2];
-  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${escapeControl(maskLine(before))}`);
+  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${escapeControl(clip(maskLine(before)))}`);
   frame.push(`> ${gutter(d.line)}${escapeControl(shown)}`);
   // Escapes widen the line: the caret moves with them.
-  const column = escapeControl(shown.slice(0, d.column - 1)).length + 1;
-  const underlined = escapeControl(shown.slice(d.column - 1, d.column - 1 + caretLength)).length;
+  const from = d.column - 1 - start;
+  const column = escapeControl(shown.slice(0, from)).length + 1;
+  const underlined = escapeControl(shown.slice(from, from + caret)).length;
   frame.push(`  ${gutter()}${" ".repeat(column - 1)}${"^".repeat(Math.max(1, underlined))}`);
   return frame.join("\n");
 }

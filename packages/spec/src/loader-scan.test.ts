@@ -97,3 +97,22 @@ describe("every problem at once", () => {
     ]);
   });
 });
+
+describe("code frames of long lines", () => {
+  it("show a window around the node, never the whole 70 KiB value", () => {
+    const text = edit(BASE_SPEC, "    name: Bob", `    name: ${"b".repeat(70 * 1024)}`);
+    const result = parseSpec(text, "spec.yaml");
+    const [error] = result.ok ? [] : result.errors;
+    const frame = error ? formatDiagnosticWithFrame(error, text) : "";
+    expect(frame.split("\n").slice(1)).toEqual(["  21 |   bob:", `> 22 |     name: ${"b".repeat(150)}…`, `     |           ${"^".repeat(150)}`]);
+  });
+
+  it("keep the caret under a node far to the right", () => {
+    const text = edit(BASE_SPEC, "  bob:\n    name: Bob\n    email: bob@smith.family", `  bob: { email: bob@smith.family, name: ${"b".repeat(300)}, nmae: Bob }`);
+    const result = parseSpec(text, "spec.yaml");
+    const [error] = result.ok ? [] : result.errors;
+    const frame = (error ? formatDiagnosticWithFrame(error, text) : "").split("\n");
+    expect(frame[0]).toBe('spec.yaml:21:343: members.bob.nmae: unknown key "nmae" (did you mean "name"?) [unknown-key]');
+    expect(frame.slice(2)).toEqual([`> 21 | …${"b".repeat(38)}, nmae: Bob }`, `     | ${" ".repeat(41)}^^^^`]);
+  });
+});
