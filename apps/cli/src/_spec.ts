@@ -1,9 +1,29 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { formatDiagnosticWithFrame, type ImmichFamilySpec, parseSpec, type SpecDiagnostic } from "@family/immich-spec";
+import { escapeControl, formatDiagnosticWithFrame, type ImmichFamilySpec, parseSpec, SPEC_LIMITS, type SpecDiagnostic } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
 
 export const DEFAULT_SPEC = "immich-family.yaml";
+/** The spec path that means standard input, and how diagnostics name it. */
+export const STDIN = "-";
+export const STDIN_NAME = "<stdin>";
+
+const tooLarge = (shown: string, what: string) =>
+  new CliError("spec-invalid", `${escapeControl(shown)}:1:1: the spec is ${what}; a spec may be at most 1 MiB (it holds settings, not data) [too-large]`);
+
+/** Read a stream as UTF-8 text, refusing it as soon as it passes the spec size limit. */
+export async function readLimited(stream: AsyncIterable<Buffer | string>, shown: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    total += buffer.length;
+    if (total > SPEC_LIMITS.bytes) throw tooLarge(shown, "over 1 MiB");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 export interface LoadedSpec {
   readonly file: string;
@@ -13,13 +33,22 @@ export interface LoadedSpec {
   readonly source: string;
 }
 
-/** Read the spec's text; a missing file says how to create one. `shown` is the path as the user gave it. */
+/**
+ * Read the spec's text (`-`: standard input); a missing file says how to create one, and a file over
+ * the size limit is refused before it is read. `shown` is the path as the user gave it.
+ */
 export async function readSpecSource(cwd: string, path: string | undefined): Promise<{ file: string; shown: string; source: string }> {
+  if (path === STDIN) return { file: STDIN, shown: STDIN_NAME, source: await readLimited(process.stdin, STDIN_NAME) };
   const shown = path ?? DEFAULT_SPEC;
   const file = resolve(cwd, shown);
   try {
+    const info = await stat(file);
+    if (info.size > SPEC_LIMITS.bytes) throw tooLarge(shown, `${(info.size / 1024 / 1024).toFixed(1)} MiB`);
+    // A pipe or device has no size to check first: read it up to the limit.
+    if (!info.isFile() && !info.isDirectory()) return { file, shown, source: await readLimited(createReadStream(file), shown) };
     return { file, shown, source: await readFile(file, "utf8") };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
       throw new CliError(

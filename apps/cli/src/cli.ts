@@ -13,6 +13,9 @@ import { VERSION } from "./version.js";
 
 type Loader = () => Promise<{ main: CommandMain }>;
 
+// cac drops a lone `-` (standard input): it passes through as a NUL-prefixed stand-in no shell can type.
+const STDIN_ARG = "\0-";
+
 const cli = cac("immich-family");
 const abort = new AbortController();
 let pending: Promise<number> | undefined;
@@ -20,7 +23,7 @@ let pending: Promise<number> | undefined;
 function action(load: Loader) {
   return (...all: unknown[]) => {
     const flags = (all.pop() ?? {}) as Record<string, unknown>;
-    const args = all as (string | undefined)[];
+    const args = (all as (string | undefined)[]).map((a) => (a === STDIN_ARG ? "-" : a));
     const ctx: CommandContext = { cwd: process.cwd(), io: processIo, env: process.env, signal: abort.signal };
     pending = load().then(({ main }) => main(ctx, args, flags));
   };
@@ -168,7 +171,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.ab
 
 async function run(): Promise<number> {
   try {
-    cli.parse(process.argv, { run: false });
+    cli.parse(process.argv.map((a) => (a === "-" ? STDIN_ARG : a)), { run: false });
     if (cli.options.help || cli.options.version) return 0;
     if (cli.matchedCommand) keepOptionText([...cli.globalCommand.options, ...cli.matchedCommand.options], process.argv.slice(2), cli.options);
     if (!cli.matchedCommand) {

@@ -45,12 +45,12 @@ describe("uid:gid", () => {
     expect(lines.join("\n")).not.toMatch(/chown -R/);
   });
 
-  test("a database folder inside a tree init owns is refused", () => {
+  test("a database folder inside a tree init owns never validates", () => {
     expect(() =>
       compose("truenas.yaml", (d) => {
         d.targets.compose.paths.database = "/mnt/archive-pool/private/photos/immich/db";
       }),
-    ).toThrow("targets.compose.paths.database (/mnt/archive-pool/private/photos/immich/db) is inside paths.media");
+    ).toThrow("the database folder /mnt/archive-pool/private/photos/immich/db is inside paths.media");
   });
 
   test("every other long-lived service that writes waits for init to complete", () => {

@@ -110,7 +110,7 @@ const variants = {
   ),
   "ponder, no superuser, plugin backup, existing claim and secret": specWith("ponder", (s) => {
     s.database.superuser = false;
-    s.targets.kubernetes.database.backup = { schedule: "0 0 2 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" };
+    s.targets.kubernetes.database.backup = { schedule: "0 0 2 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io", pluginParameters: { barmanObjectName: "nas-minio" } };
     s.targets.kubernetes.libraries.fotos = { existingClaim: "photos" };
     s.targets.kubernetes.secrets = { existingSecret: "immich-keys" };
   }),

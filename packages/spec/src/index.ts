@@ -37,7 +37,16 @@ export {
 } from "./derive.js";
 export { VALKEY_PASSWORD_ENV, valkeyStartScript } from "./valkey.js";
 export { envFileTemplate, type SecretKeyInfo, type SecretReader, secretKeys, type Target } from "./secrets.js";
-export { formatDiagnostic, formatDiagnosticWithFrame, type LoadResult, loadSpecFile, parseSpec, type SpecDiagnostic } from "./loader.js";
+export {
+  escapeControl,
+  formatDiagnostic,
+  formatDiagnosticWithFrame,
+  type LoadResult,
+  loadSpecFile,
+  parseSpec,
+  SPEC_LIMITS,
+  type SpecDiagnostic,
+} from "./loader.js";
 export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
 export {
   type BreakingChange,

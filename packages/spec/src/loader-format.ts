@@ -1,14 +1,22 @@
 import type { SpecDiagnostic } from "./loader-diagnostic.js";
+import { escapeControl } from "./loader-scan.js";
 
-/** `file:line:col: path: message [code]` (warnings say so after the position). */
+/**
+ * `file:line:col: path: message [code]` (warnings say so after the position). Control characters
+ * are escaped, so nothing from the spec reaches the terminal raw.
+ */
 export function formatDiagnostic(d: SpecDiagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`;
+  return escapeControl(`${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`);
 }
 
 // A `key: value` line whose key names a secret; its value is masked unless it is a `${KEY}` reference.
 const SECRET_LINE = /^(\s*(?:-\s+)?["']?[A-Za-z_]*(?:secret|password|passphrase|apikey|apiKey|token)[A-Za-z_]*["']?\s*:\s+)(.+?)(\s+#.*)?$/i;
 
 const SECRET_WORD = /secret|password|passphrase|apikey|token/i;
+
+/** Frame lines longer than this are cut to a window around the node. */
+const FRAME_WIDTH = 160;
+const clip = (line: string) => (line.length > FRAME_WIDTH ? `${line.slice(0, FRAME_WIDTH)}…` : line);
 
 function maskLine(line: string): string {
   const m = SECRET_LINE.exec(line);
@@ -18,7 +26,8 @@ function maskLine(line: string): string {
 
 /**
  * The one-line diagnostic followed by a code frame: the line before, the offending line, and a caret
- * under the offending node. Values of secret-looking keys are masked, never printed.
+ * under the offending node. Values of secret-looking keys are masked, never printed; control
+ * characters are escaped.
  */
 export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): string {
   const lines = source.split(/\r?\n/);
@@ -35,10 +44,24 @@ export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): st
   if (d.code.startsWith("secret-")) {
     shown = `${shown.slice(0, d.column - 1)}${"*".repeat(caretLength)}${shown.slice(d.column - 1 + caretLength)}`;
   }
+  // A long line shows a window around the node: a 64 KiB value is not printed whole.
+  let start = 0;
+  let caret = caretLength;
+  if (shown.length > FRAME_WIDTH) {
+    start = Math.max(0, d.column - 1 - 40);
+    caret = Math.min(caretLength, FRAME_WIDTH - (d.column - 1 - start));
+    const end = start + FRAME_WIDTH;
+    shown = `${start > 0 ? "…" : ""}${shown.slice(start, end)}${end < shown.length ? "…" : ""}`;
+    if (start > 0) start -= 1;
+  }
   const frame: string[] = [head];
   const before = lines[d.line - 2];
-  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${maskLine(before)}`);
-  frame.push(`> ${gutter(d.line)}${shown}`);
-  frame.push(`  ${gutter()}${" ".repeat(d.column - 1)}${"^".repeat(caretLength)}`);
+  if (before !== undefined && before.trim() !== "") frame.push(`  ${gutter(d.line - 1)}${escapeControl(clip(maskLine(before)))}`);
+  frame.push(`> ${gutter(d.line)}${escapeControl(shown)}`);
+  // Escapes widen the line: the caret moves with them.
+  const from = d.column - 1 - start;
+  const column = escapeControl(shown.slice(0, from)).length + 1;
+  const underlined = escapeControl(shown.slice(from, from + caret)).length;
+  frame.push(`  ${gutter()}${" ".repeat(column - 1)}${"^".repeat(Math.max(1, underlined))}`);
   return frame.join("\n");
 }

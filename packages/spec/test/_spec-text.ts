@@ -7,7 +7,7 @@ export const BASE_SPEC = readFileSync(new URL("./base.yaml", import.meta.url), "
 /** `text` with `from` replaced by `to`; throws when `from` is absent so a stale edit cannot pass silently. */
 export function edit(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`edit: ${JSON.stringify(from)} not found`);
-  return text.replace(from, to);
+  return text.replace(from, () => to);
 }
 
 /** Every diagnostic (errors, then warnings) of `text`, one line each. */

@@ -87,7 +87,7 @@ const EXPECTED: Record<string, string[]> = {
     "28:11: libraries.photos.path: expected an absolute path starting with /, got \"mnt/photos\" [invalid-format]",
   ],
   "27-bad-handle": [
-    "22:3: members.Bob: invalid key \"Bob\": expected a lowercase name of letters, digits and dashes, starting with a letter [invalid-key]",
+    "22:3: members.Bob: invalid key \"Bob\": expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters [invalid-key]",
   ],
   "28-bad-int-range": [
     "34:18: database.postgresMajor: expected a number >= 14, got number 12 [too-small]",

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
 export const EXAMPLES = fileURLToPath(new URL("../../../../examples/", import.meta.url));
 
-/** Run the built `immich-family` with `args` in `cwd`. */
-export function runCli(args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+/** Run the built `immich-family` with `args` in `cwd`, `input` on its standard input. */
+export function runCli(args: readonly string[], cwd: string, input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, ...(input === undefined ? {} : { input }) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -85,7 +85,7 @@ describe("render --target kubernetes", () => {
     expect(await readdir(dir)).not.toContain("out");
   });
 
-  it("leaves the previous folder untouched when the spec cannot be rendered", async () => {
+  it("leaves the previous folder untouched when the spec is refused", async () => {
     await render(dir, "examples/ponder.yaml", { target: "kubernetes", out: "out" });
     const before = await readFolder(join(dir, "out"));
     const spec = parse(await readFile(join(dir, "examples/ponder.yaml"), "utf8")) as {
@@ -93,7 +93,11 @@ describe("render --target kubernetes", () => {
     };
     spec.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin" };
     await writeFile(join(dir, "broken.yaml"), stringify(spec));
-    await expect(render(dir, "broken.yaml", { target: "kubernetes", out: "out" })).rejects.toThrow(/pluginName/);
+    // A plugin backup without its plugin once failed inside the renderer; now validation refuses it.
+    await expect(render(dir, "broken.yaml", { target: "kubernetes", out: "out" })).rejects.toMatchObject({
+      exitCode: 2,
+      details: [expect.stringContaining("targets.kubernetes.database.backup: method plugin needs pluginName")],
+    });
     expect(await readFolder(join(dir, "out"))).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -107,6 +107,30 @@ describe("built CLI: validate", () => {
   it("exits 2 when the spec is missing and says to run init", () => {
     const r = runCli(["validate"], tempDir());
     expect([r.status, r.stderr.trim()]).toEqual([2, "error: No spec at ./immich-family.yaml. Run `immich-family init` to create one, or pass the spec's path."]);
+  });
+  it("reads the spec from standard input for -, naming it <stdin>", () => {
+    const ok = runCli(["validate", "-"], tempDir(), readFileSync(join(EXAMPLES, "truenas.yaml"), "utf8"));
+    expect([ok.status, ok.stdout.trim()]).toEqual([0, "Summary: <stdin> is valid, 0 errors, 0 warnings"]);
+    const bad = runCli(["validate", "-"], tempDir(), BROKEN);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('<stdin>:10:46: members.ann.admn: unknown key "admn"');
+  });
+  it("refuses standard input over 1 MiB without reading the rest", () => {
+    const r = runCli(["validate", "-"], tempDir(), `# ${"x".repeat(3 * 1024 * 1024)}\n`);
+    expect([r.status, r.stderr.trim()]).toEqual([2, "error: <stdin>:1:1: the spec is over 1 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]"]);
+  });
+  it("refuses a 150 MB spec file by its size, before reading it", () => {
+    const dir = tempDir({ "huge.yaml": "" });
+    truncateSync(join(dir, "huge.yaml"), 150 * 1024 * 1024);
+    const r = runCli(["validate", "huge.yaml"], dir);
+    expect([r.status, r.stderr.trim()]).toEqual([2, "error: huge.yaml:1:1: the spec is 150.0 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]"]);
+  });
+  it("never writes a control character of the spec to the terminal", () => {
+    const r = runCli(["validate", "-"], tempDir(), BROKEN.replace("name: Ann", 'name: "Ann\\e]0;owned\\a\\e[2J"').replace("admn: true", "\"ad\\e[31mmn\": true"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("members.ann.ad\\x1B[31mmn: control character \\x1B in a key");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
   it("shows examples in --help", () => {
     const r = runCli(["validate", "--help"], tempDir());

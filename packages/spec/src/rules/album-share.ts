@@ -4,6 +4,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 export const albumShare: SpecRule = {
   name: "album-share",
   description: "An album is shared with declared members only, each once, and never with its owner (the library's owner).",
+  needs: ["libraries", "members"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     for (const [handle, lib] of Object.entries(spec.libraries)) {

@@ -3,6 +3,7 @@ import type { SpecRule } from "./_rule.js";
 export const composeSuperuser: SpecRule = {
   name: "compose-superuser",
   description: "Warns that database.superuser: false cannot hold on the compose target, whose Postgres image makes its user a superuser.",
+  needs: ["database", "targets"],
   check: (spec) => {
     if (spec.database.superuser || spec.targets.compose === undefined) return [];
     return [

@@ -4,6 +4,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 export const exclusionPatterns: SpecRule = {
   name: "exclusion-patterns",
   description: "Every exclusion pattern is a glob that compiles.",
+  needs: ["libraries"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     for (const [handle, lib] of Object.entries(spec.libraries)) {

@@ -4,6 +4,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 export const immichCron: SpecRule = {
   name: "immich-cron",
   description: "A library rescanned by Immich has a cron expression the server accepts (a bad one in the config file stops it at start-up).",
+  needs: ["libraries"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     for (const [handle, lib] of Object.entries(spec.libraries)) {

@@ -7,6 +7,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
  */
 export const immichScanScope: SpecRule = {
   name: "immich-scan-scope",
+  needs: ["libraries"],
   description: "Warns that Immich's scan schedule, switched on by a library with rescan.by: immich, also scans the libraries rescanned by the worker or by nobody.",
   check: (spec) => {
     const libraries = Object.entries(spec.libraries);

@@ -3,6 +3,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 export const importPaths: SpecRule = {
   name: "import-paths",
   description: "A library's import paths lie under its path.",
+  needs: ["libraries"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     for (const [handle, lib] of Object.entries(spec.libraries)) {

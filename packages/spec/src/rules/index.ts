@@ -1,15 +1,18 @@
 export type { SpecRule } from "./_rule.js";
 export { albumShare } from "./album-share.js";
+export { composePaths } from "./compose-paths.js";
 export { composeSuperuser } from "./compose-superuser.js";
 export { exclusionPatterns } from "./exclusion-patterns.js";
 export { immichScanScope } from "./immich-scan-scope.js";
 export { importPaths } from "./import-paths.js";
+export { BARMAN_CLOUD_PLUGIN, kubernetesBackup } from "./kubernetes-backup.js";
 export { libraryOwner } from "./library-owner.js";
 export { libraryTargets } from "./library-targets.js";
 export { memberEmails } from "./member-emails.js";
 export { mobileRedirectHost } from "./mobile-redirect-host.js";
 export { oauthProvider } from "./oauth-provider.js";
 export { oauthRoleClaim } from "./oauth-role-claim.js";
+export { placeholders } from "./placeholders.js";
 export { specRules } from "./spec-rules.js";
 export { STORAGE_TEMPLATE_TOKENS, storageTemplate } from "./storage-template.js";
 export { unusedField } from "./unused-field.js";

@@ -9,6 +9,7 @@ const HOW = {
 export const libraryTargets: SpecRule = {
   name: "library-targets",
   description: "Every declared target provides every library's path, and names only declared libraries.",
+  needs: ["libraries", "targets"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     const libraries = Object.keys(spec.libraries);

@@ -3,6 +3,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 export const memberEmails: SpecRule = {
   name: "member-emails",
   description: "Each member has their own email (it is the Immich login).",
+  needs: ["members"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     const seen = new Map<string, string>();

@@ -3,6 +3,7 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 export const oauthProvider: SpecRule = {
   name: "oauth-provider",
   description: "entra needs tenantId or issuerUrl, generic needs issuerUrl; tenantId only means something for entra.",
+  needs: ["auth"],
   check: (spec) => {
     const oauth = spec.auth.oauth;
     if (oauth === undefined) return [];

@@ -3,6 +3,7 @@ import type { SpecRule } from "./_rule.js";
 export const oauthRoleClaim: SpecRule = {
   name: "oauth-role-claim",
   description: "Warns that Entra's roles claim (an array) is ignored by Immich as a role claim.",
+  needs: ["auth"],
   check: (spec) => {
     const oauth = spec.auth.oauth;
     if (oauth?.preset !== "entra" || oauth.roleClaim === undefined) return [];

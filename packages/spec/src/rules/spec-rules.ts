@@ -1,14 +1,17 @@
 import type { SpecRule } from "./_rule.js";
 import { albumShare } from "./album-share.js";
+import { composePaths } from "./compose-paths.js";
 import { composeSuperuser } from "./compose-superuser.js";
 import { exclusionPatterns } from "./exclusion-patterns.js";
 import { importPaths } from "./import-paths.js";
+import { kubernetesBackup } from "./kubernetes-backup.js";
 import { libraryOwner } from "./library-owner.js";
 import { libraryTargets } from "./library-targets.js";
 import { memberEmails } from "./member-emails.js";
 import { mobileRedirectHost } from "./mobile-redirect-host.js";
 import { oauthProvider } from "./oauth-provider.js";
 import { oauthRoleClaim } from "./oauth-role-claim.js";
+import { placeholders } from "./placeholders.js";
 import { storageTemplate } from "./storage-template.js";
 import { immichCron } from "./immich-cron.js";
 import { immichScanScope } from "./immich-scan-scope.js";
@@ -30,8 +33,11 @@ export const specRules: readonly SpecRule[] = [
   storageTemplate,
   vectorExtension,
   composeSuperuser,
+  composePaths,
   immichCron,
   immichScanScope,
   unusedField,
   immichConfigKeys,
+  kubernetesBackup,
+  placeholders,
 ];

@@ -11,6 +11,7 @@ const KNOWN = new Set<string>(STORAGE_TEMPLATE_TOKENS);
 export const storageTemplate: SpecRule = {
   name: "storage-template",
   description: "The storage template uses only known tokens and balanced {{#if album}}…{{/if}} blocks.",
+  needs: ["storageTemplate"],
   check: (spec) => {
     const template = spec.storageTemplate?.template;
     if (template === undefined) return [];

@@ -13,6 +13,7 @@ const DEFAULT = { rescanCron: "0 0 * * *", rescanInterval: "5m", databasePasswor
  */
 export const unusedField: SpecRule = {
   name: CODE,
+  needs: ["metadata", "hosts", "auth", "members", "libraries", "machineLearning", "database", "worker", "targets"],
   description: "Warns about fields that have no effect on the declared targets (e.g. database.password on Kubernetes, album rules with the worker off).",
   check: (spec) => {
     const out: PendingDiagnostic[] = [];

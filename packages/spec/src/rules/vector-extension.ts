@@ -21,6 +21,7 @@ function tagVersions(image: string): { pg: number; vchord: string } | "no-tag" |
 export const vectorExtension: SpecRule = {
   name: "vector-extension",
   description: "The VectorChord version is in Immich's accepted range and matches an overridden database image.",
+  needs: ["database", "targets"],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     const { vectorVersion, postgresMajor } = spec.database;

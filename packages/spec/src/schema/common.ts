@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { absolutePath, duration, handle, hostname, optionalSecretRef, quantity, resources, secretRef, semver, valueOrSecret } from "./primitives.js";
+import { absolutePath, duration, handle, hostname, imageRef, immichVersion, ipOrCidr, optionalSecretRef, quantity, resources, secretRef, timeZone, valueOrSecret } from "./primitives.js";
 
 export const immich = z
   .strictObject({
-    version: semver.describe("The Immich release to run, pinned (e.g. v2.7.5 or v3.1.0). Selects the v2 or v3 config and API line."),
-    timezone: z.string().optional().describe("TZ for the server, e.g. Europe/Berlin."),
-    trustedProxies: z.array(z.string()).optional().describe("IMMICH_TRUSTED_PROXIES: addresses or CIDRs of the reverse proxies."),
+    version: immichVersion.describe("The Immich release to run, pinned (e.g. v2.7.5 or v3.1.0). Selects the v2 or v3 config and API line."),
+    timezone: timeZone.optional().describe("TZ for the server: an IANA time zone, e.g. Europe/Berlin."),
+    trustedProxies: z.array(ipOrCidr).optional().describe("IMMICH_TRUSTED_PROXIES: addresses or CIDRs of the reverse proxies."),
     mediaLocation: absolutePath
       .optional()
       .describe("IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default /data"),
@@ -53,7 +53,7 @@ export const hosts = z
 export const oauth = z
   .strictObject({
     preset: z.enum(["google", "entra", "generic"]).describe("Identity provider preset: google, entra (Microsoft Entra ID) or generic OIDC."),
-    tenantId: z.string().min(1).optional().describe("entra: the Directory (tenant) ID; the issuer URL is derived from it."),
+    tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "expected a tenant ID (a GUID) or a tenant domain such as contoso.onmicrosoft.com").optional().describe("entra: the Directory (tenant) ID; the issuer URL is derived from it."),
     issuerUrl: z.url({ protocol: /^https?$/ }).optional().describe("generic: the OIDC issuer URL (with scheme). Derived for google and entra."),
     clientId: valueOrSecret("The OAuth client id"),
     clientSecret: secretRef("IMMICH_OAUTH_CLIENT_SECRET", "The OAuth client secret"),
@@ -157,6 +157,11 @@ export const machineLearning = z
   .prefault({})
   .describe("The machine-learning service (faces, smart search).");
 
+/** A PostgreSQL database or role name, also part of a Kubernetes object name. */
+const pgName = z
+  .string()
+  .regex(/^[a-z]([a-z0-9_]{0,61}[a-z0-9])?$/, "expected a lowercase name of letters, digits and '_', starting with a letter, ending with a letter or digit, at most 63 characters");
+
 export const database = z
   .strictObject({
     postgresMajor: z.int().min(14).max(18).default(16).describe("PostgreSQL major version. Never change it by tag on a running cluster. @default 16"),
@@ -166,8 +171,8 @@ export const database = z
       .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, "expected a version such as 0.3.0")
       .default("0.3.0")
       .describe("VectorChord version in the database image. @default 0.3.0"),
-    name: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("immich").describe("@default immich"),
-    user: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("immich").describe("@default immich"),
+    name: pgName.default("immich").describe("@default immich"),
+    user: pgName.default("immich").describe("@default immich"),
     password: secretRef("DB_PASSWORD", "The database password"),
     superuser: z
       .boolean()
@@ -189,7 +194,7 @@ export const redis = z
 export const worker = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Deploy the scan/album worker. @default true"),
-    image: z.string().optional().describe("Worker image. @default the release matching this tool"),
+    image: imageRef.optional().describe("Worker image. @default the release matching this tool"),
     apiKey: secretRef("IMMICH_API_KEY", "Admin API key the worker uses for libraries"),
     debounce: duration.default("30s").describe("Wait this long after the last change before a rescan. @default 30s"),
     albums: z

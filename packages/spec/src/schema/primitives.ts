@@ -50,9 +50,25 @@ export function valueOrSecret(what: string) {
     .describe(`${what}. A literal value or a reference \`\${KEY}\` to a key of the secrets env file.`);
 }
 
+/**
+ * A check with its own message per problem, for values whose mistakes differ (a host path with a
+ * `:`, with a `$`…): `problem` returns what is wrong, or undefined. `pattern` goes to the JSON Schema.
+ */
+function checked(problem: (value: string) => string | undefined, pattern?: string) {
+  const schema = z.string().superRefine((value, ctx) => {
+    const why = problem(value);
+    if (why !== undefined) ctx.addIssue({ code: "custom", message: why, params: { code: "invalid-format" } });
+  });
+  return pattern === undefined ? schema : schema.meta({ pattern });
+}
+
+/**
+ * A short name used in object names and labels (`<name>-machine-learning`, `library-<handle>`):
+ * a DNS-1123 label of at most 40 characters, so every name derived from it stays a valid label.
+ */
 export const handle = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, "expected a lowercase name of letters, digits and dashes, starting with a letter");
+  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, "expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters");
 
 export const hostname = z
   .string()
@@ -61,16 +77,97 @@ export const hostname = z
     "expected a lowercase DNS host name such as photos.example.com (no scheme, no path)",
   );
 
-export const absolutePath = z
+/** The name of a Kubernetes object (Secret, PVC, StorageClass…): a DNS-1123 subdomain. */
+export const objectName = z
   .string()
-  .regex(/^\/(?!.*\/\/)[^\0]*$/, "expected an absolute path starting with /")
-  .refine((p) => p === "/" || !p.endsWith("/"), "expected no trailing slash")
-  .refine((p) => !p.split("/").includes(".."), "expected no '..' segments");
+  .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "expected a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
 
-/** A host path for a bind mount: absolute, or relative to the rendered compose folder (`./data`). */
-export const hostPath = z
+/** A Kubernetes namespace: a DNS-1123 label. */
+export const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit");
+
+/** A container image reference, `[registry/]repository[:tag][@digest]`. */
+export const imageRef = z
   .string()
-  .regex(/^(\/|\.\/|\.\.\/)[^\0]*$/, "expected an absolute path or one starting with ./");
+  .regex(
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@[a-z0-9]+([+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+)?$/,
+    "expected an image reference such as ghcr.io/immich-app/immich-server:v2.7.5",
+  );
+
+const pathProblem = (p: string): string | undefined => {
+  if (p.includes("\n") || p.includes("\t")) return "expected a path on one line, without tabs";
+  if (p.includes(":")) return "expected a path without ':', which separates the parts of a volume mount";
+  return undefined;
+};
+
+/** A path inside the containers (a library's path, an NFS share): absolute, normalised, on one line, no `:` or `$`. */
+export const absolutePath = checked((p) => {
+  if (!p.startsWith("/")) return "expected an absolute path starting with /";
+  if (p !== "/" && p.endsWith("/")) return "expected no trailing slash";
+  if (p.includes("//")) return "expected no empty segments ('//')";
+  if (p.split("/").includes("..")) return "expected no '..' segments";
+  if (p.includes("$")) return "expected a path without '$', which Compose would read as a variable";
+  return pathProblem(p);
+}, "^/");
+
+/**
+ * A host path for a bind mount: absolute, or relative to the rendered compose folder (`./data`), with
+ * no `:` and no `$` but the `$$` that Compose reads as one `$`.
+ */
+export const hostPath = checked((p) => {
+  if (!p.startsWith("/") && !p.startsWith("./") && p !== ".") return "expected an absolute path or one starting with ./ (relative to the rendered folder)";
+  if (p.split("/").includes("..")) return "expected no '..' segments";
+  if (/(^|[^$])(\$\$)*\$(?!\$)/.test(p)) return "expected no '$' in a host path (Compose reads it as a variable); write a literal '$' as '$$'";
+  return pathProblem(p);
+}, "^(/|\\./|\\.$)");
+
+/** A path below another one (an NFS subDir): relative, no `..`, on one line. */
+export const relativePath = checked((p) => {
+  if (p === "" || p.startsWith("/")) return "expected a relative path such as public/photos";
+  if (p.split("/").includes("..")) return "expected no '..' segments";
+  return pathProblem(p) ?? (p.includes("$") ? "expected a path without '$'" : undefined);
+});
+
+/** A file the rendered folder refers to (the secrets env file), relative to it or absolute; no `$`. */
+export const filePath = checked((p) => {
+  if (p === "") return "expected a file name such as secrets.env";
+  if (p.includes("$")) return "expected no '$' (Compose and kustomize read it as a variable)";
+  return pathProblem(p);
+});
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+const ipv6 = z.ipv6();
+const isIpv6 = (v: string) => /^[0-9A-Fa-f:.]+$/.test(v) && v.includes(":") && ipv6.safeParse(v).success;
+const HOST_LABELS = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** A server by host name (one label or more) or IP address. */
+export const serverAddress = checked((v) => {
+  const numeric = /^[0-9.]+$/.test(v);
+  return (!numeric && HOST_LABELS.test(v)) || IPV4.test(v) || isIpv6(v) ? undefined : "expected a host name (nas.lan) or an IP address (192.168.1.10)";
+});
+
+/** An IP address or CIDR range. */
+export const ipOrCidr = checked((v) => {
+  const [ip = "", bits, extra] = v.split("/");
+  const v4 = IPV4.test(ip);
+  if (extra === undefined && (v4 || isIpv6(ip)) && (bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (v4 ? 32 : 128)))) return undefined;
+  return "expected an IP address or CIDR range such as 172.16.0.0/12";
+});
+
+/**
+ * An IANA time zone (`Europe/Berlin`) this runtime knows, spelt as tzdata spells it: the container's
+ * TZ file lookup is case-sensitive.
+ */
+export const timeZone = checked((tz) => {
+  let resolved: string;
+  try {
+    if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) throw new RangeError(tz);
+    resolved = new Intl.DateTimeFormat("en", { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return "expected an IANA time zone such as Europe/Berlin or America/New_York";
+  }
+  if (resolved !== tz && resolved.toLowerCase() === tz.toLowerCase()) return `expected the time zone spelt ${resolved}`;
+  return undefined;
+});
 
 /** Kubernetes quantity, e.g. `100Gi`, `512Mi`, `500m`, `2`. */
 export const quantity = z
@@ -91,6 +188,20 @@ export const semver = z
   .string()
   .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+$/, "expected a version such as v2.7.5")
   .transform((v) => (v.startsWith("v") ? v : `v${v}`));
+
+/** The Immich releases this tool renders for: the v2 and v3 lines. */
+export const SUPPORTED_IMMICH = { min: "2.0.0", below: "4.0.0" } as const;
+const versionParts = (v: string) => v.replace(/^v/, "").split(".").map(Number) as [number, number, number];
+const compareVersions = (a: string, b: string) => {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+};
+
+/** A pinned Immich release on a supported line. */
+export const immichVersion = semver.refine((v) => compareVersions(v, SUPPORTED_IMMICH.min) >= 0 && compareVersions(v, SUPPORTED_IMMICH.below) < 0, {
+  message: `expected an Immich release on a supported line, >=v${SUPPORTED_IMMICH.min} <v${SUPPORTED_IMMICH.below} (the v2 and v3 lines)`,
+  params: { code: "unsupported-version" },
+});
 
 export const resourceList = z.strictObject({
   cpu: quantity.optional(),

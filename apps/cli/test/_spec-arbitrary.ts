@@ -1,0 +1,251 @@
+import fc from "fast-check";
+
+/**
+ * Valid specs as written (plain data, before YAML), built field by field from what the zod schema
+ * and the cross-field rules accept: references point at declared members and libraries, each
+ * target provides every library, paths do not overlap where a rule forbids it. Free text carries
+ * what breaks writers: YAML words, quotes, indicators, unicode, tabs and newlines.
+ */
+
+type Data = Record<string, unknown>;
+
+// Built once per length: a regex arbitrary costs more to build than to draw from.
+const labels = new Map<number, fc.Arbitrary<string>>();
+const label = (max = 12) => {
+  const known = labels.get(max);
+  if (known !== undefined) return known;
+  const arb = fc.stringMatching(new RegExp(`^[a-z]([a-z0-9-]{0,${max - 2}}[a-z0-9])?$`));
+  labels.set(max, arb);
+  return arb;
+};
+const handle = fc.oneof(label(10), fc.stringMatching(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/));
+const hostname = fc.tuple(label(20), fc.constantFrom("family", "example.com", "lan", "smith.family")).map(([a, b]) => `${a}.${b}`);
+const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9 _.@+-]{0,15}$/).filter((s) => s !== ".." && s !== "." && !s.endsWith(" "));
+const absPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join("/")}`);
+const secretRef = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,20}$/).map((k) => `\${${k}}`);
+const quantity = fc.constantFrom("100Gi", "512Mi", "500m", "2", "1.5", "4Ti");
+const duration = fc.constantFrom("30s", "5m", "1h", "48h", "7d", "250ms");
+const cron = fc.constantFrom("0 0 * * *", "*/15 * * * *", "0 3 * * 1-5", "@daily", "0 0 3 * * *");
+
+const TRICKY = ["no", "yes", "on", "off", "null", "~", "true", "0x10", "1e3", "- x", ": x", "a: b", "#x", "x #y", "'", '"', "&a", "*a", "!tag", " lead", "trail ", "@x", "`x`", "%x", "{x}", "[x]", "a\tb", "a\nb", "é ñ 中文 👪", "\u00a0", "$x", "$$", "{{y}}", "---", "..."];
+const freeText = fc.oneof(
+  fc.constantFrom(...TRICKY),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the loader refuses control characters; the generator leaves them out
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 24 }).filter((s) => !/[\0-\x08\x0b-\x1f\x7f-\x9f]/.test(s) && !s.includes("${")),
+);
+
+const TEMPLATE_TOKENS = ["y", "yy", "MM", "MMM", "dd", "HH", "mm", "ss", "filename", "ext", "assetIdShort", "make", "model", "lensModel", "filetype"];
+const storageTemplate = fc
+  .tuple(fc.array(fc.constantFrom(...TEMPLATE_TOKENS), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.constantFrom("/", "-", "_", " "))
+  .map(([tokens, album, sep]) => `${tokens.map((t) => `{{${t}}}`).join(sep)}${album ? "/{{#if album}}{{album}}{{else}}Other{{/if}}" : ""}/{{filename}}`);
+
+const resources = fc.record({ requests: fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] }), limits: fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] }) }, { requiredKeys: [] });
+
+const clientIdLiteral = fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/);
+const uuid = fc.uuid();
+const projectName = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,15}$/);
+
+function oauth(hosts: { web: string; mobile?: string }) {
+  const relayHosts = [hosts.web, ...(hosts.mobile ? [hosts.mobile] : [])];
+  const common = {
+    clientId: fc.oneof(secretRef, clientIdLiteral),
+    clientSecret: secretRef,
+    scope: fc.constantFrom("openid email profile", "openid email"),
+    autoRegister: fc.boolean(),
+    autoLaunch: fc.boolean(),
+    mobileRedirect: fc.boolean(),
+    mobileRedirectHost: fc.constantFrom(...relayHosts),
+    buttonText: freeText,
+    roleClaim: fc.constantFrom("immich_role", "role"),
+  };
+  return fc.oneof(
+    fc.record({ preset: fc.constant("google"), ...common }, { requiredKeys: ["preset", "clientId"] }),
+    fc.record({ preset: fc.constant("entra"), tenantId: uuid, ...common }, { requiredKeys: ["preset", "clientId", "tenantId"] }),
+    fc.record({ preset: fc.constant("generic"), issuerUrl: fc.constantFrom("https://auth.smith.family", "http://idp.lan:8080/realms/home"), ...common }, { requiredKeys: ["preset", "clientId", "issuerUrl"] }),
+  );
+}
+
+function library(members: string[]) {
+  return fc
+    .record({
+      name: fc.option(freeText, { nil: undefined }),
+      owner: fc.constantFrom(...members),
+      path: absPath,
+      sub: fc.option(segment, { nil: undefined }),
+      exclusionPatterns: fc.subarray(["**/raw/**", "**/@eaDir/**", "**/*.tmp", "**/online_auf**", "**/[Tt]humbs.db"]),
+      rescan: fc.record({ by: fc.constantFrom("worker", "immich", "none"), interval: duration, cron }, { requiredKeys: [] }),
+      albums: fc.option(
+        fc.record(
+          {
+            levels: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: -3, max: -1 }), fc.constantFrom("1,2", "2,3", "-2,-1")),
+            separator: fc.constantFrom(" ", " - ", "/", ""),
+            rename: fc.array(fc.record({ pattern: fc.constantFrom("^\\d{4}[-_ ]", "_", "\\s+$"), replacement: fc.constantFrom("", " ", "$1") }), { maxLength: 2 }),
+            include: fc.subarray(["20*", "**/Family*"]),
+            ignore: fc.subarray(["**/private/**", "tmp"]),
+            shareWith: fc.subarray(members).chain((who) => fc.tuple(...who.map((m) => fc.record({ member: fc.constant(m), role: fc.constantFrom("viewer", "editor") })))),
+            albumprops: fc.boolean(),
+            mode: fc.constantFrom("add-only", "mirror"),
+            sortOrder: fc.constantFrom("asc", "desc"),
+            visibility: fc.constantFrom("timeline", "archive", "hidden", "locked"),
+            commentsAndLikes: fc.boolean(),
+            thumbnail: fc.constantFrom("first", "last", "random", "cover.jpg"),
+          },
+          { requiredKeys: [] },
+        ),
+        { nil: undefined },
+      ),
+    })
+    .map(({ sub, albums, name, ...lib }) => {
+      const out: Data = { ...lib };
+      if (name !== undefined) out.name = name;
+      if (sub !== undefined) out.importPaths = [sub, `${lib.path}/${sub}`];
+      if (albums !== undefined) out.albums = { ...albums, shareWith: ((albums.shareWith as { member: string }[] | undefined) ?? []).filter((s) => s.member !== lib.owner) };
+      return out;
+    });
+}
+
+const nfs = fc.record(
+  {
+    server: fc.oneof(hostname, fc.constantFrom("nas", "192.168.1.10", "fd00::10", "NAS.lan")),
+    share: absPath,
+    subDir: fc.array(segment, { minLength: 1, maxLength: 3 }).map((p) => p.join("/")),
+    mountOptions: fc.subarray(["nfsvers=4.1", "hard", "ro", "noatime"]),
+    capacity: quantity,
+  },
+  { requiredKeys: ["server", "share"] },
+);
+
+function kubernetes(libraries: string[], spec: { postgresMajor: number; vectorVersion: string }) {
+  return fc.record(
+    {
+      namespace: label(20),
+      storageClass: fc.constantFrom("longhorn", "local-path", "ceph.rbd"),
+      upload: fc.record({ size: quantity, storageClass: fc.constantFrom("longhorn", "nfs") }, { requiredKeys: [] }),
+      database: fc.record(
+        {
+          instances: fc.integer({ min: 1, max: 3 }),
+          image: fc.constant(`ghcr.io/tensorchord/cloudnative-vectorchord:${spec.postgresMajor}-${spec.vectorVersion}`),
+          storage: fc.record({ size: quantity, storageClass: fc.constant("longhorn") }, { requiredKeys: [] }),
+          parameters: fc.dictionary(fc.constantFrom("shared_buffers", "max_connections", "work_mem"), fc.constantFrom("512MB", "100", "on")),
+          backup: fc.oneof(
+            fc.record({ schedule: fc.constant("0 0 3 * * *") }),
+            fc.record({ schedule: fc.constant("0 30 1 * * *"), method: fc.constant("plugin"), pluginName: fc.constant("barman-cloud.cloudnative-pg.io"), pluginParameters: fc.constant({ barmanObjectName: "minio" }) }),
+            fc.record({ schedule: fc.constant("0 30 1 * * *"), method: fc.constant("plugin"), pluginName: fc.constant("backup.example.com") }),
+          ),
+          podMonitor: fc.boolean(),
+        },
+        { requiredKeys: [] },
+      ),
+      libraries: fc.tuple(...libraries.map((h) => fc.tuple(fc.constant(h), fc.oneof(fc.record({ nfs }), fc.record({ existingClaim: label(20) }))))).map((e) => Object.fromEntries(e)),
+      ingress: fc.record(
+        {
+          className: fc.constantFrom("pomerium", "nginx"),
+          clusterIssuer: fc.constant("letsencrypt-prod"),
+          tlsSecretName: label(20),
+          pomerium: fc.record(
+            {
+              allowWebsockets: fc.boolean(),
+              timeout: fc.constantFrom("0s", "30s"),
+              allowedDomains: fc.constant(["smith.family"]),
+              policy: fc.constant("allow:\n  or:\n    - email:\n        is: ann@smith.family\n"),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      secrets: fc.oneof(fc.record({ envFile: fc.constantFrom("secrets.env", "../secrets/photos.env") }), fc.record({ existingSecret: label(20) })),
+      resources: fc.record({ server: resources, redis: resources, worker: resources }, { requiredKeys: [] }),
+      worker: fc.record({ nodeSelector: fc.constant({ "kubernetes.io/arch": "amd64" }), tolerations: fc.constant([{ key: "gpu", operator: "Exists" }]) }, { requiredKeys: [] }),
+    },
+    { requiredKeys: ["libraries"] },
+  );
+}
+
+const hostPathIn = (root: string) => fc.constantFrom(`${root}`, `${root}/sub dir`, `${root}/price$$list`);
+
+function compose(libraries: string[]) {
+  return fc
+    .record({
+      projectName: fc.option(projectName, { nil: undefined }),
+      user: fc.record({ uid: fc.integer({ min: 0, max: 2_147_483_647 }), gid: fc.integer({ min: 0, max: 2_147_483_647 }) }),
+      relative: fc.boolean(),
+      media: hostPathIn("/mnt/tank/immich/media"),
+      libraries: fc.tuple(...libraries.map((h) => fc.tuple(fc.constant(h), absPath.map((p) => ({ hostPath: `/srv${p}` }))))).map((e) => Object.fromEntries(e)),
+      networks: fc.record({ frontend: fc.constantFrom("traefik", "proxy_net"), frontendExternal: fc.boolean(), backend: fc.constantFrom("immich-backend", "db.net") }, { requiredKeys: [] }),
+      traefik: fc.option(fc.record({ entrypoint: fc.constantFrom("websecure", "https"), certResolver: fc.constant("le"), forwardAuth: fc.constantFrom("authelia@docker", "sso@file") }, { requiredKeys: [] }), { nil: undefined }),
+      hwaccel: fc.constantFrom("cpu", "nvenc", "quicksync", "rkmpp", "vaapi"),
+      backup: fc.record({ enabled: fc.boolean(), retention: duration, encrypt: fc.boolean(), passphrase: secretRef }, { requiredKeys: [] }),
+      metricsExporter: fc.record({ enabled: fc.boolean() }),
+      envFile: fc.constantFrom(".env", "secrets/immich.env", "/mnt/secrets/immich.env"),
+    })
+    .map(({ relative, media, projectName, traefik, ...rest }) => {
+      const paths = relative ? { media, database: "./db", modelCache: "./cache/models", backups: "./backups", config: "./config" } : { media, database: "/mnt/ssd/immich/db", modelCache: "/mnt/ssd/immich/models" };
+      return { ...rest, paths, ...(projectName === undefined ? {} : { projectName }), ...(traefik === undefined ? {} : { traefik }) };
+    });
+}
+
+/** A valid spec as written: plain data, ready to be written as YAML. */
+export const validSpecInput: fc.Arbitrary<Data> = fc
+  .record({
+    name: handle,
+    version: fc.tuple(fc.constantFrom(2, 3), fc.nat(12), fc.nat(9)).map(([a, b, c]) => `v${a}.${b}.${c}`),
+    timezone: fc.option(fc.constantFrom("Europe/Berlin", "UTC", "America/New_York", "Asia/Kolkata"), { nil: undefined }),
+    web: hostname,
+    mobile: fc.option(hostname, { nil: undefined }),
+    members: fc.uniqueArray(handle, { minLength: 1, maxLength: 4 }),
+    libraries: fc.uniqueArray(handle, { maxLength: 3 }),
+    targets: fc.constantFrom<string[]>(["kubernetes"], ["compose"], ["kubernetes", "compose"]),
+    postgresMajor: fc.integer({ min: 14, max: 18 }),
+    vectorVersion: fc.constantFrom("0.3.0", "0.4.3", "1.1.1"),
+  })
+  .chain((base) => {
+    const hosts = { web: base.web, ...(base.mobile && base.mobile !== base.web ? { mobile: base.mobile } : {}) };
+    return fc
+      .record({
+        passwordLogin: fc.boolean(),
+        oauth: fc.option(oauth(hosts), { nil: undefined }),
+        storageTemplate: fc.option(fc.record({ enabled: fc.boolean(), template: storageTemplate }, { requiredKeys: [] }), { nil: undefined }),
+        members: fc.tuple(
+          ...base.members.map((h, i) =>
+            fc.record(
+              { name: freeText, email: fc.constant(`${h}@example.com`), admin: fc.constant(i === 0), quota: quantity, apiKey: secretRef },
+              { requiredKeys: ["name", "email", "admin"] },
+            ),
+          ),
+        ),
+        libraries: fc.tuple(...base.libraries.map(() => library(base.members))),
+        machineLearning: fc.record({ enabled: fc.boolean(), acceleration: fc.constantFrom("cpu", "cuda", "openvino"), resources }, { requiredKeys: [] }),
+        database: fc.record(
+          { name: fc.constantFrom("immich", "photos_db"), user: fc.constantFrom("immich", "app_user"), password: secretRef, superuser: fc.boolean() },
+          { requiredKeys: [] },
+        ),
+        redis: fc.record({ password: secretRef }, { requiredKeys: [] }),
+        worker: fc.record({ enabled: fc.boolean(), image: fc.constant("ghcr.io/immich-family/immich-family:0.1.0"), apiKey: secretRef, debounce: duration }, { requiredKeys: [] }),
+        kubernetes: kubernetes(base.libraries, base),
+        compose: compose(base.libraries),
+      })
+      .map((parts): Data => {
+        const libraries = Object.fromEntries(base.libraries.map((h, i) => [h, parts.libraries[i]]));
+        const members = Object.fromEntries(base.members.map((h, i) => [h, parts.members[i]]));
+        const targets: Data = {};
+        if (base.targets.includes("kubernetes")) targets.kubernetes = parts.kubernetes;
+        if (base.targets.includes("compose")) targets.compose = parts.compose;
+        return {
+          apiVersion: "immich-family.dev/v1alpha1",
+          kind: "ImmichFamily",
+          metadata: { name: base.name },
+          immich: { version: base.version, ...(base.timezone ? { timezone: base.timezone } : {}) },
+          hosts,
+          auth: { passwordLogin: parts.passwordLogin, ...(parts.oauth ? { oauth: parts.oauth } : {}) },
+          ...(parts.storageTemplate ? { storageTemplate: parts.storageTemplate } : {}),
+          members,
+          libraries,
+          machineLearning: parts.machineLearning,
+          database: { postgresMajor: base.postgresMajor, vectorVersion: base.vectorVersion, ...parts.database },
+          redis: parts.redis,
+          worker: parts.worker,
+          targets,
+        };
+      });
+  });
