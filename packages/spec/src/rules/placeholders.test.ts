@@ -4,7 +4,8 @@ import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
 describe("rule placeholders", () => {
   it("accepts ${KEY} in the fields that hold secrets", () => {
     const text = edit(BASE_SPEC, "database:\n", "database:\n  password: ${PG_PASS}\n");
-    expect(diagnose(text)).toEqual([]);
+    // (unused-field notes that the password has no effect on the kubernetes target.)
+    expect(diagnose(text).filter((d) => d.endsWith("[placeholders]"))).toEqual([]);
   });
 
   it("refuses ${KEY} in the storage template, at the placeholder", () => {
@@ -28,6 +29,15 @@ describe("rule placeholders", () => {
     expect(diagnose(text).map((d) => d.replace(/ \(.*$/, ""))).toEqual([
       "spec.yaml:33:18: database.postgresMajor: expected a number <= 18, got number 99 [too-big]",
       "spec.yaml:22:11: members.bob.name: ${BOB} is a secret placeholder, allowed only in fields that hold secrets",
+    ]);
+  });
+
+  it("accepts a whole-value ${KEY} in immich.config, Immich's own keys passed through, and refuses one inside a value there", () => {
+    const passthrough = (value: string) =>
+      edit(BASE_SPEC, "  version: v2.7.5\n", `  version: v2.7.5\n  config:\n    notifications:\n      smtp:\n        transport:\n          password: ${value}\n`);
+    expect(diagnose(passthrough("${SMTP_PASS}")).filter((d) => d.endsWith("[placeholders]"))).toEqual([]);
+    expect(diagnose(passthrough("pre-${SMTP_PASS}")).filter((d) => d.endsWith("[placeholders]"))).toEqual([
+      expect.stringContaining("immich.config.notifications.smtp.transport.password: ${SMTP_PASS} is a secret placeholder"),
     ]);
   });
 });

@@ -3,6 +3,9 @@ import type { PendingDiagnostic, SpecRule } from "./_rule.js";
 
 // What Compose or the config init step would fill in (the init step knows no `$$` escape).
 const PLACEHOLDER = /\$\{[^}]*\}?/g;
+// immich.config passes Immich's own keys through, secrets among them: there a whole value may name a key.
+const WHOLE_PLACEHOLDER = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+const inPassthrough = (path: SpecPath) => path[0] === "immich" && path[1] === "config";
 
 /**
  * `${KEY}` is allowed only in the fields that hold secrets. Anywhere else it would be filled in from
@@ -13,13 +16,14 @@ const PLACEHOLDER = /\$\{[^}]*\}?/g;
 export const placeholders: SpecRule = {
   name: "placeholders",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder syntax, named
-  description: "${KEY} placeholders appear only in fields that hold secrets.",
+  description: "${KEY} placeholders appear only in fields that hold secrets, or as a whole value in immich.config.",
   // Every section that parsed.
   needs: [],
   check: (spec) => {
     const out: PendingDiagnostic[] = [];
     const walk = (value: unknown, path: SpecPath): void => {
       if (typeof value === "string") {
+        if (inPassthrough(path) && WHOLE_PLACEHOLDER.test(value)) return;
         const seen = new Map<string, number>();
         for (const m of value.matchAll(PLACEHOLDER)) {
           const found = m[0];

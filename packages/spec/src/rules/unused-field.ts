@@ -87,9 +87,7 @@ function checkKubernetes(spec: ImmichFamilySpec, k8s: NonNullable<ImmichFamilySp
     warn(at("networkPolicies", "monitoringNamespace"), np.enabled ? "has no effect: database.podMonitor is false, so no metrics port is opened" : "has no effect: networkPolicies.enabled is false");
   }
   if (!np.enabled && (np.ingressNamespace !== "pomerium" || np.operatorNamespace !== "cnpg-system")) warn(at("networkPolicies"), "namespaces have no effect: networkPolicies.enabled is false");
-  if (k8s.database.backup?.method === "volumeSnapshot" && k8s.database.backup.pluginName !== undefined) {
-    warn(at("database", "backup", "pluginName"), "has no effect: the backup method is volumeSnapshot; the plugin name applies only with method: plugin");
-  }
+  // A plugin name with volumeSnapshot backups: the kubernetes-backup rule says so.
 }
 
 function checkCompose(spec: ImmichFamilySpec, compose: NonNullable<ImmichFamilySpec["targets"]["compose"]>, warn: Warn) {
