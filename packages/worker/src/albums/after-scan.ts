@@ -2,6 +2,7 @@ import type { ImmichFamilySpec } from "@family/immich-spec";
 import type { Logger } from "pino";
 import { syncAlbums } from "./reconciler.js";
 
+/** What the album sync after a library scan needs. */
 export interface AlbumHookOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;

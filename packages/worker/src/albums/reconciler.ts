@@ -9,6 +9,7 @@ import { desiredAlbums, type LibraryAsset } from "./desired.js";
 import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./planner.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
+/** What `syncAlbums` needs: the spec, the server, the keys, and plan-or-apply with its flags. */
 export interface AlbumSyncOptions {
   readonly spec: ImmichFamilySpec;
   /** API base URL, ending in `/api`. */
@@ -71,6 +72,7 @@ export interface AlbumSummary {
 /** What happened to one planned album change. */
 export type AlbumOutcome = "created" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
 
+/** What an album sync did for one library, with every failure in the server's words. */
 export interface LibraryAlbumResult {
   readonly library: string;
   /** With `apply`: each planned change's outcome, in plan order. */
@@ -83,6 +85,7 @@ export interface LibraryAlbumResult {
   readonly failures: string[];
 }
 
+/** The album sync of every library; `ok` when none failed. */
 export interface AlbumSyncReport {
   readonly libraries: LibraryAlbumResult[];
   readonly ok: boolean;

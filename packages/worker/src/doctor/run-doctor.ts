@@ -5,19 +5,23 @@ import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
 import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
+/** The outcome of one doctor line; only `fail` makes the report fail. */
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 
+/** One line of the doctor's report. */
 export interface DoctorCheck {
   readonly check: string;
   readonly status: CheckStatus;
   readonly detail: string;
 }
 
+/** Every doctor line in order; `ok` when none failed. */
 export interface DoctorReport {
   readonly ok: boolean;
   readonly checks: readonly DoctorCheck[];
 }
 
+/** What `runDoctor` checks: the spec against the server at `url`, with the worker's and the members' keys. */
 export interface DoctorOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;

@@ -5,6 +5,7 @@ import type { ResolvedLibrary } from "../libraries/reconcile.js";
 import { createLogger, type Logger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
 
+/** What `runWorker` needs: the spec file, env, state folder, port, and the stop signal. */
 export interface RunWorkerOptions {
   readonly specFile: string;
   readonly env: NodeJS.ProcessEnv;

@@ -12,6 +12,7 @@ import { startHttpServer } from "./http-server.js";
 import type { Logger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
 
+/** How the long-running worker service runs: server, key, spec, state folder, schedules, timeouts. */
 export interface WorkerServiceOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
