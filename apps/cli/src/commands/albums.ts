@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type AlbumChange, type AlbumSyncReport, type LibraryAlbumResult, plural, syncAlbums } from "@family/immich-worker";
+import { type AlbumChange, type AlbumReconcileReport, type LibraryAlbumResult, plural, reconcileAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError, EXIT_ALBUMS_SKIPPED } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -50,7 +50,7 @@ export function planTable(r: LibraryAlbumResult): string[] {
   return lines;
 }
 
-function summaryLine(report: AlbumSyncReport, applied: boolean): string {
+function summaryLine(report: AlbumReconcileReport, applied: boolean): string {
   const libs = report.libraries;
   const sum = (f: (r: LibraryAlbumResult) => number) => libs.reduce((n, r) => n + f(r), 0);
   const failures = sum((r) => r.failures.length);
@@ -98,7 +98,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   const adminApiKey = flags.apiKeyFile === undefined ? undefined : (await credentials(spec, env, flags.apiKeyFile)).apiKey;
   const apply = act === "sync";
   if (!apply && (flags.allowRemovals || flags.cleanupEmpty)) io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
-  const report = await syncAlbums({
+  const report = await reconcileAlbums({
     spec,
     baseUrl,
     ...(adminApiKey ? { adminApiKey } : {}),

@@ -16,7 +16,7 @@ import {
 } from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
 import type { Visibility } from "./desired.js";
-import type { AlbumChange, AlbumUpdate, Role } from "./planner.js";
+import type { AlbumChange, AlbumUpdate, Role } from "./plan.js";
 import { toServerAlbum } from "./server-album.js";
 
 const CHUNK = 1000;

@@ -6,11 +6,11 @@ import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
 import { desiredAlbums, type LibraryAsset } from "./desired.js";
-import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./planner.js";
+import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
-/** What `syncAlbums` needs: the spec, the server, the keys, and plan-or-apply with its flags. */
-export interface AlbumSyncOptions {
+/** What `reconcileAlbums` needs: the spec, the server, the keys, and plan-or-apply with its flags. */
+export interface AlbumReconcileOptions {
   readonly spec: ImmichFamilySpec;
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;
@@ -86,7 +86,7 @@ export interface LibraryAlbumResult {
 }
 
 /** The album sync of every library; `ok` when none failed. */
-export interface AlbumSyncReport {
+export interface AlbumReconcileReport {
   readonly libraries: LibraryAlbumResult[];
   readonly ok: boolean;
 }
@@ -104,7 +104,7 @@ const emptySummary = (): AlbumSummary => ({
 });
 
 /** Plan (and with `apply`, reconcile) the folder albums of every library that declares `albums`. */
-export async function syncAlbums(options: AlbumSyncOptions): Promise<AlbumSyncReport> {
+export async function reconcileAlbums(options: AlbumReconcileOptions): Promise<AlbumReconcileReport> {
   const { spec } = options;
   const handles = Object.entries(spec.libraries)
     .filter(([handle, lib]) => lib.albums && (options.library === undefined || options.library === handle))
@@ -123,11 +123,11 @@ export async function syncAlbums(options: AlbumSyncOptions): Promise<AlbumSyncRe
   return { libraries: results, ok: results.every((r) => r.failures.length === 0) };
 }
 
-function client(options: AlbumSyncOptions, apiKey: string): ImmichClient {
+function client(options: AlbumReconcileOptions, apiKey: string): ImmichClient {
   return new ImmichClient({ baseUrl: options.baseUrl, apiKey, ...(options.signal ? { signal: options.signal } : {}), ...options.client });
 }
 
-async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Library): Promise<LibraryAlbumResult> {
+async function syncLibrary(options: AlbumReconcileOptions, handle: string, lib: Library): Promise<LibraryAlbumResult> {
   const { spec } = options;
   const rules = lib.albums!;
   const summary = emptySummary();
@@ -291,7 +291,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
   }
 }
 
-async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: string) => string, options: AlbumSyncOptions, library: string) {
+async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: string) => string, options: AlbumReconcileOptions, library: string) {
   const queue = [...plan.changes];
   const results: [AlbumPlan["changes"][number], AppliedChange][] = [];
   let done = 0;

@@ -49,7 +49,7 @@ export interface AlbumPlan {
   readonly notes: readonly string[];
 }
 
-/** What the album planner compares: the desired albums against the server's albums and users. */
+/** What `planAlbums` compares: the desired albums against the server's albums and users. */
 export interface PlanInput {
   readonly library: string;
   readonly desired: DesiredState;
