@@ -52,3 +52,39 @@ export class CliError extends Error {
 export function isCliError(error: unknown): error is CliError {
   return error instanceof Error && error.name === "CliError" && "exitCode" in error && "details" in error;
 }
+
+/** What to try next for an API failure whose message does not already say it. */
+const API_HINTS: Readonly<Record<string, string>> = {
+  network: "Is IMMICH_URL the server's address, and is the server up?",
+  timeout: "The server did not answer in time: is it up, and not busy with a migration or a big job?",
+  server: "The server failed to answer; its log (the immich-server container or pod) says why.",
+  "rate-limit": "The server, or a proxy in front of it, asks to slow down: try again in a while.",
+};
+
+/**
+ * The one place where an error from a library becomes a CliError: the worker package's `ImmichApiError`
+ * (a server's answer, with the server's message), `CredentialsError` and `WorkerSetupError` (something the
+ * user must set), and cac's argument errors. Matched by name and shape, like {@link isCliError}, so the
+ * entry does not load the worker package. `undefined` for anything else: a bug, shown as an internal error.
+ */
+export function toCliError(error: unknown): CliError | undefined {
+  if (isCliError(error)) return error;
+  if (!(error instanceof Error)) return undefined;
+  switch (error.name) {
+    case "ImmichApiError": {
+      const kind = (error as Error & { kind?: unknown }).kind;
+      const hint = typeof kind === "string" ? API_HINTS[kind] : undefined;
+      return new CliError(kind === "network" || kind === "timeout" ? "server-unreachable" : "server-error", error.message, { cause: error, details: hint ? [`hint: ${hint}`] : [] });
+    }
+    case "CredentialsError":
+      return new CliError("bad-arguments", error.message, { cause: error });
+    case "WorkerSetupError": {
+      const details = (error as Error & { details?: unknown }).details;
+      return new CliError("bad-arguments", error.message, { cause: error, details: Array.isArray(details) ? details.map(String) : [] });
+    }
+    case "CACError":
+      return new CliError("bad-arguments", `${error.message}. Run \`immich-family --help\`.`, { cause: error });
+    default:
+      return undefined;
+  }
+}

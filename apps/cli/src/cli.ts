@@ -3,7 +3,7 @@ import * as nodeModule from "node:module";
 import { cac } from "cac";
 import { loadCachedCommand, saveCodeCaches } from "./_cached.js";
 import type { CommandContext, CommandMain } from "./_command.js";
-import { CliError, isCliError } from "./_errors.js";
+import { CliError, toCliError } from "./_errors.js";
 import { processIo } from "./_io.js";
 import { keepOptionText } from "./_options.js";
 import { VERSION } from "./version.js";
@@ -169,6 +169,14 @@ cli.version(VERSION);
 
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort(new Error(sig)));
 
+// `immich-family schema | head`: the reader went away. End quietly, with the exit code decided so far.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  });
+}
+
 async function run(): Promise<number> {
   try {
     cli.parse(process.argv.map((a) => (a === "-" ? STDIN_ARG : a)), { run: false });
@@ -182,14 +190,11 @@ async function run(): Promise<number> {
     await cli.runMatchedCommand();
     return await (pending ?? Promise.resolve(0));
   } catch (error) {
-    if (isCliError(error)) {
-      processIo.stderr(`error: ${error.message}`);
-      for (const line of error.details) processIo.stderr(line);
-      return error.exitCode;
-    }
-    if (error instanceof Error && error.name === "CACError") {
-      processIo.stderr(`error: ${error.message}. Run \`immich-family --help\`.`);
-      return 2;
+    const failure = toCliError(error);
+    if (failure) {
+      processIo.stderr(`error: ${failure.message}`);
+      for (const line of failure.details) processIo.stderr(line);
+      return failure.exitCode;
     }
     processIo.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;

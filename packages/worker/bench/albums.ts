@@ -24,11 +24,11 @@ const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-old-space-size=96 --m
 
 async function child(): Promise<void> {
   const { immichFamilySpec } = await import("@family/immich-spec");
-  const { syncAlbums } = await import("../src/albums/reconciler.js");
+  const { reconcileAlbums } = await import("../src/albums/reconcile.js");
   const spec = immichFamilySpec.parse(JSON.parse(process.env.BENCH_SPEC!));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const report = await syncAlbums({ spec, baseUrl: process.env.BENCH_URL!, env: process.env, apply: true, stateDir: process.env.BENCH_STATE! });
+  const report = await reconcileAlbums({ spec, baseUrl: process.env.BENCH_URL!, env: process.env, apply: true, stateDir: process.env.BENCH_STATE! });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const s = report.libraries[0]!.summary;

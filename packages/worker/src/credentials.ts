@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { ImmichFamilySpec } from "@family/immich-spec";
 
+/** Where to reach the server and the worker's admin key. */
 export interface Credentials {
   /** API base URL ending in /api. */
   readonly url: string;

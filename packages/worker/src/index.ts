@@ -1,4 +1,4 @@
-export { type AlbumChange, type AlbumHookOptions, type AlbumOutcome, type AlbumOutcomes, type AlbumPlan, type AlbumSummary, type AlbumSyncOptions, type AlbumSyncReport, albumSyncAfterScan, type LibraryAlbumResult, parseAlbumProps, planAlbums, plural, syncAlbums } from "./albums/index.js";
+export { type AlbumChange, type AlbumHookOptions, type AlbumOutcome, type AlbumOutcomes, type AlbumPlan, type AlbumSummary, type AlbumReconcileOptions, type AlbumReconcileReport, albumSyncAfterScan, type LibraryAlbumResult, parseAlbumProps, planAlbums, plural, reconcileAlbums } from "./albums/index.js";
 export { type ApiErrorKind, ImmichApiError, toApiError } from "./client/api-error.js";
 export { type BackoffOptions, backoffDelay, sleep } from "./client/backoff.js";
 export { ImmichClient, type ImmichClientOptions, type SdkOpts } from "./client/immich-client.js";

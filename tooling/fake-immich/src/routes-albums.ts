@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type FakeAlbum, type FakeAlbumRole, albumState, assetVisibility, setAssetVisibility } from "./albums-state.js";
 import { badRequest, FakeHttpError } from "./errors.js";
-import type { FakeRouter, RouteContext } from "./router.js";
+import type { FakeRouter, RouteContext, RouteHandler } from "./router.js";
 import { userDto } from "./routes/users.js";
 import { Checks, objectBody } from "./routes/validation.js";
 import { type FakeAsset, type FakeState, now } from "./state.js";
@@ -91,147 +91,180 @@ function userEntries(value: unknown, name: string): { userId: string; role?: Fak
   });
 }
 
+/** `GET /albums`: the caller's albums; v3 also those shared with it, and `isShared` (v2 `shared`) filters. */
+const listAlbums: RouteHandler = (ctx) => {
+  const me = ctx.auth!.user.id;
+  const v3 = ctx.state.major >= 3;
+  const flag = ctx.query.get(v3 ? "isShared" : "shared");
+  const shared = flag === null ? undefined : flag === "true";
+  const all = [...albumState(ctx.state).albums.values()];
+  const owned = all.filter((a) => a.ownerId === me);
+  const withMe = all.filter((a) => a.users.has(me));
+  let list: FakeAlbum[];
+  if (shared === true) list = [...owned.filter((a) => a.users.size > 0), ...withMe];
+  else if (shared === false) list = owned.filter((a) => a.users.size === 0);
+  else list = v3 ? [...owned, ...withMe] : owned;
+  return { body: list.map((a) => albumDto(ctx.state, a, false)) };
+};
+
+/** `POST /albums`: 400 when `albumUsers` holds the caller or an unknown user; roles default to editor. */
+const createAlbum: RouteHandler = (ctx) => {
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  checks.string("albumName", body.albumName, false);
+  if (body.description !== undefined && body.description !== null && typeof body.description !== "string") checks.fail("description", "description must be a string");
+  checks.stringArray("assetIds", body.assetIds, Number.MAX_SAFE_INTEGER);
+  checks.done();
+  const users = userEntries(body.albumUsers, "albumUsers");
+  const me = ctx.auth!.user.id;
+  for (const u of users) {
+    if (u.userId === me) throw badRequest("Cannot share album with owner");
+    if (!ctx.state.users.has(u.userId)) throw badRequest("User not found");
+  }
+  const at = now();
+  const album: FakeAlbum = {
+    id: randomUUID(),
+    ownerId: me,
+    albumName: body.albumName as string,
+    description: (body.description as string | null | undefined) ?? "",
+    users: new Map(users.map((u) => [u.userId, u.role ?? "editor"])),
+    assetIds: new Set(),
+    albumThumbnailAssetId: null,
+    isActivityEnabled: true,
+    order: "desc",
+    createdAt: at,
+    updatedAt: at,
+  };
+  albumState(ctx.state).albums.set(album.id, album);
+  addAssets(ctx.state, album, me, (body.assetIds as string[] | undefined) ?? []);
+  return { status: 201, body: albumDto(ctx.state, album, true) };
+};
+
+/** `GET /albums/:id`, with its assets unless `withoutAssets`. */
+const getAlbum: RouteHandler = (ctx) => {
+  const withoutAssets = ctx.query.get("withoutAssets") === "true";
+  return { body: albumDto(ctx.state, findAlbum(ctx, "read"), !withoutAssets) };
+};
+
+/** `PATCH /albums/:id`: name, description, activity, order, thumbnail (one of the album's assets). */
+const updateAlbum: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "owner");
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  checks.string("albumName", body.albumName);
+  checks.boolean("isActivityEnabled", body.isActivityEnabled);
+  checks.uuid("albumThumbnailAssetId", body.albumThumbnailAssetId, true);
+  if (body.order !== undefined && body.order !== "asc" && body.order !== "desc") checks.fail("order", "order must be one of the following values: asc, desc");
+  checks.done();
+  if (typeof body.albumThumbnailAssetId === "string" && !album.assetIds.has(body.albumThumbnailAssetId)) throw badRequest("Invalid album thumbnail");
+  if (typeof body.albumName === "string") album.albumName = body.albumName;
+  if (typeof body.description === "string" || body.description === null) album.description = body.description ?? "";
+  if (typeof body.isActivityEnabled === "boolean") album.isActivityEnabled = body.isActivityEnabled;
+  if (body.order === "asc" || body.order === "desc") album.order = body.order;
+  if (typeof body.albumThumbnailAssetId === "string") album.albumThumbnailAssetId = body.albumThumbnailAssetId;
+  touch(album);
+  return { body: albumDto(ctx.state, album, false) };
+};
+
+/** `DELETE /albums/:id`: owner only. */
+const deleteAlbum: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "owner");
+  albumState(ctx.state).albums.delete(album.id);
+  return { status: 204 };
+};
+
+/** `PUT /albums/:id/assets`: a result per id. */
+const addAlbumAssets: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "write");
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  checks.stringArray("ids", body.ids ?? [], Number.MAX_SAFE_INTEGER);
+  checks.done();
+  return { body: addAssets(ctx.state, album, ctx.auth!.user.id, body.ids as string[]) };
+};
+
+/** `DELETE /albums/:id/assets`: a result per id; a removed thumbnail moves to the next asset. */
+const removeAlbumAssets: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "owner");
+  const body = objectBody(ctx.body);
+  const ids = (body.ids as string[] | undefined) ?? [];
+  const results = ids.map((id) => (album.assetIds.delete(id) ? { id, success: true } : { id, success: false, error: "not_found" }));
+  if (album.albumThumbnailAssetId && !album.assetIds.has(album.albumThumbnailAssetId)) album.albumThumbnailAssetId = [...album.assetIds][0] ?? null;
+  touch(album);
+  return { body: results };
+};
+
+/** `PUT /albums/:id/users`: not idempotent, it stops at the first bad user and the ones before it stay added. */
+const shareAlbum: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "owner");
+  const users = userEntries(objectBody(ctx.body).albumUsers, "albumUsers");
+  // Not idempotent: stops at the first bad user; the ones before it stay added.
+  for (const u of users) {
+    if (u.userId === album.ownerId) throw badRequest("Cannot be shared with owner");
+    if (album.users.has(u.userId)) throw badRequest("User already added");
+    if (!ctx.state.users.has(u.userId)) throw badRequest("User not found");
+    album.users.set(u.userId, u.role ?? "editor");
+    touch(album);
+  }
+  return { body: albumDto(ctx.state, album, false) };
+};
+
+/** `PUT /albums/:id/user/:userId`: change a role; never the owner's. */
+const setAlbumUserRole: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "owner");
+  const userId = ctx.params.userId ?? "";
+  const role = objectBody(ctx.body).role;
+  if (!ROLES.includes(role as FakeAlbumRole)) throw badRequest([{ path: ["role"], message: "role must be one of the following values: editor, viewer" }]);
+  if (userId === album.ownerId) throw badRequest("Cannot change the role of the owner");
+  if (!album.users.has(userId)) throw badRequest("Album not shared with user");
+  album.users.set(userId, role as FakeAlbumRole);
+  touch(album);
+  return { status: 204 };
+};
+
+/** `DELETE /albums/:id/user/:userId`: the owner removes anyone, a user only themselves (`me`). */
+const removeAlbumUser: RouteHandler = (ctx) => {
+  const album = findAlbum(ctx, "read");
+  const me = ctx.auth!.user.id;
+  const userId = ctx.params.userId === "me" ? me : (ctx.params.userId ?? "");
+  if (userId === album.ownerId) throw badRequest("Cannot remove album owner");
+  if (me !== album.ownerId && userId !== me) throw new FakeHttpError(403, "Album not shared with user");
+  if (!album.users.delete(userId)) throw badRequest("Album not shared with user");
+  touch(album);
+  return { status: 204 };
+};
+
+/** `PUT /assets`: the caller's assets only; sets visibility. */
+const updateAssets: RouteHandler = (ctx) => {
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  checks.stringArray("ids", body.ids, Number.MAX_SAFE_INTEGER);
+  if (body.visibility !== undefined && !["archive", "timeline", "hidden", "locked"].includes(body.visibility as string)) checks.fail("visibility", "visibility must be a valid enum value");
+  checks.done();
+  const me = ctx.auth!.user.id;
+  const assets = ((body.ids as string[] | undefined) ?? []).map((id) => ctx.state.assets.get(id));
+  if (assets.some((a) => !a || a.ownerId !== me)) throw badRequest("Not found or no asset.update access");
+  if (typeof body.visibility === "string") {
+    for (const a of assets) {
+      setAssetVisibility(a!, body.visibility);
+      a!.updatedAt = now();
+    }
+  }
+  return { status: 204 };
+};
+
 /** Album routes with Immich's quirks: `PUT /albums/:id/users` is not idempotent, owners cannot be shared with. */
 export function albumRoutes(router: FakeRouter): void {
   router
-    .add("GET", "/albums", { permission: "album.read" }, (ctx) => {
-      const me = ctx.auth!.user.id;
-      const v3 = ctx.state.major >= 3;
-      const flag = ctx.query.get(v3 ? "isShared" : "shared");
-      const shared = flag === null ? undefined : flag === "true";
-      const all = [...albumState(ctx.state).albums.values()];
-      const owned = all.filter((a) => a.ownerId === me);
-      const withMe = all.filter((a) => a.users.has(me));
-      let list: FakeAlbum[];
-      if (shared === true) list = [...owned.filter((a) => a.users.size > 0), ...withMe];
-      else if (shared === false) list = owned.filter((a) => a.users.size === 0);
-      else list = v3 ? [...owned, ...withMe] : owned;
-      return { body: list.map((a) => albumDto(ctx.state, a, false)) };
-    })
-    .add("POST", "/albums", { permission: "album.create" }, (ctx) => {
-      const body = objectBody(ctx.body);
-      const checks = new Checks();
-      checks.string("albumName", body.albumName, false);
-      if (body.description !== undefined && body.description !== null && typeof body.description !== "string") checks.fail("description", "description must be a string");
-      checks.stringArray("assetIds", body.assetIds, Number.MAX_SAFE_INTEGER);
-      checks.done();
-      const users = userEntries(body.albumUsers, "albumUsers");
-      const me = ctx.auth!.user.id;
-      for (const u of users) {
-        if (u.userId === me) throw badRequest("Cannot share album with owner");
-        if (!ctx.state.users.has(u.userId)) throw badRequest("User not found");
-      }
-      const at = now();
-      const album: FakeAlbum = {
-        id: randomUUID(),
-        ownerId: me,
-        albumName: body.albumName as string,
-        description: (body.description as string | null | undefined) ?? "",
-        users: new Map(users.map((u) => [u.userId, u.role ?? "editor"])),
-        assetIds: new Set(),
-        albumThumbnailAssetId: null,
-        isActivityEnabled: true,
-        order: "desc",
-        createdAt: at,
-        updatedAt: at,
-      };
-      albumState(ctx.state).albums.set(album.id, album);
-      addAssets(ctx.state, album, me, (body.assetIds as string[] | undefined) ?? []);
-      return { status: 201, body: albumDto(ctx.state, album, true) };
-    })
-    .add("GET", "/albums/:id", { permission: "album.read" }, (ctx) => {
-      const withoutAssets = ctx.query.get("withoutAssets") === "true";
-      return { body: albumDto(ctx.state, findAlbum(ctx, "read"), !withoutAssets) };
-    })
-    .add("PATCH", "/albums/:id", { permission: "album.update" }, (ctx) => {
-      const album = findAlbum(ctx, "owner");
-      const body = objectBody(ctx.body);
-      const checks = new Checks();
-      checks.string("albumName", body.albumName);
-      checks.boolean("isActivityEnabled", body.isActivityEnabled);
-      checks.uuid("albumThumbnailAssetId", body.albumThumbnailAssetId, true);
-      if (body.order !== undefined && body.order !== "asc" && body.order !== "desc") checks.fail("order", "order must be one of the following values: asc, desc");
-      checks.done();
-      if (typeof body.albumThumbnailAssetId === "string" && !album.assetIds.has(body.albumThumbnailAssetId)) throw badRequest("Invalid album thumbnail");
-      if (typeof body.albumName === "string") album.albumName = body.albumName;
-      if (typeof body.description === "string" || body.description === null) album.description = body.description ?? "";
-      if (typeof body.isActivityEnabled === "boolean") album.isActivityEnabled = body.isActivityEnabled;
-      if (body.order === "asc" || body.order === "desc") album.order = body.order;
-      if (typeof body.albumThumbnailAssetId === "string") album.albumThumbnailAssetId = body.albumThumbnailAssetId;
-      touch(album);
-      return { body: albumDto(ctx.state, album, false) };
-    })
-    .add("DELETE", "/albums/:id", { permission: "album.delete" }, (ctx) => {
-      const album = findAlbum(ctx, "owner");
-      albumState(ctx.state).albums.delete(album.id);
-      return { status: 204 };
-    })
-    .add("PUT", "/albums/:id/assets", { permission: "albumAsset.create" }, (ctx) => {
-      const album = findAlbum(ctx, "write");
-      const body = objectBody(ctx.body);
-      const checks = new Checks();
-      checks.stringArray("ids", body.ids ?? [], Number.MAX_SAFE_INTEGER);
-      checks.done();
-      return { body: addAssets(ctx.state, album, ctx.auth!.user.id, body.ids as string[]) };
-    })
-    .add("DELETE", "/albums/:id/assets", { permission: "albumAsset.delete" }, (ctx) => {
-      const album = findAlbum(ctx, "owner");
-      const body = objectBody(ctx.body);
-      const ids = (body.ids as string[] | undefined) ?? [];
-      const results = ids.map((id) => (album.assetIds.delete(id) ? { id, success: true } : { id, success: false, error: "not_found" }));
-      if (album.albumThumbnailAssetId && !album.assetIds.has(album.albumThumbnailAssetId)) album.albumThumbnailAssetId = [...album.assetIds][0] ?? null;
-      touch(album);
-      return { body: results };
-    })
-    .add("PUT", "/albums/:id/users", { permission: "albumUser.create" }, (ctx) => {
-      const album = findAlbum(ctx, "owner");
-      const users = userEntries(objectBody(ctx.body).albumUsers, "albumUsers");
-      // Not idempotent: stops at the first bad user; the ones before it stay added.
-      for (const u of users) {
-        if (u.userId === album.ownerId) throw badRequest("Cannot be shared with owner");
-        if (album.users.has(u.userId)) throw badRequest("User already added");
-        if (!ctx.state.users.has(u.userId)) throw badRequest("User not found");
-        album.users.set(u.userId, u.role ?? "editor");
-        touch(album);
-      }
-      return { body: albumDto(ctx.state, album, false) };
-    })
-    .add("PUT", "/albums/:id/user/:userId", { permission: "albumUser.update" }, (ctx) => {
-      const album = findAlbum(ctx, "owner");
-      const userId = ctx.params.userId ?? "";
-      const role = objectBody(ctx.body).role;
-      if (!ROLES.includes(role as FakeAlbumRole)) throw badRequest([{ path: ["role"], message: "role must be one of the following values: editor, viewer" }]);
-      if (userId === album.ownerId) throw badRequest("Cannot change the role of the owner");
-      if (!album.users.has(userId)) throw badRequest("Album not shared with user");
-      album.users.set(userId, role as FakeAlbumRole);
-      touch(album);
-      return { status: 204 };
-    })
-    .add("DELETE", "/albums/:id/user/:userId", { permission: "albumUser.delete" }, (ctx) => {
-      const album = findAlbum(ctx, "read");
-      const me = ctx.auth!.user.id;
-      const userId = ctx.params.userId === "me" ? me : (ctx.params.userId ?? "");
-      if (userId === album.ownerId) throw badRequest("Cannot remove album owner");
-      if (me !== album.ownerId && userId !== me) throw new FakeHttpError(403, "Album not shared with user");
-      if (!album.users.delete(userId)) throw badRequest("Album not shared with user");
-      touch(album);
-      return { status: 204 };
-    })
-    .add("PUT", "/assets", { permission: "asset.update" }, (ctx) => {
-      const body = objectBody(ctx.body);
-      const checks = new Checks();
-      checks.stringArray("ids", body.ids, Number.MAX_SAFE_INTEGER);
-      if (body.visibility !== undefined && !["archive", "timeline", "hidden", "locked"].includes(body.visibility as string)) checks.fail("visibility", "visibility must be a valid enum value");
-      checks.done();
-      const me = ctx.auth!.user.id;
-      const assets = ((body.ids as string[] | undefined) ?? []).map((id) => ctx.state.assets.get(id));
-      if (assets.some((a) => !a || a.ownerId !== me)) throw badRequest("Not found or no asset.update access");
-      if (typeof body.visibility === "string") {
-        for (const a of assets) {
-          setAssetVisibility(a!, body.visibility);
-          a!.updatedAt = now();
-        }
-      }
-      return { status: 204 };
-    });
+    .add("GET", "/albums", { permission: "album.read" }, listAlbums)
+    .add("POST", "/albums", { permission: "album.create" }, createAlbum)
+    .add("GET", "/albums/:id", { permission: "album.read" }, getAlbum)
+    .add("PATCH", "/albums/:id", { permission: "album.update" }, updateAlbum)
+    .add("DELETE", "/albums/:id", { permission: "album.delete" }, deleteAlbum)
+    .add("PUT", "/albums/:id/assets", { permission: "albumAsset.create" }, addAlbumAssets)
+    .add("DELETE", "/albums/:id/assets", { permission: "albumAsset.delete" }, removeAlbumAssets)
+    .add("PUT", "/albums/:id/users", { permission: "albumUser.create" }, shareAlbum)
+    .add("PUT", "/albums/:id/user/:userId", { permission: "albumUser.update" }, setAlbumUserRole)
+    .add("DELETE", "/albums/:id/user/:userId", { permission: "albumUser.delete" }, removeAlbumUser)
+    .add("PUT", "/assets", { permission: "asset.update" }, updateAssets);
 }

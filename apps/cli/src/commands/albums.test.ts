@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
-import { CliError } from "../_errors.js";
+import { toCliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
 import { main } from "./albums.js";
 
@@ -47,8 +47,9 @@ async function run(args: (string | undefined)[], flags: Record<string, unknown> 
   const c: CommandContext = { cwd: dir, io, env: environment, signal: new AbortController().signal };
   try {
     return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
+  } catch (thrown) {
+    const error = toCliError(thrown);
+    if (!error) throw thrown;
     return { code: error.exitCode, out: io.out.join("\n"), err: [error.message, ...error.details].join("\n") };
   }
 }

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
-import { type AlbumChange, type AlbumSyncReport, type LibraryAlbumResult, plural, syncAlbums } from "@family/immich-worker";
+import { type AlbumChange, type AlbumReconcileReport, type LibraryAlbumResult, plural, reconcileAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError, EXIT_ALBUMS_SKIPPED } from "../_errors.js";
 import type { Io } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
-import { credentialsOrThrow } from "./_immich-credentials.js";
+import { credentials } from "./_immich-credentials.js";
 
 const ACTIONS = ["plan", "sync"] as const;
 
@@ -50,7 +50,7 @@ export function planTable(r: LibraryAlbumResult): string[] {
   return lines;
 }
 
-function summaryLine(report: AlbumSyncReport, applied: boolean): string {
+function summaryLine(report: AlbumReconcileReport, applied: boolean): string {
   const libs = report.libraries;
   const sum = (f: (r: LibraryAlbumResult) => number) => libs.reduce((n, r) => n + f(r), 0);
   const failures = sum((r) => r.failures.length);
@@ -95,10 +95,10 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   if (!baseUrl) throw new CliError("bad-arguments", "Set IMMICH_URL to the Immich API URL, e.g. https://photos.example.com/api, and the API keys the spec references (e.g. IMMICH_API_KEY).");
   const { spec } = await loadSpecOrThrow(cwd, path);
   // The admin key is optional here (members' own keys suffice to build their albums); a key file overrides the env var.
-  const adminApiKey = flags.apiKeyFile === undefined ? undefined : (await credentialsOrThrow(spec, env, flags.apiKeyFile)).apiKey;
+  const adminApiKey = flags.apiKeyFile === undefined ? undefined : (await credentials(spec, env, flags.apiKeyFile)).apiKey;
   const apply = act === "sync";
   if (!apply && (flags.allowRemovals || flags.cleanupEmpty)) io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
-  const report = await syncAlbums({
+  const report = await reconcileAlbums({
     spec,
     baseUrl,
     ...(adminApiKey ? { adminApiKey } : {}),

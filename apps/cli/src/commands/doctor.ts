@@ -3,7 +3,7 @@ import type { CommandMain } from "../_command.js";
 import type { Io } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import type { PreflightReport } from "../preflight/run-preflight.js";
-import { credentialsOrThrow } from "./_immich-credentials.js";
+import { credentials } from "./_immich-credentials.js";
 
 /** The checks as an aligned table. */
 export function doctorTable(report: DoctorReport): string[] {
@@ -42,7 +42,7 @@ async function preflight(cwd: string, io: Io, env: NodeJS.ProcessEnv, path: stri
 export const main: CommandMain = async ({ cwd, io, env }, [path], flags) => {
   if (flags.preflight === true) return preflight(cwd, io, env, path, flags);
   const { spec } = await loadSpecOrThrow(cwd, path);
-  const creds = await credentialsOrThrow(spec, env, flags.apiKeyFile);
+  const creds = await credentials(spec, env, flags.apiKeyFile);
   const report = await runDoctor({ spec, url: creds.url, apiKey: creds.apiKey, env });
   if (flags.output === "json") io.stdout(JSON.stringify(report, null, 2));
   else {

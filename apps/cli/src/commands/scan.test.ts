@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { toCliError } from "../_errors.js";
 import { immichFixture } from "./_immich-fixture.js";
 import { main } from "./scan.js";
 
@@ -70,7 +71,11 @@ describe("immich-family scan", () => {
   it("rejects an unknown library and reports a key that is not an admin's", async () => {
     await expect(main(fx.context().ctx, [], { library: "nope" })).rejects.toThrow("No library nope in the spec. Libraries: family");
     const bobKey = fx.fake.addApiKey(fx.bob);
-    await expect(main(fx.context({ IMMICH_URL: fx.fake.url, WORKER_KEY: bobKey }).ctx, [], {})).rejects.toMatchObject({
+    // The entry turns the worker's error into the CliError it prints (toCliError).
+    const run = main(fx.context({ IMMICH_URL: fx.fake.url, WORKER_KEY: bobKey }).ctx, [], {}).catch((error: unknown) => {
+      throw toCliError(error) ?? error;
+    });
+    await expect(run).rejects.toMatchObject({
       exitCode: 1,
       message: expect.stringContaining("HTTP 403: Forbidden. Give the API key that permission, or use an admin's key."),
     });

@@ -3,7 +3,7 @@ import { describeAction, ImmichClient, type LibraryScanOutcome, type ScanReport,
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
-import { apiFailure, credentialsOrThrow } from "./_immich-credentials.js";
+import { credentials } from "./_immich-credentials.js";
 
 function outcomeLine(l: LibraryScanOutcome): string {
   switch (l.outcome) {
@@ -49,22 +49,17 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
   if (only !== undefined && !spec.libraries[only]) {
     throw new CliError("bad-arguments", `No library ${only} in the spec. Libraries: ${Object.keys(spec.libraries).join(", ") || "(none)"}`);
   }
-  const creds = await credentialsOrThrow(spec, env, flags.apiKeyFile);
+  const creds = await credentials(spec, env, flags.apiKeyFile);
   const client = new ImmichClient({ baseUrl: creds.url, apiKey: creds.apiKey, signal });
-  let report: ScanReport;
-  try {
-    report = await scanLibraries(client, spec, {
-      ...(only === undefined ? {} : { library: only }),
-      force: flags.force === true,
-      dryRun: flags.dryRun === true,
-      prune: flags.prune === true,
-      wait: flags.wait === true,
-      stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
-      signal,
-    });
-  } catch (error) {
-    apiFailure(error);
-  }
+  const report = await scanLibraries(client, spec, {
+    ...(only === undefined ? {} : { library: only }),
+    force: flags.force === true,
+    dryRun: flags.dryRun === true,
+    prune: flags.prune === true,
+    wait: flags.wait === true,
+    stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
+    signal,
+  });
   const blocked = report.libraries.filter((l) => l.outcome === "blocked").length;
   const problems = report.reconcile.problems.length;
   if (flags.output === "json") {

@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { Writable } from "node:stream";
-import { createLogger, runWorker, WorkerSetupError } from "@family/immich-worker";
+import { createLogger, runWorker } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
 import { portOption } from "../_options.js";
 import { DEFAULT_SPEC } from "../_spec.js";
 
@@ -17,20 +16,16 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
     }),
   });
   const port = portOption("port", flags.port ?? "9464");
-  try {
-    await runWorker({
-      specFile: resolve(cwd, path ?? DEFAULT_SPEC),
-      env,
-      stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
-      port,
-      once: flags.once === true,
-      ...(typeof flags.apiKeyFile === "string" ? { apiKeyFile: resolve(cwd, flags.apiKeyFile) } : {}),
-      signal,
-      logger,
-    });
-  } catch (error) {
-    if (error instanceof WorkerSetupError) throw new CliError("bad-arguments", error.message, { details: error.details });
-    throw new CliError("server-error", (error as Error).message, { cause: error });
-  }
+  // A setup error or a server's answer becomes a CliError at the entry (toCliError).
+  await runWorker({
+    specFile: resolve(cwd, path ?? DEFAULT_SPEC),
+    env,
+    stateDir: resolve(cwd, typeof flags.stateDir === "string" ? flags.stateDir : ".immich-family"),
+    port,
+    once: flags.once === true,
+    ...(typeof flags.apiKeyFile === "string" ? { apiKeyFile: resolve(cwd, flags.apiKeyFile) } : {}),
+    signal,
+    logger,
+  });
   return 0;
 };

@@ -1,5 +1,8 @@
 import {
   addAssetsToAlbum,
+  AlbumUserRole,
+  AssetOrder,
+  AssetVisibility,
   addUsersToAlbum,
   createAlbum,
   deleteAlbum,
@@ -8,13 +11,29 @@ import {
   removeUserFromAlbum,
   updateAlbumInfo,
   updateAlbumUser,
+  type UpdateAlbumDto,
   updateAssets,
 } from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
-import type { AlbumChange, Role } from "./planner.js";
+import type { Visibility } from "./desired.js";
+import type { AlbumChange, AlbumUpdate, Role } from "./plan.js";
 import { toServerAlbum } from "./server-album.js";
 
 const CHUNK = 1000;
+
+// The plan's words as the SDK's enums (the same strings on the wire).
+const ROLE: Readonly<Record<Role, AlbumUserRole>> = { viewer: AlbumUserRole.Viewer, editor: AlbumUserRole.Editor };
+const VISIBILITY: Readonly<Record<Visibility, AssetVisibility>> = {
+  timeline: AssetVisibility.Timeline,
+  archive: AssetVisibility.Archive,
+  hidden: AssetVisibility.Hidden,
+  locked: AssetVisibility.Locked,
+};
+const ORDER: Readonly<Record<NonNullable<AlbumUpdate["order"]>, AssetOrder>> = { asc: AssetOrder.Asc, desc: AssetOrder.Desc };
+const albumUsers = (users: readonly { readonly userId: string; readonly role: Role }[]) => users.map((u) => ({ userId: u.userId, role: ROLE[u.role] }));
+function updateDto({ order, ...rest }: AlbumUpdate): UpdateAlbumDto {
+  return order === undefined ? rest : { ...rest, order: ORDER[order] };
+}
 
 /** What applying one album's change did; every failure carries the server's message. */
 export interface AppliedChange {
@@ -59,7 +78,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
   if (change.create) {
     const create = change.create;
     try {
-      const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds], albumUsers: create.albumUsers as never } }, o));
+      const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds], albumUsers: albumUsers(create.albumUsers) } }, o));
       albumId = album.id;
       out.created = true;
       out.assetsAdded += album.assetCount;
@@ -110,7 +129,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
   if (addUsers.length > 0) await shareWith(client, id, addUsers, out, name, label);
   for (const r of change.setRoles) {
     await step(`role of ${label(r.userId)}`, async () => {
-      await client.call("set album role", (o) => updateAlbumUser({ id, userId: r.userId, updateAlbumUserDto: { role: r.role as never } }, o));
+      await client.call("set album role", (o) => updateAlbumUser({ id, userId: r.userId, updateAlbumUserDto: { role: ROLE[r.role] } }, o));
       out.rolesSet.push(`${label(r.userId)} ${r.from}→${r.role}`);
     });
   }
@@ -123,7 +142,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
   const update = change.update;
   if (update) {
     await step("update", async () => {
-      await client.call("update album", (o) => updateAlbumInfo({ id, updateAlbumDto: update as never }, o));
+      await client.call("update album", (o) => updateAlbumInfo({ id, updateAlbumDto: updateDto(update) }, o));
       out.updated.push(...Object.keys(update));
     });
   }
@@ -131,7 +150,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
   if (vis) {
     for (const ids of chunks(vis.ids)) {
       await step("visibility", async () => {
-        await client.call("set visibility", (o) => updateAssets({ assetBulkUpdateDto: { ids, visibility: vis.value as never } }, o));
+        await client.call("set visibility", (o) => updateAssets({ assetBulkUpdateDto: { ids, visibility: VISIBILITY[vis.value] } }, o));
         out.visibilityChanged += ids.length;
       });
     }
@@ -145,7 +164,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
  */
 async function shareWith(client: ImmichClient, id: string, users: readonly { userId: string; role: Role }[], out: AppliedChange, name: string, label: (id: string) => string) {
   try {
-    await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: users.map((u) => ({ userId: u.userId, role: u.role as never })) } }, o));
+    await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: albumUsers(users) } }, o));
     out.usersAdded.push(...users.map((u) => label(u.userId)));
     return;
   } catch (error) {
@@ -167,7 +186,7 @@ async function shareWith(client: ImmichClient, id: string, users: readonly { use
       continue;
     }
     try {
-      await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: [{ userId: u.userId, role: u.role as never }] } }, o));
+      await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: albumUsers([u]) } }, o));
       out.usersAdded.push(label(u.userId));
     } catch (error) {
       out.failures.push(`album ${name}: share with ${label(u.userId)}: ${msg(error)}`);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type FakeImmich, albumState, createFakeImmich, type FakeUser, scanLibrary } from "@family/fake-immich";
 import type { ImmichFamilySpec, ImmichFamilySpecInput } from "@family/immich-spec";
 import { tempTree, testSpec } from "../_test-helpers.js";
-import { type AlbumSyncOptions, syncAlbums } from "./reconciler.js";
+import { type AlbumReconcileOptions, reconcileAlbums } from "./reconcile.js";
 
 /** `${KEY}`, as a spec writes a secret reference. */
 const secretRef = (key: string) => `$\{${key}}`;
@@ -21,7 +21,7 @@ export interface AlbumWorld {
   files(...rel: string[]): void;
   albumprops(folder: string, text: string): void;
   rescan(): void;
-  run(over?: Partial<AlbumSyncOptions>): ReturnType<typeof syncAlbums>;
+  run(over?: Partial<AlbumReconcileOptions>): ReturnType<typeof reconcileAlbums>;
   /** Server albums as `{ name: { assets, users: {email: role} } }`. */
   albums(): Record<string, { assets: number; users: Record<string, string>; count: number }>;
   close(): Promise<void>;
@@ -61,7 +61,7 @@ export async function albumWorld(options: { version?: "v2.7.5" | "v3.1.0"; publi
       scanLibrary(fake.state, library);
     },
     run: (over = {}) =>
-      syncAlbums({ spec: world.spec, baseUrl: fake.url, env: world.env, apply: true, client: { timeoutMs: 3_000, backoff: { baseMs: 1, maxMs: 5, attempts: 3 } }, ...over }),
+      reconcileAlbums({ spec: world.spec, baseUrl: fake.url, env: world.env, apply: true, client: { timeoutMs: 3_000, backoff: { baseMs: 1, maxMs: 5, attempts: 3 } }, ...over }),
     albums() {
       const out: ReturnType<AlbumWorld["albums"]> = {};
       for (const a of albumState(fake.state).albums.values()) {

@@ -1,7 +1,7 @@
 // A separate process running one album sync, so a test can kill it hard (SIGKILL) mid-run.
 import type { ImmichFamilySpec } from "@family/immich-spec";
-import { syncAlbums } from "./reconciler.js";
+import { reconcileAlbums } from "./reconcile.js";
 
 const spec = JSON.parse(process.env.SYNC_SPEC ?? "{}") as ImmichFamilySpec;
-const report = await syncAlbums({ spec, baseUrl: process.env.SYNC_URL ?? "", env: process.env, apply: true, concurrency: 1 });
+const report = await reconcileAlbums({ spec, baseUrl: process.env.SYNC_URL ?? "", env: process.env, apply: true, concurrency: 1 });
 process.stdout.write(JSON.stringify({ ok: report.ok }));

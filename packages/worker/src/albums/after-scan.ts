@@ -1,7 +1,8 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import type { Logger } from "pino";
-import { syncAlbums } from "./reconciler.js";
+import { reconcileAlbums } from "./reconcile.js";
 
+/** What the album sync after a library scan needs. */
 export interface AlbumHookOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
@@ -22,7 +23,7 @@ export interface AlbumHookOptions {
 export function albumSyncAfterScan(options: AlbumHookOptions): (library: { readonly handle: string }) => Promise<void> {
   return async ({ handle }) => {
     if (!options.spec.libraries[handle]?.albums) return;
-    const report = await syncAlbums({ spec: options.spec, baseUrl: options.url, env: options.env, library: handle, apply: true, ...(options.adminApiKey ? { adminApiKey: options.adminApiKey } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+    const report = await reconcileAlbums({ spec: options.spec, baseUrl: options.url, env: options.env, library: handle, apply: true, ...(options.adminApiKey ? { adminApiKey: options.adminApiKey } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
     for (const r of report.libraries) {
       const { created, assetsAdded, sharesAdded, repaired } = r.summary;
       options.logger.info({ library: r.library, created, assetsAdded, sharesAdded, repaired: repaired.length, failures: r.failures.length }, "albums synced");

@@ -1,6 +1,7 @@
 /** Album levels as in immich-folder-album-creator: N>0 from the top, N<0 from the bottom, or "start,end". */
 export type AlbumLevels = number | string;
 
+/** How a folder path becomes an album name: levels, separator, renames. */
 export interface NameRules {
   readonly levels: AlbumLevels;
   readonly separator: string;

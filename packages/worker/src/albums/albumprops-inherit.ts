@@ -25,6 +25,7 @@ export interface ResolvedAlbumProperties extends Omit<AlbumProperties, "shareWit
   readonly unknownUsers: readonly string[];
 }
 
+/** The spec's album properties every folder starts from, before its `.albumprops`. */
 export interface BaseAlbumProperties extends Omit<AlbumProperties, "shareWith"> {
   readonly shareWith?: readonly { readonly user: string; readonly role: ShareRole }[];
 }

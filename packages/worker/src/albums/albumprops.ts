@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 /** A role in a `share_with` entry; `none` removes the user from the album's share list. */
 export type ShareRole = "viewer" | "editor" | "none";
 
+/** One `share_with` entry of an `.albumprops` file. */
 export interface ShareEntry {
   /** Member handle or email, as written. */
   readonly user: string;
@@ -19,6 +20,7 @@ export interface AlbumProperties {
   readonly commentsAndLikes?: boolean;
 }
 
+/** A property sub-folders can inherit. */
 export type InheritableKey = keyof AlbumProperties;
 
 /** One parsed `.albumprops` file. */
@@ -32,6 +34,7 @@ export interface AlbumPropsFile extends AlbumProperties {
   readonly inheritProperties?: readonly InheritableKey[];
 }
 
+/** Why an `.albumprops` file was refused, at `file:line:column`. */
 export interface AlbumPropsError {
   readonly file: string;
   readonly line: number;
@@ -41,6 +44,7 @@ export interface AlbumPropsError {
   readonly also?: readonly AlbumPropsError[];
 }
 
+/** A parsed `.albumprops` file, or why it was refused. */
 export type AlbumPropsResult = { readonly ok: true; readonly value: AlbumPropsFile } | { readonly ok: false; readonly error: AlbumPropsError };
 
 /** `.albumprops` key → property name. */

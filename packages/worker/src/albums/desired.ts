@@ -12,8 +12,10 @@ export interface LibraryAsset {
   readonly visibility?: string;
 }
 
+/** An asset's visibility in Immich, as an album's `.albumprops` may set it. */
 export type Visibility = "timeline" | "archive" | "hidden" | "locked";
 
+/** One album as the folders and their `.albumprops` want it. */
 export interface DesiredAlbum {
   /** The marker key: the folder chunks joined by `/`. */
   readonly key: string;
@@ -34,12 +36,14 @@ export interface DesiredAlbum {
   readonly folder: string;
 }
 
+/** A library's album rules from the spec: naming, folder filters, base properties. */
 export interface AlbumRulesInput extends NameRules {
   readonly include: readonly string[];
   readonly ignore: readonly string[];
   readonly base: BaseAlbumProperties;
 }
 
+/** What `desiredAlbums` reads: the rules, the library's roots and assets, each folder's `.albumprops`. */
 export interface DesiredInput {
   readonly rules: AlbumRulesInput;
   /** Absolute import paths of the library (the "library root" the levels count from is the one a file is under). */
@@ -54,6 +58,7 @@ export interface DesiredInput {
   readonly owner: string;
 }
 
+/** Every album the library's folders want, and the albums skipped this run. */
 export interface DesiredState {
   readonly albums: readonly DesiredAlbum[];
   /** Keys of albums left untouched this run (a broken `.albumprops` on their way). */

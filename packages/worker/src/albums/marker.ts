@@ -6,6 +6,7 @@
  */
 const MARKER_RE = /\n?\[immich-family:([a-z][a-z0-9-]*):([^\]\n]*)\]\s*$/;
 
+/** Which library and folder key an album belongs to, from the marker in its description. */
 export interface AlbumMarker {
   readonly library: string;
   readonly key: string;

@@ -1,6 +1,6 @@
 import { type AlbumMarker, parseMarker } from "./marker.js";
 
-/** An album as the planner sees it, the same for v2 and v3 responses. */
+/** An album as the plan sees it, the same for v2 and v3 responses. */
 export interface ServerAlbum {
   readonly id: string;
   readonly name: string;

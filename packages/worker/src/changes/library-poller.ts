@@ -3,6 +3,7 @@ import { checkRoots, type RootProblem } from "./root-guard.js";
 import { isEmptyDiff, ListingComparison, loadSnapshot, type Snapshot, type SnapshotDiff, saveSnapshot } from "./snapshot.js";
 import { defaultWalker, type Walker } from "./walker.js";
 
+/** One library's folders and patterns, where its file snapshot is kept, and how it is walked. */
 export interface LibraryPollerOptions {
   readonly handle: string;
   readonly importPaths: readonly string[];
@@ -13,6 +14,7 @@ export interface LibraryPollerOptions {
   readonly walker?: Walker;
 }
 
+/** What one poll of a library's folders found: changed (and why), unchanged, or blocked from scanning. */
 export type PollResult =
   /** An import root is missing, empty or lost all its files: do not scan. */
   | { readonly status: "blocked"; readonly problems: readonly RootProblem[] }

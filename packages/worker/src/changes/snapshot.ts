@@ -16,6 +16,7 @@ export interface Snapshot {
   readonly files: Map<string, FileEntry>;
 }
 
+/** Files added, removed and modified between two snapshots of a library. */
 export interface SnapshotDiff {
   readonly added: readonly string[];
   readonly removed: readonly string[];

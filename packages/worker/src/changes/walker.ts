@@ -4,6 +4,7 @@ import { extname, join } from "node:path";
 import { compileGlobSet } from "./glob-set.js";
 import { MEDIA_EXTENSIONS } from "./media-extensions.js";
 
+/** The library settings that decide which files a scan imports. */
 export interface WalkInput {
   readonly importPaths: readonly string[];
   readonly exclusionPatterns: readonly string[];

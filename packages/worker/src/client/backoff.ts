@@ -1,3 +1,4 @@
+/** How often and how long to retry a transient API failure. */
 export interface BackoffOptions {
   /** First delay. @default 500 */
   readonly baseMs?: number;

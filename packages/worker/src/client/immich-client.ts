@@ -9,6 +9,7 @@ export interface SdkOpts {
   readonly signal: AbortSignal;
 }
 
+/** The server, key, timeouts, retries and stop signal of an `ImmichClient`. */
 export interface ImmichClientOptions {
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;

@@ -141,4 +141,19 @@ describe("runDoctor", () => {
     const noBob = await runDoctor({ spec: spec(), url: fake.url, apiKey: key, env: {} });
     expect(noBob.checks.find((c) => c.check === "bob's API key")).toMatchObject({ status: "fail", detail: "BOB_KEY is not set; albums of bobs belong to bob@example.com" });
   });
+
+  it("a check the server fails (500 on /server/version after a good ping) is a failed line, and the rest still run", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    fake.faults.add({ kind: "status", status: 500, path: "/server/version" });
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(report.ok).toBe(false);
+    expect(table(report).slice(0, 3)).toEqual([
+      `pass server reachable: ${fake.url}`,
+      expect.stringMatching(/^fail server version: read the version: HTTP 500/),
+      "pass worker API key: belongs to ann@example.com",
+    ]);
+    expect(table(report)).toContain(`pass library bobs readable here: ${tree.root}/bob`);
+    expect(report.checks).toHaveLength(13);
+  });
 });

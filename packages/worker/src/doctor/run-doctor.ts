@@ -1,23 +1,27 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
-import { type ImmichFamilySpec, libraryImportPaths } from "@family/immich-spec";
+import { type ImmichFamilySpec, type Library, libraryImportPaths } from "@family/immich-spec";
 import { getAllLibraries, getMyApiKey, getMyUser, getServerVersion, type LibraryResponseDto, pingServer, searchUsers, type UserAdminResponseDto, validate } from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
 import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
+/** The outcome of one doctor line; only `fail` makes the report fail. */
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 
+/** One line of the doctor's report. */
 export interface DoctorCheck {
   readonly check: string;
   readonly status: CheckStatus;
   readonly detail: string;
 }
 
+/** Every doctor line in order; `ok` when none failed. */
 export interface DoctorReport {
   readonly ok: boolean;
   readonly checks: readonly DoctorCheck[];
 }
 
+/** What `runDoctor` checks: the spec against the server at `url`, with the worker's and the members' keys. */
 export interface DoctorOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
@@ -56,177 +60,246 @@ function permissionCheck(label: string, key: KeyInfo, needs: readonly Permission
     : { check: `${label} permissions`, status: "fail", detail: `missing ${missing.map((n) => `${n.permission} (${n.for})`).join(", ")}` };
 }
 
-/** `immich-family doctor`: check a live server against what the spec needs of it. */
-export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const { spec } = options;
-  const checks: DoctorCheck[] = [];
-  const client = (apiKey: string) => new ImmichClient({ baseUrl: options.url, apiKey, timeoutMs: options.timeoutMs ?? 10_000, backoff: { attempts: 2, baseMs: 200 } });
-  const admin = client(options.apiKey);
-  const done = () => ({ ok: !checks.some((c) => c.status === "fail"), checks });
+/** What the checks of a reachable server share: the spec, the options, a client per key, the worker key's client. */
+interface ServerContext {
+  readonly spec: ImmichFamilySpec;
+  readonly options: DoctorOptions;
+  readonly client: (apiKey: string) => ImmichClient;
+  readonly admin: ImmichClient;
+}
 
-  try {
-    await admin.call("ping", (o) => pingServer(o));
-    checks.push({ check: "server reachable", status: "pass", detail: options.url });
-  } catch (error) {
-    checks.push({ check: "server reachable", status: "fail", detail: message(error) });
-    return done();
-  }
+/** What the checks after the worker key share: also that key's user and permissions. */
+interface DoctorContext extends ServerContext {
+  readonly key: KeyInfo;
+  /** Every user's email (lower case) when the worker key is an admin's; undefined when it cannot list them. */
+  readonly adminUsers: readonly string[] | undefined;
+}
 
+/** One small doctor check; it may report several lines (one per member, per library). */
+interface Check<C> {
+  readonly name: string;
+  readonly run: (ctx: C) => Promise<DoctorCheck[]>;
+}
+
+async function serverVersion({ spec, admin }: ServerContext): Promise<DoctorCheck[]> {
   const v = await admin.call("read the version", (o) => getServerVersion(o));
   const version = `v${v.major}.${v.minor}.${v.patch}`;
   const supported = v.major === 2 || v.major === 3;
   const pinned = spec.immich.version;
   const sameLine = pinned.startsWith(`v${v.major}.`);
-  checks.push({
-    check: "server version",
-    status: !supported ? "fail" : sameLine ? "pass" : "warn",
-    detail: !supported ? `${version} is not supported (v2.x or v3.x)` : sameLine ? `${version} (spec pins ${pinned})` : `${version}, but the spec pins ${pinned}: render for the server's line`,
-  });
+  return [
+    {
+      check: "server version",
+      status: !supported ? "fail" : sameLine ? "pass" : "warn",
+      detail: !supported ? `${version} is not supported (v2.x or v3.x)` : sameLine ? `${version} (spec pins ${pinned})` : `${version}, but the spec pins ${pinned}: render for the server's line`,
+    },
+  ];
+}
 
-  let key: KeyInfo;
-  try {
-    key = await inspectKey(admin);
-    checks.push({ check: "worker API key", status: "pass", detail: `belongs to ${key.user.email}` });
-  } catch (error) {
-    checks.push({ check: "worker API key", status: "fail", detail: message(error) });
-    return done();
-  }
-
+async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
   const hasLibraries = Object.keys(spec.libraries).length > 0;
-  checks.push(
+  return [
     !hasLibraries
       ? { check: "worker key is admin", status: "skip", detail: "no libraries declared" }
       : key.user.isAdmin
         ? { check: "worker key is admin", status: "pass", detail: `${key.user.email} is an admin (library endpoints are admin-only)` }
         : { check: "worker key is admin", status: "fail", detail: `${key.user.email} is not an admin; library endpoints are admin-only: use an admin's key` },
-  );
-  checks.push(permissionCheck("worker key", key, workerKeyPermissions(spec)));
+  ];
+}
 
-  // Each library's albums are built with its owner's key: the member's own key, or the worker's when the owner is its user.
-  const byOwner = new Map<string, string[]>();
-  for (const [handle, lib] of Object.entries(spec.libraries)) if (lib.albums) byOwner.set(lib.owner, [...(byOwner.get(lib.owner) ?? []), handle]);
-  let adminUsers: string[] | undefined;
-  // Only an admin's listing is complete whatever server.publicUsers says.
-  if (key.user.isAdmin) {
-    try {
-      adminUsers = (await admin.call("list users", (o) => searchUsers(o))).map((u) => u.email.toLowerCase());
-    } catch {
-      adminUsers = undefined;
-    }
+async function workerKeyPermissionsCheck({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
+  return [permissionCheck("worker key", key, workerKeyPermissions(spec))];
+}
+
+/** Whether `owner` sees the members its albums are shared with in `GET /users`. */
+async function shareTargetsCheck(ctx: DoctorContext, owner: string, handles: readonly string[], ownerClient: ImmichClient): Promise<DoctorCheck | undefined> {
+  const { spec, adminUsers } = ctx;
+  const targets = new Set<string>();
+  for (const h of handles) for (const s of spec.libraries[h]?.albums?.shareWith ?? []) if (s.member !== owner) targets.add(s.member);
+  if (targets.size === 0) return undefined;
+  try {
+    const seen = new Set((await ownerClient.call("list users", (o) => searchUsers(o))).map((u) => u.email.toLowerCase()));
+    const unseen = [...targets].filter((t) => !seen.has(spec.members[t]?.email.toLowerCase() ?? ""));
+    return unseen.length === 0
+      ? { check: `${owner} sees share targets`, status: "pass", detail: `GET /users lists ${[...targets].join(", ")}` }
+      : {
+          check: `${owner} sees share targets`,
+          status: "fail",
+          detail:
+            `GET /users with ${owner}'s key does not list ${unseen.map((t) => `${t} (${spec.members[t]?.email})`).join(", ")}` +
+            (!adminUsers
+              ? ": non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users"
+              : unseen.every((t) => adminUsers.includes(spec.members[t]?.email.toLowerCase() ?? ""))
+                ? ": they exist, but non-admins only see themselves; turn on server.publicUsers"
+                : ": create these users (or have them log in once with OAuth)"),
+        };
+  } catch (error) {
+    return { check: `${owner} sees share targets`, status: "fail", detail: message(error) };
   }
-  for (const [owner, handles] of byOwner) {
-    const member = spec.members[owner];
-    if (!member) continue;
-    const ownKey = member.apiKey ? options.env[member.apiKey.key] : undefined;
-    let ownerKey: KeyInfo | undefined;
-    let ownerClient: ImmichClient | undefined;
-    if (ownKey) {
-      ownerClient = client(ownKey);
-      try {
-        ownerKey = await inspectKey(ownerClient);
-      } catch (error) {
-        checks.push({ check: `${owner}'s API key`, status: "fail", detail: message(error) });
-        continue;
-      }
-      if (ownerKey.user.email.toLowerCase() !== member.email.toLowerCase()) {
-        checks.push({ check: `${owner}'s API key`, status: "fail", detail: `belongs to ${ownerKey.user.email}, not ${member.email}` });
-        continue;
-      }
-    } else if (key.user.email.toLowerCase() === member.email.toLowerCase()) {
-      ownerClient = admin;
-      ownerKey = key;
-    } else {
-      checks.push({
+}
+
+/** One album owner: its key (the member's own, or the worker's when the owner is its user), that key's permissions, the share targets it sees. */
+async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: readonly string[]): Promise<DoctorCheck[]> {
+  const { spec, options, admin, key } = ctx;
+  const member = spec.members[owner];
+  if (!member) return [];
+  const out: DoctorCheck[] = [];
+  const ownKey = member.apiKey ? options.env[member.apiKey.key] : undefined;
+  let ownerKey: KeyInfo;
+  let ownerClient: ImmichClient;
+  if (ownKey) {
+    ownerClient = ctx.client(ownKey);
+    try {
+      ownerKey = await inspectKey(ownerClient);
+    } catch (error) {
+      return [{ check: `${owner}'s API key`, status: "fail", detail: message(error) }];
+    }
+    if (ownerKey.user.email.toLowerCase() !== member.email.toLowerCase()) {
+      return [{ check: `${owner}'s API key`, status: "fail", detail: `belongs to ${ownerKey.user.email}, not ${member.email}` }];
+    }
+    out.push({ check: `${owner}'s API key`, status: "pass", detail: `belongs to ${member.email}` });
+  } else if (key.user.email.toLowerCase() === member.email.toLowerCase()) {
+    ownerClient = admin;
+    ownerKey = key;
+  } else {
+    return [
+      {
         check: `${owner}'s API key`,
         status: "fail",
         detail: member.apiKey ? `${member.apiKey.key} is not set; albums of ${handles.join(", ")} belong to ${member.email}` : `albums of ${handles.join(", ")} belong to ${member.email}: give ${owner} an apiKey in the spec`,
-      });
-      continue;
-    }
-    if (ownerClient !== admin) checks.push({ check: `${owner}'s API key`, status: "pass", detail: `belongs to ${member.email}` });
-    checks.push(permissionCheck(`${owner}'s key`, ownerKey, albumKeyPermissions(spec, handles)));
+      },
+    ];
+  }
+  out.push(permissionCheck(`${owner}'s key`, ownerKey, albumKeyPermissions(spec, handles)));
+  const shares = await shareTargetsCheck(ctx, owner, handles, ownerClient);
+  if (shares) out.push(shares);
+  return out;
+}
 
-    const targets = new Set<string>();
-    for (const h of handles) for (const s of spec.libraries[h]?.albums?.shareWith ?? []) if (s.member !== owner) targets.add(s.member);
-    if (targets.size === 0) continue;
+/** Each library's albums are built with its owner's key. */
+async function albumOwners(ctx: DoctorContext): Promise<DoctorCheck[]> {
+  const byOwner = new Map<string, string[]>();
+  for (const [handle, lib] of Object.entries(ctx.spec.libraries)) if (lib.albums) byOwner.set(lib.owner, [...(byOwner.get(lib.owner) ?? []), handle]);
+  const out: DoctorCheck[] = [];
+  for (const [owner, handles] of byOwner) out.push(...(await albumOwnerChecks(ctx, owner, handles)));
+  return out;
+}
+
+async function libraryOwnersExist({ spec, adminUsers }: DoctorContext): Promise<DoctorCheck[]> {
+  if (!adminUsers) return [];
+  const owners = [...new Set(Object.values(spec.libraries).map((l) => l.owner))];
+  const missing = owners.filter((o) => !adminUsers.includes(spec.members[o]?.email.toLowerCase() ?? ""));
+  return [
+    owners.length === 0
+      ? { check: "library owners exist", status: "skip", detail: "no libraries declared" }
+      : missing.length === 0
+        ? { check: "library owners exist", status: "pass", detail: owners.join(", ") }
+        : { check: "library owners exist", status: "fail", detail: `no Immich user for ${missing.map((o) => `${o} (${spec.members[o]?.email})`).join(", ")}` },
+  ];
+}
+
+/** The server's own check of a library's import paths (`POST /libraries/{id}/validate`), when it has the library and the key may ask. */
+async function readableByImmich({ admin, key }: DoctorContext, handle: string, lib: Library, onServer: LibraryResponseDto | undefined): Promise<DoctorCheck | undefined> {
+  const check = `library ${handle} readable by Immich`;
+  if (!onServer) return undefined;
+  if (key.permissions && !grants(key.permissions, "all")) {
+    return { check, status: "skip", detail: "the server checks import paths (POST /libraries/{id}/validate) only for a key with the all permission; the paths are checked from here below" };
+  }
+  try {
+    const result = await admin.call("validate library", (o) => validate({ id: onServer.id, validateLibraryDto: { importPaths: libraryImportPaths(lib) } }, o));
+    const invalid = (result.importPaths ?? []).filter((p) => !p.isValid);
+    return invalid.length === 0
+      ? { check, status: "pass", detail: "the server validated every import path" }
+      : { check, status: "fail", detail: invalid.map((p) => `${p.importPath}: ${p.message ?? "invalid"}`).join("; ") };
+  } catch (error) {
+    return { check, status: "warn", detail: message(error) };
+  }
+}
+
+/** The worker reads the library's folders at the same paths as Immich: each exists, is a readable directory, and is not empty. */
+async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> {
+  const problems: string[] = [];
+  for (const path of libraryImportPaths(lib)) {
     try {
-      const seen = new Set((await ownerClient.call("list users", (o) => searchUsers(o))).map((u) => u.email.toLowerCase()));
-      const unseen = [...targets].filter((t) => !seen.has(spec.members[t]?.email.toLowerCase() ?? ""));
-      checks.push(
-        unseen.length === 0
-          ? { check: `${owner} sees share targets`, status: "pass", detail: `GET /users lists ${[...targets].join(", ")}` }
-          : {
-              check: `${owner} sees share targets`,
-              status: "fail",
-              detail:
-                `GET /users with ${owner}'s key does not list ${unseen.map((t) => `${t} (${spec.members[t]?.email})`).join(", ")}` +
-                (!adminUsers
-                  ? ": non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users"
-                  : unseen.every((t) => adminUsers!.includes(spec.members[t]?.email.toLowerCase() ?? ""))
-                    ? ": they exist, but non-admins only see themselves; turn on server.publicUsers"
-                    : ": create these users (or have them log in once with OAuth)"),
-            },
-      );
+      if (!(await stat(path)).isDirectory()) {
+        problems.push(`${path} is not a directory`);
+        continue;
+      }
+      await access(path, constants.R_OK | constants.X_OK);
+      if ((await readdir(path)).length === 0) problems.push(`${path} is empty (mounted?)`);
     } catch (error) {
-      checks.push({ check: `${owner} sees share targets`, status: "fail", detail: message(error) });
+      problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? message(error)}`);
     }
   }
+  return problems.length === 0
+    ? { check: `library ${handle} readable here`, status: "pass", detail: libraryImportPaths(lib).join(", ") }
+    : { check: `library ${handle} readable here`, status: "fail", detail: `${problems.join("; ")} — the worker must see the library at the same path as Immich` };
+}
 
-  if (adminUsers) {
-    const owners = [...new Set(Object.values(spec.libraries).map((l) => l.owner))];
-    const missing = owners.filter((o) => !adminUsers!.includes(spec.members[o]?.email.toLowerCase() ?? ""));
-    checks.push(
-      owners.length === 0
-        ? { check: "library owners exist", status: "skip", detail: "no libraries declared" }
-        : missing.length === 0
-          ? { check: "library owners exist", status: "pass", detail: owners.join(", ") }
-          : { check: "library owners exist", status: "fail", detail: `no Immich user for ${missing.map((o) => `${o} (${spec.members[o]?.email})`).join(", ")}` },
-    );
-  }
-
+async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
+  const { key, admin } = ctx;
   let serverLibraries: LibraryResponseDto[] = [];
   if (key.user.isAdmin && (!key.permissions || grants(key.permissions, "library.read"))) {
     serverLibraries = await admin.call("list libraries", (o) => getAllLibraries(o)).catch(() => []);
   }
-  for (const [handle, lib] of Object.entries(spec.libraries)) {
-    const onServer = serverLibraries.find((l) => l.name === (lib.name ?? handle));
-    if (onServer && key.permissions && !grants(key.permissions, "all")) {
-      checks.push({
-        check: `library ${handle} readable by Immich`,
-        status: "skip",
-        detail: "the server checks import paths (POST /libraries/{id}/validate) only for a key with the all permission; the paths are checked from here below",
-      });
-    } else if (onServer) {
-      try {
-        const result = await admin.call("validate library", (o) => validate({ id: onServer.id, validateLibraryDto: { importPaths: libraryImportPaths(lib) } }, o));
-        const invalid = (result.importPaths ?? []).filter((p) => !p.isValid);
-        checks.push(
-          invalid.length === 0
-            ? { check: `library ${handle} readable by Immich`, status: "pass", detail: "the server validated every import path" }
-            : { check: `library ${handle} readable by Immich`, status: "fail", detail: invalid.map((p) => `${p.importPath}: ${p.message ?? "invalid"}`).join("; ") },
-        );
-      } catch (error) {
-        checks.push({ check: `library ${handle} readable by Immich`, status: "warn", detail: message(error) });
-      }
-    }
-    const problems: string[] = [];
-    for (const path of libraryImportPaths(lib)) {
-      try {
-        if (!(await stat(path)).isDirectory()) {
-          problems.push(`${path} is not a directory`);
-          continue;
-        }
-        await access(path, constants.R_OK | constants.X_OK);
-        if ((await readdir(path)).length === 0) problems.push(`${path} is empty (mounted?)`);
-      } catch (error) {
-        problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? message(error)}`);
-      }
-    }
-    checks.push(
-      problems.length === 0
-        ? { check: `library ${handle} readable here`, status: "pass", detail: libraryImportPaths(lib).join(", ") }
-        : { check: `library ${handle} readable here`, status: "fail", detail: `${problems.join("; ")} — the worker must see the library at the same path as Immich` },
-    );
+  const out: DoctorCheck[] = [];
+  for (const [handle, lib] of Object.entries(ctx.spec.libraries)) {
+    const byServer = await readableByImmich(ctx, handle, lib, serverLibraries.find((l) => l.name === (lib.name ?? handle)));
+    if (byServer) out.push(byServer);
+    out.push(await readableHere(handle, lib));
   }
-  return done();
+  return out;
+}
+
+/** The checks once the server answers, in report order. */
+const SERVER_CHECKS: readonly Check<ServerContext>[] = [{ name: "server version", run: serverVersion }];
+
+/** The checks once the worker key is known, in report order; each runs whatever the others found. */
+const KEY_CHECKS: readonly Check<DoctorContext>[] = [
+  { name: "worker key is admin", run: workerKeyIsAdmin },
+  { name: "worker key permissions", run: workerKeyPermissionsCheck },
+  { name: "album owners' keys", run: albumOwners },
+  { name: "library owners exist", run: libraryOwnersExist },
+  { name: "libraries", run: libraries },
+];
+
+/** Run every check; one that throws (a server's error) becomes a failed line of its own and the others still run. */
+async function runChecks<C>(checks: readonly Check<C>[], ctx: C): Promise<DoctorCheck[]> {
+  const out: DoctorCheck[] = [];
+  for (const check of checks) {
+    try {
+      out.push(...(await check.run(ctx)));
+    } catch (error) {
+      out.push({ check: check.name, status: "fail", detail: message(error) });
+    }
+  }
+  return out;
+}
+
+/** `immich-family doctor`: check a live server against what the spec needs of it. */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const client = (apiKey: string) => new ImmichClient({ baseUrl: options.url, apiKey, timeoutMs: options.timeoutMs ?? 10_000, backoff: { attempts: 2, baseMs: 200 } });
+  const admin = client(options.apiKey);
+  const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks });
+
+  // Two checks the rest need: without a server or a known key, nothing else can be asked.
+  try {
+    await admin.call("ping", (o) => pingServer(o));
+  } catch (error) {
+    return report([{ check: "server reachable", status: "fail", detail: message(error) }]);
+  }
+  const checks: DoctorCheck[] = [{ check: "server reachable", status: "pass", detail: options.url }];
+  const server: ServerContext = { spec: options.spec, options, client, admin };
+  checks.push(...(await runChecks(SERVER_CHECKS, server)));
+  let key: KeyInfo;
+  try {
+    key = await inspectKey(admin);
+  } catch (error) {
+    return report([...checks, { check: "worker API key", status: "fail", detail: message(error) }]);
+  }
+  checks.push({ check: "worker API key", status: "pass", detail: `belongs to ${key.user.email}` });
+  // Only an admin's listing is complete whatever server.publicUsers says.
+  const adminUsers = key.user.isAdmin ? await admin.call("list users", (o) => searchUsers(o)).then((users) => users.map((u) => u.email.toLowerCase()), () => undefined) : undefined;
+  checks.push(...(await runChecks(KEY_CHECKS, { ...server, key, adminUsers })));
+  return report(checks);
 }

@@ -1,6 +1,7 @@
 import type { LibraryResponseDto, UserResponseDto } from "@immich/sdk";
 import type { DesiredLibrary } from "./desired.js";
 
+/** One step to bring a server library in line with the spec. */
 export type LibraryAction =
   | { readonly kind: "create"; readonly handle: string; readonly name: string; readonly ownerId: string; readonly importPaths: readonly string[]; readonly exclusionPatterns: readonly string[] }
   | {
@@ -14,11 +15,13 @@ export type LibraryAction =
   | { readonly kind: "unchanged"; readonly handle: string; readonly id: string; readonly name: string }
   | { readonly kind: "delete"; readonly id: string; readonly name: string; readonly assetCount: number };
 
+/** What is wrong with one library, by its handle. */
 export interface LibraryProblem {
   readonly handle: string;
   readonly message: string;
 }
 
+/** The steps for every declared library, and the problems found. */
 export interface LibraryPlan {
   readonly actions: readonly LibraryAction[];
   readonly problems: readonly LibraryProblem[];

@@ -5,6 +5,7 @@ import type { ImmichClient } from "../client/immich-client.js";
 import { type DesiredLibrary, desiredLibraries } from "./desired.js";
 import { type LibraryAction, type LibraryPlan, type LibraryProblem, planLibraries } from "./plan.js";
 
+/** How `reconcileLibraries` runs: dry run, pruning, one library or all. */
 export interface ReconcileOptions {
   /** Only plan; write nothing. */
   readonly dryRun?: boolean;
@@ -19,6 +20,7 @@ export interface ResolvedLibrary extends DesiredLibrary {
   readonly id: string | undefined;
 }
 
+/** The plan, the steps applied, the problems, and each declared library resolved. */
 export interface ReconcileResult {
   readonly plan: LibraryPlan;
   /** Actions carried out (none in a dry run). */

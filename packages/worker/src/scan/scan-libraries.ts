@@ -6,6 +6,7 @@ import type { Walker } from "../changes/walker.js";
 import { type ReconcileResult, reconcileLibraries, type ResolvedLibrary } from "../libraries/reconcile.js";
 import { waitForScan } from "./wait-for-scan.js";
 
+/** How `scanLibraries` runs: one library or all, force, dry run, prune, wait. */
 export interface ScanOptions {
   /** Only this library handle. */
   readonly library?: string;
@@ -22,6 +23,7 @@ export interface ScanOptions {
   readonly walker?: Walker;
 }
 
+/** What `scan` did with one library, and why. */
 export type LibraryScanOutcome =
   | { readonly handle: string; readonly outcome: "scanned" | "would-scan"; readonly poll: PollResult }
   | { readonly handle: string; readonly outcome: "unchanged"; readonly poll: PollResult }
@@ -29,6 +31,7 @@ export type LibraryScanOutcome =
   /** Not on the server (a dry run that would create it, or a reconciliation problem). */
   | { readonly handle: string; readonly outcome: "skipped"; readonly reason: string };
 
+/** The library reconcile and each library's scan outcome. */
 export interface ScanReport {
   readonly reconcile: ReconcileResult;
   readonly libraries: readonly LibraryScanOutcome[];

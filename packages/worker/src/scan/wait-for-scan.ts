@@ -3,6 +3,7 @@ import { ImmichApiError } from "../client/api-error.js";
 import { sleep } from "../client/backoff.js";
 import type { ImmichClient } from "../client/immich-client.js";
 
+/** The library queue's active and waiting job counts. */
 export interface QueueState {
   readonly active: number;
   readonly waiting: number;

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { WorkerMetrics } from "./metrics.js";
 
+/** What `/healthz` and `/readyz` report. */
 export interface HealthSource {
   /** Alive: the loop is running. */
   readonly healthy: () => boolean;

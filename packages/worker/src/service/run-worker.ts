@@ -1,10 +1,11 @@
 import { formatDiagnostic, type ImmichFamilySpec, loadSpecFile } from "@family/immich-spec";
-import { syncAlbums } from "../albums/reconciler.js";
+import { reconcileAlbums } from "../albums/reconcile.js";
 import { resolveCredentials } from "../credentials.js";
 import type { ResolvedLibrary } from "../libraries/reconcile.js";
 import { createLogger, type Logger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
 
+/** What `runWorker` needs: the spec file, env, state folder, port, and the stop signal. */
 export interface RunWorkerOptions {
   readonly specFile: string;
   readonly env: NodeJS.ProcessEnv;
@@ -55,8 +56,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.once ? { once: true } : {}),
     ...(afterScan ? { afterScan: (lib: ResolvedLibrary & { readonly id: string }) => afterScan(spec, lib) } : {}),
-    syncAlbums: (library, { deep, onError }) =>
-      syncAlbums({ spec, baseUrl: credentials.url, adminApiKey: credentials.apiKey, env: options.env, library, apply: true, deep, signal: options.signal, stateDir: options.stateDir, client: { onError } }),
+    reconcileAlbums: (library, { deep, onError }) =>
+      reconcileAlbums({ spec, baseUrl: credentials.url, adminApiKey: credentials.apiKey, env: options.env, library, apply: true, deep, signal: options.signal, stateDir: options.stateDir, client: { onError } }),
     ...options.tuning,
   });
   if (options.signal.aborted) return;

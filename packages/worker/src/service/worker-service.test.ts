@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { albumState, createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { syncAlbums } from "../albums/reconciler.js";
+import { reconcileAlbums } from "../albums/reconcile.js";
 import { nodeWalker, type Walker } from "../changes/walker.js";
 import { tempTree, testSpec } from "../_test-helpers.js";
 import { createLogger } from "./logger.js";
@@ -179,8 +179,8 @@ describe("WorkerService album syncs", () => {
       intervalMs: 60_000,
       albumIntervalMs: 80,
       albumDeepIntervalMs: 60_000,
-      syncAlbums: (library, { deep, onError }) =>
-        syncAlbums({ spec, baseUrl: fake.url, env: { IMMICH_API_KEY: key }, library, apply: true, deep, stateDir, client: { onError, timeoutMs: 2_000, backoff: { baseMs: 1, maxMs: 5, attempts: 2 } } }),
+      reconcileAlbums: (library, { deep, onError }) =>
+        reconcileAlbums({ spec, baseUrl: fake.url, env: { IMMICH_API_KEY: key }, library, apply: true, deep, stateDir, client: { onError, timeoutMs: 2_000, backoff: { baseMs: 1, maxMs: 5, attempts: 2 } } }),
       ...extra,
     });
   };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { durationMs, type ImmichFamilySpec } from "@family/immich-spec";
 import { scanLibrary } from "@immich/sdk";
-import type { AlbumSyncReport } from "../albums/reconciler.js";
+import type { AlbumReconcileReport } from "../albums/reconcile.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
 import type { Walker } from "../changes/walker.js";
 import { backoffDelay, sleep } from "../client/backoff.js";
@@ -12,6 +12,7 @@ import { startHttpServer } from "./http-server.js";
 import type { Logger } from "./logger.js";
 import { WorkerMetrics } from "./metrics.js";
 
+/** How the long-running worker service runs: server, key, spec, state folder, schedules, timeouts. */
 export interface WorkerServiceOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
@@ -44,7 +45,7 @@ export interface WorkerServiceOptions {
    * runs it for each library with `albums` at start, every `worker.albums.interval`, deep every
    * `worker.albums.deepInterval`, and after each scan of that library.
    */
-  readonly syncAlbums?: (library: string, options: { readonly deep: boolean; readonly onError: NonNullable<ImmichClientOptions["onError"]> }) => Promise<AlbumSyncReport>;
+  readonly reconcileAlbums?: (library: string, options: { readonly deep: boolean; readonly onError: NonNullable<ImmichClientOptions["onError"]> }) => Promise<AlbumReconcileReport>;
   /** Overrides for tests: `worker.albums.interval` and `worker.albums.deepInterval`. */
   readonly albumIntervalMs?: number;
   readonly albumDeepIntervalMs?: number;
@@ -246,7 +247,7 @@ export class WorkerService {
 
   /** One album task per library with `albums`: a sync now, then on the schedule. */
   private planAlbumTasks(): void {
-    if (!this.options.syncAlbums || this.albumTasks.length > 0) return;
+    if (!this.options.reconcileAlbums || this.albumTasks.length > 0) return;
     const { spec } = this.options;
     const now = Date.now();
     for (const [handle, lib] of Object.entries(spec.libraries)) {
@@ -265,7 +266,7 @@ export class WorkerService {
 
   /** Sync one library's albums, cheaply unless the deep one is due; never throws for API trouble. */
   private async syncAlbumsOf(task: AlbumTask): Promise<void> {
-    const sync = this.options.syncAlbums;
+    const sync = this.options.reconcileAlbums;
     if (!sync) return;
     const { logger } = this.options;
     const library = task.handle;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DesiredAlbum, DesiredState } from "./desired.js";
 import { describe as describeAlbum } from "./marker.js";
-import { albumsToRead, type PlanInput, planAlbums } from "./planner.js";
+import { albumsToRead, type PlanInput, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
 const ids: Record<string, string> = { "ann@x": "u-ann", "bob@x": "u-bob", "owner@x": "u-owner" };

@@ -2,8 +2,10 @@ import type { DesiredAlbum, DesiredState, Visibility } from "./desired.js";
 import { describe } from "./marker.js";
 import type { ServerAlbum } from "./server-album.js";
 
+/** An album user's role as the worker sets it. */
 export type Role = "viewer" | "editor";
 
+/** Album fields to change with `PATCH /albums/{id}`. */
 export interface AlbumUpdate {
   albumName?: string;
   description?: string;
@@ -35,6 +37,7 @@ export interface AlbumChange {
   readonly delete?: string;
 }
 
+/** Every album change for one library, and what was held back and why. */
 export interface AlbumPlan {
   readonly library: string;
   readonly changes: readonly AlbumChange[];
@@ -46,6 +49,7 @@ export interface AlbumPlan {
   readonly notes: readonly string[];
 }
 
+/** What `planAlbums` compares: the desired albums against the server's albums and users. */
 export interface PlanInput {
   readonly library: string;
   readonly desired: DesiredState;

@@ -1,15 +1,16 @@
-import { type ImmichFamilySpec, type Library, libraryImportPaths, libraryName } from "@family/immich-spec";
+import { type ImmichFamilySpec, type Library, libraryImportPaths, libraryName, type Member } from "@family/immich-spec";
 import { getAllAlbums, getAllLibraries, getMyUser, searchUsers } from "@immich/sdk";
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { desiredAlbums, type LibraryAsset } from "./desired.js";
-import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./planner.js";
+import { type DesiredState, desiredAlbums, type LibraryAsset } from "./desired.js";
+import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
-export interface AlbumSyncOptions {
+/** What `reconcileAlbums` needs: the spec, the server, the keys, and plan-or-apply with its flags. */
+export interface AlbumReconcileOptions {
   readonly spec: ImmichFamilySpec;
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;
@@ -71,6 +72,7 @@ export interface AlbumSummary {
 /** What happened to one planned album change. */
 export type AlbumOutcome = "created" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
 
+/** What an album sync did for one library, with every failure in the server's words. */
 export interface LibraryAlbumResult {
   readonly library: string;
   /** With `apply`: each planned change's outcome, in plan order. */
@@ -83,7 +85,8 @@ export interface LibraryAlbumResult {
   readonly failures: string[];
 }
 
-export interface AlbumSyncReport {
+/** The album sync of every library; `ok` when none failed. */
+export interface AlbumReconcileReport {
   readonly libraries: LibraryAlbumResult[];
   readonly ok: boolean;
 }
@@ -101,7 +104,7 @@ const emptySummary = (): AlbumSummary => ({
 });
 
 /** Plan (and with `apply`, reconcile) the folder albums of every library that declares `albums`. */
-export async function syncAlbums(options: AlbumSyncOptions): Promise<AlbumSyncReport> {
+export async function reconcileAlbums(options: AlbumReconcileOptions): Promise<AlbumReconcileReport> {
   const { spec } = options;
   const handles = Object.entries(spec.libraries)
     .filter(([handle, lib]) => lib.albums && (options.library === undefined || options.library === handle))
@@ -115,16 +118,152 @@ export async function syncAlbums(options: AlbumSyncOptions): Promise<AlbumSyncRe
   }
   const results: LibraryAlbumResult[] = [];
   for (const handle of handles) {
-    results.push(await syncLibrary(options, handle, spec.libraries[handle]!));
+    results.push(await reconcileLibraryAlbums(options, handle, spec.libraries[handle]!));
   }
   return { libraries: results, ok: results.every((r) => r.failures.length === 0) };
 }
 
-function client(options: AlbumSyncOptions, apiKey: string): ImmichClient {
+function client(options: AlbumReconcileOptions, apiKey: string): ImmichClient {
   return new ImmichClient({ baseUrl: options.baseUrl, apiKey, ...(options.signal ? { signal: options.signal } : {}), ...options.client });
 }
 
-async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Library): Promise<LibraryAlbumResult> {
+/** The clients a library's albums are built with: the owner's, and the admin's when there is an admin key. */
+interface OwnerClients {
+  readonly admin: ImmichClient | undefined;
+  readonly owner: ImmichClient;
+  readonly ownerId: string;
+}
+
+/** Step 1. Albums belong to the key's user: use the owner's key, or the admin key when its user is the owner. A string says why not. */
+async function ownerClients(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member): Promise<OwnerClients | string> {
+  const { spec } = options;
+  const adminKey = options.adminApiKey ?? options.env[spec.worker.apiKey.key];
+  const ownerKeyName = owner.apiKey?.key;
+  const ownerKey = ownerKeyName ? options.env[ownerKeyName] : undefined;
+  let admin: ImmichClient | undefined;
+  if (adminKey) {
+    admin = client(options, adminKey);
+    const me = await admin.call("who am I", (o) => getMyUser(o));
+    if (me.email.toLowerCase() === owner.email.toLowerCase()) return { admin, owner: admin, ownerId: me.id };
+  }
+  if (!ownerKey) {
+    return `library ${handle}: its albums belong to ${lib.owner} (${owner.email}); set ${ownerKeyName ? ownerKeyName : `members.${lib.owner}.apiKey in the spec and its key`} to that member's API key${adminKey ? "" : ` (and ${spec.worker.apiKey.key} to an admin's)`}`;
+  }
+  const ownerClient = client(options, ownerKey);
+  const me = await ownerClient.call("who am I", (o) => getMyUser(o));
+  if (me.email.toLowerCase() !== owner.email.toLowerCase()) return `library ${handle}: ${ownerKeyName} belongs to ${me.email}, not to the owner ${owner.email}`;
+  return { admin, owner: ownerClient, ownerId: me.id };
+}
+
+/** Step 2. The server's users: ids by email, emails by id, and who a name in the spec or an `.albumprops` means. */
+async function serverUsers(spec: ImmichFamilySpec, c: ImmichClient) {
+  // The admin key sees everyone; another key only with server.publicUsers.
+  const users = await c.call("list users", (o) => searchUsers(o));
+  const idByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
+  const emailById = new Map(users.map((u) => [u.id, u.email]));
+  const memberEmail = new Map(Object.entries(spec.members).map(([h, m]) => [h, m.email.toLowerCase()]));
+  const knownEmails = new Set([...memberEmail.values(), ...idByEmail.keys()]);
+  const resolveUser = (u: string) => {
+    const v = u.trim().toLowerCase();
+    return memberEmail.get(v) ?? (knownEmails.has(v) ? v : undefined);
+  };
+  return { idByEmail, emailById, resolveUser };
+}
+
+/** The library's assets as step 3 read them. */
+interface LibraryRead {
+  readonly assets: Map<string, LibraryAsset>;
+  readonly complete: boolean;
+  readonly read: LibraryAlbumResult["read"];
+  /** Assets new since the last run's record. */
+  readonly added: ReadonlySet<string> | undefined;
+  /** Why the read is incomplete (a failure), when it is. */
+  readonly incomplete?: string;
+  readonly notes: readonly string[];
+}
+
+/**
+ * Step 3. The library's assets: with an admin key, through the server's library (all of them, or only what changed
+ * since the record in `stateDir`); without, by path under each import root. A string says why not.
+ */
+async function readLibrary(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member, clients: OwnerClients, roots: readonly string[]): Promise<LibraryRead | string> {
+  const { admin, owner: oc, ownerId } = clients;
+  if (!admin) {
+    const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
+    return { assets: new Map(reads.flatMap((r) => [...r.assets])), complete: false, read: undefined, added: undefined, notes: [] };
+  }
+  const name = libraryName(handle, lib);
+  const libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
+  if (!libraryId) return `library ${handle}: no library named ${JSON.stringify(name)} owned by ${owner.email} on the server; run \`immich-family scan\` first`;
+  const file = options.stateDir ? recordFile(options.stateDir, handle) : undefined;
+  const saved = file && !options.deep ? await loadRecord(file) : undefined;
+  const record = saved && saved.server === oc.baseUrl && saved.libraryId === libraryId && saved.ownerId === ownerId ? saved : undefined;
+  const r = await readLibraryAssets(oc, libraryId, roots, record);
+  const notes: string[] = [];
+  if (r.complete && file && r.watermark && (r.changed > 0 || r.watermark !== record?.watermark)) {
+    await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets: r.assets }).catch((error: Error) =>
+      notes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
+    );
+  }
+  return {
+    assets: r.assets,
+    complete: r.complete,
+    read: { how: r.how, assets: r.assets.size, changed: r.changed },
+    added: r.added,
+    ...(r.complete ? {} : { incomplete: `library ${handle}: read ${r.assets.size} assets but the server counts ${r.total}; no removals this run` }),
+    notes,
+  };
+}
+
+/** Step 4. The albums the folders want: the spec's rules, then each folder's `.albumprops`. */
+async function desiredOf(rules: NonNullable<Library["albums"]>, roots: readonly string[], assets: Map<string, LibraryAsset>, resolveUser: (u: string) => string | undefined, owner: Member) {
+  const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
+  return desiredAlbums({
+    rules: {
+      levels: rules.levels,
+      separator: rules.separator,
+      rename: rules.rename,
+      include: rules.include,
+      ignore: rules.ignore,
+      base: {
+        shareWith: rules.shareWith.map((s) => ({ user: s.member, role: s.role })),
+        ...(rules.sortOrder ? { sortOrder: rules.sortOrder } : {}),
+        ...(rules.visibility ? { visibility: rules.visibility } : {}),
+        ...(rules.commentsAndLikes !== undefined ? { commentsAndLikes: rules.commentsAndLikes } : {}),
+        ...(rules.thumbnail ? { thumbnail: rules.thumbnail } : {}),
+      },
+    },
+    roots,
+    assets: assets.values(),
+    unique: true,
+    albumprops: (f) => props.get(f),
+    resolveUser,
+    owner: owner.email.toLowerCase(),
+  });
+}
+
+/** Step 5. The photos of each album the plan must look into; an album short by exactly its new assets is not read. */
+async function memberships(oc: ImmichClient, desired: DesiredState, albums: readonly ServerAlbum[], handle: string, ownerId: string, added: ReadonlySet<string> | undefined, deep: boolean | undefined) {
+  const membership = new Map<string, ReadonlySet<string>>();
+  const toRead = new Set(albumsToRead(desired, albums, handle, ownerId, deep));
+  if (added && added.size > 0 && !deep) {
+    // An album short by exactly its assets that are new since the last read lacks just those: no need to read it.
+    const ours = ourAlbums(albums, handle, ownerId);
+    for (const d of desired.albums) {
+      const album = ours.get(d.key)?.[0];
+      if (!album || !toRead.has(album.id)) continue;
+      const fresh = d.assetIds.filter((id) => added.has(id));
+      if (fresh.length === 0 || album.assetCount !== d.assetIds.length - fresh.length) continue;
+      membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
+      toRead.delete(album.id);
+    }
+  }
+  for (const id of toRead) membership.set(id, await readAlbumAssets(oc, id));
+  return membership;
+}
+
+/** One library's albums: owner's clients, users, assets, desired albums, memberships, plan, then (with `apply`) apply and verify. */
+async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: string, lib: Library): Promise<LibraryAlbumResult> {
   const { spec } = options;
   const rules = lib.albums!;
   const summary = emptySummary();
@@ -135,124 +274,26 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
   if (ruleProblems.length > 0) return fail(`library ${handle}: ${ruleProblems.join("; ")}`);
   const owner = spec.members[lib.owner];
   if (!owner) return fail(`library ${handle}: owner ${lib.owner} is not a member`);
-  const adminKey = options.adminApiKey ?? options.env[spec.worker.apiKey.key];
-  const ownerKeyName = owner.apiKey?.key;
-  const ownerKey = ownerKeyName ? options.env[ownerKeyName] : undefined;
-
-  // Albums belong to the key's user: use the owner's key, or the admin key when its user is the owner.
-  let admin: ImmichClient | undefined;
-  let ownerClient: ImmichClient | undefined;
-  let ownerId = "";
+  let clients: OwnerClients | string;
   try {
-    if (adminKey) {
-      admin = client(options, adminKey);
-      const me = await admin.call("who am I", (o) => getMyUser(o));
-      if (me.email.toLowerCase() === owner.email.toLowerCase()) {
-        ownerClient = admin;
-        ownerId = me.id;
-      }
-    }
-    if (!ownerClient) {
-      if (!ownerKey) {
-        return fail(
-          `library ${handle}: its albums belong to ${lib.owner} (${owner.email}); set ${ownerKeyName ? ownerKeyName : `members.${lib.owner}.apiKey in the spec and its key`} to that member's API key${adminKey ? "" : ` (and ${spec.worker.apiKey.key} to an admin's)`}`,
-        );
-      }
-      ownerClient = client(options, ownerKey);
-      const me = await ownerClient.call("who am I", (o) => getMyUser(o));
-      if (me.email.toLowerCase() !== owner.email.toLowerCase()) return fail(`library ${handle}: ${ownerKeyName} belongs to ${me.email}, not to the owner ${owner.email}`);
-      ownerId = me.id;
-    }
+    clients = await ownerClients(options, handle, lib, owner);
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
   }
-  const oc = ownerClient;
+  if (typeof clients === "string") return fail(clients);
+  const { admin, owner: oc, ownerId } = clients;
 
   try {
-    // Users: the admin key sees everyone; another key only with server.publicUsers.
-    const users = await (admin ?? oc).call("list users", (o) => searchUsers(o));
-    const idByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
-    const emailById = new Map(users.map((u) => [u.id, u.email]));
-    const memberEmail = new Map(Object.entries(spec.members).map(([h, m]) => [h, m.email.toLowerCase()]));
-    const knownEmails = new Set([...memberEmail.values(), ...idByEmail.keys()]);
-    const resolveUser = (u: string) => {
-      const v = u.trim().toLowerCase();
-      return memberEmail.get(v) ?? (knownEmails.has(v) ? v : undefined);
-    };
-
+    const { idByEmail, emailById, resolveUser } = await serverUsers(spec, admin ?? oc);
     const roots = libraryImportPaths(lib);
     const missing = await missingRoots(roots);
-    let libraryId: string | undefined;
-    if (admin) {
-      const name = libraryName(handle, lib);
-      libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
-      if (!libraryId) return fail(`library ${handle}: no library named ${JSON.stringify(name)} owned by ${owner.email} on the server; run \`immich-family scan\` first`);
-    }
-    let assets: Map<string, LibraryAsset>;
-    let complete = false;
-    let read: LibraryAlbumResult["read"];
-    let added: ReadonlySet<string> | undefined;
-    const readNotes: string[] = [];
-    if (libraryId) {
-      const file = options.stateDir ? recordFile(options.stateDir, handle) : undefined;
-      const saved = file && !options.deep ? await loadRecord(file) : undefined;
-      const record = saved && saved.server === oc.baseUrl && saved.libraryId === libraryId && saved.ownerId === ownerId ? saved : undefined;
-      const r = await readLibraryAssets(oc, libraryId, roots, record);
-      assets = r.assets;
-      complete = r.complete;
-      read = { how: r.how, assets: r.assets.size, changed: r.changed };
-      added = r.added;
-      if (!complete) failures.push(`library ${handle}: read ${assets.size} assets but the server counts ${r.total}; no removals this run`);
-      else if (file && r.watermark && (r.changed > 0 || r.watermark !== record?.watermark)) {
-        await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets }).catch((error: Error) =>
-          readNotes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
-        );
-      }
-    } else {
-      const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
-      assets = new Map(reads.flatMap((r) => [...r.assets]));
-    }
-
-    const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
-    const desired = desiredAlbums({
-      rules: {
-        levels: rules.levels,
-        separator: rules.separator,
-        rename: rules.rename,
-        include: rules.include,
-        ignore: rules.ignore,
-        base: {
-          shareWith: rules.shareWith.map((s) => ({ user: s.member, role: s.role })),
-          ...(rules.sortOrder ? { sortOrder: rules.sortOrder } : {}),
-          ...(rules.visibility ? { visibility: rules.visibility } : {}),
-          ...(rules.commentsAndLikes !== undefined ? { commentsAndLikes: rules.commentsAndLikes } : {}),
-          ...(rules.thumbnail ? { thumbnail: rules.thumbnail } : {}),
-        },
-      },
-      roots,
-      assets: assets.values(),
-      unique: true,
-      albumprops: (f) => props.get(f),
-      resolveUser,
-      owner: owner.email.toLowerCase(),
-    });
-
+    const lr = await readLibrary(options, handle, lib, owner, clients, roots);
+    if (typeof lr === "string") return fail(lr);
+    const { assets, complete, read, added } = lr;
+    if (lr.incomplete) failures.push(lr.incomplete);
+    const desired = await desiredOf(rules, roots, assets, resolveUser, owner);
     const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
-    const membership = new Map<string, ReadonlySet<string>>();
-    const toRead = new Set(albumsToRead(desired, albums, handle, ownerId, options.deep));
-    if (added && added.size > 0 && !options.deep) {
-      // An album short by exactly its assets that are new since the last read lacks just those: no need to read it.
-      const ours = ourAlbums(albums, handle, ownerId);
-      for (const d of desired.albums) {
-        const album = ours.get(d.key)?.[0];
-        if (!album || !toRead.has(album.id)) continue;
-        const fresh = d.assetIds.filter((id) => added.has(id));
-        if (fresh.length === 0 || album.assetCount !== d.assetIds.length - fresh.length) continue;
-        membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
-        toRead.delete(album.id);
-      }
-    }
-    for (const id of toRead) membership.set(id, await readAlbumAssets(oc, id));
+    const membership = await memberships(oc, desired, albums, handle, ownerId, added, options.deep);
 
     const label = (id: string) => emailById.get(id) ?? id;
     const planned = planAlbums({
@@ -269,7 +310,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
       assetsComplete: complete,
       label,
     });
-    const plan = readNotes.length > 0 ? { ...planned, notes: [...planned.notes, ...readNotes] } : planned;
+    const plan = lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned;
     summary.albums.skipped = desired.skipped.size;
     if (!options.apply) return { library: handle, ...(read ? { read } : {}), plan, summary, failures };
 
@@ -288,7 +329,7 @@ async function syncLibrary(options: AlbumSyncOptions, handle: string, lib: Libra
   }
 }
 
-async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: string) => string, options: AlbumSyncOptions, library: string) {
+async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: string) => string, options: AlbumReconcileOptions, library: string) {
   const queue = [...plan.changes];
   const results: [AlbumPlan["changes"][number], AppliedChange][] = [];
   let done = 0;
