@@ -44,6 +44,13 @@ describe("packed packages installed with npm outside the workspace", () => {
     }
   });
 
+  it("pins the CLI to the libraries of its own release (validate and render bundle their code)", () => {
+    const cli = JSON.parse(readFileSync(join(app, "node_modules", "@family", "immich-cli", "package.json"), "utf8"));
+    for (const name of ["immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
+      expect(cli.dependencies[`@family/${name}`]).toBe(cli.version);
+    }
+  });
+
   it("ships a README in every package", () => {
     for (const name of ["immich-cli", "immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
       expect(readFileSync(join(app, "node_modules", "@family", name, "README.md"), "utf8")).toContain(`@family/${name}`);
