@@ -1,14 +1,40 @@
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { base, leaveOutOfZod, oneYaml } from "@family/tsup-config";
-import { defineConfig } from "tsup";
+import { base } from "@family/tsup-config";
+import { defineConfig, type Options } from "tsup";
+
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 /** Commands the entry imports as ESM modules on demand (dist/commands/<name>.js, stable names). */
 const commands = ["init", "validate", "schema", "render", "diff", "config", "oauth", "secrets", "scan", "albums", "worker", "doctor", "upgrade", "import"];
 
+/**
+ * zod's 60-odd translations and its JSON Schema importer are never used by us (messages are our own,
+ * in English): left out of the cold-start bundles.
+ */
+const leaveOutOfZod: Plugin = {
+  name: "leave-out-of-zod",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$|^\.\/from-json-schema\.js$/ }, (args) =>
+      args.importer.includes("/zod/") ? { path: args.path, namespace: "zod-stub" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-stub" }, (args) => ({
+      contents: args.path.includes("from-json-schema") ? "export const fromJSONSchema = undefined;" : "export {};",
+      loader: "js",
+    }));
+  },
+};
+
+/** cdk8s ships its own copy of yaml (the same release as ours): every `yaml` import resolves to one copy. */
+function oneYaml(fromDir: string): Plugin {
+  const entry = createRequire(`${fromDir}/`).resolve("yaml");
+  return { name: "one-yaml", setup: (build) => build.onResolve({ filter: /^yaml$/ }, () => ({ path: entry })) };
+}
+
 // The build script empties dist first: configs cleaning it in parallel would race.
 export default defineConfig([
-  { ...base, clean: false, entry: ["src/index.ts"] },
-  { ...base, clean: false, dts: false, entry: Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])) },
+  { ...base, format: ["esm"], clean: false, entry: ["src/index.ts"] },
+  { ...base, format: ["esm"], clean: false, dts: false, splitting: true, entry: Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])) },
   // The bin: one small CommonJS file (argument parsing and dispatch, cac inlined), so every start
   // skips Node's ESM loader. The commands stay separate and load on demand.
   {
@@ -26,8 +52,9 @@ export default defineConfig([
     clean: false,
     sourcemap: false,
   },
-  // The cold-start-sensitive commands, each one self-contained CommonJS file built from the workspace
-  // sources: the CLI runs them through a V8 code cache (src/_cached.ts), which ESM cannot use on Node 20.
+  // Cold start, in this package only: `validate` and `render` also build as self-contained CommonJS
+  // files (the libraries' published dist and their dependencies inlined, minified) that the bin runs
+  // through a V8 code cache (src/_cached.ts, documented in README.md); ESM cannot use one on Node 20.
   {
     entry: { "cached/validate": "src/commands/validate.ts", "cached/render": "src/commands/render.ts" },
     format: ["cjs"],
@@ -43,8 +70,5 @@ export default defineConfig([
     minifySyntax: true,
     minifyWhitespace: true,
     esbuildPlugins: [leaveOutOfZod, oneYaml(fileURLToPath(new URL("../../packages/k8s", import.meta.url)))],
-    esbuildOptions(options) {
-      options.conditions = ["@family/source"];
-    },
   },
 ]);

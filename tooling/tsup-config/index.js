@@ -1,44 +1,15 @@
-import { createRequire } from "node:module";
-
-/** Shared tsup options: every package spreads these and names its own entries. */
+/**
+ * Shared tsup options: every library spreads these and names its own entries. Libraries publish
+ * readable ESM and CommonJS (with .d.ts and .d.cts types) built from their own sources only: their
+ * dependencies stay real `dependencies`, imported at run time, never bundled.
+ */
 export const base = {
-  format: ["esm"],
+  format: ["esm", "cjs"],
   platform: "node",
   target: "node20",
   dts: true,
   clean: true,
   sourcemap: true,
-  splitting: true,
-  treeshake: true,
+  splitting: false,
+  treeshake: false,
 };
-
-/**
- * zod's 60-odd translations and its JSON Schema importer are never used by us (messages are our own,
- * in English): left out of bundles that include zod.
- */
-export const leaveOutOfZod = {
-  name: "leave-out-of-zod",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$|^\.\/from-json-schema\.js$/ }, (args) =>
-      args.importer.includes("/zod/") ? { path: args.path, namespace: "zod-stub" } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "zod-stub" }, (args) => ({
-      contents: args.path.includes("from-json-schema") ? "export const fromJSONSchema = undefined;" : "export {};",
-      loader: "js",
-    }));
-  },
-};
-
-/**
- * cdk8s ships its own copy of yaml (the same release as ours): every `yaml` import in a bundle, ours
- * and cdk8s's, resolves to one copy, yaml's Node (CommonJS) build.
- */
-export function oneYaml(fromDir) {
-  const entry = createRequire(`${fromDir}/`).resolve("yaml");
-  return {
-    name: "one-yaml",
-    setup(build) {
-      build.onResolve({ filter: /^yaml$/ }, () => ({ path: entry }));
-    },
-  };
-}

@@ -1,16 +1,12 @@
-import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
  * Shared vitest options. Tests resolve workspace packages to their TypeScript source through the
  * `@family/source` export condition, so nothing has to be built before `vitest run`.
- * With TEST_REPORT_DIR set (CI), each package also writes a JSON report there for the summary line.
+ * Each run also writes a JSON report to `.test-report/vitest.json`, a turbo output: a run replayed
+ * from the cache restores it, so CI's summary line (tooling/test-summary.mjs) counts every test.
  */
 export function vitestConfig(overrides = {}) {
-  const reportDir = process.env.TEST_REPORT_DIR;
-  const reporting = reportDir
-    ? { reporters: ["default", "json"], outputFile: { json: `${reportDir}/${basename(process.cwd())}.json` } }
-    : {};
   return {
     resolve: { conditions: ["@family/source"] },
     ssr: { resolve: { conditions: ["@family/source"] } },
@@ -20,7 +16,8 @@ export function vitestConfig(overrides = {}) {
       // Generous: these catch hangs, not slowness; CI runs every package at once on two cores.
       testTimeout: 60_000,
       hookTimeout: 60_000,
-      ...reporting,
+      reporters: ["default", "json"],
+      outputFile: { json: ".test-report/vitest.json" },
       ...overrides,
     },
   };

@@ -44,6 +44,13 @@ describe("packed packages installed with npm outside the workspace", () => {
     }
   });
 
+  it("pins the CLI to the libraries of its own release (validate and render bundle their code)", () => {
+    const cli = JSON.parse(readFileSync(join(app, "node_modules", "@family", "immich-cli", "package.json"), "utf8"));
+    for (const name of ["immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
+      expect(cli.dependencies[`@family/${name}`]).toBe(cli.version);
+    }
+  });
+
   it("ships a README in every package", () => {
     for (const name of ["immich-cli", "immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
       expect(readFileSync(join(app, "node_modules", "@family", name, "README.md"), "utf8")).toContain(`@family/${name}`);
@@ -67,17 +74,92 @@ describe("packed packages installed with npm outside the workspace", () => {
     expect([r.status, r.stdout.trim(), r.stderr]).toEqual([0, "Summary: ponder.yaml is valid, 0 errors, 0 warnings", ""]);
   });
 
-  it("renders an example with the installed CLI (the renderers' bundled cdk8s and yaml included)", () => {
+  it("renders an example with the installed CLI, the folder README included", () => {
     const r = run(["render", "ponder.yaml", "--out", "deploy"]);
     expect([r.status, r.stdout.split("\n")[0], r.stderr]).toEqual([0, expect.stringMatching(/^kubernetes: deploy: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed$/), ""]);
+    expect(readFileSync(join(app, "deploy", "README.md"), "utf8")).toContain("CloudNativePG operator");
     const server = readFileSync(join(app, "deploy", "server.yaml"), "utf8");
     expect(server).toContain("image: ghcr.io/immich-app/immich-server:v2.7.5");
     expect(readFileSync(join(app, "deploy", "kustomization.yaml"), "utf8")).toContain("secretGenerator:");
+  });
+
+  it("runs the installed immich-family-worker --help", () => {
+    const r = spawnSync(join(app, "node_modules", ".bin", "immich-family-worker"), ["--help"], { cwd: app, encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toMatch(/^Usage: immich-family-worker \[spec\]/);
   });
 
   it("prints the schema from the installed package", () => {
     const r = run(["schema"]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+  });
+});
+
+// What an application does with the libraries: parse the example, render both targets, name the
+// worker's image and the classes of the worker, and share zod with the application (one instance).
+const USE = {
+  esm: `import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { parseSpec, immichFamilySpec, DEFAULT_WORKER_IMAGE_REPOSITORY } from "@family/immich-spec";
+import { renderKubernetes } from "@family/immich-k8s";
+import { renderCompose } from "@family/immich-compose";
+import { ImmichApiError } from "@family/immich-worker";
+`,
+  cjs: `const { readFileSync } = require("node:fs");
+const { z } = require("zod");
+const { parseSpec, immichFamilySpec, DEFAULT_WORKER_IMAGE_REPOSITORY } = require("@family/immich-spec");
+const { renderKubernetes } = require("@family/immich-k8s");
+const { renderCompose } = require("@family/immich-compose");
+const { ImmichApiError } = require("@family/immich-worker");
+`,
+  body: `const result = parseSpec(readFileSync("family.yaml", "utf8"), "family.yaml");
+if (!result.ok) throw new Error("family.yaml is invalid");
+const k8s = renderKubernetes(result.value).map((f) => f.path);
+const compose = renderCompose(result.value).map((f) => f.path);
+const worker = renderKubernetes(result.value).find((f) => f.path === "worker.yaml")!.content;
+const image = worker.split("\\n").find((l) => l.includes(DEFAULT_WORKER_IMAGE_REPOSITORY))!.trim();
+console.log(JSON.stringify({ k8s: k8s.length, compose: compose.length, image, oneZod: immichFamilySpec instanceof z.ZodType, worker: typeof ImmichApiError }));
+`,
+};
+const js = (ts: string) => ts.replaceAll(")!", ")");
+
+describe("the installed libraries from an application", () => {
+  const version = JSON.parse(readFileSync(join(root, "packages/k8s/package.json"), "utf8")).version as string;
+  const expected = { k8s: 13, compose: 5, image: `image: ghcr.io/immich-family/immich-family:${version}`, oneZod: true, worker: "function" };
+  const node = (file: string) => {
+    const r = spawnSync(process.execPath, [file], { cwd: app, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    return JSON.parse(r.stdout);
+  };
+
+  beforeAll(() => {
+    copyFileSync(join(root, "examples", "family.yaml"), join(app, "family.yaml"));
+    writeFileSync(join(app, "esm.mjs"), js(USE.esm + USE.body));
+    writeFileSync(join(app, "cjs.cjs"), js(USE.cjs + USE.body));
+    // TypeScript, module nodenext: an ES module (.mts) and a CommonJS one (.cts), type-checked against
+    // the published .d.ts and .d.cts, compiled, then run.
+    writeFileSync(join(app, "app.mts"), USE.esm + USE.body);
+    writeFileSync(join(app, "app.cts"), USE.esm + USE.body);
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, skipLibCheck: true, types: ["node"], typeRoots: [join(root, "node_modules", "@types")], outDir: "out", rootDir: "." }, files: ["app.mts", "app.cts"] }),
+    );
+  });
+
+  it("works from ESM (import)", () => {
+    expect(node("esm.mjs")).toEqual(expected);
+  });
+
+  it("works from CommonJS (require)", () => {
+    expect(node("cjs.cjs")).toEqual(expected);
+  });
+
+  it("type-checks and runs from TypeScript with module nodenext, as an ES module and as CommonJS", () => {
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(readFileSync(join(app, "out", "app.cjs"), "utf8")).toContain('require("@family/immich-spec")');
+    expect(node("out/app.mjs")).toEqual(expected);
+    expect(node("out/app.cjs")).toEqual(expected);
   });
 });

@@ -3,7 +3,7 @@ import { type ImmichFamilySpec, type ImmichFamilySpecInput, parseSpec } from "@f
 import { parse } from "yaml";
 
 export const EXAMPLES_DIR = new URL("../../../examples/", import.meta.url);
-export const COMPOSE_SCHEMA = new URL("../../../../shared/schemas/compose-spec.json", import.meta.url);
+export const COMPOSE_SCHEMA = new URL("../../../tooling/schemas/compose-spec/compose-spec.json", import.meta.url);
 
 export function loadExample(name: string): ImmichFamilySpec {
   const file = new URL(name, EXAMPLES_DIR);

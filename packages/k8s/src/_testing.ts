@@ -4,7 +4,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { renderKubernetes } from "./render.js";
 
 export const examplesDir = new URL("../../../examples/", import.meta.url);
-export const schemasDir = new URL("../../../../shared/schemas/", import.meta.url);
+export const schemasDir = new URL("../../../tooling/schemas/cnpg/", import.meta.url);
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are walked freely in tests
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }; [k: string]: any };

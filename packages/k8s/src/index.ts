@@ -1,4 +1,5 @@
 export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS } from "./cnpg-cluster.js";
+export { type DeployReadmeProps, prerequisites, type ReadmeObject, renderKubernetesReadme, TESTED_VERSIONS } from "./deploy-readme.js";
 export { ImmichChart, type ImmichChartProps } from "./immich-chart.js";
 export { CONFIG_FILE, CONFIG_FILL_COMMAND, ImmichServer, type ImmichServerProps } from "./immich-server.js";
 export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } from "./ingress.js";

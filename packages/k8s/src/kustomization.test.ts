@@ -3,19 +3,19 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { secretKeys } from "@family/immich-spec";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { exampleSpec, type K8sObject, objects, specWith } from "./_testing.js";
 import { renderKubernetes } from "./render.js";
 
-function kubectlAvailable(): boolean {
+// kubectl is a test dependency (.ci/run installs it): without it these tests fail, they never skip.
+beforeAll(() => {
   try {
     execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
+  } catch (cause) {
+    throw new Error("kubectl is needed to test the rendered folder with `kubectl kustomize`: install it (Debian: kubernetes-client; .ci/run does)", { cause });
   }
-}
+});
 
 /** `kubectl kustomize` of the rendered folder, with the env file filled as a user would. */
 function build(spec: ReturnType<typeof exampleSpec>, env: string | undefined): K8sObject[] {
@@ -26,7 +26,7 @@ function build(spec: ReturnType<typeof exampleSpec>, env: string | undefined): K
   return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
 }
 
-describe.skipIf(!kubectlAvailable())("kubectl kustomize", () => {
+describe("kubectl kustomize", () => {
   it.each(["ponder", "family"])("builds %s's folder into the rendered objects plus the generated Secret", (name) => {
     const spec = exampleSpec(name);
     const keys = secretKeys(spec, "kubernetes").map((k) => k.key);

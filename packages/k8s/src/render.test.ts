@@ -11,7 +11,7 @@ describe("renderKubernetes", () => {
     expect(renderKubernetes(exampleSpec("family"))).toEqual(renderKubernetes(exampleSpec("family")));
   });
 
-  it("writes one file per component, the kustomization and the secrets example", () => {
+  it("writes one file per component, the kustomization, the secrets example and the README", () => {
     expect(renderKubernetes(exampleSpec("ponder")).map((f) => f.path)).toEqual([
       "namespace.yaml",
       "database.yaml",
@@ -25,6 +25,7 @@ describe("renderKubernetes", () => {
       "network-policies.yaml",
       "kustomization.yaml",
       "secrets.env.example",
+      "README.md",
     ]);
   });
 

@@ -54,7 +54,7 @@ const CNPG: Record<string, ValidateFunction> = {
   "postgresql.cnpg.io/v1/Database": crd("postgresql.cnpg.io_databases.yaml"),
   "postgresql.cnpg.io/v1/ScheduledBackup": crd("postgresql.cnpg.io_scheduledbackups.yaml"),
 };
-// The prometheus-operator CRD is not among the shared schemas: a strict subset of it, the fields we use.
+// The prometheus-operator CRD is not vendored (tooling/schemas): a strict subset of it, the fields we use.
 const podMonitor = ajv.compile({
   type: "object",
   additionalProperties: false,

@@ -1,0 +1,116 @@
+import type { ImmichFamilySpec } from "@family/immich-spec";
+import { describe, expect, it } from "vitest";
+import { exampleSpec, type K8sObject, renderedObjects, specWith } from "./_testing.js";
+import { renderKubernetes } from "./render.js";
+
+// API groups Kubernetes itself serves: objects in them need nothing installed.
+const BUILT_IN = new Set(["", "apps", "batch", "networking.k8s.io", "policy", "rbac.authorization.k8s.io"]);
+
+/**
+ * What the README must name for these objects, derived from the objects read back from the rendered
+ * YAML (apiVersion groups, CSI drivers, ingress classes, cert-manager annotations, backup methods),
+ * independently of the README's own code.
+ */
+function needs(objects: readonly K8sObject[]): string[] {
+  const out = new Set<string>();
+  for (const o of objects) {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0]! : "";
+    if (group === "postgresql.cnpg.io") out.add("CloudNativePG operator");
+    else if (group === "monitoring.coreos.com") out.add("Prometheus operator");
+    else if (!BUILT_IN.has(group)) throw new Error(`${o.kind} ${o.metadata.name} is in the API group ${group}: name its operator in the README and here`);
+    if (o.kind === "PersistentVolume" && o.spec.csi) {
+      out.add(o.spec.csi.driver);
+      if (o.spec.csi.driver === "nfs.csi.k8s.io") out.add("csi-driver-nfs");
+    }
+    if (o.kind === "Ingress") {
+      out.add(`IngressClass \`${o.spec.ingressClassName}\``);
+      if (o.spec.ingressClassName === "pomerium") out.add("Pomerium Ingress Controller");
+    }
+    const issuer = o.metadata.annotations?.["cert-manager.io/cluster-issuer"];
+    if (typeof issuer === "string") {
+      out.add("cert-manager");
+      out.add(`ClusterIssuer \`${issuer}\``);
+    }
+    if (o.kind === "Cluster" && o.spec.backup?.volumeSnapshot) out.add("snapshot.storage.k8s.io");
+    for (const plugin of o.kind === "Cluster" ? (o.spec.plugins ?? []) : []) out.add(`\`${plugin.name}\``);
+  }
+  return [...out].sort();
+}
+
+function readme(spec: ImmichFamilySpec): string {
+  const file = renderKubernetes(spec).find((f) => f.path === "README.md");
+  if (!file) throw new Error("no README.md in the rendered folder");
+  return file.content;
+}
+
+/** The "Before you apply" section: the prerequisites. */
+function prerequisitesOf(text: string): string {
+  const section = /## Before you apply\n([\s\S]*?)\n## /.exec(text)?.[1];
+  if (!section) throw new Error(`no "Before you apply" section in:\n${text}`);
+  return section;
+}
+
+const variants: [string, ImmichFamilySpec][] = [
+  ["ponder", exampleSpec("ponder")],
+  ["family (podMonitor, snapshot backups)", exampleSpec("family")],
+  [
+    "ponder with plugin backups, an nginx ingress and no issuer",
+    specWith("ponder", (s) => {
+      s.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" };
+      s.targets.kubernetes.ingress = { className: "nginx" };
+    }),
+  ],
+  [
+    "ponder with an existing claim for its library",
+    specWith("ponder", (s) => {
+      s.targets.kubernetes.libraries = { fotos: { existingClaim: "fotos-pvc" } };
+    }),
+  ],
+];
+
+describe("the rendered folder's README", () => {
+  it("is rendered beside kustomization.yaml", () => {
+    expect(renderKubernetes(exampleSpec("ponder")).map((f) => f.path)).toContain("README.md");
+  });
+
+  it.each(variants)("%s: names every operator and controller the rendered objects need", (_name, spec) => {
+    const wanted = needs(renderedObjects(spec).map((o) => o.object));
+    expect(wanted.length).toBeGreaterThan(2);
+    const section = prerequisitesOf(readme(spec));
+    expect(wanted.filter((w) => !section.includes(w))).toEqual([]);
+  });
+
+  it("names no operator the objects do not need", () => {
+    const ponder = prerequisitesOf(readme(exampleSpec("ponder")));
+    expect(ponder).not.toContain("Prometheus operator");
+    expect(ponder).not.toContain("snapshot.storage.k8s.io");
+    const noIssuer = prerequisitesOf(readme(variants[2]![1]));
+    expect(noIssuer).not.toContain("cert-manager");
+    expect(noIssuer).not.toContain("Pomerium Ingress Controller");
+    expect(prerequisitesOf(readme(variants[3]![1]))).not.toContain("csi-driver-nfs");
+  });
+
+  it("names the versions the objects were checked against", () => {
+    expect(prerequisitesOf(readme(exampleSpec("ponder")))).toContain("CloudNativePG operator 1.30.0");
+  });
+
+  it("says how to create the secrets env file kustomize reads, and the apply order and checks", () => {
+    const text = readme(exampleSpec("family"));
+    expect(text).toContain("`kubectl apply -k` fails until `secrets.env` exists in this folder");
+    expect(text).toContain("immich-family secrets immich-family.yaml --target kubernetes --output env > secrets.env");
+    expect(text.indexOf("## Secrets")).toBeLessThan(text.indexOf("## Apply"));
+    expect(text).toContain("kubectl apply -k .");
+    expect(text).toContain("kubectl -n photos wait cluster.postgresql.cnpg.io/rincewind-postgres --for=condition=Ready");
+    expect(text).toContain("kubectl -n photos rollout status deployment/rincewind-server");
+  });
+
+  it("with an existing Secret, says to create that Secret instead of an env file", () => {
+    const text = readme(
+      specWith("ponder", (s) => {
+        s.targets.kubernetes.secrets = { existingSecret: "immich-secrets" };
+      }),
+    );
+    expect(text).toContain("The spec names the existing Secret `immich-secrets` in the namespace `immich`");
+    expect(text).not.toContain("secrets.env` exists");
+  });
+});

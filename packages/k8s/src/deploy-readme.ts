@@ -1,0 +1,184 @@
+import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import type { Names } from "./_names.js";
+
+/** A rendered object, as far as the README needs to know it. */
+export interface ReadmeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name?: string; readonly annotations?: Readonly<Record<string, string>> };
+  // biome-ignore lint/suspicious/noExplicitAny: spec fields differ per kind; only a few are read
+  readonly spec?: any;
+}
+
+export interface DeployReadmeProps {
+  readonly spec: ImmichFamilySpec;
+  readonly target: KubernetesTarget;
+  readonly names: Names;
+  /** Every rendered object: the prerequisites are derived from what they use. */
+  readonly objects: readonly ReadmeObject[];
+  /** The rendered files, in apply order. */
+  readonly files: readonly string[];
+}
+
+/** Versions the rendered objects were checked against (CRDs, API versions, kustomize). */
+export const TESTED_VERSIONS = {
+  cloudnativePg: "1.30.0",
+  kubectl: "1.32 and 1.33 (kustomize 5)",
+} as const;
+
+const group = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
+
+/** The operators and controllers a cluster needs for these objects, each with why. */
+export function prerequisites(objects: readonly ReadmeObject[]): { name: string; why: string; install: string }[] {
+  const out: { name: string; why: string; install: string }[] = [];
+  const groups = new Set(objects.map((o) => group(o.apiVersion)));
+  if (groups.has("postgresql.cnpg.io")) {
+    const kinds = [...new Set(objects.filter((o) => group(o.apiVersion) === "postgresql.cnpg.io").map((o) => `\`${o.kind}\``))].join(", ");
+    out.push({
+      name: `CloudNativePG operator ${TESTED_VERSIONS.cloudnativePg}`,
+      why: `the database (${kinds}); the objects are checked against the ${TESTED_VERSIONS.cloudnativePg} CRDs`,
+      install: "Helm chart `cnpg/cloudnative-pg` into `cnpg-system`, or the release manifest `cnpg-<version>.yaml`",
+    });
+  }
+  const backups = objects.filter((o) => o.kind === "Cluster" && group(o.apiVersion) === "postgresql.cnpg.io");
+  if (backups.some((o) => o.spec?.backup?.volumeSnapshot)) {
+    out.push({
+      name: "CSI snapshot support (snapshot.storage.k8s.io/v1 CRDs and snapshot controller)",
+      why: "the database backups are CSI VolumeSnapshots of the database volumes, with the default VolumeSnapshotClass",
+      install: "the external-snapshotter CRDs and controller, and a storage driver that takes snapshots",
+    });
+  }
+  const plugins = [...new Set(backups.flatMap((o) => (o.spec?.plugins ?? []).map((p: { name: string }) => p.name)))];
+  for (const plugin of plugins) {
+    out.push({ name: `the CloudNativePG plugin \`${plugin}\``, why: "the database backups (WAL archiving)", install: "the plugin's own release manifest, after the operator" });
+  }
+  const drivers = [...new Set(objects.filter((o) => o.kind === "PersistentVolume").map((o) => o.spec?.csi?.driver as string | undefined))].filter((d) => d !== undefined);
+  for (const driver of drivers) {
+    out.push(
+      driver === "nfs.csi.k8s.io"
+        ? { name: "csi-driver-nfs v4 (driver `nfs.csi.k8s.io`)", why: "the NFS libraries, mounted read-only", install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`" }
+        : { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" },
+    );
+  }
+  const classes = [...new Set(objects.filter((o) => o.kind === "Ingress").map((o) => o.spec?.ingressClassName as string | undefined))].filter((c) => c !== undefined);
+  for (const cls of classes) {
+    out.push(
+      cls === "pomerium"
+        ? {
+            name: "Pomerium Ingress Controller (IngressClass `pomerium`)",
+            why: "the web UI behind single sign-on and the public `/api` paths for the mobile apps (`ingress.pomerium.io/*` annotations)",
+            install: "the Pomerium Ingress Controller's Kustomize or Helm install, with its identity provider set up",
+          }
+        : { name: `an ingress controller for the IngressClass \`${cls}\``, why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium", install: "as its project documents" },
+    );
+  }
+  const issuers = [...new Set(objects.map((o) => o.metadata.annotations?.["cert-manager.io/cluster-issuer"]))].filter((i) => i !== undefined);
+  if (issuers.length > 0) {
+    out.push({
+      name: `cert-manager v1 with the ClusterIssuer ${issuers.map((i) => `\`${i}\``).join(", ")}`,
+      why: "the TLS certificate of the ingress hosts",
+      install: "Helm chart `jetstack/cert-manager` with CRDs, then the ClusterIssuer",
+    });
+  }
+  if (groups.has("monitoring.coreos.com")) {
+    out.push({
+      name: "Prometheus operator (monitoring.coreos.com/v1 CRDs)",
+      why: "the database's `PodMonitor` (`database.podMonitor: true`)",
+      install: "kube-prometheus-stack or the prometheus-operator bundle",
+    });
+  }
+  return out;
+}
+
+/** `README.md` of the rendered Kubernetes folder, for the person applying it. */
+export function renderKubernetesReadme(props: DeployReadmeProps): string {
+  const { spec, target, names, objects } = props;
+  const ns = names.namespace;
+  const out: string[] = [];
+  const p = (...lines: string[]) => out.push(...lines, "");
+  p(
+    `# ${spec.metadata.name}: Immich ${spec.immich.version} on Kubernetes`,
+    "Rendered by `immich-family render --target kubernetes`. Edit the spec, not these files, and render again.",
+  );
+  p("| file | what |", "|---|---|", ...props.files.map((f) => `| \`${f}\` | ${describe(f)} |`));
+
+  p("## Before you apply");
+  p(
+    `The cluster needs these, installed and running. The folder was built with kubectl ${TESTED_VERSIONS.kubectl}, and its objects checked against the versions named:`,
+  );
+  p("| needed | for | install |", "|---|---|---|", ...prerequisites(objects).map((r) => `| ${r.name} | ${r.why} | ${r.install} |`));
+  const storage = [...new Set([target.upload.storageClass ?? target.storageClass, target.database.storage.storageClass ?? target.storageClass])];
+  p(
+    storage.every((s) => s === undefined)
+      ? "The upload and database volumes use the cluster's default StorageClass: check that one is marked default (`kubectl get storageclass`)."
+      : `The upload and database volumes use the StorageClass${storage.length > 1 ? "es" : ""} ${storage.map((s) => (s ? `\`${s}\`` : "(the default)")).join(" and ")}: check that ${storage.length > 1 ? "they exist" : "it exists"} (\`kubectl get storageclass\`).`,
+  );
+
+  p("## Secrets");
+  if ("envFile" in target.secrets) {
+    const file = target.secrets.envFile;
+    p(
+      `\`kubectl apply -k\` fails until \`${file}\` exists in this folder: kustomize turns it into the Secret \`${names.secret}\`. Write it from the spec (the same keys as \`secrets.env.example\`, each with what it is), then fill in the values:`,
+      "",
+      "```sh",
+      `immich-family secrets immich-family.yaml --target kubernetes --output env > ${file}`,
+      `$EDITOR ${file}   # fill in every value`,
+      `chmod 600 ${file}`,
+      "```",
+      "",
+      `Keep \`${file}\` out of git (or encrypt it, e.g. with SOPS). \`render\` replaces this folder: keep the file elsewhere and copy it in after each render, or switch the spec to \`targets.kubernetes.secrets.existingSecret\`.`,
+    );
+  } else {
+    p(
+      `The spec names the existing Secret \`${target.secrets.existingSecret}\` in the namespace \`${ns}\`: create it (sealed-secrets, SOPS, external-secrets, or \`kubectl create secret generic --from-env-file\`) with every key listed in \`secrets.env.example\` before you apply.`,
+    );
+  }
+  p(`The database password is not among them: CloudNativePG generates it in the Secret \`${names.clusterAppSecret}\`.`);
+
+  p("## Apply");
+  p(
+    "1. Install the prerequisites above and wait until their pods are ready.",
+    `2. Create the secrets (above).`,
+    "3. Check what will change, then apply the folder:",
+    "",
+    "   ```sh",
+    "   kubectl diff -k .",
+    "   kubectl apply -k .",
+    "   ```",
+    "",
+    "   kubectl creates the namespace first, then everything else at once: the server may restart a few times until the database is ready.",
+  );
+
+  p("## Check");
+  const checks = [
+    `kubectl -n ${ns} wait cluster.postgresql.cnpg.io/${names.cluster} --for=condition=Ready --timeout=10m`,
+    `kubectl -n ${ns} rollout status deployment/${names.server} --timeout=10m`,
+    ...(spec.machineLearning.enabled ? [`kubectl -n ${ns} rollout status deployment/${names.machineLearning}`] : []),
+    ...(spec.worker.enabled ? [`kubectl -n ${ns} rollout status deployment/${names.worker}`] : []),
+    `kubectl -n ${ns} get ingress`,
+  ];
+  p("```sh", ...checks, "```");
+  p(
+    `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
+    `- The first start runs database migrations and can take minutes. Then open https://${spec.hosts.web}: Immich shows its onboarding wizard once, and the first account becomes the admin.`,
+    ...(spec.worker.enabled
+      ? [`- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`]
+      : []),
+  );
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+function describe(file: string): string {
+  if (file === "kustomization.yaml") return "the kustomize entry: the files above and the generated Secret";
+  if (file === "secrets.env.example") return "every secret key, what it is and who reads it; no values";
+  if (file === "namespace.yaml") return "the Namespace";
+  if (file === "database.yaml") return "the CloudNativePG database cluster";
+  if (file === "redis.yaml") return "Valkey, Immich's job queue";
+  if (file === "machine-learning.yaml") return "Immich machine learning";
+  if (file === "upload.yaml") return "the volume of uploads, thumbnails and encoded video";
+  if (file.startsWith("library-")) return `the external library \`${file.slice("library-".length, -".yaml".length)}\`, mounted read-only`;
+  if (file === "server.yaml") return "the Immich server and its config template";
+  if (file === "ingress.yaml") return "the web and API hosts";
+  if (file === "worker.yaml") return "the worker: library scans and folder albums";
+  return "";
+}
