@@ -3,6 +3,9 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { renderCompose } from "@family/immich-compose";
+import { renderKubernetes } from "@family/immich-k8s";
+import { parseSpec } from "@family/immich-spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Slow, end to end: what we would publish must work without the workspace. Packs the five publishable
@@ -126,7 +129,10 @@ const js = (ts: string) => ts.replaceAll(")!", ")");
 
 describe("the installed libraries from an application", () => {
   const version = JSON.parse(readFileSync(join(root, "packages/k8s/package.json"), "utf8")).version as string;
-  const expected = { k8s: 13, compose: 5, image: `image: ghcr.io/immich-family/immich-family:${version}`, oneZod: true, worker: "function" };
+  // The file counts the workspace's renderers give for the same example: the installed ones must agree.
+  const example = parseSpec(readFileSync(join(root, "examples/family.yaml"), "utf8"), "family.yaml");
+  if (!example.ok) throw new Error("examples/family.yaml is invalid");
+  const expected = { k8s: renderKubernetes(example.value).length, compose: renderCompose(example.value).length, image: `image: ghcr.io/immich-family/immich-family:${version}`, oneZod: true, worker: "function" };
   const node = (file: string) => {
     const r = spawnSync(process.execPath, [file], { cwd: app, encoding: "utf8" });
     expect(r.stderr).toBe("");

@@ -32,6 +32,7 @@ function needs(objects: readonly K8sObject[]): string[] {
       out.add(`ClusterIssuer \`${issuer}\``);
     }
     if (o.kind === "Cluster" && o.spec.backup?.volumeSnapshot) out.add("snapshot.storage.k8s.io");
+    if (o.kind === "NetworkPolicy") out.add("enforces NetworkPolicy");
     for (const plugin of o.kind === "Cluster" ? (o.spec.plugins ?? []) : []) out.add(`\`${plugin.name}\``);
   }
   return [...out].sort();
@@ -56,7 +57,7 @@ const variants: [string, ImmichFamilySpec][] = [
   [
     "ponder with plugin backups, an nginx ingress and no issuer",
     specWith("ponder", (s) => {
-      s.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" };
+      s.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io", pluginParameters: { barmanObjectName: "family-store" } };
       s.targets.kubernetes.ingress = { className: "nginx" };
     }),
   ],

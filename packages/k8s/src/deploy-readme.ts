@@ -72,6 +72,13 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
         : { name: `an ingress controller for the IngressClass \`${cls}\``, why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium", install: "as its project documents" },
     );
   }
+  if (objects.some((o) => o.kind === "NetworkPolicy")) {
+    out.push({
+      name: "a network plugin that enforces NetworkPolicy (e.g. Calico or Cilium)",
+      why: "`network-policies.yaml` limits who reaches the database, Valkey, machine learning and the server; without such a plugin the policies are accepted and ignored",
+      install: "your cluster's CNI; switch the policies off with `targets.kubernetes.networkPolicies.enabled: false` if it has none",
+    });
+  }
   const issuers = [...new Set(objects.map((o) => o.metadata.annotations?.["cert-manager.io/cluster-issuer"]))].filter((i) => i !== undefined);
   if (issuers.length > 0) {
     out.push({
@@ -180,5 +187,6 @@ function describe(file: string): string {
   if (file === "server.yaml") return "the Immich server and its config template";
   if (file === "ingress.yaml") return "the web and API hosts";
   if (file === "worker.yaml") return "the worker: library scans and folder albums";
+  if (file === "network-policies.yaml") return "who may reach the database, Valkey, machine learning and the server";
   return "";
 }
