@@ -82,7 +82,7 @@ describe("packed packages installed with npm outside the workspace", () => {
     expect([r.status, r.stdout.split("\n")[0], r.stderr]).toEqual([0, expect.stringMatching(/^kubernetes: deploy: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed$/), ""]);
     expect(readFileSync(join(app, "deploy", "README.md"), "utf8")).toContain("CloudNativePG operator");
     const server = readFileSync(join(app, "deploy", "server.yaml"), "utf8");
-    expect(server).toContain("image: ghcr.io/immich-app/immich-server:v2.7.5");
+    expect(server).toContain("image: ghcr.io/immich-app/immich-server:v3.1.0");
     expect(readFileSync(join(app, "deploy", "kustomization.yaml"), "utf8")).toContain("secretGenerator:");
   });
 

@@ -212,7 +212,7 @@ describe("hardware acceleration", () => {
       }),
       "immich-machine-learning",
     );
-    expect(ml.image).toBe(`ghcr.io/immich-app/immich-machine-learning:v2.7.5${suffix}`);
+    expect(ml.image).toBe(`ghcr.io/immich-app/immich-machine-learning:v3.1.0${suffix}`);
     expect(ml.devices).toEqual(devices);
     expect(ml.volumes?.[0]).toBe("./data/model-cache:/cache");
   });

@@ -6,7 +6,7 @@ describe("ImmichServer", () => {
   const server = find(ponder, "Deployment", "ponder-server");
 
   it("pins the server image to the spec's version", () => {
-    expect(container(server, "server").image).toBe("ghcr.io/immich-app/immich-server:v2.7.5");
+    expect(container(server, "server").image).toBe("ghcr.io/immich-app/immich-server:v3.1.0");
     const v3 = find(objects(specWith("ponder", (s) => (s.immich.version = "v3.1.0"))), "Deployment", "ponder-server");
     expect(container(v3, "server").image).toBe("ghcr.io/immich-app/immich-server:v3.1.0");
   });

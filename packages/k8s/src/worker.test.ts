@@ -76,7 +76,7 @@ describe("Redis and MachineLearning", () => {
   it("runs machine learning pinned to the Immich version, suffixed by acceleration, with a cache and ping probes", () => {
     const ml = find(objects(exampleSpec("ponder")), "Deployment", "ponder-machine-learning");
     const c = container(ml, "machine-learning");
-    expect(c.image).toBe("ghcr.io/immich-app/immich-machine-learning:v2.7.5");
+    expect(c.image).toBe("ghcr.io/immich-app/immich-machine-learning:v3.1.0");
     expect(c.volumeMounts).toEqual([{ name: "cache", mountPath: "/cache" }]);
     expect(c.readinessProbe.httpGet).toEqual({ path: "/ping", port: "http" });
     expect(c.ports).toEqual([{ name: "http", containerPort: 3003 }]);
@@ -90,7 +90,7 @@ describe("Redis and MachineLearning", () => {
     ]) {
       const spec = specWith("ponder", (s) => (s.machineLearning.acceleration = acceleration));
       expect(container(find(objects(spec), "Deployment", "ponder-machine-learning"), "machine-learning").image).toBe(
-        `ghcr.io/immich-app/immich-machine-learning:v2.7.5${suffix}`,
+        `ghcr.io/immich-app/immich-machine-learning:v3.1.0${suffix}`,
       );
     }
     const cuda = find(objects(specWith("ponder", (s) => (s.machineLearning.acceleration = "cuda"))), "Deployment", "ponder-machine-learning");

@@ -6,7 +6,7 @@ export { type FakeAuth, FakeRouter, type Route, type RouteContext, type RouteHan
 export { assetDto, defaultRoutes, userAdminDto, userDto } from "./routes/index.js";
 export { Checks, objectBody } from "./routes/validation.js";
 export { listLibraryFiles, type ScanOutcome, scanLibrary } from "./scanner.js";
-export { createFakeImmich, type FakeImmich, type FakeImmichOptions, withFakeImmich } from "./server.js";
+export { createFakeImmich, DEFAULT_VERSION, type FakeImmich, type FakeImmichOptions, withFakeImmich } from "./server.js";
 export { type FakeApiKey, type FakeAsset, type FakeLibrary, FakeState, type FakeUser, now, QUEUE_NAMES, type QueueCounts, type QueueName, type ServerVersion } from "./state.js";
 export { albumState, type FakeAlbum, type FakeAlbumRole, type FakeAlbumState } from "./albums-state.js";
 export { albumDto, albumRoutes } from "./routes-albums.js";

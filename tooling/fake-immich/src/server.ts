@@ -9,7 +9,7 @@ import { defaultRoutes } from "./routes/index.js";
 import { type FakeUser, FakeState, type ServerVersion } from "./state.js";
 
 export interface FakeImmichOptions {
-  /** The server release to imitate; the major selects v2 or v3 behaviour. @default "v2.7.5" */
+  /** The server release to imitate; the major selects v2 or v3 behaviour. @default "v3.1.0", the newest release immich-family knows (its release table in @family/immich-spec) */
   readonly version?: ServerVersion;
   /** `server.publicUsers`. @default true */
   readonly publicUsers?: boolean;
@@ -38,6 +38,9 @@ export interface FakeImmich {
   close(): Promise<void>;
 }
 
+/** The default server line, kept equal to the newest release of immich-family's release table (a CLI test checks). */
+export const DEFAULT_VERSION: ServerVersion = "v3.1.0";
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -63,7 +66,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /** Start a fake Immich API on 127.0.0.1 (a random port) that the real `@immich/sdk` talks to. */
 export async function createFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
-  const state = new FakeState(options.version ?? "v2.7.5", {
+  const state = new FakeState(options.version ?? DEFAULT_VERSION, {
     ...(options.publicUsers === undefined ? {} : { publicUsers: options.publicUsers }),
     ...(options.mediaLocation === undefined ? {} : { mediaLocation: options.mediaLocation }),
     ...(options.configFile === undefined ? {} : { configFile: options.configFile }),

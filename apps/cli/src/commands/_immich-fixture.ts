@@ -24,7 +24,7 @@ export async function immichFixture() {
       "apiVersion: immich-family.dev/v1alpha1",
       "kind: ImmichFamily",
       "metadata: { name: test }",
-      "immich: { version: v2.7.5 }",
+      "immich: { version: v3.1.0 }",
       "hosts: { web: photos.example.com }",
       "members:",
       "  ann: { name: Ann, email: ann@example.com, admin: true }",

@@ -39,7 +39,7 @@ describe("init", () => {
     [{ webHost: "https://photos.x.org" }, '--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "https://photos.x.org"'],
     [{ name: "The Smiths" }, '--name must be a lowercase name of letters, digits and dashes, starting with a letter, got "The Smiths"'],
     [{ adminEmail: "ann" }, '--admin-email must be an email address, got "ann"'],
-    [{ immichVersion: "latest" }, '--immich-version must be a pinned release such as v2.7.5, got "latest"'],
+    [{ immichVersion: "latest" }, '--immich-version must be a pinned release such as v3.1.0, got "latest"'],
   ])("rejects bad flags with exit 2: %o", async (bad, message) => {
     const cwd = dir();
     await expect(main(ctx(cwd), [], { ...opts, ...bad })).rejects.toMatchObject({ exitCode: 2, message });
@@ -53,7 +53,7 @@ describe("init", () => {
       name: "smith-photos",
       webHost: "photos.example.com",
       target: "kubernetes",
-      immichVersion: "v2.7.5",
+      immichVersion: "v3.1.0",
       adminEmail: "admin@example.com",
     });
   });

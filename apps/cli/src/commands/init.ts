@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { formatDiagnostic, parseSpec } from "@family/immich-spec";
+import { formatDiagnostic, newestSupportedRelease, parseSpec } from "@family/immich-spec";
 import type { CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -20,8 +20,8 @@ export interface InitOptions {
   readonly adminEmail: string;
 }
 
-/** The Immich release a new spec pins. */
-export const DEFAULT_IMMICH_VERSION = "v2.7.5";
+/** The Immich release a new spec pins: the newest the release table knows in a supported line. */
+export const DEFAULT_IMMICH_VERSION = newestSupportedRelease();
 const HANDLE = /^[a-z][a-z0-9-]{0,62}$/;
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 

@@ -8,7 +8,8 @@ let fake: FakeImmich;
 let tree: ReturnType<typeof tempTree>;
 
 beforeEach(async () => {
-  fake = await createFakeImmich();
+  // The server runs the line the test spec pins.
+  fake = await createFakeImmich({ version: "v2.7.5" });
   tree = tempTree();
   tree.add("family/a.jpg");
   tree.add("bob/b.jpg");
