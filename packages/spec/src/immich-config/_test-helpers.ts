@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import { parseSpec } from "../loader.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 
-const schemasDir = new URL("../../../../tooling/schemas/immich-config/", import.meta.url);
+// The strict schemas the package itself checks immich.config with (the faithful ones are in tooling/schemas).
+const schemasDir = new URL("../../schema/immich-config/", import.meta.url);
 const examplesDir = new URL("../../../../examples/", import.meta.url);
 
 /** A validator of Immich's strict config schema for a major line (2020-12 draft, hence Ajv2020). */

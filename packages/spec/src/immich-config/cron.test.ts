@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { immichCronProblem } from "./cron.js";
 
 // The v3 strict schema's CronExpression pattern mirrors the server's cron check; use it as the oracle.
-const schema = JSON.parse(readFileSync(new URL("../../../../tooling/schemas/immich-config/immich-config.v3.strict.schema.json", import.meta.url), "utf8"));
+const schema = JSON.parse(readFileSync(new URL("../../schema/immich-config/immich-config.v3.strict.schema.json", import.meta.url), "utf8"));
 const serverAccepts = new RegExp(schema.$defs.CronExpression.pattern);
 
 const GOOD = ["0 0 * * *", "30 2 * * *", "*/15 * * * *", "0 0 3 * * *", "0 4 * * 1-5", "0 0 1,15 * *", "0 0 * * 0", "@daily", "5-10/2 1 * * *"];
