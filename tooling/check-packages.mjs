@@ -1,7 +1,10 @@
 // Checks each publishable package as it would be published: publint (package.json, files, exports)
 // and arethetypeswrong (types and runtime resolve alike from ESM, CommonJS and bundlers).
 // The libraries are dual ESM + CommonJS; the CLI package is ESM only (its API is for ESM users).
+// First, every third-party version of the workspace is pinned once, in the pnpm-workspace.yaml catalog:
+// each package.json names its dependencies `catalog:` (or `workspace:` for the workspace's own).
 import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -14,6 +17,22 @@ const packages = [
   { dir: "apps/cli", attw: ["--profile", "esm-only"] },
 ];
 let failed = 0;
+const manifests = ["package.json"];
+for (const group of ["apps", "packages", "tooling"]) {
+  for (const name of readdirSync(`${root}${group}`)) {
+    if (existsSync(`${root}${group}/${name}/package.json`)) manifests.push(`${group}/${name}/package.json`);
+  }
+}
+for (const manifest of manifests) {
+  const pkg = JSON.parse(readFileSync(`${root}${manifest}`, "utf8"));
+  for (const field of ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const [dep, range] of Object.entries(pkg[field] ?? {})) {
+      if (range.startsWith("catalog:") || range.startsWith("workspace:")) continue;
+      console.error(`${manifest}: ${field}.${dep} is "${range}"; add it to the catalog in pnpm-workspace.yaml and use "catalog:"`);
+      failed++;
+    }
+  }
+}
 for (const { dir, attw } of packages) {
   for (const [tool, args] of [
     ["publint", ["--strict"]],
