@@ -5,7 +5,7 @@ import { dottedPath, type SpecDiagnostic } from "./loader-diagnostic.js";
 import { issuesToDiagnostics, type PendingDiagnostic } from "./loader-issues.js";
 import { locate, narrowTo, spanOf } from "./loader-locate.js";
 import { depthProblem, escapeControl, scanDocument, sizeProblem } from "./loader-scan.js";
-import type { SpecSection } from "./rules/_rule.js";
+import { runRule, type SpecSection } from "./rules/_rule.js";
 import { specRules } from "./rules/spec-rules.js";
 import { type ImmichFamilySpec, immichFamilySpec } from "./schema/spec.js";
 import { targets as targetsSchema } from "./schema/targets.js";
@@ -92,7 +92,7 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
 
 /** The diagnostics of every rule whose sections all parsed (every rule, for a schema-valid spec). */
 function runRules(spec: ImmichFamilySpec, parsed?: ReadonlySet<SpecSection>): PendingDiagnostic[] {
-  return specRules.filter((rule) => parsed === undefined || rule.needs.every((s) => parsed.has(s))).flatMap((rule) => rule.check(spec));
+  return specRules.filter((rule) => parsed === undefined || rule.needs.every((s) => parsed.has(s))).flatMap((rule) => runRule(rule, spec));
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
