@@ -14,6 +14,7 @@ export type { SpecDiagnostic } from "./loader-diagnostic.js";
 export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
 export { escapeControl, SPEC_LIMITS } from "./loader-scan.js";
 
+/** The parsed spec and its warnings, or every error found (with the warnings). */
 export type LoadResult =
   | { readonly ok: true; readonly value: ImmichFamilySpec; readonly warnings: readonly SpecDiagnostic[] }
   | { readonly ok: false; readonly errors: readonly SpecDiagnostic[]; readonly warnings: readonly SpecDiagnostic[] };
