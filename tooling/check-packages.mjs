@@ -1,8 +1,13 @@
 // Checks each publishable package as it would be published: publint (package.json, files, exports)
 // and arethetypeswrong (types and runtime resolve alike from ESM, CommonJS and bundlers).
 // The libraries are dual ESM + CommonJS; the CLI package is ESM only (its API is for ESM users).
+// First, every third-party version of the workspace is pinned once, in the pnpm-workspace.yaml catalog:
+// each package.json names its dependencies `catalog:` (or `workspace:` for the workspace's own).
+// Then every type spec, worker and the CLI export from their index.ts carries a doc comment.
 import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const packages = [
@@ -14,6 +19,37 @@ const packages = [
   { dir: "apps/cli", attw: ["--profile", "esm-only"] },
 ];
 let failed = 0;
+const manifests = ["package.json"];
+for (const group of ["apps", "packages", "tooling"]) {
+  for (const name of readdirSync(`${root}${group}`)) {
+    if (existsSync(`${root}${group}/${name}/package.json`)) manifests.push(`${group}/${name}/package.json`);
+  }
+}
+for (const manifest of manifests) {
+  const pkg = JSON.parse(readFileSync(`${root}${manifest}`, "utf8"));
+  for (const field of ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const [dep, range] of Object.entries(pkg[field] ?? {})) {
+      if (range.startsWith("catalog:") || range.startsWith("workspace:")) continue;
+      console.error(`${manifest}: ${field}.${dep} is "${range}"; add it to the catalog in pnpm-workspace.yaml and use "catalog:"`);
+      failed++;
+    }
+  }
+}
+const entries = ["packages/spec/src/index.ts", "packages/worker/src/index.ts", "apps/cli/src/index.ts"].map((e) => `${root}${e}`);
+const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true, noEmit: true });
+const checker = program.getTypeChecker();
+for (const entry of entries) {
+  const source = program.getSourceFile(entry);
+  for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(source))) {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    for (const d of symbol.declarations ?? []) {
+      if (!(ts.isInterfaceDeclaration(d) || ts.isTypeAliasDeclaration(d)) || ts.getJSDocCommentsAndTags(d).length > 0) continue;
+      const file = d.getSourceFile();
+      console.error(`${file.fileName.replace(root, "")}:${file.getLineAndCharacterOfPosition(d.getStart()).line + 1}: exported type ${symbol.name} has no doc comment`);
+      failed++;
+    }
+  }
+}
 for (const { dir, attw } of packages) {
   for (const [tool, args] of [
     ["publint", ["--strict"]],

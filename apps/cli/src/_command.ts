@@ -1,5 +1,6 @@
 import type { Io } from "./_io.js";
 
+/** What a command runs with: its working folder, its streams, the environment and a stop signal. */
 export interface CommandContext {
   readonly cwd: string;
   readonly io: Io;

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import type { RenderedFile } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
+import { writeAtomicallySync } from "./_write.js";
 
 /** The record render keeps in each folder it writes: every file it wrote there, with its SHA-256. */
 export const RECORD_FILE = ".immich-family-render.json";
@@ -195,23 +196,6 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
   return { dir, shown, changes, unchanged, refusals, record: nextText === text ? undefined : nextText, held };
 }
 
-/** Write `data` to `file` through a temporary sibling and a rename, with `mode`. */
-function writeAtomically(file: string, data: string, mode: number): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    writeFileSync(tmp, data, { mode, flag: "wx" });
-    chmodSync(tmp, mode);
-    renameSync(tmp, file);
-  } catch (error) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // The error below says what went wrong.
-    }
-    throw error;
-  }
-}
-
 /**
  * Carry out a plan whose refusals were checked (or forced): write each new or changed file
  * atomically in place, remove the recorded files render no longer writes, then write the record.
@@ -226,18 +210,18 @@ export function applyPlan(plan: FolderPlan): void {
     mkdirSync(plan.dir, { recursive: true });
     if (plan.changes.length > 0) {
       const writing = Object.fromEntries(writes.map((c) => [c.path, sha256(c.after)]));
-      writeAtomically(join(plan.dir, RECORD_FILE), recordText({ files: plan.held, writing }), 0o644);
+      writeAtomicallySync(join(plan.dir, RECORD_FILE), recordText({ files: plan.held, writing }), 0o644);
     }
     for (const change of plan.changes) {
       const path = join(plan.dir, change.path);
       if (change.kind === "remove") rmSync(path, { force: true });
       else {
         mkdirSync(dirname(path), { recursive: true });
-        writeAtomically(path, change.after, change.mode);
+        writeAtomicallySync(path, change.after, change.mode);
       }
       done++;
     }
-    if (plan.record !== undefined) writeAtomically(join(plan.dir, RECORD_FILE), plan.record, 0o644);
+    if (plan.record !== undefined) writeAtomicallySync(join(plan.dir, RECORD_FILE), plan.record, 0o644);
   } catch (error) {
     const progress = done > 0 ? ` after ${done} of ${plan.changes.length} changes; ${RECORD_FILE} lists what was written, so render again to finish` : "";
     throw new CliError("write-failed", `Could not write ${plan.shown}${progress}: ${(error as Error).message}`, { cause: error });

@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { CliError } from "./_errors.js";
 
-/** Write `text` to `file` atomically (a temporary sibling, then a rename) with `mode`. */
-export async function writeFileAtomically(file: string, text: string, mode = 0o644): Promise<void> {
-  const tmp = resolve(dirname(file), `.${basename(file)}.tmp-${randomBytes(6).toString("hex")}`);
+/** Write `text` to `file` atomically (a temporary sibling, then a rename) with `mode`; errors are thrown as they come. */
+export function writeAtomicallySync(file: string, text: string, mode: number): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(tmp, text, { mode, flag: "wx" });
     chmodSync(tmp, mode);
     renameSync(tmp, file);
@@ -18,6 +17,16 @@ export async function writeFileAtomically(file: string, text: string, mode = 0o6
     } catch {
       // The cause below says what went wrong.
     }
+    throw error;
+  }
+}
+
+/** Write `text` to `file` atomically with `mode`, making its folder; a failure is the CLI error `write-failed`. */
+export async function writeFileAtomically(file: string, text: string, mode = 0o644): Promise<void> {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeAtomicallySync(file, text, mode);
+  } catch (error) {
     throw new CliError("write-failed", `Could not write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -66,7 +66,7 @@ export {
   setImmichVersion,
   type UpgradePlan,
 } from "./releases/index.js";
-export { type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
+export { type RuleFinding, runRule, type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
 export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {
   type AlbumRules,

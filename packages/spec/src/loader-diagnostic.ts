@@ -1,3 +1,4 @@
+/** One problem found in a spec file, at its file, line and column, with a stable code. */
 export interface SpecDiagnostic {
   readonly file: string;
   /** 1-based line of the offending node. */

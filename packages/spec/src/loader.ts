@@ -5,7 +5,7 @@ import { dottedPath, type SpecDiagnostic } from "./loader-diagnostic.js";
 import { issuesToDiagnostics, type PendingDiagnostic } from "./loader-issues.js";
 import { locate, narrowTo, spanOf } from "./loader-locate.js";
 import { depthProblem, escapeControl, scanDocument, sizeProblem } from "./loader-scan.js";
-import type { SpecSection } from "./rules/_rule.js";
+import { runRule, type SpecSection } from "./rules/_rule.js";
 import { specRules } from "./rules/spec-rules.js";
 import { type ImmichFamilySpec, immichFamilySpec } from "./schema/spec.js";
 import { targets as targetsSchema } from "./schema/targets.js";
@@ -14,6 +14,7 @@ export type { SpecDiagnostic } from "./loader-diagnostic.js";
 export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
 export { escapeControl, SPEC_LIMITS } from "./loader-scan.js";
 
+/** The parsed spec and its warnings, or every error found (with the warnings). */
 export type LoadResult =
   | { readonly ok: true; readonly value: ImmichFamilySpec; readonly warnings: readonly SpecDiagnostic[] }
   | { readonly ok: false; readonly errors: readonly SpecDiagnostic[]; readonly warnings: readonly SpecDiagnostic[] };
@@ -92,7 +93,7 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
 
 /** The diagnostics of every rule whose sections all parsed (every rule, for a schema-valid spec). */
 function runRules(spec: ImmichFamilySpec, parsed?: ReadonlySet<SpecSection>): PendingDiagnostic[] {
-  return specRules.filter((rule) => parsed === undefined || rule.needs.every((s) => parsed.has(s))).flatMap((rule) => rule.check(spec));
+  return specRules.filter((rule) => parsed === undefined || rule.needs.every((s) => parsed.has(s))).flatMap((rule) => runRule(rule, spec));
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);

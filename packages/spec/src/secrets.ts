@@ -2,11 +2,13 @@ import type { ValueOrSecret } from "./schema/primitives.js";
 import { passthroughSecretKeys } from "./immich-config/render.js";
 import type { ImmichFamilySpec } from "./schema/spec.js";
 
+/** A deployment target the spec can declare. */
 export type Target = "kubernetes" | "compose";
 
 /** A component that reads secrets from the secrets env file. */
 export type SecretReader = "config-init" | "immich-server" | "postgres" | "redis" | "worker" | "db-backup" | "metrics-exporter";
 
+/** One key of the secrets env file: what it holds and which components read it. */
 export interface SecretKeyInfo {
   /** The key in the secrets env file. */
   readonly key: string;

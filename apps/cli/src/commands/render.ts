@@ -44,6 +44,7 @@ export async function planRender(cwd: string, path: string | undefined, opts: Re
   return { plans, warnings, source };
 }
 
+/** What `render` did: per target its folder and the files it created, changed and removed; and the spec's warnings. */
 export interface RenderResult {
   readonly outputs: readonly {
     readonly target: Target;

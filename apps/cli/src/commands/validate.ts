@@ -3,6 +3,7 @@ import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { readSpecSource } from "../_spec.js";
 
+/** The outcome of `validate`: the file read, and its errors and warnings. */
 export interface ValidateResult {
   readonly file: string;
   readonly ok: boolean;

@@ -16,6 +16,7 @@ interface RootSchema extends SchemaNode {
 
 const SCHEMAS: Record<2 | 3, RootSchema> = { 2: v2Schema as RootSchema, 3: v3Schema as RootSchema };
 
+/** An Immich server config, or a part of it: a plain JSON object. */
 export type ConfigObject = Record<string, unknown>;
 
 export function isPlainObject(v: unknown): v is ConfigObject {
@@ -56,6 +57,7 @@ export function immichConfigDefaults(major: 2 | 3): ConfigObject {
   return walk(root) as ConfigObject;
 }
 
+/** One key or value of a server config that the pinned Immich line would refuse or ignore. */
 export interface ConfigSchemaIssue {
   /** Path of the offending key, e.g. ["machineLearning", "urls"]. */
   readonly path: readonly string[];

@@ -5,6 +5,7 @@ import { yamlDoubleQuoted } from "./_yaml-quote.js";
 const PLACEHOLDER_RE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
 const HAS_PLACEHOLDER_RE = /\$\{[A-Z_][A-Z0-9_]*\}/;
 
+/** The config template with its `${KEY}` placeholders filled in, or the keys the secrets env file lacks. */
 export type FillResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly missing: readonly string[] };
 
 interface Site {

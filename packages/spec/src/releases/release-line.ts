@@ -23,8 +23,10 @@ export interface ReleaseLine {
   readonly manualSteps: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
+/** The part of an installation a breaking change touches. */
 export type ChangeArea = "config" | "api" | "env" | "database" | "mobile" | "machine-learning" | "metrics" | "jobs";
 
+/** A change of a release line that can break an installation on upgrade. */
 export interface BreakingChange {
   readonly area: ChangeArea;
   /** What changed, in one line. */

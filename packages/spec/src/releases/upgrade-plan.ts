@@ -51,6 +51,7 @@ export interface LineStep {
   readonly manualSteps: ReleaseLine["manualSteps"];
 }
 
+/** The way from one Immich release to another: the lines crossed and the manual steps, or why there is none. */
 export type UpgradePlan =
   | {
       readonly ok: true;

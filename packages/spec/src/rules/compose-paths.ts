@@ -1,4 +1,4 @@
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 const normal = (p: string) => p.replace(/^\.\//, "").replace(/\/+$/, "");
 const inside = (child: string, parent: string) => normal(child) === normal(parent) || normal(child).startsWith(`${normal(parent)}/`);
@@ -10,7 +10,7 @@ export const composePaths: SpecRule = {
   check: (spec) => {
     const compose = spec.targets.compose;
     if (compose === undefined) return [];
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     const owned: [string, string][] = [["media", compose.paths.media]];
     if (spec.machineLearning.enabled) owned.push(["modelCache", compose.paths.modelCache]);
     if (compose.backup.enabled) owned.push(["backups", compose.paths.backups]);
@@ -20,7 +20,6 @@ export const composePaths: SpecRule = {
       out.push({
         path: ["targets", "compose", "paths", "database"],
         message: `the database folder ${db} is inside paths.${field} (${path}), which the init step hands to ${compose.user.uid}:${compose.user.gid}; Postgres must keep owning it. Move one of them`,
-        code: "compose-paths",
       });
     }
     return out;

@@ -12,7 +12,6 @@ export const composeSuperuser: SpecRule = {
         severity: "warning",
         message:
           "on the compose target the Immich Postgres image creates POSTGRES_USER as a superuser, so the role stays a superuser there; only Kubernetes (CloudNativePG) keeps it a plain owner. Immich's own database backup is still turned off on both",
-        code: "compose-superuser",
       },
     ];
   },

@@ -1,19 +1,19 @@
 import picomatch from "picomatch";
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 export const exclusionPatterns: SpecRule = {
   name: "exclusion-patterns",
   description: "Every exclusion pattern is a glob that compiles.",
   needs: ["libraries"],
   check: (spec) => {
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     for (const [handle, lib] of Object.entries(spec.libraries)) {
       lib.exclusionPatterns.forEach((pattern, i) => {
         try {
           picomatch.makeRe(pattern, { strictBrackets: true });
         } catch (error) {
           const why = error instanceof Error ? error.message.replace(/ - use .*$/, "") : String(error);
-          out.push({ path: ["libraries", handle, "exclusionPatterns", i], message: `the glob does not compile: ${why}`, code: "exclusion-patterns" });
+          out.push({ path: ["libraries", handle, "exclusionPatterns", i], message: `the glob does not compile: ${why}` });
         }
       });
     }

@@ -2,7 +2,7 @@ import { immichMajor } from "../derive.js";
 import { checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "../immich-config/config-schema.js";
 import { buildImmichConfig } from "../immich-config/render.js";
 import type { Target } from "../secrets.js";
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 /** The longest prefix of `path` that exists in `config`. */
 function existingPrefix(config: unknown, path: readonly string[]): string[] {
@@ -25,7 +25,7 @@ export const immichConfigKeys: SpecRule = {
     if (!passthrough) return [];
     const major = immichMajor(spec) >= 3 ? 3 : 2;
     const targets = (["kubernetes", "compose"] as const).filter((t): t is Target => spec.targets[t] !== undefined);
-    const out = new Map<string, PendingDiagnostic>();
+    const out = new Map<string, RuleFinding>();
     for (const target of targets) {
       let config: Record<string, unknown>;
       try {
@@ -36,11 +36,10 @@ export const immichConfigKeys: SpecRule = {
       for (const issue of checkImmichConfig(major, mergeConfig(immichConfigDefaults(major), config))) {
         const inPassthrough = existingPrefix(passthrough, issue.path);
         const where = issue.path.join(".");
-        const d: PendingDiagnostic = {
+        const d: RuleFinding = {
           path: ["immich", "config", ...inPassthrough],
           ...(inPassthrough.length < issue.path.length || issue.message.startsWith("unknown key") ? { anchor: "key" as const } : {}),
           message: `Immich v${major} config ${where}: ${issue.message}`,
-          code: "immich-config",
         };
         out.set(`${where}|${issue.message}`, d);
       }

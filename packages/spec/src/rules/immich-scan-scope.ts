@@ -1,4 +1,4 @@
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 /**
  * Immich has one scan schedule (`library.scan` in its config), and its job scans every external
@@ -18,10 +18,9 @@ export const immichScanScope: SpecRule = {
     return libraries
       .filter(([, l]) => l.rescan.by !== "immich")
       .map(
-        ([handle, l]): PendingDiagnostic => ({
+        ([handle, l]): RuleFinding => ({
           path: ["libraries", handle, "rescan", "by"],
           severity: "warning",
-          code: "immich-scan-scope",
           message: `Immich's scan schedule (${cron}, switched on by ${byImmich.join(", ")}) scans every library, so this one is also scanned then, although its rescans belong to ${l.rescan.by === "worker" ? "the worker" : "nobody"}; to keep Immich from scanning it, let the worker rescan all libraries`,
         }),
       );

@@ -1,19 +1,19 @@
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 export const importPaths: SpecRule = {
   name: "import-paths",
   description: "A library's import paths lie under its path.",
   needs: ["libraries"],
   check: (spec) => {
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     for (const [handle, lib] of Object.entries(spec.libraries)) {
       (lib.importPaths ?? []).forEach((p, i) => {
         const path = ["libraries", handle, "importPaths", i];
         const segments = p.split("/");
         if (segments.includes("..")) {
-          out.push({ path, message: `expected no '..' segments, got "${p}"`, code: "import-paths" });
+          out.push({ path, message: `expected no '..' segments, got "${p}"` });
         } else if (p.startsWith("/") && p !== lib.path && !p.startsWith(`${lib.path}/`)) {
-          out.push({ path, message: `import path "${p}" is not under the library path ${lib.path}; Immich only sees files under it`, code: "import-paths" });
+          out.push({ path, message: `import path "${p}" is not under the library path ${lib.path}; Immich only sees files under it` });
         }
       });
     }

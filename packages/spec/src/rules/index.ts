@@ -1,4 +1,4 @@
-export type { SpecRule } from "./_rule.js";
+export { type RuleFinding, runRule, type SpecRule } from "./_rule.js";
 export { albumShare } from "./album-share.js";
 export { composePaths } from "./compose-paths.js";
 export { composeSuperuser } from "./compose-superuser.js";

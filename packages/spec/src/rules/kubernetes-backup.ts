@@ -1,4 +1,4 @@
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 /** The Barman Cloud plugin of CloudNativePG, which archives to an ObjectStore named by a parameter. */
 export const BARMAN_CLOUD_PLUGIN = "barman-cloud.cloudnative-pg.io";
@@ -10,20 +10,19 @@ export const kubernetesBackup: SpecRule = {
   check: (spec) => {
     const backup = spec.targets.kubernetes?.database.backup;
     if (backup === undefined) return [];
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     const path = ["targets", "kubernetes", "database", "backup"];
     if (backup.method === "plugin" && backup.pluginName === undefined) {
-      out.push({ path, anchor: "key", message: `method plugin needs pluginName, the CNPG-I plugin that takes the backups, e.g. ${BARMAN_CLOUD_PLUGIN}`, code: "kubernetes-backup" });
+      out.push({ path, anchor: "key", message: `method plugin needs pluginName, the CNPG-I plugin that takes the backups, e.g. ${BARMAN_CLOUD_PLUGIN}` });
     }
     if (backup.method === "plugin" && backup.pluginName === BARMAN_CLOUD_PLUGIN && !backup.pluginParameters?.barmanObjectName) {
       out.push({
         path: [...path, "pluginName"],
         message: `the Barman Cloud plugin needs its object store: add pluginParameters: { barmanObjectName: <the name of your ObjectStore> }`,
-        code: "kubernetes-backup",
       });
     }
     if (backup.method !== "plugin" && (backup.pluginName !== undefined || backup.pluginParameters !== undefined)) {
-      out.push({ path: [...path, backup.pluginName !== undefined ? "pluginName" : "pluginParameters"], anchor: "key", severity: "warning", message: `only method plugin uses the plugin settings; method ${backup.method} ignores them`, code: "kubernetes-backup" });
+      out.push({ path: [...path, backup.pluginName !== undefined ? "pluginName" : "pluginParameters"], anchor: "key", severity: "warning", message: `only method plugin uses the plugin settings; method ${backup.method} ignores them` });
     }
     return out;
   },

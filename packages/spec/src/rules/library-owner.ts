@@ -8,5 +8,5 @@ export const libraryOwner: SpecRule = {
   check: (spec) =>
     Object.entries(spec.libraries)
       .filter(([, lib]) => !(lib.owner in spec.members))
-      .map(([handle, lib]) => ({ path: ["libraries", handle, "owner"], message: `library owner ${unknownMemberMessage(spec, lib.owner)}`, code: "library-owner" })),
+      .map(([handle, lib]) => ({ path: ["libraries", handle, "owner"], message: `library owner ${unknownMemberMessage(spec, lib.owner)}` })),
 };

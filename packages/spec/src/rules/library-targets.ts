@@ -1,5 +1,5 @@
 import { didYouMean } from "../loader-suggest.js";
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 const HOW = {
   kubernetes: "{ nfs: { server, share } } or { existingClaim: <pvc> }",
@@ -11,7 +11,7 @@ export const libraryTargets: SpecRule = {
   description: "Every declared target provides every library's path, and names only declared libraries.",
   needs: ["libraries", "targets"],
   check: (spec) => {
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     const libraries = Object.keys(spec.libraries);
     for (const target of ["kubernetes", "compose"] as const) {
       const sources = spec.targets[target]?.libraries;
@@ -21,7 +21,6 @@ export const libraryTargets: SpecRule = {
         out.push({
           path: ["targets", target, "libraries", handle],
           message: `library "${handle}" (${spec.libraries[handle]?.path}) has no source in targets.${target}.libraries; add ${handle}: ${HOW[target]}`,
-          code: "library-targets",
         });
       }
       for (const handle of Object.keys(sources)) {
@@ -30,7 +29,6 @@ export const libraryTargets: SpecRule = {
           path: ["targets", target, "libraries", handle],
           anchor: "key",
           message: `"${handle}" is not a declared library${didYouMean(handle, libraries)}; libraries: ${libraries.join(", ") || "(none)"}`,
-          code: "library-targets",
         });
       }
     }

@@ -12,7 +12,6 @@ export const mobileRedirectHost: SpecRule = {
       {
         path: ["auth", "oauth", "mobileRedirectHost"],
         message: `expected one of the declared hosts (${declared.join(", ")}), got "${host}"; the relay must be served by this Immich`,
-        code: "mobile-redirect-host",
       },
     ];
   },

@@ -12,7 +12,6 @@ export const oauthRoleClaim: SpecRule = {
         path: ["auth", "oauth", "roleClaim"],
         severity: "warning",
         message: `Immich reads the role claim as a single value "admin" or "user"; Entra sends app roles as an array, which Immich ignores, so "${oauth.roleClaim}" will likely grant nothing. Set members' admin flag instead, or emit a scalar claim`,
-        code: "oauth-role-claim",
       },
     ];
   },

@@ -1,5 +1,5 @@
 import type { SpecPath } from "../loader-diagnostic.js";
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 // What Compose or the config init step would fill in (the init step knows no `$$` escape).
 const PLACEHOLDER = /\$\{[^}]*\}?/g;
@@ -20,7 +20,7 @@ export const placeholders: SpecRule = {
   // Every section that parsed.
   needs: [],
   check: (spec) => {
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     const walk = (value: unknown, path: SpecPath): void => {
       if (typeof value === "string") {
         if (inPassthrough(path) && WHOLE_PLACEHOLDER.test(value)) return;
@@ -34,7 +34,6 @@ export const placeholders: SpecRule = {
             find: found,
             findOccurrence: occurrence,
             message: `${found} is a secret placeholder, allowed only in fields that hold secrets (passwords, API keys, the OAuth client); here it would be filled in from the secrets env file. Write the value itself`,
-            code: "placeholders",
           });
         }
       } else if (Array.isArray(value)) {

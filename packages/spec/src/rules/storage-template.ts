@@ -1,5 +1,5 @@
 import { didYouMean } from "../loader-suggest.js";
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 /** The tokens Immich's storage template knows (it does not check them when the config comes from a file). */
 export const STORAGE_TEMPLATE_TOKENS = [
@@ -16,7 +16,7 @@ export const storageTemplate: SpecRule = {
     const template = spec.storageTemplate?.template;
     if (template === undefined) return [];
     const path = ["storageTemplate", "template"];
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     let open = 0;
     for (const m of template.matchAll(/\{\{([^}]*)\}\}/g)) {
       const [whole, inner = ""] = m;
@@ -25,15 +25,15 @@ export const storageTemplate: SpecRule = {
       const block = /^#if\s+(\S+)$/.exec(token);
       if (block?.[1] !== undefined) {
         open++;
-        if (block[1] !== "album") out.push({ path, ...at, message: `expected {{#if album}}, the only condition Immich supports, got ${whole}`, code: "storage-template" });
+        if (block[1] !== "album") out.push({ path, ...at, message: `expected {{#if album}}, the only condition Immich supports, got ${whole}` });
       } else if (token === "/if") {
-        if (open === 0) out.push({ path, ...at, message: "{{/if}} without an opening {{#if album}}", code: "storage-template" });
+        if (open === 0) out.push({ path, ...at, message: "{{/if}} without an opening {{#if album}}" });
         else open--;
       } else if (token !== "else" && !KNOWN.has(token)) {
-        out.push({ path, ...at, message: `unknown token ${whole}${didYouMean(token, STORAGE_TEMPLATE_TOKENS).replace(/"([^"]+)"/, "{{$1}}")}`, code: "storage-template" });
+        out.push({ path, ...at, message: `unknown token ${whole}${didYouMean(token, STORAGE_TEMPLATE_TOKENS).replace(/"([^"]+)"/, "{{$1}}")}` });
       }
     }
-    if (open > 0) out.push({ path, message: "{{#if album}} is never closed with {{/if}}", code: "storage-template" });
+    if (open > 0) out.push({ path, message: "{{#if album}} is never closed with {{/if}}" });
     return out;
   },
 };

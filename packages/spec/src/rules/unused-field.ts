@@ -1,9 +1,8 @@
 import { mobileRelayHost, oauthMobileRedirect } from "../derive.js";
 import type { SpecPath } from "../loader-diagnostic.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
-const CODE = "unused-field";
 // Defaults of the fields checked here: a field left at its default has nothing to say.
 const DEFAULT = { rescanCron: "0 0 * * *", rescanInterval: "5m", databasePassword: "DB_PASSWORD", workerApiKey: "IMMICH_API_KEY", workerDebounce: "30s", passphrase: "DB_ENC_PASSPHRASE", retention: "48h" };
 
@@ -12,12 +11,12 @@ const DEFAULT = { rescanCron: "0 0 * * *", rescanInterval: "5m", databasePasswor
  * so nobody believes a setting is in force when nothing reads it. Fields at their default are left alone.
  */
 export const unusedField: SpecRule = {
-  name: CODE,
+  name: "unused-field",
   needs: ["metadata", "hosts", "auth", "members", "libraries", "machineLearning", "database", "worker", "targets"],
   description: "Warns about fields that have no effect on the declared targets (e.g. database.password on Kubernetes, album rules with the worker off).",
   check: (spec) => {
-    const out: PendingDiagnostic[] = [];
-    const warn = (path: SpecPath, message: string) => out.push({ path, message, code: CODE, severity: "warning", anchor: "key" });
+    const out: RuleFinding[] = [];
+    const warn = (path: SpecPath, message: string) => out.push({ path, message, severity: "warning", anchor: "key" });
     const k8s = spec.targets.kubernetes;
     const compose = spec.targets.compose;
 

@@ -1,4 +1,4 @@
-import type { PendingDiagnostic, SpecRule } from "./_rule.js";
+import type { RuleFinding, SpecRule } from "./_rule.js";
 
 const parse = (v: string) => v.split(".").map(Number) as [number, number, number];
 const compare = (a: string, b: string) => {
@@ -23,13 +23,12 @@ export const vectorExtension: SpecRule = {
   description: "The VectorChord version is in Immich's accepted range and matches an overridden database image.",
   needs: ["database", "targets"],
   check: (spec) => {
-    const out: PendingDiagnostic[] = [];
+    const out: RuleFinding[] = [];
     const { vectorVersion, postgresMajor } = spec.database;
     if (compare(vectorVersion, VECTORCHORD_RANGE.min) < 0 || compare(vectorVersion, VECTORCHORD_RANGE.below) >= 0) {
       out.push({
         path: ["database", "vectorVersion"],
         message: `Immich accepts VectorChord >=${VECTORCHORD_RANGE.min} <${VECTORCHORD_RANGE.below}, got ${vectorVersion}`,
-        code: "vector-extension",
       });
     }
     const image = spec.targets.kubernetes?.database.image;
@@ -37,19 +36,17 @@ export const vectorExtension: SpecRule = {
     const path = ["targets", "kubernetes", "database", "image"];
     const tag = tagVersions(image);
     if (tag === "no-tag") {
-      out.push({ path, message: `expected a pinned tag <pgMajor>-<vectorVersion> such as :${postgresMajor}-${vectorVersion}, got an image without a tag`, code: "vector-extension" });
+      out.push({ path, message: `expected a pinned tag <pgMajor>-<vectorVersion> such as :${postgresMajor}-${vectorVersion}, got an image without a tag` });
     } else if (tag === undefined) {
       out.push({
         path,
         severity: "warning",
         message: `cannot read the PostgreSQL major and VectorChord version from this tag; make sure it ships PostgreSQL ${postgresMajor} with VectorChord ${vectorVersion}`,
-        code: "vector-extension",
       });
     } else if (tag.pg !== postgresMajor || tag.vchord !== vectorVersion) {
       out.push({
         path,
         message: `the image tag says PostgreSQL ${tag.pg} with VectorChord ${tag.vchord}, but database.postgresMajor is ${postgresMajor} and database.vectorVersion is ${vectorVersion}; use the tag ${postgresMajor}-${vectorVersion} or change the database section`,
-        code: "vector-extension",
       });
     }
     return out;

@@ -213,4 +213,5 @@ export const resources = z
     limits: resourceList.optional(),
   })
   .describe("CPU and memory requests and limits.");
+/** CPU and memory requests and limits of one component. */
 export type Resources = z.output<typeof resources>;

@@ -32,9 +32,15 @@ export const immichFamilySpec = z
 export type ImmichFamilySpecInput = z.input<typeof immichFamilySpec>;
 /** The spec after parsing: defaults applied, secret references resolved to `{ key }`. */
 export type ImmichFamilySpec = z.output<typeof immichFamilySpec>;
+/** One external library of the spec, after parsing. */
 export type Library = ImmichFamilySpec["libraries"][string];
+/** One member (an Immich user) of the spec, after parsing. */
 export type Member = ImmichFamilySpec["members"][string];
+/** The folder-based album rules of a library: which folders become albums, named how, shared with whom. */
 export type AlbumRules = NonNullable<Library["albums"]>;
+/** The Kubernetes target section, after parsing. */
 export type KubernetesTarget = NonNullable<ImmichFamilySpec["targets"]["kubernetes"]>;
+/** The Compose target section, after parsing. */
 export type ComposeTarget = NonNullable<ImmichFamilySpec["targets"]["compose"]>;
+/** The OAuth login settings, after parsing. */
 export type OAuth = NonNullable<ImmichFamilySpec["auth"]["oauth"]>;

@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rename } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeLinesAtomically } from "../_write-lines.js";
 import type { LibraryAsset } from "./desired.js";
 
 /**
@@ -60,30 +61,21 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 
 /** Write atomically (a temp file renamed over the old one), in chunks. */
 export async function saveRecord(file: string, record: AssetRecord): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, "w");
-  try {
-    const { server, libraryId, ownerId, watermark } = record;
-    let chunk = `${JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark })}\n`;
-    // Folder by folder, so the next run's grouping meets each folder once.
-    const byFolder = new Map<string, LibraryAsset[]>();
-    for (const a of record.assets.values()) {
-      const folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
-      const list = byFolder.get(folder);
-      if (list) list.push(a);
-      else byFolder.set(folder, [a]);
-    }
-    for (const list of byFolder.values()) {
-      for (const a of list) chunk += `${a.id}\t${a.fileCreatedAt ?? ""}\t${a.visibility ?? "timeline"}\t${a.originalPath}\n`;
-      if (chunk.length > 1 << 20) {
-        await handle.write(chunk);
-        chunk = "";
-      }
-    }
-    if (chunk) await handle.write(chunk);
-  } finally {
-    await handle.close();
+  await writeLinesAtomically(file, recordLines(record));
+}
+
+function* recordLines(record: AssetRecord): Generator<string> {
+  const { server, libraryId, ownerId, watermark } = record;
+  yield JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark });
+  // Folder by folder, so the next run's grouping meets each folder once.
+  const byFolder = new Map<string, LibraryAsset[]>();
+  for (const a of record.assets.values()) {
+    const folder = a.originalPath.slice(0, a.originalPath.lastIndexOf("/"));
+    const list = byFolder.get(folder);
+    if (list) list.push(a);
+    else byFolder.set(folder, [a]);
   }
-  await rename(tmp, file);
+  for (const list of byFolder.values()) {
+    for (const a of list) yield `${a.id}\t${a.fileCreatedAt ?? ""}\t${a.visibility ?? "timeline"}\t${a.originalPath}`;
+  }
 }

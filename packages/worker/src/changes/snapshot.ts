@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
-import { mkdir, open, readFile, rename } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { writeLinesAtomically } from "../_write-lines.js";
 
 /** One known file: mtime (ms), size, and the poll that last saw it. */
 export interface FileEntry {
@@ -121,22 +121,10 @@ export async function loadSnapshot(file: string): Promise<Snapshot | undefined> 
 
 /** Write atomically, in chunks: a temp file renamed over the old one. */
 export async function saveSnapshot(file: string, snapshot: Snapshot): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, "w");
-  try {
-    await handle.write(`${JSON.stringify({ version: 2, importPaths: snapshot.importPaths, exclusionPatterns: snapshot.exclusionPatterns })}\n`);
-    let chunk = "";
-    for (const [path, e] of snapshot.files) {
-      chunk += `${e.mtimeMs}\t${e.size}\t${JSON.stringify(path)}\n`;
-      if (chunk.length > 1 << 20) {
-        await handle.write(chunk);
-        chunk = "";
-      }
-    }
-    if (chunk) await handle.write(chunk);
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
+  await writeLinesAtomically(file, snapshotLines(snapshot));
+}
+
+function* snapshotLines(snapshot: Snapshot): Generator<string> {
+  yield JSON.stringify({ version: 2, importPaths: snapshot.importPaths, exclusionPatterns: snapshot.exclusionPatterns });
+  for (const [path, e] of snapshot.files) yield `${e.mtimeMs}\t${e.size}\t${JSON.stringify(path)}`;
 }

@@ -1,4 +1,7 @@
-import { type DestinationStream, type Logger, pino } from "pino";
+import { type DestinationStream, type Logger as PinoLogger, pino } from "pino";
+
+/** The worker's logger, pino's, as `createLogger` makes it. */
+export type Logger = PinoLogger;
 
 /** JSON logs on stdout (or `destination`); API keys are never logged, header values are redacted. */
 export function createLogger(options: { readonly level?: string; readonly destination?: DestinationStream } = {}): Logger {
@@ -10,4 +13,3 @@ export function createLogger(options: { readonly level?: string; readonly destin
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
-export type { Logger };
