@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { variant } from "../test/_helpers.js";
+import { variant } from "../test/helpers.js";
 import { buildComposeFile } from "./compose-file.js";
 
 describe("adopting an existing Compose install's names", () => {

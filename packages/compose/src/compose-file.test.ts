@@ -1,6 +1,6 @@
 import { secretKeys } from "@family/immich-spec";
 import { describe, expect, test } from "vitest";
-import { type Draft, loadExample, variant } from "../test/_helpers.js";
+import { type Draft, loadExample, variant } from "../test/helpers.js";
 import { buildComposeFile } from "./compose-file.js";
 import type { ComposeFile, ComposeService } from "./compose-model.js";
 

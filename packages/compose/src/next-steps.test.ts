@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { loadExample, variant } from "../test/_helpers.js";
+import { loadExample, variant } from "../test/helpers.js";
 import { composeNextSteps } from "./next-steps.js";
 
 describe("composeNextSteps", () => {

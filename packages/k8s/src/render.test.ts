@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exampleSpec, specWith } from "./_testing.js";
+import { exampleSpec, specWith } from "../test/helpers.js";
 import { renderKubernetes } from "./render.js";
 
 const goldenDir = new URL("../test/golden/", import.meta.url);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { immichMajor } from "../derive.js";
 import type { Target } from "../secrets.js";
-import { configValidator, exampleSpec, exampleText, parseYaml, specFromObject, specFromText } from "./_test-helpers.js";
+import { configValidator, exampleSpec, exampleText, parseYaml, specFromObject, specFromText } from "../../test/helpers.js";
 import { fillTemplate, templateKeys } from "./fill-template.js";
 import { renderImmichConfigTemplate } from "./render.js";
 import { machineLearningUrl } from "./machine-learning-url.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { secretKeys } from "../secrets.js";
-import { configValidator, parseYaml, specFromObject } from "./_test-helpers.js";
+import { configValidator, parseYaml, specFromObject } from "../../test/helpers.js";
 import { immichConfigDefaults, mergeConfig } from "./config-schema.js";
 import { renderImmichConfigTemplate } from "./render.js";
 

@@ -1,5 +1,7 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { type ImmichFamilySpec, type ImmichFamilySpecInput, parseSpec } from "@family/immich-spec";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
 import { parse } from "yaml";
 
 export const EXAMPLES_DIR = new URL("../../../examples/", import.meta.url);
@@ -36,4 +38,18 @@ export function variant(name: string, mutate: (input: Draft) => void): ImmichFam
   const input = structuredClone(exampleInput(name)) as Draft;
   mutate(input);
   return parseInput(input);
+}
+
+let validate: ValidateFunction | undefined;
+
+/** The compose-spec validator (the schema is draft-07: Ajv's default class). */
+export function composeSchemaErrors(doc: unknown): string[] {
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(COMPOSE_SCHEMA, "utf8")) as Record<string, unknown>;
+    // The file names the draft-07 meta-schema by an https URL Ajv does not register; it is draft-07 all the same.
+    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+    addFormats.default(ajv);
+    validate = ajv.compile(schema);
+  }
+  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { type ImmichFamilySpec, parseSpec } from "@family/immich-spec";
 import { parse, parseAllDocuments } from "yaml";
-import { renderKubernetes } from "./render.js";
+import { renderKubernetes } from "../src/render.js";
 
 export const examplesDir = new URL("../../../examples/", import.meta.url);
 export const schemasDir = new URL("../../../tooling/schemas/cnpg/", import.meta.url);
