@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { variant } from "../test/_helpers.js";
+import { specWith } from "../test/helpers.js";
 import { buildComposeFile } from "./compose-file.js";
 
 describe("adopting an existing Compose install's names", () => {
   it("keeps the official compose's service names, data paths, media folder and secret keys", () => {
-    const spec = variant("truenas.yaml", (s) => {
+    const spec = specWith("truenas.yaml", (s) => {
       s.immich.mediaLocation = "/usr/src/app/upload";
       s.database.password = "${IMMICH_DB_PASSWORD}";
       s.targets.compose.paths.database = "/srv/immich/postgres";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { Draft } from "../test/_helpers.js";
+import type { Draft } from "../test/helpers.js";
 import { checkComposeReferences } from "./check-references.js";
 
 const base = () => ({

@@ -1,12 +1,12 @@
 import { secretKeys } from "@family/immich-spec";
 import { describe, expect, test } from "vitest";
-import { type Draft, loadExample, variant } from "../test/_helpers.js";
+import { type Draft, exampleSpec, specWith } from "../test/helpers.js";
 import { buildComposeFile } from "./compose-file.js";
 import type { ComposeFile, ComposeService } from "./compose-model.js";
 
-const truenas = () => buildComposeFile(loadExample("truenas.yaml"));
-const family = () => buildComposeFile(loadExample("family.yaml"));
-const compose = (name: string, mutate: (d: Draft) => void) => buildComposeFile(variant(name, mutate));
+const truenas = () => buildComposeFile(exampleSpec("truenas.yaml"));
+const family = () => buildComposeFile(exampleSpec("family.yaml"));
+const compose = (name: string, mutate: (d: Draft) => void) => buildComposeFile(specWith(name, mutate));
 
 function svc(file: ComposeFile, name: string): ComposeService {
   const s = file.services[name];
@@ -390,7 +390,7 @@ describe("each service gets only its own secrets", () => {
   const keysIn = (values: readonly string[]) => new Set(values.flatMap((v) => [...v.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1] ?? "")));
 
   test.each(["family.yaml", "truenas.yaml"])("%s: every service's environment references exactly the keys secretKeys gives its reader, and no service has env_file", (name) => {
-    const spec = loadExample(name);
+    const spec = exampleSpec(name);
     const file = buildComposeFile(spec);
     for (const [service, def] of Object.entries(file.services)) {
       const expected = secretKeys(spec, "compose")
@@ -403,7 +403,7 @@ describe("each service gets only its own secrets", () => {
   });
 
   test.each(["family.yaml", "truenas.yaml"])("%s: no secret key is on any command line, entrypoint or healthcheck", (name) => {
-    const spec = loadExample(name);
+    const spec = exampleSpec(name);
     const keys = secretKeys(spec, "compose").map((k) => k.key);
     expect(keys.length).toBeGreaterThan(2);
     for (const [service, def] of Object.entries(buildComposeFile(spec).services)) {
@@ -469,7 +469,7 @@ describe("backup failure mails", () => {
   });
 
   test("a secret user name, TLS on 465, and the secrets listed for db-backup only", () => {
-    const spec = variant("truenas.yaml", (d) => {
+    const spec = specWith("truenas.yaml", (d) => {
       d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "mail", port: 465, security: "tls", user: "${SMTP_USER}", password: "${SMTP_PASS}" } } };
     });
     const env = svc(buildComposeFile(spec), "immich-db-backup").environment;

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { loadExample, variant } from "../test/_helpers.js";
+import { exampleSpec, specWith } from "../test/helpers.js";
 import { composeNextSteps } from "./next-steps.js";
 
 describe("composeNextSteps", () => {
   test("walk from the rendered folder to a running stack, in order", () => {
-    const steps = composeNextSteps(loadExample("family.yaml"), "rendered/compose");
+    const steps = composeNextSteps(exampleSpec("family.yaml"), "rendered/compose");
     expect(steps).toEqual([
       'Once per host: the user 1000 and group 1000 own the data; see rendered/compose/README.md, "Host setup".',
       "Copy rendered/compose/.env.example to rendered/compose/.env and fill in every key; keep it out of git.",
@@ -16,7 +16,7 @@ describe("composeNextSteps", () => {
   });
 
   test("a secrets env file other than .env goes on every compose command; a folder with a space is quoted", () => {
-    const spec = variant("family.yaml", (s) => {
+    const spec = specWith("family.yaml", (s) => {
       s.targets.compose.envFile = "secrets.env";
       delete s.targets.compose.traefik;
     });

@@ -2,13 +2,12 @@ import { readdirSync } from "node:fs";
 import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, parseSpec, type RenderedFile, secretKeys } from "@family/immich-spec";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { exampleNames, loadExample, variant } from "../test/_helpers.js";
-import { composeSchemaErrors } from "../test/_schema.js";
+import { composeSchemaErrors, exampleFiles, exampleSpec, specWith } from "../test/helpers.js";
 import { checkComposeReferences } from "./check-references.js";
 import { ffmpegAccel } from "./hwaccel.js";
 import { renderCompose } from "./render-compose.js";
 
-const composeExamples = exampleNames().filter((n) => loadExample(n).targets.compose !== undefined);
+const composeExamples = exampleFiles().filter((n) => exampleSpec(n).targets.compose !== undefined);
 
 function file(files: readonly RenderedFile[], path: string): string {
   const f = files.find((x) => x.path === path);
@@ -24,7 +23,7 @@ test("there are examples with a compose target", () => {
 });
 
 describe.each(composeExamples)("examples/%s", (name) => {
-  const spec = loadExample(name);
+  const spec = exampleSpec(name);
   const files = renderCompose(spec);
 
   test("compose.yaml is valid against the compose-spec schema", () => {
@@ -68,7 +67,7 @@ describe.each(composeExamples)("examples/%s", (name) => {
 
 describe("secrets", () => {
   test("no secret value reaches any rendered file, only references and env_file", () => {
-    const spec = loadExample("family.yaml");
+    const spec = exampleSpec("family.yaml");
     // Dummy values as the env file would hold them: the renderer must never see or print them.
     const dummies = secretKeys(spec, "compose").map((k, i) => [k.key, `dummy-secret-${i}-Zq9`] as const);
     const saved = { ...process.env };
@@ -90,7 +89,7 @@ describe("secrets", () => {
 
 test("ML resources and backup failure mails render a compose.yaml the compose-spec schema accepts, whose references resolve", () => {
   const files = renderCompose(
-    variant("truenas.yaml", (d) => {
+    specWith("truenas.yaml", (d) => {
       d.machineLearning = { acceleration: "cuda", resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } } };
       d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "smtp.example.org", user: "b@example.org", password: "${SMTP_PASSWORD}" } } };
     }),
@@ -109,7 +108,7 @@ describe("ffmpeg.accel follows hwaccel", () => {
     ["vaapi", "vaapi"],
   ])("%s → %s, in the config template and in compose.yaml", (hwaccel, accel) => {
     const files = renderCompose(
-      variant("truenas.yaml", (d) => {
+      specWith("truenas.yaml", (d) => {
         d.targets.compose.hwaccel = hwaccel;
       }),
     );
@@ -120,7 +119,7 @@ describe("ffmpeg.accel follows hwaccel", () => {
 
 describe("the spec copy for the worker", () => {
   test("is a valid spec equal to the one rendered, with references, not values", () => {
-    const spec = loadExample("family.yaml");
+    const spec = exampleSpec("family.yaml");
     const copy = file(renderCompose(spec), "immich-family.yaml");
     const reparsed = parseSpec(copy, "immich-family.yaml");
     expect(reparsed.ok).toBe(true);
@@ -129,13 +128,13 @@ describe("the spec copy for the worker", () => {
   });
 
   test("is left out when the worker is off", () => {
-    expect(renderCompose(loadExample("truenas.yaml")).map((f) => f.path)).not.toContain("immich-family.yaml");
+    expect(renderCompose(exampleSpec("truenas.yaml")).map((f) => f.path)).not.toContain("immich-family.yaml");
   });
 });
 
 describe("the README for the person deploying", () => {
   test("carries seed 002's host setup from the spec", () => {
-    const readme = file(renderCompose(loadExample("truenas.yaml")), "README.md");
+    const readme = file(renderCompose(exampleSpec("truenas.yaml")), "README.md");
     expect(readme).toContain("GID 3202");
     expect(readme).toContain("UID 3106");
     expect(readme).toContain("mode 770");
@@ -148,12 +147,12 @@ describe("the README for the person deploying", () => {
 });
 
 test("rendering is deterministic", () => {
-  const spec = loadExample("family.yaml");
+  const spec = exampleSpec("family.yaml");
   expect(renderCompose(spec)).toEqual(renderCompose(structuredClone(spec)));
 });
 
 describe.each(["truenas", "family"])("golden files of examples/%s.yaml", (name) => {
-  const files = renderCompose(loadExample(`${name}.yaml`), { toolVersion: "0.0.0-golden" });
+  const files = renderCompose(exampleSpec(`${name}.yaml`), { toolVersion: "0.0.0-golden" });
   test("the golden folder holds exactly the rendered files", () => {
     expect(readdirSync(new URL(`../test/golden/${name}/`, import.meta.url)).sort()).toEqual(files.map((f) => f.path).sort());
   });

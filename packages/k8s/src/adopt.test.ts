@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { container, envOf, find, objects, specWith } from "./_testing.js";
+import { container, envOf, find, objects, specWith } from "../test/helpers.js";
 
 describe("adopting an existing install's names", () => {
   it("keeps seed 000's PV, PVC, volume handle, storage class, upload claim, CNPG cluster and media folder", () => {

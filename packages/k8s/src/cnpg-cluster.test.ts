@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleSpec, find, objects, specWith } from "./_testing.js";
+import { exampleSpec, find, objects, specWith } from "../test/helpers.js";
 
 describe("CnpgCluster", () => {
   it("renders seed 000's cluster: VectorChord image, preload, parameters, instances, storage, initdb", () => {

@@ -1,6 +1,6 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { exampleSpec, type K8sObject, renderedObjects, specWith } from "./_testing.js";
+import { exampleSpec, type K8sObject, renderedObjects, specWith } from "../test/helpers.js";
 import { renderKubernetes } from "./render.js";
 
 // API groups Kubernetes itself serves: objects in them need nothing installed.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { container, envOf, exampleSpec, find, objects, specWith } from "./_testing.js";
+import { container, envOf, exampleSpec, find, objects, specWith } from "../test/helpers.js";
 
 describe("ImmichServer", () => {
   const ponder = objects(exampleSpec("ponder"));

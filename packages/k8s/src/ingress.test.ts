@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleSpec, find, objects, specWith } from "./_testing.js";
+import { exampleSpec, find, objects, specWith } from "../test/helpers.js";
 
 const annotations = (o: { metadata: { annotations?: Record<string, unknown> } }) => o.metadata.annotations ?? {};
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { secretKeys } from "@family/immich-spec";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { exampleSpec, type K8sObject, objects, specWith } from "./_testing.js";
+import { exampleSpec, type K8sObject, objects, specWith } from "../test/helpers.js";
 import { renderKubernetes } from "./render.js";
 
 // kubectl is a test dependency (.ci/run installs it): without it these tests fail, they never skip.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleSpec, find, type K8sObject, objects, specWith } from "./_testing.js";
+import { exampleSpec, find, type K8sObject, objects, specWith } from "../test/helpers.js";
 
 type Labels = Record<string, string>;
 interface Pod {

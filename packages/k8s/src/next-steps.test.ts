@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { exampleSpec, specWith } from "./_testing.js";
+import { exampleSpec, specWith } from "../test/helpers.js";
 import { kubernetesNextSteps } from "./next-steps.js";
 
 describe("kubernetesNextSteps", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { container, exampleSpec, find, objects, specWith } from "./_testing.js";
+import { container, exampleSpec, find, objects, specWith } from "../test/helpers.js";
 
 describe("NfsLibrary", () => {
   it("renders seed 000's NFS export as a read-only, retained, cluster-scoped PersistentVolume bound by name", () => {

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exampleSpec, specWith } from "./_testing.js";
+import { exampleSpec, specWith } from "../test/helpers.js";
 import { renderKubernetes } from "./render.js";
 
 const goldenDir = new URL("../test/golden/", import.meta.url);
@@ -44,23 +44,28 @@ describe("renderKubernetes", () => {
     expect(parse(files.find((f) => f.path === "kustomization.yaml")?.content ?? "").secretGenerator[0].envs).toEqual(["../secrets/photos.env"]);
   });
 
+  it("tags the worker image with this package's version unless told another", () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const worker = (files: { path: string; content: string }[]) => files.find((f) => f.path === "worker.yaml")?.content ?? "";
+    expect(worker(renderKubernetes(exampleSpec("ponder")))).toContain(`image: ghcr.io/immich-family/immich-family:${version}\n`);
+    expect(worker(renderKubernetes(exampleSpec("ponder"), { toolVersion: "9.9.9" }))).toContain("image: ghcr.io/immich-family/immich-family:9.9.9\n");
+  });
+
   it("refuses a spec without a Kubernetes target", () => {
     expect(() => renderKubernetes(exampleSpec("truenas"))).toThrow(/no targets\.kubernetes/);
   });
 });
 
-// Reviewed golden folders; regenerate with UPDATE_GOLDEN=1 and review the diff line by line.
+// Reviewed golden folders, rendered with a fixed tool version so a release does not change them;
+// update with `pnpm --filter @family/immich-k8s test -- -u` and review the diff line by line.
 describe.each(["ponder", "family"])("golden %s", (name) => {
-  const dir = new URL(`${name}/`, goldenDir);
-  const files = renderKubernetes(exampleSpec(name));
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(dir, { recursive: true });
-    for (const f of files) writeFileSync(new URL(f.path, dir), f.content);
-  }
+  const files = renderKubernetes(exampleSpec(name), { toolVersion: "0.0.0-golden" });
 
-  it("renders exactly the reviewed files", () => {
-    expect(existsSync(dir)).toBe(true);
-    expect(files.map((f) => f.path).sort()).toEqual(readdirSync(dir).sort());
-    for (const f of files) expect(f.content, f.path).toBe(readFileSync(new URL(f.path, dir), "utf8"));
+  it("the golden folder holds exactly the rendered files", () => {
+    expect(readdirSync(new URL(`${name}/`, goldenDir)).sort()).toEqual(files.map((f) => f.path).sort());
+  });
+
+  it.each(files.map((f) => [f.path, f.content] as const))("%s matches its reviewed golden", async (path, content) => {
+    await expect(content).toMatchFileSnapshot(`../test/golden/${name}/${path}`);
   });
 });

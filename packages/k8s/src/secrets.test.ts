@@ -1,6 +1,6 @@
 import { secretKeys } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { exampleNames, exampleSpec, type K8sObject, objects } from "./_testing.js";
+import { exampleNames, exampleSpec, type K8sObject, objects } from "../test/helpers.js";
 
 type Container = { name: string; command?: string[]; args?: string[]; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] };
 

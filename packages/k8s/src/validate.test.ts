@@ -11,7 +11,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exampleNames, exampleSpec, type K8sObject, objects, renderedObjects, schemasDir, specWith } from "./_testing.js";
+import { exampleNames, exampleSpec, type K8sObject, objects, renderedObjects, schemasDir, specWith } from "../test/helpers.js";
 import { POMERIUM_ANNOTATION_KEYS } from "./ingress.js";
 import { renderKubernetes } from "./render.js";
 

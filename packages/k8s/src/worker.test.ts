@@ -1,6 +1,6 @@
 import { parseSpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { container, envOf, exampleSpec, find, objects, specWith } from "./_testing.js";
+import { container, envOf, exampleSpec, find, objects, specWith } from "../test/helpers.js";
 
 describe("Worker", () => {
   const spec = exampleSpec("family");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../test/helpers.js";
 import { escapeControl, formatDiagnosticWithFrame, parseSpec, SPEC_LIMITS } from "./index.js";
 
 describe("input limits", () => {

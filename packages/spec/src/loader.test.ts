@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../test/helpers.js";
 import { formatDiagnosticWithFrame, loadSpecFile, parseSpec } from "./index.js";
 
 describe("parseSpec", () => {

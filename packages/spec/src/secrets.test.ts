@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleSpec } from "./immich-config/_test-helpers.js";
+import { exampleSpec } from "../test/helpers.js";
 import { renderImmichConfigTemplate } from "./immich-config/render.js";
 import { templateKeys } from "./immich-config/fill-template.js";
 import { secretKeys } from "./secrets.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exampleSpec, exampleText } from "./immich-config/_test-helpers.js";
+import { exampleSpec, exampleText } from "../test/helpers.js";
 import { parseSpec } from "./loader.js";
 import { specYaml, yamlText } from "./yaml-text.js";
 

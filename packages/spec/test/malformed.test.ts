@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { diagnose } from "./_spec-text.js";
+import { diagnose } from "./helpers.js";
 
 // Each fixture in malformed/ is the small valid base spec (base.yaml) with one mistake (its first line says which).
 // The loader must report exactly these diagnostics: line, column, dotted path, message and code.

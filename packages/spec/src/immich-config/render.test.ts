@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { immichMajor } from "../derive.js";
 import type { Target } from "../secrets.js";
-import { configValidator, exampleSpec, exampleText, parseYaml, specFromObject, specFromText } from "./_test-helpers.js";
+import { configValidator, exampleSpec, exampleText, parseYaml, specFromInput, specFromText } from "../../test/helpers.js";
 import { fillTemplate, templateKeys } from "./fill-template.js";
 import { renderImmichConfigTemplate } from "./render.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
@@ -24,7 +24,7 @@ function targetsOf(spec: ImmichFamilySpec): Target[] {
 
 /** Every option on: both targets, generic OIDC with every field, an Immich-scanned library, hwaccel, no superuser. */
 function everything(version: string): ImmichFamilySpec {
-  return specFromObject({
+  return specFromInput({
     apiVersion: "immich-family.dev/v1alpha1",
     kind: "ImmichFamily",
     metadata: { name: "all" },

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { secretKeys } from "../secrets.js";
-import { configValidator, parseYaml, specFromObject } from "./_test-helpers.js";
+import { configValidator, parseYaml, specFromInput } from "../../test/helpers.js";
 import { immichConfigDefaults, mergeConfig } from "./config-schema.js";
 import { renderImmichConfigTemplate } from "./render.js";
 
 const base = (version: string, immich: Record<string, unknown>) =>
-  specFromObject({
+  specFromInput({
     apiVersion: "immich-family.dev/v1alpha1",
     kind: "ImmichFamily",
     metadata: { name: "s" },

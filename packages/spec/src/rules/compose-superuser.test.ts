@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 import { parseSpec } from "../index.js";
 
 const plainOwner = (text: string) => edit(text, "  vectorVersion: 0.3.0", "  vectorVersion: 0.3.0\n  superuser: false");

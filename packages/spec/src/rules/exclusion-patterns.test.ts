@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 
 const patterns = (list: string) => edit(BASE_SPEC, 'exclusionPatterns: ["**/raw/**"]', `exclusionPatterns: ${list}`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 
 const withHost = (host: string) => edit(BASE_SPEC, "    clientId: ${OAUTH_CLIENT_ID}", `    clientId: \${OAUTH_CLIENT_ID}\n    mobileRedirectHost: ${host}`);
 

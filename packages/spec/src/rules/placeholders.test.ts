@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 
 describe("rule placeholders", () => {
   it("accepts ${KEY} in the fields that hold secrets", () => {

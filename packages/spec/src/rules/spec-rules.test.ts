@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, edit } from "../../test/helpers.js";
 import { parseSpec } from "../loader.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import { specRules } from "./spec-rules.js";

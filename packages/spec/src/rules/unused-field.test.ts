@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 import { parseSpec } from "../index.js";
 
 /** The unused-field warnings of `text`, as `path: message` lines. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE_SPEC, diagnose, edit } from "../../test/_spec-text.js";
+import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 
 const version = (v: string) => edit(BASE_SPEC, "  vectorVersion: 0.3.0", `  vectorVersion: ${v}`);
 const image = (ref: string) => edit(BASE_SPEC, "  kubernetes:\n", `  kubernetes:\n    database:\n      image: ${ref}\n`);

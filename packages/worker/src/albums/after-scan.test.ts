@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AlbumWorld, albumWorld } from "./_fixture.js";
+import { type AlbumWorld, albumWorld } from "../../test/helpers.js";
 import { albumSyncAfterScan } from "./after-scan.js";
 
 let world: AlbumWorld | undefined;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { albumState } from "@family/fake-immich";
 import { removeAssetFromAlbum, removeUserFromAlbum } from "@immich/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AlbumWorld, albumWorld } from "./_fixture.js";
+import { type AlbumWorld, albumWorld } from "../../test/helpers.js";
 
 let world: AlbumWorld | undefined;
 let stateDir: string;

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { albumState } from "@family/fake-immich";
 import { addAssetsToAlbum, createAlbum, deleteAlbum, removeUserFromAlbum, updateAlbumUser, updateAssets } from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AlbumWorld, albumWorld } from "./_fixture.js";
+import { type AlbumWorld, albumWorld } from "../../test/helpers.js";
 
 let world: AlbumWorld | undefined;
 afterEach(async () => {

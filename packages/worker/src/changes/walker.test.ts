@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempTree } from "../_test-helpers.js";
+import { tempTree } from "../../test/helpers.js";
 import { compileGlobSet } from "./glob-set.js";
 import { defaultWalker, nodeWalker } from "./walker.js";
 

@@ -1,7 +1,7 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { getServerVersion, scanLibrary, searchAssets } from "@immich/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { testClient } from "../_test-helpers.js";
+import { testClient } from "../../test/helpers.js";
 import type { ImmichApiError } from "./api-error.js";
 
 let fake: FakeImmich;

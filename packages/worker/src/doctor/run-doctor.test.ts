@@ -1,6 +1,6 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempTree, testSpec } from "../_test-helpers.js";
+import { tempTree, testSpec } from "../../test/helpers.js";
 import { albumKeyPermissions, workerKeyPermissions } from "./required-permissions.js";
 import { runDoctor } from "./run-doctor.js";
 

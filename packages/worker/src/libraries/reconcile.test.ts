@@ -1,6 +1,6 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempTree, testClient, testSpec } from "../_test-helpers.js";
+import { tempTree, testClient, testSpec } from "../../test/helpers.js";
 import { describeAction } from "./plan.js";
 import { workerKeyPermissions } from "../doctor/required-permissions.js";
 import { reconcileLibraries } from "./reconcile.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeImmich, type FakeImmich, type FaultSpec } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempTree, testClient, testSpec } from "../_test-helpers.js";
+import { tempTree, testClient, testSpec } from "../../test/helpers.js";
 import { scanLibraries } from "./scan-libraries.js";
 
 let fake: FakeImmich;

@@ -8,7 +8,7 @@ import { albumState, createFakeImmich, type FakeImmich } from "@family/fake-immi
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reconcileAlbums } from "../albums/reconcile.js";
 import { nodeWalker, type Walker } from "../changes/walker.js";
-import { tempTree, testSpec } from "../_test-helpers.js";
+import { tempTree, testSpec } from "../../test/helpers.js";
 import { createLogger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
 

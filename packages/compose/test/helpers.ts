@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
+import { parseSpec } from "@family/immich-spec";
+import { specBuilder } from "@family/test-kit";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import { COMPOSE_SCHEMA } from "./_helpers.js";
+
+export const COMPOSE_SCHEMA = new URL("../../../tooling/schemas/compose-spec/compose-spec.json", import.meta.url);
+
+export { type Draft, exampleFiles, exampleInput } from "@family/test-kit";
+export const { exampleSpec, specFromInput, specWith } = specBuilder(parseSpec);
 
 let validate: ValidateFunction | undefined;
 

@@ -1,41 +1,15 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { type ImmichFamilySpec, parseSpec } from "@family/immich-spec";
-import { parse, parseAllDocuments } from "yaml";
-import { renderKubernetes } from "./render.js";
+import { specBuilder } from "@family/test-kit";
+import { parseAllDocuments } from "yaml";
+import { renderKubernetes } from "../src/render.js";
 
-export const examplesDir = new URL("../../../examples/", import.meta.url);
 export const schemasDir = new URL("../../../tooling/schemas/cnpg/", import.meta.url);
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are walked freely in tests
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }; [k: string]: any };
 
-export function exampleNames(): string[] {
-  return readdirSync(examplesDir)
-    .filter((f) => f.endsWith(".yaml"))
-    .map((f) => f.replace(/\.yaml$/, ""));
-}
-
-export function exampleInput(name: string): Record<string, unknown> {
-  return parse(readFileSync(new URL(`${name}.yaml`, examplesDir), "utf8")) as Record<string, unknown>;
-}
-
-export function specFromInput(input: unknown): ImmichFamilySpec {
-  const result = parseSpec(JSON.stringify(input));
-  if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
-  return result.value;
-}
-
-export function exampleSpec(name: string): ImmichFamilySpec {
-  return specFromInput(exampleInput(name));
-}
-
-/** An example's input changed by `edit`, parsed: the way a user changes one value in the spec. */
-// biome-ignore lint/suspicious/noExplicitAny: spec inputs are edited as plain YAML data
-export function specWith(name: string, edit: (input: any) => void): ImmichFamilySpec {
-  const input = structuredClone(exampleInput(name));
-  edit(input);
-  return specFromInput(input);
-}
+export { exampleInput, exampleNames, examplesDir } from "@family/test-kit";
+export const { exampleSpec, specFromInput, specWith } = specBuilder(parseSpec);
 
 /** Every object of the rendered folder, read back from the YAML files (not from the constructs). */
 export function renderedObjects(spec: ImmichFamilySpec): { file: string; object: K8sObject }[] {
