@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, type KubernetesTarget, secretKeys } from "@family/immich-spec";
+import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, immichServerImage, type KubernetesTarget, secretKeys } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
@@ -18,12 +18,13 @@ const TEMPLATE_DIR = "/template";
 /** The command the init container runs to fill the config template from the Secret's keys. */
 export const CONFIG_FILL_COMMAND = ["immich-family", "config", "fill", "--template", `${TEMPLATE_DIR}/${IMMICH_CONFIG_TEMPLATE}`, "--out", CONFIG_FILE];
 
+/** Props of `ImmichServer`: the spec and target, the names, the config template, and what the server mounts and calls. */
 export interface ImmichServerProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
   /** The Immich config template (`${KEY}` placeholders, no secret values). */
   readonly configTemplate: string;
@@ -103,7 +104,7 @@ export class ImmichServer extends Construct {
             containers: [
               {
                 name: "server",
-                image: `ghcr.io/immich-app/immich-server:${spec.immich.version}`,
+                image: immichServerImage(spec),
                 env,
                 ports: [{ name: "http", containerPort: PORTS.server }],
                 // First start runs migrations and reindexing: allow 10 minutes.

@@ -1,30 +1,25 @@
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { type ImmichFamilySpec, machineLearningImage, PORTS } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IService } from "kubernetes-models/v1/Service";
 import { builtIn } from "./_typed.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
-import { type Names, PORTS } from "./_names.js";
+import type { Names } from "./_names.js";
 import { containerResources, httpProbe, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 
 type Acceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
 
-/** Image tag suffix per acceleration. */
-const SUFFIX: Record<Acceleration, string> = { cpu: "", cuda: "-cuda", rocm: "-rocm", openvino: "-openvino", armnn: "-armnn", rknn: "-rknn" };
 /** Extended resources the accelerations that use a device plugin ask for. */
 const DEVICE_LIMITS: Partial<Record<Acceleration, Record<string, string>>> = {
   cuda: { "nvidia.com/gpu": "1" },
   rocm: { "amd.com/gpu": "1" },
 };
 
-export function machineLearningImage(spec: ImmichFamilySpec): string {
-  return `ghcr.io/immich-app/immich-machine-learning:${spec.immich.version}${SUFFIX[spec.machineLearning.acceleration]}`;
-}
-
+/** Props of `MachineLearning`: the spec (version, acceleration, resources) and the object names. */
 export interface MachineLearningProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 
