@@ -7,12 +7,13 @@ import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
 import { containerResources, envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 
+/** Props of `Redis`: the spec (password), its Kubernetes target (image, resources) and the object names. */
 export interface RedisProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 

@@ -12,12 +12,13 @@ import type { LibraryMount } from "./nfs-library.js";
 /** Where the worker reads its spec. */
 export const WORKER_SPEC_FILE = "/etc/immich-family/immich-family.yaml";
 
+/** Props of `Worker`: the spec and target, the names, the image, the spec YAML it reads and the libraries it mounts. */
 export interface WorkerProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
   /** The worker image. */
   readonly image: string;
