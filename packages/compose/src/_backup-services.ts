@@ -1,4 +1,4 @@
-import { type ComposeTarget, durationMs } from "@family/immich-spec";
+import { type ComposeTarget, durationMs, PORTS } from "@family/immich-spec";
 import { bind, IN_CONTAINER, NETWORK, type RenderContext, secretVar } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
@@ -24,7 +24,7 @@ export function backupService(ctx: RenderContext): ComposeService {
     MANUAL_RUN_FOREVER: "FALSE",
     DB01_TYPE: "pgsql",
     DB01_HOST: ctx.services.database,
-    DB01_PORT: "5432",
+    DB01_PORT: String(PORTS.postgres),
     DB01_NAME: db.name,
     DB01_USER: db.user,
     DB01_PASS: secretVar(ctx, db.password.key),
@@ -85,11 +85,11 @@ export function exporterService(ctx: RenderContext): ComposeService {
     restart: "unless-stopped",
     ...dependsOn([ctx.services.database, "service_healthy"]),
     environment: {
-      DATA_SOURCE_URI: `${ctx.services.database}:5432/${db.name}?sslmode=disable`,
+      DATA_SOURCE_URI: `${ctx.services.database}:${PORTS.postgres}/${db.name}?sslmode=disable`,
       DATA_SOURCE_USER: db.user,
       DATA_SOURCE_PASS: secretVar(ctx, db.password.key),
     },
     networks: [NETWORK.backend],
-    healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9187/metrics"], interval: "30s", timeout: "5s", retries: 3 },
+    healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.postgresMetrics}/metrics`], interval: "30s", timeout: "5s", retries: 3 },
   };
 }

@@ -1,10 +1,10 @@
-import { type ComposeTarget, type ImmichFamilySpec, type SecretReader, secretKeys } from "@family/immich-spec";
+import { COMPOSE_MACHINE_LEARNING_SERVICE, type ComposeTarget, type ImmichFamilySpec, type SecretReader, secretKeys } from "@family/immich-spec";
 
 /** Service names, as seed 002 names them. */
 export const SERVICE = {
   init: "immich-init",
   server: "immich-server",
-  machineLearning: "immich-machine-learning",
+  machineLearning: COMPOSE_MACHINE_LEARNING_SERVICE,
   redis: "immich-redis",
   database: "immich-db",
   backup: "immich-db-backup",
@@ -30,8 +30,6 @@ export const IN_CONTAINER = {
 /** The copy of the spec the worker reads, beside compose.yaml. */
 export const SPEC_COPY = "immich-family.yaml";
 export const WORKER_STATE_VOLUME = "worker-state";
-export const SERVER_PORT = 2283;
-export const WORKER_PORT = 9464;
 
 /** What every service builder needs. */
 export interface RenderContext {

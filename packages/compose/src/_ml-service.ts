@@ -1,7 +1,8 @@
+import { machineLearningImage, PORTS } from "@family/immich-spec";
 import { bind, IN_CONTAINER, NETWORK, type RenderContext, } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
-import { mlImageSuffix, mlProfile } from "./hwaccel.js";
+import { mlProfile } from "./hwaccel.js";
 import { composeResources } from "./_resources.js";
 
 export function machineLearningService(ctx: RenderContext): ComposeService {
@@ -11,7 +12,7 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
   const deviceReservations = device?.resources.reservations;
   const resources = { ...(limits ? { limits } : {}), ...(reservations || deviceReservations ? { reservations: { ...reservations, ...deviceReservations } } : {}) };
   return {
-    image: `ghcr.io/immich-app/immich-machine-learning:${spec.immich.version}${mlImageSuffix(spec.machineLearning.acceleration)}`,
+    image: machineLearningImage(spec),
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"]),
@@ -23,7 +24,7 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
     // egress: models are downloaded on first use.
     networks: [NETWORK.backend, NETWORK.egress],
     healthcheck: {
-      test: ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3003/ping', timeout=5)"],
+      test: ["CMD", "python3", "-c", `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${PORTS.machineLearning}/ping', timeout=5)`],
       interval: "30s",
       timeout: "10s",
       retries: 3,

@@ -1,5 +1,5 @@
-import { machineLearningUrl } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, secretVar } from "./_context.js";
+import { immichServerImage, machineLearningUrl, PORTS } from "@family/immich-spec";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, secretVar } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { transcodingProfile } from "./hwaccel.js";
@@ -31,17 +31,17 @@ export function serverService(ctx: RenderContext): ComposeService {
   env.IMMICH_MEDIA_LOCATION = ctx.media;
   if (spec.immich.trustedProxies) env.IMMICH_TRUSTED_PROXIES = spec.immich.trustedProxies.join(",");
   env.DB_HOSTNAME = ctx.services.database;
-  env.DB_PORT = "5432";
+  env.DB_PORT = String(PORTS.postgres);
   env.DB_USERNAME = spec.database.user;
   env.DB_PASSWORD = secretVar(ctx, spec.database.password.key);
   env.DB_DATABASE_NAME = spec.database.name;
   env.DB_VECTOR_EXTENSION = spec.database.vectorExtension;
   env.REDIS_HOSTNAME = ctx.services.redis;
-  env.REDIS_PORT = "6379";
+  env.REDIS_PORT = String(PORTS.redis);
   if (spec.redis.password) env.REDIS_PASSWORD = secretVar(ctx, spec.redis.password.key);
   if (spec.machineLearning.enabled) env.IMMICH_MACHINE_LEARNING_URL = machineLearningUrl(spec, "compose");
   return {
-    image: `ghcr.io/immich-app/immich-server:${spec.immich.version}`,
+    image: immichServerImage(spec),
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.database, "service_healthy"], [ctx.services.redis, "service_healthy"]),
@@ -50,8 +50,8 @@ export function serverService(ctx: RenderContext): ComposeService {
     ...hw,
     // frontend: Traefik, and egress for OIDC discovery; backend: database, Valkey, ML.
     networks: [NETWORK.frontend, NETWORK.backend],
-    ...(compose.traefik ? {} : { ports: [`${SERVER_PORT}:${SERVER_PORT}`] }),
-    healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${SERVER_PORT}/api/server/ping`), interval: "30s", timeout: "10s", retries: 3, start_period: "300s" },
-    ...(compose.traefik ? { labels: traefikLabels(spec, compose.traefik, { project: ctx.project, network: frontendNetworkName(ctx), port: SERVER_PORT }) } : {}),
+    ...(compose.traefik ? {} : { ports: [`${PORTS.server}:${PORTS.server}`] }),
+    healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${PORTS.server}/api/server/ping`), interval: "30s", timeout: "10s", retries: 3, start_period: "300s" },
+    ...(compose.traefik ? { labels: traefikLabels(spec, compose.traefik, { project: ctx.project, network: frontendNetworkName(ctx), port: PORTS.server }) } : {}),
   };
 }

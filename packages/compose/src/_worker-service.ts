@@ -1,5 +1,5 @@
-import { workerImage } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, SERVER_PORT, SPEC_COPY, secretEnv, WORKER_PORT, WORKER_STATE_VOLUME } from "./_context.js";
+import { PORTS, workerImage } from "@family/immich-spec";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext, SPEC_COPY, secretEnv, WORKER_STATE_VOLUME } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { libraryMounts } from "./_server-service.js";
@@ -11,13 +11,13 @@ export function workerService(ctx: RenderContext): ComposeService {
     image: workerImage(ctx.spec, ctx.toolVersion),
     user: ctx.user,
     entrypoint: ["immich-family"],
-    command: ["worker", specPath, "--port", String(WORKER_PORT), "--state-dir", IN_CONTAINER.workerState],
+    command: ["worker", specPath, "--port", String(PORTS.worker), "--state-dir", IN_CONTAINER.workerState],
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.server, "service_healthy"]),
     // Only its API keys, under the names the spec gives them.
-    environment: { IMMICH_URL: `http://${ctx.services.server}:${SERVER_PORT}/api`, ...secretEnv(ctx, "worker") },
+    environment: { IMMICH_URL: `http://${ctx.services.server}:${PORTS.server}/api`, ...secretEnv(ctx, "worker") },
     volumes: [bind(`./${SPEC_COPY}`, specPath, true), `${WORKER_STATE_VOLUME}:${IN_CONTAINER.workerState}`, ...libraryMounts(ctx)],
     networks: [NETWORK.backend],
-    healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${WORKER_PORT}/healthz`), interval: "30s", timeout: "5s", retries: 3, start_period: "30s" },
+    healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${PORTS.worker}/healthz`), interval: "30s", timeout: "5s", retries: 3, start_period: "30s" },
   };
 }

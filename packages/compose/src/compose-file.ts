@@ -9,6 +9,7 @@ import { workerService } from "./_worker-service.js";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-model.js";
 import pkg from "../package.json" with { type: "json" };
 
+/** Options of `buildComposeFile` and `renderCompose`. */
 export interface ComposeOptions {
   /** Version of this tool, selecting the default worker/init image. @default this package's version */
   readonly toolVersion?: string;

@@ -1,9 +1,12 @@
 /** A typed subset of the Compose specification: the parts this renderer writes. */
 
+/** A service's `restart` policy. */
 export type Restart = "no" | "always" | "unless-stopped" | "on-failure";
 
+/** What a `depends_on` entry waits for. */
 export type DependsOnCondition = "service_started" | "service_healthy" | "service_completed_successfully";
 
+/** A service's `healthcheck`: the command, and how often and how long it runs. */
 export interface Healthcheck {
   readonly test: readonly string[];
   readonly interval?: string;
@@ -12,6 +15,7 @@ export interface Healthcheck {
   readonly start_period?: string;
 }
 
+/** A device reserved under `deploy.resources.reservations.devices` (GPUs). */
 export interface DeviceReservation {
   readonly driver: string;
   readonly count: number | "all";
@@ -24,11 +28,13 @@ export interface ResourceSet {
   readonly memory?: string;
 }
 
+/** A service's `deploy.resources`: limits, and reservations with devices. */
 export interface ComposeResources {
   readonly limits?: ResourceSet;
   readonly reservations?: ResourceSet & { readonly devices?: readonly DeviceReservation[] };
 }
 
+/** One service of compose.yaml, as this renderer writes it. */
 export interface ComposeService {
   readonly image: string;
   readonly user?: string;
@@ -55,16 +61,19 @@ export interface ComposeService {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** A network of compose.yaml: its Docker name, and whether it is external or internal (no egress). */
 export interface ComposeNetwork {
   readonly name: string;
   readonly external?: boolean;
   readonly internal?: boolean;
 }
 
+/** A named volume of compose.yaml. */
 export interface ComposeVolume {
   readonly name?: string;
 }
 
+/** The whole compose.yaml: project name, services, networks and named volumes. */
 export interface ComposeFile {
   readonly name: string;
   readonly services: Readonly<Record<string, ComposeService>>;

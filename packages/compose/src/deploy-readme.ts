@@ -1,6 +1,6 @@
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { type ImmichFamilySpec, PORTS } from "@family/immich-spec";
 import { frontendNetworkName } from "./_server-service.js";
-import { IN_CONTAINER, renderContext, SERVER_PORT, } from "./_context.js";
+import { IN_CONTAINER, renderContext } from "./_context.js";
 import { cleanupMinutes } from "./_backup-services.js";
 
 /** The README beside compose.yaml, for the person deploying the stack. */
@@ -54,7 +54,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
       "```",
     );
   }
-  if (!compose.traefik) p(`Without Traefik in the spec, the server publishes port ${SERVER_PORT} on the host: put your own TLS proxy in front of it.`);
+  if (!compose.traefik) p(`Without Traefik in the spec, the server publishes port ${PORTS.server} on the host: put your own TLS proxy in front of it.`);
   if (!spec.database.superuser) {
     p(
       "The spec keeps the database role a plain owner (`database.superuser: false`). With Immich's Postgres image the role in `POSTGRES_USER` owns the whole cluster and is a superuser, so on Compose that choice only turns off Immich's own database backup; the nightly dump below replaces it.",

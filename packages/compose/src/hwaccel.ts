@@ -1,7 +1,11 @@
 import type { ComposeTarget, ImmichFamilySpec } from "@family/immich-spec";
+
+export { mlImageSuffix, transcodingAccel as ffmpegAccel } from "@family/immich-spec";
 import type { DeviceProfile } from "./compose-model.js";
 
+/** The Compose target's hardware transcoding mode. */
 export type Transcoding = ComposeTarget["hwaccel"];
+/** The machine-learning acceleration the spec chooses. */
 export type MlAcceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
 
 const dev = (path: string) => `${path}:${path}`;
@@ -23,16 +27,6 @@ export function transcodingProfile(mode: Transcoding): DeviceProfile {
         security_opt: ["systempaths=unconfined", "apparmor=unconfined"],
       };
   }
-}
-
-/** The `ffmpeg.accel` value of the Immich config that matches a transcoding mode. */
-export function ffmpegAccel(mode: Transcoding): "disabled" | "nvenc" | "qsv" | "vaapi" | "rkmpp" {
-  return mode === "cpu" ? "disabled" : mode === "quicksync" ? "qsv" : mode;
-}
-
-/** Image tag suffix of immich-machine-learning for an acceleration. */
-export function mlImageSuffix(acceleration: MlAcceleration): string {
-  return acceleration === "cpu" ? "" : `-${acceleration}`;
 }
 
 /** What immich-machine-learning needs for an acceleration. */

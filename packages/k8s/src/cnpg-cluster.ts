@@ -8,12 +8,13 @@ import { optional } from "./_optional.js";
 /** Extensions Immich's migrations need, pre-created when the app role is not a superuser. */
 export const IMMICH_EXTENSIONS = ["vector", "vchord", "cube", "earthdistance", "pg_trgm", "unaccent", "uuid-ossp"] as const;
 
+/** Props of `CnpgCluster`: the spec, its Kubernetes target and the object names. */
 export interface CnpgClusterProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 

@@ -2,6 +2,7 @@ import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
 import type { Names } from "./_names.js";
 
 /** A rendered object, as far as the README needs to know it. */
+/** The fields of a rendered object the deploy README reads. */
 export interface ReadmeObject {
   readonly apiVersion: string;
   readonly kind: string;
@@ -10,9 +11,13 @@ export interface ReadmeObject {
   readonly spec?: any;
 }
 
+/** What `renderKubernetesReadme` describes: the spec, its target, the names, and the rendered objects and files. */
 export interface DeployReadmeProps {
+  /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
+  /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
   /** Every rendered object: the prerequisites are derived from what they use. */
   readonly objects: readonly ReadmeObject[];

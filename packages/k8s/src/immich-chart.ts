@@ -14,6 +14,7 @@ import { Redis } from "./redis.js";
 import { UploadVolume } from "./upload-volume.js";
 import { Worker } from "./worker.js";
 
+/** Props of `ImmichChart`, the whole install as one chart. */
 export interface ImmichChartProps {
   /** The parsed spec; it must declare `targets.kubernetes`. */
   readonly spec: ImmichFamilySpec;

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, type KubernetesTarget, secretKeys } from "@family/immich-spec";
+import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, immichServerImage, type KubernetesTarget, secretKeys } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
-import type { IService } from "kubernetes-models/v1/Service";
+import { deployment, service } from "./_deployment.js";
 import { builtIn } from "./_typed.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { type Names, PORTS } from "./_names.js";
@@ -18,12 +17,13 @@ const TEMPLATE_DIR = "/template";
 /** The command the init container runs to fill the config template from the Secret's keys. */
 export const CONFIG_FILL_COMMAND = ["immich-family", "config", "fill", "--template", `${TEMPLATE_DIR}/${IMMICH_CONFIG_TEMPLATE}`, "--out", CONFIG_FILE];
 
+/** Props of `ImmichServer`: the spec and target, the names, the config template, and what the server mounts and calls. */
 export interface ImmichServerProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
   /** The Immich config template (`${KEY}` placeholders, no secret values). */
   readonly configTemplate: string;
@@ -43,8 +43,8 @@ export class ImmichServer extends Construct {
   constructor(scope: Construct, id: string, props: ImmichServerProps) {
     super(scope, id);
     const { spec, target, names } = props;
-    const selector = selectorLabels(spec, "server", "immich-server");
     const labels = recommendedLabels(spec, "server", "immich-server");
+    const workload = { name: names.server, namespace: names.namespace, labels, selector: selectorLabels(spec, "server", "immich-server") };
     const configKeys = secretKeys(spec, "kubernetes").filter((k) => k.readers.includes("config-init"));
 
     builtIn<IConfigMap>(this, "config-template", {
@@ -71,70 +71,53 @@ export class ImmichServer extends Construct {
       ...(spec.immich.timezone ? [envValue("TZ", spec.immich.timezone)] : []),
     ];
 
-    builtIn<IDeployment>(this, "deployment", {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: names.server, namespace: names.namespace, labels },
-      spec: {
-        replicas: 1,
-        // The upload volume is ReadWriteOnce: never run two servers during a rollout.
-        strategy: { type: "Recreate" },
-        selector: { matchLabels: selector },
-        template: {
-          metadata: {
-            labels,
-            annotations: { "immich-family.dev/config-checksum": createHash("sha256").update(props.configTemplate).digest("hex") },
-          },
-          spec: {
-            securityContext: POD_SECURITY,
-            initContainers: [
-              {
-                name: "config-fill",
-                image: props.initImage,
-                command: CONFIG_FILL_COMMAND,
-                env: configKeys.map((k) => envSecret(k.key, names.secret, k.key)),
-                securityContext: nonRootSecurity(1000),
-                volumeMounts: [
-                  { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
-                  { name: "config", mountPath: "/config" },
-                ],
-              },
-            ],
-            containers: [
-              {
-                name: "server",
-                image: `ghcr.io/immich-app/immich-server:${spec.immich.version}`,
-                env,
-                ports: [{ name: "http", containerPort: PORTS.server }],
-                // First start runs migrations and reindexing: allow 10 minutes.
-                startupProbe: httpProbe("/api/server/ping", "http", 10, 60),
-                readinessProbe: httpProbe("/api/server/ping", "http", 10, 3),
-                livenessProbe: httpProbe("/api/server/ping", "http", 20, 6),
-                ...containerResources(target.resources.server),
-                securityContext: ROOT_IMAGE_SECURITY,
-                volumeMounts: [
-                  { name: "upload", mountPath: spec.immich.mediaLocation ?? MEDIA_LOCATION },
-                  { name: "config", mountPath: "/config", readOnly: true },
-                  ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
-                ],
-              },
-            ],
-            volumes: [
-              { name: "upload", persistentVolumeClaim: { claimName: names.upload } },
-              { name: "config-template", configMap: { name: names.configTemplate } },
-              { name: "config", emptyDir: { medium: "Memory" } },
-              ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
-            ],
-          },
+    deployment(
+      this,
+      workload,
+      {
+      securityContext: POD_SECURITY,
+      initContainers: [
+        {
+          name: "config-fill",
+          image: props.initImage,
+          command: CONFIG_FILL_COMMAND,
+          env: configKeys.map((k) => envSecret(k.key, names.secret, k.key)),
+          securityContext: nonRootSecurity(1000),
+          volumeMounts: [
+            { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
+            { name: "config", mountPath: "/config" },
+          ],
         },
-      },
-    });
-
-    builtIn<IService>(this, "service", {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: names.server, namespace: names.namespace, labels },
-      spec: { selector, ports: [{ name: "http", port: PORTS.server, targetPort: "http", protocol: "TCP" }] },
-    });
+      ],
+      containers: [
+        {
+          name: "server",
+          image: immichServerImage(spec),
+          env,
+          ports: [{ name: "http", containerPort: PORTS.server }],
+          // First start runs migrations and reindexing: allow 10 minutes.
+          startupProbe: httpProbe("/api/server/ping", "http", 10, 60),
+          readinessProbe: httpProbe("/api/server/ping", "http", 10, 3),
+          livenessProbe: httpProbe("/api/server/ping", "http", 20, 6),
+          ...containerResources(target.resources.server),
+          securityContext: ROOT_IMAGE_SECURITY,
+          volumeMounts: [
+            { name: "upload", mountPath: spec.immich.mediaLocation ?? MEDIA_LOCATION },
+            { name: "config", mountPath: "/config", readOnly: true },
+            ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
+          ],
+        },
+      ],
+      volumes: [
+        { name: "upload", persistentVolumeClaim: { claimName: names.upload } },
+        { name: "config-template", configMap: { name: names.configTemplate } },
+        { name: "config", emptyDir: { medium: "Memory" } },
+        ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
+      ],
+    },
+      // The upload volume is ReadWriteOnce: never run two servers during a rollout.
+      { recreate: true, podAnnotations: { "immich-family.dev/config-checksum": createHash("sha256").update(props.configTemplate).digest("hex") } },
+    );
+    service(this, workload, { name: "http", port: PORTS.server });
   }
 }

@@ -27,12 +27,13 @@ type PomeriumKey = (typeof POMERIUM_ANNOTATION_KEYS)[number];
 /** Paths the mobile apps and the OAuth relay need without the SSO gate; Immich authenticates them itself. */
 export const PUBLIC_PATHS = ["/api", "/.well-known/immich"] as const;
 
+/** Props of `Ingress`: the spec, its Kubernetes target and the object names. */
 export interface IngressProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 

@@ -1,10 +1,11 @@
 import { type KubernetesTarget, yamlText } from "@family/immich-spec";
 import type { Names } from "./_names.js";
 
+/** What `kustomization` lists: the rendered files, and the Secret when a component reads it. */
 export interface KustomizationProps {
   /** The Kubernetes target (where the Secret comes from). */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
   /** The rendered resource files, in order. */
   readonly resources: readonly string[];

@@ -1,30 +1,23 @@
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { type ImmichFamilySpec, machineLearningImage, PORTS } from "@family/immich-spec";
 import { Construct } from "constructs";
-import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
-import type { IService } from "kubernetes-models/v1/Service";
-import { builtIn } from "./_typed.js";
+import { deployment, service } from "./_deployment.js";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
-import { type Names, PORTS } from "./_names.js";
+import type { Names } from "./_names.js";
 import { containerResources, httpProbe, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 
 type Acceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
 
-/** Image tag suffix per acceleration. */
-const SUFFIX: Record<Acceleration, string> = { cpu: "", cuda: "-cuda", rocm: "-rocm", openvino: "-openvino", armnn: "-armnn", rknn: "-rknn" };
 /** Extended resources the accelerations that use a device plugin ask for. */
 const DEVICE_LIMITS: Partial<Record<Acceleration, Record<string, string>>> = {
   cuda: { "nvidia.com/gpu": "1" },
   rocm: { "amd.com/gpu": "1" },
 };
 
-export function machineLearningImage(spec: ImmichFamilySpec): string {
-  return `ghcr.io/immich-app/immich-machine-learning:${spec.immich.version}${SUFFIX[spec.machineLearning.acceleration]}`;
-}
-
+/** Props of `MachineLearning`: the spec (version, acceleration, resources) and the object names. */
 export interface MachineLearningProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 
@@ -33,46 +26,32 @@ export class MachineLearning extends Construct {
   constructor(scope: Construct, id: string, props: MachineLearningProps) {
     super(scope, id);
     const { spec, names } = props;
-    const selector = selectorLabels(spec, "machine-learning", "immich-machine-learning");
-    const labels = recommendedLabels(spec, "machine-learning", "immich-machine-learning");
+    const workload = {
+      name: names.machineLearning,
+      namespace: names.namespace,
+      labels: recommendedLabels(spec, "machine-learning", "immich-machine-learning"),
+      selector: selectorLabels(spec, "machine-learning", "immich-machine-learning"),
+    };
     const ml = spec.machineLearning;
 
-    builtIn<IDeployment>(this, "deployment", {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: names.machineLearning, namespace: names.namespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            securityContext: POD_SECURITY,
-            containers: [
-              {
-                name: "machine-learning",
-                image: machineLearningImage(spec),
-                env: [{ name: "MACHINE_LEARNING_CACHE_FOLDER", value: "/cache" }],
-                ports: [{ name: "http", containerPort: PORTS.machineLearning }],
-                startupProbe: httpProbe("/ping", "http", 10, 30),
-                readinessProbe: httpProbe("/ping", "http", 10, 3),
-                livenessProbe: httpProbe("/ping", "http", 20, 6),
-                ...containerResources(ml.resources, DEVICE_LIMITS[ml.acceleration]),
-                securityContext: ROOT_IMAGE_SECURITY,
-                volumeMounts: [{ name: "cache", mountPath: "/cache" }],
-              },
-            ],
-            volumes: [{ name: "cache", emptyDir: {} }],
-          },
+    deployment(this, workload, {
+      securityContext: POD_SECURITY,
+      containers: [
+        {
+          name: "machine-learning",
+          image: machineLearningImage(spec),
+          env: [{ name: "MACHINE_LEARNING_CACHE_FOLDER", value: "/cache" }],
+          ports: [{ name: "http", containerPort: PORTS.machineLearning }],
+          startupProbe: httpProbe("/ping", "http", 10, 30),
+          readinessProbe: httpProbe("/ping", "http", 10, 3),
+          livenessProbe: httpProbe("/ping", "http", 20, 6),
+          ...containerResources(ml.resources, DEVICE_LIMITS[ml.acceleration]),
+          securityContext: ROOT_IMAGE_SECURITY,
+          volumeMounts: [{ name: "cache", mountPath: "/cache" }],
         },
-      },
+      ],
+      volumes: [{ name: "cache", emptyDir: {} }],
     });
-
-    builtIn<IService>(this, "service", {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: names.machineLearning, namespace: names.namespace, labels },
-      spec: { selector, ports: [{ name: "http", port: PORTS.machineLearning, targetPort: "http", protocol: "TCP" }] },
-    });
+    service(this, workload, { name: "http", port: PORTS.machineLearning });
   }
 }

@@ -4,6 +4,7 @@ import type { INamespace } from "kubernetes-models/v1/Namespace";
 import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
 
+/** Props of `Namespace`: the spec (for labels) and the namespace name. */
 export interface NamespaceProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;

@@ -9,14 +9,15 @@ import { builtIn } from "./_typed.js";
 /** CloudNativePG's status port on every instance, which the operator polls. */
 export const CNPG_STATUS_PORT = 8000;
 /** CloudNativePG's metrics port on every instance. */
-export const CNPG_METRICS_PORT = 9187;
+export const CNPG_METRICS_PORT = PORTS.postgresMetrics;
 
+/** Props of `NetworkPolicies`: the spec, its Kubernetes target and the object names. */
 export interface NetworkPoliciesProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 

@@ -9,6 +9,7 @@ import type { Names } from "./_names.js";
 type LibrarySource = KubernetesTarget["libraries"][string];
 
 /** A library volume as the pods mount it. */
+/** How a library's claim is mounted into the server and worker pods. */
 export interface LibraryMount {
   /** Volume name inside the pods. */
   readonly volume: string;
@@ -18,10 +19,11 @@ export interface LibraryMount {
   readonly path: string;
 }
 
+/** Props of `NfsLibrary`: one external library of the spec, by handle and source. */
 export interface NfsLibraryProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
   /** The library's handle in the spec. */
   readonly handle: string;

@@ -5,6 +5,7 @@ import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
 import { secretsEnvExample } from "./secrets-example.js";
 
+/** Options of `renderKubernetes`. */
 export interface RenderKubernetesOptions {
   /** Release of this tool, which tags the default worker/init image. @default this package's version */
   readonly toolVersion?: string;

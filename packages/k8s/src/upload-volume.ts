@@ -9,12 +9,13 @@ import { optional } from "./_optional.js";
 /** Where Immich keeps uploads, thumbnails and encoded video inside its container. */
 export const MEDIA_LOCATION = "/data";
 
+/** Props of `UploadVolume`: the spec, its Kubernetes target (size, class, claim) and the object names. */
 export interface UploadVolumeProps {
   /** The parsed spec. */
   readonly spec: ImmichFamilySpec;
   /** Its Kubernetes target. */
   readonly target: KubernetesTarget;
-  /** Object names. */
+  /** Object names: `objectNames(spec, target)`. */
   readonly names: Names;
 }
 

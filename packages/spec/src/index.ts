@@ -22,6 +22,16 @@ export {
   renderImmichConfigTemplate,
   templateKeys,
 } from "./immich-config/index.js";
+export {
+  IMMICH_MACHINE_LEARNING_IMAGE,
+  IMMICH_SERVER_IMAGE,
+  immichServerImage,
+  machineLearningImage,
+  mlImageSuffix,
+  PORTS,
+  transcodingAccel,
+} from "./immich-images.js";
+export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";
 export { specYaml, yamlText } from "./yaml-text.js";
 export {
@@ -67,7 +77,7 @@ export {
   type UpgradePlan,
 } from "./releases/index.js";
 export { type RuleFinding, runRule, type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
-export { durationMs, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
+export { durationMs, HANDLE_PATTERN, HOSTNAME_PATTERN, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {
   type AlbumRules,
   API_VERSION,

@@ -9,10 +9,11 @@ export function formatDiagnostic(d: SpecDiagnostic): string {
   return escapeControl(`${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.path ? `${d.path}: ` : ""}${d.message} [${d.code}]`);
 }
 
-// A `key: value` line whose key names a secret; its value is masked unless it is a `${KEY}` reference.
-const SECRET_LINE = /^(\s*(?:-\s+)?["']?[A-Za-z_]*(?:secret|password|passphrase|apikey|apiKey|token)[A-Za-z_]*["']?\s*:\s+)(.+?)(\s+#.*)?$/i;
+/** Words that mark a key as holding a secret, whose value is never echoed. */
+export const SECRET_WORD = /secret|password|passphrase|apikey|token/i;
 
-const SECRET_WORD = /secret|password|passphrase|apikey|token/i;
+// A `key: value` line whose key names a secret; its value is masked unless it is a `${KEY}` reference.
+const SECRET_LINE = new RegExp(`^(\\s*(?:-\\s+)?["']?[A-Za-z_]*(?:${SECRET_WORD.source})[A-Za-z_]*["']?\\s*:\\s+)(.+?)(\\s+#.*)?$`, "i");
 
 /** Frame lines longer than this are cut to a window around the node. */
 const FRAME_WIDTH = 160;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { SpecPath } from "./loader-diagnostic.js";
+import { SECRET_WORD } from "./loader-format.js";
 import type { Anchor } from "./loader-locate.js";
 import { acceptedTypesAt, expectsInteger, knownKeysAt } from "./loader-schema-keys.js";
 import { didYouMean } from "./loader-suggest.js";
@@ -22,9 +23,8 @@ export interface PendingDiagnostic {
 
 type Issue = z.core.$ZodIssue;
 
-const SENSITIVE = /secret|password|passphrase|apikey|token/i;
 /** Whether a value at this path may be a secret, so it is never echoed. */
-export const isSensitivePath = (path: SpecPath) => path.some((s) => typeof s === "string" && SENSITIVE.test(s));
+export const isSensitivePath = (path: SpecPath) => path.some((s) => typeof s === "string" && SECRET_WORD.test(s));
 
 function valueAt(data: unknown, path: SpecPath): unknown {
   let v = data;

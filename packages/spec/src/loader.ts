@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { errorMessage } from "./error-message.js";
 import { LineCounter, type ParsedNode, parseDocument } from "yaml";
 import type { z } from "zod";
 import { dottedPath, type SpecDiagnostic } from "./loader-diagnostic.js";
@@ -71,7 +72,7 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return fail([...structural, at({ path: [], message: `YAML: ${message}`, code: "yaml-alias" })]);
   }
   if (data === null || data === undefined) {

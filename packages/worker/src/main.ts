@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Container entry of the worker: `immich-family-worker [spec]` (the image's default uses the CLI's `worker` command).
 import { createRequire } from "node:module";
+import { PORTS } from "@family/immich-spec";
 import { runWorker, WorkerSetupError } from "./service/run-worker.js";
 
 const HELP = `Usage: immich-family-worker [spec]
@@ -47,7 +48,7 @@ try {
     specFile,
     env: process.env,
     stateDir: process.env.IMMICH_FAMILY_STATE_DIR ?? "/var/lib/immich-family",
-    port: Number(process.env.IMMICH_FAMILY_WORKER_PORT ?? 9464),
+    port: Number(process.env.IMMICH_FAMILY_WORKER_PORT ?? PORTS.worker),
     signal: abort.signal,
   });
   process.exitCode = 0;

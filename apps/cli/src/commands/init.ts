@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { formatDiagnostic, newestSupportedRelease, parseSpec } from "@family/immich-spec";
+import { formatDiagnostic, HANDLE_PATTERN, HOSTNAME_PATTERN, newestSupportedRelease, parseSpec } from "@family/immich-spec";
 import type { CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -22,22 +22,20 @@ export interface InitOptions {
 
 /** The Immich release a new spec pins: the newest the release table knows in a supported line. */
 export const DEFAULT_IMMICH_VERSION = newestSupportedRelease();
-const HANDLE = /^[a-z][a-z0-9-]{0,62}$/;
-const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** A member handle from an email's local part: `Ann.Smith@x` → `ann-smith`. */
 export function handleFromEmail(email: string): string {
   const local = (email.split("@")[0] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+|-+$/g, "");
-  return HANDLE.test(local) ? local.slice(0, 63) : "admin";
+  return HANDLE_PATTERN.test(local) ? local : "admin";
 }
 
 /** Why a value given for init is unusable, or undefined when it is fine. */
 export function checkInitValue(key: keyof InitOptions, value: string): string | undefined {
   switch (key) {
     case "name":
-      return HANDLE.test(value) ? undefined : `--name must be a lowercase name of letters, digits and dashes, starting with a letter, got "${value}"`;
+      return HANDLE_PATTERN.test(value) ? undefined : `--name must be a lowercase name of letters, digits and dashes, starting with a letter, got "${value}"`;
     case "webHost":
-      return HOST.test(value) ? undefined : `--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "${value}"`;
+      return HOSTNAME_PATTERN.test(value) ? undefined : `--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "${value}"`;
     case "target":
       return (TARGETS as readonly string[]).includes(value) ? undefined : `--target must be kubernetes, compose or both, got "${value}"`;
     case "immichVersion":
@@ -162,7 +160,7 @@ export async function initOptions(cwd: string, flags: Flags, io: Io, ask: Ask = 
   const given = (key: keyof InitOptions) => (flags[FLAG_OF[key]] === undefined ? undefined : String(flags[FLAG_OF[key]]));
   const dirName = basename(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+|-+$/g, "");
   const defaults: InitOptions = {
-    name: given("name") ?? (HANDLE.test(dirName) ? dirName : "family"),
+    name: given("name") ?? (HANDLE_PATTERN.test(dirName) ? dirName : "family"),
     webHost: given("webHost") ?? "photos.example.com",
     target: (given("target") ?? "kubernetes") as InitTarget,
     immichVersion: given("immichVersion") ?? DEFAULT_IMMICH_VERSION,

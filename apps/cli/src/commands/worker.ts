@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { Writable } from "node:stream";
+import { PORTS } from "@family/immich-spec";
 import { createLogger, runWorker } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { portOption } from "../_options.js";
@@ -15,7 +16,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
       },
     }),
   });
-  const port = portOption("port", flags.port ?? "9464");
+  const port = portOption("port", flags.port ?? String(PORTS.worker));
   // A setup error or a server's answer becomes a CliError at the entry (toCliError).
   await runWorker({
     specFile: resolve(cwd, path ?? DEFAULT_SPEC),

@@ -1,3 +1,4 @@
+import { HANDLE_PATTERN } from "@family/immich-spec";
 import { Document, isScalar } from "yaml";
 
 export type DraftPath = readonly (string | number)[];
@@ -79,16 +80,16 @@ export class ImportDraft {
   }
 }
 
-/** A handle (lowercase letters, digits, dashes, starting with a letter) from any name. */
+/** A handle (lowercase letters, digits, dashes, starting with a letter, at most 40 characters) from any name. */
 export function toHandle(name: string, fallback: string): string {
   const h = name
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^[^a-z]+|-+$/g, "")
-    .slice(0, 63)
+    .slice(0, 40)
     .replace(/-+$/, "");
-  return /^[a-z][a-z0-9-]{0,62}$/.test(h) ? h : fallback;
+  return HANDLE_PATTERN.test(h) ? h : fallback;
 }
 
 /** A handle not yet in `taken`: `base`, then `base-2`, `base-3`… */

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { COMPOSE_SERVICES } from "@family/immich-compose";
 import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import { CliError } from "../_errors.js";
 import { type DraftObject, type ImportDraft, toHandle, uniqueHandle } from "./_draft.js";
 
 const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
-const DEFAULT_SERVICES = { server: "immich-server", machineLearning: "immich-machine-learning", redis: "immich-redis", database: "immich-db" } as const;
 const HWACCEL: Record<string, string> = { nvenc: "nvenc", quicksync: "quicksync", vaapi: "vaapi", rkmpp: "rkmpp", cpu: "cpu", "vaapi-wsl": "vaapi" };
 
 /** `KEY=value` lines of an env file (comments and blanks skipped, quotes removed). */
@@ -112,7 +112,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
   else draft.setDefault(["immich", "version"], DEFAULT_IMMICH_VERSION, `the server image is not pinned (${value(srv.image)}); pin the release you run`);
   if (serverEnv.TZ) draft.set(["immich", "timezone"], value(serverEnv.TZ));
   const names: Record<string, string> = {};
-  if (serverName !== DEFAULT_SERVICES.server) names.server = serverName;
+  if (serverName !== COMPOSE_SERVICES.server) names.server = serverName;
 
   const media = value(serverEnv.IMMICH_MEDIA_LOCATION || "");
   const uploadMount = mounts(srv).find((m) => m.target === (media || "/data") || m.target === "/usr/src/app/upload" || m.target === "/data");
@@ -135,14 +135,14 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
 
   const ml = find(/immich-machine-learning/);
   draft.set(["machineLearning", "enabled"], ml !== undefined);
-  if (ml && ml[0] !== DEFAULT_SERVICES.machineLearning) names.machineLearning = ml[0];
+  if (ml && ml[0] !== COMPOSE_SERVICES.machineLearning) names.machineLearning = ml[0];
   const mlCache = ml ? mounts(ml[1]).find((m) => m.target === "/cache") : undefined;
   if (mlCache && isBind(mlCache.source)) draft.set([...base, "paths", "modelCache"], hostPath(mlCache.source));
   else if (mlCache) draft.unmap(`compose: the model cache is the named volume "${mlCache.source}"; the render binds ${"./data/model-cache"} (models download again)`);
 
   const redis = find(/redis|valkey/);
   if (redis) {
-    if (redis[0] !== DEFAULT_SERVICES.redis) names.redis = redis[0];
+    if (redis[0] !== COMPOSE_SERVICES.redis) names.redis = redis[0];
     const cmd = Array.isArray(redis[1].command) ? (redis[1].command as string[]) : String(redis[1].command ?? "").split(/\s+/);
     const pass = cmd[cmd.indexOf("--requirepass") + 1];
     const key = cmd.includes("--requirepass") ? secretKeyOf(pass) : secretKeyOf(serverEnv.REDIS_PASSWORD);
@@ -152,7 +152,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
   const db = find(/postgres|pgvecto|vectorchord/);
   if (db) {
     const [dbName, dbSvc] = db;
-    if (dbName !== DEFAULT_SERVICES.database) names.database = dbName;
+    if (dbName !== COMPOSE_SERVICES.database) names.database = dbName;
     const dbEnv = envOf(dbSvc);
     const m = /^([0-9]+)-vectorchord([0-9]+\.[0-9]+\.[0-9]+)/.exec(tagOf(value(dbSvc.image)) ?? "");
     if (m) {

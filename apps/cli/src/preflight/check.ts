@@ -1,4 +1,4 @@
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { errorMessage, type ImmichFamilySpec } from "@family/immich-spec";
 import type { ToolResult } from "./tool.js";
 
 export type PreflightStatus = "pass" | "fail" | "skip";
@@ -32,7 +32,7 @@ export async function runChecks(checks: readonly Check[], ctx: PreflightContext)
     try {
       out.push(...(await check.run(ctx)));
     } catch (error) {
-      out.push({ check: check.name, status: "fail", detail: `the check itself failed: ${error instanceof Error ? error.message : String(error)}` });
+      out.push({ check: check.name, status: "fail", detail: `the check itself failed: ${errorMessage(error)}` });
     }
   }
   return out;

@@ -1,8 +1,9 @@
 import type { ImmichFamilySpec } from "../schema/spec.js";
+import { PORTS } from "../immich-images.js";
 import type { Target } from "../secrets.js";
 
 /** Port of the machine-learning service. */
-export const MACHINE_LEARNING_PORT = 3003;
+export const MACHINE_LEARNING_PORT = PORTS.machineLearning;
 
 /** Name of the Compose service running machine learning. */
 export const COMPOSE_MACHINE_LEARNING_SERVICE = "immich-machine-learning";

@@ -6,20 +6,12 @@ import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
 import { type ConfigObject, mergeConfig } from "./config-schema.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
+import { type FfmpegAccel, transcodingAccel } from "../immich-images.js";
+
+export type { FfmpegAccel };
 
 /** File name of the config template inside a rendered target folder. */
 export const IMMICH_CONFIG_TEMPLATE = "immich-config.yaml.tmpl";
-
-/** Immich's `ffmpeg.accel` values. */
-export type FfmpegAccel = "nvenc" | "qsv" | "vaapi" | "rkmpp" | "disabled";
-
-const COMPOSE_ACCEL: Record<string, FfmpegAccel> = {
-  cpu: "disabled",
-  nvenc: "nvenc",
-  quicksync: "qsv",
-  vaapi: "vaapi",
-  rkmpp: "rkmpp",
-};
 
 /** The subset of Immich's system config this tool manages; every key is one both v2 and v3 accept unless noted. */
 export interface ImmichConfig {
@@ -98,7 +90,7 @@ export function placeholder(v: ValueOrSecret): string {
 /** The `ffmpeg.accel` value for `target`: the Compose hwaccel choice; Kubernetes gets no device, so none. */
 export function ffmpegAccel(spec: Pick<ImmichFamilySpec, "targets">, target: Target): FfmpegAccel {
   if (target === "kubernetes") return "disabled";
-  return COMPOSE_ACCEL[spec.targets.compose?.hwaccel ?? "cpu"] ?? "disabled";
+  return transcodingAccel(spec.targets.compose?.hwaccel ?? "cpu");
 }
 
 /** Immich's own periodic library scan: on (with the first such cron) only when a library asks for it. */

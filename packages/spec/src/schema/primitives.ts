@@ -66,14 +66,17 @@ function checked(problem: (value: string) => string | undefined, pattern?: strin
  * A short name used in object names and labels (`<name>-machine-learning`, `library-<handle>`):
  * a DNS-1123 label of at most 40 characters, so every name derived from it stays a valid label.
  */
+export const HANDLE_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 export const handle = z
   .string()
-  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, "expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters");
+  .regex(HANDLE_PATTERN, "expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters");
 
+/** A lowercase DNS host name with at least two labels, such as photos.example.com. */
+export const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 export const hostname = z
   .string()
   .regex(
-    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    HOSTNAME_PATTERN,
     "expected a lowercase DNS host name such as photos.example.com (no scheme, no path)",
   );
 

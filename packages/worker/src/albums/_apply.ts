@@ -14,6 +14,7 @@ import {
   type UpdateAlbumDto,
   updateAssets,
 } from "@immich/sdk";
+import { errorMessage } from "@family/immich-spec";
 import type { ImmichClient } from "../client/immich-client.js";
 import type { Visibility } from "./desired.js";
 import type { AlbumChange, AlbumUpdate, Role } from "./plan.js";
@@ -53,10 +54,6 @@ export interface AppliedChange {
 }
 
 const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
-/** The error's message; ImmichApiError already carries the server's own words. */
-function msg(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Apply one album's change. Each step is tried on its own: a failed share does not stop the others,
@@ -70,7 +67,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
     try {
       await fn();
     } catch (error) {
-      out.failures.push(`album ${name}: ${what}: ${msg(error)}`);
+      out.failures.push(`album ${name}: ${what}: ${errorMessage(error)}`);
     }
   };
   let albumId = change.albumId;
@@ -86,7 +83,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
     } catch (error) {
       // A share the server refuses must not stop the album: create it unshared, then share one by one.
       if (create.albumUsers.length === 0 || (error as { kind?: string }).kind !== "bad-request") {
-        out.failures.push(`album ${name}: create: ${msg(error)}`);
+        out.failures.push(`album ${name}: create: ${errorMessage(error)}`);
         return out;
       }
       try {
@@ -96,7 +93,7 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
         out.assetsAdded += album.assetCount;
         addUsers = create.albumUsers;
       } catch (again) {
-        out.failures.push(`album ${name}: create: ${msg(again)}`);
+        out.failures.push(`album ${name}: create: ${errorMessage(again)}`);
         return out;
       }
     }
@@ -169,7 +166,7 @@ async function shareWith(client: ImmichClient, id: string, users: readonly { use
     return;
   } catch (error) {
     if ((error as { kind?: string }).kind !== "bad-request" || users.length === 1) {
-      out.failures.push(`album ${name}: share with ${users.map((u) => label(u.userId)).join(", ")}: ${msg(error)}`);
+      out.failures.push(`album ${name}: share with ${users.map((u) => label(u.userId)).join(", ")}: ${errorMessage(error)}`);
       return;
     }
   }
@@ -177,7 +174,7 @@ async function shareWith(client: ImmichClient, id: string, users: readonly { use
   try {
     present = new Set(toServerAlbum(await client.call("read album", (o) => getAlbumInfo({ id }, o))).users.map((u) => u.userId));
   } catch (error) {
-    out.failures.push(`album ${name}: re-read after a refused share: ${msg(error)}`);
+    out.failures.push(`album ${name}: re-read after a refused share: ${errorMessage(error)}`);
     return;
   }
   for (const u of users) {
@@ -189,7 +186,7 @@ async function shareWith(client: ImmichClient, id: string, users: readonly { use
       await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: albumUsers([u]) } }, o));
       out.usersAdded.push(label(u.userId));
     } catch (error) {
-      out.failures.push(`album ${name}: share with ${label(u.userId)}: ${msg(error)}`);
+      out.failures.push(`album ${name}: share with ${label(u.userId)}: ${errorMessage(error)}`);
     }
   }
 }

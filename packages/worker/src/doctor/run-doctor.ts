@@ -1,5 +1,5 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
-import { type ImmichFamilySpec, type Library, libraryImportPaths } from "@family/immich-spec";
+import { errorMessage, type ImmichFamilySpec, type Library, libraryImportPaths } from "@family/immich-spec";
 import { getAllLibraries, getMyApiKey, getMyUser, getServerVersion, type LibraryResponseDto, pingServer, searchUsers, type UserAdminResponseDto, validate } from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
@@ -38,7 +38,6 @@ interface KeyInfo {
   readonly permissions: readonly string[] | undefined;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function inspectKey(client: ImmichClient): Promise<KeyInfo> {
   const user = await client.call("read the key's user", (o) => getMyUser(o));
@@ -134,7 +133,7 @@ async function shareTargetsCheck(ctx: DoctorContext, owner: string, handles: rea
                 : ": create these users (or have them log in once with OAuth)"),
         };
   } catch (error) {
-    return { check: `${owner} sees share targets`, status: "fail", detail: message(error) };
+    return { check: `${owner} sees share targets`, status: "fail", detail: errorMessage(error) };
   }
 }
 
@@ -152,7 +151,7 @@ async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: read
     try {
       ownerKey = await inspectKey(ownerClient);
     } catch (error) {
-      return [{ check: `${owner}'s API key`, status: "fail", detail: message(error) }];
+      return [{ check: `${owner}'s API key`, status: "fail", detail: errorMessage(error) }];
     }
     if (ownerKey.user.email.toLowerCase() !== member.email.toLowerCase()) {
       return [{ check: `${owner}'s API key`, status: "fail", detail: `belongs to ${ownerKey.user.email}, not ${member.email}` }];
@@ -212,7 +211,7 @@ async function readableByImmich({ admin, key }: DoctorContext, handle: string, l
       ? { check, status: "pass", detail: "the server validated every import path" }
       : { check, status: "fail", detail: invalid.map((p) => `${p.importPath}: ${p.message ?? "invalid"}`).join("; ") };
   } catch (error) {
-    return { check, status: "warn", detail: message(error) };
+    return { check, status: "warn", detail: errorMessage(error) };
   }
 }
 
@@ -228,7 +227,7 @@ async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> 
       await access(path, constants.R_OK | constants.X_OK);
       if ((await readdir(path)).length === 0) problems.push(`${path} is empty (mounted?)`);
     } catch (error) {
-      problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? message(error)}`);
+      problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
     }
   }
   return problems.length === 0
@@ -270,7 +269,7 @@ async function runChecks<C>(checks: readonly Check<C>[], ctx: C): Promise<Doctor
     try {
       out.push(...(await check.run(ctx)));
     } catch (error) {
-      out.push({ check: check.name, status: "fail", detail: message(error) });
+      out.push({ check: check.name, status: "fail", detail: errorMessage(error) });
     }
   }
   return out;
@@ -286,7 +285,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   try {
     await admin.call("ping", (o) => pingServer(o));
   } catch (error) {
-    return report([{ check: "server reachable", status: "fail", detail: message(error) }]);
+    return report([{ check: "server reachable", status: "fail", detail: errorMessage(error) }]);
   }
   const checks: DoctorCheck[] = [{ check: "server reachable", status: "pass", detail: options.url }];
   const server: ServerContext = { spec: options.spec, options, client, admin };
@@ -295,7 +294,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   try {
     key = await inspectKey(admin);
   } catch (error) {
-    return report([...checks, { check: "worker API key", status: "fail", detail: message(error) }]);
+    return report([...checks, { check: "worker API key", status: "fail", detail: errorMessage(error) }]);
   }
   checks.push({ check: "worker API key", status: "pass", detail: `belongs to ${key.user.email}` });
   // Only an admin's listing is complete whatever server.publicUsers says.

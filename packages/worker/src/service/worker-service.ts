@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { durationMs, type ImmichFamilySpec } from "@family/immich-spec";
+import { durationMs, type ImmichFamilySpec, PORTS } from "@family/immich-spec";
 import { scanLibrary } from "@immich/sdk";
 import type { AlbumReconcileReport } from "../albums/reconcile.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
@@ -106,7 +106,7 @@ export class WorkerService {
 
   /** Start the HTTP endpoints; returns the port. */
   async listen(): Promise<number> {
-    this.http = await startHttpServer(this.options.port ?? 9464, this.options.host ?? "0.0.0.0", this.metrics, {
+    this.http = await startHttpServer(this.options.port ?? PORTS.worker, this.options.host ?? "0.0.0.0", this.metrics, {
       healthy: () => this.running,
       ready: () => this.isReady && this.albumTasks.every((t) => !t.failing),
     });
