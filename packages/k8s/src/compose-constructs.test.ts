@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { objectNames, Redis } from "./index.js";
-import { exampleSpec, find, type K8sObject } from "./_testing.js";
+import { exampleSpec, find, type K8sObject } from "../test/helpers.js";
 
 describe("a construct composed in a user's own cdk8s app", () => {
   it("renders the Redis Deployment and Service under the names objectNames gives", () => {
