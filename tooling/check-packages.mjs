@@ -36,7 +36,14 @@ for (const manifest of manifests) {
   }
 }
 const entries = ["packages/spec/src/index.ts", "packages/worker/src/index.ts", "apps/cli/src/index.ts"].map((e) => `${root}${e}`);
-const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true, noEmit: true });
+const program = ts.createProgram(entries, {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+});
 const checker = program.getTypeChecker();
 for (const entry of entries) {
   const source = program.getSourceFile(entry);
@@ -45,7 +52,9 @@ for (const entry of entries) {
     for (const d of symbol.declarations ?? []) {
       if (!(ts.isInterfaceDeclaration(d) || ts.isTypeAliasDeclaration(d)) || ts.getJSDocCommentsAndTags(d).length > 0) continue;
       const file = d.getSourceFile();
-      console.error(`${file.fileName.replace(root, "")}:${file.getLineAndCharacterOfPosition(d.getStart()).line + 1}: exported type ${symbol.name} has no doc comment`);
+      console.error(
+        `${file.fileName.replace(root, "")}:${file.getLineAndCharacterOfPosition(d.getStart()).line + 1}: exported type ${symbol.name} has no doc comment`,
+      );
       failed++;
     }
   }

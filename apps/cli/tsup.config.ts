@@ -34,7 +34,14 @@ function oneYaml(fromDir: string): Plugin {
 // The build script empties dist first: configs cleaning it in parallel would race.
 export default defineConfig([
   { ...base, format: ["esm"], clean: false, entry: ["src/index.ts"] },
-  { ...base, format: ["esm"], clean: false, dts: false, splitting: true, entry: Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])) },
+  {
+    ...base,
+    format: ["esm"],
+    clean: false,
+    dts: false,
+    splitting: true,
+    entry: Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])),
+  },
   // The bin: one small CommonJS file (argument parsing and dispatch, cac inlined), so every start
   // skips Node's ESM loader. The commands stay separate and load on demand.
   {

@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import { BUILT_CLI, EXAMPLES } from "./commands/_cli-spawn.js";
 
 function validate(cacheDir: string) {
-  const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "ponder.yaml"], { cwd: EXAMPLES, encoding: "utf8", env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: cacheDir } });
+  const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "ponder.yaml"], {
+    cwd: EXAMPLES,
+    encoding: "utf8",
+    env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: cacheDir },
+  });
   return [r.status, r.stdout.trim(), r.stderr] as const;
 }
 const OK = [0, "Summary: ponder.yaml is valid, 0 errors, 0 warnings", ""] as const;
@@ -47,7 +51,11 @@ describe("built CLI: code cache of the cold-start commands", () => {
 
   it("writes the cache also when the command fails on bad input", () => {
     const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
-    const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "missing.yaml"], { cwd: EXAMPLES, encoding: "utf8", env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: dir } });
+    const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "missing.yaml"], {
+      cwd: EXAMPLES,
+      encoding: "utf8",
+      env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: dir },
+    });
     expect([r.status, r.stderr]).toEqual([2, "error: No spec at missing.yaml. Check the path, or run `immich-family init missing.yaml` to create one.\n"]);
     expect(readdirSync(dir)).toEqual([expect.stringMatching(/^validate-/)]);
   });

@@ -74,7 +74,10 @@ export function toCliError(error: unknown): CliError | undefined {
     case "ImmichApiError": {
       const kind = (error as Error & { kind?: unknown }).kind;
       const hint = typeof kind === "string" ? API_HINTS[kind] : undefined;
-      return new CliError(kind === "network" || kind === "timeout" ? "server-unreachable" : "server-error", error.message, { cause: error, details: hint ? [`hint: ${hint}`] : [] });
+      return new CliError(kind === "network" || kind === "timeout" ? "server-unreachable" : "server-error", error.message, {
+        cause: error,
+        details: hint ? [`hint: ${hint}`] : [],
+      });
     }
     case "CredentialsError":
       return new CliError("bad-arguments", error.message, { cause: error });

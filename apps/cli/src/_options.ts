@@ -22,11 +22,13 @@ const longName = (option: OptionLike) =>
  * Changes `parsed` (cac's `options`) in place.
  */
 export function keepOptionText(options: readonly OptionLike[], argv: readonly string[], parsed: Record<string, unknown>): void {
-  const valued = options.filter((o) => !o.isBoolean).flatMap((o) => {
-    const long = longName(o);
-    const key = o.names[0];
-    return long && key ? [{ long, key }] : [];
-  });
+  const valued = options
+    .filter((o) => !o.isBoolean)
+    .flatMap((o) => {
+      const long = longName(o);
+      const key = o.names[0];
+      return long && key ? [{ long, key }] : [];
+    });
   if (valued.length === 0) return;
   const { values } = parseArgs({
     args: [...argv],

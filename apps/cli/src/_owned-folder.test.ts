@@ -22,7 +22,12 @@ function write(dir: string, files: { path: string; content: string; mode?: numbe
 describe("planFolder and applyPlan", () => {
   it("writes a new folder with its files, their modes and a record of their hashes", () => {
     const dir = join(tmp(), "out");
-    expect(write(dir, [{ path: "a.yaml", content: "a: 1\n" }, { path: "sub/run.sh", content: "#!/bin/sh\n", mode: 0o755 }]).refused).toEqual([]);
+    expect(
+      write(dir, [
+        { path: "a.yaml", content: "a: 1\n" },
+        { path: "sub/run.sh", content: "#!/bin/sh\n", mode: 0o755 },
+      ]).refused,
+    ).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual([RECORD_FILE, "a.yaml", "sub"]);
     expect(statSync(join(dir, "sub/run.sh")).mode & 0o777).toBe(0o755);
     expect(record(dir)).toMatchObject({ files: { "a.yaml": sha("a: 1\n"), "sub/run.sh": sha("#!/bin/sh\n") } });
@@ -31,7 +36,10 @@ describe("planFolder and applyPlan", () => {
 
   it("keeps every file it did not write byte-identical, removes only recorded files it no longer writes", () => {
     const dir = tmp();
-    write(dir, [{ path: "a.yaml", content: "a: 1\n" }, { path: "old.yaml", content: "old\n" }]);
+    write(dir, [
+      { path: "a.yaml", content: "a: 1\n" },
+      { path: "old.yaml", content: "old\n" },
+    ]);
     mkdirSync(join(dir, "data/db"), { recursive: true });
     writeFileSync(join(dir, "data/db/PG_VERSION"), "16\n");
     writeFileSync(join(dir, "notes.txt"), "mine");
@@ -69,7 +77,10 @@ describe("planFolder and applyPlan", () => {
 
   it("refuses to remove an edited file it no longer writes, unless forced", () => {
     const dir = tmp();
-    write(dir, [{ path: "a.yaml", content: "a\n" }, { path: "gone.yaml", content: "x\n" }]);
+    write(dir, [
+      { path: "a.yaml", content: "a\n" },
+      { path: "gone.yaml", content: "x\n" },
+    ]);
     writeFileSync(join(dir, "gone.yaml"), "x, edited\n");
     expect(write(dir, [{ path: "a.yaml", content: "a\n" }]).refused).toEqual([
       "out/gone.yaml was edited since the last render, and render no longer writes it (diff below). Move it away to keep it, or pass --force to remove it.",
@@ -97,9 +108,12 @@ describe("planFolder and applyPlan", () => {
     const dir = tmp();
     write(dir, [{ path: "a.yaml", content: "a\n" }]);
     writeFileSync(join(dir, "README.md"), "my notes\n");
-    expect(write(dir, [{ path: "a.yaml", content: "a\n" }, { path: "README.md", content: "rendered\n" }]).refused).toEqual([
-      "out/README.md is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it.",
-    ]);
+    expect(
+      write(dir, [
+        { path: "a.yaml", content: "a\n" },
+        { path: "README.md", content: "rendered\n" },
+      ]).refused,
+    ).toEqual(["out/README.md is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it."]);
     expect(read(join(dir, "README.md"))).toBe("my notes\n");
   });
 
@@ -107,7 +121,15 @@ describe("planFolder and applyPlan", () => {
     const dir = tmp();
     mkdirSync(join(dir, "b.yaml"));
     writeFileSync(join(dir, "spec.yaml"), "spec");
-    const plan = planFolder(dir, "out", [{ path: "spec.yaml", content: "copy" }, { path: "b.yaml", content: "b" }], { protect: [join(dir, "spec.yaml")] });
+    const plan = planFolder(
+      dir,
+      "out",
+      [
+        { path: "spec.yaml", content: "copy" },
+        { path: "b.yaml", content: "b" },
+      ],
+      { protect: [join(dir, "spec.yaml")] },
+    );
     expect(plan.refusals.filter((r) => !r.forceable).map((r) => r.message)).toEqual([
       "out/spec.yaml is the spec being rendered; render never overwrites it. Render into another folder (--out).",
       "out/b.yaml: render writes a file there, but something else is in the way. Move it away.",
@@ -121,7 +143,9 @@ describe("planFolder and applyPlan", () => {
     writeFileSync(join(parent, "victim"), "keep");
     writeFileSync(join(dir, RECORD_FILE), JSON.stringify({ files: { "../victim": sha("keep") } }));
     const { refused } = write(dir, [{ path: "a.yaml", content: "a" }]);
-    expect(refused).toEqual([`out/${RECORD_FILE} is not a record render can read ("../victim" is not a path inside the folder). Restore it, or pass --force to adopt the folder: render will then delete nothing.`]);
+    expect(refused).toEqual([
+      `out/${RECORD_FILE} is not a record render can read ("../victim" is not a path inside the folder). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
+    ]);
     write(dir, [{ path: "a.yaml", content: "a" }], true);
     expect(read(join(parent, "victim"))).toBe("keep");
   });
@@ -150,7 +174,10 @@ describe("planFolder and applyPlan", () => {
 
   it("leaves a record that still owns what was written when a write fails midway", () => {
     const dir = tmp();
-    write(dir, [{ path: "a.yaml", content: "a: 1\n" }, { path: "z.yaml", content: "z: 1\n" }]);
+    write(dir, [
+      { path: "a.yaml", content: "a: 1\n" },
+      { path: "z.yaml", content: "z: 1\n" },
+    ]);
     mkdirSync(join(dir, "sub"));
     writeFileSync(join(dir, "sub/keep"), "user's");
     // `b` is a file, so `b/c.yaml` cannot be written after `a.yaml` was.
@@ -160,11 +187,16 @@ describe("planFolder and applyPlan", () => {
       { path: "b/c.yaml", content: "c" },
       { path: "z.yaml", content: "z: 1\n" },
     ]);
-    expect(() => applyPlan(plan)).toThrow(expect.objectContaining({ code: "write-failed", exitCode: 1, message: expect.stringMatching(/^Could not write out after 2 of 3 changes; /) }));
+    expect(() => applyPlan(plan)).toThrow(
+      expect.objectContaining({ code: "write-failed", exitCode: 1, message: expect.stringMatching(/^Could not write out after 2 of 3 changes; /) }),
+    );
     expect(read(join(dir, "sub/keep"))).toBe("user's");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     // The next render sees a.yaml (already the new content) as its own, not as a user edit.
-    const again = planFolder(dir, "out", [{ path: "a.yaml", content: "a: 3\n" }, { path: "z.yaml", content: "z: 1\n" }]);
+    const again = planFolder(dir, "out", [
+      { path: "a.yaml", content: "a: 3\n" },
+      { path: "z.yaml", content: "z: 1\n" },
+    ]);
     expect(again.refusals).toEqual([]);
     expect(again.changes.map((c) => [c.kind, c.path])).toEqual([
       ["update", "a.yaml"],

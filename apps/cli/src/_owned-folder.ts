@@ -51,7 +51,11 @@ export interface FolderPlan {
 }
 
 const isSafePath = (path: string) =>
-  path !== "" && !path.startsWith("/") && !path.includes("\\") && !path.includes("\0") && !path.split("/").some((part) => part === "" || part === "." || part === "..");
+  path !== "" &&
+  !path.startsWith("/") &&
+  !path.includes("\\") &&
+  !path.includes("\0") &&
+  !path.split("/").some((part) => part === "" || part === "." || part === "..");
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
@@ -107,7 +111,12 @@ function readRecord(dir: string): { record?: RecordData; text?: string; problem?
 }
 
 function recordText(data: RecordData): string {
-  const sorted = (t: Readonly<Record<string, string>>) => Object.fromEntries(Object.keys(t).sort().map((k) => [k, t[k]]));
+  const sorted = (t: Readonly<Record<string, string>>) =>
+    Object.fromEntries(
+      Object.keys(t)
+        .sort()
+        .map((k) => [k, t[k]]),
+    );
   return `${JSON.stringify({ note: RECORD_NOTE, files: sorted(data.files), ...(data.writing ? { writing: sorted(data.writing) } : {}) }, null, 2)}\n`;
 }
 
@@ -128,7 +137,15 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
   const folder = onDisk(dir);
   const held: Record<string, string> = {};
   if (folder.kind !== "none" && folder.kind !== "folder") {
-    return { dir, shown, changes, unchanged, record: undefined, held, refusals: [{ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false }] };
+    return {
+      dir,
+      shown,
+      changes,
+      unchanged,
+      record: undefined,
+      held,
+      refusals: [{ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false }],
+    };
   }
   const entries = folder.kind === "folder" ? readdirSync(dir) : [];
   const { record, text, problem } = entries.length > 0 ? readRecord(dir) : {};
@@ -162,13 +179,17 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
     const path = join(dir, file.path);
     next[file.path] = sha256(file.content);
     if (protect.has(real(path))) {
-      refusals.push({ message: `${where(file.path)} is the spec being rendered; render never overwrites it. Render into another folder (--out).`, forceable: false });
+      refusals.push({
+        message: `${where(file.path)} is the spec being rendered; render never overwrites it. Render into another folder (--out).`,
+        forceable: false,
+      });
       continue;
     }
     const now = onDisk(path);
     const mode = file.mode ?? 0o644;
     if (now.kind === "none") changes.push({ kind: "create", path: file.path, after: file.content, mode });
-    else if (now.kind !== "file") refusals.push({ message: `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`, forceable: false });
+    else if (now.kind !== "file")
+      refusals.push({ message: `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`, forceable: false });
     else if (sha256(now.data) === next[file.path]) {
       unchanged.push(file.path);
       held[file.path] = sha256(now.data);
@@ -176,8 +197,18 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
       held[file.path] = sha256(now.data);
       const who = owner(file.path, now.data);
       changes.push({ kind: "update", path: file.path, before: now.data.toString("utf8"), after: file.content, mode, owner: who });
-      if (who === "edited") refusals.push({ message: `${where(file.path)} was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.`, forceable: true, path: file.path });
-      if (who === "user" && record) refusals.push({ message: `${where(file.path)} is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it.`, forceable: true, path: file.path });
+      if (who === "edited")
+        refusals.push({
+          message: `${where(file.path)} was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.`,
+          forceable: true,
+          path: file.path,
+        });
+      if (who === "user" && record)
+        refusals.push({
+          message: `${where(file.path)} is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it.`,
+          forceable: true,
+          path: file.path,
+        });
     }
   }
   const gone = [...new Set([...Object.keys(record?.files ?? {}), ...Object.keys(record?.writing ?? {})])].filter((p) => !(p in next)).sort();
@@ -189,7 +220,11 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
     held[path] = sha256(now.data);
     changes.push({ kind: "remove", path, before: now.data.toString("utf8"), owner: who });
     if (who === "edited") {
-      refusals.push({ message: `${where(path)} was edited since the last render, and render no longer writes it (diff below). Move it away to keep it, or pass --force to remove it.`, forceable: true, path });
+      refusals.push({
+        message: `${where(path)} was edited since the last render, and render no longer writes it (diff below). Move it away to keep it, or pass --force to remove it.`,
+        forceable: true,
+        path,
+      });
     }
   }
   const nextText = recordText({ files: next });
@@ -238,7 +273,15 @@ export async function unifiedDiff(plan: FolderPlan, only?: (change: FileChange) 
     .map((c) => {
       const before = c.kind === "create" ? "" : c.before;
       const after = c.kind === "remove" ? "" : c.after;
-      return createTwoFilesPatch(c.kind === "create" ? "/dev/null" : `a/${name(c.path)}`, c.kind === "remove" ? "/dev/null" : `b/${name(c.path)}`, before, after, undefined, undefined, { headerOptions: headers });
+      return createTwoFilesPatch(
+        c.kind === "create" ? "/dev/null" : `a/${name(c.path)}`,
+        c.kind === "remove" ? "/dev/null" : `b/${name(c.path)}`,
+        before,
+        after,
+        undefined,
+        undefined,
+        { headerOptions: headers },
+      );
     })
     .join("");
 }

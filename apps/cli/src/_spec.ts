@@ -69,9 +69,13 @@ export async function loadSpecOrThrow(cwd: string, path: string | undefined): Pr
   const result = parseSpec(source, shown);
   if (!result.ok) {
     const n = result.errors.length;
-    throw new CliError("spec-invalid", `${shown} is not a valid spec (${n} error${n === 1 ? "" : "s"}); run \`immich-family validate ${shown}\` after fixing it`, {
-      details: result.errors.map((d) => formatDiagnosticWithFrame(d, source)),
-    });
+    throw new CliError(
+      "spec-invalid",
+      `${shown} is not a valid spec (${n} error${n === 1 ? "" : "s"}); run \`immich-family validate ${shown}\` after fixing it`,
+      {
+        details: result.errors.map((d) => formatDiagnosticWithFrame(d, source)),
+      },
+    );
   }
   return { file, spec: result.value, warnings: result.warnings, source };
 }

@@ -15,7 +15,10 @@ export function selectTargets(spec: ImmichFamilySpec, asked: unknown): Target[] 
   if (asked === undefined) return declared;
   if (asked !== "kubernetes" && asked !== "compose") throw new CliError("bad-arguments", `--target must be kubernetes or compose, got ${String(asked)}`);
   if (!declared.includes(asked)) {
-    throw new CliError("bad-arguments", `The spec declares no ${asked} target (it declares: ${declared.join(", ")}). Add targets.${asked} or pick another --target.`);
+    throw new CliError(
+      "bad-arguments",
+      `The spec declares no ${asked} target (it declares: ${declared.join(", ")}). Add targets.${asked} or pick another --target.`,
+    );
   }
   return [asked];
 }

@@ -156,7 +156,10 @@ cli
 cli
   .command("doctor [spec]", "Check a live server: reachable, version, key permissions, users, library paths; --preflight: the deploy target instead")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
-  .option("--preflight", "Check where the targets are about to be deployed (kubectl: CRDs, ingress class, issuer, storage class, namespace; Compose: docker compose v2, host paths, ports); no server needed")
+  .option(
+    "--preflight",
+    "Check where the targets are about to be deployed (kubectl: CRDs, ingress class, issuer, storage class, namespace; Compose: docker compose v2, host paths, ports); no server needed",
+  )
   .option("--target <target>", "--preflight: kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "--preflight: the render's output folder, which Compose's relative host paths are relative to", { default: "rendered" })
   .option(...outputOption)
@@ -179,7 +182,10 @@ for (const stream of [process.stdout, process.stderr]) {
 
 async function run(): Promise<number> {
   try {
-    cli.parse(process.argv.map((a) => (a === "-" ? STDIN_ARG : a)), { run: false });
+    cli.parse(
+      process.argv.map((a) => (a === "-" ? STDIN_ARG : a)),
+      { run: false },
+    );
     if (cli.options.help || cli.options.version) return 0;
     if (cli.matchedCommand) keepOptionText([...cli.globalCommand.options, ...cli.matchedCommand.options], process.argv.slice(2), cli.options);
     if (!cli.matchedCommand) {

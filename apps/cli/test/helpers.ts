@@ -51,7 +51,43 @@ const quantity = fc.constantFrom("100Gi", "512Mi", "500m", "2", "1.5", "4Ti");
 const duration = fc.constantFrom("30s", "5m", "1h", "48h", "7d", "250ms");
 const cron = fc.constantFrom("0 0 * * *", "*/15 * * * *", "0 3 * * 1-5", "@daily", "0 0 3 * * *");
 
-const TRICKY = ["no", "yes", "on", "off", "null", "~", "true", "0x10", "1e3", "- x", ": x", "a: b", "#x", "x #y", "'", '"', "&a", "*a", "!tag", " lead", "trail ", "@x", "`x`", "%x", "{x}", "[x]", "a\tb", "a\nb", "é ñ 中文 👪", "\u00a0", "$x", "$$", "{{y}}", "---", "..."];
+const TRICKY = [
+  "no",
+  "yes",
+  "on",
+  "off",
+  "null",
+  "~",
+  "true",
+  "0x10",
+  "1e3",
+  "- x",
+  ": x",
+  "a: b",
+  "#x",
+  "x #y",
+  "'",
+  '"',
+  "&a",
+  "*a",
+  "!tag",
+  " lead",
+  "trail ",
+  "@x",
+  "`x`",
+  "%x",
+  "{x}",
+  "[x]",
+  "a\tb",
+  "a\nb",
+  "é ñ 中文 👪",
+  "\u00a0",
+  "$x",
+  "$$",
+  "{{y}}",
+  "---",
+  "...",
+];
 const freeText = fc.oneof(
   fc.constantFrom(...TRICKY),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the loader refuses control characters; the generator leaves them out
@@ -63,7 +99,13 @@ const storageTemplate = fc
   .tuple(fc.array(fc.constantFrom(...TEMPLATE_TOKENS), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.constantFrom("/", "-", "_", " "))
   .map(([tokens, album, sep]) => `${tokens.map((t) => `{{${t}}}`).join(sep)}${album ? "/{{#if album}}{{album}}{{else}}Other{{/if}}" : ""}/{{filename}}`);
 
-const resources = fc.record({ requests: fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] }), limits: fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] }) }, { requiredKeys: [] });
+const resources = fc.record(
+  {
+    requests: fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] }),
+    limits: fc.record({ cpu: quantity, memory: quantity }, { requiredKeys: [] }),
+  },
+  { requiredKeys: [] },
+);
 
 const clientIdLiteral = fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/);
 const uuid = fc.uuid();
@@ -85,7 +127,10 @@ function oauth(hosts: { web: string; mobile?: string }) {
   return fc.oneof(
     fc.record({ preset: fc.constant("google"), ...common }, { requiredKeys: ["preset", "clientId"] }),
     fc.record({ preset: fc.constant("entra"), tenantId: uuid, ...common }, { requiredKeys: ["preset", "clientId", "tenantId"] }),
-    fc.record({ preset: fc.constant("generic"), issuerUrl: fc.constantFrom("https://auth.smith.family", "http://idp.lan:8080/realms/home"), ...common }, { requiredKeys: ["preset", "clientId", "issuerUrl"] }),
+    fc.record(
+      { preset: fc.constant("generic"), issuerUrl: fc.constantFrom("https://auth.smith.family", "http://idp.lan:8080/realms/home"), ...common },
+      { requiredKeys: ["preset", "clientId", "issuerUrl"] },
+    ),
   );
 }
 
@@ -103,10 +148,14 @@ function library(members: string[]) {
           {
             levels: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: -3, max: -1 }), fc.constantFrom("1,2", "2,3", "-2,-1")),
             separator: fc.constantFrom(" ", " - ", "/", ""),
-            rename: fc.array(fc.record({ pattern: fc.constantFrom("^\\d{4}[-_ ]", "_", "\\s+$"), replacement: fc.constantFrom("", " ", "$1") }), { maxLength: 2 }),
+            rename: fc.array(fc.record({ pattern: fc.constantFrom("^\\d{4}[-_ ]", "_", "\\s+$"), replacement: fc.constantFrom("", " ", "$1") }), {
+              maxLength: 2,
+            }),
             include: fc.subarray(["20*", "**/Family*"]),
             ignore: fc.subarray(["**/private/**", "tmp"]),
-            shareWith: fc.subarray(members).chain((who) => fc.tuple(...who.map((m) => fc.record({ member: fc.constant(m), role: fc.constantFrom("viewer", "editor") })))),
+            shareWith: fc
+              .subarray(members)
+              .chain((who) => fc.tuple(...who.map((m) => fc.record({ member: fc.constant(m), role: fc.constantFrom("viewer", "editor") })))),
             albumprops: fc.boolean(),
             mode: fc.constantFrom("add-only", "mirror"),
             sortOrder: fc.constantFrom("asc", "desc"),
@@ -123,7 +172,8 @@ function library(members: string[]) {
       const out: Data = { ...lib };
       if (name !== undefined) out.name = name;
       if (sub !== undefined) out.importPaths = [sub, `${lib.path}/${sub}`];
-      if (albums !== undefined) out.albums = { ...albums, shareWith: ((albums.shareWith as { member: string }[] | undefined) ?? []).filter((s) => s.member !== lib.owner) };
+      if (albums !== undefined)
+        out.albums = { ...albums, shareWith: ((albums.shareWith as { member: string }[] | undefined) ?? []).filter((s) => s.member !== lib.owner) };
       return out;
     });
 }
@@ -153,14 +203,21 @@ function kubernetes(libraries: string[], spec: { postgresMajor: number; vectorVe
           parameters: fc.dictionary(fc.constantFrom("shared_buffers", "max_connections", "work_mem"), fc.constantFrom("512MB", "100", "on")),
           backup: fc.oneof(
             fc.record({ schedule: fc.constant("0 0 3 * * *") }),
-            fc.record({ schedule: fc.constant("0 30 1 * * *"), method: fc.constant("plugin"), pluginName: fc.constant("barman-cloud.cloudnative-pg.io"), pluginParameters: fc.constant({ barmanObjectName: "minio" }) }),
+            fc.record({
+              schedule: fc.constant("0 30 1 * * *"),
+              method: fc.constant("plugin"),
+              pluginName: fc.constant("barman-cloud.cloudnative-pg.io"),
+              pluginParameters: fc.constant({ barmanObjectName: "minio" }),
+            }),
             fc.record({ schedule: fc.constant("0 30 1 * * *"), method: fc.constant("plugin"), pluginName: fc.constant("backup.example.com") }),
           ),
           podMonitor: fc.boolean(),
         },
         { requiredKeys: [] },
       ),
-      libraries: fc.tuple(...libraries.map((h) => fc.tuple(fc.constant(h), fc.oneof(fc.record({ nfs }), fc.record({ existingClaim: label(20) }))))).map((e) => Object.fromEntries(e)),
+      libraries: fc
+        .tuple(...libraries.map((h) => fc.tuple(fc.constant(h), fc.oneof(fc.record({ nfs }), fc.record({ existingClaim: label(20) })))))
+        .map((e) => Object.fromEntries(e)),
       ingress: fc.record(
         {
           className: fc.constantFrom("pomerium", "nginx"),
@@ -180,7 +237,10 @@ function kubernetes(libraries: string[], spec: { postgresMajor: number; vectorVe
       ),
       secrets: fc.oneof(fc.record({ envFile: fc.constantFrom("secrets.env", "../secrets/photos.env") }), fc.record({ existingSecret: label(20) })),
       resources: fc.record({ server: resources, redis: resources, worker: resources }, { requiredKeys: [] }),
-      worker: fc.record({ nodeSelector: fc.constant({ "kubernetes.io/arch": "amd64" }), tolerations: fc.constant([{ key: "gpu", operator: "Exists" }]) }, { requiredKeys: [] }),
+      worker: fc.record(
+        { nodeSelector: fc.constant({ "kubernetes.io/arch": "amd64" }), tolerations: fc.constant([{ key: "gpu", operator: "Exists" }]) },
+        { requiredKeys: [] },
+      ),
     },
     { requiredKeys: ["libraries"] },
   );
@@ -195,16 +255,36 @@ function compose(libraries: string[]) {
       user: fc.record({ uid: fc.integer({ min: 0, max: 2_147_483_647 }), gid: fc.integer({ min: 0, max: 2_147_483_647 }) }),
       relative: fc.boolean(),
       media: hostPathIn("/mnt/tank/immich/media"),
-      libraries: fc.tuple(...libraries.map((h) => fc.tuple(fc.constant(h), absPath.map((p) => ({ hostPath: `/srv${p}` }))))).map((e) => Object.fromEntries(e)),
-      networks: fc.record({ frontend: fc.constantFrom("traefik", "proxy_net"), frontendExternal: fc.boolean(), backend: fc.constantFrom("immich-backend", "db.net") }, { requiredKeys: [] }),
-      traefik: fc.option(fc.record({ entrypoint: fc.constantFrom("websecure", "https"), certResolver: fc.constant("le"), forwardAuth: fc.constantFrom("authelia@docker", "sso@file") }, { requiredKeys: [] }), { nil: undefined }),
+      libraries: fc
+        .tuple(
+          ...libraries.map((h) =>
+            fc.tuple(
+              fc.constant(h),
+              absPath.map((p) => ({ hostPath: `/srv${p}` })),
+            ),
+          ),
+        )
+        .map((e) => Object.fromEntries(e)),
+      networks: fc.record(
+        { frontend: fc.constantFrom("traefik", "proxy_net"), frontendExternal: fc.boolean(), backend: fc.constantFrom("immich-backend", "db.net") },
+        { requiredKeys: [] },
+      ),
+      traefik: fc.option(
+        fc.record(
+          { entrypoint: fc.constantFrom("websecure", "https"), certResolver: fc.constant("le"), forwardAuth: fc.constantFrom("authelia@docker", "sso@file") },
+          { requiredKeys: [] },
+        ),
+        { nil: undefined },
+      ),
       hwaccel: fc.constantFrom("cpu", "nvenc", "quicksync", "rkmpp", "vaapi"),
       backup: fc.record({ enabled: fc.boolean(), retention: duration, encrypt: fc.boolean(), passphrase: secretRef }, { requiredKeys: [] }),
       metricsExporter: fc.record({ enabled: fc.boolean() }),
       envFile: fc.constantFrom(".env", "secrets/immich.env", "/mnt/secrets/immich.env"),
     })
     .map(({ relative, media, projectName, traefik, ...rest }) => {
-      const paths = relative ? { media, database: "./db", modelCache: "./cache/models", backups: "./backups", config: "./config" } : { media, database: "/mnt/ssd/immich/db", modelCache: "/mnt/ssd/immich/models" };
+      const paths = relative
+        ? { media, database: "./db", modelCache: "./cache/models", backups: "./backups", config: "./config" }
+        : { media, database: "/mnt/ssd/immich/db", modelCache: "/mnt/ssd/immich/models" };
       return { ...rest, paths, ...(projectName === undefined ? {} : { projectName }), ...(traefik === undefined ? {} : { traefik }) };
     });
 }
@@ -245,7 +325,10 @@ export const validSpecInput: fc.Arbitrary<Data> = fc
           { requiredKeys: [] },
         ),
         redis: fc.record({ password: secretRef }, { requiredKeys: [] }),
-        worker: fc.record({ enabled: fc.boolean(), image: fc.constant("ghcr.io/immich-family/immich-family:0.1.0"), apiKey: secretRef, debounce: duration }, { requiredKeys: [] }),
+        worker: fc.record(
+          { enabled: fc.boolean(), image: fc.constant("ghcr.io/immich-family/immich-family:0.1.0"), apiKey: secretRef, debounce: duration },
+          { requiredKeys: [] },
+        ),
         kubernetes: kubernetes(base.libraries, base),
         compose: compose(base.libraries),
       })

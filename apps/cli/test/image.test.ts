@@ -37,7 +37,13 @@ const home = join(work, "home");
 /** The image's paths, mapped into the temp folder. */
 const local = (arg: string) => arg.replace("/etc/immich-family", etc).replace("/var/lib/immich-family", state);
 const asRoot = process.getuid?.() === 0;
-const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...facts.env, IMMICH_FAMILY_STATE_DIR: state, ...extra });
+const env = (extra: Record<string, string>) => ({
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: home,
+  ...facts.env,
+  IMMICH_FAMILY_STATE_DIR: state,
+  ...extra,
+});
 
 /** `immich-family <args>` as the image's ENTRYPOINT runs it, as the image's user. */
 function command(args: readonly string[]): [string, string[]] {

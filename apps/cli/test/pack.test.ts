@@ -79,7 +79,11 @@ describe("packed packages installed with npm outside the workspace", () => {
 
   it("renders an example with the installed CLI, the folder README included", () => {
     const r = run(["render", "ponder.yaml", "--out", "deploy"]);
-    expect([r.status, r.stdout.split("\n")[0], r.stderr]).toEqual([0, expect.stringMatching(/^kubernetes: deploy: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed$/), ""]);
+    expect([r.status, r.stdout.split("\n")[0], r.stderr]).toEqual([
+      0,
+      expect.stringMatching(/^kubernetes: deploy: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed$/),
+      "",
+    ]);
     expect(readFileSync(join(app, "deploy", "README.md"), "utf8")).toContain("CloudNativePG operator");
     const server = readFileSync(join(app, "deploy", "server.yaml"), "utf8");
     expect(server).toContain("image: ghcr.io/immich-app/immich-server:v3.1.0");
@@ -132,7 +136,13 @@ describe("the installed libraries from an application", () => {
   // The file counts the workspace's renderers give for the same example: the installed ones must agree.
   const example = parseSpec(readFileSync(join(root, "examples/family.yaml"), "utf8"), "family.yaml");
   if (!example.ok) throw new Error("examples/family.yaml is invalid");
-  const expected = { k8s: renderKubernetes(example.value).length, compose: renderCompose(example.value).length, image: `image: ghcr.io/immich-family/immich-family:${version}`, oneZod: true, worker: "function" };
+  const expected = {
+    k8s: renderKubernetes(example.value).length,
+    compose: renderCompose(example.value).length,
+    image: `image: ghcr.io/immich-family/immich-family:${version}`,
+    oneZod: true,
+    worker: "function",
+  };
   const node = (file: string) => {
     const r = spawnSync(process.execPath, [file], { cwd: app, encoding: "utf8" });
     expect(r.stderr).toBe("");
@@ -149,7 +159,20 @@ describe("the installed libraries from an application", () => {
     writeFileSync(join(app, "app.cts"), USE.esm + USE.body);
     writeFileSync(
       join(app, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, skipLibCheck: true, types: ["node"], typeRoots: [join(root, "node_modules", "@types")], outDir: "out", rootDir: "." }, files: ["app.mts", "app.cts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          strict: true,
+          skipLibCheck: true,
+          types: ["node"],
+          typeRoots: [join(root, "node_modules", "@types")],
+          outDir: "out",
+          rootDir: ".",
+        },
+        files: ["app.mts", "app.cts"],
+      }),
     );
   });
 

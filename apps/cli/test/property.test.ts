@@ -15,22 +15,31 @@ const TIMEOUT = 600_000;
 /** Validate the text, then render it every way. */
 function validateAndRender(text: string): void {
   const result = parseSpec(text, "generated.yaml");
-  if (!result.ok) throw new Error(`a generated spec does not validate:\n${result.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`).join("\n")}\n${text}`);
+  if (!result.ok)
+    throw new Error(`a generated spec does not validate:\n${result.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`).join("\n")}\n${text}`);
   renderEverything(result.value);
 }
 
 describe("every spec that validates renders", () => {
-  it("the generator's specs validate and every renderer and command function succeeds on each", () => {
-    fc.assert(
-      fc.property(validSpecInput, (input) => validateAndRender(stringify(input))),
-      { seed: SEED, numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    "the generator's specs validate and every renderer and command function succeeds on each",
+    () => {
+      fc.assert(
+        fc.property(validSpecInput, (input) => validateAndRender(stringify(input))),
+        { seed: SEED, numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it("a spec written as flow YAML or JSON renders the same way", () => {
-    fc.assert(
-      fc.property(validSpecInput, (input) => validateAndRender(JSON.stringify(input, null, 1))),
-      { seed: SEED + 1, numRuns: Math.max(1, Math.round(RUNS / 6)) },
-    );
-  }, TIMEOUT);
+  it(
+    "a spec written as flow YAML or JSON renders the same way",
+    () => {
+      fc.assert(
+        fc.property(validSpecInput, (input) => validateAndRender(JSON.stringify(input, null, 1))),
+        { seed: SEED + 1, numRuns: Math.max(1, Math.round(RUNS / 6)) },
+      );
+    },
+    TIMEOUT,
+  );
 });

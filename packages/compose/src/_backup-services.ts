@@ -90,6 +90,11 @@ export function exporterService(ctx: RenderContext): ComposeService {
       DATA_SOURCE_PASS: secretVar(ctx, db.password.key),
     },
     networks: [NETWORK.backend],
-    healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.postgresMetrics}/metrics`], interval: "30s", timeout: "5s", retries: 3 },
+    healthcheck: {
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.postgresMetrics}/metrics`],
+      interval: "30s",
+      timeout: "5s",
+      retries: 3,
+    },
   };
 }

@@ -74,7 +74,11 @@ export function secretVar(ctx: RenderContext, key: string): string {
 
 /** The env entries of the keys `reader` reads under their own names (`secretKeys` decides who reads what), each a required interpolation. */
 export function secretEnv(ctx: RenderContext, reader: SecretReader): Record<string, string> {
-  return Object.fromEntries(secretKeys(ctx.spec, "compose").filter((k) => k.readers.includes(reader)).map((k) => [k.key, secretVar(ctx, k.key)]));
+  return Object.fromEntries(
+    secretKeys(ctx.spec, "compose")
+      .filter((k) => k.readers.includes(reader))
+      .map((k) => [k.key, secretVar(ctx, k.key)]),
+  );
 }
 
 export function bind(source: string, target: string, readOnly = false): string {

@@ -27,7 +27,13 @@ export function databaseService(ctx: RenderContext): ComposeService {
     volumes: [bind(compose.paths.database, compose.paths.databaseTarget ?? databaseDataPath(db.postgresMajor))],
     shm_size: "128mb",
     networks: [NETWORK.backend],
-    healthcheck: { test: ["CMD-SHELL", `pg_isready --dbname=${db.name} --username=${db.user} || exit 1`], interval: "10s", timeout: "5s", retries: 5, start_period: "60s" },
+    healthcheck: {
+      test: ["CMD-SHELL", `pg_isready --dbname=${db.name} --username=${db.user} || exit 1`],
+      interval: "10s",
+      timeout: "5s",
+      retries: 5,
+      start_period: "60s",
+    },
   };
 }
 

@@ -24,7 +24,9 @@ export function initScript(ctx: RenderContext): string {
   const db = ctx.compose.paths.database;
   for (const [field, source] of writablePaths(ctx)) {
     if (field && inside(db, source)) {
-      throw new Error(`targets.compose.paths.database (${db}) is inside ${field} (${source}): immich-init would hand the database to ${ctx.user}; move one of them`);
+      throw new Error(
+        `targets.compose.paths.database (${db}) is inside ${field} (${source}): immich-init would hand the database to ${ctx.user}; move one of them`,
+      );
     }
   }
   const trees = writablePaths(ctx).map(([, , target]) => target);
@@ -57,7 +59,8 @@ export function initService(ctx: RenderContext): ComposeService {
     volumes: [
       ...writablePaths(ctx).map(([, source, target]) => bind(source, target)),
       bind(ctx.compose.paths.config, IN_CONTAINER.config),
-      bind(`./${IMMICH_CONFIG_TEMPLATE}`, `${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE}`, true)],
+      bind(`./${IMMICH_CONFIG_TEMPLATE}`, `${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE}`, true),
+    ],
     security_opt: ["no-new-privileges:true"],
     cap_drop: ["ALL"],
     cap_add: ["CHOWN", "DAC_OVERRIDE"],

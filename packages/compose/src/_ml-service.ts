@@ -1,5 +1,5 @@
 import { machineLearningImage, PORTS } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, } from "./_context.js";
+import { bind, IN_CONTAINER, NETWORK, type RenderContext } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { mlProfile } from "./hwaccel.js";
@@ -10,14 +10,21 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
   const { volumes: extraVolumes = [], deploy: device, ...profile } = mlProfile(spec.machineLearning.acceleration);
   const { limits, reservations } = composeResources(spec.machineLearning.resources);
   const deviceReservations = device?.resources.reservations;
-  const resources = { ...(limits ? { limits } : {}), ...(reservations || deviceReservations ? { reservations: { ...reservations, ...deviceReservations } } : {}) };
+  const resources = {
+    ...(limits ? { limits } : {}),
+    ...(reservations || deviceReservations ? { reservations: { ...reservations, ...deviceReservations } } : {}),
+  };
   return {
     image: machineLearningImage(spec),
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"]),
     // As uid:gid the image's HOME is not writable, and the model downloader also writes under ~/.cache.
-    environment: { ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}), MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache, HOME: IN_CONTAINER.modelCache },
+    environment: {
+      ...(spec.immich.timezone ? { TZ: spec.immich.timezone } : {}),
+      MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache,
+      HOME: IN_CONTAINER.modelCache,
+    },
     volumes: [bind(compose.paths.modelCache, IN_CONTAINER.modelCache), ...extraVolumes],
     ...profile,
     ...(Object.keys(resources).length > 0 ? { deploy: { resources } } : {}),

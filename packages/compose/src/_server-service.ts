@@ -52,6 +52,8 @@ export function serverService(ctx: RenderContext): ComposeService {
     networks: [NETWORK.frontend, NETWORK.backend],
     ...(compose.traefik ? {} : { ports: [`${PORTS.server}:${PORTS.server}`] }),
     healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${PORTS.server}/api/server/ping`), interval: "30s", timeout: "10s", retries: 3, start_period: "300s" },
-    ...(compose.traefik ? { labels: traefikLabels(spec, compose.traefik, { project: ctx.project, network: frontendNetworkName(ctx), port: PORTS.server }) } : {}),
+    ...(compose.traefik
+      ? { labels: traefikLabels(spec, compose.traefik, { project: ctx.project, network: frontendNetworkName(ctx), port: PORTS.server }) }
+      : {}),
   };
 }

@@ -34,11 +34,13 @@ export function checkComposeReferences(file: unknown): CheckProblem[] {
     for (const n of keysOf(svc.networks)) {
       if (!networks.has(n)) problems.push({ path: `${at}.networks.${n}`, message: `network ${n} is not declared under networks` });
     }
-    if (svc.networks !== undefined && svc.network_mode !== undefined) problems.push({ path: `${at}.network_mode`, message: "network_mode and networks cannot be combined" });
+    if (svc.networks !== undefined && svc.network_mode !== undefined)
+      problems.push({ path: `${at}.network_mode`, message: "network_mode and networks cannot be combined" });
     const vols = Array.isArray(svc.volumes) ? svc.volumes : [];
     vols.forEach((v, i) => {
       const source = typeof v === "string" ? namedVolumeSource(v) : isObj(v) && v.type === "volume" && typeof v.source === "string" ? v.source : undefined;
-      if (source !== undefined && !volumes.has(source)) problems.push({ path: `${at}.volumes[${i}]`, message: `volume ${source} is not declared under volumes` });
+      if (source !== undefined && !volumes.has(source))
+        problems.push({ path: `${at}.volumes[${i}]`, message: `volume ${source} is not declared under volumes` });
     });
     for (const dep of keysOf(svc.depends_on)) {
       if (!serviceNames.has(dep)) problems.push({ path: `${at}.depends_on.${dep}`, message: `service ${dep} does not exist` });
@@ -53,7 +55,8 @@ export function checkComposeReferences(file: unknown): CheckProblem[] {
     }
     for (const from of Array.isArray(svc.volumes_from) ? svc.volumes_from : []) {
       const target = typeof from === "string" ? (from.split(":")[0] ?? "") : "";
-      if (!target.startsWith("container:") && !serviceNames.has(target)) problems.push({ path: `${at}.volumes_from`, message: `service ${target} does not exist` });
+      if (!target.startsWith("container:") && !serviceNames.has(target))
+        problems.push({ path: `${at}.volumes_from`, message: `service ${target} does not exist` });
     }
   }
   return problems;

@@ -58,14 +58,23 @@ describe("uid:gid", () => {
     for (const name of ["immich-server", "immich-machine-learning", "immich-db-backup", "immich-worker"]) {
       expect(svc(file, name).depends_on?.["immich-init"]).toEqual({ condition: "service_completed_successfully" });
     }
-    expect(svc(file, "immich-server").depends_on).toMatchObject({ "immich-db": { condition: "service_healthy" }, "immich-redis": { condition: "service_healthy" } });
+    expect(svc(file, "immich-server").depends_on).toMatchObject({
+      "immich-db": { condition: "service_healthy" },
+      "immich-redis": { condition: "service_healthy" },
+    });
   });
 });
 
 describe("host paths", () => {
   test("media, database, model cache, backups and config come from the spec", () => {
     const file = compose("truenas.yaml", (d) => {
-      d.targets.compose.paths = { media: "/mnt/tank/media", database: "/mnt/ssd/db", modelCache: "/mnt/ssd/models", backups: "/mnt/tank/backups", config: "./conf" };
+      d.targets.compose.paths = {
+        media: "/mnt/tank/media",
+        database: "/mnt/ssd/db",
+        modelCache: "/mnt/ssd/models",
+        backups: "/mnt/tank/backups",
+        config: "./conf",
+      };
     });
     expect(svc(file, "immich-server").volumes).toEqual(["/mnt/tank/media:/data", "./conf:/config:ro"]);
     expect(svc(file, "immich-server").environment).toMatchObject({ IMMICH_MEDIA_LOCATION: "/data", IMMICH_CONFIG_FILE: "/config/immich-config.yaml" });
@@ -185,7 +194,9 @@ describe("hardware acceleration", () => {
     for (const k of ["devices", "deploy", "group_add", "security_opt"] as const) expect(s[k]).toBeUndefined();
   });
   test("nvenc reserves an nvidia GPU with gpu, compute and video", () => {
-    expect(server("nvenc").deploy).toEqual({ resources: { reservations: { devices: [{ driver: "nvidia", count: 1, capabilities: ["gpu", "compute", "video"] }] } } });
+    expect(server("nvenc").deploy).toEqual({
+      resources: { reservations: { devices: [{ driver: "nvidia", count: 1, capabilities: ["gpu", "compute", "video"] }] } },
+    });
     expect(server("nvenc").devices).toBeUndefined();
   });
   test.each(["quicksync", "vaapi"])("%s passes /dev/dri", (mode) => {
@@ -389,18 +400,21 @@ describe("each service gets only its own secrets", () => {
   };
   const keysIn = (values: readonly string[]) => new Set(values.flatMap((v) => [...v.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1] ?? "")));
 
-  test.each(["family.yaml", "truenas.yaml"])("%s: every service's environment references exactly the keys secretKeys gives its reader, and no service has env_file", (name) => {
-    const spec = exampleSpec(name);
-    const file = buildComposeFile(spec);
-    for (const [service, def] of Object.entries(file.services)) {
-      const expected = secretKeys(spec, "compose")
-        .filter((k) => k.readers.some((r) => SERVICE_OF[r] === service))
-        .map((k) => k.key)
-        .sort();
-      expect([...keysIn(Object.values(def.environment ?? {}))].sort(), service).toEqual(expected);
-      expect(def.env_file, service).toBeUndefined();
-    }
-  });
+  test.each(["family.yaml", "truenas.yaml"])(
+    "%s: every service's environment references exactly the keys secretKeys gives its reader, and no service has env_file",
+    (name) => {
+      const spec = exampleSpec(name);
+      const file = buildComposeFile(spec);
+      for (const [service, def] of Object.entries(file.services)) {
+        const expected = secretKeys(spec, "compose")
+          .filter((k) => k.readers.some((r) => SERVICE_OF[r] === service))
+          .map((k) => k.key)
+          .sort();
+        expect([...keysIn(Object.values(def.environment ?? {}))].sort(), service).toEqual(expected);
+        expect(def.env_file, service).toBeUndefined();
+      }
+    },
+  );
 
   test.each(["family.yaml", "truenas.yaml"])("%s: no secret key is on any command line, entrypoint or healthcheck", (name) => {
     const spec = exampleSpec(name);
@@ -446,7 +460,11 @@ describe("backup failure mails", () => {
     });
 
   test("set db-backup's notification and SMTP settings, with the password only as a secret reference", () => {
-    const file = withMail({ from: "backup@example.org", to: ["ann@example.org", "bob@example.org"], smtp: { host: "smtp.example.org", user: "backup@example.org", password: "${SMTP_PASSWORD}" } });
+    const file = withMail({
+      from: "backup@example.org",
+      to: ["ann@example.org", "bob@example.org"],
+      smtp: { host: "smtp.example.org", user: "backup@example.org", password: "${SMTP_PASSWORD}" },
+    });
     const backup = svc(file, "immich-db-backup");
     expect(backup.environment).toMatchObject({
       CONTAINER_ENABLE_MESSAGING: "TRUE",
@@ -470,7 +488,13 @@ describe("backup failure mails", () => {
 
   test("a secret user name, TLS on 465, and the secrets listed for db-backup only", () => {
     const spec = specWith("truenas.yaml", (d) => {
-      d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "mail", port: 465, security: "tls", user: "${SMTP_USER}", password: "${SMTP_PASS}" } } };
+      d.targets.compose.backup.notify = {
+        email: {
+          from: "b@example.org",
+          to: ["a@example.org"],
+          smtp: { host: "mail", port: 465, security: "tls", user: "${SMTP_USER}", password: "${SMTP_PASS}" },
+        },
+      };
     });
     const env = svc(buildComposeFile(spec), "immich-db-backup").environment;
     expect(env).toMatchObject({ SMTP_PORT: "465", SMTP_TLS: "TRUE", SMTP_STARTTLS: "FALSE", SMTP_USER: ref("SMTP_USER"), SMTP_PASS: ref("SMTP_PASS") });
@@ -482,7 +506,9 @@ describe("backup failure mails", () => {
   });
 
   test("a relay without login gets no credentials; without notify, nothing is mailed", () => {
-    const env = svc(withMail({ from: "b@example.org", to: ["a@example.org"], smtp: { host: "postfix-relay", port: 25, security: "none" } }), "immich-db-backup").environment ?? {};
+    const env =
+      svc(withMail({ from: "b@example.org", to: ["a@example.org"], smtp: { host: "postfix-relay", port: 25, security: "none" } }), "immich-db-backup")
+        .environment ?? {};
     expect(env).toMatchObject({ SMTP_TLS: "FALSE", SMTP_STARTTLS: "FALSE", SMTP_TLSCERTCHECK: "FALSE" });
     expect(Object.keys(env).filter((k) => /SMTP_(USER|PASS|AUTH)/.test(k))).toEqual([]);
     const plain = svc(truenas(), "immich-db-backup");

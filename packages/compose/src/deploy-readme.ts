@@ -32,7 +32,9 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     `4. Compose does not interpolate \`${compose.envFile}\` values into \`user:\` or \`command:\`, so uid and gid are written as literals: change them in the spec and render again.`,
   );
   if (compose.hwaccel !== "cpu") {
-    p(`Hardware transcoding is \`${compose.hwaccel}\`. The server runs as \`${uid}:${gid}\`: if the device nodes belong to a group such as \`render\`, add that group's host GID to the user (or \`group_add\`) so the server can open them.`);
+    p(
+      `Hardware transcoding is \`${compose.hwaccel}\`. The server runs as \`${uid}:${gid}\`: if the device nodes belong to a group such as \`render\`, add that group's host GID to the user (or \`group_add\`) so the server can open them.`,
+    );
   }
   p("## Secrets");
   p(
@@ -78,11 +80,16 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
       "```",
     );
     const mail = compose.backup.notify?.email;
-    if (mail) p(`A failed backup mails ${mail.to.join(", ")} from ${mail.from} through ${mail.smtp.host}:${mail.smtp.port}; the backup joins the egress network only for that.`);
+    if (mail)
+      p(
+        `A failed backup mails ${mail.to.join(", ")} from ${mail.from} through ${mail.smtp.host}:${mail.smtp.port}; the backup joins the egress network only for that.`,
+      );
   }
   if (compose.metricsExporter.enabled) {
     p("## Metrics");
-    p(`\`${ctx.services.exporter}\` serves Postgres metrics on \`${ctx.services.exporter}:9187\` inside the backend network \`${compose.networks.backend ?? `${ctx.project}-backend`}\` only (no host port): attach your collector to that network to scrape it. Grant the role \`pg_monitor\` if it is not a superuser.`);
+    p(
+      `\`${ctx.services.exporter}\` serves Postgres metrics on \`${ctx.services.exporter}:9187\` inside the backend network \`${compose.networks.backend ?? `${ctx.project}-backend`}\` only (no host port): attach your collector to that network to scrape it. Grant the role \`pg_monitor\` if it is not a superuser.`,
+    );
   }
   return out.join("\n");
 }

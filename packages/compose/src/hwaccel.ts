@@ -41,7 +41,10 @@ export function mlProfile(acceleration: MlAcceleration): DeviceProfile {
     case "openvino":
       return { devices: [dev("/dev/dri")], device_cgroup_rules: ["c 189:* rmw"], volumes: ["/dev/bus/usb:/dev/bus/usb"] };
     case "armnn":
-      return { devices: [dev("/dev/mali0")], volumes: ["/lib/firmware/mali_csffw.bin:/lib/firmware/mali_csffw.bin:ro", "/usr/lib/libmali.so:/usr/lib/libmali.so:ro"] };
+      return {
+        devices: [dev("/dev/mali0")],
+        volumes: ["/lib/firmware/mali_csffw.bin:/lib/firmware/mali_csffw.bin:ro", "/usr/lib/libmali.so:/usr/lib/libmali.so:ro"],
+      };
     case "rknn":
       return { devices: [dev("/dev/dri")], security_opt: ["systempaths=unconfined"], volumes: ["/sys/kernel/debug/:/sys/kernel/debug/:ro"] };
   }

@@ -17,7 +17,9 @@ export function composeNextSteps(spec: ImmichFamilySpec, dir: string): string[] 
   return [
     `Once per host: the user ${compose.user.uid} and group ${compose.user.gid} own the data; see ${dir}/README.md, "Host setup".`,
     `Copy ${dir}/.env.example to ${dir}/${compose.envFile} and fill in every key; keep it out of git.`,
-    ...(compose.traefik && compose.networks.frontendExternal ? [`Create Traefik's network if it does not exist: docker network create ${frontendNetworkName(ctx)}`] : []),
+    ...(compose.traefik && compose.networks.frontendExternal
+      ? [`Create Traefik's network if it does not exist: docker network create ${frontendNetworkName(ctx)}`]
+      : []),
     `Start: cd ${d} && docker compose${envFlag} up -d`,
     `Check the init step exited 0: docker compose${envFlag} logs ${ctx.services.init} (an unresolved \${KEY} stops it, and the server does not start).`,
     `Open https://${spec.hosts.web}: the first account you create becomes the admin.`,

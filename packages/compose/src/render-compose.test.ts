@@ -91,7 +91,9 @@ test("ML resources and backup failure mails render a compose.yaml the compose-sp
   const files = renderCompose(
     specWith("truenas.yaml", (d) => {
       d.machineLearning = { acceleration: "cuda", resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } } };
-      d.targets.compose.backup.notify = { email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "smtp.example.org", user: "b@example.org", password: "${SMTP_PASSWORD}" } } };
+      d.targets.compose.backup.notify = {
+        email: { from: "b@example.org", to: ["a@example.org"], smtp: { host: "smtp.example.org", user: "b@example.org", password: "${SMTP_PASSWORD}" } },
+      };
     }),
   );
   expect(composeSchemaErrors(composeDoc(files))).toEqual([]);

@@ -12,7 +12,11 @@ interface Router {
  * Traefik docker labels of immich-server: the web host behind the forward-auth middleware, the mobile
  * host (or, without one, the API paths of the web host) without it, both to port 2283.
  */
-export function traefikLabels(spec: Pick<ImmichFamilySpec, "hosts">, traefik: Traefik, opts: { project: string; network: string; port: number }): Record<string, string> {
+export function traefikLabels(
+  spec: Pick<ImmichFamilySpec, "hosts">,
+  traefik: Traefik,
+  opts: { project: string; network: string; port: number },
+): Record<string, string> {
   const service = opts.project;
   const routers: Router[] = [{ name: `${opts.project}-web`, rule: host(spec.hosts.web), ...(traefik.forwardAuth ? { middlewares: traefik.forwardAuth } : {}) }];
   if (spec.hosts.mobile && spec.hosts.mobile !== spec.hosts.web) {

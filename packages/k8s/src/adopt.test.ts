@@ -25,17 +25,23 @@ describe("adopting an existing install's names", () => {
     expect(find(list, "PersistentVolumeClaim", "immich-upload-pvc").spec.storageClassName).toBe("longhorn-nvme");
     expect(find(list, "Cluster", "immich-postgres").spec.bootstrap.initdb).toMatchObject({ database: "immich", owner: "immich_admin" });
     const server = find(list, "Deployment", "ponder-server");
-    const volumes = server.spec.template.spec.volumes.map((v: { persistentVolumeClaim?: { claimName: string } }) => v.persistentVolumeClaim?.claimName).filter(Boolean);
+    const volumes = server.spec.template.spec.volumes
+      .map((v: { persistentVolumeClaim?: { claimName: string } }) => v.persistentVolumeClaim?.claimName)
+      .filter(Boolean);
     expect(volumes).toEqual(expect.arrayContaining(["immich-upload-pvc", "ponder-fotos-pvc"]));
     const c = container(server, "server");
     expect(envOf(c)).toMatchObject({ IMMICH_MEDIA_LOCATION: "/usr/src/app/upload", DB_HOSTNAME: "immich-postgres-rw" });
     expect(c.volumeMounts).toContainEqual({ name: "upload", mountPath: "/usr/src/app/upload" });
-    expect(list.filter((o) => o.kind === "PersistentVolume" || o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name)).not.toContain("ponder-library-fotos");
+    expect(list.filter((o) => o.kind === "PersistentVolume" || o.kind === "PersistentVolumeClaim").map((o) => o.metadata.name)).not.toContain(
+      "ponder-library-fotos",
+    );
   });
 
   it("gives the config init step the secrets of immich.config, by key", () => {
     const spec = specWith("ponder", (s) => {
-      s.immich.config = { notifications: { smtp: { enabled: true, from: "photos@example.com", transport: { host: "smtp.example.com", password: "${IMMICH_SMTP_PASSWORD}" } } } };
+      s.immich.config = {
+        notifications: { smtp: { enabled: true, from: "photos@example.com", transport: { host: "smtp.example.com", password: "${IMMICH_SMTP_PASSWORD}" } } },
+      };
     });
     const init = container(find(objects(spec), "Deployment", "ponder-server"), "config-fill", true);
     expect(envOf(init)).toMatchObject({ IMMICH_SMTP_PASSWORD: "secret:ponder-secrets/IMMICH_SMTP_PASSWORD" });

@@ -64,15 +64,24 @@ describe("CnpgCluster", () => {
   });
 
   it("a plugin backup names the plugin and its object store in the cluster, and the plugin in the schedule", () => {
-    const backup = { schedule: "0 30 1 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io", pluginParameters: { barmanObjectName: "nas-minio" } };
+    const backup = {
+      schedule: "0 30 1 * * *",
+      method: "plugin",
+      pluginName: "barman-cloud.cloudnative-pg.io",
+      pluginParameters: { barmanObjectName: "nas-minio" },
+    };
     const list = objects(specWith("ponder", (s) => (s.targets.kubernetes.database.backup = backup)));
     expect(find(list, "ScheduledBackup", "ponder-postgres-backup").spec.pluginConfiguration).toEqual({ name: "barman-cloud.cloudnative-pg.io" });
-    expect(find(list, "Cluster", "ponder-postgres").spec.plugins).toEqual([{ name: "barman-cloud.cloudnative-pg.io", isWALArchiver: true, parameters: { barmanObjectName: "nas-minio" } }]);
+    expect(find(list, "Cluster", "ponder-postgres").spec.plugins).toEqual([
+      { name: "barman-cloud.cloudnative-pg.io", isWALArchiver: true, parameters: { barmanObjectName: "nas-minio" } },
+    ]);
   });
 
   it("a plugin backup without the plugin's name, or barman-cloud without its object store, never validates", () => {
     const without = (backup: object) => () => specWith("ponder", (s) => (s.targets.kubernetes.database.backup = backup));
     expect(without({ schedule: "0 30 1 * * *", method: "plugin" })).toThrow(/^targets\.kubernetes\.database\.backup: method plugin needs pluginName/);
-    expect(without({ schedule: "0 30 1 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" })).toThrow(/pluginName: the Barman Cloud plugin needs its object store/);
+    expect(without({ schedule: "0 30 1 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" })).toThrow(
+      /pluginName: the Barman Cloud plugin needs its object store/,
+    );
   });
 });

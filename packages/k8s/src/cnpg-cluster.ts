@@ -58,7 +58,9 @@ export class CnpgCluster extends Construct {
         bootstrap: { initdb: { database: spec.database.name, owner } },
         ...(spec.database.superuser ? { managed: { roles: [{ name: owner, ensure: "present", login: true, superuser: true }] } } : {}),
         ...(db.backup?.method === "volumeSnapshot" ? { backup: { volumeSnapshot: { online: true } } } : {}),
-        ...(db.backup?.method === "plugin" ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true, ...optional("parameters", db.backup.pluginParameters) }] } : {}),
+        ...(db.backup?.method === "plugin"
+          ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true, ...optional("parameters", db.backup.pluginParameters) }] }
+          : {}),
       },
     });
 

@@ -15,7 +15,9 @@ describe("a construct composed in a user's own cdk8s app", () => {
     const list = Testing.synth(chart) as K8sObject[];
     expect(list.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Deployment/rincewind-redis", "Service/rincewind-redis"]);
     const deployment = find(list, "Deployment", names.redis);
-    expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: names.secret, key: "REDIS_PASSWORD" } } }]);
+    expect(deployment.spec.template.spec.containers[0].env).toEqual([
+      { name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: names.secret, key: "REDIS_PASSWORD" } } },
+    ]);
     expect(find(list, "Service", names.redis).spec.ports).toEqual([{ name: "redis", port: 6379, targetPort: "redis", protocol: "TCP" }]);
   });
 });

@@ -57,7 +57,12 @@ const variants: [string, ImmichFamilySpec][] = [
   [
     "ponder with plugin backups, an nginx ingress and no issuer",
     specWith("ponder", (s) => {
-      s.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io", pluginParameters: { barmanObjectName: "family-store" } };
+      s.targets.kubernetes.database.backup = {
+        schedule: "0 0 3 * * *",
+        method: "plugin",
+        pluginName: "barman-cloud.cloudnative-pg.io",
+        pluginParameters: { barmanObjectName: "family-store" },
+      };
       s.targets.kubernetes.ingress = { className: "nginx" };
     }),
   ],

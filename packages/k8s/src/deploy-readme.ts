@@ -55,17 +55,29 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
   }
   const plugins = [...new Set(backups.flatMap((o) => (o.spec?.plugins ?? []).map((p: { name: string }) => p.name)))];
   for (const plugin of plugins) {
-    out.push({ name: `the CloudNativePG plugin \`${plugin}\``, why: "the database backups (WAL archiving)", install: "the plugin's own release manifest, after the operator" });
+    out.push({
+      name: `the CloudNativePG plugin \`${plugin}\``,
+      why: "the database backups (WAL archiving)",
+      install: "the plugin's own release manifest, after the operator",
+    });
   }
-  const drivers = [...new Set(objects.filter((o) => o.kind === "PersistentVolume").map((o) => o.spec?.csi?.driver as string | undefined))].filter((d) => d !== undefined);
+  const drivers = [...new Set(objects.filter((o) => o.kind === "PersistentVolume").map((o) => o.spec?.csi?.driver as string | undefined))].filter(
+    (d) => d !== undefined,
+  );
   for (const driver of drivers) {
     out.push(
       driver === "nfs.csi.k8s.io"
-        ? { name: "csi-driver-nfs v4 (driver `nfs.csi.k8s.io`)", why: "the NFS libraries, mounted read-only", install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`" }
+        ? {
+            name: "csi-driver-nfs v4 (driver `nfs.csi.k8s.io`)",
+            why: "the NFS libraries, mounted read-only",
+            install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`",
+          }
         : { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" },
     );
   }
-  const classes = [...new Set(objects.filter((o) => o.kind === "Ingress").map((o) => o.spec?.ingressClassName as string | undefined))].filter((c) => c !== undefined);
+  const classes = [...new Set(objects.filter((o) => o.kind === "Ingress").map((o) => o.spec?.ingressClassName as string | undefined))].filter(
+    (c) => c !== undefined,
+  );
   for (const cls of classes) {
     out.push(
       cls === "pomerium"
@@ -74,7 +86,11 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
             why: "the web UI behind single sign-on and the public `/api` paths for the mobile apps (`ingress.pomerium.io/*` annotations)",
             install: "the Pomerium Ingress Controller's Kustomize or Helm install, with its identity provider set up",
           }
-        : { name: `an ingress controller for the IngressClass \`${cls}\``, why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium", install: "as its project documents" },
+        : {
+            name: `an ingress controller for the IngressClass \`${cls}\``,
+            why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium",
+            install: "as its project documents",
+          },
     );
   }
   if (objects.some((o) => o.kind === "NetworkPolicy")) {
@@ -174,7 +190,9 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
     `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
     `- The first start runs database migrations and can take minutes. Then open https://${spec.hosts.web}: Immich shows its onboarding wizard once, and the first account becomes the admin.`,
     ...(spec.worker.enabled
-      ? [`- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`]
+      ? [
+          `- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
+        ]
       : []),
   );
   return `${out.join("\n").trimEnd()}\n`;

@@ -62,7 +62,8 @@ export class ImmichChart extends Chart {
     });
     new Ingress(this, "ingress", { spec, target, names });
     // The worker's copy holds only the Kubernetes target: a change to another target must not restart it.
-    if (spec.worker.enabled) new Worker(this, "worker", { spec, target, names, image, specYaml: specYaml({ ...spec, targets: { kubernetes: target } }), libraries });
+    if (spec.worker.enabled)
+      new Worker(this, "worker", { spec, target, names, image, specYaml: specYaml({ ...spec, targets: { kubernetes: target } }), libraries });
     if (target.networkPolicies.enabled) new NetworkPolicies(this, "network-policies", { spec, target, names });
   }
 }

@@ -86,7 +86,11 @@ describe("ImmichServer", () => {
     expect(c.volumeMounts).toContainEqual({ name: "upload", mountPath: "/data" });
     expect(JSON.stringify(server)).not.toContain("/usr/src/app/upload");
     expect(server.spec.strategy).toEqual({ type: "Recreate" });
-    const changed = find(objects(specWith("ponder", (s) => (s.targets.kubernetes.resources.server = { limits: { cpu: "6", memory: "8Gi" } }))), "Deployment", "ponder-server");
+    const changed = find(
+      objects(specWith("ponder", (s) => (s.targets.kubernetes.resources.server = { limits: { cpu: "6", memory: "8Gi" } }))),
+      "Deployment",
+      "ponder-server",
+    );
     expect(container(changed, "server").resources).toEqual({ limits: { cpu: "6", memory: "8Gi" } });
   });
 
@@ -109,7 +113,10 @@ describe("UploadVolume", () => {
       s.targets.kubernetes.storageClass = "standard";
     });
     const list = objects(spec);
-    expect(find(list, "PersistentVolumeClaim", "ponder-upload").spec).toMatchObject({ storageClassName: "longhorn-hdd", resources: { requests: { storage: "1Ti" } } });
+    expect(find(list, "PersistentVolumeClaim", "ponder-upload").spec).toMatchObject({
+      storageClassName: "longhorn-hdd",
+      resources: { requests: { storage: "1Ti" } },
+    });
     expect(find(list, "Cluster", "ponder-postgres").spec.storage.storageClass).toBe("standard");
   });
 

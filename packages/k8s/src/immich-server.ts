@@ -75,46 +75,46 @@ export class ImmichServer extends Construct {
       this,
       workload,
       {
-      securityContext: POD_SECURITY,
-      initContainers: [
-        {
-          name: "config-fill",
-          image: props.initImage,
-          command: CONFIG_FILL_COMMAND,
-          env: configKeys.map((k) => envSecret(k.key, names.secret, k.key)),
-          securityContext: nonRootSecurity(1000),
-          volumeMounts: [
-            { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
-            { name: "config", mountPath: "/config" },
-          ],
-        },
-      ],
-      containers: [
-        {
-          name: "server",
-          image: immichServerImage(spec),
-          env,
-          ports: [{ name: "http", containerPort: PORTS.server }],
-          // First start runs migrations and reindexing: allow 10 minutes.
-          startupProbe: httpProbe("/api/server/ping", "http", 10, 60),
-          readinessProbe: httpProbe("/api/server/ping", "http", 10, 3),
-          livenessProbe: httpProbe("/api/server/ping", "http", 20, 6),
-          ...containerResources(target.resources.server),
-          securityContext: ROOT_IMAGE_SECURITY,
-          volumeMounts: [
-            { name: "upload", mountPath: spec.immich.mediaLocation ?? MEDIA_LOCATION },
-            { name: "config", mountPath: "/config", readOnly: true },
-            ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
-          ],
-        },
-      ],
-      volumes: [
-        { name: "upload", persistentVolumeClaim: { claimName: names.upload } },
-        { name: "config-template", configMap: { name: names.configTemplate } },
-        { name: "config", emptyDir: { medium: "Memory" } },
-        ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
-      ],
-    },
+        securityContext: POD_SECURITY,
+        initContainers: [
+          {
+            name: "config-fill",
+            image: props.initImage,
+            command: CONFIG_FILL_COMMAND,
+            env: configKeys.map((k) => envSecret(k.key, names.secret, k.key)),
+            securityContext: nonRootSecurity(1000),
+            volumeMounts: [
+              { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
+              { name: "config", mountPath: "/config" },
+            ],
+          },
+        ],
+        containers: [
+          {
+            name: "server",
+            image: immichServerImage(spec),
+            env,
+            ports: [{ name: "http", containerPort: PORTS.server }],
+            // First start runs migrations and reindexing: allow 10 minutes.
+            startupProbe: httpProbe("/api/server/ping", "http", 10, 60),
+            readinessProbe: httpProbe("/api/server/ping", "http", 10, 3),
+            livenessProbe: httpProbe("/api/server/ping", "http", 20, 6),
+            ...containerResources(target.resources.server),
+            securityContext: ROOT_IMAGE_SECURITY,
+            volumeMounts: [
+              { name: "upload", mountPath: spec.immich.mediaLocation ?? MEDIA_LOCATION },
+              { name: "config", mountPath: "/config", readOnly: true },
+              ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
+            ],
+          },
+        ],
+        volumes: [
+          { name: "upload", persistentVolumeClaim: { claimName: names.upload } },
+          { name: "config-template", configMap: { name: names.configTemplate } },
+          { name: "config", emptyDir: { medium: "Memory" } },
+          ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
+        ],
+      },
       // The upload volume is ReadWriteOnce: never run two servers during a rollout.
       { recreate: true, podAnnotations: { "immich-family.dev/config-checksum": createHash("sha256").update(props.configTemplate).digest("hex") } },
     );

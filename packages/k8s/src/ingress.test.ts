@@ -73,7 +73,11 @@ describe("Ingress", () => {
     const famWeb = find(objects(exampleSpec("family")), "Ingress", "rincewind-web");
     expect(annotations(famWeb)["ingress.pomerium.io/allowed_domains"]).toBe('["example.com"]');
     expect(annotations(famWeb)["ingress.pomerium.io/allowed_users"]).toBeUndefined();
-    const users = find(objects(specWith("ponder", (s) => (s.targets.kubernetes.ingress.pomerium = { allowedUsers: ["a@example.com"] }))), "Ingress", "ponder-web");
+    const users = find(
+      objects(specWith("ponder", (s) => (s.targets.kubernetes.ingress.pomerium = { allowedUsers: ["a@example.com"] }))),
+      "Ingress",
+      "ponder-web",
+    );
     expect(annotations(users)["ingress.pomerium.io/allowed_users"]).toBe('["a@example.com"]');
     const ppl = "allow:\n  or:\n    - email:\n        is: a@example.com\n";
     const policy = find(objects(specWith("ponder", (s) => (s.targets.kubernetes.ingress.pomerium = { policy: ppl }))), "Ingress", "ponder-web");

@@ -23,5 +23,8 @@ export function kustomization(props: KustomizationProps): string {
     props.needsSecret && "envFile" in target.secrets
       ? { secretGenerator: [{ name: names.secret, type: "Opaque", envs: [target.secrets.envFile], options: { disableNameSuffixHash: true } }] }
       : {};
-  return yamlText({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: names.namespace, resources: [...props.resources], ...generator }, "1.1");
+  return yamlText(
+    { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: names.namespace, resources: [...props.resources], ...generator },
+    "1.1",
+  );
 }

@@ -14,10 +14,13 @@ const nsLabels = (ns: string): Labels => ({ "kubernetes.io/metadata.name": ns })
 
 /** Whether `from` may open a TCP connection to `to` on `port`, as the Kubernetes NetworkPolicy semantics (ingress only) say. */
 function allowed(policies: readonly K8sObject[], from: Pod, to: Pod, port: number): boolean {
-  const selecting = policies.filter((p) => p.metadata.namespace === to.namespace && matches(p.spec.podSelector, to.labels) && p.spec.policyTypes.includes("Ingress"));
+  const selecting = policies.filter(
+    (p) => p.metadata.namespace === to.namespace && matches(p.spec.podSelector, to.labels) && p.spec.policyTypes.includes("Ingress"),
+  );
   if (selecting.length === 0) return true;
   const peerMatches = (peer: Peer) => {
-    if (peer.namespaceSelector) return matches(peer.namespaceSelector, nsLabels(from.namespace)) && (!peer.podSelector || matches(peer.podSelector, from.labels));
+    if (peer.namespaceSelector)
+      return matches(peer.namespaceSelector, nsLabels(from.namespace)) && (!peer.podSelector || matches(peer.podSelector, from.labels));
     return from.namespace === to.namespace && matches(peer.podSelector, from.labels);
   };
   return selecting.some((p) =>
@@ -84,7 +87,10 @@ describe("NetworkPolicies of examples/ponder.yaml", () => {
 
 describe("the spec switch", () => {
   it("names the ingress controller's and the operator's namespaces", () => {
-    const spec = specWith("ponder", (s) => (s.targets.kubernetes.networkPolicies = { ingressNamespace: "ingress-nginx", operatorNamespace: "postgres-operator" }));
+    const spec = specWith(
+      "ponder",
+      (s) => (s.targets.kubernetes.networkPolicies = { ingressNamespace: "ingress-nginx", operatorNamespace: "postgres-operator" }),
+    );
     const list = objects(spec);
     const policies = list.filter((o) => o.kind === "NetworkPolicy");
     const pods = podsOf(list, "immich", "ponder-postgres");
@@ -128,6 +134,8 @@ describe("the spec switch", () => {
       }),
     );
     expect(list.filter((o) => o.kind === "NetworkPolicy").map((o) => o.metadata.name)).toEqual(["rincewind-database", "rincewind-redis", "rincewind-server"]);
-    expect(find(list, "NetworkPolicy", "rincewind-server").spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "pomerium" } } }]);
+    expect(find(list, "NetworkPolicy", "rincewind-server").spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "pomerium" } } },
+    ]);
   });
 });

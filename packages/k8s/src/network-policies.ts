@@ -60,7 +60,8 @@ export class NetworkPolicies extends Construct {
     }
     policy("database", { "cnpg.io/cluster": names.cluster }, database);
     policy("redis", selectorLabels(spec, "redis", "valkey"), [{ from: [server], ports: [PORTS.redis] }]);
-    if (spec.machineLearning.enabled) policy("machine-learning", selectorLabels(spec, "machine-learning", "immich-machine-learning"), [{ from: [server], ports: [PORTS.machineLearning] }]);
+    if (spec.machineLearning.enabled)
+      policy("machine-learning", selectorLabels(spec, "machine-learning", "immich-machine-learning"), [{ from: [server], ports: [PORTS.machineLearning] }]);
     policy("server", selectorLabels(spec, "server", "immich-server"), [
       { from: [namespace(np.ingressNamespace), ...(spec.worker.enabled ? [pods("worker", "immich-family-worker")] : [])], ports: [PORTS.server] },
     ]);

@@ -16,7 +16,12 @@ describe("kubernetesNextSteps", () => {
   test("an existing Secret is created by hand, and a plugin backup needs its plugin", () => {
     const spec = specWith("ponder", (s) => {
       s.targets.kubernetes.secrets = { existingSecret: "family-secrets" };
-      s.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io", pluginParameters: { barmanObjectName: "family-store" } };
+      s.targets.kubernetes.database.backup = {
+        schedule: "0 0 3 * * *",
+        method: "plugin",
+        pluginName: "barman-cloud.cloudnative-pg.io",
+        pluginParameters: { barmanObjectName: "family-store" },
+      };
     });
     const steps = kubernetesNextSteps(spec, "deploy");
     expect(steps[0]).toContain("the CloudNativePG operator, its backup plugin barman-cloud.cloudnative-pg.io, ");

@@ -20,7 +20,14 @@ describe("NfsLibrary", () => {
 
   it("follows the spec's server, share, sub-directory, options, driver and capacity", () => {
     const spec = specWith("ponder", (s) => {
-      s.targets.kubernetes.libraries.fotos.nfs = { server: "nas2.lan", share: "/export/pics", subDir: "kids", mountOptions: ["nfsvers=3"], capacity: "3Ti", driver: "nfs.example.com" };
+      s.targets.kubernetes.libraries.fotos.nfs = {
+        server: "nas2.lan",
+        share: "/export/pics",
+        subDir: "kids",
+        mountOptions: ["nfsvers=3"],
+        capacity: "3Ti",
+        driver: "nfs.example.com",
+      };
     });
     const pv = find(objects(spec), "PersistentVolume", "ponder-library-fotos");
     expect(pv.spec.csi.volumeAttributes).toEqual({ server: "nas2.lan", share: "/export/pics", subDir: "kids" });
@@ -48,7 +55,10 @@ describe("NfsLibrary", () => {
     ] as const) {
       const d = find(list, "Deployment", deployment);
       expect(container(d, name).volumeMounts).toContainEqual({ name: "library-fotos", mountPath: "/photos/ponder", readOnly: true });
-      expect(d.spec.template.spec.volumes).toContainEqual({ name: "library-fotos", persistentVolumeClaim: { claimName: "ponder-library-fotos", readOnly: true } });
+      expect(d.spec.template.spec.volumes).toContainEqual({
+        name: "library-fotos",
+        persistentVolumeClaim: { claimName: "ponder-library-fotos", readOnly: true },
+      });
     }
   });
 

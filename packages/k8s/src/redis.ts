@@ -20,7 +20,12 @@ export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
     const { spec, target, names } = props;
-    const workload = { name: names.redis, namespace: names.namespace, labels: recommendedLabels(spec, "redis", "valkey"), selector: selectorLabels(spec, "redis", "valkey") };
+    const workload = {
+      name: names.redis,
+      namespace: names.namespace,
+      labels: recommendedLabels(spec, "redis", "valkey"),
+      selector: selectorLabels(spec, "redis", "valkey"),
+    };
     const password = spec.redis.password;
 
     deployment(
@@ -35,7 +40,10 @@ export class Redis extends Construct {
             // With a password, the config comes on standard input from the environment, never on the command
             // line; `$$(` keeps Kubernetes from reading the script's `$(…)` as a variable reference.
             ...(password
-              ? { command: ["/bin/sh", "-c", valkeyStartScript([`save ""`]).replaceAll("$(", () => "$$(")], env: [envSecret(VALKEY_PASSWORD_ENV, names.secret, password.key)] }
+              ? {
+                  command: ["/bin/sh", "-c", valkeyStartScript([`save ""`]).replaceAll("$(", () => "$$(")],
+                  env: [envSecret(VALKEY_PASSWORD_ENV, names.secret, password.key)],
+                }
               : { args: ["--save", ""] }),
             ports: [{ name: "redis", containerPort: PORTS.redis }],
             readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },

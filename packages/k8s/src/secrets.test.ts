@@ -2,13 +2,23 @@ import { secretKeys } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
 import { exampleNames, exampleSpec, type K8sObject, objects } from "../test/helpers.js";
 
-type Container = { name: string; command?: string[]; args?: string[]; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] };
+type Container = {
+  name: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+};
 
 /** Every container of every pod template, as `<deployment>/<container>`. */
 function containers(list: readonly K8sObject[]): [string, Container][] {
   return list
     .filter((o) => o.kind === "Deployment")
-    .flatMap((d) => [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers].map((c: Container): [string, Container] => [`${d.metadata.name}/${c.name}`, c]));
+    .flatMap((d) =>
+      [...(d.spec.template.spec.initContainers ?? []), ...d.spec.template.spec.containers].map((c: Container): [string, Container] => [
+        `${d.metadata.name}/${c.name}`,
+        c,
+      ]),
+    );
 }
 
 /** The reader `secretKeys` names for each rendered container (suffix of `<deployment>/<container>`). */

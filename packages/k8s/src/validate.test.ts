@@ -97,7 +97,8 @@ function problems(o: K8sObject): string[] {
     const key = k.startsWith("ingress.pomerium.io/") ? k.slice("ingress.pomerium.io/".length) : undefined;
     if (key !== undefined && !(POMERIUM_ANNOTATION_KEYS as readonly string[]).includes(key)) out.push(`${id}: unknown Pomerium annotation ${k}`);
   }
-  if (CLUSTER_SCOPED.has(o.kind) === (o.metadata.namespace !== undefined)) out.push(`${id}: namespace ${o.metadata.namespace ?? "missing"} on a ${CLUSTER_SCOPED.has(o.kind) ? "cluster-scoped" : "namespaced"} object`);
+  if (CLUSTER_SCOPED.has(o.kind) === (o.metadata.namespace !== undefined))
+    out.push(`${id}: namespace ${o.metadata.namespace ?? "missing"} on a ${CLUSTER_SCOPED.has(o.kind) ? "cluster-scoped" : "namespaced"} object`);
   return out;
 }
 
@@ -110,7 +111,12 @@ const variants = {
   ),
   "ponder, no superuser, plugin backup, existing claim and secret": specWith("ponder", (s) => {
     s.database.superuser = false;
-    s.targets.kubernetes.database.backup = { schedule: "0 0 2 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io", pluginParameters: { barmanObjectName: "nas-minio" } };
+    s.targets.kubernetes.database.backup = {
+      schedule: "0 0 2 * * *",
+      method: "plugin",
+      pluginName: "barman-cloud.cloudnative-pg.io",
+      pluginParameters: { barmanObjectName: "nas-minio" },
+    };
     s.targets.kubernetes.libraries.fotos = { existingClaim: "photos" };
     s.targets.kubernetes.secrets = { existingSecret: "immich-keys" };
   }),
@@ -172,7 +178,9 @@ describe.each(Object.entries(variants))("%s", (_name, spec) => {
       }
     }
     for (const svc of rendered.filter((o) => o.kind === "Service")) {
-      const pods = rendered.filter((o) => o.kind === "Deployment" && Object.entries(svc.spec.selector).every(([k, v]) => o.spec.template.metadata.labels[k] === v));
+      const pods = rendered.filter(
+        (o) => o.kind === "Deployment" && Object.entries(svc.spec.selector).every(([k, v]) => o.spec.template.metadata.labels[k] === v),
+      );
       expect(pods.map((p) => p.metadata.name)).toHaveLength(1);
     }
   });
@@ -186,7 +194,9 @@ describe.each(Object.entries(variants))("%s", (_name, spec) => {
     expect(new Set(k.resources)).toEqual(new Set(renderedObjects(spec).map((o) => o.file)));
     const secrets = spec.targets.kubernetes?.secrets;
     if (secrets && "envFile" in secrets) {
-      expect(k.secretGenerator).toEqual([{ name: `${spec.metadata.name}-secrets`, type: "Opaque", envs: [secrets.envFile], options: { disableNameSuffixHash: true } }]);
+      expect(k.secretGenerator).toEqual([
+        { name: `${spec.metadata.name}-secrets`, type: "Opaque", envs: [secrets.envFile], options: { disableNameSuffixHash: true } },
+      ]);
     } else expect(k.secretGenerator).toBeUndefined();
   });
 

@@ -106,7 +106,14 @@ describe("labels and namespace", () => {
     expect(find(list, "Namespace", "photos")).toBeDefined();
     for (const o of list) {
       expect(Object.keys(o.metadata.labels ?? {})).toEqual(
-        expect.arrayContaining(["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by", "app.kubernetes.io/version"]),
+        expect.arrayContaining([
+          "app.kubernetes.io/name",
+          "app.kubernetes.io/instance",
+          "app.kubernetes.io/component",
+          "app.kubernetes.io/part-of",
+          "app.kubernetes.io/managed-by",
+          "app.kubernetes.io/version",
+        ]),
       );
       expect(o.metadata.labels?.["app.kubernetes.io/instance"]).toBe("ponder");
       expect(o.metadata.name.startsWith("ponder") || o.kind === "Namespace").toBe(true);

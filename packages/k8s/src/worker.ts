@@ -50,38 +50,35 @@ export class Worker extends Construct {
       this,
       workload,
       {
-      securityContext: { ...POD_SECURITY, fsGroup: 1000 },
-      ...(target.worker.nodeSelector ? { nodeSelector: { ...target.worker.nodeSelector } } : {}),
-      ...(target.worker.tolerations ? { tolerations: target.worker.tolerations.map((t) => ({ ...t })) } : {}),
-      containers: [
-        {
-          name: "worker",
-          image: props.image,
-          command: ["immich-family", "worker", WORKER_SPEC_FILE, "--port", String(PORTS.worker), "--state-dir", "/state"],
-          env: [
-            envValue("IMMICH_URL", `http://${names.server}:${PORTS.server}/api`),
-            ...keys.map((k) => envSecret(k.key, names.secret, k.key)),
-          ],
-          ports: [{ name: "http", containerPort: PORTS.worker }],
-          readinessProbe: httpProbe("/readyz", "http", 15, 4),
-          livenessProbe: httpProbe("/healthz", "http", 30, 4),
-          ...containerResources(target.resources.worker),
-          securityContext: nonRootSecurity(1000),
-          volumeMounts: [
-            { name: "spec", mountPath: specDir, readOnly: true },
-            { name: "state", mountPath: "/state" },
-            { name: "tmp", mountPath: "/tmp" },
-            ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
-          ],
-        },
-      ],
-      volumes: [
-        { name: "spec", configMap: { name: names.workerSpec } },
-        { name: "state", emptyDir: {} },
-        { name: "tmp", emptyDir: {} },
-        ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
-      ],
-    },
+        securityContext: { ...POD_SECURITY, fsGroup: 1000 },
+        ...(target.worker.nodeSelector ? { nodeSelector: { ...target.worker.nodeSelector } } : {}),
+        ...(target.worker.tolerations ? { tolerations: target.worker.tolerations.map((t) => ({ ...t })) } : {}),
+        containers: [
+          {
+            name: "worker",
+            image: props.image,
+            command: ["immich-family", "worker", WORKER_SPEC_FILE, "--port", String(PORTS.worker), "--state-dir", "/state"],
+            env: [envValue("IMMICH_URL", `http://${names.server}:${PORTS.server}/api`), ...keys.map((k) => envSecret(k.key, names.secret, k.key))],
+            ports: [{ name: "http", containerPort: PORTS.worker }],
+            readinessProbe: httpProbe("/readyz", "http", 15, 4),
+            livenessProbe: httpProbe("/healthz", "http", 30, 4),
+            ...containerResources(target.resources.worker),
+            securityContext: nonRootSecurity(1000),
+            volumeMounts: [
+              { name: "spec", mountPath: specDir, readOnly: true },
+              { name: "state", mountPath: "/state" },
+              { name: "tmp", mountPath: "/tmp" },
+              ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
+            ],
+          },
+        ],
+        volumes: [
+          { name: "spec", configMap: { name: names.workerSpec } },
+          { name: "state", emptyDir: {} },
+          { name: "tmp", emptyDir: {} },
+          ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
+        ],
+      },
       // Two workers would race on rescans and albums.
       { recreate: true, podAnnotations: { "immich-family.dev/spec-checksum": createHash("sha256").update(props.specYaml).digest("hex") } },
     );

@@ -5,8 +5,13 @@ import { renderKubernetes } from "../src/render.js";
 
 export const schemasDir = new URL("../../../tooling/schemas/cnpg/", import.meta.url);
 
-// biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are walked freely in tests
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }; [k: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  // biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are walked freely in tests
+  [k: string]: any;
+};
 
 export { exampleInput, exampleNames, examplesDir } from "@family/test-kit";
 export const { exampleSpec, specFromInput, specWith } = specBuilder(parseSpec);

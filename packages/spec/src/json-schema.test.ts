@@ -36,7 +36,9 @@ describe("the shipped JSON Schema", () => {
   });
 
   it("rejects what an editor should flag: an unknown key and a wrong enum", () => {
-    const text = readFileSync(new URL("family.yaml", examplesDir), "utf8").replace("hwaccel: vaapi", "hwaccel: cuda").replace("kind: ImmichFamily", "kind: ImmichFamily\nkinds: x");
+    const text = readFileSync(new URL("family.yaml", examplesDir), "utf8")
+      .replace("hwaccel: vaapi", "hwaccel: cuda")
+      .replace("kind: ImmichFamily", "kind: ImmichFamily\nkinds: x");
     expect(validate(parse(text))).toBe(false);
     expect(validate.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual(
       expect.arrayContaining(["/targets/compose/hwaccel must be equal to one of the allowed values", " must NOT have additional properties"]),

@@ -40,7 +40,11 @@ export function formatDiagnosticWithFrame(d: SpecDiagnostic, source: string): st
   let shown = maskLine(line);
   // A misspelt secret key (`clientSecrt: …`) holds a secret too.
   const suggested = d.code === "unknown-key" ? /did you mean "([^"]+)"/.exec(d.message)?.[1] : undefined;
-  if (suggested !== undefined && SECRET_WORD.test(suggested)) shown = shown.replace(/^(\s*(?:-\s+)?[^:#]+:\s+)(.+?)(\s+#.*)?$/, (_, key: string, value: string, comment = "") => `${key}${"*".repeat(value.length)}${comment}`);
+  if (suggested !== undefined && SECRET_WORD.test(suggested))
+    shown = shown.replace(
+      /^(\s*(?:-\s+)?[^:#]+:\s+)(.+?)(\s+#.*)?$/,
+      (_, key: string, value: string, comment = "") => `${key}${"*".repeat(value.length)}${comment}`,
+    );
   const caretLength = Math.max(1, d.endLine === d.line && d.endColumn !== undefined ? d.endColumn - d.column : 1);
   if (d.code.startsWith("secret-")) {
     shown = `${shown.slice(0, d.column - 1)}${"*".repeat(caretLength)}${shown.slice(d.column - 1 + caretLength)}`;

@@ -110,7 +110,13 @@ function translate(issue: Issue, data: unknown, schema: z.ZodType, base: SpecPat
       } else {
         message = `expected a number ${op} ${bound}`;
       }
-      return [{ path, message: `${message}${issue.origin === "string" && Number(bound) === 1 ? "" : got()}`, code: issue.code === "too_small" ? "too-small" : "too-big" }];
+      return [
+        {
+          path,
+          message: `${message}${issue.origin === "string" && Number(bound) === 1 ? "" : got()}`,
+          code: issue.code === "too_small" ? "too-small" : "too-big",
+        },
+      ];
     }
     case "invalid_format": {
       let message = issue.message;
@@ -125,7 +131,8 @@ function translate(issue: Issue, data: unknown, schema: z.ZodType, base: SpecPat
     case "custom": {
       const code = (issue.params as { code?: string } | undefined)?.code ?? "invalid-value";
       const secret = code.startsWith("secret-");
-      const appendGot = !secret && echo && /^expected /.test(issue.message) && !/\bgot\b/.test(issue.message) && value !== undefined && typeof value !== "object";
+      const appendGot =
+        !secret && echo && /^expected /.test(issue.message) && !/\bgot\b/.test(issue.message) && value !== undefined && typeof value !== "object";
       return [{ path, message: `${issue.message}${appendGot ? got() : ""}`, code }];
     }
     case "invalid_key": {
@@ -144,17 +151,26 @@ function translate(issue: Issue, data: unknown, schema: z.ZodType, base: SpecPat
 const depth = (i: Issue) => i.path.length;
 
 /** A union mismatch collapses to the branch that got furthest, or to one "expected X or Y" message. */
-function collapseUnion(branches: readonly (readonly Issue[])[], path: SpecPath, value: unknown, data: unknown, schema: z.ZodType, echo: boolean): PendingDiagnostic[] {
+function collapseUnion(
+  branches: readonly (readonly Issue[])[],
+  path: SpecPath,
+  value: unknown,
+  data: unknown,
+  schema: z.ZodType,
+  echo: boolean,
+): PendingDiagnostic[] {
   const rootTypeMismatch = (b: readonly Issue[]) => b.some((i) => i.code === "invalid_type" && i.path.length === 0);
   const candidates = branches.filter((b) => !rootTypeMismatch(b) && b.length > 0);
   if (candidates.length === 0) {
     const fromSchema = acceptedTypesAt(schema, path);
-    const kinds = fromSchema.length > 0 ? fromSchema : branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => (i as { expected: string }).expected));
+    const kinds =
+      fromSchema.length > 0 ? fromSchema : branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => (i as { expected: string }).expected));
     const expected = [...new Set(kinds.map(typeWord))];
     return [{ path, message: `expected ${expected.join(" or ")}, got ${describeValue(value, echo)}`, code: "invalid-type" }];
   }
   // Mapping branches that differ only by which key they require: name the alternatives.
-  const shallow = (i: Issue) => depth(i) <= 1 && ((i.code === "invalid_type" && i.path.length === 1) || (i.code === "unrecognized_keys" && i.path.length === 0));
+  const shallow = (i: Issue) =>
+    depth(i) <= 1 && ((i.code === "invalid_type" && i.path.length === 1) || (i.code === "unrecognized_keys" && i.path.length === 0));
   if (candidates.length > 1 && candidates.every((b) => b.every(shallow))) {
     const alternatives = [...new Set(candidates.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => String(i.path[0]))))];
     const unknownIn = candidates.map((b) => new Set(b.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : []))));

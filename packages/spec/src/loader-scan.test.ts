@@ -59,7 +59,7 @@ describe("control characters", () => {
   it("are refused in keys, and an unknown key's message escapes it", () => {
     expect(diagnose(edit(BASE_SPEC, "    name: Bob", '    "na\\u009bme": Bob'))).toEqual([
       "spec.yaml:22:5: members.bob.na\\x9Bme: control character \\x9B in a key; remove it [control-character]",
-      'spec.yaml:21:3: members.bob.name: missing required key name [missing-key]',
+      "spec.yaml:21:3: members.bob.name: missing required key name [missing-key]",
       'spec.yaml:22:5: members.bob.na\\x9Bme: unknown key "na\\x9Bme" (did you mean "name"?) [unknown-key]',
     ]);
   });
@@ -89,7 +89,11 @@ describe("every problem at once", () => {
   });
 
   it("skips a rule whose section failed, and keeps one target when the other fails", () => {
-    const text = edit(edit(BASE_SPEC, "    user: { uid: 1000, gid: 1000 }", "    user: { uid: 1000, gid: many }"), "      photos:\n        nfs", "      fotos:\n        nfs");
+    const text = edit(
+      edit(BASE_SPEC, "    user: { uid: 1000, gid: 1000 }", "    user: { uid: 1000, gid: many }"),
+      "      photos:\n        nfs",
+      "      fotos:\n        nfs",
+    );
     expect(diagnose(text)).toEqual([
       'spec.yaml:41:29: targets.compose.user.gid: expected an integer, got "many" [invalid-type]',
       'spec.yaml:37:5: targets.kubernetes.libraries.photos: library "photos" (/mnt/photos) has no source in targets.kubernetes.libraries; add photos: { nfs: { server, share } } or { existingClaim: <pvc> } [library-targets]',
@@ -108,7 +112,11 @@ describe("code frames of long lines", () => {
   });
 
   it("keep the caret under a node far to the right", () => {
-    const text = edit(BASE_SPEC, "  bob:\n    name: Bob\n    email: bob@smith.family", `  bob: { email: bob@smith.family, name: ${"b".repeat(300)}, nmae: Bob }`);
+    const text = edit(
+      BASE_SPEC,
+      "  bob:\n    name: Bob\n    email: bob@smith.family",
+      `  bob: { email: bob@smith.family, name: ${"b".repeat(300)}, nmae: Bob }`,
+    );
     const result = parseSpec(text, "spec.yaml");
     const [error] = result.ok ? [] : result.errors;
     const frame = (error ? formatDiagnosticWithFrame(error, text) : "").split("\n");

@@ -43,7 +43,8 @@ export function depthProblem(text: string): { offset: number; message: string } 
       const c = line[i];
       if (c === "[" || c === "{") flow++;
       else if ((c === "]" || c === "}") && flow > 0) flow--;
-      if (block + flow > SPEC_LIMITS.depth) return { offset: start + i, message: `the spec nests mappings and lists more than ${SPEC_LIMITS.depth} levels deep` };
+      if (block + flow > SPEC_LIMITS.depth)
+        return { offset: start + i, message: `the spec nests mappings and lists more than ${SPEC_LIMITS.depth} levels deep` };
     }
   }
   return undefined;
@@ -97,7 +98,12 @@ export function scanDocument(root: ParsedNode | null, lineCounter: LineCounter):
     const control = (isKey ? CONTROL_IN_KEY : CONTROL_IN_VALUE).exec(value);
     if (control) {
       const allowed = isKey ? "" : " (only tab and newline are allowed in values)";
-      problems.push({ path, range, message: `control character ${escapeControl(control[0])} in a ${isKey ? "key" : "value"}; remove it${allowed}`, code: "control-character" });
+      problems.push({
+        path,
+        range,
+        message: `control character ${escapeControl(control[0])} in a ${isKey ? "key" : "value"}; remove it${allowed}`,
+        code: "control-character",
+      });
     }
   };
   const walk = (node: unknown, path: SpecPath): void => {

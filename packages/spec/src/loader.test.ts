@@ -83,7 +83,7 @@ describe("formatDiagnosticWithFrame", () => {
     const text = edit(BASE_SPEC, "database:\n", "database:\n  password: hunter2-Sup3r\n  usr: immich\n");
     const result = parseSpec(text);
     const rendered = (result.ok ? [] : result.errors).map((d) => formatDiagnosticWithFrame(d, text)).join("\n");
-    expect(rendered).toContain("unknown key \"usr\"");
+    expect(rendered).toContain('unknown key "usr"');
     expect(rendered).not.toContain("hunter2");
   });
 
@@ -102,7 +102,9 @@ describe("formatDiagnosticWithFrame", () => {
   it("marks warnings", () => {
     const text = edit(BASE_SPEC, "    preset: google", "    preset: entra\n    tenantId: t\n    roleClaim: roles");
     const [warning] = parseSpec(text).warnings;
-    expect(warning && formatDiagnosticWithFrame(warning, text).split("\n")[0]).toMatch(/^immich-family\.yaml:14:16: warning: auth\.oauth\.roleClaim: .* \[oauth-role-claim\]$/);
+    expect(warning && formatDiagnosticWithFrame(warning, text).split("\n")[0]).toMatch(
+      /^immich-family\.yaml:14:16: warning: auth\.oauth\.roleClaim: .* \[oauth-role-claim\]$/,
+    );
   });
 });
 
@@ -112,6 +114,8 @@ describe("loadSpecFile", () => {
     const file = join(dir, "family.yaml");
     writeFileSync(file, edit(BASE_SPEC, "kind: ImmichFamily", "kind: ImmichFamilly"));
     const result = await loadSpecFile(file);
-    expect(result.ok ? [] : result.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`)).toEqual([`${file}:2:7 expected "ImmichFamily", got "ImmichFamilly"`]);
+    expect(result.ok ? [] : result.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.message}`)).toEqual([
+      `${file}:2:7 expected "ImmichFamily", got "ImmichFamilly"`,
+    ]);
   });
 });

@@ -56,7 +56,9 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
 
   if (doc.errors.length > 0) {
     // One error per line: later errors on a line are mostly the parser recovering from the first.
-    const firstPerLine = doc.errors.filter((e, i, all) => all.findIndex((o) => lineCounter.linePos(o.pos[0]).line === lineCounter.linePos(e.pos[0]).line) === i);
+    const firstPerLine = doc.errors.filter(
+      (e, i, all) => all.findIndex((o) => lineCounter.linePos(o.pos[0]).line === lineCounter.linePos(e.pos[0]).line) === i,
+    );
     const errors = firstPerLine.map((e): SpecDiagnostic => {
       const span = spanOf(e.pos, lineCounter, text);
       const message = escapeControl(`YAML syntax: ${e.message.split("\n")[0]}`);
@@ -76,7 +78,9 @@ export function parseSpec(text: string, file = "immich-family.yaml"): LoadResult
     return fail([...structural, at({ path: [], message: `YAML: ${message}`, code: "yaml-alias" })]);
   }
   if (data === null || data === undefined) {
-    structural.push(at({ path: [], message: "the spec is empty: expected a mapping with apiVersion, kind, metadata, immich, hosts, members and targets", code: "empty" }));
+    structural.push(
+      at({ path: [], message: "the spec is empty: expected a mapping with apiVersion, kind, metadata, immich, hosts, members and targets", code: "empty" }),
+    );
     return fail(structural);
   }
 

@@ -8,7 +8,13 @@ const keys = (name: string, target: "kubernetes" | "compose") => secretKeys(exam
 
 describe("secretKeys", () => {
   it("seed 002 on Compose: OAuth, database, backup passphrase and Redis, each once", () => {
-    expect(keys("truenas.yaml", "compose")).toEqual(["IMMICH_OAUTH_CLIENT_ID", "IMMICH_OAUTH_CLIENT_SECRET", "DB_PASSWORD", "DB_ENC_PASSPHRASE", "IMMICH_REDIS_PASSWORD"]);
+    expect(keys("truenas.yaml", "compose")).toEqual([
+      "IMMICH_OAUTH_CLIENT_ID",
+      "IMMICH_OAUTH_CLIENT_SECRET",
+      "DB_PASSWORD",
+      "DB_ENC_PASSPHRASE",
+      "IMMICH_REDIS_PASSWORD",
+    ]);
   });
 
   it("Kubernetes reads the database password from CloudNativePG's Secret, not from the env file", () => {

@@ -44,7 +44,8 @@ export function secretKeys(spec: ImmichFamilySpec, target: Target): SecretKeyInf
     add(spec.database.password.key, `Password of the database role ${spec.database.user}`, "postgres", "immich-server");
     if (compose?.backup.enabled) add(spec.database.password.key, "", "db-backup");
     if (compose?.metricsExporter.enabled) add(spec.database.password.key, "", "metrics-exporter");
-    if (compose?.backup.enabled && compose.backup.encrypt) add(compose.backup.passphrase.key, "Passphrase that encrypts the nightly database backups", "db-backup");
+    if (compose?.backup.enabled && compose.backup.encrypt)
+      add(compose.backup.passphrase.key, "Passphrase that encrypts the nightly database backups", "db-backup");
     const smtp = compose?.backup.enabled ? compose.backup.notify?.email?.smtp : undefined;
     const smtpUser = smtp?.user ? keyOf(smtp.user) : undefined;
     if (smtpUser) add(smtpUser, `User name at the SMTP server ${smtp?.host} that mails failed backups`, "db-backup");

@@ -34,7 +34,9 @@ function measure<T>(fn: () => Promise<T>): Promise<{ result: T; cpuMs: number; w
 const fmt = (n: number) => n.toFixed(0).padStart(6);
 const rows: string[] = [];
 const worst = { cpuMs: 0, wallMs: 0 };
-const debug = process.env.BENCH_DEBUG ? (what: string) => console.log(`${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)}`) : () => {};
+const debug = process.env.BENCH_DEBUG
+  ? (what: string) => console.log(`${what}: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)}`)
+  : () => {};
 const row = (what: string, m: { cpuMs: number; wallMs: number }, note = "") => {
   debug(what);
   rows.push(`${what.padEnd(34)} cpu ${fmt(m.cpuMs)} ms   wall ${fmt(m.wallMs)} ms  ${note}`);
@@ -73,7 +75,10 @@ async function pollPhase(total: number): Promise<void> {
     if (m.result.status !== "unchanged") throw new Error(`expected no change, got ${m.result.status}`);
     cheap.push(m);
   }
-  Object.assign(worst, cheap.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a)));
+  Object.assign(
+    worst,
+    cheap.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a)),
+  );
   const median = [...cheap].sort((a, b) => a.cpuMs - b.cpuMs)[2]!;
   row("no-change poll (median of 5)", median);
   row("no-change poll (worst of 5)", worst);
@@ -87,10 +92,14 @@ async function pollPhase(total: number): Promise<void> {
 
 async function servicePhase(startRss: number): Promise<void> {
   // Arrival → scan request, through the real service against the fake in another process.
-  const fakeProcess = spawn(process.execPath, ["--conditions=@family/source", "--import", "tsx", process.env.BENCH_FAKE_SERVER ?? fileURLToPath(new URL("./fake-server.ts", import.meta.url))], {
-    cwd: process.env.BENCH_CWD ?? process.cwd(),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const fakeProcess = spawn(
+    process.execPath,
+    ["--conditions=@family/source", "--import", "tsx", process.env.BENCH_FAKE_SERVER ?? fileURLToPath(new URL("./fake-server.ts", import.meta.url))],
+    {
+      cwd: process.env.BENCH_CWD ?? process.cwd(),
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: fakeProcess.stdout });
   const scans: number[] = [];
   let hello: (v: { url: string; key: string }) => void = () => {};
@@ -148,6 +157,8 @@ async function servicePhase(startRss: number): Promise<void> {
   const cheapOk = worst.cpuMs < 1000;
   const detectOk = latency <= INTERVAL_MS;
   const rssOk = peakRss < 150;
-  console.log(`targets: no-change poll < 1 s CPU ${cheapOk ? "ok" : "MISSED"}; detection within one interval ${detectOk ? "ok" : "MISSED"}; RSS < 150 MB ${rssOk ? "ok" : "MISSED"}`);
+  console.log(
+    `targets: no-change poll < 1 s CPU ${cheapOk ? "ok" : "MISSED"}; detection within one interval ${detectOk ? "ok" : "MISSED"}; RSS < 150 MB ${rssOk ? "ok" : "MISSED"}`,
+  );
   if (!cheapOk || !detectOk || !rssOk) process.exitCode = 1;
 }

@@ -1,11 +1,47 @@
-export { type AlbumChange, type AlbumHookOptions, type AlbumOutcome, type AlbumOutcomes, type AlbumPlan, type AlbumSummary, type AlbumReconcileOptions, type AlbumReconcileReport, albumSyncAfterScan, type LibraryAlbumResult, parseAlbumProps, planAlbums, plural, reconcileAlbums } from "./albums/index.js";
+export {
+  type AlbumChange,
+  type AlbumHookOptions,
+  type AlbumOutcome,
+  type AlbumOutcomes,
+  type AlbumPlan,
+  type AlbumSummary,
+  type AlbumReconcileOptions,
+  type AlbumReconcileReport,
+  albumSyncAfterScan,
+  type LibraryAlbumResult,
+  parseAlbumProps,
+  planAlbums,
+  plural,
+  reconcileAlbums,
+} from "./albums/index.js";
 export { type ApiErrorKind, ImmichApiError, toApiError } from "./client/api-error.js";
 export { type BackoffOptions, backoffDelay, sleep } from "./client/backoff.js";
 export { ImmichClient, type ImmichClientOptions, type SdkOpts } from "./client/immich-client.js";
-export { checkRoots, compileGlobSet, defaultWalker, LibraryPoller, MEDIA_EXTENSIONS, nodeWalker, type PollResult, type RootProblem, type SnapshotDiff, type Walker } from "./changes/index.js";
+export {
+  checkRoots,
+  compileGlobSet,
+  defaultWalker,
+  LibraryPoller,
+  MEDIA_EXTENSIONS,
+  nodeWalker,
+  type PollResult,
+  type RootProblem,
+  type SnapshotDiff,
+  type Walker,
+} from "./changes/index.js";
 export { apiUrl, type Credentials, CredentialsError, resolveCredentials } from "./credentials.js";
 export { type DoctorCheck, type DoctorReport, runDoctor } from "./doctor/index.js";
-export { describeAction, type LibraryAction, type LibraryPlan, type LibraryProblem, planLibraries, type ReconcileOptions, type ReconcileResult, reconcileLibraries, type ResolvedLibrary } from "./libraries/index.js";
+export {
+  describeAction,
+  type LibraryAction,
+  type LibraryPlan,
+  type LibraryProblem,
+  planLibraries,
+  type ReconcileOptions,
+  type ReconcileResult,
+  reconcileLibraries,
+  type ResolvedLibrary,
+} from "./libraries/index.js";
 export { type LibraryScanOutcome, type ScanOptions, type ScanReport, scanLibraries } from "./scan/scan-libraries.js";
 export { libraryQueue, waitForScan } from "./scan/wait-for-scan.js";
 export { createLogger, type Logger } from "./service/logger.js";

@@ -70,7 +70,9 @@ export interface AlbumWorld {
 }
 
 /** A fake server with ann (admin, library owner), bob and carol, a library in a temp tree, and a spec for it. */
-export async function albumWorld(options: { version?: "v2.7.5" | "v3.1.0"; publicUsers?: boolean; albums?: AlbumsInput; owner?: "ann" | "bob"; latencyMs?: number } = {}): Promise<AlbumWorld> {
+export async function albumWorld(
+  options: { version?: "v2.7.5" | "v3.1.0"; publicUsers?: boolean; albums?: AlbumsInput; owner?: "ann" | "bob"; latencyMs?: number } = {},
+): Promise<AlbumWorld> {
   const fake = await createFakeImmich({ version: options.version ?? "v3.1.0", publicUsers: options.publicUsers ?? true });
   if (options.latencyMs) fake.faults.add({ kind: "latency", delayMs: options.latencyMs });
   const tree = tempTree("albums-");
@@ -103,7 +105,14 @@ export async function albumWorld(options: { version?: "v2.7.5" | "v3.1.0"; publi
       scanLibrary(fake.state, library);
     },
     run: (over = {}) =>
-      reconcileAlbums({ spec: world.spec, baseUrl: fake.url, env: world.env, apply: true, client: { timeoutMs: 3_000, backoff: { baseMs: 1, maxMs: 5, attempts: 3 } }, ...over }),
+      reconcileAlbums({
+        spec: world.spec,
+        baseUrl: fake.url,
+        env: world.env,
+        apply: true,
+        client: { timeoutMs: 3_000, backoff: { baseMs: 1, maxMs: 5, attempts: 3 } },
+        ...over,
+      }),
     albums() {
       const out: ReturnType<AlbumWorld["albums"]> = {};
       for (const a of albumState(fake.state).albums.values()) {

@@ -49,7 +49,10 @@ export function errorResponse(major: 2 | 3, status: number, body: string | reado
     const message = typeof body === "string" ? body : body.map((i) => i.message);
     return { body: { message, error: reasonPhrase(status), statusCode: status, correlationId }, headers: { "x-immich-cid": correlationId } };
   }
-  const v3 = typeof body === "string" ? { message: body } : { message: "Validation failed", errors: body.map((i) => ({ code: "custom", path: i.path, message: i.message })) };
+  const v3 =
+    typeof body === "string"
+      ? { message: body }
+      : { message: "Validation failed", errors: body.map((i) => ({ code: "custom", path: i.path, message: i.message })) };
   return { body: v3, headers: { "x-correlation-id": correlationId } };
 }
 

@@ -2,11 +2,31 @@ export { badRequest, errorResponse, FakeHttpError, notFound, type ValidationIssu
 export { type FaultKind, type FaultSpec, Faults } from "./faults.js";
 export { JobRunner, type JobRunnerOptions } from "./jobs.js";
 export { isWrite, type LoggedRequest } from "./request-log.js";
-export { type FakeAuth, FakeRouter, type Route, type RouteContext, type RouteHandler, type RouteModule, type RouteOptions, type RouteResult } from "./router.js";
+export {
+  type FakeAuth,
+  FakeRouter,
+  type Route,
+  type RouteContext,
+  type RouteHandler,
+  type RouteModule,
+  type RouteOptions,
+  type RouteResult,
+} from "./router.js";
 export { assetDto, defaultRoutes, userAdminDto, userDto } from "./routes/index.js";
 export { Checks, objectBody } from "./routes/validation.js";
 export { listLibraryFiles, type ScanOutcome, scanLibrary } from "./scanner.js";
 export { createFakeImmich, DEFAULT_VERSION, type FakeImmich, type FakeImmichOptions, withFakeImmich } from "./server.js";
-export { type FakeApiKey, type FakeAsset, type FakeLibrary, FakeState, type FakeUser, now, QUEUE_NAMES, type QueueCounts, type QueueName, type ServerVersion } from "./state.js";
+export {
+  type FakeApiKey,
+  type FakeAsset,
+  type FakeLibrary,
+  FakeState,
+  type FakeUser,
+  now,
+  QUEUE_NAMES,
+  type QueueCounts,
+  type QueueName,
+  type ServerVersion,
+} from "./state.js";
 export { albumState, type FakeAlbum, type FakeAlbumRole, type FakeAlbumState } from "./albums-state.js";
 export { albumDto, albumRoutes } from "./routes-albums.js";

@@ -1,4 +1,14 @@
-import { addUsersToAlbum, createAlbum, getAlbumInfo, getAllAlbums, isHttpError, removeUserFromAlbum, searchAssets, updateAlbumUser, updateAssets } from "@immich/sdk";
+import {
+  addUsersToAlbum,
+  createAlbum,
+  getAlbumInfo,
+  getAllAlbums,
+  isHttpError,
+  removeUserFromAlbum,
+  searchAssets,
+  updateAlbumUser,
+  updateAssets,
+} from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { albumState } from "./albums-state.js";
 import { createFakeImmich, type FakeImmich } from "./server.js";
@@ -52,7 +62,10 @@ describe("fake album routes", () => {
 
   it("rejects the owner in the share list of a new album", async () => {
     const { owner, opts } = await setup("v3.1.0");
-    expect(await status(createAlbum({ createAlbumDto: { albumName: "A", albumUsers: [{ userId: owner.id, role: "viewer" as never }] } }, opts))).toEqual([400, "Cannot share album with owner"]);
+    expect(await status(createAlbum({ createAlbumDto: { albumName: "A", albumUsers: [{ userId: owner.id, role: "viewer" as never }] } }, opts))).toEqual([
+      400,
+      "Cannot share album with owner",
+    ]);
     expect(albumState(fake!.state).albums.size).toBe(0);
   });
 
@@ -60,7 +73,9 @@ describe("fake album routes", () => {
     const { ann, bob, opts } = await setup("v2.7.5");
     const album = await createAlbum({ createAlbumDto: { albumName: "A" } }, opts);
     const unknown = "00000000-0000-4000-8000-000000000000";
-    expect(await status(addUsersToAlbum({ id: album.id, addUsersDto: { albumUsers: [{ userId: ann.id }, { userId: unknown }, { userId: bob.id }] } }, opts))).toEqual([400, "User not found"]);
+    expect(
+      await status(addUsersToAlbum({ id: album.id, addUsersDto: { albumUsers: [{ userId: ann.id }, { userId: unknown }, { userId: bob.id }] } }, opts)),
+    ).toEqual([400, "User not found"]);
     const users = (await getAlbumInfo({ id: album.id }, opts)).albumUsers.map((u) => [u.user.email, u.role]);
     expect(users).toEqual([["ann@x", "editor"]]);
     expect(await status(addUsersToAlbum({ id: album.id, addUsersDto: { albumUsers: [{ userId: ann.id }] } }, opts))).toEqual([400, "User already added"]);
@@ -76,7 +91,10 @@ describe("fake album routes", () => {
     const album = await createAlbum({ createAlbumDto: { albumName: "A", albumUsers: [{ userId: ann.id, role: "editor" as never }] } }, opts);
     const annKey = { baseUrl: fake!.url, headers: { "x-api-key": fake!.addApiKey(ann, ["all"], "ann") } };
     expect((await getAllAlbums({}, annKey)).map((a) => a.id)).toEqual([album.id]);
-    expect(await status(updateAlbumUser({ id: album.id, userId: ann.id, updateAlbumUserDto: { role: "viewer" as never } }, annKey))).toEqual([400, "Not found or no album.update access"]);
+    expect(await status(updateAlbumUser({ id: album.id, userId: ann.id, updateAlbumUserDto: { role: "viewer" as never } }, annKey))).toEqual([
+      400,
+      "Not found or no album.update access",
+    ]);
   });
 });
 
@@ -102,7 +120,8 @@ describe("fake asset changes", () => {
       });
     }
     const after = "2025-01-01T00:00:00.000Z";
-    const changed = async () => (await searchAssets({ metadataSearchDto: { updatedAfter: after, visibility: "archive" as never } }, opts)).assets.items.map((a) => a.id);
+    const changed = async () =>
+      (await searchAssets({ metadataSearchDto: { updatedAfter: after, visibility: "archive" as never } }, opts)).assets.items.map((a) => a.id);
     expect(await changed()).toEqual([]);
     await updateAssets({ assetBulkUpdateDto: { ids: ["00000000-0000-4000-8000-0000000000a1"], visibility: "archive" as never } }, opts);
     expect(await changed()).toEqual(["00000000-0000-4000-8000-0000000000a1"]);

@@ -112,7 +112,8 @@ const createAlbum: RouteHandler = (ctx) => {
   const body = objectBody(ctx.body);
   const checks = new Checks();
   checks.string("albumName", body.albumName, false);
-  if (body.description !== undefined && body.description !== null && typeof body.description !== "string") checks.fail("description", "description must be a string");
+  if (body.description !== undefined && body.description !== null && typeof body.description !== "string")
+    checks.fail("description", "description must be a string");
   checks.stringArray("assetIds", body.assetIds, Number.MAX_SAFE_INTEGER);
   checks.done();
   const users = userEntries(body.albumUsers, "albumUsers");
@@ -239,7 +240,8 @@ const updateAssets: RouteHandler = (ctx) => {
   const body = objectBody(ctx.body);
   const checks = new Checks();
   checks.stringArray("ids", body.ids, Number.MAX_SAFE_INTEGER);
-  if (body.visibility !== undefined && !["archive", "timeline", "hidden", "locked"].includes(body.visibility as string)) checks.fail("visibility", "visibility must be a valid enum value");
+  if (body.visibility !== undefined && !["archive", "timeline", "hidden", "locked"].includes(body.visibility as string))
+    checks.fail("visibility", "visibility must be a valid enum value");
   checks.done();
   const me = ctx.auth!.user.id;
   const assets = ((body.ids as string[] | undefined) ?? []).map((id) => ctx.state.assets.get(id));

@@ -106,7 +106,11 @@ describe("fake Immich through @immich/sdk", () => {
         headers: { "content-type": "application/json", "x-api-key": key ?? fake.addApiKey(admin) },
         body: JSON.stringify(body),
       });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown>, cid: [res.headers.get("x-immich-cid"), res.headers.get("x-correlation-id")] };
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown>,
+        cid: [res.headers.get("x-immich-cid"), res.headers.get("x-correlation-id")],
+      };
     };
     const v2 = await answer("v2.7.5", { size: 1001 });
     expect(v2.body).toEqual({ message: ["size must not be greater than 1000"], error: "Bad Request", statusCode: 400, correlationId: v2.cid[0] });
@@ -188,9 +192,14 @@ describe("fake Immich through @immich/sdk", () => {
     const lib = await createLibrary({ createLibraryDto: { ownerId: admin.id, importPaths: [root] } }, opts(key));
     await scanned(key, lib.id);
     const seen: string[] = [];
-    for (let page = 1; page <= 3; page++) seen.push(...(await searchAssets({ metadataSearchDto: { size: 10, page } }, opts(key))).assets.items.map((a) => a.id));
+    for (let page = 1; page <= 3; page++)
+      seen.push(...(await searchAssets({ metadataSearchDto: { size: 10, page } }, opts(key))).assets.items.map((a) => a.id));
     expect(new Set(seen).size).toBe(30);
-    const res = await fetch(`${fake.url}/libraries/${lib.id}`, { method: "PATCH", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ name: "Renamed" }) });
+    const res = await fetch(`${fake.url}/libraries/${lib.id}`, {
+      method: "PATCH",
+      headers: { "x-api-key": key, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Renamed" }),
+    });
     expect(res.status).toBe(200);
     expect((await getAllLibraries(opts(key)))[0]?.name).toBe("Renamed");
   });
@@ -248,7 +257,9 @@ describe("fake Immich through @immich/sdk", () => {
       status: 403,
       data: { message: "Missing required permission: all" },
     });
-    expect((await validate({ id: lib.id, validateLibraryDto: { importPaths: [root] } }, opts(full))).importPaths).toEqual([{ importPath: root, isValid: true }]);
+    expect((await validate({ id: lib.id, validateLibraryDto: { importPaths: [root] } }, opts(full))).importPaths).toEqual([
+      { importPath: root, isValid: true },
+    ]);
   });
 
   it("rejects updates to import paths that do not exist", async () => {

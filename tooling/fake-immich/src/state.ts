@@ -96,9 +96,10 @@ export class FakeState {
   readonly apiKeys = new Map<string, FakeApiKey>();
   readonly libraries = new Map<string, FakeLibrary>();
   readonly assets = new Map<string, FakeAsset>();
-  readonly queues = Object.fromEntries(
-    QUEUE_NAMES.map((n) => [n, { active: 0, waiting: 0, completed: 0, failed: 0, delayed: 0, paused: 0 }]),
-  ) as Record<QueueName, QueueCounts>;
+  readonly queues = Object.fromEntries(QUEUE_NAMES.map((n) => [n, { active: 0, waiting: 0, completed: 0, failed: 0, delayed: 0, paused: 0 }])) as Record<
+    QueueName,
+    QueueCounts
+  >;
   /** `server.publicUsers` of the server config: non-admins see every user in `GET /users`. */
   publicUsers: boolean;
   /** The server's media folder; import paths inside it are invalid. */

@@ -7,7 +7,12 @@ export const EXAMPLES = fileURLToPath(new URL("../../../../examples/", import.me
 
 /** Run the built `immich-family` with `args` in `cwd`, `input` on its standard input. */
 export function runCli(args: readonly string[], cwd: string, input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, ...(input === undefined ? {} : { input }) });
+  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    ...(input === undefined ? {} : { input }),
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -15,7 +20,11 @@ export function runCli(args: readonly string[], cwd: string, input?: string): { 
  * Run the built `immich-family` without blocking the event loop, so a fake server in this process can
  * answer it. `env` is added to the process's.
  */
-export function runCliAsync(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCliAsync(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
     let stdout = "";

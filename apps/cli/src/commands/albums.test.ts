@@ -77,7 +77,9 @@ describe("albums", () => {
     expect(first.code).toBe(0);
     expect(first.err).toMatch(/photos: 2\/2 albums applied/);
     expect(first.out).toMatch(/^\s+created\s+Paris\s+\+1 photo, \+1 share$/m);
-    expect(first.out).toMatch(/^Summary: 2 created, 0 updated, 0 repaired, 0 failed, 0 skipped; 3 photos added, 0 removed, 2 shares added, 0 deleted; 0 failures$/m);
+    expect(first.out).toMatch(
+      /^Summary: 2 created, 0 updated, 0 repaired, 0 failed, 0 skipped; 3 photos added, 0 removed, 2 shares added, 0 deleted; 0 failures$/m,
+    );
     expect([...albumState(fake.state).albums.values()].map((a) => a.albumName).sort()).toEqual(["Paris", "Rome"]);
     const writes = fake.writes().length;
     const second = await run(["sync"]);

@@ -59,7 +59,10 @@ function summaryLine(report: AlbumReconcileReport, applied: boolean): string {
     const create = sum((r) => r.plan?.changes.filter((c) => c.create).length ?? 0);
     const change = sum((r) => r.plan?.changes.filter((c) => !c.create).length ?? 0);
     const same = sum((r) => r.plan?.unchanged ?? 0);
-    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${skipped} skipped, ${plural(sum((r) => r.plan?.problems.length ?? 0), "problem")}, ${plural(failures, "failure")}`;
+    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${skipped} skipped, ${plural(
+      sum((r) => r.plan?.problems.length ?? 0),
+      "problem",
+    )}, ${plural(failures, "failure")}`;
   }
   const a = (k: "created" | "updated" | "repaired" | "failed") => sum((r) => r.summary.albums[k]);
   const s = (k: "assetsAdded" | "assetsRemoved" | "sharesAdded" | "deleted") => sum((r) => r.summary[k]);
@@ -88,16 +91,22 @@ function progress(io: Io) {
 }
 
 export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], flags) => {
-  if (!ACTIONS.includes(act as (typeof ACTIONS)[number])) throw new CliError("bad-arguments", `albums: expected an action, plan or sync, got ${act ?? "nothing"}. Run \`immich-family albums plan\`.`);
+  if (!ACTIONS.includes(act as (typeof ACTIONS)[number]))
+    throw new CliError("bad-arguments", `albums: expected an action, plan or sync, got ${act ?? "nothing"}. Run \`immich-family albums plan\`.`);
   const output = flags.output ?? "text";
   if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const baseUrl = env.IMMICH_URL;
-  if (!baseUrl) throw new CliError("bad-arguments", "Set IMMICH_URL to the Immich API URL, e.g. https://photos.example.com/api, and the API keys the spec references (e.g. IMMICH_API_KEY).");
+  if (!baseUrl)
+    throw new CliError(
+      "bad-arguments",
+      "Set IMMICH_URL to the Immich API URL, e.g. https://photos.example.com/api, and the API keys the spec references (e.g. IMMICH_API_KEY).",
+    );
   const { spec } = await loadSpecOrThrow(cwd, path);
   // The admin key is optional here (members' own keys suffice to build their albums); a key file overrides the env var.
   const adminApiKey = flags.apiKeyFile === undefined ? undefined : (await credentials(spec, env, flags.apiKeyFile)).apiKey;
   const apply = act === "sync";
-  if (!apply && (flags.allowRemovals || flags.cleanupEmpty)) io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
+  if (!apply && (flags.allowRemovals || flags.cleanupEmpty))
+    io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
   const report = await reconcileAlbums({
     spec,
     baseUrl,

@@ -11,7 +11,10 @@ import { writeFileAtomically } from "../_write.js";
 export function pickTarget(spec: ImmichFamilySpec, asked: unknown): Target {
   const [only, ...more] = selectTargets(spec, asked);
   if (only === undefined || more.length > 0) {
-    throw new CliError("bad-arguments", `The spec declares both targets and the config differs between them (machine-learning URL, ffmpeg acceleration). Pass --target kubernetes or --target compose.`);
+    throw new CliError(
+      "bad-arguments",
+      `The spec declares both targets and the config differs between them (machine-learning URL, ffmpeg acceleration). Pass --target kubernetes or --target compose.`,
+    );
   }
   return only;
 }
@@ -36,14 +39,24 @@ export interface ConfigFillResult {
  * `config fill`: fill the template's `${KEY}` placeholders from `env` and write `out` with mode 0600.
  * Fails naming every unresolved key and writes nothing; never echoes a value.
  */
-export async function configFill(cwd: string, opts: { template: unknown; out: unknown }, env: Readonly<Record<string, string | undefined>>): Promise<ConfigFillResult> {
-  if (typeof opts.template !== "string" || opts.template === "") throw new CliError("bad-arguments", "config fill needs --template <file>, the rendered immich-config.yaml.tmpl");
-  if (typeof opts.out !== "string" || opts.out === "") throw new CliError("bad-arguments", "config fill needs --out <file>, where the filled config (IMMICH_CONFIG_FILE) goes");
+export async function configFill(
+  cwd: string,
+  opts: { template: unknown; out: unknown },
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ConfigFillResult> {
+  if (typeof opts.template !== "string" || opts.template === "")
+    throw new CliError("bad-arguments", "config fill needs --template <file>, the rendered immich-config.yaml.tmpl");
+  if (typeof opts.out !== "string" || opts.out === "")
+    throw new CliError("bad-arguments", "config fill needs --out <file>, where the filled config (IMMICH_CONFIG_FILE) goes");
   let text: string;
   try {
     text = await readFile(resolve(cwd, opts.template), "utf8");
   } catch (error) {
-    throw new CliError("check-failed", `Cannot read the config template ${opts.template}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new CliError(
+      "check-failed",
+      `Cannot read the config template ${opts.template}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
   let result: ReturnType<typeof fillTemplate>;
   try {
@@ -81,6 +94,9 @@ export const main: CommandMain = async ({ cwd, io, env }, [action, path], flags)
       return 0;
     }
     default:
-      throw new CliError("bad-arguments", `Unknown config action: ${action ?? "(none)"}. Use \`config render [spec]\` or \`config fill --template <file> --out <file>\`.`);
+      throw new CliError(
+        "bad-arguments",
+        `Unknown config action: ${action ?? "(none)"}. Use \`config render [spec]\` or \`config fill --template <file> --out <file>\`.`,
+      );
   }
 };

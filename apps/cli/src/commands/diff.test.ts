@@ -28,7 +28,16 @@ describe("diff", () => {
     const result = await diff(cwd, truenas, { out: "out" });
     expect(result.changed).toBe(true);
     expect(result.outputs).toEqual([
-      { target: "compose", dir: "out", created: ["compose.yaml", "immich-config.yaml.tmpl", ".env.example", "README.md"], changed: [], removed: [], edited: [], unrecorded: [], refusals: [] },
+      {
+        target: "compose",
+        dir: "out",
+        created: ["compose.yaml", "immich-config.yaml.tmpl", ".env.example", "README.md"],
+        changed: [],
+        removed: [],
+        edited: [],
+        unrecorded: [],
+        refusals: [],
+      },
     ]);
     expect(result.patch).toContain("--- /dev/null\n+++ b/out/compose.yaml\n@@ -0,0 +1,");
     expect(readdirSync(cwd)).toEqual([]);
@@ -41,7 +50,11 @@ describe("diff", () => {
     const spec = readFileSync(family, "utf8").replace("debounce: 1m", "enabled: false");
     writeFileSync(join(cwd, "spec.yaml"), spec);
     const result = await diff(cwd, "spec.yaml", { target: "compose", out: "out" });
-    expect(result.outputs[0]).toMatchObject({ changed: expect.arrayContaining(["compose.yaml", "README.md"]), removed: ["immich-family.yaml"], edited: ["README.md"] });
+    expect(result.outputs[0]).toMatchObject({
+      changed: expect.arrayContaining(["compose.yaml", "README.md"]),
+      removed: ["immich-family.yaml"],
+      edited: ["README.md"],
+    });
     expect(result.patch).toContain("--- a/out/README.md\n+++ b/out/README.md\n");
     expect(result.patch).toContain("-my own readme\n");
     expect(result.patch).toContain("--- a/out/immich-family.yaml\n+++ /dev/null\n");
@@ -81,7 +94,9 @@ describe("the built CLI's diff", () => {
     expect(changed.status).toBe(1);
     expect(changed.stdout).toMatch(/^--- a\/r\/compose\/compose\.yaml\n\+\+\+ b\/r\/compose\/compose\.yaml\n@@ /);
     expect(changed.stdout).toContain("\n-# mine\n");
-    expect(changed.stderr).toContain("compose: r/compose: 0 new, 1 changed, 0 removed\n  edited since the last render (render refuses them without --force): compose.yaml\n");
+    expect(changed.stderr).toContain(
+      "compose: r/compose: 0 new, 1 changed, 0 removed\n  edited since the last render (render refuses them without --force): compose.yaml\n",
+    );
     expect(tree(cwd)).toEqual(edited);
 
     const fresh = runCli(["diff", family, "--target", "kubernetes", "--out", "new"], cwd);

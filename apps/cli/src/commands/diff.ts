@@ -31,7 +31,16 @@ export async function diff(cwd: string, path: string | undefined, opts: { target
   const outputs = plans.map(({ target, dir, plan }) => {
     const of = (kind: string) => plan.changes.filter((c) => c.kind === kind).map((c) => c.path);
     const owned = (owner: string) => plan.changes.filter((c) => c.kind !== "create" && c.owner === owner).map((c) => c.path);
-    return { target, dir, created: of("create"), changed: of("update"), removed: of("remove"), edited: owned("edited"), unrecorded: owned("user"), refusals: plan.refusals };
+    return {
+      target,
+      dir,
+      created: of("create"),
+      changed: of("update"),
+      removed: of("remove"),
+      edited: owned("edited"),
+      unrecorded: owned("user"),
+      refusals: plan.refusals,
+    };
   });
   return { changed: plans.some((p) => p.plan.changes.length > 0 || p.plan.record !== undefined), patch: patches.join(""), outputs };
 }

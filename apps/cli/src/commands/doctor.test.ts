@@ -25,7 +25,8 @@ describe("immich-family doctor", () => {
     expect(report.checks.find((c: { check: string }) => c.check === "worker key permissions")).toEqual({
       check: "worker key permissions",
       status: "fail",
-      detail: "missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
+      detail:
+        "missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
     });
   });
 });

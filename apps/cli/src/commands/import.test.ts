@@ -49,12 +49,18 @@ describe("immich-family import", () => {
 
   it("needs a source, a key for a server, and a folder with a compose file", async () => {
     const { ctx } = context();
-    await expect(main(ctx, [], {})).rejects.toMatchObject({ exitCode: 2, message: "Nothing to import from. Pass --server URL, --compose DIR and/or --kubernetes DIR." });
+    await expect(main(ctx, [], {})).rejects.toMatchObject({
+      exitCode: 2,
+      message: "Nothing to import from. Pass --server URL, --compose DIR and/or --kubernetes DIR.",
+    });
     await expect(main(ctx, [], { server: "http://127.0.0.1:9" })).rejects.toMatchObject({
       exitCode: 2,
       message: "import --server needs an admin API key: set IMMICH_API_KEY or pass --api-key-file.",
     });
-    await expect(main(ctx, [], { compose: dir })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^No compose file in .* \(looked for compose\.yaml/) });
+    await expect(main(ctx, [], { compose: dir })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^No compose file in .* \(looked for compose\.yaml/),
+    });
     await expect(main(context({ IMMICH_API_KEY: "k" }).ctx, [], { server: "http://127.0.0.1:9" })).rejects.toMatchObject({
       code: "server-unreachable",
       exitCode: 1,

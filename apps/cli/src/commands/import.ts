@@ -57,13 +57,18 @@ function fillGaps(draft: ImportDraft): void {
   if (Object.keys(members).length === 0) {
     draft.set(["members", "admin"], { name: "Admin", email: "admin@example.com", admin: true }, "no server was read; the admin's real name and email");
   }
-  const admin = Object.entries((draft.get(["members"]) ?? {}) as Record<string, { admin?: boolean }>).find(([, m]) => m.admin)?.[0] ?? Object.keys(members)[0] ?? "admin";
+  const admin =
+    Object.entries((draft.get(["members"]) ?? {}) as Record<string, { admin?: boolean }>).find(([, m]) => m.admin)?.[0] ?? Object.keys(members)[0] ?? "admin";
   for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { owner?: string; path: string }>)) {
     if (!lib.owner) draft.set(["libraries", handle, "owner"], admin, "the first admin; set the member who owns this library");
   }
   const targets = draft.get(["targets"]) as Record<string, unknown> | undefined;
   if (!targets?.kubernetes && !targets?.compose) {
-    draft.set(["targets", "compose"], { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/immich" } }, "no deployment folder was read; say where it runs (--compose or --kubernetes)");
+    draft.set(
+      ["targets", "compose"],
+      { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/immich" } },
+      "no deployment folder was read; say where it runs (--compose or --kubernetes)",
+    );
   }
   if (Object.keys((draft.get(["libraries"]) ?? {}) as object).length === 0) draft.setDefault(["worker", "enabled"], false);
   for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string }>)) {
@@ -107,9 +112,17 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
       if (error instanceof CliError) throw error;
       if (isHttpError(error)) {
         const hint = error.status === 401 || error.status === 403 ? " (import needs an admin's API key with every permission)" : "";
-        throw new CliError("server-error", `${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`, { cause: error });
+        throw new CliError(
+          "server-error",
+          `${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`,
+          { cause: error },
+        );
       }
-      throw new CliError("server-unreachable", `Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`, { cause: error });
+      throw new CliError(
+        "server-unreachable",
+        `Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`,
+        { cause: error },
+      );
     }
   }
   // The server's settings were read from the server itself.
@@ -121,7 +134,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     throw new CliError("internal", "The imported spec does not validate; nothing was written.", { details: parsed.errors.map(formatDiagnostic) });
   }
   const spec = parsed.value;
-  const sources = [options.server && `server ${options.server}`, options.compose && `Compose folder ${options.compose}`, options.kubernetes && `Kubernetes folder ${options.kubernetes}`].filter(Boolean);
+  const sources = [
+    options.server && `server ${options.server}`,
+    options.compose && `Compose folder ${options.compose}`,
+    options.kubernetes && `Kubernetes folder ${options.kubernetes}`,
+  ].filter(Boolean);
   const text = draft.toYaml([
     `Imported by \`immich-family import\` from ${sources.join(", ")}.`,
     "Values marked `guessed:` were not found in any source: check them. Secrets are placeholders naming keys of the secrets env file, never values.",
@@ -149,7 +166,8 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     () => true,
     () => false,
   );
-  if (exists && flags.force !== true) throw new CliError("bad-arguments", `${shown} already exists. Pass --force to overwrite it, or name another file with --out.`);
+  if (exists && flags.force !== true)
+    throw new CliError("bad-arguments", `${shown} already exists. Pass --force to overwrite it, or name another file with --out.`);
   const result = await runImport({
     ...(server ? { server } : {}),
     ...(apiKey ? { apiKey } : {}),

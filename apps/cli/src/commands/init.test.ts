@@ -28,7 +28,10 @@ describe("init", () => {
   it("refuses to overwrite without --force, and overwrites with it", async () => {
     const cwd = dir();
     writeFileSync(join(cwd, "mine.yaml"), "keep me\n");
-    await expect(init(cwd, "mine.yaml", opts)).rejects.toMatchObject({ exitCode: 2, message: "mine.yaml already exists. Pass --force to overwrite it, or name another file." });
+    await expect(init(cwd, "mine.yaml", opts)).rejects.toMatchObject({
+      exitCode: 2,
+      message: "mine.yaml already exists. Pass --force to overwrite it, or name another file.",
+    });
     expect(readFileSync(join(cwd, "mine.yaml"), "utf8")).toBe("keep me\n");
     await init(cwd, "mine.yaml", opts, true);
     expect(readFileSync(join(cwd, "mine.yaml"), "utf8")).toContain("web: photos.smith.family");
@@ -36,7 +39,10 @@ describe("init", () => {
 
   it.each([
     [{ target: "swarm" }, '--target must be kubernetes, compose or both, got "swarm"'],
-    [{ webHost: "https://photos.x.org" }, '--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "https://photos.x.org"'],
+    [
+      { webHost: "https://photos.x.org" },
+      '--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "https://photos.x.org"',
+    ],
     [{ name: "The Smiths" }, '--name must be a lowercase name of letters, digits and dashes, starting with a letter, got "The Smiths"'],
     [{ adminEmail: "ann" }, '--admin-email must be an email address, got "ann"'],
     [{ immichVersion: "latest" }, '--immich-version must be a pinned release such as v3.1.0, got "latest"'],

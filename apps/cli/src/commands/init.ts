@@ -25,7 +25,10 @@ export const DEFAULT_IMMICH_VERSION = newestSupportedRelease();
 
 /** A member handle from an email's local part: `Ann.Smith@x` → `ann-smith`. */
 export function handleFromEmail(email: string): string {
-  const local = (email.split("@")[0] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+|-+$/g, "");
+  const local = (email.split("@")[0] ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^[^a-z]+|-+$/g, "");
   return HANDLE_PATTERN.test(local) ? local : "admin";
 }
 
@@ -35,11 +38,15 @@ export function checkInitValue(key: keyof InitOptions, value: string): string | 
     case "name":
       return HANDLE_PATTERN.test(value) ? undefined : `--name must be a lowercase name of letters, digits and dashes, starting with a letter, got "${value}"`;
     case "webHost":
-      return HOSTNAME_PATTERN.test(value) ? undefined : `--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "${value}"`;
+      return HOSTNAME_PATTERN.test(value)
+        ? undefined
+        : `--web-host must be a lowercase DNS host name such as photos.example.com (no scheme, no path), got "${value}"`;
     case "target":
       return (TARGETS as readonly string[]).includes(value) ? undefined : `--target must be kubernetes, compose or both, got "${value}"`;
     case "immichVersion":
-      return /^v?[0-9]+\.[0-9]+\.[0-9]+$/.test(value) ? undefined : `--immich-version must be a pinned release such as ${DEFAULT_IMMICH_VERSION}, got "${value}"`;
+      return /^v?[0-9]+\.[0-9]+\.[0-9]+$/.test(value)
+        ? undefined
+        : `--immich-version must be a pinned release such as ${DEFAULT_IMMICH_VERSION}, got "${value}"`;
     case "adminEmail":
       return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? undefined : `--admin-email must be an email address, got "${value}"`;
   }
@@ -153,12 +160,21 @@ export async function init(cwd: string, path: string | undefined, options: InitO
 /** Asks for the values not given as flags; the TTY path uses @clack/prompts. */
 export type Ask = (missing: readonly (keyof InitOptions)[], defaults: InitOptions) => Promise<Partial<InitOptions> | undefined>;
 
-const FLAG_OF: Record<keyof InitOptions, string> = { name: "name", webHost: "webHost", target: "target", immichVersion: "immichVersion", adminEmail: "adminEmail" };
+const FLAG_OF: Record<keyof InitOptions, string> = {
+  name: "name",
+  webHost: "webHost",
+  target: "target",
+  immichVersion: "immichVersion",
+  adminEmail: "adminEmail",
+};
 
 /** Options from flags, defaults, and (on a TTY) answers. Undefined when the user cancelled. */
 export async function initOptions(cwd: string, flags: Flags, io: Io, ask: Ask = clackAsk): Promise<InitOptions | undefined> {
   const given = (key: keyof InitOptions) => (flags[FLAG_OF[key]] === undefined ? undefined : String(flags[FLAG_OF[key]]));
-  const dirName = basename(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+|-+$/g, "");
+  const dirName = basename(cwd)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^[^a-z]+|-+$/g, "");
   const defaults: InitOptions = {
     name: given("name") ?? (HANDLE_PATTERN.test(dirName) ? dirName : "family"),
     webHost: given("webHost") ?? "photos.example.com",
@@ -190,7 +206,12 @@ const clackAsk: Ask = async (missing, defaults) => {
             ],
           })
         : await p.text({
-            message: { name: "Name of this install", webHost: "Host name of the web UI", adminEmail: "Email of the first admin", immichVersion: "Immich release" }[key],
+            message: {
+              name: "Name of this install",
+              webHost: "Host name of the web UI",
+              adminEmail: "Email of the first admin",
+              immichVersion: "Immich release",
+            }[key],
             placeholder: defaults[key],
             defaultValue: defaults[key],
             validate: validateFor(key),

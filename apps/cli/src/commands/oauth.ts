@@ -44,7 +44,10 @@ export const main: CommandMain = async ({ cwd, io }, [action, path], flags) => {
   const { spec } = await loadSpecOrThrow(cwd, path);
   const result = redirectUris(spec);
   if (!result) {
-    throw new CliError("check-failed", "The spec has no auth.oauth: there is nothing to register. Add auth.oauth (preset google, entra or generic) to let members log in through an identity provider.");
+    throw new CliError(
+      "check-failed",
+      "The spec has no auth.oauth: there is nothing to register. Add auth.oauth (preset google, entra or generic) to let members log in through an identity provider.",
+    );
   }
   if (flags.output === "json") {
     io.stdout(JSON.stringify(result, null, 2));

@@ -31,7 +31,13 @@ describe("render --target compose", () => {
     expect(io.out[0]).toBe("compose: out: 4 files (4 new, 0 changed, 0 unchanged), 0 removed");
     expect(io.out[1]).toMatch(/^\nNext steps \(compose\):\n {2}1\. .*\n {2}2\. Copy out\/\.env\.example to out\/\.env /);
     expect(io.out[1]).toContain("  4. Start: cd out && docker compose up -d\n");
-    expect((await readdir(join(dir, "out"))).sort()).toEqual([".env.example", ".immich-family-render.json", "README.md", "compose.yaml", "immich-config.yaml.tmpl"]);
+    expect((await readdir(join(dir, "out"))).sort()).toEqual([
+      ".env.example",
+      ".immich-family-render.json",
+      "README.md",
+      "compose.yaml",
+      "immich-config.yaml.tmpl",
+    ]);
     // The folder's README names the record this CLI keeps.
     expect(await readFile(join(dir, "out/README.md"), "utf8")).toContain(`only the files it lists in \`${RECORD_FILE}\``);
     const compose = parse(await readFile(join(dir, "out/compose.yaml"), "utf8")) as { services: Record<string, { user?: string }> };
@@ -42,7 +48,9 @@ describe("render --target compose", () => {
     const { io, c } = ctx();
     await main(c, ["examples/family.yaml"], { target: "compose", out: "stack", output: "json" });
     const result = JSON.parse(io.out.join("")) as { outputs: { target: string; dir: string; files: string[] }[] };
-    expect(result.outputs).toEqual([expect.objectContaining({ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "immich-family.yaml"]), removed: [] })]);
+    expect(result.outputs).toEqual([
+      expect.objectContaining({ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "immich-family.yaml"]), removed: [] }),
+    ]);
     expect(await readFile(join(dir, "stack/immich-family.yaml"), "utf8")).toContain("name: rincewind");
   });
 

@@ -46,7 +46,9 @@ describe("render --target kubernetes", () => {
     const kinds = Object.values(files)
       .flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as { kind?: string }))
       .map((o) => o.kind);
-    expect(kinds).toEqual(expect.arrayContaining(["Namespace", "Cluster", "Deployment", "Service", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ConfigMap"]));
+    expect(kinds).toEqual(
+      expect.arrayContaining(["Namespace", "Cluster", "Deployment", "Service", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ConfigMap"]),
+    );
   });
 
   it("renders every declared target into its own folder when no target is given", async () => {

@@ -45,12 +45,16 @@ describe("render", () => {
   });
 });
 
-
 /** Every file under `dir` (at any depth) with its content, except those `skip` names. */
 function tree(dir: string, skip: readonly string[] = []): Record<string, string> {
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
   const rel = (e: Dirent) => relative(dir, join(e.parentPath, e.name));
-  return Object.fromEntries(entries.map((e) => [rel(e), readFileSync(join(e.parentPath, e.name), "utf8")] as const).filter(([p]) => !skip.includes(p)).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    entries
+      .map((e) => [rel(e), readFileSync(join(e.parentPath, e.name), "utf8")] as const)
+      .filter(([p]) => !skip.includes(p))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 describe("render owns only its own files", () => {
@@ -84,7 +88,17 @@ describe("render owns only its own files", () => {
     const second = await render(dir, "stack.yaml", { target: "compose", out: "." });
     expect(second.outputs[0]).toMatchObject({ removed: ["immich-family.yaml"], changed: expect.arrayContaining(["compose.yaml"]) });
     expect(tree(dir, rendered)).toEqual({ ...before, "stack.yaml": changed });
-    expect(Object.keys(before)).toEqual(expect.arrayContaining([".git/HEAD", ".git/objects/ab/cdef", "data/db/PG_VERSION", "backups/db-backup/pgsql_immich_20260101.sql.zst", "notes.md", ".env", "stack.yaml"]));
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining([
+        ".git/HEAD",
+        ".git/objects/ab/cdef",
+        "data/db/PG_VERSION",
+        "backups/db-backup/pgsql_immich_20260101.sql.zst",
+        "notes.md",
+        ".env",
+        "stack.yaml",
+      ]),
+    );
   });
 
   it("never overwrites the spec it renders, even with --force", async () => {
@@ -114,7 +128,9 @@ describe("render owns only its own files", () => {
     const before = tree(dir);
     const error = (await render(dir, "spec.yaml", { out: "r" }).catch((e: unknown) => e)) as CliError;
     expect(error).toMatchObject({ code: "conflict", exitCode: 1, message: "render stopped before writing anything: 1 problem in the output folders" });
-    expect(error.details[0]).toBe("  r/compose/compose.yaml was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.");
+    expect(error.details[0]).toBe(
+      "  r/compose/compose.yaml was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.",
+    );
     const diff = error.details.find((d) => d.startsWith("--- a/r/compose/compose.yaml\n+++ b/r/compose/compose.yaml\n"));
     expect(diff).toMatch(/^-\s+restart: on-failure$/m);
     expect(diff).toMatch(/^\+\s+restart: unless-stopped$/m);
@@ -144,7 +160,9 @@ describe("the built CLI's render output", () => {
     const r = runCli(["render", family, "--out", "r"], cwd);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/family\.yaml:\d+:\d+: warning: database\.superuser: .*\[compose-superuser\]\n.*\n> \d+ \|/);
-    expect(r.stdout).toMatch(/^kubernetes: r\/kubernetes: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed\ncompose: r\/compose: (\d+) files \(\2 new, 0 changed, 0 unchanged\), 0 removed\n/);
+    expect(r.stdout).toMatch(
+      /^kubernetes: r\/kubernetes: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed\ncompose: r\/compose: (\d+) files \(\2 new, 0 changed, 0 unchanged\), 0 removed\n/,
+    );
     expect(r.stdout).toContain("Next steps (kubernetes):\n");
     expect(r.stdout).toContain("  3. Apply: kubectl apply -k r/kubernetes\n");
     expect(r.stdout).toContain("Next steps (compose):\n");

@@ -34,7 +34,11 @@ export interface TargetPlan {
 }
 
 /** Render the requested (default: every declared) targets and compare each with its folder, writing nothing. */
-export async function planRender(cwd: string, path: string | undefined, opts: RenderOptions): Promise<{ plans: TargetPlan[]; warnings: readonly SpecDiagnostic[]; source: string }> {
+export async function planRender(
+  cwd: string,
+  path: string | undefined,
+  opts: RenderOptions,
+): Promise<{ plans: TargetPlan[]; warnings: readonly SpecDiagnostic[]; source: string }> {
   const { file, spec, warnings, source } = await loadSpecOrThrow(cwd, path);
   const targets = selectTargets(spec, opts.target);
   const plans = targets.map((target) => {
@@ -70,13 +74,17 @@ export async function render(cwd: string, path: string | undefined, opts: Render
   if (refusals.length > 0) {
     const diffs = await Promise.all(plans.map((p) => unifiedDiff(p.plan, (c) => c.kind !== "create" && c.owner !== "render")));
     const forceable = refusals.every((r) => r.forceable);
-    throw new CliError("conflict", `render stopped before writing anything: ${refusals.length === 1 ? "1 problem" : `${refusals.length} problems`} in the output folder${plans.length > 1 ? "s" : ""}`, {
-      details: [
-        ...refusals.map((r) => `  ${r.message}`),
-        ...(forceable ? [`Render owns only the files listed in each folder's ${RECORD_FILE}; \`immich-family diff\` shows every change it would make.`] : []),
-        ...diffs.filter((d) => d !== ""),
-      ],
-    });
+    throw new CliError(
+      "conflict",
+      `render stopped before writing anything: ${refusals.length === 1 ? "1 problem" : `${refusals.length} problems`} in the output folder${plans.length > 1 ? "s" : ""}`,
+      {
+        details: [
+          ...refusals.map((r) => `  ${r.message}`),
+          ...(forceable ? [`Render owns only the files listed in each folder's ${RECORD_FILE}; \`immich-family diff\` shows every change it would make.`] : []),
+          ...diffs.filter((d) => d !== ""),
+        ],
+      },
+    );
   }
   for (const p of plans) applyPlan(p.plan);
   const paths = (p: TargetPlan, kind: string) => p.plan.changes.filter((c) => c.kind === kind).map((c) => c.path);
@@ -98,7 +106,11 @@ export async function render(cwd: string, path: string | undefined, opts: Render
 export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
   const output = flags.output ?? "text";
   if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
-  const { source, ...result } = await render(cwd, path, { target: flags.target as string | undefined, out: String(flags.out ?? "rendered"), force: flags.force === true });
+  const { source, ...result } = await render(cwd, path, {
+    target: flags.target as string | undefined,
+    out: String(flags.out ?? "rendered"),
+    force: flags.force === true,
+  });
   if (output === "json") {
     io.stdout(JSON.stringify(result, null, 2));
     return 0;
@@ -106,7 +118,9 @@ export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
   for (const d of result.warnings) io.stderr(`${formatDiagnosticWithFrame(d, source)}\n`);
   for (const o of result.outputs) {
     const n = o.files.length;
-    io.stdout(`${o.target}: ${o.dir}: ${n} file${n === 1 ? "" : "s"} (${o.created.length} new, ${o.changed.length} changed, ${n - o.created.length - o.changed.length} unchanged), ${o.removed.length} removed`);
+    io.stdout(
+      `${o.target}: ${o.dir}: ${n} file${n === 1 ? "" : "s"} (${o.created.length} new, ${o.changed.length} changed, ${n - o.created.length - o.changed.length} unchanged), ${o.removed.length} removed`,
+    );
   }
   for (const o of result.outputs) io.stdout(`\nNext steps (${o.target}):\n${o.nextSteps.map((s, i) => `  ${i + 1}. ${s}`).join("\n")}`);
   return 0;

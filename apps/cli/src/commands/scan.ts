@@ -17,7 +17,12 @@ function outcomeLine(l: LibraryScanOutcome): string {
       const verb = l.outcome === "scanned" ? "scan requested" : "would scan";
       if (l.poll.status !== "changed") return `${l.handle}: ${verb} (forced)`;
       const d = l.poll.diff;
-      const why = l.poll.reason === "first-poll" ? "first run" : l.poll.reason === "settings-changed" ? "import paths or patterns changed" : `${d.added.length} added, ${d.removed.length} removed, ${d.modified.length} modified`;
+      const why =
+        l.poll.reason === "first-poll"
+          ? "first run"
+          : l.poll.reason === "settings-changed"
+            ? "import paths or patterns changed"
+            : `${d.added.length} added, ${d.removed.length} removed, ${d.modified.length} modified`;
       return `${l.handle}: ${verb} (${why})`;
     }
   }
@@ -33,7 +38,15 @@ function jsonReport(report: ScanReport) {
       l.outcome === "skipped"
         ? l
         : l.poll.status === "changed"
-          ? { handle: l.handle, outcome: l.outcome, reason: l.poll.reason, files: l.poll.files, added: l.poll.diff.added.length, removed: l.poll.diff.removed.length, modified: l.poll.diff.modified.length }
+          ? {
+              handle: l.handle,
+              outcome: l.outcome,
+              reason: l.poll.reason,
+              files: l.poll.files,
+              added: l.poll.diff.added.length,
+              removed: l.poll.diff.removed.length,
+              modified: l.poll.diff.modified.length,
+            }
           : l.poll.status === "blocked"
             ? { handle: l.handle, outcome: l.outcome, problems: l.poll.problems }
             : { handle: l.handle, outcome: l.outcome, files: l.poll.files },
@@ -69,7 +82,8 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
     for (const a of report.reconcile.plan.actions) if (a.kind !== "unchanged") io.stdout(`${describeAction(a)}${dry}`);
     for (const p of report.reconcile.problems) io.stderr(`problem: library ${p.handle}: ${p.message}`);
     for (const l of report.libraries) (l.outcome === "blocked" ? io.stderr : io.stdout)(outcomeLine(l));
-    if (report.waited !== undefined) io.stdout(report.waited ? "The server's library queue is idle: scans done." : "Stopped waiting: the library queue is still busy.");
+    if (report.waited !== undefined)
+      io.stdout(report.waited ? "The server's library queue is idle: scans done." : "Stopped waiting: the library queue is still busy.");
     const n = (o: LibraryScanOutcome["outcome"]) => report.libraries.filter((l) => l.outcome === o).length;
     io.stdout(`Summary: ${n("scanned")} scanned, ${n("would-scan")} would scan, ${n("unchanged")} unchanged, ${blocked} blocked, ${problems} problems`);
   }

@@ -100,7 +100,11 @@ describe("immich-family upgrade", () => {
     const old = family("v1.120.0");
     await expect(runUpgrade(old.cwd, recordingIo(), "family.yaml", { to: "v3.1.0" }, never)).rejects.toMatchObject({
       exitCode: 2,
-      details: [expect.stringContaining('immich.version: expected an Immich release on a supported line, >=v2.0.0 <v4.0.0 (the v2 and v3 lines), got "v1.120.0" [unsupported-version]')],
+      details: [
+        expect.stringContaining(
+          'immich.version: expected an Immich release on a supported line, >=v2.0.0 <v4.0.0 (the v2 and v3 lines), got "v1.120.0" [unsupported-version]',
+        ),
+      ],
     });
   });
 

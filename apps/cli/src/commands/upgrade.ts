@@ -58,7 +58,9 @@ function parseOrThrow(text: string, shown: string, what: string): ImmichFamilySp
   const result = parseSpec(text, shown);
   if (result.ok) return result.value;
   const n = result.errors.length;
-  throw new CliError("spec-invalid", `${shown} ${what} (${n} error${n === 1 ? "" : "s"})`, { details: result.errors.map((d) => formatDiagnosticWithFrame(d, text)) });
+  throw new CliError("spec-invalid", `${shown} ${what} (${n} error${n === 1 ? "" : "s"})`, {
+    details: result.errors.map((d) => formatDiagnosticWithFrame(d, text)),
+  });
 }
 
 /**
@@ -66,7 +68,11 @@ function parseOrThrow(text: string, shown: string, what: string): ImmichFamilySp
  * the plan from the release table and the exact diff of every rendered file, both versions rendered in
  * memory. Nothing is written. Throws a CliError with the reason when the jump is refused.
  */
-export async function previewUpgrade(cwd: string, path: string | undefined, to: string | undefined): Promise<UpgradePreview | { readonly shown: string; readonly current: string }> {
+export async function previewUpgrade(
+  cwd: string,
+  path: string | undefined,
+  to: string | undefined,
+): Promise<UpgradePreview | { readonly shown: string; readonly current: string }> {
   const { file, shown, source } = await readSpecSource(cwd, path);
   const spec = parseOrThrow(source, shown, "is not a valid spec; run `immich-family validate` after fixing it");
   const from = spec.immich.version;
@@ -146,7 +152,8 @@ const clackConfirm: Confirm = async (message) => {
  */
 export async function writeUpgrade(p: UpgradePreview): Promise<void> {
   const real = realpathSync(p.file);
-  if (readFileSync(real, "utf8") !== p.source) throw new CliError("write-failed", `${p.shown} changed while the upgrade was shown; run \`immich-family upgrade\` again`);
+  if (readFileSync(real, "utf8") !== p.source)
+    throw new CliError("write-failed", `${p.shown} changed while the upgrade was shown; run \`immich-family upgrade\` again`);
   await writeFileAtomically(real, p.upgraded, statSync(real).mode & 0o777);
 }
 

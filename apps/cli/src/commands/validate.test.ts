@@ -83,13 +83,21 @@ describe("validate", () => {
   });
 
   it("rejects an unknown output format", async () => {
-    await expect(main(ctx(EXAMPLES), ["family.yaml"], { output: "yaml" })).rejects.toMatchObject({ exitCode: 2, message: "--output must be text or json, got yaml" });
+    await expect(main(ctx(EXAMPLES), ["family.yaml"], { output: "yaml" })).rejects.toMatchObject({
+      exitCode: 2,
+      message: "--output must be text or json, got yaml",
+    });
   });
 
   it("counts warnings in the summary", () => {
-    expect(summaryLine({ file: "a.yaml", ok: true, errors: [], warnings: [{ file: "a.yaml", line: 1, column: 1, path: "", message: "m", code: "c", severity: "warning" }] })).toBe(
-      "Summary: a.yaml is valid, 0 errors, 1 warning",
-    );
+    expect(
+      summaryLine({
+        file: "a.yaml",
+        ok: true,
+        errors: [],
+        warnings: [{ file: "a.yaml", line: 1, column: 1, path: "", message: "m", code: "c", severity: "warning" }],
+      }),
+    ).toBe("Summary: a.yaml is valid, 0 errors, 1 warning");
   });
 });
 
@@ -101,12 +109,15 @@ describe("built CLI: validate", () => {
   it("exits 2 on an invalid spec, with the frames on stderr", () => {
     const r = runCli(["validate"], tempDir({ "immich-family.yaml": BROKEN }));
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('> 10 |   ann: { name: Ann, email: ann@smith.family, admn: true }');
+    expect(r.stderr).toContain("> 10 |   ann: { name: Ann, email: ann@smith.family, admn: true }");
     expect(r.stdout.trim()).toBe("Summary: immich-family.yaml is invalid, 2 errors, 0 warnings");
   });
   it("exits 2 when the spec is missing and says to run init", () => {
     const r = runCli(["validate"], tempDir());
-    expect([r.status, r.stderr.trim()]).toEqual([2, "error: No spec at ./immich-family.yaml. Run `immich-family init` to create one, or pass the spec's path."]);
+    expect([r.status, r.stderr.trim()]).toEqual([
+      2,
+      "error: No spec at ./immich-family.yaml. Run `immich-family init` to create one, or pass the spec's path.",
+    ]);
   });
   it("reads the spec from standard input for -, naming it <stdin>", () => {
     const ok = runCli(["validate", "-"], tempDir(), readFileSync(join(EXAMPLES, "truenas.yaml"), "utf8"));
@@ -117,16 +128,22 @@ describe("built CLI: validate", () => {
   });
   it("refuses standard input over 1 MiB without reading the rest", () => {
     const r = runCli(["validate", "-"], tempDir(), `# ${"x".repeat(3 * 1024 * 1024)}\n`);
-    expect([r.status, r.stderr.trim()]).toEqual([2, "error: <stdin>:1:1: the spec is over 1 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]"]);
+    expect([r.status, r.stderr.trim()]).toEqual([
+      2,
+      "error: <stdin>:1:1: the spec is over 1 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]",
+    ]);
   });
   it("refuses a 150 MB spec file by its size, before reading it", () => {
     const dir = tempDir({ "huge.yaml": "" });
     truncateSync(join(dir, "huge.yaml"), 150 * 1024 * 1024);
     const r = runCli(["validate", "huge.yaml"], dir);
-    expect([r.status, r.stderr.trim()]).toEqual([2, "error: huge.yaml:1:1: the spec is 150.0 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]"]);
+    expect([r.status, r.stderr.trim()]).toEqual([
+      2,
+      "error: huge.yaml:1:1: the spec is 150.0 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]",
+    ]);
   });
   it("never writes a control character of the spec to the terminal", () => {
-    const r = runCli(["validate", "-"], tempDir(), BROKEN.replace("name: Ann", 'name: "Ann\\e]0;owned\\a\\e[2J"').replace("admn: true", "\"ad\\e[31mmn\": true"));
+    const r = runCli(["validate", "-"], tempDir(), BROKEN.replace("name: Ann", 'name: "Ann\\e]0;owned\\a\\e[2J"').replace("admn: true", '"ad\\e[31mmn": true'));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("members.ann.ad\\x1B[31mmn: control character \\x1B in a key");
     // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal

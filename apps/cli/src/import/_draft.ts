@@ -5,7 +5,22 @@ export type DraftPath = readonly (string | number)[];
 // biome-ignore lint/suspicious/noExplicitAny: the draft is a spec being built, any field at any depth
 export type DraftObject = Record<string, any>;
 
-const TOP_LEVEL = ["apiVersion", "kind", "metadata", "immich", "hosts", "auth", "storageTemplate", "members", "libraries", "machineLearning", "database", "redis", "worker", "targets"];
+const TOP_LEVEL = [
+  "apiVersion",
+  "kind",
+  "metadata",
+  "immich",
+  "hosts",
+  "auth",
+  "storageTemplate",
+  "members",
+  "libraries",
+  "machineLearning",
+  "database",
+  "redis",
+  "worker",
+  "targets",
+];
 
 const isObject = (v: unknown): v is DraftObject => typeof v === "object" && v !== null && !Array.isArray(v);
 

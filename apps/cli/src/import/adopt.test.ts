@@ -69,11 +69,21 @@ function kubernetesIdentities(objects: DraftObject[]) {
     claims,
     volumes: objects
       .filter((o) => o.kind === "PersistentVolume")
-      .map((pv) => ({ name: pv.metadata.name, handle: pv.spec.csi.volumeHandle, attributes: pv.spec.csi.volumeAttributes, storageClassName: pv.spec.storageClassName })),
+      .map((pv) => ({
+        name: pv.metadata.name,
+        handle: pv.spec.csi.volumeHandle,
+        attributes: pv.spec.csi.volumeAttributes,
+        storageClassName: pv.spec.storageClassName,
+      })),
     boundClaims: objects
       .filter((o) => o.kind === "PersistentVolumeClaim" && o.spec.volumeName)
       .map((c) => [c.metadata.name, c.spec.volumeName, c.spec.storageClassName]),
-    cluster: { name: cluster.metadata.name, database: cluster.spec.bootstrap.initdb.database, owner: cluster.spec.bootstrap.initdb.owner, imageName: cluster.spec.imageName },
+    cluster: {
+      name: cluster.metadata.name,
+      database: cluster.spec.bootstrap.initdb.database,
+      owner: cluster.spec.bootstrap.initdb.owner,
+      imageName: cluster.spec.imageName,
+    },
   };
 }
 

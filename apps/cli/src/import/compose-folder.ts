@@ -26,13 +26,16 @@ export function parseEnvFile(text: string): Record<string, string> {
 
 /** Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?msg}` and `$VAR` against the env file. */
 export function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
-    const key = (name ?? bare) as string;
-    const value = env[key];
-    if (op === ":-" && !value) return arg ?? "";
-    if (op === "-" && value === undefined) return arg ?? "";
-    return value ?? "";
-  });
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_, name: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      const key = (name ?? bare) as string;
+      const value = env[key];
+      if (op === ":-" && !value) return arg ?? "";
+      if (op === "-" && value === undefined) return arg ?? "";
+      return value ?? "";
+    },
+  );
 }
 
 /** The key of a value that is exactly one `${KEY}` (with any modifier), else undefined. */
@@ -124,7 +127,8 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
     const [uid, gid] = value(srv.user).split(":").map(Number);
     if (Number.isInteger(uid) && Number.isInteger(gid)) draft.set([...base, "user"], { uid, gid });
   }
-  if (!draft.has([...base, "user"])) draft.set([...base, "user"], { uid: 0, gid: 0 }, "the server runs as root (no user:); the init step then leaves ownership as it is");
+  if (!draft.has([...base, "user"]))
+    draft.set([...base, "user"], { uid: 0, gid: 0 }, "the server runs as root (no user:); the init step then leaves ownership as it is");
   for (const m of mounts(srv)) {
     if (m.target === uploadMount?.target || !isBind(m.source)) continue;
     if (m.target === "/etc/localtime" || m.target.startsWith("/config") || m.target.startsWith("/template")) continue;
@@ -138,7 +142,8 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
   if (ml && ml[0] !== COMPOSE_SERVICES.machineLearning) names.machineLearning = ml[0];
   const mlCache = ml ? mounts(ml[1]).find((m) => m.target === "/cache") : undefined;
   if (mlCache && isBind(mlCache.source)) draft.set([...base, "paths", "modelCache"], hostPath(mlCache.source));
-  else if (mlCache) draft.unmap(`compose: the model cache is the named volume "${mlCache.source}"; the render binds ${"./data/model-cache"} (models download again)`);
+  else if (mlCache)
+    draft.unmap(`compose: the model cache is the named volume "${mlCache.source}"; the render binds ${"./data/model-cache"} (models download again)`);
 
   const redis = find(/redis|valkey/);
   if (redis) {
@@ -231,6 +236,8 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
     if (/immich-family|init/.test(name) || /immich-family/.test(String(svc.image ?? ""))) continue;
     draft.unmap(`compose: service "${name}" (${String(svc.image ?? "no image")})`);
   }
-  if (Array.isArray(srv.ports) && srv.ports.length > 0) draft.unmap(`compose: the server publishes ${srv.ports.map(String).join(", ")}; the render reaches it through Traefik (traefik:) only`);
-  if (serverEnv.IMMICH_CONFIG_FILE) draft.unmap(`compose: the server read its settings from ${serverEnv.IMMICH_CONFIG_FILE}; import them from the running server with --server`);
+  if (Array.isArray(srv.ports) && srv.ports.length > 0)
+    draft.unmap(`compose: the server publishes ${srv.ports.map(String).join(", ")}; the render reaches it through Traefik (traefik:) only`);
+  if (serverEnv.IMMICH_CONFIG_FILE)
+    draft.unmap(`compose: the server read its settings from ${serverEnv.IMMICH_CONFIG_FILE}; import them from the running server with --server`);
 }

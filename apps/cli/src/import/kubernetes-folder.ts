@@ -51,8 +51,10 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
     const s = cluster.spec ?? {};
     draft.set([...base, "database", "clusterName"], cluster.metadata.name);
     if (s.instances) draft.set([...base, "database", "instances"], s.instances);
-    if (s.storage?.size) draft.set([...base, "database", "storage"], { size: s.storage.size, ...(s.storage.storageClass ? { storageClass: s.storage.storageClass } : {}) });
-    if (s.postgresql?.parameters) draft.set([...base, "database", "parameters"], Object.fromEntries(Object.entries(s.postgresql.parameters).map(([k, v]) => [k, String(v)])));
+    if (s.storage?.size)
+      draft.set([...base, "database", "storage"], { size: s.storage.size, ...(s.storage.storageClass ? { storageClass: s.storage.storageClass } : {}) });
+    if (s.postgresql?.parameters)
+      draft.set([...base, "database", "parameters"], Object.fromEntries(Object.entries(s.postgresql.parameters).map(([k, v]) => [k, String(v)])));
     const init = s.bootstrap?.initdb ?? {};
     if (init.database) draft.set(["database", "name"], init.database);
     if (init.owner) draft.set(["database", "user"], init.owner);
@@ -64,7 +66,10 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
     const sql = [...(init.postInitSQL ?? []), ...(init.postInitApplicationSQL ?? [])].join("\n");
     const roles = (s.managed?.roles ?? []) as DraftObject[];
     draft.set(["database", "superuser"], /SUPERUSER/i.test(sql) || roles.some((r) => r.superuser === true));
-    if (init.secret?.name) draft.unmap(`kubernetes: the CNPG bootstrap secret ${init.secret.name} (the render lets CNPG generate ${cluster.metadata.name}-app; an existing cluster keeps its role and password)`);
+    if (init.secret?.name)
+      draft.unmap(
+        `kubernetes: the CNPG bootstrap secret ${init.secret.name} (the render lets CNPG generate ${cluster.metadata.name}-app; an existing cluster keeps its role and password)`,
+      );
   } else draft.unmap("kubernetes: no CloudNativePG Cluster; the render adds one");
 
   const container = server?.spec?.template?.spec?.containers?.find((c: DraftObject) => /immich-server/.test(String(c.image)));
@@ -115,7 +120,8 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
           storageClass: pv.spec.storageClassName ?? "",
         },
       });
-      if (nfs) draft.unmap(`kubernetes: ${pv.metadata.name} is an in-tree nfs volume; the render uses the NFS CSI driver (${"nfs.csi.k8s.io"}) under the same names`);
+      if (nfs)
+        draft.unmap(`kubernetes: ${pv.metadata.name} is an in-tree nfs volume; the render uses the NFS CSI driver (${"nfs.csi.k8s.io"}) under the same names`);
     } else draft.set([...base, "libraries", handle], { existingClaim: claim });
   }
 

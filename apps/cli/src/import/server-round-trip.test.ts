@@ -52,14 +52,29 @@ async function fakeFrom(spec: ImmichFamilySpec): Promise<{ url: string; apiKey: 
   for (const [handle, m] of members) {
     if (handle === firstHandle) continue;
     const u = await createUserAdmin(
-      { userAdminCreateDto: { email: m.email, name: m.name, password: "pw", isAdmin: m.admin, ...(m.quota ? { quotaSizeInBytes: quantityToBytes(m.quota) } : {}) } },
+      {
+        userAdminCreateDto: {
+          email: m.email,
+          name: m.name,
+          password: "pw",
+          isAdmin: m.admin,
+          ...(m.quota ? { quotaSizeInBytes: quantityToBytes(m.quota) } : {}),
+        },
+      },
       opts,
     );
     ids.set(handle, u.id);
   }
   for (const [handle, lib] of Object.entries(spec.libraries)) {
     await createLibrary(
-      { createLibraryDto: { ownerId: ids.get(lib.owner) as string, name: libraryName(handle, lib), importPaths: libraryImportPaths(lib), exclusionPatterns: lib.exclusionPatterns } },
+      {
+        createLibraryDto: {
+          ownerId: ids.get(lib.owner) as string,
+          name: libraryName(handle, lib),
+          importPaths: libraryImportPaths(lib),
+          exclusionPatterns: lib.exclusionPatterns,
+        },
+      },
       opts,
     );
   }
@@ -98,7 +113,12 @@ function serverView(spec: ImmichFamilySpec) {
       .map((m) => ({ name: m.name, email: m.email, admin: m.admin, quota: m.quota ? quantityToBytes(m.quota) : null }))
       .sort((a, b) => a.email.localeCompare(b.email)),
     libraries: Object.entries(spec.libraries)
-      .map(([h, l]) => ({ name: libraryName(h, l), owner: spec.members[l.owner]?.email, importPaths: libraryImportPaths(l), exclusionPatterns: l.exclusionPatterns }))
+      .map(([h, l]) => ({
+        name: libraryName(h, l),
+        owner: spec.members[l.owner]?.email,
+        importPaths: libraryImportPaths(l),
+        exclusionPatterns: l.exclusionPatterns,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
@@ -125,7 +145,11 @@ describe("import from a server and its Compose folder together", () => {
     const folder = new URL("../../test/fixtures/adopt/truenas-compose/", import.meta.url).pathname;
     const { spec, unmapped } = await runImport({ server: server.url, apiKey: server.apiKey, compose: folder });
     expect(serverView(spec)).toEqual(serverView(parsed.value));
-    expect(spec.targets.compose).toMatchObject({ user: { uid: 3106, gid: 3202 }, hwaccel: "quicksync", paths: { media: "/mnt/archive-pool/private/photos/immich" } });
+    expect(spec.targets.compose).toMatchObject({
+      user: { uid: 3106, gid: 3202 },
+      hwaccel: "quicksync",
+      paths: { media: "/mnt/archive-pool/private/photos/immich" },
+    });
     expect(spec.database.password.key).toBe("IMMICH_DB_PASSWORD");
     expect(storedConfig(spec, serverSecrets(server.config))).toEqual(server.config);
     // The folder's config file is not reported as unmapped: the server's settings were imported.
@@ -152,8 +176,17 @@ describe("import of a server whose settings were changed in the web UI", () => {
       library: { watch: { enabled: true } },
       machineLearning: { urls: ["http://gpu-box:3003"] },
       passwordLogin: { enabled: false },
-      oauth: { enabled: true, issuerUrl: "https://auth.smith.family/application/o/immich/", clientId: "immich", clientSecret: "s3cret-oauth", autoLaunch: true, buttonText: "Family login" },
-      notifications: { smtp: { enabled: true, from: "photos@smith.family", transport: { host: "smtp.smith.family", username: "photos", password: "hunter2-smtp" } } },
+      oauth: {
+        enabled: true,
+        issuerUrl: "https://auth.smith.family/application/o/immich/",
+        clientId: "immich",
+        clientSecret: "s3cret-oauth",
+        autoLaunch: true,
+        buttonText: "Family login",
+      },
+      notifications: {
+        smtp: { enabled: true, from: "photos@smith.family", transport: { host: "smtp.smith.family", username: "photos", password: "hunter2-smtp" } },
+      },
     });
     fake.state.config = changed;
     const { spec, text, secrets } = await runImport({ server: fake.url, apiKey });
@@ -168,7 +201,10 @@ describe("import of a server whose settings were changed in the web UI", () => {
       jobs: { thumbnailGeneration: 1 },
       config: { ffmpeg: { crf: 30, accel: "vaapi" }, library: { watch: { enabled: true } }, server: { publicUsers: false } },
     });
-    expect(spec.auth).toMatchObject({ passwordLogin: false, oauth: { preset: "generic", autoLaunch: true, buttonText: "Family login", clientSecret: { key: "IMMICH_OAUTH_CLIENT_SECRET" } } });
+    expect(spec.auth).toMatchObject({
+      passwordLogin: false,
+      oauth: { preset: "generic", autoLaunch: true, buttonText: "Family login", clientSecret: { key: "IMMICH_OAUTH_CLIENT_SECRET" } },
+    });
     expect(text).not.toContain("s3cret-oauth");
     expect(text).not.toContain("hunter2-smtp");
     expect(secrets.map((s) => s.key)).toEqual(expect.arrayContaining(["IMMICH_OAUTH_CLIENT_SECRET", "IMMICH_SMTP_PASSWORD"]));

@@ -19,7 +19,11 @@ export interface ServerFacts {
 /** Where Immich keeps secrets in its config, and the key each becomes. */
 export const CONFIG_SECRETS: readonly { path: readonly string[]; key: string; what: string }[] = [
   { path: ["oauth", "clientSecret"], key: "IMMICH_OAUTH_CLIENT_SECRET", what: "the OAuth client secret (Administration → Settings → OAuth)" },
-  { path: ["notifications", "smtp", "transport", "password"], key: "IMMICH_SMTP_PASSWORD", what: "the SMTP password (Administration → Settings → Notifications)" },
+  {
+    path: ["notifications", "smtp", "transport", "password"],
+    key: "IMMICH_SMTP_PASSWORD",
+    what: "the SMTP password (Administration → Settings → Notifications)",
+  },
 ];
 
 const at = (o: unknown, path: readonly string[]): unknown => path.reduce<unknown>((n, k) => (isPlainObject(n) ? n[k] : undefined), o);

@@ -55,8 +55,16 @@ describe("Compose preflight (stand-in docker)", () => {
     expect(rows(report)).toEqual([
       { check: "Docker Compose v2", status: "pass", detail: "docker compose v2.29.1" },
       { check: "host path paths.media", status: "pass", detail: `${join(root, "media")} is writable by ${uid}:${gid}` },
-      { check: "host path paths.config", status: "pass", detail: `./data (${join(root, "data")}) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user` },
-      { check: "host path paths.database", status: "pass", detail: `./data/db (${join(root, "data/db")}) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it` },
+      {
+        check: "host path paths.config",
+        status: "pass",
+        detail: `./data (${join(root, "data")}) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user`,
+      },
+      {
+        check: "host path paths.database",
+        status: "pass",
+        detail: `./data/db (${join(root, "data/db")}) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it`,
+      },
       { check: "host path paths.modelCache", status: "pass", detail: `${join(root, "model-cache")} is writable by ${uid}:${gid}` },
       { check: "host path paths.backups", status: "pass", detail: `${join(root, "backups")} is writable by ${uid}:${gid}` },
       { check: "ports free", status: "skip", detail: "compose.yaml publishes no port (Traefik reaches the server on its network)" },
@@ -185,7 +193,9 @@ describe("immich-family doctor --preflight", () => {
     expect(await doctor(ctx, ["family.yaml"], { preflight: true, out: "rendered" })).toBe(1);
     expect(io.out[0]).toBe("kubernetes preflight");
     expect(io.out).toContain("compose preflight");
-    expect(io.out.join("\n")).toMatch(/CRD clusters\.postgresql\.cnpg\.io +FAIL +Error from server \(NotFound\): crd "clusters\.postgresql\.cnpg\.io" not found\n +fix: install the CloudNativePG operator/);
+    expect(io.out.join("\n")).toMatch(
+      /CRD clusters\.postgresql\.cnpg\.io +FAIL +Error from server \(NotFound\): crd "clusters\.postgresql\.cnpg\.io" not found\n +fix: install the CloudNativePG operator/,
+    );
     expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, 1 skipped$/);
     expect(path.calls()).toContain("docker compose version");
 
@@ -201,10 +211,19 @@ describe("immich-family doctor --preflight", () => {
     const path = standIns();
     fakeDocker(path.dir, "v2.29.1");
     const doc = parseDocument(readFileSync(join(EXAMPLES, "truenas.yaml"), "utf8"));
-    for (const [key, dir] of [["media", "media"], ["modelCache", "model-cache"], ["backups", "backups"]] as const) doc.setIn(["targets", "compose", "paths", key], join(root, dir));
+    for (const [key, dir] of [
+      ["media", "media"],
+      ["modelCache", "model-cache"],
+      ["backups", "backups"],
+    ] as const)
+      doc.setIn(["targets", "compose", "paths", key], join(root, dir));
     doc.setIn(["targets", "compose", "user"], { uid, gid });
     writeFileSync(join(root, "immich-family.yaml"), doc.toString());
-    const r = spawnSync(process.execPath, [BUILT_CLI, "doctor", "--preflight", "--out", "."], { cwd: root, encoding: "utf8", env: { PATH: path.dir, NO_COLOR: "1" } });
+    const r = spawnSync(process.execPath, [BUILT_CLI, "doctor", "--preflight", "--out", "."], {
+      cwd: root,
+      encoding: "utf8",
+      env: { PATH: path.dir, NO_COLOR: "1" },
+    });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^compose preflight\n/);

@@ -68,10 +68,20 @@ function pathCheck(ctx: PreflightContext, p: HostPath): PreflightCheck {
   try {
     st = statSync(full, { throwIfNoEntry: false });
   } catch (error) {
-    return { check, status: "fail", detail: `${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, fix: `make ${full} reachable by this user` };
+    return {
+      check,
+      status: "fail",
+      detail: `${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      fix: `make ${full} reachable by this user`,
+    };
   }
   if (!st) {
-    if (!isAbsolute(p.path) && p.write) return { check, status: "pass", detail: `${shown} does not exist yet: Docker creates it beside compose.yaml at first start${p.database ? " and Postgres takes it" : ", and immich-init hands it to the user"}` };
+    if (!isAbsolute(p.path) && p.write)
+      return {
+        check,
+        status: "pass",
+        detail: `${shown} does not exist yet: Docker creates it beside compose.yaml at first start${p.database ? " and Postgres takes it" : ", and immich-init hands it to the user"}`,
+      };
     return {
       check,
       status: "fail",
@@ -86,7 +96,9 @@ function pathCheck(ctx: PreflightContext, p: HostPath): PreflightCheck {
     check,
     status: "fail",
     detail: `${shown} is owned by ${st.uid}:${st.gid} with mode ${(st.mode & 0o777).toString(8)}: ${uid}:${gid} cannot ${p.write ? "write" : "read"} it`,
-    fix: p.write ? `chown -R ${uid}:${gid} ${full} (immich-init does this at start only where root may chown, e.g. not on root-squashed NFS)` : `let ${uid}:${gid} read ${full}, e.g. chmod -R o+rX ${full} or a group it is in`,
+    fix: p.write
+      ? `chown -R ${uid}:${gid} ${full} (immich-init does this at start only where root may chown, e.g. not on root-squashed NFS)`
+      : `let ${uid}:${gid} read ${full}, e.g. chmod -R o+rX ${full} or a group it is in`,
   };
 }
 
@@ -123,7 +135,8 @@ const ports: Check = {
   name: "ports free",
   run: async (ctx) => {
     const published = publishedPorts(ctx);
-    if (published.length === 0) return [{ check: "ports free", status: "skip", detail: "compose.yaml publishes no port (Traefik reaches the server on its network)" }];
+    if (published.length === 0)
+      return [{ check: "ports free", status: "skip", detail: "compose.yaml publishes no port (Traefik reaches the server on its network)" }];
     return Promise.all(
       published.map(async ([address, port, service]): Promise<PreflightCheck> => {
         const check = `port ${port}`;

@@ -13,7 +13,8 @@ const FAMILY_CRDS = [
 ];
 const FAMILY_OBJECTS = [...FAMILY_CRDS, "namespace photos", "ingressclass pomerium", "clusterissuer letsencrypt-prod", "storageclass longhorn-nvme"];
 
-const preflight = (spec: ReturnType<typeof exampleSpec>, env: NodeJS.ProcessEnv) => runPreflight({ spec, cwd: "/", env, target: "kubernetes", out: "rendered" });
+const preflight = (spec: ReturnType<typeof exampleSpec>, env: NodeJS.ProcessEnv) =>
+  runPreflight({ spec, cwd: "/", env, target: "kubernetes", out: "rendered" });
 const rows = (report: Awaited<ReturnType<typeof preflight>>) => report.targets.flatMap((t) => t.checks);
 
 describe("Kubernetes preflight (stand-in kubectl)", () => {
@@ -31,7 +32,9 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
       "ClusterIssuer letsencrypt-prod",
       "StorageClass longhorn-nvme",
     ]);
-    expect(path.calls()).toEqual(expect.arrayContaining(["kubectl get namespace photos", "kubectl get crd podmonitors.monitoring.coreos.com", "kubectl get ingressclass pomerium"]));
+    expect(path.calls()).toEqual(
+      expect.arrayContaining(["kubectl get namespace photos", "kubectl get crd podmonitors.monitoring.coreos.com", "kubectl get ingressclass pomerium"]),
+    );
   });
 
   it("fails what is missing, with its fix, and still runs every other check", async () => {
@@ -69,17 +72,36 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
 
   it("asks only for the CRDs the rendered objects need", async () => {
     const path = standIns();
-    fakeKubectl(path.dir, ["crd clusters.postgresql.cnpg.io", "crd pomerium.ingress.pomerium.io", "crd clusterissuers.cert-manager.io", "ingressclass pomerium", "clusterissuer letsencrypt-prod", "storageclass longhorn-nvme", "namespace immich"]);
+    fakeKubectl(path.dir, [
+      "crd clusters.postgresql.cnpg.io",
+      "crd pomerium.ingress.pomerium.io",
+      "crd clusterissuers.cert-manager.io",
+      "ingressclass pomerium",
+      "clusterissuer letsencrypt-prod",
+      "storageclass longhorn-nvme",
+      "namespace immich",
+    ]);
     const report = await preflight(exampleSpec("ponder.yaml"), path.env);
-    expect(rows(report).filter((c) => c.check.startsWith("CRD ")).map((c) => c.check)).toEqual(["CRD clusters.postgresql.cnpg.io", "CRD clusterissuers.cert-manager.io", "CRD pomerium.ingress.pomerium.io"]);
+    expect(
+      rows(report)
+        .filter((c) => c.check.startsWith("CRD "))
+        .map((c) => c.check),
+    ).toEqual(["CRD clusters.postgresql.cnpg.io", "CRD clusterissuers.cert-manager.io", "CRD pomerium.ingress.pomerium.io"]);
     expect(report.ok).toBe(true);
   });
 
   it("a missing namespace passes when the render creates it, and fails when an existing Secret must live in it", async () => {
     const path = standIns();
-    fakeKubectl(path.dir, FAMILY_OBJECTS.filter((o) => o !== "namespace photos"));
+    fakeKubectl(
+      path.dir,
+      FAMILY_OBJECTS.filter((o) => o !== "namespace photos"),
+    );
     const created = rows(await preflight(exampleSpec("family.yaml"), path.env)).find((c) => c.check === "Namespace photos");
-    expect(created).toEqual({ check: "Namespace photos", status: "pass", detail: "does not exist yet: the rendered namespace.yaml creates it on `kubectl apply -k`" });
+    expect(created).toEqual({
+      check: "Namespace photos",
+      status: "pass",
+      detail: "does not exist yet: the rendered namespace.yaml creates it on `kubectl apply -k`",
+    });
 
     const existing = exampleSpec("family.yaml", { "targets.kubernetes.secrets": { existingSecret: "immich-secrets" } });
     const report = await preflight(existing, path.env);
@@ -97,9 +119,23 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
   it("with no storage class named, needs a default one", async () => {
     const spec = exampleSpec("ponder.yaml", {}, ["targets.kubernetes.storageClass"]);
     const path = standIns();
-    const objects = ["crd clusters.postgresql.cnpg.io", "crd pomerium.ingress.pomerium.io", "crd clusterissuers.cert-manager.io", "ingressclass pomerium", "clusterissuer letsencrypt-prod", "namespace immich"];
-    fakeKubectl(path.dir, objects, JSON.stringify({ items: [{ metadata: { name: "local-path", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } }] }));
-    expect(rows(await preflight(spec, path.env)).find((c) => c.check === "default StorageClass")).toMatchObject({ status: "pass", detail: expect.stringMatching(/^local-path /) });
+    const objects = [
+      "crd clusters.postgresql.cnpg.io",
+      "crd pomerium.ingress.pomerium.io",
+      "crd clusterissuers.cert-manager.io",
+      "ingressclass pomerium",
+      "clusterissuer letsencrypt-prod",
+      "namespace immich",
+    ];
+    fakeKubectl(
+      path.dir,
+      objects,
+      JSON.stringify({ items: [{ metadata: { name: "local-path", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } }] }),
+    );
+    expect(rows(await preflight(spec, path.env)).find((c) => c.check === "default StorageClass")).toMatchObject({
+      status: "pass",
+      detail: expect.stringMatching(/^local-path /),
+    });
     fakeKubectl(path.dir, objects, JSON.stringify({ items: [{ metadata: { name: "slow" } }] }));
     expect(rows(await preflight(spec, path.env)).find((c) => c.check === "default StorageClass")).toMatchObject({
       status: "fail",

@@ -27,7 +27,8 @@ export function renderedObjects(spec: ImmichFamilySpec): K8sObject[] {
 }
 
 /** API groups served by Kubernetes itself: no CRD needed. */
-const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io)\/.+)$/;
+const BUILT_IN =
+  /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io)\/.+)$/;
 
 /** How to install what owns a CRD group. */
 const INSTALL: Record<string, string> = {
@@ -35,7 +36,8 @@ const INSTALL: Record<string, string> = {
   "monitoring.coreos.com": "install the Prometheus Operator's CRDs (e.g. with kube-prometheus-stack), or set targets.kubernetes.database.podMonitor: false",
   "cert-manager.io": "install cert-manager (cert-manager.io/docs/installation/), or leave targets.kubernetes.ingress.clusterIssuer out",
   "ingress.pomerium.io": "install the Pomerium Ingress Controller (pomerium.com/docs/deploy/k8s/install), which brings its CRD and IngressClass",
-  "snapshot.storage.k8s.io": "install the CSI snapshot CRDs and controller (kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass, or pick another backup method",
+  "snapshot.storage.k8s.io":
+    "install the CSI snapshot CRDs and controller (kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass, or pick another backup method",
 };
 
 interface Crd {
@@ -56,9 +58,11 @@ export function requiredCrds(spec: ImmichFamilySpec): Crd[] {
       const group = o.apiVersion.split("/")[0] ?? o.apiVersion;
       add(group, `${o.kind.toLowerCase()}s`, `${o.kind} ${o.metadata?.name ?? ""}`.trim());
     }
-    if (o.kind === "Ingress" && o.metadata?.annotations?.["cert-manager.io/cluster-issuer"]) add("cert-manager.io", "clusterissuers", `Ingress ${o.metadata.name} (cert-manager.io/cluster-issuer)`);
+    if (o.kind === "Ingress" && o.metadata?.annotations?.["cert-manager.io/cluster-issuer"])
+      add("cert-manager.io", "clusterissuers", `Ingress ${o.metadata.name} (cert-manager.io/cluster-issuer)`);
     if (o.kind === "Ingress" && o.spec?.ingressClassName === "pomerium") add("ingress.pomerium.io", "pomerium", `Ingress ${o.metadata?.name} (class pomerium)`);
-    if (o.kind === "ScheduledBackup" && o.spec?.method === "volumeSnapshot") add("snapshot.storage.k8s.io", "volumesnapshots", `ScheduledBackup ${o.metadata?.name} (method volumeSnapshot)`);
+    if (o.kind === "ScheduledBackup" && o.spec?.method === "volumeSnapshot")
+      add("snapshot.storage.k8s.io", "volumesnapshots", `ScheduledBackup ${o.metadata?.name} (method volumeSnapshot)`);
   }
   return [...crds.values()];
 }
@@ -74,7 +78,10 @@ async function kubectl(ctx: PreflightContext, args: readonly string[]): Promise<
 
 /** The line of kubectl's error output that says what went wrong: the last one that is not a klog line. */
 export function kubectlReason(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const plain = lines.filter((l) => !/^[IWEF][0-9]{4} [0-9:.]+ /.test(l));
   return plain.at(-1) ?? lines.at(-1) ?? "";
 }
@@ -107,7 +114,8 @@ const cluster: Check = {
   run: async (ctx) => {
     const r = await reach(ctx);
     const check = "cluster reachable";
-    if (r.kind === "no-kubectl") return [{ check, status: "skip", detail: "kubectl is not on the PATH", fix: "install kubectl with access to the cluster to run the checks below" }];
+    if (r.kind === "no-kubectl")
+      return [{ check, status: "skip", detail: "kubectl is not on the PATH", fix: "install kubectl with access to the cluster to run the checks below" }];
     if (r.kind === "unreachable") return [{ check, status: "fail", detail: r.reason, fix: REACH_FIX }];
     return [{ check, status: "pass", detail: `Kubernetes ${r.version}` }];
   },
@@ -122,7 +130,14 @@ const cannot = (check: string, r: Exclude<Reach, { kind: "ok" }>, byHand: string
 });
 
 /** `kubectl get <kind> <name>`: pass when it exists, fail with kubectl's words otherwise. */
-async function exists(ctx: PreflightContext, check: string, args: readonly string[], found: string, fix: string, absent?: PreflightCheck): Promise<PreflightCheck> {
+async function exists(
+  ctx: PreflightContext,
+  check: string,
+  args: readonly string[],
+  found: string,
+  fix: string,
+  absent?: PreflightCheck,
+): Promise<PreflightCheck> {
   const byHand = `kubectl get ${args.join(" ")}`;
   const reached = await reach(ctx);
   if (reached.kind !== "ok") return cannot(check, reached, byHand);
@@ -138,7 +153,13 @@ const crds: Check = {
   run: async (ctx) =>
     Promise.all(
       requiredCrds(ctx.spec).map((crd) =>
-        exists(ctx, `CRD ${crd.name}`, ["crd", crd.name], `installed (${crd.why})`, `${INSTALL[crd.group] ?? `install the operator that serves ${crd.group}`}; needed by ${crd.why}`),
+        exists(
+          ctx,
+          `CRD ${crd.name}`,
+          ["crd", crd.name],
+          `installed (${crd.why})`,
+          `${INSTALL[crd.group] ?? `install the operator that serves ${crd.group}`}; needed by ${crd.why}`,
+        ),
       ),
     ),
 };
@@ -146,7 +167,9 @@ const crds: Check = {
 const ingressClasses: Check = {
   name: "ingress class",
   run: async (ctx) => {
-    const classes = new Set(renderedObjects(ctx.spec).flatMap((o) => (o.kind === "Ingress" && typeof o.spec?.ingressClassName === "string" ? [o.spec.ingressClassName] : [])));
+    const classes = new Set(
+      renderedObjects(ctx.spec).flatMap((o) => (o.kind === "Ingress" && typeof o.spec?.ingressClassName === "string" ? [o.spec.ingressClassName] : [])),
+    );
     if (classes.size === 0) return [{ check: "ingress class", status: "skip", detail: "the Ingresses name no class (the cluster's default class applies)" }];
     return Promise.all(
       [...classes].map((name) =>
@@ -155,7 +178,9 @@ const ingressClasses: Check = {
           `IngressClass ${name}`,
           ["ingressclass", name],
           "exists",
-          name === "pomerium" ? INSTALL["ingress.pomerium.io"] ?? "" : `install the ingress controller that provides the class ${name}, or set targets.kubernetes.ingress.className`,
+          name === "pomerium"
+            ? (INSTALL["ingress.pomerium.io"] ?? "")
+            : `install the ingress controller that provides the class ${name}, or set targets.kubernetes.ingress.className`,
         ),
       ),
     );
@@ -165,9 +190,21 @@ const ingressClasses: Check = {
 const clusterIssuers: Check = {
   name: "cluster issuer",
   run: async (ctx) => {
-    const issuers = new Set(renderedObjects(ctx.spec).flatMap((o) => (o.kind === "Ingress" && o.metadata?.annotations?.["cert-manager.io/cluster-issuer"] ? [o.metadata.annotations["cert-manager.io/cluster-issuer"]] : [])));
+    const issuers = new Set(
+      renderedObjects(ctx.spec).flatMap((o) =>
+        o.kind === "Ingress" && o.metadata?.annotations?.["cert-manager.io/cluster-issuer"] ? [o.metadata.annotations["cert-manager.io/cluster-issuer"]] : [],
+      ),
+    );
     return Promise.all(
-      [...issuers].map((name) => exists(ctx, `ClusterIssuer ${name}`, ["clusterissuer", name], "exists", `create the cert-manager ClusterIssuer ${name}, or set targets.kubernetes.ingress.clusterIssuer to one that exists`)),
+      [...issuers].map((name) =>
+        exists(
+          ctx,
+          `ClusterIssuer ${name}`,
+          ["clusterissuer", name],
+          "exists",
+          `create the cert-manager ClusterIssuer ${name}, or set targets.kubernetes.ingress.clusterIssuer to one that exists`,
+        ),
+      ),
     );
   },
 };
@@ -193,7 +230,15 @@ const storage: Check = {
     const named = storageClasses(ctx.spec);
     if (named.length > 0) {
       return Promise.all(
-        named.map((name) => exists(ctx, `StorageClass ${name}`, ["storageclass", name], "exists", `create the storage class ${name}, or set targets.kubernetes.storageClass to one listed by \`kubectl get storageclass\``)),
+        named.map((name) =>
+          exists(
+            ctx,
+            `StorageClass ${name}`,
+            ["storageclass", name],
+            "exists",
+            `create the storage class ${name}, or set targets.kubernetes.storageClass to one listed by \`kubectl get storageclass\``,
+          ),
+        ),
       );
     }
     const check = "default StorageClass";
@@ -208,7 +253,12 @@ const storage: Check = {
     return [
       byDefault
         ? { check, status: "pass", detail: `${byDefault.metadata?.name} (the spec names no class, so the claims use the default)` }
-        : { check, status: "fail", detail: "the spec names no storage class and the cluster has no default one", fix: "set targets.kubernetes.storageClass, or mark a class default (storageclass.kubernetes.io/is-default-class)" },
+        : {
+            check,
+            status: "fail",
+            detail: "the spec names no storage class and the cluster has no default one",
+            fix: "set targets.kubernetes.storageClass, or mark a class default (storageclass.kubernetes.io/is-default-class)",
+          },
     ];
   },
 };
@@ -222,10 +272,24 @@ const namespace: Check = {
     const check = `Namespace ${ns}`;
     const existing = "existingSecret" in target.secrets ? target.secrets.existingSecret : undefined;
     const absent: PreflightCheck = existing
-      ? { check, status: "fail", detail: "does not exist, but the Secret the spec names (existingSecret) must be created in it first", fix: `kubectl create namespace ${ns}, then create the Secret ${existing} in it` }
+      ? {
+          check,
+          status: "fail",
+          detail: "does not exist, but the Secret the spec names (existingSecret) must be created in it first",
+          fix: `kubectl create namespace ${ns}, then create the Secret ${existing} in it`,
+        }
       : { check, status: "pass", detail: "does not exist yet: the rendered namespace.yaml creates it on `kubectl apply -k`" };
     const rows = [await exists(ctx, check, ["namespace", ns], "exists", REACH_FIX, absent)];
-    if (existing) rows.push(await exists(ctx, `Secret ${existing}`, ["secret", existing, "-n", ns], `exists in ${ns}`, `create it in ${ns} with every key \`immich-family secrets --target kubernetes\` lists`));
+    if (existing)
+      rows.push(
+        await exists(
+          ctx,
+          `Secret ${existing}`,
+          ["secret", existing, "-n", ns],
+          `exists in ${ns}`,
+          `create it in ${ns} with every key \`immich-family secrets --target kubernetes\` lists`,
+        ),
+      );
     return rows;
   },
 };

@@ -28,7 +28,10 @@ describe("the hostile corpus", () => {
     const text = textOf(c);
     const result = parseSpec(text, "hostile.yaml");
     const shown = [...(result.ok ? [] : result.errors), ...result.warnings].map((d) => formatDiagnosticWithFrame(d, text)).join("\n");
-    expect({ exit: result.ok ? 0 : 2, shown: shown.includes(c.expect) ? "(contains the fragment)" : shown }).toEqual({ exit: c.exit, shown: "(contains the fragment)" });
+    expect({ exit: result.ok ? 0 : 2, shown: shown.includes(c.expect) ? "(contains the fragment)" : shown }).toEqual({
+      exit: c.exit,
+      shown: "(contains the fragment)",
+    });
     expect(shown).not.toMatch(RAW_CONTROL);
     if (result.ok) renderEverything(result.value);
   });
@@ -50,7 +53,12 @@ describe("built CLI on the corpus", () => {
   it("render, config render, secrets and oauth succeed on a hostile spec that validates", () => {
     const valid = CORPUS.find((c) => c.name === "host path with an escaped $$");
     writeFileSync(join(dir, "valid.yaml"), textOf(valid ?? CORPUS[0]!));
-    for (const args of [["render", "valid.yaml", "--out", join(dir, "out")], ["config", "render", "valid.yaml", "--target", "compose"], ["secrets", "valid.yaml"], ["oauth", "redirect-uris", "valid.yaml"]]) {
+    for (const args of [
+      ["render", "valid.yaml", "--out", join(dir, "out")],
+      ["config", "render", "valid.yaml", "--target", "compose"],
+      ["secrets", "valid.yaml"],
+      ["oauth", "redirect-uris", "valid.yaml"],
+    ]) {
       const r = runCli(args, dir);
       expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 0, stderr: expect.not.stringContaining("internal error") });
     }

@@ -89,7 +89,10 @@ export function checkImmichConfig(major: 2 | 3, config: ConfigObject): ConfigSch
   for (const e of validate.errors ?? []) {
     // if/then/else wrappers repeat the inner error: keep the specific ones.
     if (e.keyword === "if" || e.keyword === "allOf" || e.keyword === "anyOf") continue;
-    const path = e.instancePath.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const path = e.instancePath
+      .split("/")
+      .slice(1)
+      .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
     const params = e.params as Record<string, unknown>;
     if (e.keyword === "additionalProperties") path.push(String(params.additionalProperty));
     const message =

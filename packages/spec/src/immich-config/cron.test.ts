@@ -7,7 +7,20 @@ const schema = JSON.parse(readFileSync(new URL("../../schema/immich-config/immic
 const serverAccepts = new RegExp(schema.$defs.CronExpression.pattern);
 
 const GOOD = ["0 0 * * *", "30 2 * * *", "*/15 * * * *", "0 0 3 * * *", "0 4 * * 1-5", "0 0 1,15 * *", "0 0 * * 0", "@daily", "5-10/2 1 * * *"];
-const BAD = ["0 0 * *", "60 0 * * *", "0 24 * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 8", "*/0 * * * *", "a b c d e", "0 0 * * * * *", "@sometimes", "10-5 * * * *", ""];
+const BAD = [
+  "0 0 * *",
+  "60 0 * * *",
+  "0 24 * * *",
+  "0 0 0 * *",
+  "0 0 * 13 *",
+  "0 0 * * 8",
+  "*/0 * * * *",
+  "a b c d e",
+  "0 0 * * * * *",
+  "@sometimes",
+  "10-5 * * * *",
+  "",
+];
 
 describe("immichCronProblem", () => {
   it.each(GOOD)("accepts %j, as the server does", (expr) => {

@@ -48,7 +48,8 @@ function fieldProblem(text: string, field: Field): string | undefined {
  */
 export function immichCronProblem(expr: string): string | undefined {
   const trimmed = expr.trim();
-  if (trimmed.startsWith("@")) return MACROS.includes(trimmed.toLowerCase()) ? undefined : `unknown cron macro ${trimmed} (expected one of ${MACROS.join(", ")})`;
+  if (trimmed.startsWith("@"))
+    return MACROS.includes(trimmed.toLowerCase()) ? undefined : `unknown cron macro ${trimmed} (expected one of ${MACROS.join(", ")})`;
   const parts = trimmed.split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6) return `expected 5 cron fields (minute hour day month weekday) or 6 with seconds first, got ${parts.length}`;
   const fields = parts.length === 6 ? [SECOND, ...FIELDS] : FIELDS;

@@ -71,7 +71,9 @@ describe("rendered config validates against Immich's strict schema", () => {
     const text = exampleText(name);
     cases.push([name, specFromText(text)]);
     // The same example on the other major line.
-    const other = /version: v2\./.test(text) ? text.replace(/version: v2\.\d+\.\d+/, "version: v3.1.0") : text.replace(/version: v3\.\d+\.\d+/, "version: v2.7.5");
+    const other = /version: v2\./.test(text)
+      ? text.replace(/version: v2\.\d+\.\d+/, "version: v3.1.0")
+      : text.replace(/version: v3\.\d+\.\d+/, "version: v2.7.5");
     cases.push([`${name} (${other.includes("v3.1.0") ? "v3" : "v2"})`, specFromText(other)]);
   }
   cases.push(["every option, v2", everything("v2.7.5")], ["every option, v3", everything("v3.1.0")]);
@@ -142,7 +144,9 @@ describe("every option on", () => {
   it("refuses a literal value that the init step would take for a placeholder", () => {
     const spec = everything("v2.7.5");
     const oauth = { ...spec.auth.oauth, buttonText: "Login with $" + "{PROVIDER}" } as NonNullable<ImmichFamilySpec["auth"]["oauth"]>;
-    expect(() => renderImmichConfigTemplate({ ...spec, auth: { ...spec.auth, oauth } }, "compose")).toThrow(/PROVIDER\}, which the config init step would take/);
+    expect(() => renderImmichConfigTemplate({ ...spec, auth: { ...spec.auth, oauth } }, "compose")).toThrow(
+      /PROVIDER\}, which the config init step would take/,
+    );
   });
 
   it("keeps secrets as placeholders in the template", () => {

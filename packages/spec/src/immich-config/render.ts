@@ -151,6 +151,7 @@ export function renderImmichConfigTemplate(spec: ImmichFamilySpec, target: Targe
     ...passthroughSecretKeys(spec).map((s) => s.key),
   ]);
   const stray = placeholderKeysOf(config).filter((k) => !secrets.has(k));
-  if (stray.length > 0) throw new Error(`a value of the spec contains ${stray.map((k) => `\${${k}}`).join(", ")}, which the config init step would take for a secret placeholder`);
+  if (stray.length > 0)
+    throw new Error(`a value of the spec contains ${stray.map((k) => `\${${k}}`).join(", ")}, which the config init step would take for a secret placeholder`);
   return `${header.join("\n")}\n${yamlText(config)}`;
 }

@@ -9,7 +9,8 @@ const only = (text: string, from: string, to: string) => {
 
 describe("setImmichVersion", () => {
   it("replaces only the version's characters; comments, spacing and the rest stay byte for byte", () => {
-    const text = "# top\napiVersion: immich-family.dev/v1alpha1\nimmich:\n  version:   v2.7.5   # pinned; upgrade with immich-family upgrade\n  timezone: Europe/Berlin\nother:\n  version: v2.7.5\n";
+    const text =
+      "# top\napiVersion: immich-family.dev/v1alpha1\nimmich:\n  version:   v2.7.5   # pinned; upgrade with immich-family upgrade\n  timezone: Europe/Berlin\nother:\n  version: v2.7.5\n";
     expect(setImmichVersion(text, "v3.1.0")).toBe(only(text, "v2.7.5", "v3.1.0"));
   });
 
@@ -20,7 +21,9 @@ describe("setImmichVersion", () => {
   });
 
   it("edits a flow mapping and CRLF text in place", () => {
-    expect(setImmichVersion("immich: { version: v2.7.5, timezone: UTC } # flow\r\nhosts: {}\r\n", "v3.1.0")).toBe("immich: { version: v3.1.0, timezone: UTC } # flow\r\nhosts: {}\r\n");
+    expect(setImmichVersion("immich: { version: v2.7.5, timezone: UTC } # flow\r\nhosts: {}\r\n", "v3.1.0")).toBe(
+      "immich: { version: v3.1.0, timezone: UTC } # flow\r\nhosts: {}\r\n",
+    );
   });
 
   it("says what is missing or wrong", () => {

@@ -83,7 +83,11 @@ describe("planUpgrade", () => {
   });
 
   it("refuses a line it does not know, and suggests the newest it knows", () => {
-    expect(planUpgrade("v3.1.0", "v4.0.0")).toMatchObject({ ok: false, suggestion: "v3.1.0", reason: expect.stringMatching(/^v4.0.0 is in a release line this tool does not know \(it knows v2.x and v3.x\)/) });
+    expect(planUpgrade("v3.1.0", "v4.0.0")).toMatchObject({
+      ok: false,
+      suggestion: "v3.1.0",
+      reason: expect.stringMatching(/^v4.0.0 is in a release line this tool does not know \(it knows v2.x and v3.x\)/),
+    });
   });
 
   it("refuses the same version", () => {

@@ -18,7 +18,7 @@ export const REQUIRED_STOPS: readonly RequiredStop[] = [
     below: "v1.132.0",
     before: "v1.137.0",
     stop: "v1.132.3",
-    reason: "v1.137.0 replaced TypeORM; the server must have started once on v1.132.0 or later, or it stops with \"Invalid upgrade path\"",
+    reason: 'v1.137.0 replaced TypeORM; the server must have started once on v1.132.0 or later, or it stops with "Invalid upgrade path"',
     source: "docs.immich.app/errors/#typeorm-upgrade",
   },
   {
@@ -72,7 +72,7 @@ export type UpgradePlan =
 export const EVERY_UPGRADE_STEPS: readonly string[] = [
   "Back up the database first, and keep the backup until the new release has run for a while: Immich migrates the database at start, and going back means restoring this backup (Compose: the backup service or `pg_dumpall`; Kubernetes: a CloudNativePG backup or volume snapshot).",
   "Render, then apply the rendered folder (Compose: `docker compose pull && docker compose up -d`; Kubernetes: `kubectl apply -k`).",
-  "Watch the server's log through its first start: migrations can take minutes, and a config value the new release refuses stops it with \"Invalid value(s) in file\".",
+  'Watch the server\'s log through its first start: migrations can take minutes, and a config value the new release refuses stops it with "Invalid value(s) in file".',
 ];
 
 /**
@@ -116,13 +116,26 @@ export function planUpgrade(fromVersion: string, toVersion: string): UpgradePlan
     };
   }
   const fromMajor = parseVersion(from)?.[0] ?? 0;
-  const lines = RELEASE_LINES.filter((l) => l.major > fromMajor && l.major <= target.major).map((line) => ({ line, breaking: line.breaking, manualSteps: line.manualSteps }));
+  const lines = RELEASE_LINES.filter((l) => l.major > fromMajor && l.major <= target.major).map((line) => ({
+    line,
+    breaking: line.breaking,
+    manualSteps: line.manualSteps,
+  }));
   const notes: string[] = [];
   if (compareVersions(to, target.newest) > 0) {
-    notes.push(`${to} is newer than the newest v${target.major}.x release this tool knows (${target.newest}): whatever it changes beyond that is not listed here; read its release notes`);
+    notes.push(
+      `${to} is newer than the newest v${target.major}.x release this tool knows (${target.newest}): whatever it changes beyond that is not listed here; read its release notes`,
+    );
   }
   if (!releaseLine(from)) notes.push(`${from} is older than the lines this tool knows: what changed before v${RELEASE_LINES[0]?.major}.0.0 is not listed here`);
-  return { ok: true, from, to, lines, target, notes, manualSteps: [
+  return {
+    ok: true,
+    from,
+    to,
+    lines,
+    target,
+    notes,
+    manualSteps: [
       ...EVERY_UPGRADE_STEPS.slice(0, 1),
       ...lines.flatMap((l) => l.manualSteps.before),
       ...EVERY_UPGRADE_STEPS.slice(1),

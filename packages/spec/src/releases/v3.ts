@@ -12,7 +12,9 @@ export const v3: ReleaseLine = {
   database: {
     postgres: ">=14 <19",
     vectorChord: ">=0.3.0 <2.0.0 (unchanged from late v2.x)",
-    refused: ["pgvecto.rs: support is removed, DB_VECTOR_EXTENSION=pgvecto.rs is fatal at start, and a database still on it must first be migrated by a v2.x server"],
+    refused: [
+      "pgvecto.rs: support is removed, DB_VECTOR_EXTENSION=pgvecto.rs is fatal at start, and a database still on it must first be migrated by a v2.x server",
+    ],
     images: "unchanged: the rendered database images carry VectorChord only, so moving from v2.x changes no database image",
   },
   mobileApp: {
@@ -66,7 +68,8 @@ export const v3: ReleaseLine = {
     },
     {
       area: "api",
-      change: "albums: the `shared` query parameter is now `isShared` (the old one is silently ignored); GET /albums without parameters also lists albums shared with you",
+      change:
+        "albums: the `shared` query parameter is now `isShared` (the old one is silently ignored); GET /albums without parameters also lists albums shared with you",
       handling: "the worker lists albums without that parameter and reads each album's owner in either shape",
       source: SERVER,
     },

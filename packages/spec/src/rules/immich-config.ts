@@ -19,7 +19,8 @@ function existingPrefix(config: unknown, path: readonly string[]): string[] {
 export const immichConfigKeys: SpecRule = {
   name: "immich-config",
   needs: ["metadata", "immich", "hosts", "auth", "storageTemplate", "members", "libraries", "machineLearning", "database", "redis", "worker", "targets"],
-  description: "immich.config holds only keys and values the pinned Immich line accepts (Immich stops at start-up on an invalid value and ignores an unknown key).",
+  description:
+    "immich.config holds only keys and values the pinned Immich line accepts (Immich stops at start-up on an invalid value and ignores an unknown key).",
   check: (spec) => {
     const passthrough = spec.immich.config;
     if (!passthrough) return [];

@@ -21,7 +21,9 @@ function spec(libraries: string): string {
 
 describe("immich-cron rule", () => {
   it("points at a cron Immich would refuse", () => {
-    const result = parseSpec(spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 25 * * *' } }", "  b: { owner: ann, path: /mnt/b }"].join("\n")));
+    const result = parseSpec(
+      spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 25 * * *' } }", "  b: { owner: ann, path: /mnt/b }"].join("\n")),
+    );
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors.filter((e) => e.code === "immich-cron");
     expect(errors.map((e) => [e.path, e.line, e.message])).toEqual([
@@ -33,7 +35,12 @@ describe("immich-cron rule", () => {
     const ok = parseSpec(spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: worker, cron: 'nonsense' } }", "  b: { owner: ann, path: /mnt/b }"].join("\n")));
     expect(ok.ok ? [] : ok.errors.map((e) => e.message)).toEqual([]);
     const two = parseSpec(
-      spec(["  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 1 * * *' } }", "  b: { owner: ann, path: /mnt/b, rescan: { by: immich, cron: '0 2 * * *' } }"].join("\n")),
+      spec(
+        [
+          "  a: { owner: ann, path: /mnt/a, rescan: { by: immich, cron: '0 1 * * *' } }",
+          "  b: { owner: ann, path: /mnt/b, rescan: { by: immich, cron: '0 2 * * *' } }",
+        ].join("\n"),
+      ),
     );
     expect(two.ok).toBe(true);
     expect(two.warnings.filter((w) => w.code === "immich-cron").map((w) => w.message)).toEqual([

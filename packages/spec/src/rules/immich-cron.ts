@@ -12,7 +12,11 @@ export const immichCron: SpecRule = {
       const problem = immichCronProblem(lib.rescan.cron);
       if (problem) out.push({ path: ["libraries", handle, "rescan", "cron"], message: `Immich would refuse this cron at start-up: ${problem}` });
     }
-    const crons = new Set(Object.values(spec.libraries).filter((l) => l.rescan.by === "immich").map((l) => l.rescan.cron.trim()));
+    const crons = new Set(
+      Object.values(spec.libraries)
+        .filter((l) => l.rescan.by === "immich")
+        .map((l) => l.rescan.cron.trim()),
+    );
     if (crons.size > 1) {
       const [first] = Object.entries(spec.libraries).filter(([, l]) => l.rescan.by === "immich");
       out.push({

@@ -8,7 +8,8 @@ import type { RuleFinding, SpecRule } from "./_rule.js";
 export const immichScanScope: SpecRule = {
   name: "immich-scan-scope",
   needs: ["libraries"],
-  description: "Warns that Immich's scan schedule, switched on by a library with rescan.by: immich, also scans the libraries rescanned by the worker or by nobody.",
+  description:
+    "Warns that Immich's scan schedule, switched on by a library with rescan.by: immich, also scans the libraries rescanned by the worker or by nobody.",
   check: (spec) => {
     const libraries = Object.entries(spec.libraries);
     const byImmich = libraries.filter(([, l]) => l.rescan.by === "immich").map(([h]) => h);

@@ -13,6 +13,8 @@ describe("rule import-paths", () => {
     ]);
   });
   it("rejects a relative path that climbs out", () => {
-    expect(diagnose(withImports("[ok, ../elsewhere]"))).toEqual(['spec.yaml:28:23: libraries.photos.importPaths.1: expected no \'..\' segments, got "../elsewhere" [import-paths]']);
+    expect(diagnose(withImports("[ok, ../elsewhere]"))).toEqual([
+      "spec.yaml:28:23: libraries.photos.importPaths.1: expected no '..' segments, got \"../elsewhere\" [import-paths]",
+    ]);
   });
 });

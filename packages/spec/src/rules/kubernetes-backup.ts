@@ -22,7 +22,12 @@ export const kubernetesBackup: SpecRule = {
       });
     }
     if (backup.method !== "plugin" && (backup.pluginName !== undefined || backup.pluginParameters !== undefined)) {
-      out.push({ path: [...path, backup.pluginName !== undefined ? "pluginName" : "pluginParameters"], anchor: "key", severity: "warning", message: `only method plugin uses the plugin settings; method ${backup.method} ignores them` });
+      out.push({
+        path: [...path, backup.pluginName !== undefined ? "pluginName" : "pluginParameters"],
+        anchor: "key",
+        severity: "warning",
+        message: `only method plugin uses the plugin settings; method ${backup.method} ignores them`,
+      });
     }
     return out;
   },

@@ -16,7 +16,11 @@ describe("rule library-targets", () => {
     expect(diagnose(text)).toEqual([]);
   });
   it("rejects a source for an undeclared library with a suggestion", () => {
-    const text = edit(BASE_SPEC, "        nfs: { server: nas.lan, share: /volume1/photos }", "        nfs: { server: nas.lan, share: /volume1/photos }\n      photo:\n        existingClaim: photos-pvc");
+    const text = edit(
+      BASE_SPEC,
+      "        nfs: { server: nas.lan, share: /volume1/photos }",
+      "        nfs: { server: nas.lan, share: /volume1/photos }\n      photo:\n        existingClaim: photos-pvc",
+    );
     expect(diagnose(text)).toEqual([
       'spec.yaml:40:7: targets.kubernetes.libraries.photo: "photo" is not a declared library (did you mean "photos"?); libraries: photos [library-targets]',
     ]);

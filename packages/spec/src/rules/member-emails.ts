@@ -10,7 +10,11 @@ export const memberEmails: SpecRule = {
     for (const [handle, member] of Object.entries(spec.members)) {
       const email = member.email.toLowerCase();
       const first = seen.get(email);
-      if (first !== undefined) out.push({ path: ["members", handle, "email"], message: `${member.email} is already the email of member ${first}; each member logs in with their own` });
+      if (first !== undefined)
+        out.push({
+          path: ["members", handle, "email"],
+          message: `${member.email} is already the email of member ${first}; each member logs in with their own`,
+        });
       else seen.set(email, handle);
     }
     return out;

@@ -21,7 +21,11 @@ describe("rule placeholders", () => {
 
   it("refuses an unclosed ${ and finds each occurrence", () => {
     const text = edit(BASE_SPEC, "    name: Bob", "    name: ${A} and ${A} and ${B");
-    expect(diagnose(text).map((d) => d.split(" is a secret")[0])).toEqual(["spec.yaml:22:11: members.bob.name: ${A}", "spec.yaml:22:20: members.bob.name: ${A}", "spec.yaml:22:29: members.bob.name: ${B"]);
+    expect(diagnose(text).map((d) => d.split(" is a secret")[0])).toEqual([
+      "spec.yaml:22:11: members.bob.name: ${A}",
+      "spec.yaml:22:20: members.bob.name: ${A}",
+      "spec.yaml:22:29: members.bob.name: ${B",
+    ]);
   });
 
   it("still reports while another section has schema errors", () => {
@@ -34,7 +38,11 @@ describe("rule placeholders", () => {
 
   it("accepts a whole-value ${KEY} in immich.config, Immich's own keys passed through, and refuses one inside a value there", () => {
     const passthrough = (value: string) =>
-      edit(BASE_SPEC, "  version: v2.7.5\n", `  version: v2.7.5\n  config:\n    notifications:\n      smtp:\n        transport:\n          password: ${value}\n`);
+      edit(
+        BASE_SPEC,
+        "  version: v2.7.5\n",
+        `  version: v2.7.5\n  config:\n    notifications:\n      smtp:\n        transport:\n          password: ${value}\n`,
+      );
     expect(diagnose(passthrough("${SMTP_PASS}")).filter((d) => d.endsWith("[placeholders]"))).toEqual([]);
     expect(diagnose(passthrough("pre-${SMTP_PASS}")).filter((d) => d.endsWith("[placeholders]"))).toEqual([
       expect.stringContaining("immich.config.notifications.smtp.transport.password: ${SMTP_PASS} is a secret placeholder"),

@@ -6,7 +6,12 @@ import type { ImmichFamilySpec } from "../schema/spec.js";
 import { specRules } from "./spec-rules.js";
 
 const examples = new URL("../../../../examples/", import.meta.url);
-const specs = [BASE_SPEC, ...readdirSync(examples).filter((f) => f.endsWith(".yaml")).map((f) => readFileSync(new URL(f, examples), "utf8"))].map((text) => {
+const specs = [
+  BASE_SPEC,
+  ...readdirSync(examples)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => readFileSync(new URL(f, examples), "utf8")),
+].map((text) => {
   const result = parseSpec(text);
   if (!result.ok) throw new Error("a fixture spec does not validate");
   return result.value;
@@ -36,7 +41,11 @@ const broken: Record<string, string> = {
   "vector-extension": edit(BASE_SPEC, "  vectorVersion: 0.3.0", "  vectorVersion: 0.2.0"),
   "compose-superuser": edit(BASE_SPEC, "  vectorVersion: 0.3.0", "  vectorVersion: 0.3.0\n  superuser: false"),
   "compose-paths": edit(BASE_SPEC, "      media: /srv/immich", "      media: /srv/immich\n      database: /srv/immich/db"),
-  "immich-cron": edit(BASE_SPEC, '    exclusionPatterns: ["**/raw/**"]', '    exclusionPatterns: ["**/raw/**"]\n    rescan: { by: immich, cron: "0 25 * * *" }'),
+  "immich-cron": edit(
+    BASE_SPEC,
+    '    exclusionPatterns: ["**/raw/**"]',
+    '    exclusionPatterns: ["**/raw/**"]\n    rescan: { by: immich, cron: "0 25 * * *" }',
+  ),
   "immich-scan-scope": edit(
     edit(
       edit(BASE_SPEC, '    exclusionPatterns: ["**/raw/**"]', '    exclusionPatterns: ["**/raw/**"]\n    rescan: { by: immich, cron: "0 3 * * *" }'),
@@ -48,7 +57,11 @@ const broken: Record<string, string> = {
   ),
   "unused-field": edit(BASE_SPEC, "  vectorVersion: 0.3.0", "  vectorVersion: 0.3.0\n  password: ${PG_PASSWORD}"),
   "immich-config": edit(BASE_SPEC, "  version: v2.7.5", "  version: v2.7.5\n  config: { ffmpeg: { crff: 28 } }"),
-  "kubernetes-backup": edit(BASE_SPEC, "  kubernetes:\n", "  kubernetes:\n    database:\n      backup:\n        schedule: '0 0 3 * * *'\n        method: plugin\n"),
+  "kubernetes-backup": edit(
+    BASE_SPEC,
+    "  kubernetes:\n",
+    "  kubernetes:\n    database:\n      backup:\n        schedule: '0 0 3 * * *'\n        method: plugin\n",
+  ),
   placeholders: edit(BASE_SPEC, '"{{y}}/{{MM}}/{{filename}}"', '"{{y}}/${HOME}/{{filename}}"'),
 };
 
@@ -66,7 +79,9 @@ describe("specRules", () => {
   });
 
   it("runs every rule file in this folder, each once, under its file's name", () => {
-    const files = readdirSync(new URL(".", import.meta.url)).filter((f) => f.endsWith(".ts") && !f.startsWith("_") && !f.endsWith(".test.ts") && f !== "index.ts" && f !== "spec-rules.ts");
+    const files = readdirSync(new URL(".", import.meta.url)).filter(
+      (f) => f.endsWith(".ts") && !f.startsWith("_") && !f.endsWith(".test.ts") && f !== "index.ts" && f !== "spec-rules.ts",
+    );
     expect(specRules.map((r) => `${r.name}.ts`).sort()).toEqual(files.sort());
   });
 
@@ -74,12 +89,15 @@ describe("specRules", () => {
     for (const spec of specs) expect(() => rule.check(onlySections(spec, rule.needs))).not.toThrow();
   });
 
-  it.each(specRules.filter((r) => r.needs.length === 0).map((r) => [r.name, r] as const))("%s, which needs no section, runs on any subset of them", (_, rule) => {
-    for (const spec of specs) {
-      for (const key of Object.keys(spec)) {
-        const { [key]: _dropped, ...rest } = spec as Record<string, unknown>;
-        expect(() => rule.check(rest as unknown as ImmichFamilySpec)).not.toThrow();
+  it.each(specRules.filter((r) => r.needs.length === 0).map((r) => [r.name, r] as const))(
+    "%s, which needs no section, runs on any subset of them",
+    (_, rule) => {
+      for (const spec of specs) {
+        for (const key of Object.keys(spec)) {
+          const { [key]: _dropped, ...rest } = spec as Record<string, unknown>;
+          expect(() => rule.check(rest as unknown as ImmichFamilySpec)).not.toThrow();
+        }
       }
-    }
-  });
+    },
+  );
 });

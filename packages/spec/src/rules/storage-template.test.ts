@@ -4,12 +4,13 @@ import { BASE_SPEC, diagnose, edit } from "../../test/helpers.js";
 const template = (t: string) => edit(BASE_SPEC, '  template: "{{y}}/{{MM}}/{{filename}}"', `  template: "${t}"`);
 
 describe("rule storage-template", () => {
-  it.each(["{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}", "{{y}}/{{#if album}}{{album}}{{else}}Other{{/if}}/{{assetIdShort}}.{{ext}}", "{{make}}/{{model}}/{{lensModel}}/{{HH}}{{mm}}{{ss}}{{SSS}}"])(
-    "accepts %s",
-    (t) => {
-      expect(diagnose(template(t))).toEqual([]);
-    },
-  );
+  it.each([
+    "{{y}}/{{y}}-{{MM}}-{{dd}}/{{filename}}",
+    "{{y}}/{{#if album}}{{album}}{{else}}Other{{/if}}/{{assetIdShort}}.{{ext}}",
+    "{{make}}/{{model}}/{{lensModel}}/{{HH}}{{mm}}{{ss}}{{SSS}}",
+  ])("accepts %s", (t) => {
+    expect(diagnose(template(t))).toEqual([]);
+  });
   it("points at an unknown token inside the template, with a suggestion", () => {
     expect(diagnose(template("{{yyyy}}/{{MM}}/{{filename}}"))).toEqual([
       "spec.yaml:15:14: storageTemplate.template: unknown token {{yyyy}} (did you mean {{yy}}?) [storage-template]",

@@ -30,7 +30,11 @@ describe("rule unused-field", () => {
   });
 
   it("warns at OAuth and host settings that nothing reads", () => {
-    const entra = edit(BASE_SPEC, "    preset: google", "    preset: entra\n    tenantId: abc\n    issuerUrl: https://login.example.com/v2.0\n    mobileRedirect: false\n    mobileRedirectHost: app.smith.family");
+    const entra = edit(
+      BASE_SPEC,
+      "    preset: google",
+      "    preset: entra\n    tenantId: abc\n    issuerUrl: https://login.example.com/v2.0\n    mobileRedirect: false\n    mobileRedirectHost: app.smith.family",
+    );
     expect(unused(entra)).toEqual([
       "13:5 auth.oauth.tenantId: has no effect: issuerUrl is set and wins; the tenant ID only derives the issuer URL",
       "16:5 auth.oauth.mobileRedirectHost: has no effect: mobileRedirect is off, so Immich serves no mobile relay",
@@ -51,7 +55,11 @@ describe("rule unused-field", () => {
   });
 
   it("warns at album rules, worker rescans and API keys when the worker is off", () => {
-    const text = edit(edit(BASE_SPEC, "    email: bob@smith.family", "    email: bob@smith.family\n    apiKey: ${BOB_KEY}"), "database:", "worker:\n  enabled: false\ndatabase:");
+    const text = edit(
+      edit(BASE_SPEC, "    email: bob@smith.family", "    email: bob@smith.family\n    apiKey: ${BOB_KEY}"),
+      "database:",
+      "worker:\n  enabled: false\ndatabase:",
+    );
     expect(unused(text)).toEqual([
       "30:5 libraries.photos.albums: has no effect: worker.enabled is false, so nothing builds these albums",
       "26:3 libraries.photos.rescan.by: worker: worker.enabled is false, so nothing rescans this library; enable the worker or use by: immich",
@@ -61,8 +69,12 @@ describe("rule unused-field", () => {
 
   it("warns at a rescan cron of a library the worker rescans, and at an interval of one Immich rescans", () => {
     const rescan = (r: string) => unused(edit(BASE_SPEC, '    exclusionPatterns: ["**/raw/**"]', `    exclusionPatterns: ["**/raw/**"]\n    rescan: ${r}`));
-    expect(rescan("{ by: worker, cron: '0 4 * * *' }")).toEqual(["29:27 libraries.photos.rescan.cron: has no effect: this library is rescanned by worker; the cron applies only with by: immich"]);
-    expect(rescan("{ by: immich, interval: 1m }")).toEqual(["29:27 libraries.photos.rescan.interval: has no effect: this library is rescanned by immich; the interval applies only with by: worker"]);
+    expect(rescan("{ by: worker, cron: '0 4 * * *' }")).toEqual([
+      "29:27 libraries.photos.rescan.cron: has no effect: this library is rescanned by worker; the cron applies only with by: immich",
+    ]);
+    expect(rescan("{ by: immich, interval: 1m }")).toEqual([
+      "29:27 libraries.photos.rescan.interval: has no effect: this library is rescanned by immich; the interval applies only with by: worker",
+    ]);
     expect(rescan("{ by: worker, interval: 1m }")).toEqual([]);
   });
 
@@ -76,7 +88,11 @@ describe("rule unused-field", () => {
 
   it("warns at target fields their target ignores", () => {
     const text = edit(
-      edit(BASE_SPEC, "        nfs: { server: nas.lan, share: /volume1/photos }", "        nfs: { server: nas.lan, share: /volume1/photos }\n    ingress:\n      className: nginx\n      pomerium: { allowedDomains: [smith.family] }\n    networkPolicies: { monitoringNamespace: monitoring }"),
+      edit(
+        BASE_SPEC,
+        "        nfs: { server: nas.lan, share: /volume1/photos }",
+        "        nfs: { server: nas.lan, share: /volume1/photos }\n    ingress:\n      className: nginx\n      pomerium: { allowedDomains: [smith.family] }\n    networkPolicies: { monitoringNamespace: monitoring }",
+      ),
       "      photos: { hostPath: /srv/photos }",
       "      photos: { hostPath: /srv/photos }\n    backup:\n      enabled: false\n      notify: { email: { from: b@smith.family, to: [ann@smith.family], smtp: { host: smtp.smith.family } } }",
     );

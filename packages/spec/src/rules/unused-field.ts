@@ -4,7 +4,15 @@ import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { RuleFinding, SpecRule } from "./_rule.js";
 
 // Defaults of the fields checked here: a field left at its default has nothing to say.
-const DEFAULT = { rescanCron: "0 0 * * *", rescanInterval: "5m", databasePassword: "DB_PASSWORD", workerApiKey: "IMMICH_API_KEY", workerDebounce: "30s", passphrase: "DB_ENC_PASSPHRASE", retention: "48h" };
+const DEFAULT = {
+  rescanCron: "0 0 * * *",
+  rescanInterval: "5m",
+  databasePassword: "DB_PASSWORD",
+  workerApiKey: "IMMICH_API_KEY",
+  workerDebounce: "30s",
+  passphrase: "DB_ENC_PASSPHRASE",
+  retention: "48h",
+};
 
 /**
  * Fields the spec accepts that a declared target would not use: each gets a warning that says why,
@@ -35,22 +43,30 @@ export const unusedField: SpecRule = {
     }
     const relayOnMobile = oauth !== undefined && oauthMobileRedirect(oauth) && mobileRelayHost(spec) === spec.hosts.mobile;
     if (spec.hosts.mobile !== undefined && !k8s && !compose?.traefik && !relayOnMobile) {
-      warn(["hosts", "mobile"], "has no effect: only the Kubernetes ingress, Traefik's routers on the compose target, and the OAuth mobile relay use it, and none is declared");
+      warn(
+        ["hosts", "mobile"],
+        "has no effect: only the Kubernetes ingress, Traefik's routers on the compose target, and the OAuth mobile relay use it, and none is declared",
+      );
     }
     for (const [handle, member] of Object.entries(spec.members)) {
-      if (member.quota !== undefined) warn(["members", handle, "quota"], "has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings");
+      if (member.quota !== undefined)
+        warn(["members", handle, "quota"], "has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings");
     }
     for (const [handle, lib] of Object.entries(spec.libraries)) {
       const { by, cron, interval } = lib.rescan;
-      if (by !== "immich" && cron !== DEFAULT.rescanCron) warn(["libraries", handle, "rescan", "cron"], `has no effect: this library is rescanned by ${by}; the cron applies only with by: immich`);
-      if (by !== "worker" && interval !== DEFAULT.rescanInterval) warn(["libraries", handle, "rescan", "interval"], `has no effect: this library is rescanned by ${by}; the interval applies only with by: worker`);
+      if (by !== "immich" && cron !== DEFAULT.rescanCron)
+        warn(["libraries", handle, "rescan", "cron"], `has no effect: this library is rescanned by ${by}; the cron applies only with by: immich`);
+      if (by !== "worker" && interval !== DEFAULT.rescanInterval)
+        warn(["libraries", handle, "rescan", "interval"], `has no effect: this library is rescanned by ${by}; the interval applies only with by: worker`);
       if (!spec.worker.enabled) {
         if (lib.albums) warn(["libraries", handle, "albums"], "has no effect: worker.enabled is false, so nothing builds these albums");
-        if (by === "worker") warn(["libraries", handle, "rescan", "by"], "worker: worker.enabled is false, so nothing rescans this library; enable the worker or use by: immich");
+        if (by === "worker")
+          warn(["libraries", handle, "rescan", "by"], "worker: worker.enabled is false, so nothing rescans this library; enable the worker or use by: immich");
       }
     }
     if (!spec.worker.enabled) {
-      if (spec.worker.image !== undefined) warn(["worker", "image"], "has no effect on the worker: worker.enabled is false (the init steps still run this image)");
+      if (spec.worker.image !== undefined)
+        warn(["worker", "image"], "has no effect on the worker: worker.enabled is false (the init steps still run this image)");
       if (spec.worker.debounce !== DEFAULT.workerDebounce) warn(["worker", "debounce"], "has no effect: worker.enabled is false");
       if (spec.worker.apiKey.key !== DEFAULT.workerApiKey) warn(["worker", "apiKey"], "has no effect: worker.enabled is false");
       for (const [handle, member] of Object.entries(spec.members)) {
@@ -78,14 +94,22 @@ function checkKubernetes(spec: ImmichFamilySpec, k8s: NonNullable<ImmichFamilySp
   }
   if (k8s.ingress.className !== "pomerium") {
     for (const key of ["allowedDomains", "allowedUsers", "policy"] as const) {
-      if (k8s.ingress.pomerium[key] !== undefined) warn(at("ingress", "pomerium", key), `has no effect: ingress.className is ${k8s.ingress.className}, and only Pomerium reads ingress.pomerium.io annotations`);
+      if (k8s.ingress.pomerium[key] !== undefined)
+        warn(
+          at("ingress", "pomerium", key),
+          `has no effect: ingress.className is ${k8s.ingress.className}, and only Pomerium reads ingress.pomerium.io annotations`,
+        );
     }
   }
   const np = k8s.networkPolicies;
   if (np.monitoringNamespace !== undefined && (!np.enabled || !k8s.database.podMonitor)) {
-    warn(at("networkPolicies", "monitoringNamespace"), np.enabled ? "has no effect: database.podMonitor is false, so no metrics port is opened" : "has no effect: networkPolicies.enabled is false");
+    warn(
+      at("networkPolicies", "monitoringNamespace"),
+      np.enabled ? "has no effect: database.podMonitor is false, so no metrics port is opened" : "has no effect: networkPolicies.enabled is false",
+    );
   }
-  if (!np.enabled && (np.ingressNamespace !== "pomerium" || np.operatorNamespace !== "cnpg-system")) warn(at("networkPolicies"), "namespaces have no effect: networkPolicies.enabled is false");
+  if (!np.enabled && (np.ingressNamespace !== "pomerium" || np.operatorNamespace !== "cnpg-system"))
+    warn(at("networkPolicies"), "namespaces have no effect: networkPolicies.enabled is false");
   // A plugin name with volumeSnapshot backups: the kubernetes-backup rule says so.
 }
 
@@ -97,10 +121,13 @@ function checkCompose(spec: ImmichFamilySpec, compose: NonNullable<ImmichFamilyS
     if (b.notify) warn(at("backup", "notify"), "has no effect: backup.enabled is false");
     if (compose.paths.backups !== "./backups/db-backup") warn(at("paths", "backups"), "has no effect: backup.enabled is false");
   }
-  if ((!b.enabled || !b.encrypt) && b.passphrase.key !== DEFAULT.passphrase) warn(at("backup", "passphrase"), `has no effect: backup.${b.enabled ? "encrypt" : "enabled"} is false`);
+  if ((!b.enabled || !b.encrypt) && b.passphrase.key !== DEFAULT.passphrase)
+    warn(at("backup", "passphrase"), `has no effect: backup.${b.enabled ? "encrypt" : "enabled"} is false`);
   const smtp = b.notify?.email?.smtp;
-  if (smtp?.user && !smtp.password) warn(at("backup", "notify", "email", "smtp", "user"), "has no effect without smtp.password: the backup logs in only when a password is set");
-  if (!spec.machineLearning.enabled && compose.paths.modelCache !== "./data/model-cache") warn(at("paths", "modelCache"), "has no effect: machineLearning.enabled is false");
+  if (smtp?.user && !smtp.password)
+    warn(at("backup", "notify", "email", "smtp", "user"), "has no effect without smtp.password: the backup logs in only when a password is set");
+  if (!spec.machineLearning.enabled && compose.paths.modelCache !== "./data/model-cache")
+    warn(at("paths", "modelCache"), "has no effect: machineLearning.enabled is false");
   if (!compose.metricsExporter.enabled && compose.metricsExporter.image !== "quay.io/prometheuscommunity/postgres-exporter:v0.18.1") {
     warn(at("metricsExporter", "image"), "has no effect: metricsExporter.enabled is false");
   }

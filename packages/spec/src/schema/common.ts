@@ -1,5 +1,19 @@
 import { z } from "zod";
-import { absolutePath, duration, handle, hostname, imageRef, immichVersion, ipOrCidr, optionalSecretRef, quantity, resources, secretRef, timeZone, valueOrSecret } from "./primitives.js";
+import {
+  absolutePath,
+  duration,
+  handle,
+  hostname,
+  imageRef,
+  immichVersion,
+  ipOrCidr,
+  optionalSecretRef,
+  quantity,
+  resources,
+  secretRef,
+  timeZone,
+  valueOrSecret,
+} from "./primitives.js";
 
 export const immich = z
   .strictObject({
@@ -8,7 +22,9 @@ export const immich = z
     trustedProxies: z.array(ipOrCidr).optional().describe("IMMICH_TRUSTED_PROXIES: addresses or CIDRs of the reverse proxies."),
     mediaLocation: absolutePath
       .optional()
-      .describe("IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default /data"),
+      .describe(
+        "IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default /data",
+      ),
     versionCheck: z.boolean().optional().describe("newVersionCheck.enabled: look for new Immich releases. @default Immich's (true)"),
     reverseGeocoding: z.boolean().optional().describe("reverseGeocoding.enabled: place names from GPS. @default Immich's (true)"),
     map: z
@@ -53,8 +69,15 @@ export const hosts = z
 export const oauth = z
   .strictObject({
     preset: z.enum(["google", "entra", "generic"]).describe("Identity provider preset: google, entra (Microsoft Entra ID) or generic OIDC."),
-    tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "expected a tenant ID (a GUID) or a tenant domain such as contoso.onmicrosoft.com").optional().describe("entra: the Directory (tenant) ID; the issuer URL is derived from it."),
-    issuerUrl: z.url({ protocol: /^https?$/ }).optional().describe("generic: the OIDC issuer URL (with scheme). Derived for google and entra."),
+    tenantId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "expected a tenant ID (a GUID) or a tenant domain such as contoso.onmicrosoft.com")
+      .optional()
+      .describe("entra: the Directory (tenant) ID; the issuer URL is derived from it."),
+    issuerUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("generic: the OIDC issuer URL (with scheme). Derived for google and entra."),
     clientId: valueOrSecret("The OAuth client id"),
     clientSecret: secretRef("IMMICH_OAUTH_CLIENT_SECRET", "The OAuth client secret"),
     scope: z.string().default("openid email profile").describe("OAuth scopes. @default openid email profile"),
@@ -63,7 +86,9 @@ export const oauth = z
     mobileRedirect: z
       .boolean()
       .optional()
-      .describe("Override the mobile redirect URI with the HTTPS relay /api/oauth/mobile-redirect. @default true for google and entra (they reject app.immich:///oauth-callback), false for generic"),
+      .describe(
+        "Override the mobile redirect URI with the HTTPS relay /api/oauth/mobile-redirect. @default true for google and entra (they reject app.immich:///oauth-callback), false for generic",
+      ),
     mobileRedirectHost: hostname.optional().describe("Host of the mobile relay; one of hosts.web or hosts.mobile. @default hosts.mobile, else hosts.web"),
     buttonText: z.string().min(1).optional().describe("Text of the login button."),
     roleClaim: z.string().min(1).optional().describe("ID-token claim holding 'admin' or 'user' (a scalar; Entra's array 'roles' claim is ignored by Immich)."),
@@ -119,7 +144,10 @@ export const albumRules = z
     ignore: z.array(z.string().min(1)).default([]).describe("Glob patterns of folders to skip."),
     shareWith: z.array(shareWith).default([]).describe("Members every album is shared with."),
     albumprops: z.boolean().default(true).describe("Read .albumprops files in the library tree. @default true"),
-    mode: z.enum(["add-only", "mirror"]).default("add-only").describe("add-only never removes assets; mirror also removes assets no longer in the folder. @default add-only"),
+    mode: z
+      .enum(["add-only", "mirror"])
+      .default("add-only")
+      .describe("add-only never removes assets; mirror also removes assets no longer in the folder. @default add-only"),
     sortOrder: z.enum(["asc", "desc"]).optional(),
     visibility: z.enum(["timeline", "archive", "hidden", "locked"]).optional().describe("Visibility set on the album's assets."),
     commentsAndLikes: z.boolean().optional(),
@@ -132,14 +160,14 @@ export const library = z
     name: z.string().min(1).optional().describe("Display name in Immich. @default the library's handle"),
     owner: handle.describe("Handle of the member who owns the library (cannot be changed later in Immich)."),
     path: absolutePath.describe("The path Immich (and the worker) see the library at inside their containers, e.g. /mnt/nas/photos."),
-    importPaths: z
-      .array(z.string().min(1))
-      .optional()
-      .describe("Folders to import, absolute under `path` or relative to it. @default [path]"),
+    importPaths: z.array(z.string().min(1)).optional().describe("Folders to import, absolute under `path` or relative to it. @default [path]"),
     exclusionPatterns: z.array(z.string().min(1)).default([]).describe("Glob patterns Immich skips, e.g. **/raw/**."),
     rescan: z
       .strictObject({
-        by: z.enum(["worker", "immich", "none"]).default("worker").describe("worker: poll for changes and rescan; immich: Immich's own cron scan; none. @default worker"),
+        by: z
+          .enum(["worker", "immich", "none"])
+          .default("worker")
+          .describe("worker: poll for changes and rescan; immich: Immich's own cron scan; none. @default worker"),
         interval: duration.default("5m").describe("worker: how often to poll the tree. @default 5m"),
         cron: z.string().default("0 0 * * *").describe("immich: the scan cron expression. @default 0 0 * * *"),
       })
@@ -160,7 +188,10 @@ export const machineLearning = z
 /** A PostgreSQL database or role name, also part of a Kubernetes object name. */
 const pgName = z
   .string()
-  .regex(/^[a-z]([a-z0-9_]{0,61}[a-z0-9])?$/, "expected a lowercase name of letters, digits and '_', starting with a letter, ending with a letter or digit, at most 63 characters");
+  .regex(
+    /^[a-z]([a-z0-9_]{0,61}[a-z0-9])?$/,
+    "expected a lowercase name of letters, digits and '_', starting with a letter, ending with a letter or digit, at most 63 characters",
+  );
 
 export const database = z
   .strictObject({
@@ -201,7 +232,9 @@ export const worker = z
       .strictObject({
         interval: duration
           .default("15m")
-          .describe("How often the service syncs folder albums even when no file changed, reading only what changed since (undoes sharing drift, re-creates deleted albums). @default 15m"),
+          .describe(
+            "How often the service syncs folder albums even when no file changed, reading only what changed since (undoes sharing drift, re-creates deleted albums). @default 15m",
+          ),
         deepInterval: duration.default("24h").describe("How often that sync reads every asset and every album's photos instead. @default 24h"),
       })
       .prefault({})

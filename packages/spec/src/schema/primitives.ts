@@ -69,24 +69,30 @@ function checked(problem: (value: string) => string | undefined, pattern?: strin
 export const HANDLE_PATTERN = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 export const handle = z
   .string()
-  .regex(HANDLE_PATTERN, "expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters");
+  .regex(
+    HANDLE_PATTERN,
+    "expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters",
+  );
 
 /** A lowercase DNS host name with at least two labels, such as photos.example.com. */
 export const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
-export const hostname = z
-  .string()
-  .regex(
-    HOSTNAME_PATTERN,
-    "expected a lowercase DNS host name such as photos.example.com (no scheme, no path)",
-  );
+export const hostname = z.string().regex(HOSTNAME_PATTERN, "expected a lowercase DNS host name such as photos.example.com (no scheme, no path)");
 
 /** The name of a Kubernetes object (Secret, PVC, StorageClass…): a DNS-1123 subdomain. */
 export const objectName = z
   .string()
-  .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "expected a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    "expected a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+  );
 
 /** A Kubernetes namespace: a DNS-1123 label. */
-export const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit");
+export const namespaceName = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
 
 /** A container image reference, `[registry/]repository[:tag][@digest]`. */
 export const imageRef = z
@@ -173,9 +179,7 @@ export const timeZone = checked((tz) => {
 });
 
 /** Kubernetes quantity, e.g. `100Gi`, `512Mi`, `500m`, `2`. */
-export const quantity = z
-  .string()
-  .regex(/^([0-9]+(\.[0-9]+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/, "expected a quantity such as 100Gi, 512Mi, 500m or 2");
+export const quantity = z.string().regex(/^([0-9]+(\.[0-9]+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/, "expected a quantity such as 100Gi, 512Mi, 500m or 2");
 
 /** Duration such as `30s`, `5m`, `1h`, `48h`, `7d`. */
 export const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d)$/, "expected a duration such as 30s, 5m, 1h or 7d");

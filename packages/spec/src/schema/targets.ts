@@ -1,5 +1,21 @@
 import { z } from "zod";
-import { absolutePath, duration, filePath, handle, hostPath, imageRef, namespaceName, objectName, optionalSecretRef, quantity, relativePath, resources, secretRef, serverAddress, valueOrSecret } from "./primitives.js";
+import {
+  absolutePath,
+  duration,
+  filePath,
+  handle,
+  hostPath,
+  imageRef,
+  namespaceName,
+  objectName,
+  optionalSecretRef,
+  quantity,
+  relativePath,
+  resources,
+  secretRef,
+  serverAddress,
+  valueOrSecret,
+} from "./primitives.js";
 
 const serviceName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "expected a Compose service name");
 
@@ -8,13 +24,20 @@ const nfsSource = z
     server: serverAddress.describe("NFS server host name or IP address."),
     share: absolutePath.describe("Exported share, e.g. /volume1/NetBackup."),
     subDir: relativePath.optional().describe("Sub-directory of the share, e.g. public/ponder/Fotos."),
-    mountOptions: z.array(z.string().regex(/^[A-Za-z0-9_.=-]+$/, "expected a mount option such as nfsvers=4.1 or hard")).default(["nfsvers=4.1", "hard"]).describe("@default [nfsvers=4.1, hard]"),
+    mountOptions: z
+      .array(z.string().regex(/^[A-Za-z0-9_.=-]+$/, "expected a mount option such as nfsvers=4.1 or hard"))
+      .default(["nfsvers=4.1", "hard"])
+      .describe("@default [nfsvers=4.1, hard]"),
     capacity: quantity.default("1Ti").describe("Nominal capacity of the read-only volume. @default 1Ti"),
     driver: objectName.default("nfs.csi.k8s.io").describe("CSI driver. @default nfs.csi.k8s.io"),
     volumeName: objectName.optional().describe("Keep an existing PersistentVolume's name. @default <name>-library-<handle>"),
     claimName: objectName.optional().describe("Keep an existing PersistentVolumeClaim's name. @default <name>-library-<handle>"),
-    volumeHandle: z.string().min(1).optional().describe("Keep an existing volume's CSI volumeHandle (it identifies the mount). @default derived from the name, server and share"),
-    storageClass: z.string().optional().describe("storageClassName of the PV and PVC; keep an adopted one (e.g. manual). @default \"\""),
+    volumeHandle: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Keep an existing volume's CSI volumeHandle (it identifies the mount). @default derived from the name, server and share"),
+    storageClass: z.string().optional().describe('storageClassName of the PV and PVC; keep an adopted one (e.g. manual). @default ""'),
   })
   .describe("A read-only NFS volume through the NFS CSI driver.");
 
@@ -37,22 +60,33 @@ export const pomerium = z
     preserveHostHeader: z.boolean().default(true).describe("@default true"),
     timeout: duration.or(z.literal("0s")).default("0s").describe("Request timeout; 0s disables it (uploads). @default 0s"),
     idleTimeout: duration.or(z.literal("0s")).default("0s").describe("@default 0s"),
-    allowedDomains: z.array(z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "expected an email domain such as smith.family")).optional().describe("Email domains allowed through the SSO gate."),
+    allowedDomains: z
+      .array(z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "expected an email domain such as smith.family"))
+      .optional()
+      .describe("Email domains allowed through the SSO gate."),
     allowedUsers: z.array(z.email()).optional().describe("Users allowed through the SSO gate. @default the members' emails when allowedDomains is not set"),
     policy: z.string().min(1).optional().describe("A Pomerium PPL policy (YAML) instead of allowedDomains/allowedUsers."),
   })
   .prefault({})
   .describe("Pomerium ingress options (annotations ingress.pomerium.io/*).");
 
-
 export const networkPolicies = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Render the NetworkPolicies. Turn off only where the cluster's network plugin enforces none or another tool owns them. @default true"),
-    ingressNamespace: namespaceName.default("pomerium").describe("Namespace of the ingress controller, the only one (beside the worker) that reaches the server. @default pomerium"),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Render the NetworkPolicies. Turn off only where the cluster's network plugin enforces none or another tool owns them. @default true"),
+    ingressNamespace: namespaceName
+      .default("pomerium")
+      .describe("Namespace of the ingress controller, the only one (beside the worker) that reaches the server. @default pomerium"),
     operatorNamespace: namespaceName
       .default("cnpg-system")
-      .describe("Namespace of the CloudNativePG operator (and its backup plugins), which must reach the database instances on 5432 and 8000. @default cnpg-system"),
-    monitoringNamespace: namespaceName.optional().describe("Namespace of Prometheus, allowed to scrape the database metrics (9187) when database.podMonitor is on. @default every namespace"),
+      .describe(
+        "Namespace of the CloudNativePG operator (and its backup plugins), which must reach the database instances on 5432 and 8000. @default cnpg-system",
+      ),
+    monitoringNamespace: namespaceName
+      .optional()
+      .describe("Namespace of Prometheus, allowed to scrape the database metrics (9187) when database.podMonitor is on. @default every namespace"),
   })
   .prefault({})
   .describe(
@@ -74,15 +108,21 @@ export const kubernetes = z
     database: z
       .strictObject({
         instances: z.int().positive().default(1).describe("CNPG instances. @default 1"),
-        clusterName: objectName.optional().describe("Keep an existing CNPG Cluster's name (its PVCs and Services are named after it). @default <name>-postgres"),
+        clusterName: objectName
+          .optional()
+          .describe("Keep an existing CNPG Cluster's name (its PVCs and Services are named after it). @default <name>-postgres"),
         image: imageRef.optional().describe("Override of the CNPG image. @default ghcr.io/tensorchord/cloudnative-vectorchord:<pgMajor>-<vectorVersion>"),
-        storage: z
-          .strictObject({ size: quantity.default("20Gi"), storageClass: objectName.optional() })
-          .prefault({}),
-        parameters: z.record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "expected a postgresql.conf parameter name such as shared_buffers"), z.string()).default({}).describe("postgresql.conf parameters, e.g. shared_buffers: 512MB."),
+        storage: z.strictObject({ size: quantity.default("20Gi"), storageClass: objectName.optional() }).prefault({}),
+        parameters: z
+          .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "expected a postgresql.conf parameter name such as shared_buffers"), z.string())
+          .default({})
+          .describe("postgresql.conf parameters, e.g. shared_buffers: 512MB."),
         backup: z
           .strictObject({
-            schedule: z.string().regex(/^(\S+\s+){5}\S+$/, "expected a 6-field cron (seconds first), e.g. '0 0 3 * * *'").describe("CNPG ScheduledBackup cron, 6 fields."),
+            schedule: z
+              .string()
+              .regex(/^(\S+\s+){5}\S+$/, "expected a 6-field cron (seconds first), e.g. '0 0 3 * * *'")
+              .describe("CNPG ScheduledBackup cron, 6 fields."),
             method: z.enum(["volumeSnapshot", "plugin"]).default("volumeSnapshot"),
             pluginName: objectName.optional().describe("plugin: the CNPG-I plugin, e.g. barman-cloud.cloudnative-pg.io"),
             pluginParameters: z
@@ -111,9 +151,7 @@ export const kubernetes = z
       ])
       .default({ envFile: "secrets.env" })
       .describe("Where the Secret comes from. @default { envFile: secrets.env }"),
-    resources: z
-      .strictObject({ server: resources.optional(), redis: resources.optional(), worker: resources.optional() })
-      .prefault({}),
+    resources: z.strictObject({ server: resources.optional(), redis: resources.optional(), worker: resources.optional() }).prefault({}),
     redisImage: imageRef.default("docker.io/valkey/valkey:8.1.4-alpine").describe("@default docker.io/valkey/valkey:8.1.4-alpine"),
     networkPolicies,
     worker: z
@@ -140,7 +178,9 @@ export const backupEmail = z
         security: z
           .enum(["starttls", "tls", "none"])
           .default("starttls")
-          .describe("starttls: upgrade a plain connection (port 587); tls: TLS from the start (port 465); none: plain text. The server's certificate is checked unless none. @default starttls"),
+          .describe(
+            "starttls: upgrade a plain connection (port 587); tls: TLS from the start (port 465); none: plain text. The server's certificate is checked unless none. @default starttls",
+          ),
         user: valueOrSecret("SMTP user name").optional(),
         password: optionalSecretRef("SMTP_PASSWORD", "SMTP password").optional(),
       })
@@ -150,8 +190,14 @@ export const backupEmail = z
 
 export const compose = z
   .strictObject({
-    projectName: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().describe("@default metadata.name"),
-    user: z.strictObject({ uid: linuxId.describe("uid, 0 to 2147483647"), gid: linuxId.describe("gid, 0 to 2147483647") }).describe("uid:gid that owns every writable path."),
+    projectName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/)
+      .optional()
+      .describe("@default metadata.name"),
+    user: z
+      .strictObject({ uid: linuxId.describe("uid, 0 to 2147483647"), gid: linuxId.describe("gid, 0 to 2147483647") })
+      .describe("uid:gid that owns every writable path."),
     paths: z
       .strictObject({
         media: hostPath.describe("Host path of Immich's media location (library, thumbs, encoded video)."),
@@ -161,12 +207,12 @@ export const compose = z
         config: hostPath.default("./data").describe("Where the filled Immich config file is written. @default ./data"),
         databaseTarget: absolutePath
           .optional()
-          .describe("Where paths.database is mounted in the database container; keep an adopted install's. @default /var/lib/postgresql/data (/var/lib/postgresql from Postgres 18)"),
+          .describe(
+            "Where paths.database is mounted in the database container; keep an adopted install's. @default /var/lib/postgresql/data (/var/lib/postgresql from Postgres 18)",
+          ),
       })
       .describe("Host paths of the bind mounts."),
-    libraries: z
-      .record(handle, z.strictObject({ hostPath: hostPath.describe("Host path bind-mounted read-only at the library's path.") }))
-      .default({}),
+    libraries: z.record(handle, z.strictObject({ hostPath: hostPath.describe("Host path bind-mounted read-only at the library's path.") })).default({}),
     networks: z
       .strictObject({
         frontend: dockerName.optional().describe("Name of the network shared with Traefik. @default <project>-frontend"),
@@ -178,7 +224,11 @@ export const compose = z
       .strictObject({
         entrypoint: traefikName.default("websecure").describe("@default websecure"),
         certResolver: traefikName.optional(),
-        forwardAuth: z.string().regex(/^[A-Za-z0-9_-]+(@[a-z]+)?$/, "expected a Traefik middleware such as authelia@docker").optional().describe("Middleware for the web host, e.g. authelia@docker."),
+        forwardAuth: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+(@[a-z]+)?$/, "expected a Traefik middleware such as authelia@docker")
+          .optional()
+          .describe("Middleware for the web host, e.g. authelia@docker."),
       })
       .optional(),
     services: z

@@ -24,7 +24,9 @@ describe("host paths (Compose bind mounts)", () => {
     ["../outside", "expected an absolute path or one starting with ./ (relative to the rendered folder)"],
     ["./data/../../etc", "expected no '..' segments"],
   ])("refuses %j", (p, message) => {
-    expect(only(HOST_PATH, hostPath(JSON.stringify(p)))).toBe(`targets.compose.paths.media: ${message}, got ${JSON.stringify(p).replace("\\n", "\\n")} [invalid-format]`);
+    expect(only(HOST_PATH, hostPath(JSON.stringify(p)))).toBe(
+      `targets.compose.paths.media: ${message}, got ${JSON.stringify(p).replace("\\n", "\\n")} [invalid-format]`,
+    );
   });
 });
 
@@ -42,7 +44,9 @@ describe("container paths", () => {
 
 describe("NFS sources", () => {
   const NFS = "nfs: { server: nas.lan, share: /volume1/photos }";
-  it.each(["nas", "NAS.lan", "192.168.1.10", "fd00::10", "nas.lan, subDir: public/ponder/Fotos"])("accepts server %s", (server) => accepts(NFS, `nfs: { server: ${server}, share: /volume1/photos }`));
+  it.each(["nas", "NAS.lan", "192.168.1.10", "fd00::10", "nas.lan, subDir: public/ponder/Fotos"])("accepts server %s", (server) =>
+    accepts(NFS, `nfs: { server: ${server}, share: /volume1/photos }`),
+  );
 
   it("refuses a server that is not a host name or IP", () => {
     expect(only(NFS, 'nfs: { server: "a;rm -rf /", share: /volume1/photos }')).toBe(
@@ -61,7 +65,9 @@ describe("NFS sources", () => {
   });
 
   it("refuses a relative share", () => {
-    expect(only(NFS, "nfs: { server: nas.lan, share: volume1 }")).toBe('targets.kubernetes.libraries.photos.nfs.share: expected an absolute path starting with /, got "volume1" [invalid-format]');
+    expect(only(NFS, "nfs: { server: nas.lan, share: volume1 }")).toBe(
+      'targets.kubernetes.libraries.photos.nfs.share: expected an absolute path starting with /, got "volume1" [invalid-format]',
+    );
   });
 });
 
@@ -80,7 +86,9 @@ describe("time zones", () => {
 describe("the Immich version", () => {
   it.each(["v2.0.0", "2.7.5", "v3.1.0", "v3.99.99"])("accepts %s", (v) => accepts("  version: v2.7.5", `  version: ${v}`));
   it.each(["v1.99.0", "v4.0.0", "v0.1.0"])("refuses %s, naming the supported range", (v) => {
-    expect(only("  version: v2.7.5", `  version: ${v}`)).toBe(`immich.version: expected an Immich release on a supported line, >=v2.0.0 <v4.0.0 (the v2 and v3 lines), got "${v}" [unsupported-version]`);
+    expect(only("  version: v2.7.5", `  version: ${v}`)).toBe(
+      `immich.version: expected an Immich release on a supported line, >=v2.0.0 <v4.0.0 (the v2 and v3 lines), got "${v}" [unsupported-version]`,
+    );
   });
 });
 
@@ -94,18 +102,42 @@ describe("uid and gid", () => {
 
 describe("names that become object names", () => {
   it.each([
-    ["  name: smiths", "  name: smiths-", "metadata.name: expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters"],
-    ["  name: smiths", `  name: ${"s".repeat(41)}`, "metadata.name: expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters"],
+    [
+      "  name: smiths",
+      "  name: smiths-",
+      "metadata.name: expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters",
+    ],
+    [
+      "  name: smiths",
+      `  name: ${"s".repeat(41)}`,
+      "metadata.name: expected a lowercase name of letters, digits and dashes, starting with a letter, ending with a letter or digit, at most 40 characters",
+    ],
     ["  kubernetes:\n", "  kubernetes:\n    namespace: Photos\n", "targets.kubernetes.namespace: expected a namespace name"],
-    ["  kubernetes:\n", "  kubernetes:\n    secrets: { existingSecret: My_Secret }\n", "targets.kubernetes.secrets.existingSecret: expected a Kubernetes object name"],
+    [
+      "  kubernetes:\n",
+      "  kubernetes:\n    secrets: { existingSecret: My_Secret }\n",
+      "targets.kubernetes.secrets.existingSecret: expected a Kubernetes object name",
+    ],
     ["  kubernetes:\n", "  kubernetes:\n    storageClass: fast.ssd.\n", "targets.kubernetes.storageClass: expected a Kubernetes object name"],
     ["  kubernetes:\n", "  kubernetes:\n    secrets: { envFile: 'a:b\\nc' }\n", "targets.kubernetes.secrets.envFile: expected a path without ':'"],
     ["  postgresMajor: 16", "  postgresMajor: 16\n  name: immich_", "database.name: expected a lowercase name of letters, digits and '_'"],
-    ["  compose:\n", "  compose:\n    redisImage: valkey:latest; rm -rf /\n", "targets.compose.redisImage: expected an image reference such as ghcr.io/immich-app/immich-server:v2.7.5"],
+    [
+      "  compose:\n",
+      "  compose:\n    redisImage: valkey:latest; rm -rf /\n",
+      "targets.compose.redisImage: expected an image reference such as ghcr.io/immich-app/immich-server:v2.7.5",
+    ],
     ["  compose:\n", "  compose:\n    networks: { frontend: 'traefik net' }\n", "targets.compose.networks.frontend: expected a Docker network name"],
     ["  compose:\n", "  compose:\n    envFile: $HOME/.env\n", "targets.compose.envFile: expected no '$' (Compose and kustomize read it as a variable)"],
-    ["  version: v2.7.5", "  version: v2.7.5\n  trustedProxies: [10.0.0.0/8, evil.com]", "immich.trustedProxies.1: expected an IP address or CIDR range such as 172.16.0.0/12"],
-    ["    preset: google", "    preset: entra\n    tenantId: 'x/../../evil'", "auth.oauth.tenantId: expected a tenant ID (a GUID) or a tenant domain such as contoso.onmicrosoft.com"],
+    [
+      "  version: v2.7.5",
+      "  version: v2.7.5\n  trustedProxies: [10.0.0.0/8, evil.com]",
+      "immich.trustedProxies.1: expected an IP address or CIDR range such as 172.16.0.0/12",
+    ],
+    [
+      "    preset: google",
+      "    preset: entra\n    tenantId: 'x/../../evil'",
+      "auth.oauth.tenantId: expected a tenant ID (a GUID) or a tenant domain such as contoso.onmicrosoft.com",
+    ],
   ])("refuses %#: %s", (from, to, start) => {
     expect(only(from, to)).toMatch(new RegExp(`^${start.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
   });

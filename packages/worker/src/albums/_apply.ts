@@ -61,7 +61,19 @@ const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.le
  * Album creation is never retried within a run (a lost answer must not make a duplicate).
  */
 export async function applyChange(client: ImmichClient, change: AlbumChange, label: (userId: string) => string): Promise<AppliedChange> {
-  const out: AppliedChange = { created: false, assetsAdded: 0, added: [], assetsRemoved: 0, usersAdded: [], rolesSet: [], usersRemoved: [], updated: [], visibilityChanged: 0, deleted: false, failures: [] };
+  const out: AppliedChange = {
+    created: false,
+    assetsAdded: 0,
+    added: [],
+    assetsRemoved: 0,
+    usersAdded: [],
+    rolesSet: [],
+    usersRemoved: [],
+    updated: [],
+    visibilityChanged: 0,
+    deleted: false,
+    failures: [],
+  };
   const name = JSON.stringify(change.name);
   const step = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -75,7 +87,19 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
   if (change.create) {
     const create = change.create;
     try {
-      const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds], albumUsers: albumUsers(create.albumUsers) } }, o));
+      const album = await client.once("create album", (o) =>
+        createAlbum(
+          {
+            createAlbumDto: {
+              albumName: create.albumName,
+              description: create.description,
+              assetIds: [...create.assetIds],
+              albumUsers: albumUsers(create.albumUsers),
+            },
+          },
+          o,
+        ),
+      );
       albumId = album.id;
       out.created = true;
       out.assetsAdded += album.assetCount;
@@ -87,7 +111,9 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
         return out;
       }
       try {
-        const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds] } }, o));
+        const album = await client.once("create album", (o) =>
+          createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds] } }, o),
+        );
         albumId = album.id;
         out.created = true;
         out.assetsAdded += album.assetCount;
@@ -159,7 +185,14 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
  * `PUT /albums/{id}/users` stops at the first user it refuses and keeps the ones before it. Try the
  * whole list once; on a refusal, re-read the album and add the still-missing users one at a time.
  */
-async function shareWith(client: ImmichClient, id: string, users: readonly { userId: string; role: Role }[], out: AppliedChange, name: string, label: (id: string) => string) {
+async function shareWith(
+  client: ImmichClient,
+  id: string,
+  users: readonly { userId: string; role: Role }[],
+  out: AppliedChange,
+  name: string,
+  label: (id: string) => string,
+) {
   try {
     await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: albumUsers(users) } }, o));
     out.usersAdded.push(...users.map((u) => label(u.userId)));

@@ -37,7 +37,9 @@ async function eachPage(client: ImmichClient, filter: SearchFilter, visit: (a: F
   let most = 0;
   for (const visibility of SHOWN) {
     for (let page = 1; ; page++) {
-      const res = await client.call("search assets", (o) => searchAssets({ metadataSearchDto: { withDeleted: false, ...filter, visibility, size: PAGE_SIZE, page } }, o));
+      const res = await client.call("search assets", (o) =>
+        searchAssets({ metadataSearchDto: { withDeleted: false, ...filter, visibility, size: PAGE_SIZE, page } }, o),
+      );
       for (const a of res.assets.items) visit(a);
       const next = res.assets.nextPage === null ? Number.NaN : Number(res.assets.nextPage);
       if (!Number.isInteger(next) || next <= page) {
@@ -50,7 +52,12 @@ async function eachPage(client: ImmichClient, filter: SearchFilter, visit: (a: F
 }
 
 /** Shown assets matching `filter`, deduplicated by id into `into`; returns the newest `updatedAt` seen. */
-async function readPages(client: ImmichClient, filter: SearchFilter, into: Map<string, LibraryAsset>, watermark = ""): Promise<{ pages: number; watermark: string }> {
+async function readPages(
+  client: ImmichClient,
+  filter: SearchFilter,
+  into: Map<string, LibraryAsset>,
+  watermark = "",
+): Promise<{ pages: number; watermark: string }> {
   let newest = watermark;
   const pages = await eachPage(client, filter, (a) => {
     if (a.updatedAt > newest) newest = a.updatedAt;
@@ -139,7 +146,13 @@ export async function readAssets(
   return { assets, total, complete: assets.size >= total, watermark };
 }
 
-async function readFolder(client: ImmichClient, filter: { libraryId?: string }, folder: string, into: Map<string, LibraryAsset>, watermark: string): Promise<string> {
+async function readFolder(
+  client: ImmichClient,
+  filter: { libraryId?: string },
+  folder: string,
+  into: Map<string, LibraryAsset>,
+  watermark: string,
+): Promise<string> {
   const found = new Map<string, LibraryAsset>();
   const read = await readPages(client, { ...filter, originalPath: `${folder}/` }, found, watermark);
   for (const [id, a] of found) if (a.originalPath.startsWith(`${folder}/`)) into.set(id, a);

@@ -23,7 +23,16 @@ export interface AlbumHookOptions {
 export function albumSyncAfterScan(options: AlbumHookOptions): (library: { readonly handle: string }) => Promise<void> {
   return async ({ handle }) => {
     if (!options.spec.libraries[handle]?.albums) return;
-    const report = await reconcileAlbums({ spec: options.spec, baseUrl: options.url, env: options.env, library: handle, apply: true, ...(options.adminApiKey ? { adminApiKey: options.adminApiKey } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+    const report = await reconcileAlbums({
+      spec: options.spec,
+      baseUrl: options.url,
+      env: options.env,
+      library: handle,
+      apply: true,
+      ...(options.adminApiKey ? { adminApiKey: options.adminApiKey } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    });
     for (const r of report.libraries) {
       const { created, assetsAdded, sharesAdded, repaired } = r.summary;
       options.logger.info({ library: r.library, created, assetsAdded, sharesAdded, repaired: repaired.length, failures: r.failures.length }, "albums synced");

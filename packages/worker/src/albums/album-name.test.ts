@@ -38,9 +38,15 @@ describe("albumSlice", () => {
 describe("albumName", () => {
   it("joins levels with the separator and applies every rename in order", () => {
     expect(albumName(["2024", "Italy"], { separator: " / ", rename: [] })).toBe("2024 / Italy");
-    expect(albumName(["2024-05-01 Rome", "day 1"], { separator: " - ", rename: [{ pattern: "^\\d{4}-\\d{2}-\\d{2} ", replacement: "" }, { pattern: "day", replacement: "Day" }] })).toBe(
-      "Rome - Day 1",
-    );
+    expect(
+      albumName(["2024-05-01 Rome", "day 1"], {
+        separator: " - ",
+        rename: [
+          { pattern: "^\\d{4}-\\d{2}-\\d{2} ", replacement: "" },
+          { pattern: "day", replacement: "Day" },
+        ],
+      }),
+    ).toBe("Rome - Day 1");
     expect(albumName(["a_b_c"], { separator: "", rename: [{ pattern: "_", replacement: " " }] })).toBe("a b c");
   });
 });

@@ -28,7 +28,11 @@ describe("resolveAlbumProperties", () => {
   });
 
   it("row: inherit_properties limits what an ancestor passes down", () => {
-    const r = resolve({}, [{ inherit: true, inheritProperties: ["sortOrder"], sortOrder: "asc", description: "parent", shareWith: [{ user: "bob", role: "editor" }] }, false], [{}, true]);
+    const r = resolve(
+      {},
+      [{ inherit: true, inheritProperties: ["sortOrder"], sortOrder: "asc", description: "parent", shareWith: [{ user: "bob", role: "editor" }] }, false],
+      [{}, true],
+    );
     expect(r.sortOrder).toBe("asc");
     expect(r.description).toBeUndefined();
     expect(shares(r)).toEqual({});
@@ -51,20 +55,42 @@ describe("resolveAlbumProperties", () => {
 
   it("share_with merges per user and the nearest layer decides each user's role", () => {
     const r = resolve(
-      { shareWith: [{ user: "alice", role: "viewer" }, { user: "carol", role: "viewer" }] },
-      [{ inherit: true, shareWith: [{ user: "alice@x", role: "editor" }, { user: "bob", role: "viewer" }] }, false],
+      {
+        shareWith: [
+          { user: "alice", role: "viewer" },
+          { user: "carol", role: "viewer" },
+        ],
+      },
+      [
+        {
+          inherit: true,
+          shareWith: [
+            { user: "alice@x", role: "editor" },
+            { user: "bob", role: "viewer" },
+          ],
+        },
+        false,
+      ],
       [{ shareWith: [{ user: "bob", role: "editor" }] }, true],
     );
     expect(shares(r)).toEqual({ "alice@x": "editor", "bob@x": "editor", "carol@x": "viewer" });
   });
 
   it("none removes a user the spec and an ancestor share with", () => {
-    const r = resolve({ shareWith: [{ user: "alice", role: "editor" }] }, [{ inherit: true, shareWith: [{ user: "alice", role: "editor" }] }, false], [{ shareWith: [{ user: "alice@x", role: "none" }] }, true]);
+    const r = resolve(
+      { shareWith: [{ user: "alice", role: "editor" }] },
+      [{ inherit: true, shareWith: [{ user: "alice", role: "editor" }] }, false],
+      [{ shareWith: [{ user: "alice@x", role: "none" }] }, true],
+    );
     expect(shares(r)).toEqual({});
   });
 
   it("an inherited none stays none (never becomes viewer)", () => {
-    const r = resolve({ shareWith: [{ user: "bob", role: "viewer" }] }, [{ inherit: true, shareWith: [{ user: "bob", role: "none" }] }, false], [{ description: "child" }, true]);
+    const r = resolve(
+      { shareWith: [{ user: "bob", role: "viewer" }] },
+      [{ inherit: true, shareWith: [{ user: "bob", role: "none" }] }, false],
+      [{ description: "child" }, true],
+    );
     expect(shares(r)).toEqual({});
   });
 
@@ -81,7 +107,15 @@ describe("resolveAlbumProperties", () => {
   });
 
   it("reports users no member or server user matches", () => {
-    const r = resolve({}, [{ shareWith: [{ user: "mallory", role: "viewer" }, { user: "alice", role: "viewer" }] }, true]);
+    const r = resolve({}, [
+      {
+        shareWith: [
+          { user: "mallory", role: "viewer" },
+          { user: "alice", role: "viewer" },
+        ],
+      },
+      true,
+    ]);
     expect(r.unknownUsers).toEqual(["mallory"]);
     expect(shares(r)).toEqual({ "alice@x": "viewer" });
   });

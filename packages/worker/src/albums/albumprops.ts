@@ -122,7 +122,8 @@ function scalar(node: unknown, offset: number, key: string): unknown {
 
 function oneOf<T extends string>(node: unknown, offset: number, key: string, allowed: readonly T[]): T {
   const v = scalar(node, offset, key);
-  if (typeof v !== "string" || !allowed.includes(v as T)) throw new PropsError(offset, `${key}: expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || !allowed.includes(v as T))
+    throw new PropsError(offset, `${key}: expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
   return v as T;
 }
 

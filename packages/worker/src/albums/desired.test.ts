@@ -5,7 +5,13 @@ import { type AlbumRulesInput, desiredAlbums, type LibraryAsset } from "./desire
 const rules = (over: Partial<AlbumRulesInput> = {}): AlbumRulesInput => ({ levels: 1, separator: " ", rename: [], include: [], ignore: [], base: {}, ...over });
 const users: Record<string, string> = { ann: "ann@x", "ann@x": "ann@x", bob: "bob@x", "bob@x": "bob@x", owner: "owner@x" };
 let n = 0;
-const asset = (path: string, at = "2024-01-01T00:00:00Z"): LibraryAsset => ({ id: `a${++n}-${path}`, originalPath: path, originalFileName: path.split("/").at(-1)!, fileCreatedAt: at, visibility: "timeline" });
+const asset = (path: string, at = "2024-01-01T00:00:00Z"): LibraryAsset => ({
+  id: `a${++n}-${path}`,
+  originalPath: path,
+  originalFileName: path.split("/").at(-1)!,
+  fileCreatedAt: at,
+  visibility: "timeline",
+});
 
 function build(assets: LibraryAsset[], over: Partial<AlbumRulesInput> = {}, files: Record<string, string> = {}) {
   const parsed = new Map<string, AlbumPropsFile | AlbumPropsError>();
@@ -65,9 +71,21 @@ describe("desiredAlbums", () => {
   });
 
   it("applies .albumprops of the album's folder and drops the owner from the share list", () => {
-    const s = build(tree(), { levels: 2, base: { shareWith: [{ user: "owner", role: "editor" }, { user: "ann", role: "viewer" }] } }, {
-      "/lib/photos/2024/Italy": "override_name: Bella Italia\nshare_with:\n  - user: bob@x\n    role: editor\nthumbnail_setting: c.jpg\n",
-    });
+    const s = build(
+      tree(),
+      {
+        levels: 2,
+        base: {
+          shareWith: [
+            { user: "owner", role: "editor" },
+            { user: "ann", role: "viewer" },
+          ],
+        },
+      },
+      {
+        "/lib/photos/2024/Italy": "override_name: Bella Italia\nshare_with:\n  - user: bob@x\n    role: editor\nthumbnail_setting: c.jpg\n",
+      },
+    );
     const italy = s.albums.find((a) => a.key === "2024/Italy")!;
     expect(italy.name).toBe("Bella Italia");
     expect(Object.fromEntries(italy.users)).toEqual({ "ann@x": "viewer", "bob@x": "editor" });

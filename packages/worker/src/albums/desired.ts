@@ -130,10 +130,11 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
   const albums: DesiredAlbum[] = [];
   for (const [key, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const broken = new Set<AlbumPropsError>();
-    for (const folder of g.folders) for (const f of chainOf(folder)) {
-      const p = input.albumprops(f);
-      if (isError(p)) broken.add(p);
-    }
+    for (const folder of g.folders)
+      for (const f of chainOf(folder)) {
+        const p = input.albumprops(f);
+        if (isError(p)) broken.add(p);
+      }
     if (broken.size > 0) {
       const first = [...broken][0]!;
       skipped.set(key, `album ${JSON.stringify(key)} skipped: ${formatAlbumPropsError(first)}`);
@@ -164,7 +165,8 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       const other = anchors.slice(1).find((a) => sig(resolveAt(a)) !== mine);
       if (other) notes.push(`album ${JSON.stringify(key)} gathers folders with different .albumprops; using ${anchor} (not ${other})`);
     }
-    for (const u of resolved.unknownUsers) problems.push(`album ${JSON.stringify(key)}: share_with user ${JSON.stringify(u)} is not a member (handle or email) nor a server user`);
+    for (const u of resolved.unknownUsers)
+      problems.push(`album ${JSON.stringify(key)}: share_with user ${JSON.stringify(u)} is not a member (handle or email) nor a server user`);
     const users = new Map(resolved.shareWith);
     if (users.delete(input.owner)) notes.push(`album ${JSON.stringify(key)}: the owner is not added to its own share list`);
     const name = resolved.overrideName?.trim() || albumName(g.chunks, input.rules);
@@ -175,7 +177,8 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
     }
     const assets = (input.unique ? g.assets : dedupe(g.assets)).sort(byTakenThenPath);
     const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
-    if (resolved.thumbnail && thumbnail === undefined) problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+    if (resolved.thumbnail && thumbnail === undefined)
+      problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
     // An album neither shows nor counts hidden or locked assets: they would vanish from the very album
     // that set them. Only timeline and archive are applied.
     let visibility = resolved.visibility;
@@ -202,7 +205,10 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
   const names = new Map<string, string>();
   for (const a of albums) {
     const seen = names.get(a.name);
-    if (seen !== undefined) notes.push(`albums ${JSON.stringify(seen)} and ${JSON.stringify(a.key)} are both named ${JSON.stringify(a.name)} (Immich allows it; they stay two albums)`);
+    if (seen !== undefined)
+      notes.push(
+        `albums ${JSON.stringify(seen)} and ${JSON.stringify(a.key)} are both named ${JSON.stringify(a.name)} (Immich allows it; they stay two albums)`,
+      );
     else names.set(a.name, a.key);
   }
   return { albums, skipped, problems, notes };

@@ -5,6 +5,15 @@ export { type DesiredAlbum, type DesiredState, desiredAlbums, type LibraryAsset 
 export { folderFilter } from "./folder-filter.js";
 export { type AlbumMarker, markerLine, parseMarker } from "./marker.js";
 export { type AlbumChange, type AlbumPlan, planAlbums } from "./plan.js";
-export { type AlbumOutcome, type AlbumOutcomes, type AlbumSummary, type AlbumReconcileOptions, type AlbumReconcileReport, type LibraryAlbumResult, plural, reconcileAlbums } from "./reconcile.js";
+export {
+  type AlbumOutcome,
+  type AlbumOutcomes,
+  type AlbumSummary,
+  type AlbumReconcileOptions,
+  type AlbumReconcileReport,
+  type LibraryAlbumResult,
+  plural,
+  reconcileAlbums,
+} from "./reconcile.js";
 export { type ServerAlbum, toServerAlbum } from "./server-album.js";
 export { albumSyncAfterScan, type AlbumHookOptions } from "./after-scan.js";

@@ -14,7 +14,12 @@ const want = (key: string, assetIds: string[], users: Record<string, "viewer" | 
   folder: `/lib/${key}`,
   ...extra,
 });
-const state = (albums: DesiredAlbum[], skipped: string[] = []): DesiredState => ({ albums, skipped: new Map(skipped.map((k) => [k, "broken"])), problems: [], notes: [] });
+const state = (albums: DesiredAlbum[], skipped: string[] = []): DesiredState => ({
+  albums,
+  skipped: new Map(skipped.map((k) => [k, "broken"])),
+  problems: [],
+  notes: [],
+});
 const server = (key: string | undefined, over: Partial<ServerAlbum> = {}): ServerAlbum =>
   toServerAlbum({
     id: `al-${key ?? "foreign"}`,
@@ -107,7 +112,12 @@ describe("planAlbums", () => {
 
   it("mirror removals need --allow-removals and all import roots present", () => {
     const d = want("2024", ["a1"]);
-    const base = { desired: state([d]), albums: [server("2024", { assetCount: 2 })], membership: new Map([["al-2024", new Set(["a1", "a9"])]]), mode: "mirror" as const };
+    const base = {
+      desired: state([d]),
+      albums: [server("2024", { assetCount: 2 })],
+      membership: new Map([["al-2024", new Set(["a1", "a9"])]]),
+      mode: "mirror" as const,
+    };
     const held = plan(base);
     expect(held.changes).toEqual([]);
     expect(held.held[0]).toMatch(/--allow-removals/);
@@ -119,7 +129,11 @@ describe("planAlbums", () => {
   });
 
   it("never touches albums without our marker, of another library or of another owner", () => {
-    const albums = [server(undefined, { assetCount: 3 }), { ...server("2024"), marker: { library: "other", key: "2024" } }, server("old", { ownerId: "u-ann" })];
+    const albums = [
+      server(undefined, { assetCount: 3 }),
+      { ...server("2024"), marker: { library: "other", key: "2024" } },
+      server("old", { ownerId: "u-ann" }),
+    ];
     const p = plan({ albums, cleanupEmpty: true, desired: state([]) });
     expect(p.changes).toEqual([]);
   });
@@ -135,7 +149,13 @@ describe("planAlbums", () => {
   it("updates name, description, order, comments and thumbnail that drifted", () => {
     const d = want("2024", ["a1", "a2"], {}, { name: "Twenty", description: "hi", sortOrder: "asc", commentsAndLikes: false, thumbnail: "a2" });
     const p = plan({ desired: state([d]), albums: [server("2024", { assetCount: 2, order: "desc" } as never)] });
-    expect(p.changes[0]?.update).toEqual({ albumName: "Twenty", description: "hi\n[immich-family:fam:2024]", order: "asc", isActivityEnabled: false, albumThumbnailAssetId: "a2" });
+    expect(p.changes[0]?.update).toEqual({
+      albumName: "Twenty",
+      description: "hi\n[immich-family:fam:2024]",
+      order: "asc",
+      isActivityEnabled: false,
+      albumThumbnailAssetId: "a2",
+    });
   });
 
   it("reports a share target the server does not show, and keeps the other shares", () => {
@@ -150,6 +170,8 @@ describe("planAlbums", () => {
     const p = plan({ desired: state([want("2024", ["a1"])]), albums: [a, b] });
     expect(p.changes).toEqual([]);
     expect(p.notes[0]).toMatch(/\(al-2024\) duplicates al-older/);
-    expect(plan({ desired: state([want("2024", ["a1"])]), albums: [a, b], cleanupEmpty: true }).changes).toEqual([expect.objectContaining({ albumId: "al-2024", delete: "duplicate of al-older" })]);
+    expect(plan({ desired: state([want("2024", ["a1"])]), albums: [a, b], cleanupEmpty: true }).changes).toEqual([
+      expect.objectContaining({ albumId: "al-2024", delete: "duplicate of al-older" }),
+    ]);
   });
 });

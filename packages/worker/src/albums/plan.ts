@@ -118,7 +118,10 @@ export function planAlbums(input: PlanInput): AlbumPlan {
     for (const dup of existing.slice(1)) {
       // Two runs at once (or a create still in flight when a killed worker restarted) can leave a second album of ours.
       if (input.cleanupEmpty && safeToRemove) changes.push({ ...emptyChange(d.key, dup.name, dup.id), delete: `duplicate of ${existing[0]!.id}` });
-      else notes.push(`album ${JSON.stringify(dup.name)} (${dup.id}) duplicates ${existing[0]!.id} for ${JSON.stringify(d.key)}; --cleanup-empty deletes it (its photos stay in the other)`);
+      else
+        notes.push(
+          `album ${JSON.stringify(dup.name)} (${dup.id}) duplicates ${existing[0]!.id} for ${JSON.stringify(d.key)}; --cleanup-empty deletes it (its photos stay in the other)`,
+        );
     }
     const album = existing[0];
     if (!album) {
@@ -139,7 +142,9 @@ export function planAlbums(input: PlanInput): AlbumPlan {
       if (input.cleanupEmpty && canDelete) {
         changes.push({ ...emptyChange(key, album.name, album.id), delete: `its folder has no assets any more` });
       } else {
-        held.push(`album ${JSON.stringify(album.name)} has no folder any more (${album.assetCount} assets); ${canDelete ? "--cleanup-empty deletes it" : "mirror mode with --allow-removals and --cleanup-empty deletes it"}`);
+        held.push(
+          `album ${JSON.stringify(album.name)} has no folder any more (${album.assetCount} assets); ${canDelete ? "--cleanup-empty deletes it" : "mirror mode with --allow-removals and --cleanup-empty deletes it"}`,
+        );
       }
     }
   }
@@ -155,7 +160,9 @@ function wantedUsers(d: DesiredAlbum, input: PlanInput, problems: string[]): Map
   for (const [user, role] of d.users) {
     const id = input.userId(user);
     if (id === undefined) {
-      problems.push(`album ${JSON.stringify(d.name)}: cannot share with ${user}: no such user visible to the key (GET /users lists only the caller unless the key is an admin's or server.publicUsers is on)`);
+      problems.push(
+        `album ${JSON.stringify(d.name)}: cannot share with ${user}: no such user visible to the key (GET /users lists only the caller unless the key is an admin's or server.publicUsers is on)`,
+      );
       continue;
     }
     if (id === input.ownerId) continue;
@@ -208,7 +215,8 @@ function updateChange(
     const want = new Set(d.assetIds);
     const extra = [...members].filter((id) => !want.has(id));
     if (extra.length > 0 && safeToRemove && input.allowRemovals) removeAssets = extra;
-    else if (extra.length > 0 && safeToRemove) held.push(`album ${JSON.stringify(d.name)}: ${extra.length} asset(s) no longer in its folder; --allow-removals removes them`);
+    else if (extra.length > 0 && safeToRemove)
+      held.push(`album ${JSON.stringify(d.name)}: ${extra.length} asset(s) no longer in its folder; --allow-removals removes them`);
   }
   const current = new Map(album.users.map((u) => [u.userId, u.role]));
   const addUsers = [...wanted].filter(([id]) => !current.has(id)).map(([userId, role]) => ({ userId, role }));

@@ -46,10 +46,12 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("what a sync costs against a %s fak
     expect(rerun?.libraries[0]?.read).toEqual({ how: "changes", assets: 5, changed: 0 });
     expect(noop.filter((r) => r === "POST /search/metadata")).toHaveLength(2);
     expect(noop.length).toBeLessThanOrEqual(8);
-    expect(world.fake.requests.slice(-noop.length).filter((r) => r.path === "/search/metadata").map((r) => (r.body as { updatedAfter?: string }).updatedAfter)).toEqual([
-      expect.any(String),
-      expect.any(String),
-    ]);
+    expect(
+      world.fake.requests
+        .slice(-noop.length)
+        .filter((r) => r.path === "/search/metadata")
+        .map((r) => (r.body as { updatedAfter?: string }).updatedAfter),
+    ).toEqual([expect.any(String), expect.any(String)]);
 
     // Two new files in two folders: the changes read finds them, and each lands in its album.
     world.files("2024/Rome/f.jpg", "2023/Summer/g.jpg");
@@ -61,7 +63,12 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("what a sync costs against a %s fak
     expect(reads.filter((r) => JSON.stringify(r.body ?? {}).includes("albumIds"))).toEqual([]);
     expect(reads.length).toBeLessThanOrEqual(9);
     expect(grown.libraries[0]?.read).toEqual({ how: "changes", assets: 7, changed: 2 });
-    expect(world.fake.writes().slice(writes).map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/, ":id")}`)).toEqual(["PUT /albums/:id/assets", "PUT /albums/:id/assets"]);
+    expect(
+      world.fake
+        .writes()
+        .slice(writes)
+        .map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/, ":id")}`),
+    ).toEqual(["PUT /albums/:id/assets", "PUT /albums/:id/assets"]);
     expect(world.albums()).toEqual({
       Paris: { assets: 1, users: sharing, count: 1 },
       Rome: { assets: 3, users: sharing, count: 1 },
@@ -82,7 +89,10 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("what a sync costs against a %s fak
     await world.run({ stateDir });
     // Hidden assets leave every search for shown ones, so the changes read cannot see this one go.
     const [asset] = [...world.fake.state.assets.values()];
-    await updateAssets({ assetBulkUpdateDto: { ids: [asset!.id], visibility: "hidden" as never } }, { baseUrl: world.fake.url, headers: { "x-api-key": world.keys.ann } });
+    await updateAssets(
+      { assetBulkUpdateDto: { ids: [asset!.id], visibility: "hidden" as never } },
+      { baseUrl: world.fake.url, headers: { "x-api-key": world.keys.ann } },
+    );
     const after = await world.run({ stateDir });
     expect(after.libraries[0]?.read).toEqual({ how: "full", assets: 4, changed: 4 });
     expect((await world.run({ stateDir })).libraries[0]?.read?.how).toBe("changes");

@@ -54,7 +54,9 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("album sync against a %s fake", (ve
     expect(report.ok).toBe(true);
     const s = report.libraries[0]!.summary;
     expect(s.created).toBe(1);
-    expect(s.repaired).toEqual(expect.arrayContaining([expect.stringMatching(/shared with bob@example.com again/), expect.stringMatching(/role of carol@example.com editor→viewer/)]));
+    expect(s.repaired).toEqual(
+      expect.arrayContaining([expect.stringMatching(/shared with bob@example.com again/), expect.stringMatching(/role of carol@example.com editor→viewer/)]),
+    );
     const sharing = { "bob@example.com": "editor", "carol@example.com": "viewer" };
     expect(world.albums()).toEqual({
       Italy: { assets: 1, users: sharing, count: 1 },
@@ -101,7 +103,10 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("album rules against a %s fake", (v
     world = await albumWorld({ version, albums: { levels: -1, shareWith: [{ member: "carol", role: "viewer" }] } });
     world.files("trips/Italy/Rome/a.jpg", "trips/Italy/b.jpg", "trips/Paris/c.jpg", "home/d.jpg");
     world.albumprops("trips", "inherit: true\nshare_with:\n  - user: bob\n    role: editor\nsort_order: asc\n");
-    world.albumprops("trips/Italy", "inherit: true\ninherit_properties: [share_with]\nshare_with:\n  - user: carol@example.com\n    role: none\ndescription: Italy\n");
+    world.albumprops(
+      "trips/Italy",
+      "inherit: true\ninherit_properties: [share_with]\nshare_with:\n  - user: carol@example.com\n    role: none\ndescription: Italy\n",
+    );
     world.albumprops("trips/Italy/Rome", "override_name: Roma\nshare_with:\n  - user: bob\n    role: viewer\n");
     const report = await world.run();
     expect(report.ok).toBe(true);
@@ -142,7 +147,9 @@ describe("album sync edge cases against the fake", () => {
     world.files(...TREE);
     world.albumprops("2024/Italy/Rome", "share_with:\n  - user: bob\n    role: admin\n");
     const report = await world.run();
-    expect(report.libraries[0]?.plan?.problems).toEqual([`${world.tree.root}/2024/Italy/Rome/.albumprops:3:11: share_with[].role: expected one of viewer, editor, none, got "admin"`]);
+    expect(report.libraries[0]?.plan?.problems).toEqual([
+      `${world.tree.root}/2024/Italy/Rome/.albumprops:3:11: share_with[].role: expected one of viewer, editor, none, got "admin"`,
+    ]);
     expect(Object.keys(world.albums()).sort()).toEqual(["Italy", "Summer"]);
   });
 
@@ -330,11 +337,14 @@ describe("album sync edge cases against the fake", () => {
     world.files(...TREE);
     await world.run();
     const { bob, carol } = world.users;
-    for (const name of ["Rome", "Summer"]) await updateAlbumUser({ id: albumId(name), userId: carol.id, updateAlbumUserDto: { role: "editor" as never } }, opts(world.keys.ann));
+    for (const name of ["Rome", "Summer"])
+      await updateAlbumUser({ id: albumId(name), userId: carol.id, updateAlbumUserDto: { role: "editor" as never } }, opts(world.keys.ann));
     await removeUserFromAlbum({ id: albumId("Italy"), userId: bob.id }, opts(world.keys.ann));
     world.fake.faults.add({ kind: "status", status: 400, method: "PUT", path: `/albums/${albumId("Rome")}/user/${carol.id}`, times: 1 });
     const report = await world.run();
-    expect(report.libraries[0]?.failures).toEqual([expect.stringMatching(/album "Rome": role of carol@example.com: set album role: HTTP 400: Injected failure/)]);
+    expect(report.libraries[0]?.failures).toEqual([
+      expect.stringMatching(/album "Rome": role of carol@example.com: set album role: HTTP 400: Injected failure/),
+    ]);
     expect(world.albums().Summer?.users["carol@example.com"]).toBe("viewer");
     expect(world.albums().Italy?.users["bob@example.com"]).toBe("editor");
     expect((await world.run()).ok).toBe(true);

@@ -113,7 +113,13 @@ export async function reconcileAlbums(options: AlbumReconcileOptions): Promise<A
     const known = Object.keys(spec.libraries).join(", ");
     return {
       ok: false,
-      libraries: [{ library: options.library, summary: emptySummary(), failures: [`library ${options.library} does not exist or declares no albums (libraries: ${known})`] }],
+      libraries: [
+        {
+          library: options.library,
+          summary: emptySummary(),
+          failures: [`library ${options.library} does not exist or declares no albums (libraries: ${known})`],
+        },
+      ],
     };
   }
   const results: LibraryAlbumResult[] = [];
@@ -186,7 +192,14 @@ interface LibraryRead {
  * Step 3. The library's assets: with an admin key, through the server's library (all of them, or only what changed
  * since the record in `stateDir`); without, by path under each import root. A string says why not.
  */
-async function readLibrary(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member, clients: OwnerClients, roots: readonly string[]): Promise<LibraryRead | string> {
+async function readLibrary(
+  options: AlbumReconcileOptions,
+  handle: string,
+  lib: Library,
+  owner: Member,
+  clients: OwnerClients,
+  roots: readonly string[],
+): Promise<LibraryRead | string> {
   const { admin, owner: oc, ownerId } = clients;
   if (!admin) {
     const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
@@ -216,7 +229,13 @@ async function readLibrary(options: AlbumReconcileOptions, handle: string, lib: 
 }
 
 /** Step 4. The albums the folders want: the spec's rules, then each folder's `.albumprops`. */
-async function desiredOf(rules: NonNullable<Library["albums"]>, roots: readonly string[], assets: Map<string, LibraryAsset>, resolveUser: (u: string) => string | undefined, owner: Member) {
+async function desiredOf(
+  rules: NonNullable<Library["albums"]>,
+  roots: readonly string[],
+  assets: Map<string, LibraryAsset>,
+  resolveUser: (u: string) => string | undefined,
+  owner: Member,
+) {
   const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
   return desiredAlbums({
     rules: {
@@ -243,7 +262,15 @@ async function desiredOf(rules: NonNullable<Library["albums"]>, roots: readonly 
 }
 
 /** Step 5. The photos of each album the plan must look into; an album short by exactly its new assets is not read. */
-async function memberships(oc: ImmichClient, desired: DesiredState, albums: readonly ServerAlbum[], handle: string, ownerId: string, added: ReadonlySet<string> | undefined, deep: boolean | undefined) {
+async function memberships(
+  oc: ImmichClient,
+  desired: DesiredState,
+  albums: readonly ServerAlbum[],
+  handle: string,
+  ownerId: string,
+  added: ReadonlySet<string> | undefined,
+  deep: boolean | undefined,
+) {
   const membership = new Map<string, ReadonlySet<string>>();
   const toRead = new Set(albumsToRead(desired, albums, handle, ownerId, deep));
   if (added && added.size > 0 && !deep) {
@@ -321,7 +348,8 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
     for (const [change, result] of applied) outcomeOf.set(change, tally(summary, change, result, added));
     const outcomes = plan.changes.map((c) => outcomeOf.get(c) ?? "not applied");
     failures.push(...applied.flatMap(([, r]) => r.failures));
-    if (applied.length < plan.changes.length) failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
+    if (applied.length < plan.changes.length)
+      failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
     failures.push(...problems);
     return { library: handle, ...(read ? { read } : {}), plan, outcomes, summary, failures };
   } catch (error) {
@@ -411,7 +439,8 @@ async function verify(
     const missingUsers = shares.filter((u) => users.get(u.userId) !== u.role);
     if (result.failures.length > 0) {
       const removed = change.removeUsers.every((u) => !users.has(u));
-      if (!album || album.assetCount < count || missingUsers.length > 0 || !removed || change.update || change.visibility || change.removeAssets.length > 0) continue;
+      if (!album || album.assetCount < count || missingUsers.length > 0 || !removed || change.update || change.visibility || change.removeAssets.length > 0)
+        continue;
       result.failures = [];
       if (change.create && !result.created) {
         result.created = true;

@@ -59,13 +59,17 @@ export function toApiError(operation: string, error: unknown): ImmichApiError {
     const detail = `${operation}: HTTP ${status}${said ? `: ${said}` : ""}`;
     if (status === 429) return new ImmichApiError("rate-limit", operation, detail, status, { cause: error });
     if (status >= 500) return new ImmichApiError("server", operation, detail, status, { cause: error });
-    if (status === 401) return new ImmichApiError("auth", operation, `${detail}. Check the API key (IMMICH_API_KEY or --api-key-file).`, status, { cause: error });
-    if (status === 403) return new ImmichApiError("forbidden", operation, `${detail}. Give the API key that permission, or use an admin's key.`, status, { cause: error });
+    if (status === 401)
+      return new ImmichApiError("auth", operation, `${detail}. Check the API key (IMMICH_API_KEY or --api-key-file).`, status, { cause: error });
+    if (status === 403)
+      return new ImmichApiError("forbidden", operation, `${detail}. Give the API key that permission, or use an admin's key.`, status, { cause: error });
     if (status === 404) return new ImmichApiError("not-found", operation, `${detail}. Is the URL the Immich API (ending in /api)?`, status, { cause: error });
     return new ImmichApiError("bad-request", operation, detail, status, { cause: error });
   }
   if (isMalformedResponseError(error)) {
-    return new ImmichApiError("malformed", operation, `${operation}: ${error.message}. Is the URL the Immich API, not the proxy's login page?`, error.status, { cause: error });
+    return new ImmichApiError("malformed", operation, `${operation}: ${error.message}. Is the URL the Immich API, not the proxy's login page?`, error.status, {
+      cause: error,
+    });
   }
   const name = (error as { name?: string } | undefined)?.name;
   if (name === "TimeoutError" || name === "AbortError") {

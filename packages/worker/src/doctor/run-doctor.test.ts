@@ -20,11 +20,13 @@ afterEach(async () => {
 });
 
 const spec = () =>
-  testSpec({
-    family: { owner: "ann", path: `${tree.root}/family`, albums: { shareWith: [{ member: "bob", role: "viewer" }] } },
-    bobs: { owner: "bob", path: `${tree.root}/bob`, albums: { shareWith: [{ member: "ann" }] } },
-  },
-  { members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com", apiKey: "${BOB_KEY}" } } });
+  testSpec(
+    {
+      family: { owner: "ann", path: `${tree.root}/family`, albums: { shareWith: [{ member: "bob", role: "viewer" }] } },
+      bobs: { owner: "bob", path: `${tree.root}/bob`, albums: { shareWith: [{ member: "ann" }] } },
+    },
+    { members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com", apiKey: "${BOB_KEY}" } } },
+  );
 
 const table = (r: Awaited<ReturnType<typeof runDoctor>>) => r.checks.map((c) => `${c.status} ${c.check}: ${c.detail}`);
 
@@ -140,7 +142,10 @@ describe("runDoctor", () => {
       await old.close();
     }
     const noBob = await runDoctor({ spec: spec(), url: fake.url, apiKey: key, env: {} });
-    expect(noBob.checks.find((c) => c.check === "bob's API key")).toMatchObject({ status: "fail", detail: "BOB_KEY is not set; albums of bobs belong to bob@example.com" });
+    expect(noBob.checks.find((c) => c.check === "bob's API key")).toMatchObject({
+      status: "fail",
+      detail: "BOB_KEY is not set; albums of bobs belong to bob@example.com",
+    });
   });
 
   it("a check the server fails (500 on /server/version after a good ping) is a failed line, and the rest still run", async () => {

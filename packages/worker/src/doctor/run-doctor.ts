@@ -1,6 +1,16 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
 import { errorMessage, type ImmichFamilySpec, type Library, libraryImportPaths } from "@family/immich-spec";
-import { getAllLibraries, getMyApiKey, getMyUser, getServerVersion, type LibraryResponseDto, pingServer, searchUsers, type UserAdminResponseDto, validate } from "@immich/sdk";
+import {
+  getAllLibraries,
+  getMyApiKey,
+  getMyUser,
+  getServerVersion,
+  type LibraryResponseDto,
+  pingServer,
+  searchUsers,
+  type UserAdminResponseDto,
+  validate,
+} from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
 import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
@@ -38,7 +48,6 @@ interface KeyInfo {
   readonly permissions: readonly string[] | undefined;
 }
 
-
 async function inspectKey(client: ImmichClient): Promise<KeyInfo> {
   const user = await client.call("read the key's user", (o) => getMyUser(o));
   try {
@@ -52,7 +61,12 @@ async function inspectKey(client: ImmichClient): Promise<KeyInfo> {
 
 function permissionCheck(label: string, key: KeyInfo, needs: readonly PermissionNeed[]): DoctorCheck {
   if (needs.length === 0) return { check: `${label} permissions`, status: "skip", detail: "no configured feature needs this key" };
-  if (!key.permissions) return { check: `${label} permissions`, status: "warn", detail: "this server does not tell a key its permissions (GET /api-keys/me); check them in Account Settings > API Keys" };
+  if (!key.permissions)
+    return {
+      check: `${label} permissions`,
+      status: "warn",
+      detail: "this server does not tell a key its permissions (GET /api-keys/me); check them in Account Settings > API Keys",
+    };
   const missing = [...new Map(needs.filter((n) => !grants(key.permissions!, n.permission)).map((n) => [n.permission, n])).values()];
   return missing.length === 0
     ? { check: `${label} permissions`, status: "pass", detail: `has all ${new Set(needs.map((n) => n.permission)).size} needed` }
@@ -90,7 +104,11 @@ async function serverVersion({ spec, admin }: ServerContext): Promise<DoctorChec
     {
       check: "server version",
       status: !supported ? "fail" : sameLine ? "pass" : "warn",
-      detail: !supported ? `${version} is not supported (v2.x or v3.x)` : sameLine ? `${version} (spec pins ${pinned})` : `${version}, but the spec pins ${pinned}: render for the server's line`,
+      detail: !supported
+        ? `${version} is not supported (v2.x or v3.x)`
+        : sameLine
+          ? `${version} (spec pins ${pinned})`
+          : `${version}, but the spec pins ${pinned}: render for the server's line`,
     },
   ];
 }
@@ -165,7 +183,9 @@ async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: read
       {
         check: `${owner}'s API key`,
         status: "fail",
-        detail: member.apiKey ? `${member.apiKey.key} is not set; albums of ${handles.join(", ")} belong to ${member.email}` : `albums of ${handles.join(", ")} belong to ${member.email}: give ${owner} an apiKey in the spec`,
+        detail: member.apiKey
+          ? `${member.apiKey.key} is not set; albums of ${handles.join(", ")} belong to ${member.email}`
+          : `albums of ${handles.join(", ")} belong to ${member.email}: give ${owner} an apiKey in the spec`,
       },
     ];
   }
@@ -198,11 +218,20 @@ async function libraryOwnersExist({ spec, adminUsers }: DoctorContext): Promise<
 }
 
 /** The server's own check of a library's import paths (`POST /libraries/{id}/validate`), when it has the library and the key may ask. */
-async function readableByImmich({ admin, key }: DoctorContext, handle: string, lib: Library, onServer: LibraryResponseDto | undefined): Promise<DoctorCheck | undefined> {
+async function readableByImmich(
+  { admin, key }: DoctorContext,
+  handle: string,
+  lib: Library,
+  onServer: LibraryResponseDto | undefined,
+): Promise<DoctorCheck | undefined> {
   const check = `library ${handle} readable by Immich`;
   if (!onServer) return undefined;
   if (key.permissions && !grants(key.permissions, "all")) {
-    return { check, status: "skip", detail: "the server checks import paths (POST /libraries/{id}/validate) only for a key with the all permission; the paths are checked from here below" };
+    return {
+      check,
+      status: "skip",
+      detail: "the server checks import paths (POST /libraries/{id}/validate) only for a key with the all permission; the paths are checked from here below",
+    };
   }
   try {
     const result = await admin.call("validate library", (o) => validate({ id: onServer.id, validateLibraryDto: { importPaths: libraryImportPaths(lib) } }, o));
@@ -232,7 +261,11 @@ async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> 
   }
   return problems.length === 0
     ? { check: `library ${handle} readable here`, status: "pass", detail: libraryImportPaths(lib).join(", ") }
-    : { check: `library ${handle} readable here`, status: "fail", detail: `${problems.join("; ")} — the worker must see the library at the same path as Immich` };
+    : {
+        check: `library ${handle} readable here`,
+        status: "fail",
+        detail: `${problems.join("; ")} — the worker must see the library at the same path as Immich`,
+      };
 }
 
 async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
@@ -243,7 +276,12 @@ async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
   }
   const out: DoctorCheck[] = [];
   for (const [handle, lib] of Object.entries(ctx.spec.libraries)) {
-    const byServer = await readableByImmich(ctx, handle, lib, serverLibraries.find((l) => l.name === (lib.name ?? handle)));
+    const byServer = await readableByImmich(
+      ctx,
+      handle,
+      lib,
+      serverLibraries.find((l) => l.name === (lib.name ?? handle)),
+    );
     if (byServer) out.push(byServer);
     out.push(await readableHere(handle, lib));
   }
@@ -277,7 +315,8 @@ async function runChecks<C>(checks: readonly Check<C>[], ctx: C): Promise<Doctor
 
 /** `immich-family doctor`: check a live server against what the spec needs of it. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const client = (apiKey: string) => new ImmichClient({ baseUrl: options.url, apiKey, timeoutMs: options.timeoutMs ?? 10_000, backoff: { attempts: 2, baseMs: 200 } });
+  const client = (apiKey: string) =>
+    new ImmichClient({ baseUrl: options.url, apiKey, timeoutMs: options.timeoutMs ?? 10_000, backoff: { attempts: 2, baseMs: 200 } });
   const admin = client(options.apiKey);
   const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks });
 
@@ -298,7 +337,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
   checks.push({ check: "worker API key", status: "pass", detail: `belongs to ${key.user.email}` });
   // Only an admin's listing is complete whatever server.publicUsers says.
-  const adminUsers = key.user.isAdmin ? await admin.call("list users", (o) => searchUsers(o)).then((users) => users.map((u) => u.email.toLowerCase()), () => undefined) : undefined;
+  const adminUsers = key.user.isAdmin
+    ? await admin
+        .call("list users", (o) => searchUsers(o))
+        .then(
+          (users) => users.map((u) => u.email.toLowerCase()),
+          () => undefined,
+        )
+    : undefined;
   checks.push(...(await runChecks(KEY_CHECKS, { ...server, key, adminUsers })));
   return report(checks);
 }

@@ -3,7 +3,14 @@ import type { DesiredLibrary } from "./desired.js";
 
 /** One step to bring a server library in line with the spec. */
 export type LibraryAction =
-  | { readonly kind: "create"; readonly handle: string; readonly name: string; readonly ownerId: string; readonly importPaths: readonly string[]; readonly exclusionPatterns: readonly string[] }
+  | {
+      readonly kind: "create";
+      readonly handle: string;
+      readonly name: string;
+      readonly ownerId: string;
+      readonly importPaths: readonly string[];
+      readonly exclusionPatterns: readonly string[];
+    }
   | {
       readonly kind: "update";
       readonly handle: string;
@@ -53,13 +60,23 @@ export function planLibraries(
     }
     const matches = server.filter((l) => l.name === want.name && l.ownerId === owner.id);
     if (matches.length > 1) {
-      problems.push({ handle: want.handle, message: `${matches.length} libraries named "${want.name}" belong to ${want.ownerEmail}; rename or delete the extra ones in Immich` });
+      problems.push({
+        handle: want.handle,
+        message: `${matches.length} libraries named "${want.name}" belong to ${want.ownerEmail}; rename or delete the extra ones in Immich`,
+      });
       for (const m of matches) claimed.add(m.id);
       continue;
     }
     const current = matches[0];
     if (!current) {
-      actions.push({ kind: "create", handle: want.handle, name: want.name, ownerId: owner.id, importPaths: want.importPaths, exclusionPatterns: want.exclusionPatterns });
+      actions.push({
+        kind: "create",
+        handle: want.handle,
+        name: want.name,
+        ownerId: owner.id,
+        importPaths: want.importPaths,
+        exclusionPatterns: want.exclusionPatterns,
+      });
       continue;
     }
     claimed.add(current.id);

@@ -77,7 +77,11 @@ describe("reconcileLibraries", () => {
 
   it("works with a key scoped to what the doctor asks for, which the server's path check refuses", async () => {
     const ann = fake.state.userByEmail("ann@example.com")!;
-    const scoped = fake.addApiKey(ann, workerKeyPermissions(spec()).map((n) => n.permission), "scoped");
+    const scoped = fake.addApiKey(
+      ann,
+      workerKeyPermissions(spec()).map((n) => n.permission),
+      "scoped",
+    );
     const client = testClient(fake.url, scoped);
     const first = await reconcileLibraries(client, spec());
     expect([first.problems, first.applied.map((a) => a.kind)]).toEqual([[], ["create", "create"]]);

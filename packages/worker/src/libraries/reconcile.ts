@@ -55,7 +55,10 @@ async function createOnce(client: ImmichClient, a: Extract<LibraryAction, { kind
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.once(`create library ${a.handle}`, (o) =>
-        createLibrary({ createLibraryDto: { name: a.name, ownerId: a.ownerId, importPaths: [...a.importPaths], exclusionPatterns: [...a.exclusionPatterns] } }, o),
+        createLibrary(
+          { createLibraryDto: { name: a.name, ownerId: a.ownerId, importPaths: [...a.importPaths], exclusionPatterns: [...a.exclusionPatterns] } },
+          o,
+        ),
       );
     } catch (error) {
       if (!(error instanceof ImmichApiError) || !error.transient || attempt >= 5) throw error;

@@ -11,7 +11,12 @@ export interface HealthSource {
 }
 
 /** `/healthz`, `/readyz` and `/metrics`. */
-export async function startHttpServer(port: number, host: string, metrics: WorkerMetrics, health: HealthSource): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+export async function startHttpServer(
+  port: number,
+  host: string,
+  metrics: WorkerMetrics,
+  health: HealthSource,
+): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/healthz" || path === "/readyz") {

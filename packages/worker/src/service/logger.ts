@@ -12,4 +12,3 @@ export function createLogger(options: { readonly level?: string; readonly destin
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
-

@@ -18,7 +18,10 @@ export interface RunWorkerOptions {
   readonly logger?: Logger;
   /** Runs after each triggered scan's jobs are done (the folder-album sync of that library runs anyway). */
   readonly afterScan?: (spec: ImmichFamilySpec, library: ResolvedLibrary & { readonly id: string }) => Promise<void>;
-  readonly tuning?: Pick<WorkerServiceOptions, "intervalMs" | "debounceMs" | "deepEvery" | "requestTimeoutMs" | "backoff" | "queuePollMs" | "albumIntervalMs" | "albumDeepIntervalMs">;
+  readonly tuning?: Pick<
+    WorkerServiceOptions,
+    "intervalMs" | "debounceMs" | "deepEvery" | "requestTimeoutMs" | "backoff" | "queuePollMs" | "albumIntervalMs" | "albumDeepIntervalMs"
+  >;
 }
 
 /** Thrown for a spec or credentials problem the user must fix (exit 2). */
@@ -57,7 +60,18 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     ...(options.once ? { once: true } : {}),
     ...(afterScan ? { afterScan: (lib: ResolvedLibrary & { readonly id: string }) => afterScan(spec, lib) } : {}),
     reconcileAlbums: (library, { deep, onError }) =>
-      reconcileAlbums({ spec, baseUrl: credentials.url, adminApiKey: credentials.apiKey, env: options.env, library, apply: true, deep, signal: options.signal, stateDir: options.stateDir, client: { onError } }),
+      reconcileAlbums({
+        spec,
+        baseUrl: credentials.url,
+        adminApiKey: credentials.apiKey,
+        env: options.env,
+        library,
+        apply: true,
+        deep,
+        signal: options.signal,
+        stateDir: options.stateDir,
+        client: { onError },
+      }),
     ...options.tuning,
   });
   if (options.signal.aborted) return;

@@ -180,7 +180,16 @@ describe("WorkerService album syncs", () => {
       albumIntervalMs: 80,
       albumDeepIntervalMs: 60_000,
       reconcileAlbums: (library, { deep, onError }) =>
-        reconcileAlbums({ spec, baseUrl: fake.url, env: { IMMICH_API_KEY: key }, library, apply: true, deep, stateDir, client: { onError, timeoutMs: 2_000, backoff: { baseMs: 1, maxMs: 5, attempts: 2 } } }),
+        reconcileAlbums({
+          spec,
+          baseUrl: fake.url,
+          env: { IMMICH_API_KEY: key },
+          library,
+          apply: true,
+          deep,
+          stateDir,
+          client: { onError, timeoutMs: 2_000, backoff: { baseMs: 1, maxMs: 5, attempts: 2 } },
+        }),
       ...extra,
     });
   };
@@ -276,7 +285,10 @@ describe("worker process", () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toContain("worker stopped");
     expect(out).not.toContain(key);
     expect(err).toBe("");

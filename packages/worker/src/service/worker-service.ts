@@ -45,7 +45,10 @@ export interface WorkerServiceOptions {
    * runs it for each library with `albums` at start, every `worker.albums.interval`, deep every
    * `worker.albums.deepInterval`, and after each scan of that library.
    */
-  readonly reconcileAlbums?: (library: string, options: { readonly deep: boolean; readonly onError: NonNullable<ImmichClientOptions["onError"]> }) => Promise<AlbumReconcileReport>;
+  readonly reconcileAlbums?: (
+    library: string,
+    options: { readonly deep: boolean; readonly onError: NonNullable<ImmichClientOptions["onError"]> },
+  ) => Promise<AlbumReconcileReport>;
   /** Overrides for tests: `worker.albums.interval` and `worker.albums.deepInterval`. */
   readonly albumIntervalMs?: number;
   readonly albumDeepIntervalMs?: number;
@@ -216,7 +219,10 @@ export class WorkerService {
       if (print !== t.pending) {
         const count = poll.diff.added.length + poll.diff.removed.length + poll.diff.modified.length;
         this.metrics.changesSeen.inc({ library }, count);
-        logger.info({ library, reason: poll.reason, added: poll.diff.added.length, removed: poll.diff.removed.length, modified: poll.diff.modified.length }, "changes seen");
+        logger.info(
+          { library, reason: poll.reason, added: poll.diff.added.length, removed: poll.diff.removed.length, modified: poll.diff.modified.length },
+          "changes seen",
+        );
       }
       if (debounceMs > 0 && print !== t.pending) {
         t.pending = print;

@@ -16,7 +16,8 @@ export function adminUserRoutes(router: FakeRouter): void {
       checks.string("name", body.name, false);
       checks.string("password", body.password, false);
       checks.boolean("isAdmin", body.isAdmin);
-      if (body.quotaSizeInBytes !== undefined && body.quotaSizeInBytes !== null) checks.intRange("quotaSizeInBytes", body.quotaSizeInBytes, 0, Number.MAX_SAFE_INTEGER);
+      if (body.quotaSizeInBytes !== undefined && body.quotaSizeInBytes !== null)
+        checks.intRange("quotaSizeInBytes", body.quotaSizeInBytes, 0, Number.MAX_SAFE_INTEGER);
       checks.done();
       if (state.userByEmail(body.email as string)) throw badRequest("User exists");
       const user = state.addUser({

@@ -10,7 +10,17 @@ import { systemConfigRoutes } from "./system-config.js";
 import { userRoutes } from "./users.js";
 
 /** The route modules every fake serves; add an area's module here (one file per area). */
-export const defaultRoutes: readonly RouteModule[] = [serverRoutes, userRoutes, apiKeyRoutes, libraryRoutes, jobRoutes, searchRoutes, albumRoutes, systemConfigRoutes, adminUserRoutes];
+export const defaultRoutes: readonly RouteModule[] = [
+  serverRoutes,
+  userRoutes,
+  apiKeyRoutes,
+  libraryRoutes,
+  jobRoutes,
+  searchRoutes,
+  albumRoutes,
+  systemConfigRoutes,
+  adminUserRoutes,
+];
 
 export { adminUserRoutes, apiKeyRoutes, jobRoutes, libraryRoutes, searchRoutes, serverRoutes, systemConfigRoutes, userRoutes };
 export { assetDto } from "./search.js";

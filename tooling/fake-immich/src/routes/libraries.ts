@@ -30,9 +30,11 @@ function findLibrary({ state, params }: RouteContext): FakeLibrary {
 
 /** The server's import-path check: absolute, exists, a readable directory, not inside the media folder. */
 export function validateImportPath(state: FakeState, importPath: string): { importPath: string; isValid: boolean; message?: string } {
-  if (!isAbsolute(importPath)) return { importPath, isValid: false, message: `Import path must be absolute, try ${importPath.startsWith("/") ? importPath : `/${importPath}`}` };
+  if (!isAbsolute(importPath))
+    return { importPath, isValid: false, message: `Import path must be absolute, try ${importPath.startsWith("/") ? importPath : `/${importPath}`}` };
   const rel = relative(state.mediaLocation, importPath);
-  if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return { importPath, isValid: false, message: "Cannot use media upload folder for external libraries" };
+  if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)))
+    return { importPath, isValid: false, message: "Cannot use media upload folder for external libraries" };
   let isDir: boolean;
   try {
     isDir = statSync(importPath).isDirectory();

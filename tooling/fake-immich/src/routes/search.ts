@@ -130,7 +130,14 @@ export function searchRoutes(router: FakeRouter): void {
       return {
         body: {
           albums: { total: 0, count: 0, items: [], facets: [] },
-          assets: { total: pageItems.length, count: pageItems.length, items: pageItems, facets: [], nextPage: hasMore ? String(page + 1) : null, nextCursor: null },
+          assets: {
+            total: pageItems.length,
+            count: pageItems.length,
+            items: pageItems,
+            facets: [],
+            nextPage: hasMore ? String(page + 1) : null,
+            nextCursor: null,
+          },
         },
       };
     })
