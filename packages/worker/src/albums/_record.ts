@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeLinesAtomically } from "../_write-lines.js";
+import { readLinesFile, writeLinesAtomically } from "../_lines-file.js";
 import type { LibraryAsset } from "./desired.js";
 
 /**
@@ -30,33 +29,23 @@ export function recordFile(stateDir: string, library: string): string {
 const VISIBILITY: Record<string, string> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
 
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    let at = text.indexOf("\n");
-    const header = JSON.parse(text.slice(0, at)) as { version: number; server: string; libraryId: string; ownerId: string; watermark: string };
-    if (header.version !== VERSION) return undefined;
-    const assets = new Map<string, LibraryAsset>();
-    while (at < text.length - 1) {
-      const end = text.indexOf("\n", at + 1);
-      const stop = end < 0 ? text.length : end;
-      const t1 = text.indexOf("\t", at + 1);
+  const assets = new Map<string, LibraryAsset>();
+  // A torn or foreign file gives undefined: the next read is a full one.
+  const header = await readLinesFile<{ version: number; server: string; libraryId: string; ownerId: string; watermark: string }>(
+    file,
+    VERSION,
+    (text, from, stop) => {
+      const t1 = text.indexOf("\t", from);
       const t2 = text.indexOf("\t", t1 + 1);
       const t3 = text.indexOf("\t", t2 + 1);
-      if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > stop) return undefined;
-      const id = text.slice(at + 1, t1);
+      if (t1 < 0 || t2 < 0 || t3 < 0 || t3 > stop) return false;
+      const id = text.slice(from, t1);
       const visibility = text.slice(t2 + 1, t3);
       assets.set(id, { id, originalPath: text.slice(t3 + 1, stop), fileCreatedAt: text.slice(t1 + 1, t2), visibility: VISIBILITY[visibility] ?? visibility });
-      at = stop;
-    }
-    return { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets };
-  } catch {
-    return undefined; // a torn or foreign file: the next read is a full one
-  }
+      return true;
+    },
+  );
+  return header && { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets };
 }
 
 /** Write atomically (a temp file renamed over the old one), in chunks. */

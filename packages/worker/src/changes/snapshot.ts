@@ -1,6 +1,5 @@
 import { statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { writeLinesAtomically } from "../_write-lines.js";
+import { readLinesFile, writeLinesAtomically } from "../_lines-file.js";
 
 /** One known file: mtime (ms), size, and the poll that last saw it. */
 export interface FileEntry {
@@ -94,29 +93,16 @@ export function isEmptyDiff(d: SnapshotDiff): boolean {
 
 // File format: a JSON header line, then one `mtime<TAB>size<TAB>"path"` line per file.
 export async function loadSnapshot(file: string): Promise<Snapshot | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    let at = text.indexOf("\n");
-    const header = JSON.parse(text.slice(0, at)) as { version: number; importPaths: string[]; exclusionPatterns: string[] };
-    if (header.version !== 2) return undefined;
-    const files = new Map<string, FileEntry>();
-    while (at < text.length - 1) {
-      const end = text.indexOf("\n", at + 1);
-      const line = text.slice(at + 1, end < 0 ? text.length : end);
-      at = end < 0 ? text.length : end;
-      const t1 = line.indexOf("\t");
-      const t2 = line.indexOf("\t", t1 + 1);
-      files.set(JSON.parse(line.slice(t2 + 1)) as string, { mtimeMs: Number(line.slice(0, t1)), size: Number(line.slice(t1 + 1, t2)), seen: 0 });
-    }
-    return { importPaths: header.importPaths, exclusionPatterns: header.exclusionPatterns, files };
-  } catch {
-    return undefined; // a torn or foreign file: start afresh (one extra scan)
-  }
+  const files = new Map<string, FileEntry>();
+  // A torn or foreign file gives undefined: start afresh (one extra scan).
+  const header = await readLinesFile<{ version: number; importPaths: string[]; exclusionPatterns: string[] }>(file, 2, (text, from, to) => {
+    const line = text.slice(from, to);
+    const t1 = line.indexOf("\t");
+    const t2 = line.indexOf("\t", t1 + 1);
+    files.set(JSON.parse(line.slice(t2 + 1)) as string, { mtimeMs: Number(line.slice(0, t1)), size: Number(line.slice(t1 + 1, t2)), seen: 0 });
+    return true;
+  });
+  return header && { importPaths: header.importPaths, exclusionPatterns: header.exclusionPatterns, files };
 }
 
 /** Write atomically, in chunks: a temp file renamed over the old one. */
