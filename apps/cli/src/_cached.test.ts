@@ -66,3 +66,27 @@ describe("built CLI: code cache of the cold-start commands", () => {
     expect(validate(join(parent, "blocker", "cache"))).toEqual(OK);
   });
 });
+
+describe("built CLI: the cold-start bundle loads the config-schema check on first use", () => {
+  it("still refuses an unknown key of `immich.config`, at its line, in both cold-start bundles", () => {
+    const dir = mkdtempSync(join(tmpdir(), "immich-family-config-"));
+    const spec = readFileSync(join(EXAMPLES, "ponder.yaml"), "utf8").replace(/^immich:\n/m, "immich:\n  config:\n    ffmpeg:\n      bogusKey: 1\n");
+    writeFileSync(join(dir, "spec.yaml"), spec);
+    const line = spec.split("\n").indexOf("      bogusKey: 1") + 1;
+    for (const command of [
+      ["validate", "spec.yaml"],
+      ["render", "spec.yaml", "--out", "out"],
+    ]) {
+      const r = spawnSync(process.execPath, [BUILT_CLI, ...command], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: join(dir, "cache") },
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(
+        `spec.yaml:${line}:7: immich.config.ffmpeg.bogusKey: Immich v3 config ffmpeg.bogusKey: unknown key of Immich v3's config [immich-config]`,
+      );
+    }
+    expect(readdirSync(dir).sort()).toEqual(["cache", "spec.yaml"]);
+  });
+});

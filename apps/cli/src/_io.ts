@@ -1,3 +1,5 @@
+import { writeSync } from "node:fs";
+
 /** Where a command prints. Tests pass a recorder; the entry passes the process streams. */
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -5,10 +7,58 @@ export interface Io {
   readonly isTTY: boolean;
 }
 
+/** The reader of our output went away (`immich-family schema | head`): end quietly, with the exit code decided so far. */
+function readerGone(): never {
+  process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+}
+
+/** Send a closed pipe on `process.stdout`/`process.stderr` (cac's help, progress bars) to `readerGone` instead of a crash. */
+export function guardStdStreams(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listeners("error").includes(onStreamError)) continue;
+    stream.on("error", onStreamError);
+  }
+}
+
+function onStreamError(error: NodeJS.ErrnoException): void {
+  if (error.code !== "EPIPE") throw error;
+  readerGone();
+}
+
+/**
+ * A line writer on file descriptor `fd`, written synchronously: a command that only prints a few
+ * lines never builds Node's stream machinery for a pipe (≈10 ms of every cold start). A non-blocking
+ * pipe that is full hands the rest, and every later line, to the process stream, so order is kept.
+ */
+function lineWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+  let viaStream = false;
+  return (text) => {
+    const bytes = Buffer.from(text.endsWith("\n") ? text : `${text}\n`, "utf8");
+    if (viaStream) {
+      stream().write(bytes);
+      return;
+    }
+    let written = 0;
+    try {
+      while (written < bytes.length) written += writeSync(fd, bytes, written);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") readerGone();
+      if (code !== "EAGAIN") throw error;
+      viaStream = true;
+      guardStdStreams();
+      stream().write(bytes.subarray(written));
+    }
+  };
+}
+
 export const processIo: Io = {
-  stdout: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  stderr: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-  isTTY: Boolean(process.stdout.isTTY && process.stdin.isTTY),
+  stdout: lineWriter(1, () => process.stdout),
+  stderr: lineWriter(2, () => process.stderr),
+  // Read when a command asks (it builds both streams), not at every start.
+  get isTTY() {
+    return Boolean(process.stdout.isTTY && process.stdin.isTTY);
+  },
 };
 
 export type OutputFormat = "text" | "json";

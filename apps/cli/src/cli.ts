@@ -4,7 +4,7 @@ import { cac } from "cac";
 import { loadCachedCommand, saveCodeCaches } from "./_cached.js";
 import type { CommandContext, CommandMain } from "./_command.js";
 import { CliError, toCliError } from "./_errors.js";
-import { processIo } from "./_io.js";
+import { guardStdStreams, processIo } from "./_io.js";
 import { keepOptionText } from "./_options.js";
 import { VERSION } from "./version.js";
 
@@ -172,13 +172,11 @@ cli.version(VERSION);
 
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort(new Error(sig)));
 
-// `immich-family schema | head`: the reader went away. End quietly, with the exit code decided so far.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-  });
-}
+// Commands print through `processIo`, which copes with a reader that went away (`| head`). Help,
+// version and the commands that also write to the process streams get the same guard; `validate`
+// and `render` skip building those streams at all (cold start).
+const printsOnlyThroughIo = ["validate", "render"].includes(process.argv[2] ?? "") && !process.argv.some((a) => /^(-h|--help|-v|--version)$/.test(a));
+if (!printsOnlyThroughIo) guardStdStreams();
 
 async function run(): Promise<number> {
   try {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BUILT_CLI, runCliAsync } from "./_cli-spawn.js";
+import { BUILT_CLI, EXAMPLES, runCliAsync } from "./_cli-spawn.js";
 import { immichFixture } from "./_immich-fixture.js";
 
 // Every command that talks to a server, run through the built entry against a failing fake: the server's
@@ -72,8 +72,9 @@ describe("a server's failure at the entry", () => {
 });
 
 describe("output into a pipe that closes early (`| head`)", () => {
-  it("ends quietly with exit 0, no EPIPE crash", async () => {
-    const child = spawn(process.execPath, [BUILT_CLI, "schema"], { cwd: fx.dir, stdio: ["ignore", "pipe", "pipe"] });
+  // `schema` prints through the command's writer, `validate` through the cold-start bundle, `--help` through cac.
+  it.each([["schema"], ["validate", join(EXAMPLES, "ponder.yaml")], ["--help"]])("%s ends quietly with exit 0, no EPIPE crash", async (...args) => {
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: fx.dir, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
