@@ -1,7 +1,15 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { escapeControl, formatDiagnosticWithFrame, type ImmichFamilySpec, parseSpec, SPEC_LIMITS, type SpecDiagnostic } from "@family/immich-spec";
+import {
+  escapeControl,
+  formatDiagnostic,
+  formatDiagnosticWithFrame,
+  type ImmichFamilySpec,
+  parseSpec,
+  SPEC_LIMITS,
+  type SpecDiagnostic,
+} from "@family/immich-spec";
 import { CliError } from "./_errors.js";
 
 export const DEFAULT_SPEC = "immich-family.yaml";
@@ -9,8 +17,24 @@ export const DEFAULT_SPEC = "immich-family.yaml";
 export const STDIN = "-";
 export const STDIN_NAME = "<stdin>";
 
-const tooLarge = (shown: string, what: string) =>
-  new CliError("spec-invalid", `${escapeControl(shown)}:1:1: the spec is ${what}; a spec may be at most 1 MiB (it holds settings, not data) [too-large]`);
+/** A spec refused for its size before it was parsed; `diagnostic` is the refusal as `validate --output json` reports it. */
+export class SpecTooLargeError extends CliError {
+  readonly diagnostic: SpecDiagnostic;
+  constructor(shown: string, what: string) {
+    const diagnostic: SpecDiagnostic = {
+      file: escapeControl(shown),
+      line: 1,
+      column: 1,
+      path: "",
+      message: `the spec is ${what}; a spec may be at most 1 MiB (it holds settings, not data)`,
+      code: "too-large",
+      severity: "error",
+    };
+    super("spec-invalid", formatDiagnostic(diagnostic));
+    this.diagnostic = diagnostic;
+  }
+}
+const tooLarge = (shown: string, what: string) => new SpecTooLargeError(shown, what);
 
 /** Read a stream as UTF-8 text, refusing it as soon as it passes the spec size limit. */
 export async function readLimited(stream: AsyncIterable<Buffer | string>, shown: string): Promise<string> {

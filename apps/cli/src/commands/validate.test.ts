@@ -133,6 +133,33 @@ describe("built CLI: validate", () => {
       "error: <stdin>:1:1: the spec is over 1 MiB; a spec may be at most 1 MiB (it holds settings, not data) [too-large]",
     ]);
   });
+  it("answers --output json with a JSON result also for input refused by its size", () => {
+    const dir = tempDir({ "huge.yaml": "" });
+    truncateSync(join(dir, "huge.yaml"), 150 * 1024 * 1024);
+    for (const [args, input, file, what] of [
+      [["validate", "-", "--output", "json"], `# ${"x".repeat(3 * 1024 * 1024)}\n`, "<stdin>", "over 1 MiB"],
+      [["validate", "huge.yaml", "--output", "json"], undefined, "huge.yaml", "150.0 MiB"],
+    ] as const) {
+      const r = runCli(args, dir, input);
+      expect([r.status, r.stderr]).toEqual([2, ""]);
+      expect(JSON.parse(r.stdout)).toEqual({
+        file,
+        ok: false,
+        errors: [
+          {
+            file,
+            line: 1,
+            column: 1,
+            path: "",
+            message: `the spec is ${what}; a spec may be at most 1 MiB (it holds settings, not data)`,
+            code: "too-large",
+            severity: "error",
+          },
+        ],
+        warnings: [],
+      });
+    }
+  });
   it("refuses a 150 MB spec file by its size, before reading it", () => {
     const dir = tempDir({ "huge.yaml": "" });
     truncateSync(join(dir, "huge.yaml"), 150 * 1024 * 1024);

@@ -1,7 +1,7 @@
 import { formatDiagnosticWithFrame, parseSpec, type SpecDiagnostic } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { readSpecSource } from "../_spec.js";
+import { readSpecSource, SpecTooLargeError } from "../_spec.js";
 
 /** The outcome of `validate`: the file read, and its errors and warnings. */
 export interface ValidateResult {
@@ -35,12 +35,20 @@ export function summaryLine(result: ValidateResult): string {
 export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
   const output = flags.output ?? "text";
   if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
-  const { result, source } = await validateWithSource(cwd, path);
   if (output === "json") {
+    // Also a spec refused for its size before parsing is a result, so a script always gets JSON.
+    const result = await validateWithSource(cwd, path).then(
+      (r) => r.result,
+      (error: unknown) => {
+        if (!(error instanceof SpecTooLargeError)) throw error;
+        return { file: error.diagnostic.file, ok: false, errors: [error.diagnostic], warnings: [] } satisfies ValidateResult;
+      },
+    );
     io.stdout(JSON.stringify(result, null, 2));
-  } else {
-    for (const d of [...result.errors, ...result.warnings]) io.stderr(`${formatDiagnosticWithFrame(d, source)}\n`);
-    io.stdout(summaryLine(result));
+    return result.ok ? 0 : 2;
   }
+  const { result, source } = await validateWithSource(cwd, path);
+  for (const d of [...result.errors, ...result.warnings]) io.stderr(`${formatDiagnosticWithFrame(d, source)}\n`);
+  io.stdout(summaryLine(result));
   return result.ok ? 0 : 2;
 };
