@@ -235,7 +235,7 @@ function kubernetes(libraries: string[], spec: { postgresMajor: number; vectorVe
         },
         { requiredKeys: [] },
       ),
-      secrets: fc.oneof(fc.record({ envFile: fc.constantFrom("secrets.env", "../secrets/photos.env") }), fc.record({ existingSecret: label(20) })),
+      secrets: fc.oneof(fc.record({ envFile: fc.constantFrom("secrets.env", "secrets/photos.env") }), fc.record({ existingSecret: label(20) })),
       resources: fc.record({ server: resources, redis: resources, worker: resources }, { requiredKeys: [] }),
       worker: fc.record(
         { nodeSelector: fc.constant({ "kubernetes.io/arch": "amd64" }), tolerations: fc.constant([{ key: "gpu", operator: "Exists" }]) },

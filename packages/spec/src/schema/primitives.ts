@@ -143,6 +143,13 @@ export const filePath = checked((p) => {
   return pathProblem(p);
 });
 
+/** A file kustomize reads (the secrets env file): inside the rendered folder, which is as far as kustomize may read. */
+export const folderFilePath = checked((p) => {
+  if (p.startsWith("/") || p.split("/").includes(".."))
+    return "expected a path inside the rendered folder such as secrets.env (kustomize refuses files outside it)";
+  return filePath.safeParse(p).error?.issues[0]?.message;
+});
+
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 const ipv6 = z.ipv6();
 const isIpv6 = (v: string) => /^[0-9A-Fa-f:.]+$/.test(v) && v.includes(":") && ipv6.safeParse(v).success;

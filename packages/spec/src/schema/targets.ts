@@ -3,6 +3,7 @@ import {
   absolutePath,
   duration,
   filePath,
+  folderFilePath,
   handle,
   hostPath,
   imageRef,
@@ -146,7 +147,7 @@ export const kubernetes = z
       .prefault({}),
     secrets: z
       .union([
-        z.strictObject({ envFile: filePath.describe("Path (relative to the rendered folder) of the secrets env file for kustomize's secretGenerator.") }),
+        z.strictObject({ envFile: folderFilePath.describe("Path (inside the rendered folder) of the secrets env file for kustomize's secretGenerator.") }),
         z.strictObject({ existingSecret: objectName.describe("Name of an existing Secret holding every key.") }),
       ])
       .default({ envFile: "secrets.env" })

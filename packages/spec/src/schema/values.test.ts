@@ -120,6 +120,16 @@ describe("names that become object names", () => {
     ],
     ["  kubernetes:\n", "  kubernetes:\n    storageClass: fast.ssd.\n", "targets.kubernetes.storageClass: expected a Kubernetes object name"],
     ["  kubernetes:\n", "  kubernetes:\n    secrets: { envFile: 'a:b\\nc' }\n", "targets.kubernetes.secrets.envFile: expected a path without ':'"],
+    [
+      "  kubernetes:\n",
+      "  kubernetes:\n    secrets: { envFile: ../secrets.env }\n",
+      "targets.kubernetes.secrets.envFile: expected a path inside the rendered folder such as secrets.env (kustomize refuses files outside it)",
+    ],
+    [
+      "  kubernetes:\n",
+      "  kubernetes:\n    secrets: { envFile: /etc/immich/secrets.env }\n",
+      "targets.kubernetes.secrets.envFile: expected a path inside the rendered folder such as secrets.env (kustomize refuses files outside it)",
+    ],
     ["  postgresMajor: 16", "  postgresMajor: 16\n  name: immich_", "database.name: expected a lowercase name of letters, digits and '_'"],
     [
       "  compose:\n",
