@@ -2,23 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, type FakeUser, scanLibrary } from "@family/fake-immich";
-import { type ImmichFamilySpec, type ImmichFamilySpecInput, immichFamilySpec } from "@family/immich-spec";
+import { type ImmichFamilySpec, type ImmichFamilySpecInput, parseSpec } from "@family/immich-spec";
+import { minimalInput, specBuilder } from "@family/test-kit";
 import { type AlbumReconcileOptions, reconcileAlbums } from "../src/albums/reconcile.js";
 import { ImmichClient, type ImmichClientOptions } from "../src/client/immich-client.js";
 
-/** A minimal valid spec with the given libraries (members ann = admin, bob). */
+const { specFromInput } = specBuilder(parseSpec);
+
+/** A minimal valid spec with the given libraries (members ann = admin, bob), each served by the Compose target. */
 export function testSpec(libraries: ImmichFamilySpecInput["libraries"], extra: Partial<ImmichFamilySpecInput> = {}): ImmichFamilySpec {
-  return immichFamilySpec.parse({
-    apiVersion: "immich-family.dev/v1alpha1",
-    kind: "ImmichFamily",
-    metadata: { name: "test" },
-    immich: { version: "v2.7.5" },
-    hosts: { web: "photos.example.com" },
-    members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com" } },
-    libraries,
-    targets: { compose: { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/media" } } },
-    ...extra,
-  });
+  return specFromInput(minimalInput(libraries, extra));
 }
 
 /** A client with fast retries for tests. */
