@@ -1,12 +1,38 @@
-// The `@family/immich-spec/facts` entry: Immich's images and ports without the schema, so a caller
-// that needs only a fact (the CLI's argument defaults) does not load zod.
-export {
-  type FfmpegAccel,
-  IMMICH_MACHINE_LEARNING_IMAGE,
-  IMMICH_SERVER_IMAGE,
-  immichServerImage,
-  machineLearningImage,
-  mlImageSuffix,
-  PORTS,
-  transcodingAccel,
-} from "./immich-images.js";
+// Immich's images and ports, and the ffmpeg mapping: facts without the schema, also published as the
+// entry `@family/immich-spec/facts` so a caller that needs only a fact (the CLI's argument defaults)
+// does not load zod. Only type imports here.
+import type { ComposeTarget, ImmichFamilySpec } from "./schema/spec.js";
+
+/** Repository of the Immich server image. */
+export const IMMICH_SERVER_IMAGE = "ghcr.io/immich-app/immich-server";
+/** Repository of the Immich machine-learning image. */
+export const IMMICH_MACHINE_LEARNING_IMAGE = "ghcr.io/immich-app/immich-machine-learning";
+
+/** Ports the server, machine learning, Redis/Valkey, Postgres, its metrics exporter and the worker listen on. */
+export const PORTS = { server: 2283, machineLearning: 3003, redis: 6379, postgres: 5432, postgresMetrics: 9187, worker: 9464 } as const;
+
+type MlAcceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
+type Transcoding = NonNullable<ComposeTarget["hwaccel"]>;
+
+/** Immich's `ffmpeg.accel` values. */
+export type FfmpegAccel = "nvenc" | "qsv" | "vaapi" | "rkmpp" | "disabled";
+
+/** The `ffmpeg.accel` value of the Immich config that matches a Compose transcoding mode. */
+export function transcodingAccel(mode: Transcoding): FfmpegAccel {
+  return mode === "cpu" ? "disabled" : mode === "quicksync" ? "qsv" : mode;
+}
+
+/** Image tag suffix of immich-machine-learning for an acceleration: none for `cpu`, else `-<acceleration>`. */
+export function mlImageSuffix(acceleration: MlAcceleration): string {
+  return acceleration === "cpu" ? "" : `-${acceleration}`;
+}
+
+/** The server image the spec pins. */
+export function immichServerImage(spec: Pick<ImmichFamilySpec, "immich">): string {
+  return `${IMMICH_SERVER_IMAGE}:${spec.immich.version}`;
+}
+
+/** The machine-learning image the spec pins, with the suffix of its acceleration. */
+export function machineLearningImage(spec: Pick<ImmichFamilySpec, "immich" | "machineLearning">): string {
+  return `${IMMICH_MACHINE_LEARNING_IMAGE}:${spec.immich.version}${mlImageSuffix(spec.machineLearning.acceleration)}`;
+}
