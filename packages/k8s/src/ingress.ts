@@ -4,6 +4,7 @@ import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { recommendedLabels } from "./_labels.js";
 import { type InstallContext, PORTS } from "./_names.js";
 import { builtIn } from "./_typed.js";
+import { CLUSTER_ISSUER_ANNOTATION } from "./cluster-references.js";
 
 /** Every annotation key under `ingress.pomerium.io/` Pomerium knows; any other is an error there. */
 export const POMERIUM_ANNOTATION_KEYS = [
@@ -72,7 +73,7 @@ export class Ingress extends Construct {
         namespace: names.namespace,
         labels,
         annotations: {
-          ...(ing.clusterIssuer ? { "cert-manager.io/cluster-issuer": ing.clusterIssuer } : {}),
+          ...(ing.clusterIssuer ? { [CLUSTER_ISSUER_ANNOTATION]: ing.clusterIssuer } : {}),
           ...pomerium({ ...proxying, pass_identity_headers: String(pom.passIdentityHeaders), ...accessPolicy(pom, props.memberEmails ?? []) }),
         },
       },
