@@ -14,7 +14,7 @@ import { specBuilder } from "@family/test-kit";
 import { expect } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 
-export { type Draft, exampleFiles, exampleInput, minimalInput } from "@family/test-kit";
+export { type Draft, exampleFiles, exampleInput, minimalInput, secretRef } from "@family/test-kit";
 /** The spec builders of every package's tests (`@family/test-kit`), over the spec package's parser. */
 export const { exampleSpec, specText } = specBuilder(parseSpec);
 

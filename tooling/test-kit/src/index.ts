@@ -61,6 +61,11 @@ export function minimalInput(libraries: Draft = {}, sections: Draft = {}): Draft
   };
 }
 
+/** `${KEY}`, as a spec writes a reference to a key of the secrets env file. */
+export function secretRef(key: string): string {
+  return `$\{${key}}`;
+}
+
 /** `text` with `from` replaced by `to`; throws when `from` is absent so a stale edit cannot pass silently. */
 export function edit(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`edit: ${JSON.stringify(from)} not found`);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
-import { type Draft, minimalInput, specText } from "../../test/helpers.js";
+import { type Draft, minimalInput, secretRef, specText } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { recordingIo } from "../_io.js";
 
@@ -26,7 +26,7 @@ export async function immichFixture() {
       specText(
         minimalInput(
           { family: { owner: "ann", path: `${dir}/photos/family`, exclusionPatterns: ["**/raw/**"], ...library } },
-          { immich: { version: "v3.1.0" }, worker: { apiKey: "$" + "{WORKER_KEY}" } },
+          { immich: { version: "v3.1.0" }, worker: { apiKey: secretRef("WORKER_KEY") } },
         ),
       ),
     );

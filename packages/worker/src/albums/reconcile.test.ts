@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { albumState } from "@family/fake-immich";
 import { addAssetsToAlbum, createAlbum, deleteAlbum, removeUserFromAlbum, updateAlbumUser, updateAssets } from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AlbumWorld, albumWorld } from "../../test/helpers.js";
+import { type AlbumWorld, albumWorld, runSource } from "../../test/helpers.js";
 
 let world: AlbumWorld | undefined;
 afterEach(async () => {
@@ -358,16 +358,13 @@ describe("album sync edge cases against the fake", () => {
     world.files(...Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, "0")}/sub/p${i}.jpg`));
     world.fake.faults.add({ kind: "latency", delayMs: 40, method: "POST", path: "/albums" });
     const creates = () => world!.fake.requests.filter((r) => r.method === "POST" && r.path === "/albums" && r.status === 201).length;
-    const child = spawn(process.execPath, ["--conditions=@family/source", "--import", "tsx", fileURLToPath(new URL("./_sync-process.ts", import.meta.url))], {
-      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    const { child, exited } = runSource(new URL("./_sync-process.ts", import.meta.url), [], {
       env: { ...process.env, ...world.env, SYNC_URL: world.fake.url, SYNC_SPEC: JSON.stringify(world.spec) },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
     const deadline = Date.now() + 45_000; // a loaded machine (the whole test run in parallel) can take long to start the child
     while (creates() < 3 && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
     const partial = Object.keys(world.albums()).length;
     expect(partial).toBeGreaterThanOrEqual(3);
     expect(partial).toBeLessThan(12);
