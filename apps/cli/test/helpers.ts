@@ -14,9 +14,9 @@ import { specBuilder } from "@family/test-kit";
 import { expect } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 
-export { type Draft, exampleFiles, exampleInput, minimalInput, secretRef } from "@family/test-kit";
+export { type Draft, exampleFiles, exampleInput, exampleText, minimalInput, secretRef } from "@family/test-kit";
 /** The spec builders of every package's tests (`@family/test-kit`), over the spec package's parser. */
-export const { exampleSpec, specText } = specBuilder(parseSpec);
+export const { exampleSpec, specFromText, specText } = specBuilder(parseSpec);
 
 /** Every renderer and command function of a validated spec, on each declared target; throws on the first failure. */
 export function renderEverything(spec: ImmichFamilySpec): void {

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { albumState } from "@family/fake-immich";
 import { addAssetsToAlbum, createAlbum, deleteAlbum, removeUserFromAlbum, updateAlbumUser, updateAssets } from "@immich/sdk";
 import { afterEach, describe, expect, it } from "vitest";
