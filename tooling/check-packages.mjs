@@ -3,7 +3,7 @@
 // The libraries are dual ESM + CommonJS; the CLI package is ESM only (its API is for ESM users).
 // First, every third-party version of the workspace is pinned once, in the pnpm-workspace.yaml catalog:
 // each package.json names its dependencies `catalog:` (or `workspace:` for the workspace's own).
-// Then every type spec, worker and the CLI export from their index.ts carries a doc comment.
+// Then every type the packages export from their index.ts carries a doc comment.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -35,7 +35,13 @@ for (const manifest of manifests) {
     }
   }
 }
-const entries = ["packages/spec/src/index.ts", "packages/worker/src/index.ts", "apps/cli/src/index.ts"].map((e) => `${root}${e}`);
+const entries = [
+  "packages/spec/src/index.ts",
+  "packages/k8s/src/index.ts",
+  "packages/compose/src/index.ts",
+  "packages/worker/src/index.ts",
+  "apps/cli/src/index.ts",
+].map((e) => `${root}${e}`);
 const program = ts.createProgram(entries, {
   module: ts.ModuleKind.NodeNext,
   moduleResolution: ts.ModuleResolutionKind.NodeNext,

@@ -77,7 +77,8 @@ export default defineConfig([
     platform: "node",
     target: "node20",
     bundle: true,
-    noExternal: ["cac"],
+    // cac and the zod-free facts entry (the worker port default) are inlined: no module lookups at start.
+    noExternal: ["cac", "@family/immich-spec/facts"],
     external: [/^\.\/commands\//],
     shims: true,
     splitting: false,

@@ -1,4 +1,4 @@
 import { base } from "@family/tsup-config";
 import { defineConfig } from "tsup";
 
-export default defineConfig({ ...base, entry: ["src/index.ts"] });
+export default defineConfig({ ...base, entry: ["src/index.ts", "src/facts.ts"] });

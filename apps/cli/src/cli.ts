@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import * as nodeModule from "node:module";
+import { PORTS } from "@family/immich-spec/facts";
 import { cac } from "cac";
 import { loadCachedCommand, saveCodeCaches } from "./_cached.js";
 import type { CommandContext, CommandMain } from "./_command.js";
@@ -126,7 +127,7 @@ cli
 cli
   .command("worker [spec]", "Run the long-lived worker: poll, rescan on change, sync albums, serve /healthz and /metrics")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
-  .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: "9464" })
+  .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: String(PORTS.worker) })
   .option("--state-dir <dir>", "Where change-detection state is kept", { default: ".immich-family" })
   .option("--once", "Run one cycle and exit")
   .example("immich-family worker /etc/immich-family/spec.yaml")

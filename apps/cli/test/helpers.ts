@@ -1,9 +1,22 @@
 import fc from "fast-check";
 import { checkComposeReferences, renderCompose } from "@family/immich-compose";
 import { renderKubernetes } from "@family/immich-k8s";
-import { envFileTemplate, type ImmichFamilySpec, oauthRedirectUris, renderImmichConfigTemplate, secretKeys, templateKeys } from "@family/immich-spec";
+import {
+  envFileTemplate,
+  type ImmichFamilySpec,
+  oauthRedirectUris,
+  parseSpec,
+  renderImmichConfigTemplate,
+  secretKeys,
+  templateKeys,
+} from "@family/immich-spec";
+import { specBuilder } from "@family/test-kit";
 import { expect } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
+
+export { type Draft, exampleFiles, exampleInput, exampleText, minimalInput, secretRef } from "@family/test-kit";
+/** The spec builders of every package's tests (`@family/test-kit`), over the spec package's parser. */
+export const { exampleSpec, specFromText, specText } = specBuilder(parseSpec);
 
 /** Every renderer and command function of a validated spec, on each declared target; throws on the first failure. */
 export function renderEverything(spec: ImmichFamilySpec): void {

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLES } from "../src/commands/_cli-spawn.js";
+import { minimalInput, specText } from "./helpers.js";
 
 // Slow, end to end: the container image's contents without a Docker engine. The deploy folder is
 // built with the Dockerfile's own `pnpm deploy` command, then what the containers run is run from it
@@ -67,24 +69,8 @@ beforeAll(async () => {
   fake = await createFakeImmich();
   const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
   key = fake.addApiKey(ann, ["all"], "worker");
-  writeFileSync(
-    join(etc, "immich-family.yaml"),
-    [
-      "apiVersion: immich-family.dev/v1alpha1",
-      "kind: ImmichFamily",
-      "metadata: { name: image }",
-      "immich: { version: v2.7.5 }",
-      "hosts: { web: photos.example.com }",
-      "members:",
-      "  ann: { name: Ann, email: ann@example.com, admin: true }",
-      "libraries:",
-      `  family: { owner: ann, path: ${join(work, "photos")} }`,
-      "targets:",
-      "  compose: { user: { uid: 1000, gid: 1000 }, paths: { media: /srv/media }, libraries: { family: { hostPath: /srv/photos } } }",
-      "",
-    ].join("\n"),
-  );
-  cpSync(join(root, "examples", "ponder.yaml"), join(etc, "ponder.yaml"));
+  writeFileSync(join(etc, "immich-family.yaml"), specText(minimalInput({ family: { owner: "ann", path: join(work, "photos") } })));
+  cpSync(join(EXAMPLES, "ponder.yaml"), join(etc, "ponder.yaml"));
 }, 600_000);
 afterAll(async () => {
   await fake?.close();

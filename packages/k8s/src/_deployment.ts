@@ -2,6 +2,8 @@ import type { Construct } from "constructs";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { IService } from "kubernetes-models/v1/Service";
+import { type Component, recommendedLabels, selectorLabels } from "./_labels.js";
+import type { InstallContext } from "./_names.js";
 import { builtIn } from "./_typed.js";
 
 /** Name, namespace and labels of a component's objects, and the labels that select its pods. */
@@ -10,6 +12,16 @@ export interface Workload {
   readonly namespace: string;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
+}
+
+/** The workload of one component of the install, named `name`, its pods labelled as `appName`. */
+export function workload(install: InstallContext, name: string, component: Component, appName: string): Workload {
+  return {
+    name,
+    namespace: install.names.namespace,
+    labels: recommendedLabels(install, component, appName),
+    selector: selectorLabels(install, component, appName),
+  };
 }
 
 /** The shared skeleton of every Deployment: one replica, selected by `selector`, labelled `labels`. */

@@ -30,6 +30,22 @@ export interface Names {
   readonly secret: string;
   /** The PersistentVolume and claim of the library with this handle. */
   readonly library: (handle: string) => string;
+  /** The Ingress of the web UI, behind the SSO gate. */
+  readonly webIngress: string;
+  /** The public Ingress of `/api` and `/.well-known/immich`. */
+  readonly apiIngress: string;
+  /** The NetworkPolicy guarding one component's pods. */
+  readonly networkPolicy: (component: string) => string;
+}
+
+/** What every construct of one install shares: the object names and what the labels say. */
+export interface InstallContext {
+  /** Object names: `objectNames(spec, target)`. */
+  readonly names: Names;
+  /** `app.kubernetes.io/instance` of every object: the spec's `metadata.name`. */
+  readonly instance: string;
+  /** `app.kubernetes.io/version` of every object: the Immich version. */
+  readonly version: string;
 }
 
 /** The names of every object rendered for `spec` on `target`. */
@@ -50,5 +66,13 @@ export function names(spec: ImmichFamilySpec, target: KubernetesTarget): Names {
     workerSpec: `${n}-worker-spec`,
     secret: "existingSecret" in target.secrets ? target.secrets.existingSecret : `${n}-secrets`,
     library: (handle) => `${n}-library-${handle}`,
+    webIngress: `${n}-web`,
+    apiIngress: `${n}-api`,
+    networkPolicy: (component) => `${n}-${component}`,
   };
+}
+
+/** The names and label values every construct of the spec's install on `target` shares. */
+export function installContext(spec: ImmichFamilySpec, target: KubernetesTarget): InstallContext {
+  return { names: names(spec, target), instance: spec.metadata.name, version: spec.immich.version };
 }

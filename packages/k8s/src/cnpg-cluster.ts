@@ -2,25 +2,30 @@ import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import { recommendedLabels } from "./_labels.js";
-import type { Names } from "./_names.js";
+import type { InstallContext } from "./_names.js";
 import { optional } from "./_optional.js";
 
 /** Extensions Immich's migrations need, pre-created when the app role is not a superuser. */
 export const IMMICH_EXTENSIONS = ["vector", "vchord", "cube", "earthdistance", "pg_trgm", "unaccent", "uuid-ossp"] as const;
 
-/** Props of `CnpgCluster`: the spec, its Kubernetes target and the object names. */
+/** What Immich needs of its database (`database`): name, owner, the SUPERUSER choice and the versions. */
+export type ImmichDatabase = Pick<ImmichFamilySpec["database"], "name" | "user" | "superuser" | "postgresMajor" | "vectorVersion">;
+
+/** Props of `CnpgCluster`: the install's names and labels, Immich's database and the CloudNativePG settings. */
 export interface CnpgClusterProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Its Kubernetes target. */
-  readonly target: KubernetesTarget;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
+  /** Immich's database (`database`): name, owner, superuser, Postgres major and VectorChord version. */
+  readonly database: ImmichDatabase;
+  /** The cluster (`targets.kubernetes.database`): instances, image, parameters, storage, backup, PodMonitor. */
+  readonly cluster: KubernetesTarget["database"];
+  /** Storage class when `cluster.storage` names none (`targets.kubernetes.storageClass`). @default the cluster's default class */
+  readonly storageClass?: string | undefined;
 }
 
-/** The default database image: PostgreSQL with VectorChord, tagged `<pgMajor>-<vchord>`. */
-export function databaseImage(spec: ImmichFamilySpec, target: KubernetesTarget): string {
-  return target.database.image ?? `ghcr.io/tensorchord/cloudnative-vectorchord:${spec.database.postgresMajor}-${spec.database.vectorVersion}`;
+/** The database image: the cluster's own, else PostgreSQL with VectorChord, tagged `<pgMajor>-<vchord>`. */
+export function databaseImage(database: Pick<ImmichDatabase, "postgresMajor" | "vectorVersion">, cluster: Pick<KubernetesTarget["database"], "image">): string {
+  return cluster.image ?? `ghcr.io/tensorchord/cloudnative-vectorchord:${database.postgresMajor}-${database.vectorVersion}`;
 }
 
 /**
@@ -31,11 +36,11 @@ export function databaseImage(spec: ImmichFamilySpec, target: KubernetesTarget):
 export class CnpgCluster extends Construct {
   constructor(scope: Construct, id: string, props: CnpgClusterProps) {
     super(scope, id);
-    const { spec, target, names } = props;
-    const db = target.database;
-    const labels = recommendedLabels(spec, "database", "postgresql");
+    const { install, database, cluster: db } = props;
+    const { names } = install;
+    const labels = recommendedLabels(install, "database", "postgresql");
     const metadata = (name: string) => ({ name, namespace: names.namespace, labels });
-    const owner = spec.database.user;
+    const owner = database.user;
     if (db.backup?.method === "plugin" && !db.backup.pluginName) {
       throw new Error("targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io");
     }
@@ -46,17 +51,17 @@ export class CnpgCluster extends Construct {
       metadata: metadata(names.cluster),
       spec: {
         instances: db.instances,
-        imageName: databaseImage(spec, target),
+        imageName: databaseImage(database, db),
         postgresql: {
           shared_preload_libraries: ["vchord.so"],
           parameters: { ...db.parameters },
         },
         storage: {
           size: db.storage.size,
-          ...optional("storageClass", db.storage.storageClass ?? target.storageClass),
+          ...optional("storageClass", db.storage.storageClass ?? props.storageClass),
         },
-        bootstrap: { initdb: { database: spec.database.name, owner } },
-        ...(spec.database.superuser ? { managed: { roles: [{ name: owner, ensure: "present", login: true, superuser: true }] } } : {}),
+        bootstrap: { initdb: { database: database.name, owner } },
+        ...(database.superuser ? { managed: { roles: [{ name: owner, ensure: "present", login: true, superuser: true }] } } : {}),
         ...(db.backup?.method === "volumeSnapshot" ? { backup: { volumeSnapshot: { online: true } } } : {}),
         ...(db.backup?.method === "plugin"
           ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true, ...optional("parameters", db.backup.pluginParameters) }] }
@@ -64,21 +69,21 @@ export class CnpgCluster extends Construct {
       },
     });
 
-    if (!spec.database.superuser) {
+    if (!database.superuser) {
       new ApiObject(this, "database", {
         apiVersion: "postgresql.cnpg.io/v1",
         kind: "Database",
-        metadata: metadata(`${names.cluster}-${spec.database.name.replaceAll("_", "-")}`),
+        metadata: metadata(`${names.cluster}-${database.name.replaceAll("_", "-")}`),
         spec: {
           cluster: { name: names.cluster },
-          name: spec.database.name,
+          name: database.name,
           owner,
           ensure: "present",
           databaseReclaimPolicy: "retain",
           extensions: IMMICH_EXTENSIONS.map((name) => ({
             name,
             ensure: "present",
-            ...(name === "vchord" ? { version: spec.database.vectorVersion } : {}),
+            ...(name === "vchord" ? { version: database.vectorVersion } : {}),
           })),
         },
       });

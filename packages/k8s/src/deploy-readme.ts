@@ -1,7 +1,7 @@
 import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
 import type { Names } from "./_names.js";
+import { clusterReferences } from "./cluster-references.js";
 
-/** A rendered object, as far as the README needs to know it. */
 /** The fields of a rendered object the deploy README reads. */
 export interface ReadmeObject {
   readonly apiVersion: string;
@@ -53,18 +53,15 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
       install: "the external-snapshotter CRDs and controller, and a storage driver that takes snapshots",
     });
   }
-  const plugins = [...new Set(backups.flatMap((o) => (o.spec?.plugins ?? []).map((p: { name: string }) => p.name)))];
-  for (const plugin of plugins) {
+  const references = clusterReferences(objects);
+  for (const plugin of references.cnpgPlugins) {
     out.push({
       name: `the CloudNativePG plugin \`${plugin}\``,
       why: "the database backups (WAL archiving)",
       install: "the plugin's own release manifest, after the operator",
     });
   }
-  const drivers = [...new Set(objects.filter((o) => o.kind === "PersistentVolume").map((o) => o.spec?.csi?.driver as string | undefined))].filter(
-    (d) => d !== undefined,
-  );
-  for (const driver of drivers) {
+  for (const driver of references.csiDrivers) {
     out.push(
       driver === "nfs.csi.k8s.io"
         ? {
@@ -75,10 +72,7 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
         : { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" },
     );
   }
-  const classes = [...new Set(objects.filter((o) => o.kind === "Ingress").map((o) => o.spec?.ingressClassName as string | undefined))].filter(
-    (c) => c !== undefined,
-  );
-  for (const cls of classes) {
+  for (const cls of references.ingressClasses) {
     out.push(
       cls === "pomerium"
         ? {
@@ -100,7 +94,7 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
       install: "your cluster's CNI; switch the policies off with `targets.kubernetes.networkPolicies.enabled: false` if it has none",
     });
   }
-  const issuers = [...new Set(objects.map((o) => o.metadata.annotations?.["cert-manager.io/cluster-issuer"]))].filter((i) => i !== undefined);
+  const issuers = references.clusterIssuers;
   if (issuers.length > 0) {
     out.push({
       name: `cert-manager v1 with the ClusterIssuer ${issuers.map((i) => `\`${i}\``).join(", ")}`,

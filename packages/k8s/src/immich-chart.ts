@@ -1,7 +1,17 @@
-import { type ImmichFamilySpec, type KubernetesTarget, machineLearningUrl, renderImmichConfigTemplate, specYaml, workerImage } from "@family/immich-spec";
+import {
+  type ImmichFamilySpec,
+  immichServerImage,
+  type KubernetesTarget,
+  machineLearningImage,
+  machineLearningUrl,
+  renderImmichConfigTemplate,
+  secretKeys,
+  specYaml,
+  workerImage,
+} from "@family/immich-spec";
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { type Names, names as namesOf } from "./_names.js";
+import { installContext, type Names } from "./_names.js";
 import { TOOL_VERSION } from "./_version.js";
 import { CnpgCluster } from "./cnpg-cluster.js";
 import { ImmichServer } from "./immich-server.js";
@@ -34,36 +44,68 @@ export class ImmichChart extends Chart {
     const { spec } = props;
     const target: KubernetesTarget | undefined = spec.targets.kubernetes;
     if (!target) throw new Error("the spec declares no targets.kubernetes");
-    const names = namesOf(spec, target);
-    this.names = names;
+    const install = installContext(spec, target);
+    this.names = install.names;
     const image = workerImage(spec, props.toolVersion ?? TOOL_VERSION);
+    const keysReadBy = (reader: "config-init" | "worker") =>
+      secretKeys(spec, "kubernetes")
+        .filter((k) => k.readers.includes(reader))
+        .map((k) => k.key);
 
-    new Namespace(this, "namespace", { spec, name: names.namespace });
-    new CnpgCluster(this, "database", { spec, target, names });
-    new Redis(this, "redis", { spec, target, names });
-    const mlUrl = spec.machineLearning.enabled ? machineLearningUrl(spec, "kubernetes") : undefined;
-    if (spec.machineLearning.enabled) new MachineLearning(this, "machine-learning", { spec, names });
-    new UploadVolume(this, "upload", { spec, target, names });
+    new Namespace(this, "namespace", { install });
+    new CnpgCluster(this, "database", { install, database: spec.database, cluster: target.database, storageClass: target.storageClass });
+    new Redis(this, "redis", { install, image: target.redisImage, password: spec.redis.password, resources: target.resources.redis });
+    const ml = spec.machineLearning;
+    if (ml.enabled)
+      new MachineLearning(this, "machine-learning", { install, image: machineLearningImage(spec), acceleration: ml.acceleration, resources: ml.resources });
+    new UploadVolume(this, "upload", { install, size: target.upload.size, storageClass: target.upload.storageClass ?? target.storageClass });
     const libraries = Object.keys(target.libraries)
       .sort()
       .map((handle) => {
         const source = target.libraries[handle];
         if (!source) throw new Error(`targets.kubernetes.libraries.${handle} is missing`);
-        return new NfsLibrary(this, `library-${handle}`, { spec, names, handle, source }).mount;
+        const library = spec.libraries[handle];
+        if (!library) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
+        return new NfsLibrary(this, `library-${handle}`, { install, handle, path: library.path, source }).mount;
       });
     new ImmichServer(this, "server", {
-      spec,
-      target,
-      names,
+      install,
+      image: immichServerImage(spec),
       configTemplate: renderImmichConfigTemplate(spec, "kubernetes"),
+      configKeys: keysReadBy("config-init"),
       initImage: image,
-      machineLearningUrl: mlUrl,
+      machineLearningUrl: ml.enabled ? machineLearningUrl(spec, "kubernetes") : undefined,
       libraries,
+      redisPassword: spec.redis.password,
+      mediaLocation: spec.immich.mediaLocation,
+      trustedProxies: spec.immich.trustedProxies,
+      timezone: spec.immich.timezone,
+      resources: target.resources.server,
     });
-    new Ingress(this, "ingress", { spec, target, names });
+    new Ingress(this, "ingress", {
+      install,
+      hosts: spec.hosts,
+      ingress: target.ingress,
+      memberEmails: Object.values(spec.members).map((m) => m.email),
+    });
     // The worker's copy holds only the Kubernetes target: a change to another target must not restart it.
     if (spec.worker.enabled)
-      new Worker(this, "worker", { spec, target, names, image, specYaml: specYaml({ ...spec, targets: { kubernetes: target } }), libraries });
-    if (target.networkPolicies.enabled) new NetworkPolicies(this, "network-policies", { spec, target, names });
+      new Worker(this, "worker", {
+        install,
+        image,
+        specYaml: specYaml({ ...spec, targets: { kubernetes: target } }),
+        secretKeys: keysReadBy("worker"),
+        libraries,
+        resources: target.resources.worker,
+        placement: target.worker,
+      });
+    if (target.networkPolicies.enabled)
+      new NetworkPolicies(this, "network-policies", {
+        install,
+        namespaces: target.networkPolicies,
+        databaseMetrics: target.database.podMonitor,
+        machineLearning: ml.enabled,
+        worker: spec.worker.enabled,
+      });
   }
 }

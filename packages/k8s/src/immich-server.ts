@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, immichServerImage, type KubernetesTarget, secretKeys } from "@family/immich-spec";
+import { IMMICH_CONFIG_TEMPLATE, type Resources, type SecretRef } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { deployment, service } from "./_deployment.js";
-import { builtIn } from "./_typed.js";
-import { recommendedLabels, selectorLabels } from "./_labels.js";
-import { type Names, PORTS } from "./_names.js";
+import { deployment, service, workload } from "./_deployment.js";
+import { type InstallContext, PORTS } from "./_names.js";
 import { containerResources, type EnvVar, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
+import { builtIn } from "./_typed.js";
 import type { LibraryMount } from "./nfs-library.js";
 import { MEDIA_LOCATION } from "./upload-volume.js";
 
@@ -17,22 +16,32 @@ const TEMPLATE_DIR = "/template";
 /** The command the init container runs to fill the config template from the Secret's keys. */
 export const CONFIG_FILL_COMMAND = ["immich-family", "config", "fill", "--template", `${TEMPLATE_DIR}/${IMMICH_CONFIG_TEMPLATE}`, "--out", CONFIG_FILE];
 
-/** Props of `ImmichServer`: the spec and target, the names, the config template, and what the server mounts and calls. */
+/** Props of `ImmichServer`: the install's names and labels, the images, the config template and its keys, and what the server mounts and calls. */
 export interface ImmichServerProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Its Kubernetes target. */
-  readonly target: KubernetesTarget;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
+  /** The immich-server image: `immichServerImage(spec)`. */
+  readonly image: string;
   /** The Immich config template (`${KEY}` placeholders, no secret values). */
   readonly configTemplate: string;
+  /** The Secret's keys the template's placeholders name, handed to the init container that fills it. */
+  readonly configKeys: readonly string[];
   /** Image of the init container that fills the template (the worker image carries the CLI). */
   readonly initImage: string;
   /** Machine-learning URL; none when machine learning is off. */
   readonly machineLearningUrl: string | undefined;
   /** The external libraries, mounted read-only. */
   readonly libraries: readonly LibraryMount[];
+  /** The key of the Secret holding the Redis password (`redis.password`). @default no password */
+  readonly redisPassword?: SecretRef | undefined;
+  /** Where the upload volume is mounted (`immich.mediaLocation`). @default `/data` */
+  readonly mediaLocation?: string | undefined;
+  /** Proxies whose forwarded client address Immich trusts (`immich.trustedProxies`). @default none */
+  readonly trustedProxies?: readonly string[] | undefined;
+  /** The server's time zone, `TZ` (`immich.timezone`). @default the image's */
+  readonly timezone?: string | undefined;
+  /** Requests and limits of the server container (`targets.kubernetes.resources.server`). @default none */
+  readonly resources?: Resources | undefined;
 }
 
 /**
@@ -42,15 +51,15 @@ export interface ImmichServerProps {
 export class ImmichServer extends Construct {
   constructor(scope: Construct, id: string, props: ImmichServerProps) {
     super(scope, id);
-    const { spec, target, names } = props;
-    const labels = recommendedLabels(spec, "server", "immich-server");
-    const workload = { name: names.server, namespace: names.namespace, labels, selector: selectorLabels(spec, "server", "immich-server") };
-    const configKeys = secretKeys(spec, "kubernetes").filter((k) => k.readers.includes("config-init"));
+    const { install } = props;
+    const { names } = install;
+    const server = workload(install, names.server, "server", "immich-server");
+    const mediaLocation = props.mediaLocation ?? MEDIA_LOCATION;
 
     builtIn<IConfigMap>(this, "config-template", {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: names.configTemplate, namespace: names.namespace, labels },
+      metadata: { name: names.configTemplate, namespace: names.namespace, labels: server.labels },
       data: { [IMMICH_CONFIG_TEMPLATE]: props.configTemplate },
     });
 
@@ -63,17 +72,17 @@ export class ImmichServer extends Construct {
       envValue("DB_VECTOR_EXTENSION", "vectorchord"),
       envValue("REDIS_HOSTNAME", names.redis),
       envValue("REDIS_PORT", String(PORTS.redis)),
-      ...(spec.redis.password ? [envSecret("REDIS_PASSWORD", names.secret, spec.redis.password.key)] : []),
+      ...(props.redisPassword ? [envSecret("REDIS_PASSWORD", names.secret, props.redisPassword.key)] : []),
       ...(props.machineLearningUrl ? [envValue("IMMICH_MACHINE_LEARNING_URL", props.machineLearningUrl)] : []),
-      envValue("IMMICH_MEDIA_LOCATION", spec.immich.mediaLocation ?? MEDIA_LOCATION),
+      envValue("IMMICH_MEDIA_LOCATION", mediaLocation),
       envValue("IMMICH_CONFIG_FILE", CONFIG_FILE),
-      ...(spec.immich.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", spec.immich.trustedProxies.join(","))] : []),
-      ...(spec.immich.timezone ? [envValue("TZ", spec.immich.timezone)] : []),
+      ...(props.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", props.trustedProxies.join(","))] : []),
+      ...(props.timezone ? [envValue("TZ", props.timezone)] : []),
     ];
 
     deployment(
       this,
-      workload,
+      server,
       {
         securityContext: POD_SECURITY,
         initContainers: [
@@ -81,7 +90,7 @@ export class ImmichServer extends Construct {
             name: "config-fill",
             image: props.initImage,
             command: CONFIG_FILL_COMMAND,
-            env: configKeys.map((k) => envSecret(k.key, names.secret, k.key)),
+            env: props.configKeys.map((key) => envSecret(key, names.secret, key)),
             securityContext: nonRootSecurity(1000),
             volumeMounts: [
               { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
@@ -92,17 +101,17 @@ export class ImmichServer extends Construct {
         containers: [
           {
             name: "server",
-            image: immichServerImage(spec),
+            image: props.image,
             env,
             ports: [{ name: "http", containerPort: PORTS.server }],
             // First start runs migrations and reindexing: allow 10 minutes.
             startupProbe: httpProbe("/api/server/ping", "http", 10, 60),
             readinessProbe: httpProbe("/api/server/ping", "http", 10, 3),
             livenessProbe: httpProbe("/api/server/ping", "http", 20, 6),
-            ...containerResources(target.resources.server),
+            ...containerResources(props.resources),
             securityContext: ROOT_IMAGE_SECURITY,
             volumeMounts: [
-              { name: "upload", mountPath: spec.immich.mediaLocation ?? MEDIA_LOCATION },
+              { name: "upload", mountPath: mediaLocation },
               { name: "config", mountPath: "/config", readOnly: true },
               ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
             ],
@@ -118,6 +127,6 @@ export class ImmichServer extends Construct {
       // The upload volume is ReadWriteOnce: never run two servers during a rollout.
       { recreate: true, podAnnotations: { "immich-family.dev/config-checksum": createHash("sha256").update(props.configTemplate).digest("hex") } },
     );
-    service(this, workload, { name: "http", port: PORTS.server });
+    service(this, server, { name: "http", port: PORTS.server });
   }
 }

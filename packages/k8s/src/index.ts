@@ -1,4 +1,5 @@
-export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS } from "./cnpg-cluster.js";
+export { CLUSTER_ISSUER_ANNOTATION, type ClusterReferences, clusterReferences, type ReferencingObject } from "./cluster-references.js";
+export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS, type ImmichDatabase } from "./cnpg-cluster.js";
 export { type DeployReadmeProps, prerequisites, type ReadmeObject, renderKubernetesReadme, TESTED_VERSIONS } from "./deploy-readme.js";
 export { ImmichChart, type ImmichChartProps } from "./immich-chart.js";
 export { CONFIG_FILE, CONFIG_FILL_COMMAND, ImmichServer, type ImmichServerProps } from "./immich-server.js";
@@ -6,7 +7,7 @@ export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } fr
 export { kustomization, type KustomizationProps } from "./kustomization.js";
 export { machineLearningImage } from "@family/immich-spec";
 export { MachineLearning, type MachineLearningProps } from "./machine-learning.js";
-export { type Names, names as objectNames } from "./_names.js";
+export { type InstallContext, installContext, type Names, names as objectNames } from "./_names.js";
 export { Namespace, type NamespaceProps } from "./namespace.js";
 export { kubernetesNextSteps } from "./next-steps.js";
 export { CNPG_METRICS_PORT, CNPG_STATUS_PORT, NetworkPolicies, type NetworkPoliciesProps } from "./network-policies.js";

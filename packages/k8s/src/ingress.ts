@@ -1,9 +1,10 @@
 import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
-import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
-import { type Names, PORTS } from "./_names.js";
+import { type InstallContext, PORTS } from "./_names.js";
+import { builtIn } from "./_typed.js";
+import { CLUSTER_ISSUER_ANNOTATION } from "./cluster-references.js";
 
 /** Every annotation key under `ingress.pomerium.io/` Pomerium knows; any other is an error there. */
 export const POMERIUM_ANNOTATION_KEYS = [
@@ -27,14 +28,18 @@ type PomeriumKey = (typeof POMERIUM_ANNOTATION_KEYS)[number];
 /** Paths the mobile apps and the OAuth relay need without the SSO gate; Immich authenticates them itself. */
 export const PUBLIC_PATHS = ["/api", "/.well-known/immich"] as const;
 
-/** Props of `Ingress`: the spec, its Kubernetes target and the object names. */
+type IngressSettings = KubernetesTarget["ingress"];
+
+/** Props of `Ingress`: the install's names and labels, the hosts, the ingress settings and who passes the SSO gate by default. */
 export interface IngressProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Its Kubernetes target. */
-  readonly target: KubernetesTarget;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
+  /** The web host and the optional mobile host (`hosts`). */
+  readonly hosts: ImmichFamilySpec["hosts"];
+  /** Class, TLS secret, cert-manager issuer and Pomerium settings (`targets.kubernetes.ingress`). */
+  readonly ingress: IngressSettings;
+  /** Emails allowed through the SSO gate when `ingress.pomerium` names no policy, users or domains (the members'). @default none */
+  readonly memberEmails?: readonly string[] | undefined;
 }
 
 /**
@@ -44,11 +49,11 @@ export interface IngressProps {
 export class Ingress extends Construct {
   constructor(scope: Construct, id: string, props: IngressProps) {
     super(scope, id);
-    const { spec, target, names } = props;
-    const ing = target.ingress;
+    const { install, ingress: ing } = props;
+    const { names } = install;
     const pom = ing.pomerium;
-    const labels = recommendedLabels(spec, "ingress", "immich-server");
-    const hosts = [spec.hosts.web, ...(spec.hosts.mobile ? [spec.hosts.mobile] : [])];
+    const labels = recommendedLabels(install, "ingress", "immich-server");
+    const hosts = [props.hosts.web, ...(props.hosts.mobile ? [props.hosts.mobile] : [])];
     const tls = [{ hosts, secretName: ing.tlsSecretName }];
     const backend = { service: { name: names.server, port: { number: PORTS.server } } };
     const pomerium = (entries: Partial<Record<PomeriumKey, string>>) =>
@@ -64,18 +69,18 @@ export class Ingress extends Construct {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
       metadata: {
-        name: `${spec.metadata.name}-web`,
+        name: names.webIngress,
         namespace: names.namespace,
         labels,
         annotations: {
-          ...(ing.clusterIssuer ? { "cert-manager.io/cluster-issuer": ing.clusterIssuer } : {}),
-          ...pomerium({ ...proxying, pass_identity_headers: String(pom.passIdentityHeaders), ...accessPolicy(spec, target) }),
+          ...(ing.clusterIssuer ? { [CLUSTER_ISSUER_ANNOTATION]: ing.clusterIssuer } : {}),
+          ...pomerium({ ...proxying, pass_identity_headers: String(pom.passIdentityHeaders), ...accessPolicy(pom, props.memberEmails ?? []) }),
         },
       },
       spec: {
         ingressClassName: ing.className,
         tls,
-        rules: [{ host: spec.hosts.web, http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
+        rules: [{ host: props.hosts.web, http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
       },
     });
 
@@ -83,7 +88,7 @@ export class Ingress extends Construct {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
       metadata: {
-        name: `${spec.metadata.name}-api`,
+        name: names.apiIngress,
         namespace: names.namespace,
         labels,
         annotations: pomerium({ ...proxying, allow_public_unauthenticated_access: "true" }),
@@ -98,12 +103,11 @@ export class Ingress extends Construct {
 }
 
 /** Who gets through the SSO gate: a PPL policy, or allowed domains/users (default: the members' emails). */
-function accessPolicy(spec: ImmichFamilySpec, target: KubernetesTarget): Partial<Record<PomeriumKey, string>> {
-  const pom = target.ingress.pomerium;
+function accessPolicy(pom: IngressSettings["pomerium"], memberEmails: readonly string[]): Partial<Record<PomeriumKey, string>> {
   if (pom.policy) return { policy: pom.policy };
   const out: Partial<Record<PomeriumKey, string>> = {};
   if (pom.allowedDomains?.length) out.allowed_domains = JSON.stringify(pom.allowedDomains);
-  const users = pom.allowedUsers ?? (pom.allowedDomains?.length ? undefined : Object.values(spec.members).map((m) => m.email));
+  const users = pom.allowedUsers ?? (pom.allowedDomains?.length ? undefined : memberEmails);
   if (users?.length) out.allowed_users = JSON.stringify(users);
   return out;
 }

@@ -1,8 +1,7 @@
-import { type ImmichFamilySpec, machineLearningImage, PORTS } from "@family/immich-spec";
+import { type ImmichFamilySpec, PORTS, type Resources } from "@family/immich-spec";
 import { Construct } from "constructs";
-import { deployment, service } from "./_deployment.js";
-import { recommendedLabels, selectorLabels } from "./_labels.js";
-import type { Names } from "./_names.js";
+import { deployment, service, workload } from "./_deployment.js";
+import type { InstallContext } from "./_names.js";
 import { containerResources, httpProbe, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 
 type Acceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
@@ -13,45 +12,43 @@ const DEVICE_LIMITS: Partial<Record<Acceleration, Record<string, string>>> = {
   rocm: { "amd.com/gpu": "1" },
 };
 
-/** Props of `MachineLearning`: the spec (version, acceleration, resources) and the object names. */
+/** Props of `MachineLearning`: the install's names and labels, the image, the acceleration and the resources. */
 export interface MachineLearningProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
+  /** The immich-machine-learning image, suffixed for the acceleration: `machineLearningImage(spec)`. */
+  readonly image: string;
+  /** The acceleration (`machineLearning.acceleration`): `cuda` and `rocm` request a GPU. @default cpu */
+  readonly acceleration?: Acceleration | undefined;
+  /** Requests and limits of the container (`machineLearning.resources`). @default none */
+  readonly resources?: Resources | undefined;
 }
 
 /** Immich's machine-learning service: a Deployment with a writable model cache, and its Service. */
 export class MachineLearning extends Construct {
   constructor(scope: Construct, id: string, props: MachineLearningProps) {
     super(scope, id);
-    const { spec, names } = props;
-    const workload = {
-      name: names.machineLearning,
-      namespace: names.namespace,
-      labels: recommendedLabels(spec, "machine-learning", "immich-machine-learning"),
-      selector: selectorLabels(spec, "machine-learning", "immich-machine-learning"),
-    };
-    const ml = spec.machineLearning;
+    const { install } = props;
+    const ml = workload(install, install.names.machineLearning, "machine-learning", "immich-machine-learning");
 
-    deployment(this, workload, {
+    deployment(this, ml, {
       securityContext: POD_SECURITY,
       containers: [
         {
           name: "machine-learning",
-          image: machineLearningImage(spec),
+          image: props.image,
           env: [{ name: "MACHINE_LEARNING_CACHE_FOLDER", value: "/cache" }],
           ports: [{ name: "http", containerPort: PORTS.machineLearning }],
           startupProbe: httpProbe("/ping", "http", 10, 30),
           readinessProbe: httpProbe("/ping", "http", 10, 3),
           livenessProbe: httpProbe("/ping", "http", 20, 6),
-          ...containerResources(ml.resources, DEVICE_LIMITS[ml.acceleration]),
+          ...containerResources(props.resources, DEVICE_LIMITS[props.acceleration ?? "cpu"]),
           securityContext: ROOT_IMAGE_SECURITY,
           volumeMounts: [{ name: "cache", mountPath: "/cache" }],
         },
       ],
       volumes: [{ name: "cache", emptyDir: {} }],
     });
-    service(this, workload, { name: "http", port: PORTS.machineLearning });
+    service(this, ml, { name: "http", port: PORTS.machineLearning });
   }
 }

@@ -1,25 +1,24 @@
-import type { ImmichFamilySpec } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
-import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
+import type { InstallContext } from "./_names.js";
+import { builtIn } from "./_typed.js";
 
-/** Props of `Namespace`: the spec (for labels) and the namespace name. */
+/** Props of `Namespace`: the install's names (its `namespace`) and labels. */
 export interface NamespaceProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Name of the namespace every namespaced object lands in. */
-  readonly name: string;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
 }
 
 /** The namespace of the install. */
 export class Namespace extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
+    const { install } = props;
     builtIn<INamespace>(this, "namespace", {
       apiVersion: "v1",
       kind: "Namespace",
-      metadata: { name: props.name, labels: recommendedLabels(props.spec, "namespace", "immich") },
+      metadata: { name: install.names.namespace, labels: recommendedLabels(install, "namespace", "immich") },
     });
   }
 }

@@ -1,9 +1,9 @@
-import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import type { KubernetesTarget } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import { type Component, recommendedLabels, selectorLabels } from "./_labels.js";
-import { type Names, PORTS } from "./_names.js";
+import { type InstallContext, PORTS } from "./_names.js";
 import { builtIn } from "./_typed.js";
 
 /** CloudNativePG's status port on every instance, which the operator polls. */
@@ -11,14 +11,18 @@ export const CNPG_STATUS_PORT = 8000;
 /** CloudNativePG's metrics port on every instance. */
 export const CNPG_METRICS_PORT = PORTS.postgresMetrics;
 
-/** Props of `NetworkPolicies`: the spec, its Kubernetes target and the object names. */
+/** Props of `NetworkPolicies`: the install's names and labels, the namespaces to let in, and which components run. */
 export interface NetworkPoliciesProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Its Kubernetes target. */
-  readonly target: KubernetesTarget;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
+  /** The operator's, the ingress controller's and the monitoring namespace (`targets.kubernetes.networkPolicies`). */
+  readonly namespaces: Pick<KubernetesTarget["networkPolicies"], "operatorNamespace" | "ingressNamespace" | "monitoringNamespace">;
+  /** Whether a PodMonitor scrapes the database's metrics port (`targets.kubernetes.database.podMonitor`). @default false */
+  readonly databaseMetrics?: boolean | undefined;
+  /** Whether machine learning runs, and gets its policy (`machineLearning.enabled`). @default true */
+  readonly machineLearning?: boolean | undefined;
+  /** Whether the worker runs, and may reach the server (`worker.enabled`). @default true */
+  readonly worker?: boolean | undefined;
 }
 
 type Rule = { from: INetworkPolicyPeer[]; ports: number[] };
@@ -32,9 +36,9 @@ type Rule = { from: INetworkPolicyPeer[]; ports: number[] };
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    const { spec, target, names } = props;
-    const np = target.networkPolicies;
-    const pods = (component: Component, app: string): INetworkPolicyPeer => ({ podSelector: { matchLabels: selectorLabels(spec, component, app) } });
+    const { install, namespaces: np } = props;
+    const { names } = install;
+    const pods = (component: Component, app: string): INetworkPolicyPeer => ({ podSelector: { matchLabels: selectorLabels(install, component, app) } });
     const namespace = (name: string): INetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
     const server = pods("server", "immich-server");
     const instances: INetworkPolicyPeer = { podSelector: { matchLabels: { "cnpg.io/cluster": names.cluster } } };
@@ -43,7 +47,7 @@ export class NetworkPolicies extends Construct {
       builtIn<INetworkPolicy>(this, name, {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
-        metadata: { name: `${spec.metadata.name}-${name}`, namespace: names.namespace, labels: recommendedLabels(spec, "network-policy", "immich") },
+        metadata: { name: names.networkPolicy(name), namespace: names.namespace, labels: recommendedLabels(install, "network-policy", "immich") },
         spec: {
           podSelector: { matchLabels: podSelector },
           policyTypes: ["Ingress"],
@@ -55,15 +59,15 @@ export class NetworkPolicies extends Construct {
       { from: [server], ports: [PORTS.postgres] },
       { from: [instances, namespace(np.operatorNamespace)], ports: [PORTS.postgres, CNPG_STATUS_PORT] },
     ];
-    if (target.database.podMonitor) {
+    if (props.databaseMetrics) {
       database.push({ from: [np.monitoringNamespace ? namespace(np.monitoringNamespace) : { namespaceSelector: {} }], ports: [CNPG_METRICS_PORT] });
     }
     policy("database", { "cnpg.io/cluster": names.cluster }, database);
-    policy("redis", selectorLabels(spec, "redis", "valkey"), [{ from: [server], ports: [PORTS.redis] }]);
-    if (spec.machineLearning.enabled)
-      policy("machine-learning", selectorLabels(spec, "machine-learning", "immich-machine-learning"), [{ from: [server], ports: [PORTS.machineLearning] }]);
-    policy("server", selectorLabels(spec, "server", "immich-server"), [
-      { from: [namespace(np.ingressNamespace), ...(spec.worker.enabled ? [pods("worker", "immich-family-worker")] : [])], ports: [PORTS.server] },
+    policy("redis", selectorLabels(install, "redis", "valkey"), [{ from: [server], ports: [PORTS.redis] }]);
+    if (props.machineLearning ?? true)
+      policy("machine-learning", selectorLabels(install, "machine-learning", "immich-machine-learning"), [{ from: [server], ports: [PORTS.machineLearning] }]);
+    policy("server", selectorLabels(install, "server", "immich-server"), [
+      { from: [namespace(np.ingressNamespace), ...((props.worker ?? true) ? [pods("worker", "immich-family-worker")] : [])], ports: [PORTS.server] },
     ]);
   }
 }

@@ -1,14 +1,13 @@
-import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import type { KubernetesTarget } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
-import { builtIn } from "./_typed.js";
 import { recommendedLabels } from "./_labels.js";
-import type { Names } from "./_names.js";
+import type { InstallContext } from "./_names.js";
+import { builtIn } from "./_typed.js";
 
 type LibrarySource = KubernetesTarget["libraries"][string];
 
-/** A library volume as the pods mount it. */
 /** How a library's claim is mounted into the server and worker pods. */
 export interface LibraryMount {
   /** Volume name inside the pods. */
@@ -19,14 +18,14 @@ export interface LibraryMount {
   readonly path: string;
 }
 
-/** Props of `NfsLibrary`: one external library of the spec, by handle and source. */
+/** Props of `NfsLibrary`: one external library, by handle, path and source, and the install's names and labels. */
 export interface NfsLibraryProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
   /** The library's handle in the spec. */
   readonly handle: string;
+  /** Where the server and the worker see the library (`libraries.<handle>.path`). */
+  readonly path: string;
   /** Where the library comes from: an NFS export or an existing claim. */
   readonly source: LibrarySource;
 }
@@ -41,17 +40,16 @@ export class NfsLibrary extends Construct {
 
   constructor(scope: Construct, id: string, props: NfsLibraryProps) {
     super(scope, id);
-    const { spec, names, handle, source } = props;
-    const lib = spec.libraries[handle];
-    if (!lib) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
+    const { install, handle, source } = props;
+    const { names } = install;
     const name = names.library(handle);
     const nfs = "nfs" in source ? source.nfs : undefined;
     const volumeName = nfs?.volumeName ?? name;
     const claimName = nfs?.claimName ?? name;
-    this.mount = { volume: `library-${handle}`, claimName: "existingClaim" in source ? source.existingClaim : claimName, path: lib.path };
+    this.mount = { volume: `library-${handle}`, claimName: "existingClaim" in source ? source.existingClaim : claimName, path: props.path };
     if (!nfs) return;
     const storageClassName = nfs.storageClass ?? "";
-    const labels = { ...recommendedLabels(spec, "library", "immich-library"), "immich-family.dev/library": handle };
+    const labels = { ...recommendedLabels(install, "library", "immich-library"), "immich-family.dev/library": handle };
     builtIn<IPersistentVolume>(this, "volume", {
       apiVersion: "v1",
       kind: "PersistentVolume",

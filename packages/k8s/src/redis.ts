@@ -1,42 +1,38 @@
-import { type ImmichFamilySpec, type KubernetesTarget, VALKEY_PASSWORD_ENV, valkeyStartScript } from "@family/immich-spec";
+import { type Resources, type SecretRef, VALKEY_PASSWORD_ENV, valkeyStartScript } from "@family/immich-spec";
 import { Construct } from "constructs";
-import { deployment, service } from "./_deployment.js";
-import { recommendedLabels, selectorLabels } from "./_labels.js";
-import { type Names, PORTS } from "./_names.js";
+import { deployment, service, workload } from "./_deployment.js";
+import { type InstallContext, PORTS } from "./_names.js";
 import { containerResources, envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 
-/** Props of `Redis`: the spec (password), its Kubernetes target (image, resources) and the object names. */
+/** Props of `Redis`: the install's names and labels, the image, the password's Secret key and the resources. */
 export interface RedisProps {
-  /** The parsed spec. */
-  readonly spec: ImmichFamilySpec;
-  /** Its Kubernetes target. */
-  readonly target: KubernetesTarget;
-  /** Object names: `objectNames(spec, target)`. */
-  readonly names: Names;
+  /** Names and labels of the install: `installContext(spec, target)`. */
+  readonly install: InstallContext;
+  /** The Valkey/Redis image (`targets.kubernetes.redisImage`). */
+  readonly image: string;
+  /** The key of the Secret holding the password (`redis.password`). @default no password */
+  readonly password?: SecretRef | undefined;
+  /** Requests and limits of the container (`targets.kubernetes.resources.redis`). @default none */
+  readonly resources?: Resources | undefined;
 }
 
 /** Valkey/Redis as Immich's job queue: a Deployment and its Service, password from the Secret when set. */
 export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
-    const { spec, target, names } = props;
-    const workload = {
-      name: names.redis,
-      namespace: names.namespace,
-      labels: recommendedLabels(spec, "redis", "valkey"),
-      selector: selectorLabels(spec, "redis", "valkey"),
-    };
-    const password = spec.redis.password;
+    const { install, password } = props;
+    const { names } = install;
+    const redis = workload(install, names.redis, "redis", "valkey");
 
     deployment(
       this,
-      workload,
+      redis,
       {
         securityContext: { ...POD_SECURITY, fsGroup: 999 },
         containers: [
           {
             name: "redis",
-            image: target.redisImage,
+            image: props.image,
             // With a password, the config comes on standard input from the environment, never on the command
             // line; `$$(` keeps Kubernetes from reading the script's `$(…)` as a variable reference.
             ...(password
@@ -48,7 +44,7 @@ export class Redis extends Construct {
             ports: [{ name: "redis", containerPort: PORTS.redis }],
             readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
             livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 20, failureThreshold: 6 },
-            ...containerResources(target.resources.redis),
+            ...containerResources(props.resources),
             securityContext: nonRootSecurity(999),
             volumeMounts: [{ name: "data", mountPath: "/data" }],
           },
@@ -57,6 +53,6 @@ export class Redis extends Construct {
       },
       { recreate: true },
     );
-    service(this, workload, { name: "redis", port: PORTS.redis });
+    service(this, redis, { name: "redis", port: PORTS.redis });
   }
 }

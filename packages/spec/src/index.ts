@@ -30,7 +30,7 @@ export {
   mlImageSuffix,
   PORTS,
   transcodingAccel,
-} from "./immich-images.js";
+} from "./facts.js";
 export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";
 export { specYaml, yamlText } from "./yaml-text.js";

@@ -1,24 +1,48 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { albumState, createFakeImmich, type FakeImmich, type FakeUser, scanLibrary } from "@family/fake-immich";
-import { type ImmichFamilySpec, type ImmichFamilySpecInput, immichFamilySpec } from "@family/immich-spec";
+import { type ImmichFamilySpec, type ImmichFamilySpecInput, parseSpec } from "@family/immich-spec";
+import { minimalInput, secretRef, specBuilder } from "@family/test-kit";
 import { type AlbumReconcileOptions, reconcileAlbums } from "../src/albums/reconcile.js";
 import { ImmichClient, type ImmichClientOptions } from "../src/client/immich-client.js";
 
-/** A minimal valid spec with the given libraries (members ann = admin, bob). */
+const { specFromInput, specText } = specBuilder(parseSpec);
+export { minimalInput, secretRef, specText };
+
+/** A minimal valid spec with the given libraries (members ann = admin, bob), each served by the Compose target. */
 export function testSpec(libraries: ImmichFamilySpecInput["libraries"], extra: Partial<ImmichFamilySpecInput> = {}): ImmichFamilySpec {
-  return immichFamilySpec.parse({
-    apiVersion: "immich-family.dev/v1alpha1",
-    kind: "ImmichFamily",
-    metadata: { name: "test" },
-    immich: { version: "v2.7.5" },
-    hosts: { web: "photos.example.com" },
-    members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com" } },
-    libraries,
-    targets: { compose: { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/media" } } },
-    ...extra,
+  return specFromInput(minimalInput(libraries, extra));
+}
+
+/** A running source file of this package and what it has printed so far. */
+export interface SourceProcess {
+  readonly child: ChildProcess;
+  readonly output: { out: string; err: string };
+  /** Its exit: the code, and the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Run a TypeScript file of this package in its own Node process (through tsx, on the sources), from the package folder. */
+export function runSource(file: URL, args: readonly string[] = [], options: { env?: NodeJS.ProcessEnv; nodeFlags?: readonly string[] } = {}): SourceProcess {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--conditions=@family/source", "--import", "tsx", fileURLToPath(file), ...args], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  const output = { out: "", err: "" };
+  child.stdout?.on("data", (d) => {
+    output.out += String(d);
+  });
+  child.stderr?.on("data", (d) => {
+    output.err += String(d);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output, exited };
 }
 
 /** A client with fast retries for tests. */
@@ -46,9 +70,6 @@ export function tempTree(prefix = "worker-") {
     },
   };
 }
-
-/** `${KEY}`, as a spec writes a secret reference. */
-const secretRef = (key: string) => `$\{${key}}`;
 
 type AlbumsInput = NonNullable<NonNullable<ImmichFamilySpecInput["libraries"]>[string]>["albums"];
 

@@ -1,8 +1,9 @@
-// The one way tests build a spec: an example file as the user wrote it, changed by a mutation, then
-// parsed (and so validated) again. The parser is passed in, so @family/immich-spec's own tests use
-// their sources and the other packages the library, without a dependency cycle.
+// The one way tests build a spec: an example file as the user wrote it, or the smallest spec a test
+// fills in, changed by a mutation, then parsed (and so validated) again. The parser is passed in, so
+// @family/immich-spec's own tests use their sources and the other packages the library, without a
+// dependency cycle.
 import { readdirSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 
 /** The repository's `examples/` folder. */
 export const examplesDir = new URL("../../../examples/", import.meta.url);
@@ -35,6 +36,36 @@ export function exampleInput(name: string): Draft {
   return parse(exampleText(name)) as Draft;
 }
 
+/**
+ * The smallest spec as written, for tests that bring their own libraries: members ann (admin) and
+ * bob, Immich v2.7.5, and a Compose target serving each library from its own path. Each section of
+ * `sections` replaces the one of the same name (e.g. `members`, `immich`, `worker`, `targets`).
+ */
+export function minimalInput(libraries: Draft = {}, sections: Draft = {}): Draft {
+  return {
+    apiVersion: "immich-family.dev/v1alpha1",
+    kind: "ImmichFamily",
+    metadata: { name: "test" },
+    immich: { version: "v2.7.5" },
+    hosts: { web: "photos.example.com" },
+    members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com" } },
+    libraries,
+    targets: {
+      compose: {
+        user: { uid: 1000, gid: 1000 },
+        paths: { media: "/srv/media" },
+        libraries: Object.fromEntries(Object.entries(libraries).map(([handle, library]) => [handle, { hostPath: library.path }])),
+      },
+    },
+    ...sections,
+  };
+}
+
+/** `${KEY}`, as a spec writes a reference to a key of the secrets env file. */
+export function secretRef(key: string): string {
+  return `$\{${key}}`;
+}
+
 /** `text` with `from` replaced by `to`; throws when `from` is absent so a stale edit cannot pass silently. */
 export function edit(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`edit: ${JSON.stringify(from)} not found`);
@@ -54,6 +85,12 @@ export function specBuilder<S>(parseSpec: Parse<S>) {
   return {
     specFromText,
     specFromInput,
+    /** A spec as YAML text for a test to write to a file, checked valid first. */
+    specText: (input: Draft): string => {
+      const text = stringify(input);
+      specFromText(text);
+      return text;
+    },
     /** An example, parsed. */
     exampleSpec: (name: string): S => specFromText(exampleText(name), `examples/${fileOf(name)}`),
     /** An example changed by `mutate`, parsed: the way a user changes one value in the spec. */

@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { examplesDir } from "@family/test-kit";
 
 /** The built entry point; turbo builds the CLI and its dependencies before its tests run. */
 export const BUILT_CLI = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
-export const EXAMPLES = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+/** The repository's `examples/` folder, as a path. */
+export const EXAMPLES = fileURLToPath(examplesDir);
 
 /** Run the built `immich-family` with `args` in `cwd`, `input` on its standard input. */
 export function runCli(args: readonly string[], cwd: string, input?: string): { status: number | null; stdout: string; stderr: string } {

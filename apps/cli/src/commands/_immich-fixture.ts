@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
+import { type Draft, minimalInput, secretRef, specText } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { recordingIo } from "../_io.js";
 
@@ -18,25 +19,18 @@ export async function immichFixture() {
     writeFileSync(path, rel);
   };
   add("photos/family/2024/a.jpg");
-  writeFileSync(
-    join(dir, "immich-family.yaml"),
-    [
-      "apiVersion: immich-family.dev/v1alpha1",
-      "kind: ImmichFamily",
-      "metadata: { name: test }",
-      "immich: { version: v3.1.0 }",
-      "hosts: { web: photos.example.com }",
-      "members:",
-      "  ann: { name: Ann, email: ann@example.com, admin: true }",
-      "  bob: { name: Bob, email: bob@example.com }",
-      "libraries:",
-      `  family: { owner: ann, path: ${dir}/photos/family, exclusionPatterns: ["**/raw/**"] }`,
-      "worker: { apiKey: '$" + "{WORKER_KEY}' }",
-      "targets:",
-      "  compose: { user: { uid: 1000, gid: 1000 }, paths: { media: /srv/media }, libraries: { family: { hostPath: /srv/photos } } }",
-      "",
-    ].join("\n"),
-  );
+  /** (Re)writes the spec; `library` adds fields to the family library (e.g. `albums`). */
+  const writeSpec = (library: Draft = {}) =>
+    writeFileSync(
+      join(dir, "immich-family.yaml"),
+      specText(
+        minimalInput(
+          { family: { owner: "ann", path: `${dir}/photos/family`, exclusionPatterns: ["**/raw/**"], ...library } },
+          { immich: { version: "v3.1.0" }, worker: { apiKey: secretRef("WORKER_KEY") } },
+        ),
+      ),
+    );
+  writeSpec();
   const context = (env?: NodeJS.ProcessEnv, signal?: CommandContext["signal"]) => {
     const io = recordingIo();
     const ctx: CommandContext = { cwd: dir, io, env: env ?? { IMMICH_URL: fake.url, WORKER_KEY: adminKey }, signal: signal ?? new AbortController().signal };
@@ -49,6 +43,7 @@ export async function immichFixture() {
     bob,
     adminKey,
     add,
+    writeSpec,
     context,
     cleanup: async () => {
       await fake.close();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { minimalInput, specText } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { toCliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
@@ -25,17 +26,11 @@ beforeEach(async () => {
   const library = fake.state.addLibrary({ ownerId: ann.id, name: "photos", importPaths: [root] });
   scanLibrary(fake.state, library);
   env = { IMMICH_URL: fake.url, IMMICH_API_KEY: fake.addApiKey(ann, ["all"], "admin") };
-  const spec = {
-    apiVersion: "immich-family.dev/v1alpha1",
-    kind: "ImmichFamily",
-    metadata: { name: "test" },
-    immich: { version: "v3.1.0" },
-    hosts: { web: "photos.example.com" },
-    members: { ann: { name: "Ann", email: "ann@example.com", admin: true }, bob: { name: "Bob", email: "bob@example.com" } },
-    libraries: { photos: { owner: "ann", path: root, albums: { levels: -1, shareWith: [{ member: "bob", role: "viewer" }] } } },
-    targets: { compose: { user: { uid: 1000, gid: 1000 }, paths: { media: "/srv/media" }, libraries: { photos: { hostPath: root } } } },
-  };
-  writeFileSync(join(dir, "immich-family.yaml"), JSON.stringify(spec, null, 2));
+  const spec = minimalInput(
+    { photos: { owner: "ann", path: root, albums: { levels: -1, shareWith: [{ member: "bob", role: "viewer" }] } } },
+    { immich: { version: "v3.1.0" } },
+  );
+  writeFileSync(join(dir, "immich-family.yaml"), specText(spec));
 });
 afterEach(async () => {
   await fake.close();

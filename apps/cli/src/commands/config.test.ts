@@ -3,17 +3,14 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { load } from "js-yaml";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
-import { BUILT_CLI } from "./_cli-spawn.js";
+import { BUILT_CLI, EXAMPLES } from "./_cli-spawn.js";
 import { main } from "./config.js";
-
-const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
 
 const TEMPLATE = ["oauth:", "  enabled: true", "  clientId: ${CLIENT_ID}", "  clientSecret: ${CLIENT_SECRET}", "  buttonText: Login", ""].join("\n");
 const SECRET = "s3cr$t ${CLIENT_ID} \"quoted\" 'single'\nnew line ünïcødé 😀";
@@ -88,7 +85,7 @@ describe("config fill", () => {
 
 describe("config render", () => {
   it("prints the template of a one-target spec", async () => {
-    const r = await run({}, ["render", join(examples, "truenas.yaml")], {});
+    const r = await run({}, ["render", join(EXAMPLES, "truenas.yaml")], {});
     expect(r.code).toBe(0);
     const config = parse(r.out) as Record<string, Record<string, unknown>>;
     expect(config.oauth?.clientSecret).toBe(`\${IMMICH_OAUTH_CLIENT_SECRET}`);
@@ -96,7 +93,7 @@ describe("config render", () => {
   });
 
   it("needs --target when the spec declares both, and writes --out", async () => {
-    const both = join(examples, "family.yaml");
+    const both = join(EXAMPLES, "family.yaml");
     const r = await run({}, ["render", both], {});
     expect(r.code).toBe(2);
     expect(r.err).toContain("--target kubernetes or --target compose");

@@ -1,16 +1,15 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { minimalInput, specText } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
 import { main } from "./oauth.js";
+import { EXAMPLES } from "./_cli-spawn.js";
 
-const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
-
-async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, cwd = examples) {
+async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, cwd = EXAMPLES) {
   const io = recordingIo();
   const c: CommandContext = { cwd, io, env: {}, signal: new AbortController().signal };
   try {
@@ -49,18 +48,11 @@ describe("oauth redirect-uris", () => {
 
   it("generic without the relay lists the app callback instead", async () => {
     const dir = await mkdtemp(join(tmpdir(), "oauth-"));
-    const spec = [
-      "apiVersion: immich-family.dev/v1alpha1",
-      "kind: ImmichFamily",
-      "metadata: { name: g }",
-      "immich: { version: v3.1.0 }",
-      "hosts: { web: photos.example.com }",
-      "auth:",
-      "  oauth: { preset: generic, issuerUrl: 'https://id.example.com', clientId: immich }",
-      "members: { ann: { name: Ann, email: ann@example.com, admin: true } }",
-      "targets: { compose: { user: { uid: 1, gid: 1 }, paths: { media: /srv/m } } }",
-    ].join("\n");
-    await writeFile(join(dir, "immich-family.yaml"), spec);
+    const spec = minimalInput(
+      {},
+      { immich: { version: "v3.1.0" }, auth: { oauth: { preset: "generic", issuerUrl: "https://id.example.com", clientId: "immich" } } },
+    );
+    await writeFile(join(dir, "immich-family.yaml"), specText(spec));
     const r = await run(["redirect-uris", undefined], { output: "json" }, dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).redirectUris.mobile).toBe("app.immich:///oauth-callback");
@@ -69,16 +61,7 @@ describe("oauth redirect-uris", () => {
 
   it("says clearly when the spec has no OAuth", async () => {
     const dir = await mkdtemp(join(tmpdir(), "oauth-"));
-    const spec = [
-      "apiVersion: immich-family.dev/v1alpha1",
-      "kind: ImmichFamily",
-      "metadata: { name: g }",
-      "immich: { version: v2.7.5 }",
-      "hosts: { web: photos.example.com }",
-      "members: { ann: { name: Ann, email: ann@example.com, admin: true } }",
-      "targets: { compose: { user: { uid: 1, gid: 1 }, paths: { media: /srv/m } } }",
-    ].join("\n");
-    await writeFile(join(dir, "immich-family.yaml"), spec);
+    await writeFile(join(dir, "immich-family.yaml"), specText(minimalInput()));
     const r = await run(["redirect-uris", undefined], {}, dir);
     expect(r.code).toBe(1);
     expect(r.err).toContain("The spec has no auth.oauth");

@@ -1,21 +1,20 @@
 import { mkdtemp, readdir, readFile, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
+import { exampleInput, specText } from "../../test/helpers.js";
 import { parse, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
 import { RECORD_FILE } from "../_owned-folder.js";
 import { main, render } from "./render.js";
-
-const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+import { EXAMPLES } from "./_cli-spawn.js";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "render-compose-"));
-  await cp(examples, join(dir, "examples"), { recursive: true });
+  await cp(EXAMPLES, join(dir, "examples"), { recursive: true });
 });
 
 function ctx() {
@@ -57,9 +56,9 @@ describe("render --target compose", () => {
   it("removes a file it wrote and no longer writes, and keeps one it never wrote", async () => {
     await render(dir, "examples/family.yaml", { target: "compose", out: "out" });
     await writeFile(join(dir, "out/stale.yaml"), "mine: true\n");
-    const spec = parse(await readFile(join(dir, "examples/family.yaml"), "utf8")) as { worker: { enabled: boolean } };
+    const spec = exampleInput("family");
     spec.worker.enabled = false;
-    await writeFile(join(dir, "no-worker.yaml"), stringify(spec));
+    await writeFile(join(dir, "no-worker.yaml"), specText(spec));
     const result = await render(dir, "no-worker.yaml", { target: "compose", out: "out" });
     expect(result.outputs[0]?.removed).toEqual(["immich-family.yaml"]);
     const left = await readdir(join(dir, "out"));
@@ -70,7 +69,7 @@ describe("render --target compose", () => {
   it("leaves the previous folder untouched when the spec cannot be rendered", async () => {
     await render(dir, "examples/family.yaml", { target: "compose", out: "out" });
     const before = await readFile(join(dir, "out/compose.yaml"), "utf8");
-    const spec = parse(await readFile(join(dir, "examples/family.yaml"), "utf8")) as { targets: { compose: { libraries: Record<string, unknown> } } };
+    const spec = exampleInput("family");
     delete spec.targets.compose.libraries.travel;
     await writeFile(join(dir, "broken.yaml"), stringify(spec));
     const error = (await render(dir, "broken.yaml", { target: "compose", out: "out" }).catch((e: unknown) => e)) as CliError;

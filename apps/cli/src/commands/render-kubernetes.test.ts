@@ -1,22 +1,21 @@
 import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { secretKeys } from "@family/immich-spec";
 import { beforeEach, describe, expect, it } from "vitest";
+import { exampleInput } from "../../test/helpers.js";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { main, render } from "./render.js";
-
-const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+import { EXAMPLES } from "./_cli-spawn.js";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "render-kubernetes-"));
-  await cp(examples, join(dir, "examples"), { recursive: true });
+  await cp(EXAMPLES, join(dir, "examples"), { recursive: true });
 });
 
 function ctx() {
@@ -90,9 +89,7 @@ describe("render --target kubernetes", () => {
   it("leaves the previous folder untouched when the spec is refused", async () => {
     await render(dir, "examples/ponder.yaml", { target: "kubernetes", out: "out" });
     const before = await readFolder(join(dir, "out"));
-    const spec = parse(await readFile(join(dir, "examples/ponder.yaml"), "utf8")) as {
-      targets: { kubernetes: { database: Record<string, unknown> } };
-    };
+    const spec = exampleInput("ponder");
     spec.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin" };
     await writeFile(join(dir, "broken.yaml"), stringify(spec));
     // A plugin backup without its plugin once failed inside the renderer; now validation refuses it.

@@ -2,13 +2,12 @@ import { type Dirent, mkdtempSync, readdirSync, readFileSync, writeFileSync } fr
 import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CliError } from "../_errors.js";
-import { runCli } from "./_cli-spawn.js";
+import { EXAMPLES, runCli } from "./_cli-spawn.js";
 import { render } from "./render.js";
 
-const family = fileURLToPath(new URL("../../../../examples/family.yaml", import.meta.url));
+const family = join(EXAMPLES, "family.yaml");
 
 describe("render", () => {
   it("writes an absolute --out where it says, one sub-folder per declared target", async () => {

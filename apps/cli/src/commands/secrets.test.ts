@@ -1,15 +1,13 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { recordingIo } from "../_io.js";
 import { main } from "./secrets.js";
-
-const examples = fileURLToPath(new URL("../../../../examples/", import.meta.url));
+import { EXAMPLES } from "./_cli-spawn.js";
 
 async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}) {
   const io = recordingIo();
-  const c: CommandContext = { cwd: examples, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = { cwd: EXAMPLES, io, env: {}, signal: new AbortController().signal };
   try {
     return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
   } catch (error) {

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import {
   type ConfigObject,
@@ -17,11 +16,10 @@ import {
 import { createLibrary, createUserAdmin, updateConfig } from "@immich/sdk";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
+import { exampleFiles, exampleSpec } from "../../test/helpers.js";
 import { runImport } from "../commands/import.js";
 import { quantityToBytes } from "./_draft.js";
 import { CONFIG_SECRETS } from "./server.js";
-
-const EXAMPLES = new URL("../../../../examples/", import.meta.url);
 
 let fake: FakeImmich | undefined;
 afterEach(async () => {
@@ -124,11 +122,8 @@ function serverView(spec: ImmichFamilySpec) {
 }
 
 describe("round trip through the fake server: configure from a spec, import, an equivalent spec", () => {
-  const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
-  it.each(examples)("examples/%s", async (name) => {
-    const parsed = parseSpec(readFileSync(new URL(name, EXAMPLES), "utf8"), name);
-    if (!parsed.ok) throw new Error(`${name} is invalid`);
-    const spec = parsed.value;
+  it.each(exampleFiles())("examples/%s", async (name) => {
+    const spec = exampleSpec(name);
     const server = await fakeFrom(spec);
     const { spec: imported } = await runImport({ server: server.url, apiKey: server.apiKey });
     expect(serverView(imported)).toEqual(serverView(spec));
@@ -139,12 +134,11 @@ describe("round trip through the fake server: configure from a spec, import, an 
 
 describe("import from a server and its Compose folder together", () => {
   it("takes the members and settings from the server and the paths and names from the folder", async () => {
-    const parsed = parseSpec(readFileSync(new URL("truenas.yaml", EXAMPLES), "utf8"));
-    if (!parsed.ok) throw new Error("truenas.yaml is invalid");
-    const server = await fakeFrom(parsed.value);
+    const truenas = exampleSpec("truenas");
+    const server = await fakeFrom(truenas);
     const folder = new URL("../../test/fixtures/adopt/truenas-compose/", import.meta.url).pathname;
     const { spec, unmapped } = await runImport({ server: server.url, apiKey: server.apiKey, compose: folder });
-    expect(serverView(spec)).toEqual(serverView(parsed.value));
+    expect(serverView(spec)).toEqual(serverView(truenas));
     expect(spec.targets.compose).toMatchObject({
       user: { uid: 3106, gid: 3202 },
       hwaccel: "quicksync",

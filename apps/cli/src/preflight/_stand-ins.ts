@@ -1,9 +1,9 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ImmichFamilySpec, parseSpec } from "@family/immich-spec";
+import type { ImmichFamilySpec } from "@family/immich-spec";
 import { parseDocument } from "yaml";
-import { EXAMPLES } from "../commands/_cli-spawn.js";
+import { exampleText, specFromText } from "../../test/helpers.js";
 
 /**
  * A folder to be the whole PATH, holding stand-in `kubectl` and `docker` scripts that answer like the
@@ -70,12 +70,10 @@ export function fakeDocker(dir: string, version: string | undefined): void {
   );
 }
 
-/** An example spec with some values set (dotted paths into the YAML), parsed. */
+/** An example spec with some values set and some removed (dotted paths into the YAML), parsed by the tests' one builder. */
 export function exampleSpec(name: string, set: Record<string, unknown> = {}, remove: readonly string[] = []): ImmichFamilySpec {
-  const doc = parseDocument(readFileSync(join(EXAMPLES, name), "utf8"));
+  const doc = parseDocument(exampleText(name));
   for (const [path, value] of Object.entries(set)) doc.setIn(path.split("."), value);
   for (const path of remove) doc.deleteIn(path.split("."));
-  const result = parseSpec(doc.toString(), name);
-  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
-  return result.value;
+  return specFromText(doc.toString(), name);
 }

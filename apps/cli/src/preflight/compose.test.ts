@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { BUILT_CLI, EXAMPLES } from "../commands/_cli-spawn.js";
 import { main as doctor } from "../commands/doctor.js";
 import { recordingIo } from "../_io.js";
+import { exampleText } from "../../test/helpers.js";
 import { exampleSpec, fakeDocker, fakeKubectl, standIns } from "./_stand-ins.js";
 import { allows, portFree } from "./compose.js";
 import { runPreflight } from "./run-preflight.js";
@@ -210,7 +211,7 @@ describe("immich-family doctor --preflight", () => {
     folders(root, 0o777, "media", "model-cache", "backups");
     const path = standIns();
     fakeDocker(path.dir, "v2.29.1");
-    const doc = parseDocument(readFileSync(join(EXAMPLES, "truenas.yaml"), "utf8"));
+    const doc = parseDocument(exampleText("truenas"));
     for (const [key, dir] of [
       ["media", "media"],
       ["modelCache", "model-cache"],

@@ -1,4 +1,4 @@
-import { renderKubernetes } from "@family/immich-k8s";
+import { CLUSTER_ISSUER_ANNOTATION, clusterReferences, renderKubernetes } from "@family/immich-k8s";
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
 import type { Check, PreflightCheck, PreflightContext } from "./check.js";
@@ -58,8 +58,8 @@ export function requiredCrds(spec: ImmichFamilySpec): Crd[] {
       const group = o.apiVersion.split("/")[0] ?? o.apiVersion;
       add(group, `${o.kind.toLowerCase()}s`, `${o.kind} ${o.metadata?.name ?? ""}`.trim());
     }
-    if (o.kind === "Ingress" && o.metadata?.annotations?.["cert-manager.io/cluster-issuer"])
-      add("cert-manager.io", "clusterissuers", `Ingress ${o.metadata.name} (cert-manager.io/cluster-issuer)`);
+    if (o.kind === "Ingress" && o.metadata?.annotations?.[CLUSTER_ISSUER_ANNOTATION])
+      add("cert-manager.io", "clusterissuers", `Ingress ${o.metadata.name} (${CLUSTER_ISSUER_ANNOTATION})`);
     if (o.kind === "Ingress" && o.spec?.ingressClassName === "pomerium") add("ingress.pomerium.io", "pomerium", `Ingress ${o.metadata?.name} (class pomerium)`);
     if (o.kind === "ScheduledBackup" && o.spec?.method === "volumeSnapshot")
       add("snapshot.storage.k8s.io", "volumesnapshots", `ScheduledBackup ${o.metadata?.name} (method volumeSnapshot)`);
@@ -164,49 +164,33 @@ const crds: Check = {
     ),
 };
 
+/** One line per name the objects reference: does the cluster have it? */
+function eachExists(ctx: PreflightContext, kind: string, names: readonly string[], fix: (name: string) => string): Promise<PreflightCheck[]> {
+  return Promise.all(names.map((name) => exists(ctx, `${kind} ${name}`, [kind.toLowerCase(), name], "exists", fix(name))));
+}
+
 const ingressClasses: Check = {
   name: "ingress class",
   run: async (ctx) => {
-    const classes = new Set(
-      renderedObjects(ctx.spec).flatMap((o) => (o.kind === "Ingress" && typeof o.spec?.ingressClassName === "string" ? [o.spec.ingressClassName] : [])),
-    );
-    if (classes.size === 0) return [{ check: "ingress class", status: "skip", detail: "the Ingresses name no class (the cluster's default class applies)" }];
-    return Promise.all(
-      [...classes].map((name) =>
-        exists(
-          ctx,
-          `IngressClass ${name}`,
-          ["ingressclass", name],
-          "exists",
-          name === "pomerium"
-            ? (INSTALL["ingress.pomerium.io"] ?? "")
-            : `install the ingress controller that provides the class ${name}, or set targets.kubernetes.ingress.className`,
-        ),
-      ),
+    const classes = clusterReferences(renderedObjects(ctx.spec)).ingressClasses;
+    if (classes.length === 0) return [{ check: "ingress class", status: "skip", detail: "the Ingresses name no class (the cluster's default class applies)" }];
+    return eachExists(ctx, "IngressClass", classes, (name) =>
+      name === "pomerium"
+        ? (INSTALL["ingress.pomerium.io"] ?? "")
+        : `install the ingress controller that provides the class ${name}, or set targets.kubernetes.ingress.className`,
     );
   },
 };
 
 const clusterIssuers: Check = {
   name: "cluster issuer",
-  run: async (ctx) => {
-    const issuers = new Set(
-      renderedObjects(ctx.spec).flatMap((o) =>
-        o.kind === "Ingress" && o.metadata?.annotations?.["cert-manager.io/cluster-issuer"] ? [o.metadata.annotations["cert-manager.io/cluster-issuer"]] : [],
-      ),
-    );
-    return Promise.all(
-      [...issuers].map((name) =>
-        exists(
-          ctx,
-          `ClusterIssuer ${name}`,
-          ["clusterissuer", name],
-          "exists",
-          `create the cert-manager ClusterIssuer ${name}, or set targets.kubernetes.ingress.clusterIssuer to one that exists`,
-        ),
-      ),
-    );
-  },
+  run: async (ctx) =>
+    eachExists(
+      ctx,
+      "ClusterIssuer",
+      clusterReferences(renderedObjects(ctx.spec)).clusterIssuers,
+      (name) => `create the cert-manager ClusterIssuer ${name}, or set targets.kubernetes.ingress.clusterIssuer to one that exists`,
+    ),
 };
 
 /** Storage classes named by the rendered claims and the CloudNativePG cluster; "" (static volumes) is not a class. */

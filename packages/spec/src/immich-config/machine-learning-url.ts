@@ -1,5 +1,5 @@
 import type { ImmichFamilySpec } from "../schema/spec.js";
-import { PORTS } from "../immich-images.js";
+import { PORTS } from "../facts.js";
 import type { Target } from "../secrets.js";
 
 /** Port of the machine-learning service. */

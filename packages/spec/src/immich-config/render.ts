@@ -6,7 +6,7 @@ import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
 import { type ConfigObject, mergeConfig } from "./config-schema.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
-import { type FfmpegAccel, transcodingAccel } from "../immich-images.js";
+import { type FfmpegAccel, transcodingAccel } from "../facts.js";
 
 export type { FfmpegAccel };
 

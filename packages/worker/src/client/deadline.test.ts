@@ -1,28 +1,13 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { runSource } from "../../test/helpers.js";
 
 /** Run the probe in `node --expose-gc` (the supported Node this runs on, 20 included); kill it after `limitMs`. */
 function probe(limitMs: number): Promise<{ code: number | null; out: string; err: string }> {
-  const script = fileURLToPath(new URL("./_deadline-probe.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--expose-gc", "--conditions=@family/source", "--import", "tsx", script], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => {
-    out += String(d);
-  });
-  child.stderr.on("data", (d) => {
-    err += String(d);
-  });
+  const { child, output, exited } = runSource(new URL("./_deadline-probe.ts", import.meta.url), [], { nodeFlags: ["--expose-gc"] });
   const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-  return new Promise((resolve) => {
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, out, err });
-    });
+  return exited.then(({ code }) => {
+    clearTimeout(killer);
+    return { code, ...output };
   });
 }
 

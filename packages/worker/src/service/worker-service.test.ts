@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { albumState, createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reconcileAlbums } from "../albums/reconcile.js";
 import { nodeWalker, type Walker } from "../changes/walker.js";
-import { tempTree, testSpec } from "../../test/helpers.js";
+import { minimalInput, runSource, secretRef, specText, tempTree, testSpec } from "../../test/helpers.js";
 import { createLogger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
 
@@ -246,51 +244,25 @@ describe("worker process", () => {
     const specFile = join(stateDir, "immich-family.yaml");
     writeFileSync(
       specFile,
-      [
-        "apiVersion: immich-family.dev/v1alpha1",
-        "kind: ImmichFamily",
-        "metadata: { name: test }",
-        "immich: { version: v2.7.5 }",
-        "hosts: { web: photos.example.com }",
-        "members:",
-        "  ann: { name: Ann, email: ann@example.com, admin: true }",
-        "libraries:",
-        `  family: { owner: ann, path: ${tree.root}/family }`,
-        "worker: { apiKey: '${WORKER_KEY}', debounce: 100ms }",
-        "targets:",
-        "  compose: { user: { uid: 1000, gid: 1000 }, paths: { media: /srv/media }, libraries: { family: { hostPath: /srv/photos } } }",
-        "",
-      ].join("\n"),
+      specText(minimalInput({ family: { owner: "ann", path: `${tree.root}/family` } }, { worker: { apiKey: secretRef("WORKER_KEY"), debounce: "100ms" } })),
     );
-    const main = fileURLToPath(new URL("../main.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--conditions=@family/source", "--import", "tsx", main, specFile], {
-      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    const { child, output, exited } = runSource(new URL("../main.ts", import.meta.url), [specFile], {
       env: { ...process.env, IMMICH_URL: fake.url, WORKER_KEY: key, IMMICH_FAMILY_STATE_DIR: stateDir, IMMICH_FAMILY_WORKER_PORT: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += String(d);
-    });
-    child.stderr.on("data", (d) => {
-      err += String(d);
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     await until(() => scans() === 1 || child.exitCode !== null, "the worker's first scan", 2_000).catch((e: Error) => {
-      throw new Error(`${e.message}\n${out}`);
+      throw new Error(`${e.message}\n${output.out}`);
     });
-    expect(err).toBe("");
-    const port = Number(/"port":(\d+)/.exec(out)?.[1]);
+    expect(output.err).toBe("");
+    const port = Number(/"port":(\d+)/.exec(output.out)?.[1]);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    const lines = out
+    expect((await exited).code).toBe(0);
+    const lines = output.out
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toContain("worker stopped");
-    expect(out).not.toContain(key);
-    expect(err).toBe("");
+    expect(output.out).not.toContain(key);
+    expect(output.err).toBe("");
   }, 30_000);
 });

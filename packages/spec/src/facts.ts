@@ -1,3 +1,6 @@
+// Immich's images and ports, and the ffmpeg mapping: facts without the schema, also published as the
+// entry `@family/immich-spec/facts` so a caller that needs only a fact (the CLI's argument defaults)
+// does not load zod. Only type imports here.
 import type { ComposeTarget, ImmichFamilySpec } from "./schema/spec.js";
 
 /** Repository of the Immich server image. */
