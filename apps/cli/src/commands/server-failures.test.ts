@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BUILT_CLI, EXAMPLES, runCliAsync } from "./_cli-spawn.js";
 import { immichFixture } from "./_immich-fixture.js";
