@@ -5,7 +5,8 @@ import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { type DesiredState, desiredAlbums, type LibraryAsset } from "./desired.js";
+import { type DesiredState, desiredAlbums } from "./desired.js";
+import { FolderIndex } from "./_folders.js";
 import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
@@ -178,7 +179,7 @@ async function serverUsers(spec: ImmichFamilySpec, c: ImmichClient) {
 
 /** The library's assets as step 3 read them. */
 interface LibraryRead {
-  readonly assets: Map<string, LibraryAsset>;
+  readonly assets: FolderIndex;
   readonly complete: boolean;
   readonly read: LibraryAlbumResult["read"];
   /** Assets new since the last run's record. */
@@ -202,8 +203,9 @@ async function readLibrary(
 ): Promise<LibraryRead | string> {
   const { admin, owner: oc, ownerId } = clients;
   if (!admin) {
-    const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
-    return { assets: new Map(reads.flatMap((r) => [...r.assets])), complete: false, read: undefined, added: undefined, notes: [] };
+    const assets = new FolderIndex();
+    await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r], assets)));
+    return { assets, complete: false, read: undefined, added: undefined, notes: [] };
   }
   const name = libraryName(handle, lib);
   const libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
@@ -232,11 +234,11 @@ async function readLibrary(
 async function desiredOf(
   rules: NonNullable<Library["albums"]>,
   roots: readonly string[],
-  assets: Map<string, LibraryAsset>,
+  assets: FolderIndex,
   resolveUser: (u: string) => string | undefined,
   owner: Member,
 ) {
-  const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
+  const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.folders.keys(), roots)) : new Map();
   return desiredAlbums({
     rules: {
       levels: rules.levels,
@@ -253,8 +255,7 @@ async function desiredOf(
       },
     },
     roots,
-    assets: assets.values(),
-    unique: true,
+    assets,
     albumprops: (f) => props.get(f),
     resolveUser,
     owner: owner.email.toLowerCase(),
