@@ -10,8 +10,12 @@ export interface FolderAssets {
   readonly taken: number[];
   /** One of the shared `VISIBILITY` strings (or the server's word for an unknown one). */
   readonly visibility: string[];
-  /** File names (the path below the folder). */
-  readonly names: string[];
+  /**
+   * File names (the path below the folder) while the folder changes; once the index settles, they
+   * are joined into `packed` (by "/", which no name holds), one string instead of one per asset.
+   */
+  names: string[] | undefined;
+  packed: string;
   /** Position of each id, kept for big folders once an id is looked up. */
   at?: Map<string, number>;
 }
@@ -50,7 +54,7 @@ export class FolderIndex {
   folder(folder: string): FolderAssets {
     let f = this.folders.get(folder);
     if (!f) {
-      f = { ids: [], taken: [], visibility: [], names: [] };
+      f = { ids: [], taken: [], visibility: [], names: [], packed: "" };
       this.folders.set(own(folder), f);
     }
     return f;
@@ -62,7 +66,7 @@ export class FolderIndex {
     f.ids.push(id);
     f.taken.push(taken);
     f.visibility.push(VISIBILITY[visibility] ?? visibility);
-    f.names.push(name);
+    namesOf(f).push(name);
     this.#size++;
   }
 
@@ -91,7 +95,7 @@ export class FolderIndex {
     if (!f || i < 0) return false;
     // The last asset takes the removed one's place: order within a folder means nothing.
     const last = f.ids.length - 1;
-    for (const column of [f.ids, f.taken, f.visibility, f.names] as unknown[][]) {
+    for (const column of [f.ids, f.taken, f.visibility, namesOf(f)] as unknown[][]) {
       column[i] = column[last];
       column.pop();
     }
@@ -102,9 +106,15 @@ export class FolderIndex {
     return true;
   }
 
-  /** Drop the maps of positions (when no more lookups come). */
+  /** Pack the names and drop the maps of positions (when no more changes come for a while). */
   settle(): void {
-    for (const f of this.folders.values()) delete f.at;
+    for (const f of this.folders.values()) {
+      delete f.at;
+      if (f.names) {
+        f.packed = f.names.join("/");
+        f.names = undefined;
+      }
+    }
   }
 
   clear(): void {
@@ -116,17 +126,27 @@ export class FolderIndex {
   *assetsOf(folder: string): Generator<LibraryAsset & { readonly taken: number }> {
     const f = this.folders.get(folder);
     if (!f) return;
+    const names = f.names ?? f.packed.split("/");
     for (let i = 0; i < f.ids.length; i++) {
       const taken = f.taken[i]!;
       yield {
         id: f.ids[i]!,
-        originalPath: `${folder}/${f.names[i]}`,
+        originalPath: `${folder}/${names[i]}`,
         ...(Number.isNaN(taken) ? {} : { fileCreatedAt: new Date(taken).toISOString() }),
         visibility: f.visibility[i]!,
         taken,
       };
     }
   }
+}
+
+/** The names of `f` as a list to change (unpacked when packed). */
+function namesOf(f: FolderAssets): string[] {
+  if (!f.names) {
+    f.names = f.ids.length === 0 ? [] : f.packed.split("/");
+    f.packed = "";
+  }
+  return f.names;
 }
 
 function position(f: FolderAssets, id: string): number {

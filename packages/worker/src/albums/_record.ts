@@ -42,16 +42,18 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
       const t1 = buf.indexOf(TAB, from);
       const t2 = buf.indexOf(TAB, t1 + 1);
       const t3 = buf.indexOf(TAB, t2 + 1);
-      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t3 > to) return false;
+      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t3 > to || buf.subarray(t3 + 1, to).includes(SLASH)) return false;
       const taken = t2 > t1 + 1 ? Date.parse(buf.toString("latin1", t1 + 1, t2)) : Number.NaN;
       assets.push(folder, buf.toString("utf8", from, t1), taken, buf.toString("utf8", t2 + 1, t3), buf.toString("utf8", t3 + 1, to));
       return true;
     },
   );
+  assets.settle();
   return header && { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets };
 }
 
 const TAB = 9;
+const SLASH = 47;
 
 /** Write atomically (a temp file renamed over the old one), in chunks. */
 export async function saveRecord(file: string, record: AssetRecord): Promise<void> {
@@ -63,9 +65,10 @@ function* recordLines(record: AssetRecord): Generator<string> {
   yield JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark });
   for (const [folder, f] of record.assets.folders) {
     yield `\t${folder}`;
+    const names = f.names ?? f.packed.split("/");
     for (let i = 0; i < f.ids.length; i++) {
       const taken = f.taken[i]!;
-      yield `${f.ids[i]}\t${Number.isNaN(taken) ? "" : new Date(taken).toISOString()}\t${f.visibility[i]}\t${f.names[i]}`;
+      yield `${f.ids[i]}\t${Number.isNaN(taken) ? "" : new Date(taken).toISOString()}\t${f.visibility[i]}\t${names[i]}`;
     }
   }
 }
