@@ -122,20 +122,13 @@ export class FolderIndex {
     this.#size = 0;
   }
 
-  /** The assets of `folder` as objects, made on the fly (for one album at a time). */
+  /** The assets of `folder` as objects, made on the fly (for one album at a time); `taken` stands for `fileCreatedAt`. */
   *assetsOf(folder: string): Generator<LibraryAsset & { readonly taken: number }> {
     const f = this.folders.get(folder);
     if (!f) return;
     const names = f.names ?? f.packed.split("/");
     for (let i = 0; i < f.ids.length; i++) {
-      const taken = f.taken[i]!;
-      yield {
-        id: f.ids[i]!,
-        originalPath: `${folder}/${names[i]}`,
-        ...(Number.isNaN(taken) ? {} : { fileCreatedAt: new Date(taken).toISOString() }),
-        visibility: f.visibility[i]!,
-        taken,
-      };
+      yield { id: f.ids[i]!, originalPath: `${folder}/${names[i]}`, visibility: f.visibility[i]!, taken: f.taken[i]! };
     }
   }
 }

@@ -24,7 +24,8 @@ export function recordFile(stateDir: string, library: string): string {
 }
 
 // File format: a JSON header line, then each folder as a line `<TAB>folder` followed by a line per
-// asset in it, `id<TAB>fileCreatedAt<TAB>visibility<TAB>name` (a path with a line break makes the
+// asset in it, `id<TAB>taken<TAB>visibility<TAB>name`, taken being `fileCreatedAt` in ms since the
+// epoch (empty when unknown; a path with a line break makes the
 // record unreadable, and the next read is a full one). It is read and written a chunk at a time,
 // each field decoded into a string of its own: memory holds the index, never the file's text.
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
@@ -42,8 +43,9 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
       const t1 = buf.indexOf(TAB, from);
       const t2 = buf.indexOf(TAB, t1 + 1);
       const t3 = buf.indexOf(TAB, t2 + 1);
-      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t3 > to || buf.subarray(t3 + 1, to).includes(SLASH)) return false;
-      const taken = t2 > t1 + 1 ? Date.parse(buf.toString("latin1", t1 + 1, t2)) : Number.NaN;
+      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t3 > to) return false;
+      const taken = digits(buf, t1 + 1, t2);
+      if (taken === undefined) return false;
       assets.push(folder, buf.toString("utf8", from, t1), taken, buf.toString("utf8", t2 + 1, t3), buf.toString("utf8", t3 + 1, to));
       return true;
     },
@@ -53,7 +55,20 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 }
 
 const TAB = 9;
-const SLASH = 47;
+
+/** A whole number written in decimal (maybe negative), NaN when empty, undefined when not a number. */
+function digits(buf: Buffer, from: number, to: number): number | undefined {
+  if (from === to) return Number.NaN;
+  const negative = buf[from] === 45;
+  if (negative && to === from + 1) return undefined;
+  let n = 0;
+  for (let i = negative ? from + 1 : from; i < to; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
+}
 
 /** Write atomically (a temp file renamed over the old one), in chunks. */
 export async function saveRecord(file: string, record: AssetRecord): Promise<void> {
@@ -68,7 +83,7 @@ function* recordLines(record: AssetRecord): Generator<string> {
     const names = f.names ?? f.packed.split("/");
     for (let i = 0; i < f.ids.length; i++) {
       const taken = f.taken[i]!;
-      yield `${f.ids[i]}\t${Number.isNaN(taken) ? "" : new Date(taken).toISOString()}\t${f.visibility[i]}\t${names[i]}`;
+      yield `${f.ids[i]}\t${Number.isNaN(taken) ? "" : taken}\t${f.visibility[i]}\t${names[i]}`;
     }
   }
 }
