@@ -7,15 +7,19 @@ export async function writeLinesAtomically(file: string, lines: Iterable<string>
   const tmp = `${file}.${process.pid}.tmp`;
   const handle = await open(tmp, "w");
   try {
-    let chunk = "";
+    // Lines are joined a chunk at a time: one flat string per chunk, not a chain of concatenations.
+    let chunk: string[] = [];
+    let length = 0;
     for (const line of lines) {
-      chunk += `${line}\n`;
-      if (chunk.length > 1 << 20) {
-        await handle.write(chunk);
-        chunk = "";
+      chunk.push(line);
+      length += line.length + 1;
+      if (length > 1 << 20) {
+        await handle.write(`${chunk.join("\n")}\n`);
+        chunk = [];
+        length = 0;
       }
     }
-    if (chunk) await handle.write(chunk);
+    if (chunk.length > 0) await handle.write(`${chunk.join("\n")}\n`);
   } finally {
     await handle.close();
   }

@@ -77,7 +77,8 @@ export class FolderIndex {
     const taken = fileCreatedAt ? Date.parse(fileCreatedAt) : Number.NaN;
     const i = position(f, id);
     if (i < 0) {
-      this.push(f, own(id), taken, visibility, own(originalPath.slice(slash + 1)));
+      // An id from a page is a string of its own already; a name cut from its path is not.
+      this.push(f, id, taken, visibility, own(originalPath.slice(slash + 1)));
       return "added";
     }
     const v = VISIBILITY[visibility] ?? visibility;
