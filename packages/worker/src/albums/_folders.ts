@@ -1,23 +1,19 @@
 import type { LibraryAsset } from "./desired.js";
 
 /**
- * The assets of one folder as columns, one entry per asset: no object per asset, so a library of
- * 100,000 assets costs its ids and little more.
+ * The assets of one folder as columns, one entry per asset: no object per asset. Once the index
+ * settles, a folder's ids and names are packed into one string each, so a library of 100,000 assets
+ * costs about 70 bytes an asset.
  */
 export interface FolderAssets {
-  readonly ids: string[];
-  /** `fileCreatedAt` in ms since the epoch (NaN when unknown). */
+  /** `fileCreatedAt` in ms since the epoch (NaN when unknown); its length is the folder's count. */
   readonly taken: number[];
   /** One of the shared `VISIBILITY` strings (or the server's word for an unknown one). */
   readonly visibility: string[];
-  /**
-   * File names (the path below the folder) while the folder changes; once the index settles, they
-   * are joined into `packed` (by "/", which no name holds), one string instead of one per asset.
-   */
-  names: string[] | undefined;
-  packed: string;
-  /** Position of each id, kept for big folders once an id is looked up. */
-  at?: Map<string, number>;
+  /** Ids and file names (the path below the folder) as lists, while the folder changes. */
+  open: { readonly ids: string[]; readonly names: string[]; at?: Map<string, number> } | undefined;
+  /** Ids joined by line breaks and names joined by "/" (neither holds its separator) while it does not. */
+  packed: { readonly ids: string; readonly names: string };
 }
 
 /** What `put` did: a new asset, a known one whose date or visibility changed, or nothing. */
@@ -54,7 +50,7 @@ export class FolderIndex {
   folder(folder: string): FolderAssets {
     let f = this.folders.get(folder);
     if (!f) {
-      f = { ids: [], taken: [], visibility: [], names: [], packed: "" };
+      f = { taken: [], visibility: [], open: { ids: [], names: [] }, packed: EMPTY };
       this.folders.set(own(folder), f);
     }
     return f;
@@ -62,11 +58,12 @@ export class FolderIndex {
 
   /** Append an asset known to be absent from `f` (a record being loaded). */
   push(f: FolderAssets, id: string, taken: number, visibility: string, name: string): void {
-    f.at?.set(id, f.ids.length);
-    f.ids.push(id);
+    const open = opened(f);
+    open.at?.set(id, open.ids.length);
+    open.ids.push(id);
+    open.names.push(name);
     f.taken.push(taken);
     f.visibility.push(VISIBILITY[visibility] ?? visibility);
-    namesOf(f).push(name);
     this.#size++;
   }
 
@@ -94,28 +91,24 @@ export class FolderIndex {
     const f = this.folders.get(folder);
     const i = f ? position(f, id) : -1;
     if (!f || i < 0) return false;
+    const open = opened(f);
     // The last asset takes the removed one's place: order within a folder means nothing.
-    const last = f.ids.length - 1;
-    for (const column of [f.ids, f.taken, f.visibility, namesOf(f)] as unknown[][]) {
+    const last = f.taken.length - 1;
+    for (const column of [open.ids, open.names, f.taken, f.visibility] as unknown[][]) {
       column[i] = column[last];
       column.pop();
     }
-    f.at?.delete(id);
-    if (i < last) f.at?.set(f.ids[i]!, i);
-    if (f.ids.length === 0) this.folders.delete(folder);
+    open.at?.delete(id);
+    if (i < last) open.at?.set(open.ids[i]!, i);
+    if (f.taken.length === 0) this.folders.delete(folder);
     this.#size--;
     return true;
   }
 
-  /** Pack the names and drop the maps of positions (when no more changes come for a while). */
-  settle(): void {
-    for (const f of this.folders.values()) {
-      delete f.at;
-      if (f.names) {
-        f.packed = f.names.join("/");
-        f.names = undefined;
-      }
-    }
+  /** Pack the ids and names of `folder` (of every folder without one): no more changes come for a while. */
+  settle(folder?: FolderAssets): void {
+    if (folder) seal(folder);
+    else for (const f of this.folders.values()) seal(f);
   }
 
   clear(): void {
@@ -123,28 +116,49 @@ export class FolderIndex {
     this.#size = 0;
   }
 
+  /** How many assets `folder` holds. */
+  count(folder: string): number {
+    return this.folders.get(folder)?.taken.length ?? 0;
+  }
+
   /** The assets of `folder` as objects, made on the fly (for one album at a time); `taken` stands for `fileCreatedAt`. */
   *assetsOf(folder: string): Generator<LibraryAsset & { readonly taken: number }> {
     const f = this.folders.get(folder);
     if (!f) return;
-    const names = f.names ?? f.packed.split("/");
-    for (let i = 0; i < f.ids.length; i++) {
-      yield { id: f.ids[i]!, originalPath: `${folder}/${names[i]}`, visibility: f.visibility[i]!, taken: f.taken[i]! };
+    const { ids, names } = columns(f);
+    for (let i = 0; i < f.taken.length; i++) {
+      yield { id: ids[i]!, originalPath: `${folder}/${names[i]}`, visibility: f.visibility[i]!, taken: f.taken[i]! };
     }
   }
 }
 
-/** The names of `f` as a list to change (unpacked when packed). */
-function namesOf(f: FolderAssets): string[] {
-  if (!f.names) {
-    f.names = f.ids.length === 0 ? [] : f.packed.split("/");
-    f.packed = "";
+const EMPTY = { ids: "", names: "" } as const;
+
+/** The ids and names of `f`, as they are (to read only). */
+export function columns(f: FolderAssets): { readonly ids: readonly string[]; readonly names: readonly string[] } {
+  if (f.open) return f.open;
+  return f.taken.length === 0 ? { ids: [], names: [] } : { ids: f.packed.ids.split("\n"), names: f.packed.names.split("/") };
+}
+
+/** The lists of `f`, unpacked to change. */
+function opened(f: FolderAssets): NonNullable<FolderAssets["open"]> {
+  if (!f.open) {
+    const { ids, names } = columns(f);
+    f.open = { ids: [...ids], names: [...names] };
+    f.packed = EMPTY;
   }
-  return f.names;
+  return f.open;
+}
+
+function seal(f: FolderAssets): void {
+  if (!f.open) return;
+  f.packed = { ids: f.open.ids.join("\n"), names: f.open.names.join("/") };
+  f.open = undefined;
 }
 
 function position(f: FolderAssets, id: string): number {
-  if (f.ids.length <= SCAN) return f.ids.indexOf(id);
-  if (!f.at) f.at = new Map(f.ids.map((x, i) => [x, i]));
-  return f.at.get(id) ?? -1;
+  const open = opened(f);
+  if (open.ids.length <= SCAN) return open.ids.indexOf(id);
+  if (!open.at) open.at = new Map(open.ids.map((x, i) => [x, i]));
+  return open.at.get(id) ?? -1;
 }

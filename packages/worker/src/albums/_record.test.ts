@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FolderIndex } from "./_folders.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { desiredAlbums, type LibraryAsset } from "./desired.js";
+import { assetCountOf, desiredAlbums, type LibraryAsset } from "./desired.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -76,6 +76,33 @@ describe("the asset index", () => {
       ["2023", ["s1"], "s1", ["s1"]],
       ["2024", ["r4", "r3", "r2", "r1"], "r4", ["r4", "r2", "r1"]],
     ]);
+  });
+
+  it("gives each desired album its count without touching its assets; its ids are made when first read", () => {
+    const index = FolderIndex.of([
+      asset("a", "/lib/2024/x/a.jpg", "2024-01-02T00:00:00.000Z"),
+      asset("b", "/lib/2024/y/b.jpg", "2024-01-01T00:00:00.000Z"),
+      asset("c", "/lib/2023/c.jpg"),
+    ]);
+    index.settle();
+    const made = vi.spyOn(index, "assetsOf");
+    const state = desiredAlbums({
+      rules: { levels: 1, separator: " ", rename: [], include: [], ignore: [], base: {} },
+      roots: ["/lib"],
+      assets: index,
+      albumprops: () => undefined,
+      resolveUser: (u: string) => u,
+      owner: "owner@x",
+    });
+    expect(state.albums.map((a) => [a.key, assetCountOf(a)])).toEqual([
+      ["2023", 1],
+      ["2024", 2],
+    ]);
+    expect(made).not.toHaveBeenCalled();
+    expect(state.albums[1]!.assetIds).toEqual(["b", "a"]);
+    expect(made).toHaveBeenCalledTimes(2);
+    expect(state.albums[1]!.assetIds).toBe(state.albums[1]!.assetIds);
+    expect(made).toHaveBeenCalledTimes(2);
   });
 });
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { readLinesFile, writeLinesAtomically } from "../_lines-file.js";
-import { FolderIndex } from "./_folders.js";
+import { columns, FolderIndex } from "./_folders.js";
 
 /**
  * What the last sync read of a library's assets, kept in the state dir so the next sync reads only
@@ -25,7 +25,7 @@ export function recordFile(stateDir: string, library: string): string {
 
 // File format: a JSON header line, then each folder as a line `<TAB>folder` followed by a line per
 // asset in it, `id<TAB>taken<TAB>visibility<TAB>name`, taken being `fileCreatedAt` in ms since the
-// epoch (empty when unknown; a path with a line break makes the
+// epoch (empty when unknown; an id or a path with a line break makes the
 // record unreadable, and the next read is a full one). It is read and written a chunk at a time,
 // each field decoded into a string of its own: memory holds the index, never the file's text.
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
@@ -37,6 +37,8 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
     VERSION,
     (buf, from, to) => {
       if (buf[from] === TAB) {
+        // The folder before is complete: pack it now, so that the whole record is never held unpacked.
+        if (folder) assets.settle(folder);
         folder = assets.folder(buf.toString("utf8", from + 1, to));
         return true;
       }
@@ -80,10 +82,10 @@ function* recordLines(record: AssetRecord): Generator<string> {
   yield JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark });
   for (const [folder, f] of record.assets.folders) {
     yield `\t${folder}`;
-    const names = f.names ?? f.packed.split("/");
-    for (let i = 0; i < f.ids.length; i++) {
+    const { ids, names } = columns(f);
+    for (let i = 0; i < f.taken.length; i++) {
       const taken = f.taken[i]!;
-      yield `${f.ids[i]}\t${Number.isNaN(taken) ? "" : taken}\t${f.visibility[i]}\t${names[i]}`;
+      yield `${ids[i]}\t${Number.isNaN(taken) ? "" : taken}\t${f.visibility[i]}\t${names[i]}`;
     }
   }
 }

@@ -23,7 +23,10 @@ export interface DesiredAlbum {
   readonly name: string;
   /** The user's description (without our marker). */
   readonly description?: string;
+  /** The album's asset ids, by date then path. From `desiredAlbums`, the list is made when first read. */
   readonly assetIds: readonly string[];
+  /** How many assets (without making `assetIds`); when absent, `assetIds.length`. */
+  readonly assetCount?: number;
   /** Canonical user (as the resolver returns it) → role; never the owner. */
   readonly users: ReadonlyMap<string, "viewer" | "editor">;
   readonly sortOrder?: "asc" | "desc";
@@ -36,6 +39,9 @@ export interface DesiredAlbum {
   /** The album's folder (absolute), whose `.albumprops` decide its properties. */
   readonly folder: string;
 }
+
+/** How many assets `d` wants, without making its list of ids. */
+export const assetCountOf = (d: DesiredAlbum): number => d.assetCount ?? d.assetIds.length;
 
 /** A library's album rules from the spec: naming, folder filters, base properties. */
 export interface AlbumRulesInput extends NameRules {
@@ -85,7 +91,7 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
   // Every file of a folder goes to the same album: group folders, not files.
   const groups = new Map<string, Group>();
   for (const [folder, f] of index.folders) {
-    if (f.ids.length === 0) continue;
+    if (f.taken.length === 0) continue;
     // originalPath matching on the server is a substring match: re-check the prefix here.
     const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
     if (root === undefined || folder === root) continue;
@@ -160,35 +166,50 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       skipped.set(key, "empty name");
       continue;
     }
-    // This album's assets as objects, for as long as it takes to sort them.
-    const assets: Taken[] = [];
-    for (const folder of g.folders) for (const a of index.assetsOf(folder)) assets.push(a);
-    assets.sort(byTakenThenPath);
-    const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
-    if (resolved.thumbnail && thumbnail === undefined)
-      problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+    // This album's assets as objects, for as long as it takes to sort them: now when its thumbnail or
+    // visibility needs them, else when (if ever) the plan reads its ids.
+    const folders = [...g.folders];
+    const sorted = () => {
+      const assets: Taken[] = [];
+      for (const folder of folders) for (const a of index.assetsOf(folder)) assets.push(a);
+      return assets.sort(byTakenThenPath);
+    };
     // An album neither shows nor counts hidden or locked assets: they would vanish from the very album
     // that set them. Only timeline and archive are applied.
-    let visibility = resolved.visibility;
-    if (visibility === "hidden" || visibility === "locked") {
-      const line = `visibility ${visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`;
+    const hides = resolved.visibility === "hidden" || resolved.visibility === "locked";
+    const visibility = hides ? undefined : resolved.visibility;
+    const assets = resolved.thumbnail || visibility ? sorted() : undefined;
+    const thumbnail = assets && pickThumbnail(resolved.thumbnail, assets, anchor);
+    if (resolved.thumbnail && thumbnail === undefined)
+      problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+    if (hides) {
+      const line = `visibility ${resolved.visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`;
       if (!reported.has(line)) problems.push(line);
       reported.add(line);
-      visibility = undefined;
     }
-    albums.push({
+    let ids = assets?.map((a) => a.id);
+    const album: Omit<DesiredAlbum, "assetIds"> = {
       key,
       name,
       ...(resolved.description !== undefined ? { description: resolved.description } : {}),
-      assetIds: assets.map((a) => a.id),
+      assetCount: folders.reduce((n, folder) => n + index.count(folder), 0),
       users,
       ...(resolved.sortOrder ? { sortOrder: resolved.sortOrder } : {}),
       ...(resolved.commentsAndLikes !== undefined ? { commentsAndLikes: resolved.commentsAndLikes } : {}),
       ...(thumbnail ? { thumbnail } : {}),
       ...(visibility ? { visibility } : {}),
-      visibilityIds: visibility ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
+      visibilityIds: visibility && assets ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
       folder: anchor,
-    });
+    };
+    albums.push(
+      Object.defineProperty(album, "assetIds", {
+        enumerable: true,
+        get: () => {
+          ids ??= sorted().map((a) => a.id);
+          return ids;
+        },
+      }) as DesiredAlbum,
+    );
   }
   const names = new Map<string, string>();
   for (const a of albums) {

@@ -5,7 +5,7 @@ import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { type DesiredState, desiredAlbums } from "./desired.js";
+import { assetCountOf, type DesiredState, desiredAlbums } from "./desired.js";
 import { FolderIndex } from "./_folders.js";
 import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
@@ -281,7 +281,7 @@ async function memberships(
       const album = ours.get(d.key)?.[0];
       if (!album || !toRead.has(album.id)) continue;
       const fresh = d.assetIds.filter((id) => added.has(id));
-      if (fresh.length === 0 || album.assetCount !== d.assetIds.length - fresh.length) continue;
+      if (fresh.length === 0 || album.assetCount !== assetCountOf(d) - fresh.length) continue;
       membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
       toRead.delete(album.id);
     }
@@ -341,7 +341,7 @@ async function planLibrary(
     plan: lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned,
     read,
     added,
-    wanted: new Map(desired.albums.map((d) => [d.key, d.assetIds.length])),
+    wanted: new Map(desired.albums.map((d) => [d.key, assetCountOf(d)])),
     skipped: desired.skipped.size,
     ...(lr.incomplete ? { incomplete: lr.incomplete } : {}),
   };
