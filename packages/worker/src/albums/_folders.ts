@@ -24,10 +24,11 @@ const VISIBILITY: Readonly<Record<string, string>> = { timeline: "timeline", arc
 const SCAN = 64;
 
 /**
- * A string of its own: a slice of a longer string (a file name cut from its path) would keep the
- * whole longer string alive. V8 copies slices shorter than 13 characters anyway.
+ * A string of its own: a slice of a longer string (a file name cut from its path, an id cut from a
+ * folder's packed ids) would keep the whole longer string alive. V8 copies slices shorter than 13
+ * characters anyway.
  */
-const own = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
+export const own = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
 
 /** A library's assets grouped by folder as they are read (page by page or line by line). */
 export class FolderIndex {
