@@ -2,18 +2,20 @@ import type { LibraryAsset } from "./desired.js";
 
 /**
  * The assets of one folder as columns, one entry per asset: no object per asset. Once the index
- * settles, a folder's ids and names are packed into one string each, so a library of 100,000 assets
- * costs about 70 bytes an asset.
+ * settles, a folder's names (and, for an index loaded from the record, its ids) are packed into one
+ * string each: a library of 100,000 assets costs about 70 bytes an asset.
  */
 export interface FolderAssets {
   /** `fileCreatedAt` in ms since the epoch (NaN when unknown); its length is the folder's count. */
   readonly taken: number[];
   /** One of the shared `VISIBILITY` strings (or the server's word for an unknown one). */
   readonly visibility: string[];
-  /** Ids and file names (the path below the folder) as lists, while the folder changes. */
-  open: { readonly ids: string[]; readonly names: string[]; at?: Map<string, number> } | undefined;
-  /** Ids joined by line breaks and names joined by "/" (neither holds its separator) while it does not. */
-  packed: { readonly ids: string; readonly names: string };
+  /** Ids as a list, or (packed) joined by line breaks, which no id holds. */
+  ids: string[] | string;
+  /** File names (the path below the folder) as a list, or (packed) joined by "/", which no name holds. */
+  names: string[] | string;
+  /** Position of each id, kept for big folders once an id is looked up. */
+  at?: Map<string, number>;
 }
 
 /** What `put` did: a new asset, a known one whose date or visibility changed, or nothing. */
@@ -28,7 +30,7 @@ const SCAN = 64;
  * folder's packed ids) would keep the whole longer string alive. V8 copies slices shorter than 13
  * characters anyway.
  */
-export const own = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
+const own = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
 
 /** A library's assets grouped by folder as they are read (page by page or line by line). */
 export class FolderIndex {
@@ -51,7 +53,7 @@ export class FolderIndex {
   folder(folder: string): FolderAssets {
     let f = this.folders.get(folder);
     if (!f) {
-      f = { taken: [], visibility: [], open: { ids: [], names: [] }, packed: EMPTY };
+      f = { taken: [], visibility: [], ids: [], names: [] };
       this.folders.set(own(folder), f);
     }
     return f;
@@ -59,10 +61,10 @@ export class FolderIndex {
 
   /** Append an asset known to be absent from `f` (a record being loaded). */
   push(f: FolderAssets, id: string, taken: number, visibility: string, name: string): void {
-    const open = opened(f);
-    open.at?.set(id, open.ids.length);
-    open.ids.push(id);
-    open.names.push(name);
+    const ids = idList(f);
+    f.at?.set(id, ids.length);
+    ids.push(id);
+    nameList(f).push(name);
     f.taken.push(taken);
     f.visibility.push(VISIBILITY[visibility] ?? visibility);
     this.#size++;
@@ -92,24 +94,30 @@ export class FolderIndex {
     const f = this.folders.get(folder);
     const i = f ? position(f, id) : -1;
     if (!f || i < 0) return false;
-    const open = opened(f);
+    const ids = idList(f);
     // The last asset takes the removed one's place: order within a folder means nothing.
     const last = f.taken.length - 1;
-    for (const column of [open.ids, open.names, f.taken, f.visibility] as unknown[][]) {
+    for (const column of [ids, nameList(f), f.taken, f.visibility] as unknown[][]) {
       column[i] = column[last];
       column.pop();
     }
-    open.at?.delete(id);
-    if (i < last) open.at?.set(open.ids[i]!, i);
+    f.at?.delete(id);
+    if (i < last) f.at?.set(ids[i]!, i);
     if (f.taken.length === 0) this.folders.delete(folder);
     this.#size--;
     return true;
   }
 
-  /** Pack the ids and names of `folder` (of every folder without one): no more changes come for a while. */
-  settle(folder?: FolderAssets): void {
-    if (folder) seal(folder);
-    else for (const f of this.folders.values()) seal(f);
+  /**
+   * No more changes come for a while: pack the names of `folder` (of every folder without one), and
+   * its ids unless `ids` is false (ids read from pages are kept as they are, for the plan to share).
+   */
+  settle(folder?: FolderAssets, { ids = true } = {}): void {
+    for (const f of folder ? [folder] : this.folders.values()) {
+      delete f.at;
+      if (typeof f.names !== "string") f.names = f.names.join("/");
+      if (ids && typeof f.ids !== "string") f.ids = f.ids.join("\n");
+    }
   }
 
   clear(): void {
@@ -133,33 +141,33 @@ export class FolderIndex {
   }
 }
 
-const EMPTY = { ids: "", names: "" } as const;
-
-/** The ids and names of `f`, as they are (to read only). */
+/**
+ * The ids and names of `f` to read: its lists, or the packed ones split (ids as strings of their own,
+ * since whoever reads them may keep them; names as slices, to be used and dropped).
+ */
 export function columns(f: FolderAssets): { readonly ids: readonly string[]; readonly names: readonly string[] } {
-  if (f.open) return f.open;
-  return f.taken.length === 0 ? { ids: [], names: [] } : { ids: f.packed.ids.split("\n"), names: f.packed.names.split("/") };
+  const empty = f.taken.length === 0;
+  return {
+    ids: typeof f.ids !== "string" ? f.ids : empty ? [] : f.ids.split("\n").map(own),
+    names: typeof f.names !== "string" ? f.names : empty ? [] : f.names.split("/"),
+  };
 }
 
-/** The lists of `f`, unpacked to change. */
-function opened(f: FolderAssets): NonNullable<FolderAssets["open"]> {
-  if (!f.open) {
-    const { ids, names } = columns(f);
-    f.open = { ids: [...ids], names: [...names] };
-    f.packed = EMPTY;
-  }
-  return f.open;
+/** The ids of `f` as a list to change. */
+function idList(f: FolderAssets): string[] {
+  if (typeof f.ids === "string") f.ids = f.taken.length === 0 ? [] : f.ids.split("\n").map(own);
+  return f.ids;
 }
 
-function seal(f: FolderAssets): void {
-  if (!f.open) return;
-  f.packed = { ids: f.open.ids.join("\n"), names: f.open.names.join("/") };
-  f.open = undefined;
+/** The names of `f` as a list to change. */
+function nameList(f: FolderAssets): string[] {
+  if (typeof f.names === "string") f.names = f.taken.length === 0 ? [] : f.names.split("/").map(own);
+  return f.names;
 }
 
 function position(f: FolderAssets, id: string): number {
-  const open = opened(f);
-  if (open.ids.length <= SCAN) return open.ids.indexOf(id);
-  if (!open.at) open.at = new Map(open.ids.map((x, i) => [x, i]));
-  return open.at.get(id) ?? -1;
+  const ids = idList(f);
+  if (ids.length <= SCAN) return ids.indexOf(id);
+  if (!f.at) f.at = new Map(ids.map((x, i) => [x, i]));
+  return f.at.get(id) ?? -1;
 }

@@ -150,8 +150,9 @@ export async function readAssets(
   return { assets: settled(assets), total, complete: assets.size >= total, watermark };
 }
 
+/** The names packed; the ids kept as the pages' strings, which the plan then shares. */
 function settled(index: FolderIndex): FolderIndex {
-  index.settle();
+  index.settle(undefined, { ids: false });
   return index;
 }
 

@@ -2,7 +2,7 @@ import { albumName, albumSlice, type NameRules } from "./album-name.js";
 import { type AlbumPropsError, type AlbumPropsFile, formatAlbumPropsError } from "./albumprops.js";
 import { type BaseAlbumProperties, resolveAlbumProperties, type UserResolver } from "./albumprops-inherit.js";
 import { folderFilter } from "./folder-filter.js";
-import { FolderIndex, own } from "./_folders.js";
+import { FolderIndex } from "./_folders.js";
 
 /** What the desired-state builder needs to know of an asset (from `POST /search/metadata`). */
 export interface LibraryAsset {
@@ -187,9 +187,7 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       if (!reported.has(line)) problems.push(line);
       reported.add(line);
     }
-    // Ids of their own: the plan keeps them, and slices of a folder's packed ids would keep all of those.
-    const idsOf = (list: readonly Taken[]) => list.map((a) => own(a.id));
-    let ids = assets && idsOf(assets);
+    let ids = assets?.map((a) => a.id);
     const album: Omit<DesiredAlbum, "assetIds"> = {
       key,
       name,
@@ -207,7 +205,7 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       Object.defineProperty(album, "assetIds", {
         enumerable: true,
         get: () => {
-          ids ??= idsOf(sorted());
+          ids ??= sorted().map((a) => a.id);
           return ids;
         },
       }) as DesiredAlbum,
