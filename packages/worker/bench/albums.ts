@@ -1,7 +1,8 @@
 /**
  * Album sync at family scale: a fake Immich v3.1.0 with 2 ms latency per request, a library in 2,000
- * folders, every album shared with 3 members. For each size (20,000 and 100,000 assets) it runs, each
- * in its own child process with the worker image's heap flags (the fake is not counted):
+ * folders, every album shared with 3 members. For each size (20,000 and 100,000 assets) and each heap
+ * (the worker image's flags, then Node's defaults as on a laptop's `albums sync`) it runs, each in its
+ * own child process (the fake is not counted):
  *   first sync    budget ≤ albums + ⌈assets/1000⌉ + 10 requests, peak RSS ≤ 200 MB
  *   no-op rerun   budget ≤ 25 requests and ≤ 1.5 s wall
  *   incremental   20 new files in 2 folders: budget ≤ 10 requests beyond the writes
@@ -9,6 +10,8 @@
  *
  *   pnpm --filter @family/immich-worker bench:albums
  *   BENCH_SIZES=20000 BENCH_FOLDERS=500 BENCH_NODE_FLAGS="" pnpm --filter @family/immich-worker bench:albums
+ *
+ * `BENCH_NODE_FLAGS` runs one heap only ("" for Node's defaults). A table of both ends the output.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -19,8 +22,9 @@ import { fileURLToPath } from "node:url";
 const SIZES = (process.env.BENCH_SIZES ?? "20000,100000").split(",").map(Number);
 const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 2000);
 const LATENCY_MS = 2;
-// The heap flags the worker image sets (NODE_OPTIONS in the Dockerfile).
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-old-space-size=96 --max-semi-space-size=2").split(" ").filter(Boolean);
+// The heap flags the worker image sets (NODE_OPTIONS in the Dockerfile), and Node's defaults.
+const IMAGE_FLAGS = "--max-old-space-size=96 --max-semi-space-size=2";
+const HEAPS = (process.env.BENCH_NODE_FLAGS === undefined ? [IMAGE_FLAGS, ""] : [process.env.BENCH_NODE_FLAGS]).map((f) => f.split(" ").filter(Boolean));
 
 async function child(): Promise<void> {
   const { immichFamilySpec } = await import("@family/immich-spec");
@@ -59,7 +63,7 @@ interface Run {
   writes: number;
 }
 
-async function scenario(assets: number): Promise<{ lines: string[]; missed: boolean; broken: boolean }> {
+async function scenario(assets: number, nodeFlags: string[]): Promise<{ lines: string[]; runs: Run[]; missed: boolean; broken: boolean }> {
   const { albumState, createFakeImmich, isWrite } = await import("@family/fake-immich");
   const fake = await createFakeImmich({ version: "v3.1.0" });
   const root = mkdtempSync(join(tmpdir(), "bench-albums-"));
@@ -122,7 +126,7 @@ async function scenario(assets: number): Promise<{ lines: string[]; missed: bool
       // Asynchronous child: the fake in this process must keep answering.
       const result = await new Promise<string>((resolve, reject) => {
         const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
-        const p = spawn(process.execPath, [...NODE_FLAGS, ...profile, ...process.execArgv, self], { env, stdio: ["ignore", "pipe", "inherit"] });
+        const p = spawn(process.execPath, [...nodeFlags, ...profile, ...process.execArgv, self], { env, stdio: ["ignore", "pipe", "inherit"] });
         let out = "";
         p.stdout.on("data", (d: Buffer) => {
           out += d.toString();
@@ -156,13 +160,13 @@ async function scenario(assets: number): Promise<{ lines: string[]; missed: bool
     const f = (r: Run) =>
       `${r.requests} requests (${r.writes} writes), ${(r.wallMs / 1000).toFixed(2)} s wall (${(r.cpuMs / 1000).toFixed(2)} s CPU), peak RSS ${r.maxRssMB.toFixed(0)} MB, read ${r.read}${r.ok ? "" : `, FAILURES: ${r.failures.join("; ")}`}`;
     const lines = [
-      `albums bench: ${assets} assets in ${FOLDERS} folders, shared with 3 members, ${LATENCY_MS} ms latency (fake v3.1.0), node ${NODE_FLAGS.join(" ") || "defaults"}`,
+      `albums bench: ${assets} assets in ${FOLDERS} folders, shared with 3 members, ${LATENCY_MS} ms latency (fake v3.1.0), node ${nodeFlags.join(" ") || "defaults"}`,
       `  first sync:   ${f(first)}; ${first.created} albums created, ${first.assetsAdded} assets added; budget ≤ ${firstBudget} requests, ≤ 200 MB: ${mark(checks[0])}`,
       `  no-op rerun:  ${f(rerun)}; budget ≤ 25 requests, ≤ 1.5 s: ${mark(checks[1])}`,
       `  incremental:  20 new files in 2 folders: ${f(grown)}; ${grown.requests - grown.writes} beyond the writes, budget ≤ 10: ${mark(checks[2])}`,
       `  albums right: ${albums.length - wrong} of ${want.size}${broken ? " — BROKEN" : ""}`,
     ];
-    return { lines, missed: checks.some((c) => !c), broken };
+    return { lines, runs: [first, rerun, grown], missed: checks.some((c) => !c), broken };
   } finally {
     await fake.close();
     rmSync(root, { recursive: true, force: true });
@@ -171,11 +175,26 @@ async function scenario(assets: number): Promise<{ lines: string[]; missed: bool
 }
 
 async function parent(): Promise<void> {
+  const rows: string[] = [];
   for (const size of SIZES) {
-    const r = await scenario(size);
-    process.stdout.write(`${r.lines.join("\n")}\n`);
-    if (r.broken) process.exitCode = 1;
+    for (const flags of HEAPS) {
+      const r = await scenario(size, flags);
+      process.stdout.write(`${r.lines.join("\n")}\n`);
+      if (r.broken) process.exitCode = 1;
+      const cell = (x: Run) => `${x.requests} req, ${(x.wallMs / 1000).toFixed(2)} s, ${x.maxRssMB.toFixed(0)} MB`;
+      rows.push(`| ${size} | ${flags.length > 0 ? "image" : "default"} | ${r.runs.map(cell).join(" | ")} |`);
+    }
   }
+  process.stdout.write(
+    [
+      "",
+      "| assets | heap | first sync | no-op rerun | incremental (+20 files) |",
+      "|---|---|---|---|---|",
+      ...rows,
+      `(image: ${IMAGE_FLAGS}; default: no flags; peak RSS of the syncing process)`,
+      "",
+    ].join("\n"),
+  );
 }
 
 await (process.env.BENCH_CHILD ? child() : parent());

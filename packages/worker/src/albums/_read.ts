@@ -2,8 +2,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { AssetVisibility, searchAssets, searchAssetStatistics } from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
 import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./albumprops.js";
+import { FolderIndex } from "./_folders.js";
 import type { AssetRecord } from "./_record.js";
-import type { LibraryAsset } from "./desired.js";
 
 export const PAGE_SIZE = 1000;
 
@@ -27,8 +27,6 @@ interface FoundAsset {
   readonly isOffline?: boolean;
 }
 
-const toLibraryAsset = (a: FoundAsset): LibraryAsset => ({ id: a.id, originalPath: a.originalPath, fileCreatedAt: a.fileCreatedAt, visibility: a.visibility });
-
 /**
  * Shown assets matching `filter`, page by page in sequence (never in parallel), each handed to `visit`
  * as it comes (nothing is held here). Returns the most pages one visibility took.
@@ -51,17 +49,21 @@ async function eachPage(client: ImmichClient, filter: SearchFilter, visit: (a: F
   return most;
 }
 
-/** Shown assets matching `filter`, deduplicated by id into `into`; returns the newest `updatedAt` seen. */
+/**
+ * Shown assets matching `filter` (and `accept`, by path), folded page by page into `into` (which
+ * deduplicates them by id); returns the newest `updatedAt` seen.
+ */
 async function readPages(
   client: ImmichClient,
   filter: SearchFilter,
-  into: Map<string, LibraryAsset>,
+  into: FolderIndex,
   watermark = "",
+  accept?: (originalPath: string) => boolean,
 ): Promise<{ pages: number; watermark: string }> {
   let newest = watermark;
   const pages = await eachPage(client, filter, (a) => {
     if (a.updatedAt > newest) newest = a.updatedAt;
-    if (!into.has(a.id)) into.set(a.id, toLibraryAsset(a));
+    if (!accept || accept(a.originalPath)) into.put(a.id, a.originalPath, a.fileCreatedAt, a.visibility);
   });
   return { pages, watermark: newest };
 }
@@ -76,7 +78,8 @@ async function countShown(client: ImmichClient, libraryId: string): Promise<numb
 }
 
 export interface AssetRead {
-  readonly assets: Map<string, LibraryAsset>;
+  /** By folder: ids, dates, visibilities and file names, no object per asset. */
+  readonly assets: FolderIndex;
   /** The server's count of shown assets (the read's own size when there is no library id to count). */
   readonly total: number;
   /** The assets match the server's count: removals are safe. */
@@ -106,15 +109,15 @@ export async function readLibraryAssets(client: ImmichClient, libraryId: string,
     await eachPage(client, { libraryId, updatedAfter: record.watermark, withDeleted: true }, (a) => {
       if (a.updatedAt > watermark) watermark = a.updatedAt;
       // `updatedAfter` is inclusive: the newest assets of the last read come again, unchanged.
-      const known = assets.get(a.id);
       if (a.isTrashed || a.isOffline) {
-        if (assets.delete(a.id)) changed++;
-      } else if (!known || known.visibility !== a.visibility || known.fileCreatedAt !== a.fileCreatedAt) {
-        assets.set(a.id, toLibraryAsset(a));
-        if (!known) added.add(a.id);
-        changed++;
+        if (assets.remove(a.id, a.originalPath)) changed++;
+        return;
       }
+      const put = assets.put(a.id, a.originalPath, a.fileCreatedAt, a.visibility);
+      if (put === "added") added.add(a.id);
+      if (put !== "same") changed++;
     });
+    assets.settle();
     const total = await countShown(client, libraryId);
     if (assets.size === total) return { assets, total, complete: true, watermark, how: "changes", changed, added };
     assets.clear();
@@ -134,28 +137,27 @@ export async function readAssets(
   client: ImmichClient,
   filter: { libraryId?: string; originalPath?: string },
   roots: readonly string[],
-): Promise<{ assets: Map<string, LibraryAsset>; total: number; complete: boolean; watermark: string }> {
-  const assets = new Map<string, LibraryAsset>();
+  into = new FolderIndex(),
+): Promise<{ assets: FolderIndex; total: number; complete: boolean; watermark: string }> {
+  const assets = into;
   let { watermark } = await readPages(client, filter, assets);
   const { libraryId } = filter;
-  if (!libraryId) return { assets, total: assets.size, complete: true, watermark };
+  if (!libraryId) return { assets: settled(assets), total: assets.size, complete: true, watermark };
   let total = await countShown(client, libraryId);
-  if (assets.size >= total) return { assets, total, complete: true, watermark };
+  if (assets.size >= total) return { assets: settled(assets), total, complete: true, watermark };
   for (const root of roots) watermark = await readFolder(client, filter, root, assets, watermark);
   total = await countShown(client, libraryId);
-  return { assets, total, complete: assets.size >= total, watermark };
+  return { assets: settled(assets), total, complete: assets.size >= total, watermark };
 }
 
-async function readFolder(
-  client: ImmichClient,
-  filter: { libraryId?: string },
-  folder: string,
-  into: Map<string, LibraryAsset>,
-  watermark: string,
-): Promise<string> {
-  const found = new Map<string, LibraryAsset>();
-  const read = await readPages(client, { ...filter, originalPath: `${folder}/` }, found, watermark);
-  for (const [id, a] of found) if (a.originalPath.startsWith(`${folder}/`)) into.set(id, a);
+/** The names packed; the ids kept as the pages' strings, which the plan then shares. */
+function settled(index: FolderIndex): FolderIndex {
+  index.settle(undefined, { ids: false });
+  return index;
+}
+
+async function readFolder(client: ImmichClient, filter: { libraryId?: string }, folder: string, into: FolderIndex, watermark: string): Promise<string> {
+  const read = await readPages(client, { ...filter, originalPath: `${folder}/` }, into, watermark, (p) => p.startsWith(`${folder}/`));
   if (read.pages <= 1) return read.watermark;
   let children: string[] = [];
   try {
@@ -213,19 +215,12 @@ export async function missingRoots(roots: readonly string[]): Promise<string[]> 
   return out;
 }
 
-/** Every folder from each asset's folder up to its root, for reading `.albumprops`. */
-export function foldersOf(assets: Iterable<LibraryAsset>, roots: readonly string[]): Set<string> {
+/** Every folder from each of `folders` (those holding assets) up to its root, for reading `.albumprops`. */
+export function foldersOf(folders: Iterable<string>, roots: readonly string[]): Set<string> {
   const sorted = [...roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const out = new Set<string>();
-  let last = "\0";
-  for (const a of assets) {
-    // Assets come folder by folder: skip the slice while the folder stays the same.
-    const p = a.originalPath;
-    if (p.length > last.length && p.charCodeAt(last.length) === 47 && p.startsWith(last) && p.indexOf("/", last.length + 1) < 0) continue;
-    let folder = p.slice(0, p.lastIndexOf("/"));
-    last = folder;
-    if (out.has(folder)) continue;
-    const root = sorted.find((r) => a.originalPath.startsWith(`${r}/`));
+  for (let folder of folders) {
+    const root = sorted.find((r) => folder === r || folder.startsWith(`${r}/`));
     if (root === undefined) continue;
     while (folder.length >= root.length && !out.has(folder)) {
       out.add(folder);

@@ -2,6 +2,7 @@ import { albumName, albumSlice, type NameRules } from "./album-name.js";
 import { type AlbumPropsError, type AlbumPropsFile, formatAlbumPropsError } from "./albumprops.js";
 import { type BaseAlbumProperties, resolveAlbumProperties, type UserResolver } from "./albumprops-inherit.js";
 import { folderFilter } from "./folder-filter.js";
+import { FolderIndex } from "./_folders.js";
 
 /** What the desired-state builder needs to know of an asset (from `POST /search/metadata`). */
 export interface LibraryAsset {
@@ -22,7 +23,10 @@ export interface DesiredAlbum {
   readonly name: string;
   /** The user's description (without our marker). */
   readonly description?: string;
+  /** The album's asset ids, by date then path. From `desiredAlbums`, the list is made when first read. */
   readonly assetIds: readonly string[];
+  /** How many assets (without making `assetIds`); when absent, `assetIds.length`. */
+  readonly assetCount?: number;
   /** Canonical user (as the resolver returns it) → role; never the owner. */
   readonly users: ReadonlyMap<string, "viewer" | "editor">;
   readonly sortOrder?: "asc" | "desc";
@@ -36,6 +40,9 @@ export interface DesiredAlbum {
   readonly folder: string;
 }
 
+/** How many assets `d` wants, without making its list of ids. */
+export const assetCountOf = (d: DesiredAlbum): number => d.assetCount ?? d.assetIds.length;
+
 /** A library's album rules from the spec: naming, folder filters, base properties. */
 export interface AlbumRulesInput extends NameRules {
   readonly include: readonly string[];
@@ -48,9 +55,8 @@ export interface DesiredInput {
   readonly rules: AlbumRulesInput;
   /** Absolute import paths of the library (the "library root" the levels count from is the one a file is under). */
   readonly roots: readonly string[];
-  readonly assets: Iterable<LibraryAsset>;
-  /** The assets are known to be distinct (e.g. a Map's values): skip deduplicating them. */
-  readonly unique?: boolean;
+  /** The assets, or (cheaper: no object per asset is held) the index they were read into. */
+  readonly assets: Iterable<LibraryAsset> | FolderIndex;
   /** The parsed `.albumprops` of a folder (absolute path), an error, or undefined when it has none. */
   readonly albumprops: (folder: string) => AlbumPropsFile | AlbumPropsError | undefined;
   readonly resolveUser: UserResolver;
@@ -69,10 +75,11 @@ export interface DesiredState {
 
 interface Group {
   readonly chunks: readonly string[];
-  readonly assets: LibraryAsset[];
   readonly anchors: Set<string>;
   readonly folders: Set<string>;
 }
+
+type Taken = LibraryAsset & { readonly taken: number };
 
 const isError = (v: AlbumPropsFile | AlbumPropsError | undefined): v is AlbumPropsError => v !== undefined && "message" in v;
 
@@ -80,42 +87,26 @@ const isError = (v: AlbumPropsFile | AlbumPropsError | undefined): v is AlbumPro
 export function desiredAlbums(input: DesiredInput): DesiredState {
   const roots = [...input.roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
   const keep = folderFilter(input.rules.include, input.rules.ignore);
+  const index = input.assets instanceof FolderIndex ? input.assets : FolderIndex.of(input.assets);
+  // Every file of a folder goes to the same album: group folders, not files.
   const groups = new Map<string, Group>();
-  // Every file of a folder goes to the same album: work each folder out once.
-  const groupOf = new Map<string, Group | null>();
-  const folderGroup = (folder: string): Group | null => {
+  for (const [folder, f] of index.folders) {
+    if (f.taken.length === 0) continue;
     // originalPath matching on the server is a substring match: re-check the prefix here.
     const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
-    if (root === undefined || folder === root) return null;
+    if (root === undefined || folder === root) continue;
     const segments = folder.slice(root.length + 1).split("/");
-    if (!keep(segments.join("/"))) return null;
+    if (!keep(segments.join("/"))) continue;
     const slice = albumSlice(segments, input.rules.levels);
-    if (!slice) return null;
+    if (!slice) continue;
     const key = slice.chunks.join("/");
     let g = groups.get(key);
     if (!g) {
-      g = { chunks: slice.chunks, assets: [], anchors: new Set(), folders: new Set() };
+      g = { chunks: slice.chunks, anchors: new Set(), folders: new Set() };
       groups.set(key, g);
     }
     g.anchors.add([root, ...segments.slice(0, slice.anchorDepth)].join("/"));
     g.folders.add(folder);
-    return g;
-  };
-  let last = "\0";
-  let lastGroup: Group | null = null;
-  for (const asset of input.assets) {
-    // Assets mostly come folder by folder: skip the slice and lookup while the folder stays the same.
-    const p = asset.originalPath;
-    if (!(p.length > last.length && p.charCodeAt(last.length) === 47 && p.startsWith(last) && p.indexOf("/", last.length + 1) < 0)) {
-      last = p.slice(0, p.lastIndexOf("/"));
-      let g = groupOf.get(last);
-      if (g === undefined) {
-        g = folderGroup(last);
-        groupOf.set(last, g);
-      }
-      lastGroup = g;
-    }
-    lastGroup?.assets.push(asset);
   }
 
   const problems: string[] = [];
@@ -175,32 +166,50 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       skipped.set(key, "empty name");
       continue;
     }
-    const assets = (input.unique ? g.assets : dedupe(g.assets)).sort(byTakenThenPath);
-    const thumbnail = pickThumbnail(resolved.thumbnail, assets, anchor);
-    if (resolved.thumbnail && thumbnail === undefined)
-      problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+    // This album's assets as objects, for as long as it takes to sort them: now when its thumbnail or
+    // visibility needs them, else when (if ever) the plan reads its ids.
+    const folders = [...g.folders];
+    const sorted = () => {
+      const assets: Taken[] = [];
+      for (const folder of folders) for (const a of index.assetsOf(folder)) assets.push(a);
+      return assets.sort(byTakenThenPath);
+    };
     // An album neither shows nor counts hidden or locked assets: they would vanish from the very album
     // that set them. Only timeline and archive are applied.
-    let visibility = resolved.visibility;
-    if (visibility === "hidden" || visibility === "locked") {
-      const line = `visibility ${visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`;
+    const hides = resolved.visibility === "hidden" || resolved.visibility === "locked";
+    const visibility = hides ? undefined : resolved.visibility;
+    const assets = resolved.thumbnail || visibility ? sorted() : undefined;
+    const thumbnail = assets && pickThumbnail(resolved.thumbnail, assets, anchor);
+    if (resolved.thumbnail && thumbnail === undefined)
+      problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+    if (hides) {
+      const line = `visibility ${resolved.visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`;
       if (!reported.has(line)) problems.push(line);
       reported.add(line);
-      visibility = undefined;
     }
-    albums.push({
+    let ids = assets?.map((a) => a.id);
+    const album: Omit<DesiredAlbum, "assetIds"> = {
       key,
       name,
       ...(resolved.description !== undefined ? { description: resolved.description } : {}),
-      assetIds: assets.map((a) => a.id),
+      assetCount: folders.reduce((n, folder) => n + index.count(folder), 0),
       users,
       ...(resolved.sortOrder ? { sortOrder: resolved.sortOrder } : {}),
       ...(resolved.commentsAndLikes !== undefined ? { commentsAndLikes: resolved.commentsAndLikes } : {}),
       ...(thumbnail ? { thumbnail } : {}),
       ...(visibility ? { visibility } : {}),
-      visibilityIds: visibility ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
+      visibilityIds: visibility && assets ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
       folder: anchor,
-    });
+    };
+    albums.push(
+      Object.defineProperty(album, "assetIds", {
+        enumerable: true,
+        get: () => {
+          ids ??= sorted().map((a) => a.id);
+          return ids;
+        },
+      }) as DesiredAlbum,
+    );
   }
   const names = new Map<string, string>();
   for (const a of albums) {
@@ -214,14 +223,10 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
   return { albums, skipped, problems, notes };
 }
 
-function dedupe(assets: LibraryAsset[]): LibraryAsset[] {
-  const seen = new Set<string>();
-  return assets.filter((a) => !seen.has(a.id) && seen.add(a.id));
-}
-
-function byTakenThenPath(a: LibraryAsset, b: LibraryAsset): number {
-  const ta = a.fileCreatedAt ?? "";
-  const tb = b.fileCreatedAt ?? "";
+function byTakenThenPath(a: Taken, b: Taken): number {
+  // An unknown date (NaN) comes first.
+  const ta = Number.isNaN(a.taken) ? Number.NEGATIVE_INFINITY : a.taken;
+  const tb = Number.isNaN(b.taken) ? Number.NEGATIVE_INFINITY : b.taken;
   if (ta !== tb) return ta < tb ? -1 : 1;
   return a.originalPath < b.originalPath ? -1 : a.originalPath > b.originalPath ? 1 : 0;
 }

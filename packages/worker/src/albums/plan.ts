@@ -1,4 +1,4 @@
-import type { DesiredAlbum, DesiredState, Visibility } from "./desired.js";
+import { assetCountOf, type DesiredAlbum, type DesiredState, type Visibility } from "./desired.js";
 import { describe } from "./marker.js";
 import type { ServerAlbum } from "./server-album.js";
 
@@ -94,7 +94,7 @@ export function albumsToRead(desired: DesiredState, albums: readonly ServerAlbum
   const out: string[] = [];
   for (const d of desired.albums) {
     const a = ours.get(d.key)?.[0];
-    if (a && (deep || a.assetCount !== d.assetIds.length)) out.push(a.id);
+    if (a && (deep || a.assetCount !== assetCountOf(d))) out.push(a.id);
   }
   return out;
 }

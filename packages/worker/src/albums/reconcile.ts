@@ -5,7 +5,8 @@ import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { type DesiredState, desiredAlbums, type LibraryAsset } from "./desired.js";
+import { assetCountOf, type DesiredState, desiredAlbums } from "./desired.js";
+import { FolderIndex } from "./_folders.js";
 import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
@@ -178,7 +179,7 @@ async function serverUsers(spec: ImmichFamilySpec, c: ImmichClient) {
 
 /** The library's assets as step 3 read them. */
 interface LibraryRead {
-  readonly assets: Map<string, LibraryAsset>;
+  readonly assets: FolderIndex;
   readonly complete: boolean;
   readonly read: LibraryAlbumResult["read"];
   /** Assets new since the last run's record. */
@@ -202,8 +203,9 @@ async function readLibrary(
 ): Promise<LibraryRead | string> {
   const { admin, owner: oc, ownerId } = clients;
   if (!admin) {
-    const reads = await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r])));
-    return { assets: new Map(reads.flatMap((r) => [...r.assets])), complete: false, read: undefined, added: undefined, notes: [] };
+    const assets = new FolderIndex();
+    await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r], assets)));
+    return { assets, complete: false, read: undefined, added: undefined, notes: [] };
   }
   const name = libraryName(handle, lib);
   const libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
@@ -232,11 +234,11 @@ async function readLibrary(
 async function desiredOf(
   rules: NonNullable<Library["albums"]>,
   roots: readonly string[],
-  assets: Map<string, LibraryAsset>,
+  assets: FolderIndex,
   resolveUser: (u: string) => string | undefined,
   owner: Member,
 ) {
-  const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.values(), roots)) : new Map();
+  const props = rules.albumprops ? await readAlbumProps(foldersOf(assets.folders.keys(), roots)) : new Map();
   return desiredAlbums({
     rules: {
       levels: rules.levels,
@@ -253,8 +255,7 @@ async function desiredOf(
       },
     },
     roots,
-    assets: assets.values(),
-    unique: true,
+    assets,
     albumprops: (f) => props.get(f),
     resolveUser,
     owner: owner.email.toLowerCase(),
@@ -280,13 +281,70 @@ async function memberships(
       const album = ours.get(d.key)?.[0];
       if (!album || !toRead.has(album.id)) continue;
       const fresh = d.assetIds.filter((id) => added.has(id));
-      if (fresh.length === 0 || album.assetCount !== d.assetIds.length - fresh.length) continue;
+      if (fresh.length === 0 || album.assetCount !== assetCountOf(d) - fresh.length) continue;
       membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
       toRead.delete(album.id);
     }
   }
   for (const id of toRead) membership.set(id, await readAlbumAssets(oc, id));
   return membership;
+}
+
+/** A library's plan, and what applying and verifying it need (the albums' asset counts). */
+interface LibraryPlan {
+  readonly plan: AlbumPlan;
+  readonly read: LibraryAlbumResult["read"];
+  readonly added: ReadonlySet<string> | undefined;
+  /** Each desired album's asset count, by key. */
+  readonly wanted: ReadonlyMap<string, number>;
+  readonly skipped: number;
+  readonly incomplete?: string;
+}
+
+/**
+ * Steps 3 to 6: assets, desired albums, memberships, plan. The assets' index and the desired albums
+ * end here, so what applying a plan of thousands of albums holds is the plan and a count per album.
+ */
+async function planLibrary(
+  options: AlbumReconcileOptions,
+  handle: string,
+  lib: Library,
+  owner: Member,
+  clients: OwnerClients,
+  users: { userId: (user: string) => string | undefined; resolveUser: (u: string) => string | undefined; label: (id: string) => string },
+): Promise<LibraryPlan | string> {
+  const rules = lib.albums!;
+  const { owner: oc, ownerId } = clients;
+  const roots = libraryImportPaths(lib);
+  const missing = await missingRoots(roots);
+  const lr = await readLibrary(options, handle, lib, owner, clients, roots);
+  if (typeof lr === "string") return lr;
+  const { complete, read, added } = lr;
+  const desired = await desiredOf(rules, roots, lr.assets, users.resolveUser, owner);
+  const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
+  const membership = await memberships(oc, desired, albums, handle, ownerId, added, options.deep);
+  const planned = planAlbums({
+    library: handle,
+    desired,
+    userId: users.userId,
+    ownerId,
+    albums,
+    membership,
+    mode: rules.mode,
+    allowRemovals: options.allowRemovals ?? false,
+    cleanupEmpty: options.cleanupEmpty ?? false,
+    missingRoots: missing,
+    assetsComplete: complete,
+    label: users.label,
+  });
+  return {
+    plan: lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned,
+    read,
+    added,
+    wanted: new Map(desired.albums.map((d) => [d.key, assetCountOf(d)])),
+    skipped: desired.skipped.size,
+    ...(lr.incomplete ? { incomplete: lr.incomplete } : {}),
+  };
 }
 
 /** One library's albums: owner's clients, users, assets, desired albums, memberships, plan, then (with `apply`) apply and verify. */
@@ -312,38 +370,17 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
 
   try {
     const { idByEmail, emailById, resolveUser } = await serverUsers(spec, admin ?? oc);
-    const roots = libraryImportPaths(lib);
-    const missing = await missingRoots(roots);
-    const lr = await readLibrary(options, handle, lib, owner, clients, roots);
-    if (typeof lr === "string") return fail(lr);
-    const { assets, complete, read, added } = lr;
-    if (lr.incomplete) failures.push(lr.incomplete);
-    const desired = await desiredOf(rules, roots, assets, resolveUser, owner);
-    const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
-    const membership = await memberships(oc, desired, albums, handle, ownerId, added, options.deep);
-
     const label = (id: string) => emailById.get(id) ?? id;
-    const planned = planAlbums({
-      library: handle,
-      desired,
-      userId: (u) => idByEmail.get(u),
-      ownerId,
-      albums,
-      membership,
-      mode: rules.mode,
-      allowRemovals: options.allowRemovals ?? false,
-      cleanupEmpty: options.cleanupEmpty ?? false,
-      missingRoots: missing,
-      assetsComplete: complete,
-      label,
-    });
-    const plan = lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned;
-    summary.albums.skipped = desired.skipped.size;
+    const planned = await planLibrary(options, handle, lib, owner, clients, { userId: (u) => idByEmail.get(u), resolveUser, label });
+    if (typeof planned === "string") return fail(planned);
+    const { plan, read, added, wanted } = planned;
+    if (planned.incomplete) failures.push(planned.incomplete);
+    summary.albums.skipped = planned.skipped;
     if (!options.apply) return { library: handle, ...(read ? { read } : {}), plan, summary, failures };
 
     const applied = await applyAll(oc, plan, label, options, handle);
     // Verify before counting: a step whose answer was lost may have been carried out all the same.
-    const problems = applied.length > 0 ? await verify(oc, applied, handle, ownerId, desired.albums, label) : [];
+    const problems = applied.length > 0 ? await verify(oc, applied, handle, ownerId, wanted, label) : [];
     const outcomeOf = new Map<AlbumChange, AlbumOutcome>();
     for (const [change, result] of applied) outcomeOf.set(change, tally(summary, change, result, added));
     const outcomes = plan.changes.map((c) => outcomeOf.get(c) ?? "not applied");
@@ -418,7 +455,7 @@ async function verify(
   applied: readonly [AlbumChange, AppliedChange][],
   library: string,
   ownerId: string,
-  desired: readonly { key: string; assetIds: readonly string[] }[],
+  wanted: ReadonlyMap<string, number>,
   label: (id: string) => string,
 ): Promise<string[]> {
   let albums: ServerAlbum[];
@@ -428,7 +465,6 @@ async function verify(
     return [`verify: ${(error as Error).message}`];
   }
   const ours = ourAlbums(albums, library, ownerId);
-  const wanted = new Map(desired.map((d) => [d.key, d.assetIds.length]));
   const out: string[] = [];
   for (const [change, result] of applied) {
     if (change.delete) continue;

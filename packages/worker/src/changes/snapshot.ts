@@ -95,8 +95,8 @@ export function isEmptyDiff(d: SnapshotDiff): boolean {
 export async function loadSnapshot(file: string): Promise<Snapshot | undefined> {
   const files = new Map<string, FileEntry>();
   // A torn or foreign file gives undefined: start afresh (one extra scan).
-  const header = await readLinesFile<{ version: number; importPaths: string[]; exclusionPatterns: string[] }>(file, 2, (text, from, to) => {
-    const line = text.slice(from, to);
+  const header = await readLinesFile<{ version: number; importPaths: string[]; exclusionPatterns: string[] }>(file, 2, (buf, from, to) => {
+    const line = buf.toString("utf8", from, to);
     const t1 = line.indexOf("\t");
     const t2 = line.indexOf("\t", t1 + 1);
     files.set(JSON.parse(line.slice(t2 + 1)) as string, { mtimeMs: Number(line.slice(0, t1)), size: Number(line.slice(t1 + 1, t2)), seen: 0 });

@@ -1,0 +1,173 @@
+import type { LibraryAsset } from "./desired.js";
+
+/**
+ * The assets of one folder as columns, one entry per asset: no object per asset. Once the index
+ * settles, a folder's names (and, for an index loaded from the record, its ids) are packed into one
+ * string each: a library of 100,000 assets costs about 70 bytes an asset.
+ */
+export interface FolderAssets {
+  /** `fileCreatedAt` in ms since the epoch (NaN when unknown); its length is the folder's count. */
+  readonly taken: number[];
+  /** One of the shared `VISIBILITY` strings (or the server's word for an unknown one). */
+  readonly visibility: string[];
+  /** Ids as a list, or (packed) joined by line breaks, which no id holds. */
+  ids: string[] | string;
+  /** File names (the path below the folder) as a list, or (packed) joined by "/", which no name holds. */
+  names: string[] | string;
+  /** Position of each id, kept for big folders once an id is looked up. */
+  at?: Map<string, number>;
+}
+
+/** What `put` did: a new asset, a known one whose date or visibility changed, or nothing. */
+export type PutResult = "added" | "changed" | "same";
+
+const VISIBILITY: Readonly<Record<string, string>> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
+/** Folders up to this size are searched; bigger ones get a map of positions. */
+const SCAN = 64;
+
+/**
+ * A string of its own: a slice of a longer string (a file name cut from its path, an id cut from a
+ * folder's packed ids) would keep the whole longer string alive. V8 copies slices shorter than 13
+ * characters anyway.
+ */
+const own = (s: string): string => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
+
+/** A library's assets grouped by folder as they are read (page by page or line by line). */
+export class FolderIndex {
+  readonly folders = new Map<string, FolderAssets>();
+  #size = 0;
+
+  /** Index `assets` (later ones with the same id in the same folder win). */
+  static of(assets: Iterable<LibraryAsset>): FolderIndex {
+    const index = new FolderIndex();
+    for (const a of assets) index.put(a.id, a.originalPath, a.fileCreatedAt, a.visibility);
+    return index;
+  }
+
+  /** How many assets. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The columns of `folder`, made empty when it is new. */
+  folder(folder: string): FolderAssets {
+    let f = this.folders.get(folder);
+    if (!f) {
+      f = { taken: [], visibility: [], ids: [], names: [] };
+      this.folders.set(own(folder), f);
+    }
+    return f;
+  }
+
+  /** Append an asset known to be absent from `f` (a record being loaded). */
+  push(f: FolderAssets, id: string, taken: number, visibility: string, name: string): void {
+    const ids = idList(f);
+    f.at?.set(id, ids.length);
+    ids.push(id);
+    nameList(f).push(name);
+    f.taken.push(taken);
+    f.visibility.push(VISIBILITY[visibility] ?? visibility);
+    this.#size++;
+  }
+
+  /** Add an asset, or update the date and visibility of a known one. */
+  put(id: string, originalPath: string, fileCreatedAt: string | undefined, visibility = "timeline"): PutResult {
+    const slash = originalPath.lastIndexOf("/");
+    const f = this.folder(originalPath.slice(0, slash));
+    const taken = fileCreatedAt ? Date.parse(fileCreatedAt) : Number.NaN;
+    const i = position(f, id);
+    if (i < 0) {
+      // An id from a page is a string of its own already; a name cut from its path is not.
+      this.push(f, id, taken, visibility, own(originalPath.slice(slash + 1)));
+      return "added";
+    }
+    const v = VISIBILITY[visibility] ?? visibility;
+    if (f.visibility[i] === v && Object.is(f.taken[i], taken)) return "same";
+    f.visibility[i] = v;
+    f.taken[i] = taken;
+    return "changed";
+  }
+
+  /** Drop an asset; false when it was not there. */
+  remove(id: string, originalPath: string): boolean {
+    const folder = originalPath.slice(0, originalPath.lastIndexOf("/"));
+    const f = this.folders.get(folder);
+    const i = f ? position(f, id) : -1;
+    if (!f || i < 0) return false;
+    const ids = idList(f);
+    // The last asset takes the removed one's place: order within a folder means nothing.
+    const last = f.taken.length - 1;
+    for (const column of [ids, nameList(f), f.taken, f.visibility] as unknown[][]) {
+      column[i] = column[last];
+      column.pop();
+    }
+    f.at?.delete(id);
+    if (i < last) f.at?.set(ids[i]!, i);
+    if (f.taken.length === 0) this.folders.delete(folder);
+    this.#size--;
+    return true;
+  }
+
+  /**
+   * No more changes come for a while: pack the names of `folder` (of every folder without one), and
+   * its ids unless `ids` is false (ids read from pages are kept as they are, for the plan to share).
+   */
+  settle(folder?: FolderAssets, { ids = true } = {}): void {
+    for (const f of folder ? [folder] : this.folders.values()) {
+      delete f.at;
+      if (typeof f.names !== "string") f.names = f.names.join("/");
+      if (ids && typeof f.ids !== "string") f.ids = f.ids.join("\n");
+    }
+  }
+
+  clear(): void {
+    this.folders.clear();
+    this.#size = 0;
+  }
+
+  /** How many assets `folder` holds. */
+  count(folder: string): number {
+    return this.folders.get(folder)?.taken.length ?? 0;
+  }
+
+  /** The assets of `folder` as objects, made on the fly (for one album at a time); `taken` stands for `fileCreatedAt`. */
+  *assetsOf(folder: string): Generator<LibraryAsset & { readonly taken: number }> {
+    const f = this.folders.get(folder);
+    if (!f) return;
+    const { ids, names } = columns(f);
+    for (let i = 0; i < f.taken.length; i++) {
+      yield { id: ids[i]!, originalPath: `${folder}/${names[i]}`, visibility: f.visibility[i]!, taken: f.taken[i]! };
+    }
+  }
+}
+
+/**
+ * The ids and names of `f` to read: its lists, or the packed ones split (ids as strings of their own,
+ * since whoever reads them may keep them; names as slices, to be used and dropped).
+ */
+export function columns(f: FolderAssets): { readonly ids: readonly string[]; readonly names: readonly string[] } {
+  const empty = f.taken.length === 0;
+  return {
+    ids: typeof f.ids !== "string" ? f.ids : empty ? [] : f.ids.split("\n").map(own),
+    names: typeof f.names !== "string" ? f.names : empty ? [] : f.names.split("/"),
+  };
+}
+
+/** The ids of `f` as a list to change. */
+function idList(f: FolderAssets): string[] {
+  if (typeof f.ids === "string") f.ids = f.taken.length === 0 ? [] : f.ids.split("\n").map(own);
+  return f.ids;
+}
+
+/** The names of `f` as a list to change. */
+function nameList(f: FolderAssets): string[] {
+  if (typeof f.names === "string") f.names = f.taken.length === 0 ? [] : f.names.split("/").map(own);
+  return f.names;
+}
+
+function position(f: FolderAssets, id: string): number {
+  const ids = idList(f);
+  if (ids.length <= SCAN) return ids.indexOf(id);
+  if (!f.at) f.at = new Map(ids.map((x, i) => [x, i]));
+  return f.at.get(id) ?? -1;
+}
