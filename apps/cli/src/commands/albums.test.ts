@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { minimalInput, specText } from "../../test/helpers.js";
+import { minimalInput, specText, recordingIo } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { toCliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
 import { main } from "./albums.js";
 
 let fake: FakeImmich;

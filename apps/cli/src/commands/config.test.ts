@@ -8,8 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
-import { BUILT_CLI, EXAMPLES } from "./_cli-spawn.js";
+import { recordingIo, BUILT_CLI, EXAMPLES } from "../../test/helpers.js";
 import { main } from "./config.js";
 
 const TEMPLATE = ["oauth:", "  enabled: true", "  clientId: ${CLIENT_ID}", "  clientSecret: ${CLIENT_SECRET}", "  buttonText: Login", ""].join("\n");

@@ -2,8 +2,7 @@ import { type Dirent, mkdtempSync, readdirSync, readFileSync, statSync, writeFil
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLES, runCli } from "./_cli-spawn.js";
-import { recordingIo } from "../_io.js";
+import { EXAMPLES, runCli, recordingIo } from "../../test/helpers.js";
 import { type DiffResult, diff, main } from "./diff.js";
 import { render } from "./render.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "./doctor.js";
-import { immichFixture } from "./_immich-fixture.js";
+import { immichFixture } from "../../test/helpers.js";
 
 let fx: Awaited<ReturnType<typeof immichFixture>>;
 beforeEach(async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseSpec } from "@family/immich-spec";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
-import { recordingIo } from "../_io.js";
+import { recordingIo } from "../../test/helpers.js";
 import { apiUrl, main } from "./import.js";
 
 const FIXTURES = new URL("../../test/fixtures/adopt/", import.meta.url).pathname;

@@ -2,12 +2,10 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { minimalInput, specText } from "../../test/helpers.js";
+import { minimalInput, specText, recordingIo, EXAMPLES } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
 import { main } from "./oauth.js";
-import { EXAMPLES } from "./_cli-spawn.js";
 
 async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, cwd = EXAMPLES) {
   const io = recordingIo();

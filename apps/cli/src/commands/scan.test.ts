@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toCliError } from "../_errors.js";
-import { immichFixture } from "./_immich-fixture.js";
+import { immichFixture } from "../../test/helpers.js";
 import { main } from "./scan.js";
 
 let fx: Awaited<ReturnType<typeof immichFixture>>;

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { specJsonSchemaText } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { recordingIo } from "../_io.js";
-import { runCli } from "./_cli-spawn.js";
+import { recordingIo, runCli } from "../../test/helpers.js";
 import { main } from "./schema.js";
 
 const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });

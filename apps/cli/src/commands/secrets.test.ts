@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
+import { recordingIo, EXAMPLES } from "../../test/helpers.js";
 import { main } from "./secrets.js";
-import { EXAMPLES } from "./_cli-spawn.js";
 
 async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}) {
   const io = recordingIo();

@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BUILT_CLI, EXAMPLES, runCliAsync } from "./_cli-spawn.js";
-import { immichFixture } from "./_immich-fixture.js";
+import { BUILT_CLI, EXAMPLES, runCliAsync, immichFixture } from "../../test/helpers.js";
 
 // Every command that talks to a server, run through the built entry against a failing fake: the server's
 // answer reaches the user as an error with its message and exit 1, never as "internal error" with a stack.

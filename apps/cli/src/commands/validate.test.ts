@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { recordingIo } from "../_io.js";
-import { EXAMPLES, runCli } from "./_cli-spawn.js";
+import { recordingIo, EXAMPLES, runCli } from "../../test/helpers.js";
 import { main, summaryLine, validate } from "./validate.js";
 
 const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { immichFixture } from "./_immich-fixture.js";
+import { immichFixture } from "../../test/helpers.js";
 import { main } from "./worker.js";
 
 let fx: Awaited<ReturnType<typeof immichFixture>>;

@@ -5,11 +5,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { spawnSync } from "node:child_process";
-import { BUILT_CLI, EXAMPLES } from "../commands/_cli-spawn.js";
+import { BUILT_CLI, EXAMPLES, recordingIo, exampleText, exampleSpec, fakeDocker, fakeKubectl, standIns } from "../../test/helpers.js";
 import { main as doctor } from "../commands/doctor.js";
-import { recordingIo } from "../_io.js";
-import { exampleText } from "../../test/helpers.js";
-import { exampleSpec, fakeDocker, fakeKubectl, standIns } from "./_stand-ins.js";
 import { allows, portFree } from "./compose.js";
 import { runPreflight } from "./run-preflight.js";
 
