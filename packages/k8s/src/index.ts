@@ -1,4 +1,4 @@
-export { CLUSTER_ISSUER_ANNOTATION, type ClusterReferences, clusterReferences, type ReferencingObject } from "./cluster-references.js";
+export { type ClusterReferences, clusterReferences, type ReferencingObject } from "./cluster-references.js";
 export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS, type ImmichDatabase } from "./cnpg-cluster.js";
 export { type DeployReadmeProps, prerequisites, type ReadmeObject, renderKubernetesReadme, TESTED_VERSIONS } from "./deploy-readme.js";
 export { ImmichChart, type ImmichChartProps } from "./immich-chart.js";

@@ -8,6 +8,9 @@ export const IMMICH_SERVER_IMAGE = "ghcr.io/immich-app/immich-server";
 /** Repository of the Immich machine-learning image. */
 export const IMMICH_MACHINE_LEARNING_IMAGE = "ghcr.io/immich-app/immich-machine-learning";
 
+/** The annotation by which an Ingress names the cert-manager ClusterIssuer of its certificate (`ingress.clusterIssuer`). */
+export const CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
+
 /** Ports the server, machine learning, Redis/Valkey, Postgres, its metrics exporter and the worker listen on. */
 export const PORTS = { server: 2283, machineLearning: 3003, redis: 6379, postgres: 5432, postgresMetrics: 9187, worker: 9464 } as const;
 

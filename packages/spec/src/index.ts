@@ -23,6 +23,7 @@ export {
   templateKeys,
 } from "./immich-config/index.js";
 export {
+  CLUSTER_ISSUER_ANNOTATION,
   IMMICH_MACHINE_LEARNING_IMAGE,
   IMMICH_SERVER_IMAGE,
   immichServerImage,

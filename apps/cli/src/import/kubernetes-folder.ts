@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { CLUSTER_ISSUER_ANNOTATION } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import { CliError } from "../_errors.js";
@@ -133,7 +134,7 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
     const annotations = (ing.metadata as DraftObject).annotations ?? {};
     draft.set([...base, "ingress"], {
       ...(ing.spec?.ingressClassName ? { className: ing.spec.ingressClassName } : {}),
-      ...(annotations["cert-manager.io/cluster-issuer"] ? { clusterIssuer: annotations["cert-manager.io/cluster-issuer"] } : {}),
+      ...(annotations[CLUSTER_ISSUER_ANNOTATION] ? { clusterIssuer: annotations[CLUSTER_ISSUER_ANNOTATION] } : {}),
       ...(ing.spec?.tls?.[0]?.secretName ? { tlsSecretName: ing.spec.tls[0].secretName } : {}),
     });
   }
