@@ -12,7 +12,6 @@ export {
   type FillResult,
   ffmpegAccel,
   fillTemplate,
-  IMMICH_CONFIG_TEMPLATE,
   type ImmichConfig,
   immichCronProblem,
   immichLibraryScan,
@@ -24,13 +23,18 @@ export {
 } from "./immich-config/index.js";
 export {
   CLUSTER_ISSUER_ANNOTATION,
+  CONFIG_FILL_ARGS,
+  CONTAINER_PATHS,
+  IMMICH_CONFIG_TEMPLATE,
   IMMICH_MACHINE_LEARNING_IMAGE,
   IMMICH_SERVER_IMAGE,
   immichServerImage,
   machineLearningImage,
   mlImageSuffix,
+  NFS_CSI_DRIVER,
   PORTS,
   transcodingAccel,
+  WORKER_ARGS,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";
