@@ -61,6 +61,7 @@ export {
   parseSpec,
   SPEC_LIMITS,
   type SpecDiagnostic,
+  sizeProblem,
 } from "./loader.js";
 export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
 export {
