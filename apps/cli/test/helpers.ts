@@ -17,7 +17,7 @@ import {
 } from "@family/immich-spec";
 import { type Draft, examplesDir, exampleText, minimalInput, secretRef, specBuilder } from "@family/test-kit";
 import fc from "fast-check";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { parse, parseAllDocuments, parseDocument } from "yaml";
 import type { CommandContext } from "../src/_command.js";
 import type { Io } from "../src/_io.js";
@@ -88,6 +88,11 @@ export function recordingIo(isTTY = false): Io & { out: string[]; err: string[] 
   return { out, err, isTTY, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) };
 }
 
+/** The context a command function runs in: `cwd`, what it prints recorded in `io`, `env` as its environment, a signal never aborted. */
+export function commandContext(cwd: string, io: Io = recordingIo(), env: NodeJS.ProcessEnv = {}): CommandContext {
+  return { cwd, io, env, signal: new AbortController().signal };
+}
+
 /** A temp folder with a spec whose library lives in it, a fake Immich with ann (admin) and bob, and a context for commands. */
 export async function immichFixture() {
   const dir = mkdtempSync(join(tmpdir(), "cli-immich-"));
@@ -115,7 +120,7 @@ export async function immichFixture() {
   writeSpec();
   const context = (env?: NodeJS.ProcessEnv, signal?: CommandContext["signal"]) => {
     const io = recordingIo();
-    const ctx: CommandContext = { cwd: dir, io, env: env ?? { IMMICH_URL: fake.url, WORKER_KEY: adminKey }, signal: signal ?? new AbortController().signal };
+    const ctx: CommandContext = { ...commandContext(dir, io, env ?? { IMMICH_URL: fake.url, WORKER_KEY: adminKey }), ...(signal ? { signal } : {}) };
     return { ctx, io };
   };
   return {
@@ -132,6 +137,18 @@ export async function immichFixture() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export type ImmichFixture = Awaited<ReturnType<typeof immichFixture>>;
+
+/** An `immichFixture` made fresh before each test of the file and cleaned up after it: one object, refilled. */
+export function immichFixtureEach(): ImmichFixture {
+  const fx = {} as ImmichFixture;
+  beforeEach(async () => {
+    Object.assign(fx, await immichFixture());
+  });
+  afterEach(() => fx.cleanup());
+  return fx;
 }
 
 // Stand-in kubectl and docker for the preflight checks.

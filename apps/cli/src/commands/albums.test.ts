@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { minimalInput, specText, recordingIo } from "../../test/helpers.js";
+import { minimalInput, specText, recordingIo, commandContext } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { toCliError } from "../_errors.js";
 import { main } from "./albums.js";
@@ -38,7 +38,7 @@ afterEach(async () => {
 
 async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, environment: Record<string, string> = env) {
   const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env: environment, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(dir, io, environment);
   try {
     return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
   } catch (thrown) {

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo, BUILT_CLI, EXAMPLES } from "../../test/helpers.js";
+import { recordingIo, BUILT_CLI, EXAMPLES, commandContext } from "../../test/helpers.js";
 import { main } from "./config.js";
 
 const TEMPLATE = ["oauth:", "  enabled: true", "  clientId: ${CLIENT_ID}", "  clientSecret: ${CLIENT_SECRET}", "  buttonText: Login", ""].join("\n");
@@ -22,7 +22,7 @@ beforeEach(async () => {
 
 function ctx(env: Record<string, string>) {
   const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(dir, io, env);
   return { io, c };
 }
 

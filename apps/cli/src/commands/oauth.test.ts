@@ -2,14 +2,14 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { minimalInput, specText, recordingIo, EXAMPLES } from "../../test/helpers.js";
+import { minimalInput, specText, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { main } from "./oauth.js";
 
 async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, cwd = EXAMPLES) {
   const io = recordingIo();
-  const c: CommandContext = { cwd, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(cwd, io);
   try {
     return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleInput, specText, recordingIo, EXAMPLES } from "../../test/helpers.js";
+import { exampleInput, specText, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
 import { parse, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -17,7 +17,7 @@ beforeEach(async () => {
 
 function ctx() {
   const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(dir, io);
   return { io, c };
 }
 

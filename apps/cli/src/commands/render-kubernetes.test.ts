@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { secretKeys } from "@family/immich-spec";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleInput, recordingIo, EXAMPLES } from "../../test/helpers.js";
+import { exampleInput, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -18,7 +18,7 @@ beforeEach(async () => {
 
 function ctx() {
   const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(dir, io);
   return { io, c };
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo, EXAMPLES } from "../../test/helpers.js";
+import { recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
 import { main } from "./secrets.js";
 
 async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}) {
   const io = recordingIo();
-  const c: CommandContext = { cwd: EXAMPLES, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(EXAMPLES, io);
   try {
     return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
   } catch (error) {
