@@ -19,7 +19,8 @@ import { type Draft, examplesDir, exampleText, minimalInput, secretRef, specBuil
 import fc from "fast-check";
 import { afterEach, beforeEach, expect } from "vitest";
 import { parse, parseAllDocuments, parseDocument } from "yaml";
-import type { CommandContext } from "../src/_command.js";
+import type { CommandContext, CommandMain, Flags } from "../src/_command.js";
+import { toCliError } from "../src/_errors.js";
 import type { Io } from "../src/_io.js";
 
 export { type Draft, exampleFiles, exampleInput, exampleText, minimalInput, secretRef } from "@family/test-kit";
@@ -91,6 +92,31 @@ export function recordingIo(isTTY = false): Io & { out: string[]; err: string[] 
 /** The context a command function runs in: `cwd`, what it prints recorded in `io`, `env` as its environment, a signal never aborted. */
 export function commandContext(cwd: string, io: Io = recordingIo(), env: NodeJS.ProcessEnv = {}): CommandContext {
   return { cwd, io, env, signal: new AbortController().signal };
+}
+
+/**
+ * Run a command function as the entry point does: a failure the CLI knows goes to stderr as
+ * `error: <message>` and its details, and gives the exit code; any other error is thrown.
+ */
+export async function runCommand(
+  main: CommandMain,
+  cwd: string,
+  args: readonly (string | undefined)[],
+  flags: Flags = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const io = recordingIo();
+  let code: number;
+  try {
+    code = await main(commandContext(cwd, io, env), args, flags);
+  } catch (thrown) {
+    const error = toCliError(thrown);
+    if (!error) throw thrown;
+    io.stderr(`error: ${error.message}`);
+    for (const line of error.details) io.stderr(line);
+    code = error.exitCode;
+  }
+  return { code, out: io.out.join("\n"), err: io.err.join("\n") };
 }
 
 /** A temp folder with a spec whose library lives in it, a fake Immich with ann (admin) and bob, and a context for commands. */
