@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILT_CLI, EXAMPLES } from "./commands/_cli-spawn.js";
+import { BUILT_CLI, EXAMPLES } from "../test/helpers.js";
 
 function validate(cacheDir: string) {
   const r = spawnSync(process.execPath, [BUILT_CLI, "validate", "ponder.yaml"], {

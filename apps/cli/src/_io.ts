@@ -62,10 +62,3 @@ export const processIo: Io = {
 };
 
 export type OutputFormat = "text" | "json";
-
-/** An Io that records what a command printed, for tests. */
-export function recordingIo(isTTY = false): Io & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, isTTY, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) };
-}

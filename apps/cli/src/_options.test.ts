@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLES, runCli } from "./commands/_cli-spawn.js";
+import { EXAMPLES, runCli } from "../test/helpers.js";
 import { keepOptionText, portOption } from "./_options.js";
 
 const options = [

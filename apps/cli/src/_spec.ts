@@ -7,8 +7,8 @@ import {
   formatDiagnosticWithFrame,
   type ImmichFamilySpec,
   parseSpec,
-  SPEC_LIMITS,
   type SpecDiagnostic,
+  sizeProblem,
 } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
 
@@ -20,13 +20,13 @@ export const STDIN_NAME = "<stdin>";
 /** A spec refused for its size before it was parsed; `diagnostic` is the refusal as `validate --output json` reports it. */
 export class SpecTooLargeError extends CliError {
   readonly diagnostic: SpecDiagnostic;
-  constructor(shown: string, what: string) {
+  constructor(shown: string, message: string) {
     const diagnostic: SpecDiagnostic = {
       file: escapeControl(shown),
       line: 1,
       column: 1,
       path: "",
-      message: `the spec is ${what}; a spec may be at most 1 MiB (it holds settings, not data)`,
+      message,
       code: "too-large",
       severity: "error",
     };
@@ -34,7 +34,6 @@ export class SpecTooLargeError extends CliError {
     this.diagnostic = diagnostic;
   }
 }
-const tooLarge = (shown: string, what: string) => new SpecTooLargeError(shown, what);
 
 /** Read a stream as UTF-8 text, refusing it as soon as it passes the spec size limit. */
 export async function readLimited(stream: AsyncIterable<Buffer | string>, shown: string): Promise<string> {
@@ -43,7 +42,8 @@ export async function readLimited(stream: AsyncIterable<Buffer | string>, shown:
   for await (const chunk of stream) {
     const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     total += buffer.length;
-    if (total > SPEC_LIMITS.bytes) throw tooLarge(shown, "over 1 MiB");
+    const problem = sizeProblem(total, true);
+    if (problem) throw new SpecTooLargeError(shown, problem);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -67,7 +67,8 @@ export async function readSpecSource(cwd: string, path: string | undefined): Pro
   const file = resolve(cwd, shown);
   try {
     const info = await stat(file);
-    if (info.size > SPEC_LIMITS.bytes) throw tooLarge(shown, `${(info.size / 1024 / 1024).toFixed(1)} MiB`);
+    const problem = sizeProblem(info.size);
+    if (problem) throw new SpecTooLargeError(shown, problem);
     // A pipe or device has no size to check first: read it up to the limit.
     if (!info.isFile() && !info.isDirectory()) return { file, shown, source: await readLimited(createReadStream(file), shown) };
     return { file, shown, source: await readFile(file, "utf8") };

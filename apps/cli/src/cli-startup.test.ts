@@ -3,7 +3,7 @@ import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { PORTS } from "@family/immich-spec/facts";
 import { describe, expect, it } from "vitest";
-import { BUILT_CLI, runCli } from "./commands/_cli-spawn.js";
+import { BUILT_CLI, runCli } from "../test/helpers.js";
 
 describe("the bin's start", () => {
   it("loads nothing but Node's built-ins before a command runs (no zod, no library)", () => {

@@ -1,5 +1,10 @@
-import fc from "fast-check";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { checkComposeReferences, renderCompose } from "@family/immich-compose";
+import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { renderKubernetes } from "@family/immich-k8s";
 import {
   envFileTemplate,
@@ -10,13 +15,234 @@ import {
   secretKeys,
   templateKeys,
 } from "@family/immich-spec";
-import { specBuilder } from "@family/test-kit";
-import { expect } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { type Draft, examplesDir, exampleText, minimalInput, secretRef, specBuilder } from "@family/test-kit";
+import fc from "fast-check";
+import { afterEach, beforeEach, expect } from "vitest";
+import { parse, parseAllDocuments, parseDocument } from "yaml";
+import type { CommandContext, CommandMain, Flags } from "../src/_command.js";
+import { toCliError } from "../src/_errors.js";
+import type { Io } from "../src/_io.js";
 
 export { type Draft, exampleFiles, exampleInput, exampleText, minimalInput, secretRef } from "@family/test-kit";
 /** The spec builders of every package's tests (`@family/test-kit`), over the spec package's parser. */
-export const { exampleSpec, specFromText, specText } = specBuilder(parseSpec);
+export const { specFromText, specText } = specBuilder(parseSpec);
+
+/**
+ * An example spec, parsed; `set` and `remove` (dotted paths into its YAML) change its text first, the
+ * way a user edits one value.
+ */
+export function exampleSpec(name: string, set: Record<string, unknown> = {}, remove: readonly string[] = []): ImmichFamilySpec {
+  const doc = parseDocument(exampleText(name));
+  for (const [path, value] of Object.entries(set)) doc.setIn(path.split("."), value);
+  for (const path of remove) doc.deleteIn(path.split("."));
+  return specFromText(doc.toString(), `examples/${name.endsWith(".yaml") ? name : `${name}.yaml`}`);
+}
+
+// The built CLI.
+
+/** The built entry point; turbo builds the CLI and its dependencies before its tests run. */
+export const BUILT_CLI = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
+/** The repository's `examples/` folder, as a path. */
+export const EXAMPLES = fileURLToPath(examplesDir);
+
+/** Run the built `immich-family` with `args` in `cwd`, `input` on its standard input. */
+export function runCli(args: readonly string[], cwd: string, input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    ...(input === undefined ? {} : { input }),
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Run the built `immich-family` without blocking the event loop, so a fake server in this process can
+ * answer it. `env` is added to the process's.
+ */
+export function runCliAsync(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
+  });
+}
+
+// Commands called as functions.
+
+/** An Io that records what a command printed. */
+export function recordingIo(isTTY = false): Io & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, isTTY, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) };
+}
+
+/** The context a command function runs in: `cwd`, what it prints recorded in `io`, `env` as its environment, a signal never aborted. */
+export function commandContext(cwd: string, io: Io = recordingIo(), env: NodeJS.ProcessEnv = {}): CommandContext {
+  return { cwd, io, env, signal: new AbortController().signal };
+}
+
+/**
+ * Run a command function as the entry point does: a failure the CLI knows goes to stderr as
+ * `error: <message>` and its details, and gives the exit code; any other error is thrown.
+ */
+export async function runCommand(
+  main: CommandMain,
+  cwd: string,
+  args: readonly (string | undefined)[],
+  flags: Flags = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const io = recordingIo();
+  let code: number;
+  try {
+    code = await main(commandContext(cwd, io, env), args, flags);
+  } catch (thrown) {
+    const error = toCliError(thrown);
+    if (!error) throw thrown;
+    io.stderr(`error: ${error.message}`);
+    for (const line of error.details) io.stderr(line);
+    code = error.exitCode;
+  }
+  return { code, out: io.out.join("\n"), err: io.err.join("\n") };
+}
+
+/** A temp folder with a spec whose library lives in it, a fake Immich with ann (admin) and bob, and a context for commands. */
+export async function immichFixture() {
+  const dir = mkdtempSync(join(tmpdir(), "cli-immich-"));
+  const fake: FakeImmich = await createFakeImmich();
+  const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+  const bob = fake.addUser({ email: "bob@example.com" });
+  const adminKey = fake.addApiKey(ann, ["all"], "worker");
+  const add = (rel: string) => {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, rel);
+  };
+  add("photos/family/2024/a.jpg");
+  /** (Re)writes the spec; `library` adds fields to the family library (e.g. `albums`). */
+  const writeSpec = (library: Draft = {}) =>
+    writeFileSync(
+      join(dir, "immich-family.yaml"),
+      specText(
+        minimalInput(
+          { family: { owner: "ann", path: `${dir}/photos/family`, exclusionPatterns: ["**/raw/**"], ...library } },
+          { immich: { version: "v3.1.0" }, worker: { apiKey: secretRef("WORKER_KEY") } },
+        ),
+      ),
+    );
+  writeSpec();
+  const context = (env?: NodeJS.ProcessEnv, signal?: CommandContext["signal"]) => {
+    const io = recordingIo();
+    const ctx: CommandContext = { ...commandContext(dir, io, env ?? { IMMICH_URL: fake.url, WORKER_KEY: adminKey }), ...(signal ? { signal } : {}) };
+    return { ctx, io };
+  };
+  return {
+    dir,
+    fake,
+    ann,
+    bob,
+    adminKey,
+    add,
+    writeSpec,
+    context,
+    cleanup: async () => {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type ImmichFixture = Awaited<ReturnType<typeof immichFixture>>;
+
+/** An `immichFixture` made fresh before each test of the file and cleaned up after it: one object, refilled. */
+export function immichFixtureEach(): ImmichFixture {
+  const fx = {} as ImmichFixture;
+  beforeEach(async () => {
+    Object.assign(fx, await immichFixture());
+  });
+  afterEach(() => fx.cleanup());
+  return fx;
+}
+
+// Stand-in kubectl and docker for the preflight checks.
+
+/**
+ * A folder to be the whole PATH, holding stand-in `kubectl` and `docker` scripts that answer like the
+ * real tools. They use only shell builtins, so nothing else on the machine is reached, and log every
+ * call to `calls`.
+ */
+export function standIns(): { dir: string; env: NodeJS.ProcessEnv; calls: () => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), "preflight-path-"));
+  writeFileSync(join(dir, "calls"), "");
+  return { dir, env: { PATH: dir }, calls: () => readFileSync(join(dir, "calls"), "utf8").split("\n").filter(Boolean) };
+}
+
+function script(dir: string, name: string, body: string): void {
+  writeFileSync(join(dir, name), `#!/bin/sh\necho "${name} $*" >> "\${0%/*}/calls"\n${body}`);
+  chmodSync(join(dir, name), 0o755);
+}
+
+/**
+ * A stand-in kubectl knowing `objects` ("<kind> <name>", e.g. "crd clusters.postgresql.cnpg.io") as
+ * `kubectl get <kind> <name>` does: the name on stdout and exit 0, or `Error from server (NotFound)`
+ * and exit 1. `kubectl get storageclass -o json` prints `storageClassesJson`.
+ */
+export function fakeKubectl(dir: string, objects: readonly string[], storageClassesJson = '{"items":[]}'): void {
+  writeFileSync(join(dir, "objects"), `${objects.join("\n")}\n`);
+  writeFileSync(join(dir, "storageclasses.json"), `${storageClassesJson}\n`);
+  script(
+    dir,
+    "kubectl",
+    `here="\${0%/*}"
+if [ "$1 $2 $3" = "get --raw /version" ]; then echo '{"major":"1","minor":"31","gitVersion":"v1.31.2"}'; exit 0; fi
+if [ "$1" = get ] && [ "$2" = storageclass ] && [ "$3" = -o ]; then
+  while IFS= read -r line; do echo "$line"; done < "$here/storageclasses.json"; exit 0
+fi
+if [ "$1" = get ]; then
+  while IFS= read -r line; do
+    if [ "$line" = "$2 $3" ]; then echo "NAME"; echo "$3"; exit 0; fi
+  done < "$here/objects"
+  echo "Error from server (NotFound): $2 \\"$3\\" not found" >&2; exit 1
+fi
+echo "stand-in kubectl: unexpected $*" >&2; exit 2
+`,
+  );
+}
+
+/** A stand-in kubectl that cannot reach any cluster, with klog noise before the reason as the real one prints it. */
+export function unreachableKubectl(dir: string): void {
+  script(
+    dir,
+    "kubectl",
+    `echo 'E1129 07:43:20.526917   12553 memcache.go:265] "Unhandled Error" err="could not get the server API group list: dial tcp 127.0.0.1:8080: connect: connection refused"' >&2
+echo "The connection to the server localhost:8080 was refused - did you specify the right host or port?" >&2; exit 1
+`,
+  );
+}
+
+/** A stand-in docker whose `docker compose version` prints `version`, or fails like a Docker without the plugin. */
+export function fakeDocker(dir: string, version: string | undefined): void {
+  script(
+    dir,
+    "docker",
+    version
+      ? `if [ "$1 $2" = "compose version" ]; then echo "Docker Compose version ${version}"; exit 0; fi\necho "stand-in docker: unexpected $*" >&2; exit 2\n`
+      : `echo "docker: 'compose' is not a docker command." >&2; echo "See 'docker --help'" >&2; exit 1\n`,
+  );
+}
 
 /** Every renderer and command function of a validated spec, on each declared target; throws on the first failure. */
 export function renderEverything(spec: ImmichFamilySpec): void {
@@ -59,7 +285,7 @@ const handle = fc.oneof(label(10), fc.stringMatching(/^[a-z]([a-z0-9-]{0,38}[a-z
 const hostname = fc.tuple(label(20), fc.constantFrom("family", "example.com", "lan", "smith.family")).map(([a, b]) => `${a}.${b}`);
 const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9 _.@+-]{0,15}$/).filter((s) => s !== ".." && s !== "." && !s.endsWith(" "));
 const absPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join("/")}`);
-const secretRef = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,20}$/).map((k) => `\${${k}}`);
+const anySecretRef = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,20}$/).map(secretRef);
 const quantity = fc.constantFrom("100Gi", "512Mi", "500m", "2", "1.5", "4Ti");
 const duration = fc.constantFrom("30s", "5m", "1h", "48h", "7d", "250ms");
 const cron = fc.constantFrom("0 0 * * *", "*/15 * * * *", "0 3 * * 1-5", "@daily", "0 0 3 * * *");
@@ -127,8 +353,8 @@ const projectName = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,15}$/);
 function oauth(hosts: { web: string; mobile?: string }) {
   const relayHosts = [hosts.web, ...(hosts.mobile ? [hosts.mobile] : [])];
   const common = {
-    clientId: fc.oneof(secretRef, clientIdLiteral),
-    clientSecret: secretRef,
+    clientId: fc.oneof(anySecretRef, clientIdLiteral),
+    clientSecret: anySecretRef,
     scope: fc.constantFrom("openid email profile", "openid email"),
     autoRegister: fc.boolean(),
     autoLaunch: fc.boolean(),
@@ -290,7 +516,7 @@ function compose(libraries: string[]) {
         { nil: undefined },
       ),
       hwaccel: fc.constantFrom("cpu", "nvenc", "quicksync", "rkmpp", "vaapi"),
-      backup: fc.record({ enabled: fc.boolean(), retention: duration, encrypt: fc.boolean(), passphrase: secretRef }, { requiredKeys: [] }),
+      backup: fc.record({ enabled: fc.boolean(), retention: duration, encrypt: fc.boolean(), passphrase: anySecretRef }, { requiredKeys: [] }),
       metricsExporter: fc.record({ enabled: fc.boolean() }),
       envFile: fc.constantFrom(".env", "secrets/immich.env", "/mnt/secrets/immich.env"),
     })
@@ -326,7 +552,7 @@ export const validSpecInput: fc.Arbitrary<Data> = fc
         members: fc.tuple(
           ...base.members.map((h, i) =>
             fc.record(
-              { name: freeText, email: fc.constant(`${h}@example.com`), admin: fc.constant(i === 0), quota: quantity, apiKey: secretRef },
+              { name: freeText, email: fc.constant(`${h}@example.com`), admin: fc.constant(i === 0), quota: quantity, apiKey: anySecretRef },
               { requiredKeys: ["name", "email", "admin"] },
             ),
           ),
@@ -334,12 +560,12 @@ export const validSpecInput: fc.Arbitrary<Data> = fc
         libraries: fc.tuple(...base.libraries.map(() => library(base.members))),
         machineLearning: fc.record({ enabled: fc.boolean(), acceleration: fc.constantFrom("cpu", "cuda", "openvino"), resources }, { requiredKeys: [] }),
         database: fc.record(
-          { name: fc.constantFrom("immich", "photos_db"), user: fc.constantFrom("immich", "app_user"), password: secretRef, superuser: fc.boolean() },
+          { name: fc.constantFrom("immich", "photos_db"), user: fc.constantFrom("immich", "app_user"), password: anySecretRef, superuser: fc.boolean() },
           { requiredKeys: [] },
         ),
-        redis: fc.record({ password: secretRef }, { requiredKeys: [] }),
+        redis: fc.record({ password: anySecretRef }, { requiredKeys: [] }),
         worker: fc.record(
-          { enabled: fc.boolean(), image: fc.constant("ghcr.io/immich-family/immich-family:0.1.0"), apiKey: secretRef, debounce: duration },
+          { enabled: fc.boolean(), image: fc.constant("ghcr.io/immich-family/immich-family:0.1.0"), apiKey: anySecretRef, debounce: duration },
           { requiredKeys: [] },
         ),
         kubernetes: kubernetes(base.libraries, base),

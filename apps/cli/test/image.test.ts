@@ -6,8 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES } from "../src/commands/_cli-spawn.js";
-import { minimalInput, specText } from "./helpers.js";
+import { EXAMPLES, minimalInput, specText } from "./helpers.js";
 
 // Slow, end to end: the container image's contents without a Docker engine. The deploy folder is
 // built with the Dockerfile's own `pnpm deploy` command, then what the containers run is run from it

@@ -2,8 +2,7 @@ import { parseSpec } from "@family/immich-spec";
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import { stringify } from "yaml";
-import { renderEverything } from "./helpers.js";
-import { validSpecInput } from "./helpers.js";
+import { renderEverything, validSpecInput } from "./helpers.js";
 
 // Fixed seeds: a failure reproduces, and CI runs the same cases every time. A case costs about
 // 30 ms of CPU (parse, both renderers, the YAML read back): 2,000 cases are about a minute on one

@@ -1,4 +1,11 @@
-import { COMPOSE_MACHINE_LEARNING_SERVICE, type ComposeTarget, type ImmichFamilySpec, type SecretReader, secretKeys } from "@family/immich-spec";
+import {
+  COMPOSE_MACHINE_LEARNING_SERVICE,
+  CONTAINER_PATHS,
+  type ComposeTarget,
+  type ImmichFamilySpec,
+  type SecretReader,
+  secretKeys,
+} from "@family/immich-spec";
 
 /** Service names, as seed 002 names them. */
 export const SERVICE = {
@@ -17,14 +24,14 @@ export const NETWORK = { frontend: "frontend", backend: "backend", egress: "egre
 
 /** Where things sit inside the containers. */
 export const IN_CONTAINER = {
-  media: "/data",
+  media: CONTAINER_PATHS.media,
   modelCache: "/cache",
   backups: "/backup",
-  config: "/config",
-  configFile: "/config/immich-config.yaml",
-  templateDir: "/template",
-  specDir: "/etc/immich-family",
-  workerState: "/state",
+  config: CONTAINER_PATHS.configDir,
+  configFile: CONTAINER_PATHS.configFile,
+  templateDir: CONTAINER_PATHS.templateDir,
+  workerSpecFile: CONTAINER_PATHS.workerSpecFile,
+  workerState: CONTAINER_PATHS.workerStateDir,
 } as const;
 
 /** The copy of the spec the worker reads, beside compose.yaml. */

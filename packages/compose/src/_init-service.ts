@@ -1,4 +1,4 @@
-import { IMMICH_CONFIG_TEMPLATE, workerImage } from "@family/immich-spec";
+import { CONFIG_FILL_ARGS, IMMICH_CONFIG_TEMPLATE, workerImage } from "@family/immich-spec";
 import { bind, IN_CONTAINER, type RenderContext, secretEnv, WORKER_STATE_VOLUME } from "./_context.js";
 import type { ComposeService } from "./compose-model.js";
 
@@ -36,7 +36,7 @@ export function initScript(ctx: RenderContext): string {
     "umask 027",
     `find ${trees.join(" ")} \\( ! -user ${ctx.compose.user.uid} -o ! -group ${ctx.compose.user.gid} \\) -exec chown -h ${ctx.user} {} +`,
     `chown ${ctx.user} ${IN_CONTAINER.config}`,
-    `immich-family config fill --template ${IN_CONTAINER.templateDir}/${IMMICH_CONFIG_TEMPLATE} --out ${out}`,
+    `immich-family ${CONFIG_FILL_ARGS.join(" ")}`,
     `chown ${ctx.user} ${out}`,
     "",
   ].join("\n");

@@ -1,4 +1,4 @@
-import { PORTS, workerImage } from "@family/immich-spec";
+import { PORTS, WORKER_ARGS, workerImage } from "@family/immich-spec";
 import { bind, IN_CONTAINER, NETWORK, type RenderContext, SPEC_COPY, secretEnv, WORKER_STATE_VOLUME } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
@@ -6,12 +6,12 @@ import { libraryMounts } from "./_server-service.js";
 
 /** The scan/album worker: reads the spec copy, sees the libraries read-only, talks to the server on the backend network. */
 export function workerService(ctx: RenderContext): ComposeService {
-  const specPath = `${IN_CONTAINER.specDir}/${SPEC_COPY}`;
+  const specPath = IN_CONTAINER.workerSpecFile;
   return {
     image: workerImage(ctx.spec, ctx.toolVersion),
     user: ctx.user,
     entrypoint: ["immich-family"],
-    command: ["worker", specPath, "--port", String(PORTS.worker), "--state-dir", IN_CONTAINER.workerState],
+    command: [...WORKER_ARGS],
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.server, "service_healthy"]),
     // Only its API keys, under the names the spec gives them.

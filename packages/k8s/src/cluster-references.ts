@@ -1,5 +1,4 @@
-/** The annotation by which an Ingress names the cert-manager ClusterIssuer of its certificate. */
-export const CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
+import { CLUSTER_ISSUER_ANNOTATION } from "@family/immich-spec";
 
 /** The fields of a rendered object that can name something the cluster must already have. */
 export interface ReferencingObject {

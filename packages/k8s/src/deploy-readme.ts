@@ -1,4 +1,4 @@
-import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import { type ImmichFamilySpec, type KubernetesTarget, NFS_CSI_DRIVER } from "@family/immich-spec";
 import type { Names } from "./_names.js";
 import { clusterReferences } from "./cluster-references.js";
 
@@ -63,9 +63,9 @@ export function prerequisites(objects: readonly ReadmeObject[]): { name: string;
   }
   for (const driver of references.csiDrivers) {
     out.push(
-      driver === "nfs.csi.k8s.io"
+      driver === NFS_CSI_DRIVER
         ? {
-            name: "csi-driver-nfs v4 (driver `nfs.csi.k8s.io`)",
+            name: `csi-driver-nfs v4 (driver \`${NFS_CSI_DRIVER}\`)`,
             why: "the NFS libraries, mounted read-only",
             install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`",
           }

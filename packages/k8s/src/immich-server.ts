@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { IMMICH_CONFIG_TEMPLATE, type Resources, type SecretRef } from "@family/immich-spec";
+import { CONFIG_FILL_ARGS, CONTAINER_PATHS, IMMICH_CONFIG_TEMPLATE, type Resources, type SecretRef } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, service, workload } from "./_deployment.js";
@@ -7,14 +7,6 @@ import { type InstallContext, PORTS } from "./_names.js";
 import { containerResources, type EnvVar, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
 import type { LibraryMount } from "./nfs-library.js";
-import { MEDIA_LOCATION } from "./upload-volume.js";
-
-/** Where the init container writes the filled config, and the server reads it. */
-export const CONFIG_FILE = "/config/immich-config.yaml";
-const TEMPLATE_DIR = "/template";
-
-/** The command the init container runs to fill the config template from the Secret's keys. */
-export const CONFIG_FILL_COMMAND = ["immich-family", "config", "fill", "--template", `${TEMPLATE_DIR}/${IMMICH_CONFIG_TEMPLATE}`, "--out", CONFIG_FILE];
 
 /** Props of `ImmichServer`: the install's names and labels, the images, the config template and its keys, and what the server mounts and calls. */
 export interface ImmichServerProps {
@@ -54,7 +46,7 @@ export class ImmichServer extends Construct {
     const { install } = props;
     const { names } = install;
     const server = workload(install, names.server, "server", "immich-server");
-    const mediaLocation = props.mediaLocation ?? MEDIA_LOCATION;
+    const mediaLocation = props.mediaLocation ?? CONTAINER_PATHS.media;
 
     builtIn<IConfigMap>(this, "config-template", {
       apiVersion: "v1",
@@ -75,7 +67,7 @@ export class ImmichServer extends Construct {
       ...(props.redisPassword ? [envSecret("REDIS_PASSWORD", names.secret, props.redisPassword.key)] : []),
       ...(props.machineLearningUrl ? [envValue("IMMICH_MACHINE_LEARNING_URL", props.machineLearningUrl)] : []),
       envValue("IMMICH_MEDIA_LOCATION", mediaLocation),
-      envValue("IMMICH_CONFIG_FILE", CONFIG_FILE),
+      envValue("IMMICH_CONFIG_FILE", CONTAINER_PATHS.configFile),
       ...(props.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", props.trustedProxies.join(","))] : []),
       ...(props.timezone ? [envValue("TZ", props.timezone)] : []),
     ];
@@ -89,12 +81,12 @@ export class ImmichServer extends Construct {
           {
             name: "config-fill",
             image: props.initImage,
-            command: CONFIG_FILL_COMMAND,
+            command: ["immich-family", ...CONFIG_FILL_ARGS],
             env: props.configKeys.map((key) => envSecret(key, names.secret, key)),
             securityContext: nonRootSecurity(1000),
             volumeMounts: [
-              { name: "config-template", mountPath: TEMPLATE_DIR, readOnly: true },
-              { name: "config", mountPath: "/config" },
+              { name: "config-template", mountPath: CONTAINER_PATHS.templateDir, readOnly: true },
+              { name: "config", mountPath: CONTAINER_PATHS.configDir },
             ],
           },
         ],

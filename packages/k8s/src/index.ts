@@ -1,8 +1,8 @@
-export { CLUSTER_ISSUER_ANNOTATION, type ClusterReferences, clusterReferences, type ReferencingObject } from "./cluster-references.js";
+export { type ClusterReferences, clusterReferences, type ReferencingObject } from "./cluster-references.js";
 export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS, type ImmichDatabase } from "./cnpg-cluster.js";
 export { type DeployReadmeProps, prerequisites, type ReadmeObject, renderKubernetesReadme, TESTED_VERSIONS } from "./deploy-readme.js";
 export { ImmichChart, type ImmichChartProps } from "./immich-chart.js";
-export { CONFIG_FILE, CONFIG_FILL_COMMAND, ImmichServer, type ImmichServerProps } from "./immich-server.js";
+export { ImmichServer, type ImmichServerProps } from "./immich-server.js";
 export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } from "./ingress.js";
 export { kustomization, type KustomizationProps } from "./kustomization.js";
 export { machineLearningImage } from "@family/immich-spec";
@@ -15,5 +15,5 @@ export { type LibraryMount, NfsLibrary, type NfsLibraryProps } from "./nfs-libra
 export { Redis, type RedisProps } from "./redis.js";
 export { type RenderKubernetesOptions, renderKubernetes } from "./render.js";
 export { secretsEnvExample } from "./secrets-example.js";
-export { MEDIA_LOCATION, UploadVolume, type UploadVolumeProps } from "./upload-volume.js";
-export { Worker, type WorkerProps, WORKER_SPEC_FILE } from "./worker.js";
+export { UploadVolume, type UploadVolumeProps } from "./upload-volume.js";
+export { Worker, type WorkerProps } from "./worker.js";

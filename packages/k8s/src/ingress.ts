@@ -1,10 +1,9 @@
-import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
+import { CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec, type KubernetesTarget } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { recommendedLabels } from "./_labels.js";
 import { type InstallContext, PORTS } from "./_names.js";
 import { builtIn } from "./_typed.js";
-import { CLUSTER_ISSUER_ANNOTATION } from "./cluster-references.js";
 
 /** Every annotation key under `ingress.pomerium.io/` Pomerium knows; any other is an error there. */
 export const POMERIUM_ANNOTATION_KEYS = [

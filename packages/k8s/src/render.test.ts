@@ -40,8 +40,8 @@ describe("renderKubernetes", () => {
   });
 
   it("names the spec's env file in the secret generator", () => {
-    const files = renderKubernetes(specWith("family", (s) => (s.targets.kubernetes.secrets = { envFile: "../secrets/photos.env" })));
-    expect(parse(files.find((f) => f.path === "kustomization.yaml")?.content ?? "").secretGenerator[0].envs).toEqual(["../secrets/photos.env"]);
+    const files = renderKubernetes(specWith("family", (s) => (s.targets.kubernetes.secrets = { envFile: "secrets/photos.env" })));
+    expect(parse(files.find((f) => f.path === "kustomization.yaml")?.content ?? "").secretGenerator[0].envs).toEqual(["secrets/photos.env"]);
   });
 
   it("tags the worker image with this package's version unless told another", () => {

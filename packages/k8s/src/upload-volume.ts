@@ -5,9 +5,6 @@ import type { InstallContext } from "./_names.js";
 import { optional } from "./_optional.js";
 import { builtIn } from "./_typed.js";
 
-/** Where Immich keeps uploads, thumbnails and encoded video inside its container. */
-export const MEDIA_LOCATION = "/data";
-
 /** Props of `UploadVolume`: the install's names (the claim's) and labels, the size and the storage class. */
 export interface UploadVolumeProps {
   /** Names and labels of the install: `installContext(spec, target)`. */

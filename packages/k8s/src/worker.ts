@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { KubernetesTarget, Resources } from "@family/immich-spec";
+import { posix } from "node:path";
+import { CONTAINER_PATHS, type KubernetesTarget, type Resources, WORKER_ARGS } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, workload } from "./_deployment.js";
@@ -7,9 +8,6 @@ import { type InstallContext, PORTS } from "./_names.js";
 import { containerResources, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
 import type { LibraryMount } from "./nfs-library.js";
-
-/** Where the worker reads its spec. */
-export const WORKER_SPEC_FILE = "/etc/immich-family/immich-family.yaml";
 
 /** Props of `Worker`: the install's names and labels, the image, the spec YAML it reads, its Secret keys, the libraries it mounts and its placement. */
 export interface WorkerProps {
@@ -36,8 +34,8 @@ export class Worker extends Construct {
     const { install, placement } = props;
     const { names } = install;
     const worker = workload(install, names.worker, "worker", "immich-family-worker");
-    const specFile = WORKER_SPEC_FILE.split("/").pop() ?? "immich-family.yaml";
-    const specDir = WORKER_SPEC_FILE.slice(0, -specFile.length - 1);
+    const specDir = posix.dirname(CONTAINER_PATHS.workerSpecFile);
+    const specFile = posix.basename(CONTAINER_PATHS.workerSpecFile);
 
     builtIn<IConfigMap>(this, "spec", {
       apiVersion: "v1",
@@ -57,7 +55,7 @@ export class Worker extends Construct {
           {
             name: "worker",
             image: props.image,
-            command: ["immich-family", "worker", WORKER_SPEC_FILE, "--port", String(PORTS.worker), "--state-dir", "/state"],
+            command: ["immich-family", ...WORKER_ARGS],
             env: [envValue("IMMICH_URL", `http://${names.server}:${PORTS.server}/api`), ...props.secretKeys.map((key) => envSecret(key, names.secret, key))],
             ports: [{ name: "http", containerPort: PORTS.worker }],
             readinessProbe: httpProbe("/readyz", "http", 15, 4),
@@ -66,7 +64,7 @@ export class Worker extends Construct {
             securityContext: nonRootSecurity(1000),
             volumeMounts: [
               { name: "spec", mountPath: specDir, readOnly: true },
-              { name: "state", mountPath: "/state" },
+              { name: "state", mountPath: CONTAINER_PATHS.workerStateDir },
               { name: "tmp", mountPath: "/tmp" },
               ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
             ],

@@ -12,7 +12,6 @@ export {
   type FillResult,
   ffmpegAccel,
   fillTemplate,
-  IMMICH_CONFIG_TEMPLATE,
   type ImmichConfig,
   immichCronProblem,
   immichLibraryScan,
@@ -23,13 +22,19 @@ export {
   templateKeys,
 } from "./immich-config/index.js";
 export {
+  CLUSTER_ISSUER_ANNOTATION,
+  CONFIG_FILL_ARGS,
+  CONTAINER_PATHS,
+  IMMICH_CONFIG_TEMPLATE,
   IMMICH_MACHINE_LEARNING_IMAGE,
   IMMICH_SERVER_IMAGE,
   immichServerImage,
   machineLearningImage,
   mlImageSuffix,
+  NFS_CSI_DRIVER,
   PORTS,
   transcodingAccel,
+  WORKER_ARGS,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";
@@ -56,6 +61,7 @@ export {
   parseSpec,
   SPEC_LIMITS,
   type SpecDiagnostic,
+  sizeProblem,
 } from "./loader.js";
 export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./json-schema.js";
 export {

@@ -14,10 +14,13 @@ export const SPEC_LIMITS = {
 
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
 
-/** A spec over the size limit, or undefined. Runs on the text before any parsing. */
-export function sizeProblem(bytes: number): string | undefined {
+/**
+ * A spec over the size limit, or undefined. Runs on the text (or the file's size) before any parsing;
+ * `partial` when only the first `bytes` of a stream were read, which is all that is known of its size.
+ */
+export function sizeProblem(bytes: number, partial = false): string | undefined {
   if (bytes <= SPEC_LIMITS.bytes) return undefined;
-  return `the spec is ${size(bytes)}; a spec may be at most 1 MiB (it holds settings, not data)`;
+  return `the spec is ${partial ? "over 1 MiB" : size(bytes)}; a spec may be at most 1 MiB (it holds settings, not data)`;
 }
 
 /**

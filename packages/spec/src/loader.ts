@@ -13,7 +13,7 @@ import { targets as targetsSchema } from "./schema/targets.js";
 
 export type { SpecDiagnostic } from "./loader-diagnostic.js";
 export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
-export { escapeControl, SPEC_LIMITS } from "./loader-scan.js";
+export { escapeControl, SPEC_LIMITS, sizeProblem } from "./loader-scan.js";
 
 /** The parsed spec and its warnings, or every error found (with the warnings). */
 export type LoadResult =

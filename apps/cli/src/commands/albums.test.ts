@@ -3,10 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { minimalInput, specText } from "../../test/helpers.js";
-import type { CommandContext } from "../_command.js";
-import { toCliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
+import { minimalInput, specText, runCommand } from "../../test/helpers.js";
 import { main } from "./albums.js";
 
 let fake: FakeImmich;
@@ -37,17 +34,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, environment: Record<string, string> = env) {
-  const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env: environment, signal: new AbortController().signal };
-  try {
-    return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
-  } catch (thrown) {
-    const error = toCliError(thrown);
-    if (!error) throw thrown;
-    return { code: error.exitCode, out: io.out.join("\n"), err: [error.message, ...error.details].join("\n") };
-  }
-}
+const run = (args: (string | undefined)[], flags: Record<string, unknown> = {}, environment: Record<string, string> = env) =>
+  runCommand(main, dir, args, flags, environment);
 
 describe("albums", () => {
   it("plan prints a table of what sync would do and writes nothing", async () => {

@@ -6,10 +6,7 @@ import { join } from "node:path";
 import { load } from "js-yaml";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { CommandContext } from "../_command.js";
-import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
-import { BUILT_CLI, EXAMPLES } from "./_cli-spawn.js";
+import { BUILT_CLI, EXAMPLES, runCommand } from "../../test/helpers.js";
 import { main } from "./config.js";
 
 const TEMPLATE = ["oauth:", "  enabled: true", "  clientId: ${CLIENT_ID}", "  clientSecret: ${CLIENT_SECRET}", "  buttonText: Login", ""].join("\n");
@@ -21,26 +18,7 @@ beforeEach(async () => {
   await writeFile(join(dir, "in.tmpl"), TEMPLATE);
 });
 
-function ctx(env: Record<string, string>) {
-  const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env, signal: new AbortController().signal };
-  return { io, c };
-}
-
-/** Run like the entry point does: print CliError message and details on stderr, return the exit code. */
-async function run(env: Record<string, string>, args: (string | undefined)[], flags: Record<string, unknown>) {
-  const { io, c } = ctx(env);
-  let code: number;
-  try {
-    code = await main(c, args, flags);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    io.stderr(`error: ${error.message}`);
-    for (const d of error.details) io.stderr(d);
-    code = error.exitCode;
-  }
-  return { code, out: io.out.join("\n"), err: io.err.join("\n") };
-}
+const run = (env: Record<string, string>, args: (string | undefined)[], flags: Record<string, unknown>) => runCommand(main, dir, args, flags, env);
 
 describe("config fill", () => {
   it("fills every placeholder, writes mode 0600, and the server's reader gets the values back exactly", async () => {

@@ -2,8 +2,7 @@ import { type Dirent, mkdtempSync, readdirSync, readFileSync, statSync, writeFil
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLES, runCli } from "./_cli-spawn.js";
-import { recordingIo } from "../_io.js";
+import { EXAMPLES, runCli, recordingIo, commandContext } from "../../test/helpers.js";
 import { type DiffResult, diff, main } from "./diff.js";
 import { render } from "./render.js";
 
@@ -65,7 +64,7 @@ describe("diff --output json", () => {
   it("gives CI the changes per folder and the patch, with the same exit code", async () => {
     const cwd = temp();
     const io = recordingIo();
-    const ctx = { cwd, io, env: {}, signal: new AbortController().signal };
+    const ctx = commandContext(cwd, io);
     expect(await main(ctx, [truenas], { out: "out", output: "json" })).toBe(1);
     const result = JSON.parse(io.out.join("")) as DiffResult;
     expect(result).toMatchObject({ changed: true, outputs: [{ target: "compose", dir: "out", removed: [], edited: [] }] });

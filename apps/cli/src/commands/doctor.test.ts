@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "./doctor.js";
-import { immichFixture } from "./_immich-fixture.js";
+import { immichFixtureEach } from "../../test/helpers.js";
 
-let fx: Awaited<ReturnType<typeof immichFixture>>;
-beforeEach(async () => {
-  fx = await immichFixture();
-});
-afterEach(async () => fx.cleanup());
+const fx = immichFixtureEach();
 
 describe("immich-family doctor", () => {
   it("prints a pass table and exits 0 on a good setup", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseSpec } from "@family/immich-spec";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
-import { recordingIo } from "../_io.js";
+import { recordingIo, commandContext } from "../../test/helpers.js";
 import { apiUrl, main } from "./import.js";
 
 const FIXTURES = new URL("../../test/fixtures/adopt/", import.meta.url).pathname;
@@ -16,7 +16,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function context(env: NodeJS.ProcessEnv = {}) {
   const io = recordingIo();
-  const ctx: CommandContext = { cwd: dir, io, env, signal: new AbortController().signal };
+  const ctx: CommandContext = commandContext(dir, io, env);
   return { ctx, io };
 }
 

@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import {
+  API_VERSION,
   buildImmichConfig,
   type ConfigObject,
   formatDiagnostic,
   type ImmichFamilySpec,
+  KIND,
   mergeConfig,
   parseSpec,
   secretKeys,
@@ -48,8 +50,8 @@ export function apiUrl(server: string): string {
 
 /** The members, libraries and targets a valid spec needs, guessed where no source gave them. */
 function fillGaps(draft: ImportDraft): void {
-  draft.setDefault(["apiVersion"], "immich-family.dev/v1alpha1");
-  draft.setDefault(["kind"], "ImmichFamily");
+  draft.setDefault(["apiVersion"], API_VERSION);
+  draft.setDefault(["kind"], KIND);
   draft.setDefault(["metadata", "name"], "immich", "no source names the install");
   draft.setDefault(["immich", "version"], DEFAULT_IMMICH_VERSION, "no source gives the version; pin the release you run");
   draft.setDefault(["hosts", "web"], "photos.example.com", "no source gives the web host");

@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { recordingIo } from "../_io.js";
-import { runCli } from "./_cli-spawn.js";
+import { recordingIo, runCli, commandContext } from "../../test/helpers.js";
 import { type Ask, handleFromEmail, init, initOptions, main, starterSpec } from "./init.js";
 
-const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });
+const ctx = (cwd: string, io = recordingIo()) => commandContext(cwd, io);
 const dir = () => mkdtempSync(join(tmpdir(), "init-"));
 const opts = { name: "smiths", webHost: "photos.smith.family", target: "both", immichVersion: "v2.7.5", adminEmail: "ann@smith.family" } as const;
 

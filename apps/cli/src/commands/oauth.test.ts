@@ -2,23 +2,10 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { minimalInput, specText } from "../../test/helpers.js";
-import type { CommandContext } from "../_command.js";
-import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
+import { minimalInput, specText, EXAMPLES, runCommand } from "../../test/helpers.js";
 import { main } from "./oauth.js";
-import { EXAMPLES } from "./_cli-spawn.js";
 
-async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}, cwd = EXAMPLES) {
-  const io = recordingIo();
-  const c: CommandContext = { cwd, io, env: {}, signal: new AbortController().signal };
-  try {
-    return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    return { code: error.exitCode, out: io.out.join("\n"), err: error.message };
-  }
-}
+const run = (args: (string | undefined)[], flags: Record<string, unknown> = {}, cwd = EXAMPLES) => runCommand(main, cwd, args, flags);
 
 describe("oauth redirect-uris", () => {
   it("seed 000 (Google, one host): the three URIs the write-up registers", async () => {

@@ -2,14 +2,12 @@ import { mkdtemp, readdir, readFile, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleInput, specText } from "../../test/helpers.js";
+import { exampleInput, specText, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
 import { parse, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
 import { RECORD_FILE } from "../_owned-folder.js";
 import { main, render } from "./render.js";
-import { EXAMPLES } from "./_cli-spawn.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -19,7 +17,7 @@ beforeEach(async () => {
 
 function ctx() {
   const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(dir, io);
   return { io, c };
 }
 

@@ -3,14 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { secretKeys } from "@family/immich-spec";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleInput } from "../../test/helpers.js";
+import { exampleInput, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { main, render } from "./render.js";
-import { EXAMPLES } from "./_cli-spawn.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -20,7 +18,7 @@ beforeEach(async () => {
 
 function ctx() {
   const io = recordingIo();
-  const c: CommandContext = { cwd: dir, io, env: {}, signal: new AbortController().signal };
+  const c: CommandContext = commandContext(dir, io);
   return { io, c };
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliError } from "../_errors.js";
-import { EXAMPLES, runCli } from "./_cli-spawn.js";
+import { EXAMPLES, runCli } from "../../test/helpers.js";
 import { render } from "./render.js";
 
 const family = join(EXAMPLES, "family.yaml");

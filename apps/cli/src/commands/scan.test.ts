@@ -1,15 +1,11 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toCliError } from "../_errors.js";
-import { immichFixture } from "./_immich-fixture.js";
+import { immichFixtureEach } from "../../test/helpers.js";
 import { main } from "./scan.js";
 
-let fx: Awaited<ReturnType<typeof immichFixture>>;
-beforeEach(async () => {
-  fx = await immichFixture();
-});
-afterEach(async () => fx.cleanup());
+const fx = immichFixtureEach();
 
 const scanRequests = () => fx.fake.requests.filter((r) => r.path.endsWith("/scan") && r.status === 204).length;
 

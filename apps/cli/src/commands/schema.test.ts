@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { specJsonSchemaText } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { recordingIo } from "../_io.js";
-import { runCli } from "./_cli-spawn.js";
+import { recordingIo, runCli, commandContext } from "../../test/helpers.js";
 import { main } from "./schema.js";
 
-const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });
+const ctx = (cwd: string, io = recordingIo()) => commandContext(cwd, io);
 
 describe("schema", () => {
   it("prints the shipped JSON Schema, current with the spec", async () => {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { CommandContext } from "../_command.js";
-import { CliError } from "../_errors.js";
-import { recordingIo } from "../_io.js";
+import { EXAMPLES, runCommand } from "../../test/helpers.js";
 import { main } from "./secrets.js";
-import { EXAMPLES } from "./_cli-spawn.js";
 
-async function run(args: (string | undefined)[], flags: Record<string, unknown> = {}) {
-  const io = recordingIo();
-  const c: CommandContext = { cwd: EXAMPLES, io, env: {}, signal: new AbortController().signal };
-  try {
-    return { code: await main(c, args, flags), out: io.out.join("\n"), err: io.err.join("\n") };
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    return { code: error.exitCode, out: io.out.join("\n"), err: error.message };
-  }
-}
+const run = (args: (string | undefined)[], flags: Record<string, unknown> = {}) => runCommand(main, EXAMPLES, args, flags);
 
 /** KEY=value lines of an env file. */
 function envKeys(text: string): string[] {

@@ -1,16 +1,11 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BUILT_CLI, EXAMPLES, runCliAsync } from "./_cli-spawn.js";
-import { immichFixture } from "./_immich-fixture.js";
+import { describe, expect, it } from "vitest";
+import { BUILT_CLI, EXAMPLES, runCliAsync, immichFixtureEach } from "../../test/helpers.js";
 
 // Every command that talks to a server, run through the built entry against a failing fake: the server's
 // answer reaches the user as an error with its message and exit 1, never as "internal error" with a stack.
-let fx: Awaited<ReturnType<typeof immichFixture>>;
-beforeEach(async () => {
-  fx = await immichFixture();
-});
-afterEach(async () => fx.cleanup());
+const fx = immichFixtureEach();
 
 const run = (args: readonly string[]) => runCliAsync(args, fx.dir, { IMMICH_URL: fx.fake.url, WORKER_KEY: fx.adminKey });
 

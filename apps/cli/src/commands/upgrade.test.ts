@@ -2,8 +2,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { recordingIo } from "../_io.js";
-import { EXAMPLES, runCli } from "./_cli-spawn.js";
+import { recordingIo, EXAMPLES, runCli } from "../../test/helpers.js";
 import { type Confirm, previewUpgrade, runUpgrade } from "./upgrade.js";
 
 /** A temp folder holding a copy of examples/family.yaml (both targets) pinned at v2.7.5. */

@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { recordingIo } from "../_io.js";
-import { EXAMPLES, runCli } from "./_cli-spawn.js";
+import { recordingIo, EXAMPLES, runCli, commandContext } from "../../test/helpers.js";
 import { main, summaryLine, validate } from "./validate.js";
 
-const ctx = (cwd: string, io = recordingIo()) => ({ cwd, io, env: {}, signal: new AbortController().signal });
+const ctx = (cwd: string, io = recordingIo()) => commandContext(cwd, io);
 const BROKEN = `apiVersion: immich-family.dev/v1alpha1
 kind: ImmichFamily
 metadata:

@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { immichFixture } from "./_immich-fixture.js";
+import { describe, expect, it } from "vitest";
+import { immichFixtureEach } from "../../test/helpers.js";
 import { main } from "./worker.js";
 
-let fx: Awaited<ReturnType<typeof immichFixture>>;
-beforeEach(async () => {
-  fx = await immichFixture();
-});
-afterEach(async () => fx.cleanup());
+const fx = immichFixtureEach();
 
 describe("immich-family worker", () => {
   it("--once reconciles, scans what changed, logs JSON without the key, exits 0", async () => {

@@ -111,6 +111,8 @@ describe("adopting the fixture installs: import, render, the stateful identities
     expect(kubernetesIdentities(rendered)).toEqual(before);
     expect(before.volumes[0]?.handle).toBe("luggage-ponder-fotos-nfs-octavo");
     expect(before.claims).toEqual({ "/usr/src/app/upload": "immich-upload-pvc", "/mnt/nas/photos": "ponder-fotos-pvc" });
+    // The Ingress's cert-manager annotation names the issuer the render annotates it with again.
+    expect(spec.targets.kubernetes?.ingress?.clusterIssuer).toBe("letsencrypt-prod");
     expect(text).not.toContain("fixture-not-a-real-password");
     expect(text).toContain(`version: ${DEFAULT_IMMICH_VERSION} # guessed: the server image is not pinned (ghcr.io/immich-app/immich-server:release)`);
   });

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { CLUSTER_ISSUER_ANNOTATION, NFS_CSI_DRIVER } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import { CliError } from "../_errors.js";
@@ -121,7 +122,7 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
         },
       });
       if (nfs)
-        draft.unmap(`kubernetes: ${pv.metadata.name} is an in-tree nfs volume; the render uses the NFS CSI driver (${"nfs.csi.k8s.io"}) under the same names`);
+        draft.unmap(`kubernetes: ${pv.metadata.name} is an in-tree nfs volume; the render uses the NFS CSI driver (${NFS_CSI_DRIVER}) under the same names`);
     } else draft.set([...base, "libraries", handle], { existingClaim: claim });
   }
 
@@ -133,7 +134,7 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
     const annotations = (ing.metadata as DraftObject).annotations ?? {};
     draft.set([...base, "ingress"], {
       ...(ing.spec?.ingressClassName ? { className: ing.spec.ingressClassName } : {}),
-      ...(annotations["cert-manager.io/cluster-issuer"] ? { clusterIssuer: annotations["cert-manager.io/cluster-issuer"] } : {}),
+      ...(annotations[CLUSTER_ISSUER_ANNOTATION] ? { clusterIssuer: annotations[CLUSTER_ISSUER_ANNOTATION] } : {}),
       ...(ing.spec?.tls?.[0]?.secretName ? { tlsSecretName: ing.spec.tls[0].secretName } : {}),
     });
   }

@@ -5,11 +5,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { spawnSync } from "node:child_process";
-import { BUILT_CLI, EXAMPLES } from "../commands/_cli-spawn.js";
+import { BUILT_CLI, EXAMPLES, recordingIo, exampleText, exampleSpec, fakeDocker, fakeKubectl, standIns, commandContext } from "../../test/helpers.js";
 import { main as doctor } from "../commands/doctor.js";
-import { recordingIo } from "../_io.js";
-import { exampleText } from "../../test/helpers.js";
-import { exampleSpec, fakeDocker, fakeKubectl, standIns } from "./_stand-ins.js";
 import { allows, portFree } from "./compose.js";
 import { runPreflight } from "./run-preflight.js";
 
@@ -188,7 +185,7 @@ describe("immich-family doctor --preflight", () => {
     fakeKubectl(path.dir, []);
     fakeDocker(path.dir, "v2.29.1");
     const io = recordingIo();
-    const ctx = { cwd: root, io, env: path.env, signal: new AbortController().signal };
+    const ctx = commandContext(root, io, path.env);
     const spec = join(root, "family.yaml");
     copyFileSync(join(EXAMPLES, "family.yaml"), spec);
     expect(await doctor(ctx, ["family.yaml"], { preflight: true, out: "rendered" })).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleSpec, fakeKubectl, standIns, unreachableKubectl } from "./_stand-ins.js";
+import { exampleSpec, fakeKubectl, standIns, unreachableKubectl } from "../../test/helpers.js";
 import { runPreflight } from "./run-preflight.js";
 
 const FAMILY_CRDS = [

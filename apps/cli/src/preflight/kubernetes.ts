@@ -1,5 +1,5 @@
-import { CLUSTER_ISSUER_ANNOTATION, clusterReferences, renderKubernetes } from "@family/immich-k8s";
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { clusterReferences, renderKubernetes } from "@family/immich-k8s";
+import { CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
 import type { Check, PreflightCheck, PreflightContext } from "./check.js";
 

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatDiagnosticWithFrame, parseSpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/commands/_cli-spawn.js";
-import { renderEverything } from "../helpers.js";
+import { runCli, renderEverything } from "../helpers.js";
 import { BASE, CORPUS, type HostileCase } from "./corpus.js";
 
 function textOf(c: HostileCase): string {

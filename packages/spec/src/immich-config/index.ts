@@ -8,7 +8,6 @@ export {
   buildImmichConfig,
   type FfmpegAccel,
   ffmpegAccel,
-  IMMICH_CONFIG_TEMPLATE,
   type ImmichConfig,
   immichLibraryScan,
   passthroughSecretKeys,

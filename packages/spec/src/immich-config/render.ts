@@ -10,9 +10,6 @@ import { type FfmpegAccel, transcodingAccel } from "../facts.js";
 
 export type { FfmpegAccel };
 
-/** File name of the config template inside a rendered target folder. */
-export const IMMICH_CONFIG_TEMPLATE = "immich-config.yaml.tmpl";
-
 /** The subset of Immich's system config this tool manages; every key is one both v2 and v3 accept unless noted. */
 export interface ImmichConfig {
   oauth?: {

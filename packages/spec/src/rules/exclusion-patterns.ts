@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { errorMessage } from "../error-message.js";
 import type { RuleFinding, SpecRule } from "./_rule.js";
 
 export const exclusionPatterns: SpecRule = {
@@ -12,7 +13,7 @@ export const exclusionPatterns: SpecRule = {
         try {
           picomatch.makeRe(pattern, { strictBrackets: true });
         } catch (error) {
-          const why = error instanceof Error ? error.message.replace(/ - use .*$/, "") : String(error);
+          const why = errorMessage(error).replace(/ - use .*$/, "");
           out.push({ path: ["libraries", handle, "exclusionPatterns", i], message: `the glob does not compile: ${why}` });
         }
       });

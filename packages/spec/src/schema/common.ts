@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTAINER_PATHS } from "../facts.js";
 import {
   absolutePath,
   duration,
@@ -23,7 +24,7 @@ export const immich = z
     mediaLocation: absolutePath
       .optional()
       .describe(
-        "IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default /data",
+        `IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default ${CONTAINER_PATHS.media}`,
       ),
     versionCheck: z.boolean().optional().describe("newVersionCheck.enabled: look for new Immich releases. @default Immich's (true)"),
     reverseGeocoding: z.boolean().optional().describe("reverseGeocoding.enabled: place names from GPS. @default Immich's (true)"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NFS_CSI_DRIVER } from "../facts.js";
 import {
   absolutePath,
   duration,
@@ -30,7 +31,7 @@ const nfsSource = z
       .default(["nfsvers=4.1", "hard"])
       .describe("@default [nfsvers=4.1, hard]"),
     capacity: quantity.default("1Ti").describe("Nominal capacity of the read-only volume. @default 1Ti"),
-    driver: objectName.default("nfs.csi.k8s.io").describe("CSI driver. @default nfs.csi.k8s.io"),
+    driver: objectName.default(NFS_CSI_DRIVER).describe(`CSI driver. @default ${NFS_CSI_DRIVER}`),
     volumeName: objectName.optional().describe("Keep an existing PersistentVolume's name. @default <name>-library-<handle>"),
     claimName: objectName.optional().describe("Keep an existing PersistentVolumeClaim's name. @default <name>-library-<handle>"),
     volumeHandle: z
