@@ -1,4 +1,4 @@
-import { PORTS, WORKER_ARGS, workerImage } from "@family/immich-spec";
+import { PORTS, WORKER_ARGS, WORKER_ENDPOINTS, workerImage } from "@family/immich-spec";
 import { bind, IN_CONTAINER, NETWORK, type RenderContext, SPEC_COPY, secretEnv, WORKER_STATE_VOLUME } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
@@ -18,6 +18,12 @@ export function workerService(ctx: RenderContext): ComposeService {
     environment: { IMMICH_URL: `http://${ctx.services.server}:${PORTS.server}/api`, ...secretEnv(ctx, "worker") },
     volumes: [bind(`./${SPEC_COPY}`, specPath, true), `${WORKER_STATE_VOLUME}:${IN_CONTAINER.workerState}`, ...libraryMounts(ctx)],
     networks: [NETWORK.backend],
-    healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${PORTS.worker}/healthz`), interval: "30s", timeout: "5s", retries: 3, start_period: "30s" },
+    healthcheck: {
+      test: nodeHttpCheck(`http://127.0.0.1:${PORTS.worker}${WORKER_ENDPOINTS.health}`),
+      interval: "30s",
+      timeout: "5s",
+      retries: 3,
+      start_period: "30s",
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { CONTAINER_PATHS, type KubernetesTarget, type Resources, WORKER_ARGS } from "@family/immich-spec";
+import { CONTAINER_PATHS, type KubernetesTarget, type Resources, WORKER_ARGS, WORKER_ENDPOINTS } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, workload } from "./_deployment.js";
@@ -58,8 +58,8 @@ export class Worker extends Construct {
             command: ["immich-family", ...WORKER_ARGS],
             env: [envValue("IMMICH_URL", `http://${names.server}:${PORTS.server}/api`), ...props.secretKeys.map((key) => envSecret(key, names.secret, key))],
             ports: [{ name: "http", containerPort: PORTS.worker }],
-            readinessProbe: httpProbe("/readyz", "http", 15, 4),
-            livenessProbe: httpProbe("/healthz", "http", 30, 4),
+            readinessProbe: httpProbe(WORKER_ENDPOINTS.ready, "http", 15, 4),
+            livenessProbe: httpProbe(WORKER_ENDPOINTS.health, "http", 30, 4),
             ...containerResources(props.resources),
             securityContext: nonRootSecurity(1000),
             volumeMounts: [

@@ -39,6 +39,9 @@ export const CONTAINER_PATHS = {
 /** Ports the server, machine learning, Redis/Valkey, Postgres, its metrics exporter and the worker listen on. */
 export const PORTS = { server: 2283, machineLearning: 3003, redis: 6379, postgres: 5432, postgresMetrics: 9187, worker: 9464 } as const;
 
+/** The worker's HTTP paths on `PORTS.worker`: alive, ready (503 while a sync keeps failing), Prometheus metrics. */
+export const WORKER_ENDPOINTS = { health: "/healthz", ready: "/readyz", metrics: "/metrics" } as const;
+
 type MlAcceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
 type Transcoding = NonNullable<ComposeTarget["hwaccel"]>;
 

@@ -35,6 +35,7 @@ export {
   PORTS,
   transcodingAccel,
   WORKER_ARGS,
+  WORKER_ENDPOINTS,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Container entry of the worker: `immich-family-worker [spec]` (the image's default uses the CLI's `worker` command).
 import { createRequire } from "node:module";
-import { PORTS } from "@family/immich-spec";
+import { CONTAINER_PATHS, PORTS } from "@family/immich-spec/facts";
 import { runWorker, WorkerSetupError } from "./service/run-worker.js";
 
 const HELP = `Usage: immich-family-worker [spec]
@@ -10,12 +10,12 @@ Keeps a running Immich server as the immich-family spec says: external libraries
 change, folder albums and their sharing. Serves /healthz and /metrics and logs JSON lines.
 
 Arguments:
-  spec   the spec file (default: $IMMICH_FAMILY_SPEC, else /etc/immich-family/immich-family.yaml)
+  spec   the spec file (default: $IMMICH_FAMILY_SPEC, else ${CONTAINER_PATHS.workerSpecFile})
 
 Environment:
   IMMICH_URL, IMMICH_API_KEY      the server and an API key (or IMMICH_API_KEY_FILE)
   IMMICH_FAMILY_STATE_DIR         where the worker keeps its state (default /var/lib/immich-family)
-  IMMICH_FAMILY_WORKER_PORT       port of /healthz and /metrics (default 9464)
+  IMMICH_FAMILY_WORKER_PORT       port of /healthz and /metrics (default ${PORTS.worker})
 
 Options:
   -h, --help      show this help
@@ -42,7 +42,7 @@ if (arg?.startsWith("-")) {
 const abort = new AbortController();
 for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => abort.abort(new Error(sig)));
 
-const specFile = process.argv[2] ?? process.env.IMMICH_FAMILY_SPEC ?? "/etc/immich-family/immich-family.yaml";
+const specFile = process.argv[2] ?? process.env.IMMICH_FAMILY_SPEC ?? CONTAINER_PATHS.workerSpecFile;
 try {
   await runWorker({
     specFile,

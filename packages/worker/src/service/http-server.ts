@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WORKER_ENDPOINTS } from "@family/immich-spec/facts";
 import type { WorkerMetrics } from "./metrics.js";
 
 /** What `/healthz` and `/readyz` report. */
@@ -19,12 +20,12 @@ export async function startHttpServer(
 ): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === "/healthz" || path === "/readyz") {
-      const ok = path === "/healthz" ? health.healthy() : health.ready();
+    if (path === WORKER_ENDPOINTS.health || path === WORKER_ENDPOINTS.ready) {
+      const ok = path === WORKER_ENDPOINTS.health ? health.healthy() : health.ready();
       res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "not ready\n");
       return;
     }
-    if (path === "/metrics") {
+    if (path === WORKER_ENDPOINTS.metrics) {
       metrics.registry.metrics().then(
         (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
         () => res.writeHead(500).end(),
