@@ -136,18 +136,20 @@ export const relativePath = checked((p) => {
   return pathProblem(p) ?? (p.includes("$") ? "expected a path without '$'" : undefined);
 });
 
-/** A file the rendered folder refers to (the secrets env file), relative to it or absolute; no `$`. */
-export const filePath = checked((p) => {
+const fileProblem = (p: string): string | undefined => {
   if (p === "") return "expected a file name such as secrets.env";
   if (p.includes("$")) return "expected no '$' (Compose and kustomize read it as a variable)";
   return pathProblem(p);
-});
+};
+
+/** A file the rendered folder refers to (the secrets env file), relative to it or absolute; no `$`. */
+export const filePath = checked(fileProblem);
 
 /** A file kustomize reads (the secrets env file): inside the rendered folder, which is as far as kustomize may read. */
 export const folderFilePath = checked((p) => {
   if (p.startsWith("/") || p.split("/").includes(".."))
     return "expected a path inside the rendered folder such as secrets.env (kustomize refuses files outside it)";
-  return filePath.safeParse(p).error?.issues[0]?.message;
+  return fileProblem(p);
 });
 
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
