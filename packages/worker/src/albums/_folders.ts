@@ -22,6 +22,9 @@ export interface FolderAssets {
 export type PutResult = "added" | "changed" | "same";
 
 const VISIBILITY: Readonly<Record<string, string>> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
+/** What packed columns are joined by: characters no id, and no name below its folder, holds. */
+const ID_SEPARATOR = "\n";
+const NAME_SEPARATOR = "/";
 /** Folders up to this size are searched; bigger ones get a map of positions. */
 const SCAN = 64;
 
@@ -115,8 +118,8 @@ export class FolderIndex {
   settle(folder?: FolderAssets, { ids = true } = {}): void {
     for (const f of folder ? [folder] : this.folders.values()) {
       delete f.at;
-      if (typeof f.names !== "string") f.names = f.names.join("/");
-      if (ids && typeof f.ids !== "string") f.ids = f.ids.join("\n");
+      if (typeof f.names !== "string") f.names = f.names.join(NAME_SEPARATOR);
+      if (ids && typeof f.ids !== "string") f.ids = f.ids.join(ID_SEPARATOR);
     }
   }
 
@@ -146,23 +149,27 @@ export class FolderIndex {
  * since whoever reads them may keep them; names as slices, to be used and dropped).
  */
 export function columns(f: FolderAssets): { readonly ids: readonly string[]; readonly names: readonly string[] } {
-  const empty = f.taken.length === 0;
-  return {
-    ids: typeof f.ids !== "string" ? f.ids : empty ? [] : f.ids.split("\n").map(own),
-    names: typeof f.names !== "string" ? f.names : empty ? [] : f.names.split("/"),
-  };
+  return { ids: unpack(f, f.ids, ID_SEPARATOR, own), names: unpack(f, f.names, NAME_SEPARATOR) };
 }
 
 /** The ids of `f` as a list to change. */
 function idList(f: FolderAssets): string[] {
-  if (typeof f.ids === "string") f.ids = f.taken.length === 0 ? [] : f.ids.split("\n").map(own);
+  f.ids = unpack(f, f.ids, ID_SEPARATOR, own);
   return f.ids;
 }
 
 /** The names of `f` as a list to change. */
 function nameList(f: FolderAssets): string[] {
-  if (typeof f.names === "string") f.names = f.taken.length === 0 ? [] : f.names.split("/").map(own);
+  f.names = unpack(f, f.names, NAME_SEPARATOR, own);
   return f.names;
+}
+
+/** A column of `f` as a list: itself, or its packed form split (each part passed through `keep`). */
+function unpack(f: FolderAssets, column: string[] | string, separator: string, keep?: (s: string) => string): string[] {
+  if (typeof column !== "string") return column;
+  if (f.taken.length === 0) return [];
+  const parts = column.split(separator);
+  return keep ? parts.map(keep) : parts;
 }
 
 function position(f: FolderAssets, id: string): number {
