@@ -22,6 +22,7 @@ export {
   templateKeys,
 } from "./immich-config/index.js";
 export {
+  ADMIN_SIGN_UP,
   CLUSTER_ISSUER_ANNOTATION,
   CONFIG_FILL_ARGS,
   CONTAINER_PATHS,
