@@ -219,7 +219,8 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
     routers.set(m[1], { ...(routers.get(m[1]) ?? {}), [m[2]]: value(v) });
   }
   const hostRule = (r: Record<string, string>) => /Host\(`([^`]+)`\)/.exec(r.rule ?? "")?.[1]?.toLowerCase();
-  const list = [...routers.values()].filter((r) => hostRule(r));
+  // A router to Traefik's no-op service only refuses (the render's refusal of the first-admin sign-up).
+  const list = [...routers.values()].filter((r) => hostRule(r) && r.service !== "noop@internal");
   const web = list.find((r) => r.middlewares) ?? list[0];
   const mobile = list.find((r) => r !== web && hostRule(r) !== (web ? hostRule(web) : undefined));
   if (web) {
