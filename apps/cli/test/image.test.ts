@@ -29,9 +29,10 @@ function imageFacts() {
   const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? "null") as string[] | null;
   const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1] ?? "null") as string[] | null;
   const user = /^USER (\S+)$/m.exec(runtime)?.[1];
-  if (!deploy || !prune || !cmd || !entrypoint || !user)
-    throw new Error("the Dockerfile no longer has the deploy and pruning RUNs, ENTRYPOINT, CMD or USER this test follows");
-  return { deploy, prune, labels, env, cmd, entrypoint, user };
+  const healthcheck = JSON.parse(/^\s+CMD (\[.*\])$/m.exec(runtime.slice(runtime.indexOf("HEALTHCHECK")))?.[1] ?? "null") as string[] | null;
+  if (!deploy || !prune || !cmd || !entrypoint || !user || !healthcheck)
+    throw new Error("the Dockerfile no longer has the deploy and pruning RUNs, ENTRYPOINT, CMD, USER or HEALTHCHECK this test follows");
+  return { deploy, prune, labels, env, cmd, entrypoint, user, healthcheck };
 }
 
 const facts = imageFacts();
@@ -160,13 +161,45 @@ describe("the image's deploy folder, run as the image runs it", () => {
       expect(healthy, output).toBe(true);
       // It also reconciled the spec's library on the server.
       expect(await until(async () => fake.requests.some((r) => r.method === "POST" && r.path.endsWith("/libraries")), 30_000), output).toBe(true);
+      // The image's HEALTHCHECK passes once the worker has done its first job.
+      expect(await until(async () => healthcheck(port) === 0, 30_000), output).toBe(true);
     } finally {
       child.kill("SIGTERM");
     }
     expect(await exited, output).toBe(0);
     expect(output).not.toContain(key);
   });
+
+  it("is alive but not healthy while the server rejects its key: the HEALTHCHECK asks /readyz", async () => {
+    const port = await freePort();
+    const [bin, argv] = command([...facts.cmd, "--port", String(port)]);
+    const child: ChildProcess = spawn(bin, argv, {
+      cwd: state,
+      env: env({ IMMICH_URL: fake.url, IMMICH_API_KEY: "not-a-key-the-server-knows" }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      expect(await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 60_000), output).toBe(true);
+      // Its first request was refused (401): from then on, and for 3 s more, the HEALTHCHECK fails.
+      expect(await until(async () => fake.requests.some((r) => r.status === 401), 30_000), output).toBe(true);
+      expect(await until(async () => healthcheck(port) === 0, 3_000), output).toBe(false);
+      expect(healthcheck(port)).toBe(1);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited, output).toBe(0);
+  });
 });
+
+/** The image's HEALTHCHECK command, run against the worker on `port`: its exit code. */
+function healthcheck(port: number): number | null {
+  const [bin = "", ...args] = facts.healthcheck.map((a) => a.replace(":9464/", `:${port}/`));
+  return spawnSync(bin === "node" ? process.execPath : bin, args, { encoding: "utf8", timeout: 10_000 }).status;
+}
 
 /** Every regular file under `dir`, links not followed (pnpm's links would count packages twice). */
 function walk(dir: string): { path: string; size: number }[] {

@@ -448,11 +448,35 @@ describe("services from the common spec", () => {
       IMMICH_API_KEY: ref("IMMICH_API_KEY"),
       IMMICH_API_KEY_TWOFLOWER: ref("IMMICH_API_KEY_TWOFLOWER"),
     });
-    expect(worker.healthcheck?.test.join(" ")).toContain(":9464/healthz");
     expect(worker.networks).toEqual(["backend"]);
     expect(file.volumes).toHaveProperty("worker-state");
     expect(truenas().services).not.toHaveProperty("immich-worker");
     expect(truenas().volumes).toBeUndefined();
+  });
+
+  test("the worker runs least-privileged: no capabilities, no new privileges, a read-only root with a small /tmp, a memory limit", () => {
+    const worker = svc(family(), "immich-worker");
+    expect(worker).toMatchObject({
+      user: "1000:1000",
+      cap_drop: ["ALL"],
+      security_opt: ["no-new-privileges:true"],
+      read_only: true,
+      tmpfs: ["/tmp:size=64m"],
+      deploy: { resources: { limits: { memory: "256m" }, reservations: { memory: "128m" } } },
+    });
+    expect(worker.cap_add).toBeUndefined();
+    // Writable: only the state volume (and the tmpfs); the spec copy and the libraries are read-only binds.
+    expect(worker.volumes?.filter((v) => !v.endsWith(":ro"))).toEqual(["worker-state:/state"]);
+  });
+
+  test("the worker's healthcheck asks /readyz, so a wrong URL or a rejected key is not healthy", () => {
+    const worker = svc(family(), "immich-worker");
+    expect(worker.healthcheck?.test).toEqual([
+      "CMD",
+      "node",
+      "-e",
+      "fetch('http://127.0.0.1:9464/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+    ]);
   });
 });
 

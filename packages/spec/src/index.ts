@@ -37,6 +37,8 @@ export {
   transcodingAccel,
   WORKER_ARGS,
   WORKER_ENDPOINTS,
+  WORKER_MEMORY,
+  WORKER_TMP_SIZE,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";
