@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import {
   API_VERSION,
   buildImmichConfig,
   type ConfigObject,
+  escapeControl,
   formatDiagnostic,
   type ImmichFamilySpec,
   KIND,
@@ -21,16 +21,21 @@ import { writeFileAtomically } from "../_write.js";
 import { ImportDraft } from "../import/_draft.js";
 import { importFromCompose } from "../import/compose-folder.js";
 import { importFromKubernetes } from "../import/kubernetes-folder.js";
+import { ImportFolder, readSmallFile } from "../import/_read.js";
 import { configDifference, configWithPlaceholders, importFromServer, type ServerFacts } from "../import/server.js";
 
 export interface ImportOptions {
   /** API base URL of a running server (…/api added when missing). */
   readonly server?: string;
   readonly apiKey?: string;
-  /** A Compose deployment folder. */
+  /** A Compose deployment folder (relative to `cwd`). */
   readonly compose?: string;
-  /** A folder of Kubernetes manifests. */
+  /** A folder of Kubernetes manifests (relative to `cwd`). */
   readonly kubernetes?: string;
+  /** Where relative folders start; the process's working folder by default. */
+  readonly cwd?: string;
+  /** The environment Compose would interpolate with, for a variable `.env` does not set (`${HOME}`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface ImportResult {
@@ -103,8 +108,13 @@ function addPassthrough(draft: ImportDraft, facts: ServerFacts): void {
 /** Read the sources into a spec; writes nothing. */
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const draft = new ImportDraft();
-  if (options.compose) importFromCompose(draft, options.compose);
-  if (options.kubernetes) importFromKubernetes(draft, options.kubernetes);
+  const cwd = options.cwd ?? process.cwd();
+  // Both folders are checked before either is read: a typo in the second is not found after the first's work.
+  const compose = options.compose === undefined ? undefined : ImportFolder.open(cwd, options.compose, "--compose");
+  const kubernetes = options.kubernetes === undefined ? undefined : ImportFolder.open(cwd, options.kubernetes, "--kubernetes");
+  const env = options.env ?? process.env;
+  if (compose) importFromCompose(draft, compose, (name) => (Object.hasOwn(env, name) ? env[name] : undefined));
+  if (kubernetes) importFromKubernetes(draft, kubernetes);
   let facts: ServerFacts | undefined;
   if (options.server) {
     if (!options.apiKey) throw new CliError("bad-arguments", "import --server needs an admin API key: set IMMICH_API_KEY or pass --api-key-file.");
@@ -116,13 +126,13 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
         const hint = error.status === 401 || error.status === 403 ? " (import needs an admin's API key with every permission)" : "";
         throw new CliError(
           "server-error",
-          `${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`,
+          escapeControl(`${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`),
           { cause: error },
         );
       }
       throw new CliError(
         "server-unreachable",
-        `Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`,
+        escapeControl(`Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`),
         { cause: error },
       );
     }
@@ -155,15 +165,19 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
   const server = typeof flags.server === "string" ? flags.server : flags.server === true ? env.IMMICH_URL : undefined;
   if (flags.server === true && !server) throw new CliError("bad-arguments", "--server needs a URL (or IMMICH_URL).");
-  const folder = (f: unknown) => (typeof f === "string" ? resolve(cwd, f) : undefined);
-  const compose = folder(flags.compose);
-  const kubernetes = folder(flags.kubernetes);
+  const folder = (f: unknown, flag: string) => {
+    if (f === undefined) return undefined;
+    if (typeof f !== "string" || f === "") throw new CliError("bad-arguments", `${flag} needs a folder.`);
+    return f;
+  };
+  const compose = folder(flags.compose, "--compose");
+  const kubernetes = folder(flags.kubernetes, "--kubernetes");
   if (!server && !compose && !kubernetes) {
     throw new CliError("bad-arguments", "Nothing to import from. Pass --server URL, --compose DIR and/or --kubernetes DIR.");
   }
-  const apiKey = typeof flags.apiKeyFile === "string" ? readFileSync(resolve(cwd, flags.apiKeyFile), "utf8").trim() : env.IMMICH_API_KEY;
+  const apiKey = typeof flags.apiKeyFile === "string" ? readSmallFile(cwd, flags.apiKeyFile, "--api-key-file").trim() : env.IMMICH_API_KEY;
   const out = resolve(cwd, typeof flags.out === "string" ? flags.out : "immich-family.yaml");
-  const shown = relative(cwd, out) || out;
+  const shown = escapeControl(relative(cwd, out) || out);
   const exists = await access(out).then(
     () => true,
     () => false,
@@ -175,17 +189,19 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     ...(apiKey ? { apiKey } : {}),
     ...(compose ? { compose } : {}),
     ...(kubernetes ? { kubernetes } : {}),
+    cwd,
+    env,
   });
   await writeFileAtomically(out, result.text);
   io.stdout(`Wrote ${shown}. Check the values marked "guessed:", then run \`immich-family validate ${shown}\`.`);
   if (result.secrets.length > 0) {
     io.stdout("Fill these keys in the secrets env file (values are never imported):");
     const w = Math.max(...result.secrets.map((s) => s.key.length));
-    for (const s of result.secrets) io.stdout(`  ${s.key.padEnd(w)}  ${s.what}`);
+    for (const s of result.secrets) io.stdout(escapeControl(`  ${s.key.padEnd(w)}  ${s.what}`));
   }
   if (result.unmapped.length > 0) {
     io.stdout(`Not mapped (${result.unmapped.length}; also listed at the end of ${shown}):`);
-    for (const u of result.unmapped) io.stdout(`  - ${u}`);
+    for (const u of result.unmapped) io.stdout(`  - ${escapeControl(u)}`);
   }
   return 0;
 };
