@@ -1,4 +1,5 @@
 import { access } from "node:fs/promises";
+import { isDeepStrictEqual } from "node:util";
 import { relative, resolve } from "node:path";
 import {
   API_VERSION,
@@ -14,11 +15,12 @@ import {
   type Target,
 } from "@family/immich-spec";
 import { isHttpError } from "@immich/sdk";
+import { parse } from "yaml";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
-import { ImportDraft } from "../import/_draft.js";
+import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
 import { importFromCompose } from "../import/compose-folder.js";
 import { importFromKubernetes } from "../import/kubernetes-folder.js";
 import { ImportFolder, readSmallFile } from "../import/_read.js";
@@ -45,6 +47,8 @@ export interface ImportResult {
   /** Keys of the secrets env file to fill, with what goes in each. */
   readonly secrets: readonly { key: string; what: string }[];
   readonly unmapped: readonly string[];
+  /** Every value the spec holds, by path: what import mapped or guessed, nothing else. */
+  readonly mapped: readonly MappedValue[];
 }
 
 /** The API base URL: `…/api` appended unless the URL already ends in it. */
@@ -90,6 +94,46 @@ function fillGaps(draft: ImportDraft): void {
 
 function parseDraft(draft: ImportDraft): ReturnType<typeof parseSpec> {
   return parseSpec(JSON.stringify(draft.spec), "import");
+}
+
+/** Every node of the draft by its dotted path, as the spec's diagnostics name it. */
+function nodesByPath(data: unknown, path: DraftPath = [], out = new Map<string, DraftPath>()): Map<string, DraftPath> {
+  if (path.length > 0) out.set(escapeControl(path.map(String).join(".")), path);
+  if (data && typeof data === "object" && !Array.isArray(data)) for (const k of Object.keys(data)) nodesByPath((data as DraftObject)[k], [...path, k], out);
+  return out;
+}
+
+const MAX_SHOWN = 120;
+const shownValue = (v: unknown) => {
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > MAX_SHOWN ? `${json.slice(0, MAX_SHOWN)}…` : json;
+};
+
+/**
+ * Fill the gaps, then take out every value the spec refuses (a service name with a newline, a path with a
+ * control character): each becomes a "not mapped" entry saying why, and the gaps are filled again. The
+ * valid spec, or an error listing what is still wrong.
+ */
+function settle(draft: ImportDraft): ImmichFamilySpec {
+  for (let round = 0; round < 8; round++) {
+    fillGaps(draft);
+    const parsed = parseDraft(draft);
+    if (parsed.ok) return parsed.value;
+    const nodes = nodesByPath(draft.spec);
+    let dropped = 0;
+    for (const e of parsed.errors) {
+      // A required key gone (its value was taken out before) takes its mapping with it: a library without a path.
+      const path = nodes.get(e.code === "missing-key" ? e.path.split(".").slice(0, -1).join(".") : e.path);
+      if (!path || path.length < (e.code === "missing-key" ? 2 : 1) || !draft.has(path)) continue;
+      draft.unmap(`${escapeControl(path.join("."))}: ${shownValue(draft.get(path))} is not valid in a spec (${e.message})`);
+      draft.delete(path);
+      dropped++;
+    }
+    if (dropped === 0) {
+      throw new CliError("internal", "The imported spec does not validate; nothing was written.", { details: parsed.errors.map(formatDiagnostic) });
+    }
+  }
+  throw new CliError("internal", "The imported spec does not validate; nothing was written.");
 }
 
 /** The target whose config the running server matches: Kubernetes when declared, else Compose. */
@@ -139,13 +183,9 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   }
   // The server's settings were read from the server itself.
   if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
-  fillGaps(draft);
+  settle(draft);
   if (facts) addPassthrough(draft, facts);
-  const parsed = parseDraft(draft);
-  if (!parsed.ok) {
-    throw new CliError("internal", "The imported spec does not validate; nothing was written.", { details: parsed.errors.map(formatDiagnostic) });
-  }
-  const spec = parsed.value;
+  const spec = settle(draft);
   const sources = [
     options.server && `server ${options.server}`,
     options.compose && `Compose folder ${options.compose}`,
@@ -155,10 +195,14 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     `Imported by \`immich-family import\` from ${sources.join(", ")}.`,
     "Values marked `guessed:` were not found in any source: check them. Secrets are placeholders naming keys of the secrets env file, never values.",
   ]);
+  // What is written is what was mapped: the text parses back to exactly the draft, or nothing is written.
+  if (!isDeepStrictEqual(parse(text), JSON.parse(JSON.stringify(draft.spec)))) {
+    throw new CliError("internal", "The imported spec would not read back as it was mapped; nothing was written.");
+  }
   const known = new Map(draft.secrets);
   const targets = (["kubernetes", "compose"] as const).filter((t) => spec.targets[t]);
   for (const t of targets) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
-  return { text, spec, secrets: [...known].map(([key, what]) => ({ key, what })), unmapped: draft.unmapped };
+  return { text, spec, secrets: [...known].map(([key, what]) => ({ key, what })), unmapped: draft.unmapped, mapped: leaves(draft.spec) };
 }
 
 /** `immich-family import`: write a spec from a running server and/or an existing deployment folder. */

@@ -82,11 +82,12 @@ export class ImportDraft {
     if (why) this.guesses.set(id, { path, why });
   }
 
-  /** Remove the value at `path` (and the guesses at or under it). */
+  /** Remove the value at `path` (and the guesses at or under it), and the mappings it leaves empty. */
   delete(path: DraftPath): void {
     const parent = this.get(path.slice(0, -1));
     const key = path[path.length - 1];
     if (isObject(parent) && key !== undefined && Object.hasOwn(parent, key)) delete parent[key as string];
+    if (path.length > 1 && isObject(parent) && Object.keys(parent).length === 0) this.delete(path.slice(0, -1));
     const id = path.join("\0");
     for (const k of [...this.guesses.keys()]) if (k === id || k.startsWith(`${id}\0`)) this.guesses.delete(k);
   }
