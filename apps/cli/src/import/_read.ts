@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { escapeControl, SPEC_LIMITS } from "@family/immich-spec";
 import { CliError } from "../_errors.js";
+import { readInside } from "../_safe-read.js";
 
 /** What import reads of a folder: only regular files inside it, each as small as a spec, a bounded total. */
 export const IMPORT_LIMITS = {
@@ -114,36 +115,18 @@ export class ImportFolder {
   }
 
   private readFile(rel: string, path: string): string {
-    let fd: number;
-    try {
-      // Non-blocking and no link at the last step: a FIFO or a link swapped in since the check cannot stall or lead out.
-      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-    } catch (error) {
-      return this.refuse(rel, `cannot open it (${(error as NodeJS.ErrnoException).code ?? "error"})`, error);
+    // No link on the way (the path is resolved), no blocking on a FIFO swapped in since the check.
+    const found = readInside(this.root, relative(this.root, path), IMPORT_LIMITS.fileBytes);
+    if (found.kind === "big") return this.refuse(rel, `${mib(found.size)}; import reads files of at most 1 MiB`);
+    if (found.kind !== "file") return this.refuse(rel, "changed while it was read (now not a regular file); try again");
+    this.bytesRead += found.data.length;
+    if (this.bytesRead > IMPORT_LIMITS.folderBytes) {
+      throw new CliError(
+        "bad-arguments",
+        `${this.shown}: the files import reads add up to more than ${mib(IMPORT_LIMITS.folderBytes)}; pass a folder that holds only the install's files`,
+      );
     }
-    try {
-      const info = fstatSync(fd);
-      if (!info.isFile()) return this.refuse(rel, `${kindOf(info)}, not a file; import reads only regular files`);
-      if (info.size > IMPORT_LIMITS.fileBytes) return this.refuse(rel, `${mib(info.size)}; import reads files of at most 1 MiB`);
-      const buffer = Buffer.alloc(IMPORT_LIMITS.fileBytes + 1);
-      let length = 0;
-      for (;;) {
-        const n = readSync(fd, buffer, length, buffer.length - length, null);
-        if (n === 0) break;
-        length += n;
-        if (length > IMPORT_LIMITS.fileBytes) return this.refuse(rel, "over 1 MiB; import reads files of at most 1 MiB");
-      }
-      this.bytesRead += length;
-      if (this.bytesRead > IMPORT_LIMITS.folderBytes) {
-        throw new CliError(
-          "bad-arguments",
-          `${this.shown}: the files import reads add up to more than ${mib(IMPORT_LIMITS.folderBytes)}; pass a folder that holds only the install's files`,
-        );
-      }
-      return buffer.subarray(0, length).toString("utf8");
-    } finally {
-      closeSync(fd);
-    }
+    return found.data.toString("utf8");
   }
 
   /**
