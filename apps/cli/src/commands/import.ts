@@ -81,6 +81,8 @@ function fillGaps(draft: ImportDraft): void {
       "no deployment folder was read; say where it runs (--compose or --kubernetes)",
     );
   }
+  if (draft.has(["targets", "compose"]))
+    draft.setDefault(["targets", "compose", "paths", "media"], "/srv/immich", "no usable media folder was found; the host folder of Immich's uploads");
   if (Object.keys((draft.get(["libraries"]) ?? {}) as object).length === 0) draft.setDefault(["worker", "enabled"], false);
   for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string }>)) {
     if (draft.has(["targets", "compose"]) && !draft.has(["targets", "compose", "libraries", handle])) {
