@@ -43,7 +43,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   if (t) {
     p("## Traefik");
     p(
-      `Join Traefik to the network \`${frontendNetworkName(ctx)}\`${compose.networks.frontendExternal ? ` (create it first: \`docker network create ${frontendNetworkName(ctx)}\`)` : ""}. Routers use the entrypoint \`${t.entrypoint}\`${t.certResolver ? ` and the cert resolver \`${t.certResolver}\`` : ""}.`,
+      `Join Traefik to the network \`${frontendNetworkName(ctx)}\`${compose.networks.frontendExternal ? ` (create it first: \`docker network create ${frontendNetworkName(ctx)}\`)` : ""}. Routers use the entrypoint \`${t.entrypoint}\`${t.certResolver ? ` and the cert resolver \`${t.certResolver}\`` : ""}. They need Traefik v3: the router \`${ctx.project}-admin-sign-up\` uses \`PathRegexp\` and an \`ipAllowList\`, which Traefik v2 does not load, and without it anyone could claim the fresh install (check that \`docker logs\` of Traefik shows no error for it).`,
       `Uploads of large videos need long timeouts on that entrypoint (Traefik's static config): at least 600 s, e.g.`,
       "",
       "```yaml",
