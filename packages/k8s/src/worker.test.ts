@@ -41,7 +41,7 @@ describe("Worker", () => {
     expect(pod.tolerations).toEqual([{ key: "nas", operator: "Exists" }]);
   });
 
-  it("runs least-privileged: non-root, no capabilities, read-only root with a small /tmp, default seccomp, a memory limit", () => {
+  it("runs least-privileged: non-root, no capabilities, read-only root with a small /tmp, default seccomp, a memory limit, no API token", () => {
     expect(c.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 1000,
@@ -51,6 +51,7 @@ describe("Worker", () => {
       capabilities: { drop: ["ALL"] },
     });
     expect(worker.spec.template.spec.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" }, fsGroup: 1000 });
+    expect(worker.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(c.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
     expect(worker.spec.template.spec.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
     // Writable: only /tmp and the state folder; the spec and the libraries are read-only.

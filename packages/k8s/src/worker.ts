@@ -30,7 +30,7 @@ export interface WorkerProps {
 /**
  * The scan/album worker: its spec as a ConfigMap and a Deployment talking to the server in-cluster,
  * least-privileged: non-root, no capabilities, no privilege escalation, a read-only root with a
- * size-limited `/tmp`, the default seccomp profile and a memory limit.
+ * size-limited `/tmp`, the default seccomp profile, a memory limit and no service account token.
  */
 export class Worker extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps) {
@@ -53,6 +53,8 @@ export class Worker extends Construct {
       worker,
       {
         securityContext: { ...POD_SECURITY, fsGroup: 1000 },
+        // It talks to Immich only, never to the Kubernetes API.
+        automountServiceAccountToken: false,
         ...(placement?.nodeSelector ? { nodeSelector: { ...placement.nodeSelector } } : {}),
         ...(placement?.tolerations ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
         containers: [
