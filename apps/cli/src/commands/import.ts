@@ -17,7 +17,7 @@ import {
 import { isHttpError } from "@immich/sdk";
 import { parse } from "yaml";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
+import { CliError, isCliError } from "../_errors.js";
 import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
 import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
@@ -238,7 +238,11 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     cwd,
     env,
   });
-  await writeFileAtomically(out, result.text);
+  try {
+    await writeFileAtomically(out, result.text);
+  } catch (error) {
+    throw isCliError(error) ? new CliError(error.code, escapeControl(error.message), { cause: error }) : error;
+  }
   io.stdout(`Wrote ${shown}. Check the values marked "guessed:", then run \`immich-family validate ${shown}\`.`);
   if (result.secrets.length > 0) {
     io.stdout("Fill these keys in the secrets env file (values are never imported):");
