@@ -32,6 +32,7 @@ describe("import --server: an answer of the wrong shape", () => {
       "/api/libraries": [
         { id: "l1", name: "Photos", ownerId: "1", importPaths: ["/mnt/photos", 7], exclusionPatterns: "**/raw/**" },
         { id: "l2", name: { x: 1 }, ownerId: 9, importPaths: "/mnt/x" },
+        { id: "l3", name: "Scans", ownerId: "1", importPaths: ["/mnt/scans"], exclusionPatterns: ["[a", "**/raw/**"] },
       ],
       "/api/system-config": defaults,
       "/api/system-config/defaults": defaults,
@@ -40,6 +41,9 @@ describe("import --server: an answer of the wrong shape", () => {
     expect(Object.keys(spec.members)).toEqual(["ann", "cy"]);
     expect(spec.members.cy?.quota).toBeUndefined();
     expect(spec.libraries.photos?.path).toBe("/mnt/photos");
+    // A list item the spec refuses takes its list with it, said why; the library stays.
+    expect(spec.libraries.scans?.exclusionPatterns).toEqual([]);
+    expect(unmapped.some((u) => u.startsWith('libraries.scans.exclusionPatterns: ["[a","**/raw/**"] is not valid in a spec ('))).toBe(true);
     expect(unmapped).toEqual(
       expect.arrayContaining([
         "server.users[1].name: expected text, got the number 5; not mapped",
