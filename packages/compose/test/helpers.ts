@@ -94,7 +94,7 @@ export function traefikRuleMatches(rule: string, host: string, path: string): bo
 
 /** The router Traefik picks for `requestTarget` on `host` (it decodes unreserved characters and cleans the path first), with the path it forwards. */
 export function traefikRoute(labels: Record<string, string>, host: string, requestTarget: string) {
-  const path = cleanPath(requestTarget, { decodeUnreserved: true });
+  const path = cleanPath(requestTarget, { decodeUnreserved: true, rejectEncodedSlash: false });
   if (path === undefined) return { router: undefined, path };
   return { router: traefikRouters(labels).find((r) => traefikRuleMatches(r.rule, host, path)), path };
 }

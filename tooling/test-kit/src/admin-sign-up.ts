@@ -19,6 +19,7 @@ export const SIGN_UP_ATTEMPTS: readonly string[] = [
   "/api/auth/admin-sign-up;x",
   "/api/auth/admin-sign-up/.",
   "/api/auth/admin-sign-up%2F",
+  "/api%2Fauth%2Fadmin-sign-up",
 ];
 
 /** Paths the family's apps use, which must still reach the server as before. */
@@ -30,12 +31,14 @@ const UNRESERVED = /%(2[dDeE]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])/g;
 export interface PathCleaning {
   /** Decode percent-encoded unreserved characters (RFC 3986 §6.2.2.2): Traefik does; Envoy's `normalize_path` may not. */
   readonly decodeUnreserved: boolean;
+  /** Refuse a path holding an encoded `/` or `\` (Pomerium sets Envoy to); Traefik routes it with them still encoded. */
+  readonly rejectEncodedSlash: boolean;
 }
 
-/** The path a proxy routes and forwards, or `undefined` when it rejects the request (an encoded `/` or `\`). */
+/** The path a proxy routes and forwards, or `undefined` when it rejects the request. */
 export function cleanPath(requestTarget: string, cleaning: PathCleaning): string | undefined {
   let path = requestTarget.split("?")[0] ?? "";
-  if (/%(2f|5c)/i.test(path)) return undefined;
+  if (cleaning.rejectEncodedSlash && /%(2f|5c)/i.test(path)) return undefined;
   if (cleaning.decodeUnreserved) path = path.replace(UNRESERVED, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 16)));
   const trailing = path.endsWith("/") || path.endsWith("/.") || path.endsWith("/..");
   const out: string[] = [];
