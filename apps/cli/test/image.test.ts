@@ -4,9 +4,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildComposeFile } from "@family/immich-compose";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES, minimalInput, specText } from "./helpers.js";
+import { EXAMPLES, exampleSpec, minimalInput, specText } from "./helpers.js";
 
 // Slow, end to end: the container image's contents without a Docker engine. The deploy folder is
 // built with the Dockerfile's own `pnpm deploy` command, then what the containers run is run from it
@@ -163,8 +164,9 @@ describe("the image's deploy folder, run as the image runs it", () => {
       expect(healthy, output).toBe(true);
       // It also reconciled the spec's library on the server.
       expect(await until(async () => fake.requests.some((r) => r.method === "POST" && r.path.endsWith("/libraries")), 30_000), output).toBe(true);
-      // The image's HEALTHCHECK passes once the worker has done its first job.
+      // The image's HEALTHCHECK, and the rendered Compose service's, pass once the worker has done its first job.
       expect(await until(async () => healthcheck(port) === 0, 30_000), output).toBe(true);
+      expect(composeHealthcheck(port)).toBe(0);
     } finally {
       child.kill("SIGTERM");
     }
@@ -190,12 +192,21 @@ describe("the image's deploy folder, run as the image runs it", () => {
       expect(await until(async () => fake.requests.some((r) => r.status === 401), 30_000), output).toBe(true);
       expect(await until(async () => healthcheck(port) === 0, 3_000), output).toBe(false);
       expect(healthcheck(port)).toBe(1);
+      // The rendered Compose service's healthcheck says the same.
+      expect(composeHealthcheck(port)).toBe(1);
     } finally {
       child.kill("SIGTERM");
     }
     expect(await exited, output).toBe(0);
   });
 });
+
+/** The rendered Compose worker's healthcheck (`CMD node -e …`), run against the worker on `port`: its exit code. */
+function composeHealthcheck(port: number): number | null {
+  const test = buildComposeFile(exampleSpec("family")).services["immich-worker"]?.healthcheck?.test ?? [];
+  expect(test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+  return spawnSync(process.execPath, ["-e", String(test[3]).replace(":9464/", `:${port}/`)], { encoding: "utf8", timeout: 10_000 }).status;
+}
 
 /** The image's HEALTHCHECK command, run against the worker on `port`: its exit code. */
 function healthcheck(port: number): number | null {
