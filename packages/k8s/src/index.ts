@@ -11,9 +11,18 @@ export { type InstallContext, installContext, type Names, names as objectNames }
 export { Namespace, type NamespaceProps } from "./namespace.js";
 export { kubernetesNextSteps } from "./next-steps.js";
 export { CNPG_METRICS_PORT, CNPG_STATUS_PORT, NetworkPolicies, type NetworkPoliciesProps } from "./network-policies.js";
-export { type LibraryMount, NfsLibrary, type NfsLibraryProps } from "./nfs-library.js";
+export { type LibraryMount, libraryMount, NfsLibrary, type NfsLibraryProps } from "./nfs-library.js";
 export { Redis, type RedisProps } from "./redis.js";
-export { type RenderKubernetesOptions, renderKubernetes } from "./render.js";
+export { type RenderKubernetesOptions, type RenderRestoreDrillOptions, renderKubernetes, renderRestoreDrill } from "./render.js";
+export {
+  DRILL_CHECK_ARGS,
+  DRILL_DATABASE_URL_ENV,
+  type DrillNames,
+  type DrillSnapshots,
+  drillNames,
+  RestoreDrill,
+  type RestoreDrillProps,
+} from "./restore-drill.js";
 export { secretsEnvExample } from "./secrets-example.js";
 export { UploadVolume, type UploadVolumeProps } from "./upload-volume.js";
 export { Worker, type WorkerProps } from "./worker.js";
