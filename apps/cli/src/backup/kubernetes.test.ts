@@ -1,0 +1,329 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse, parseDocument } from "yaml";
+import { type DrillCluster, drillKubectl, exampleText, runCommand, standIns } from "../../test/helpers.js";
+import { type DrillPolling, type KubernetesDrillFlags, verifyKubernetesBackup } from "./kubernetes.js";
+
+const SNAPSHOT_BACKUP = (name: string, stoppedAt: string, extra: { cluster?: string; phase?: string; method?: string; wal?: boolean } = {}) => ({
+  apiVersion: "postgresql.cnpg.io/v1",
+  kind: "Backup",
+  metadata: { name, namespace: "photos", creationTimestamp: stoppedAt },
+  spec: { cluster: { name: extra.cluster ?? "rincewind-postgres" }, method: extra.method ?? "volumeSnapshot" },
+  status: {
+    phase: extra.phase ?? "completed",
+    stoppedAt,
+    backupSnapshotStatus: { elements: [{ name, type: "PG_DATA" }, ...(extra.wal ? [{ name: `${name}-wal`, type: "PG_WAL" }] : [])] },
+  },
+});
+
+const BACKUPS = [
+  SNAPSHOT_BACKUP("rincewind-postgres-backup-20261204030000", "2026-12-04T03:00:41Z"),
+  SNAPSHOT_BACKUP("rincewind-postgres-backup-20261205030000", "2026-12-05T03:00:37Z"),
+  SNAPSHOT_BACKUP("rincewind-postgres-backup-20261206030000", "2026-12-06T03:00:12Z", { phase: "failed" }),
+  SNAPSHOT_BACKUP("other-postgres-backup-20261206040000", "2026-12-06T04:00:00Z", { cluster: "other-postgres" }),
+];
+const NEWEST = "rincewind-postgres-backup-20261205030000";
+const CHECK_LOG = "PASS schema: Immich's migrations are there (v3.1.0)\nPASS records: 3 users, 2 libraries, 12 albums, 2,041 assets\n";
+
+let dir: string;
+let path: ReturnType<typeof standIns>;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "drill-"));
+  path = standIns();
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(path.dir, { recursive: true, force: true });
+});
+
+/** Write the family example as the spec, `edit` applied to its YAML document first. */
+function writeSpec(edit: (doc: ReturnType<typeof parseDocument>) => void = () => {}, name = "family"): void {
+  const doc = parseDocument(exampleText(name));
+  edit(doc);
+  writeFileSync(join(dir, "immich-family.yaml"), doc.toString());
+}
+
+const PLUGIN = (doc: ReturnType<typeof parseDocument>) =>
+  doc.setIn(["targets", "kubernetes", "database", "backup"], {
+    schedule: "0 0 2 * * *",
+    method: "plugin",
+    pluginName: "barman-cloud.cloudnative-pg.io",
+    pluginParameters: { barmanObjectName: "nas-minio" },
+  });
+
+function drill(flags: Partial<KubernetesDrillFlags> = {}, options: { signal?: AbortSignal; polling?: DrillPolling } = {}) {
+  return runCommand(
+    (ctx) => verifyKubernetesBackup(ctx, undefined, { apply: true, timeout: "10s", ...flags }, { pollMs: 10, ...options.polling }),
+    dir,
+    [],
+    {},
+    path.env,
+    options.signal,
+  );
+}
+
+const calls = () => path.calls().map((c) => c.replaceAll(dir, "<dir>").replace(/\/[^ ]*immich-family-drill-[^/ ]*/g, "<tmp>"));
+/** The folder the drill applied from, read from the stand-in's log. */
+const appliedFrom = () => /apply -f (\S+)\/cluster\.yaml/.exec(path.calls().join("\n"))?.[1];
+
+describe("backup verify --target kubernetes --apply", () => {
+  it("restores the newest completed snapshot Backup of the live cluster, runs the checks, prints them, and removes everything", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 3, job: "Complete", logs: CHECK_LOG });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")).toEqual([
+      "PASS restore: the Cluster rincewind-postgres-drill is ready",
+      "PASS schema: Immich's migrations are there (v3.1.0)",
+      "PASS records: 3 users, 2 libraries, 12 albums, 2,041 assets",
+    ]);
+    expect(r.err).toContain(
+      `drill: restoring the Backup ${NEWEST} (finished 2026-12-05T03:00:37Z) into the Cluster rincewind-postgres-drill (namespace photos)`,
+    );
+    expect(r.err).toContain("drill: Cluster rincewind-postgres-drill: Setting up primary");
+    expect(calls()).toEqual([
+      "kubectl get namespace photos -o name",
+      "kubectl -n photos get backups.postgresql.cnpg.io -o json",
+      "kubectl get -f drill/cluster.yaml -f drill/check.yaml --ignore-not-found -o name",
+      "kubectl apply -f drill/cluster.yaml",
+      "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
+      "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
+      "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
+      "kubectl apply -f drill/check.yaml",
+      "kubectl -n photos get job rincewind-restore-drill -o json",
+      "kubectl -n photos logs job/rincewind-restore-drill",
+      "kubectl delete -f drill/check.yaml -f drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s",
+    ]);
+    // The folder it was told to use keeps what it applied, with the newest backup's snapshot.
+    const cluster = parse(
+      readFileSync(join(dir, "drill", "cluster.yaml"), "utf8")
+        .split("---\n")
+        .at(-1) ?? "",
+    );
+    expect(cluster.spec.bootstrap.recovery.volumeSnapshots.storage.name).toBe(NEWEST);
+    expect(existsSync(join(dir, "drill", ".immich-family-render.json"))).toBe(true);
+  });
+
+  it("renders into a new temporary folder by default and removes it with the drill", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, logs: CHECK_LOG });
+    const r = await drill();
+    expect(r.code).toBe(0);
+    const folder = appliedFrom();
+    expect(folder).toMatch(/immich-family-drill-/);
+    expect(existsSync(folder as string)).toBe(false);
+    expect(calls().at(-1)).toBe("kubectl delete -f <tmp>/check.yaml -f <tmp>/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
+  });
+
+  it("restores through the Barman Cloud plugin without looking for a Backup", async () => {
+    writeSpec(PLUGIN);
+    drillKubectl(path.dir, { namespaces: ["photos"], readyAfter: 1, logs: CHECK_LOG });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      "drill: restoring the newest backup in the object store of barman-cloud.cloudnative-pg.io into the Cluster rincewind-postgres-drill",
+    );
+    expect(calls().some((c) => c.includes("backups.postgresql.cnpg.io"))).toBe(false);
+    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+  });
+
+  it("exits 1 when the checks fail, after printing them, and still removes the drill", async () => {
+    writeSpec();
+    const log =
+      "PASS schema: Immich's migrations are there (v3.1.0)\nFAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …\n";
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "Failed", logs: log });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")).toEqual([
+      "PASS restore: the Cluster rincewind-postgres-drill is ready",
+      "PASS schema: Immich's migrations are there (v3.1.0)",
+      "FAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …",
+      "FAIL checks: the Job rincewind-restore-drill failed; the lines above say which check and how to fix it.",
+    ]);
+    expect(calls().at(-1)).toBe("kubectl delete -f drill/check.yaml -f drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
+  });
+
+  it("gives up on a Cluster that is not ready within --timeout, says so, and removes it", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS });
+    const started = Date.now();
+    const r = await drill({ out: "drill", timeout: "300ms" }, { polling: { pollMs: 20 } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^FAIL restore: the Cluster rincewind-postgres-drill was not ready after 300ms \(last: Setting up primary\)\. Fix: /);
+    // The check was never applied, so only the Cluster and its policies are removed.
+    expect(calls().filter((c) => c.includes("apply"))).toEqual(["kubectl apply -f drill/cluster.yaml"]);
+    expect(calls().at(-1)).toBe("kubectl delete -f drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
+  });
+
+  it("reports a Job stopped by its deadline as a timeout", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "DeadlineExceeded" });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("FAIL checks: the Job rincewind-restore-drill did not finish within 10s. Fix: a big library needs a longer --timeout.");
+    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+  });
+
+  it.each([
+    ["waiting for the Cluster", {}, "get cluster.postgresql.cnpg.io", "kubectl delete -f drill/cluster.yaml"],
+    ["waiting for the Job", { readyAfter: 1, job: "running" }, "get job", "kubectl delete -f drill/check.yaml -f drill/cluster.yaml"],
+  ] satisfies [string, Partial<DrillCluster>, string, string][])(
+    "removes what it applied when interrupted while %s",
+    async (_when, cluster, waiting, removal) => {
+      writeSpec();
+      drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, ...cluster });
+      const abort = new AbortController();
+      const watcher = setInterval(() => {
+        if (path.calls().filter((c) => c.includes(waiting)).length >= 2) abort.abort(new Error("SIGINT"));
+      }, 5);
+      const r = await drill({ out: "drill", timeout: "1h" }, { signal: abort.signal }).finally(() => clearInterval(watcher));
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("drill: interrupted; removing the drill's objects");
+      expect(r.err).toContain("drill: removed the drill's objects");
+      expect(calls().at(-1)).toBe(`${removal} --ignore-not-found --wait=true --timeout=300s`);
+    },
+  );
+
+  it("says the objects could not be removed, how to remove them, and keeps the folder to do it with", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, logs: CHECK_LOG, deleteFails: true });
+    const r = await drill();
+    expect(r.code).toBe(1);
+    const folder = appliedFrom() as string;
+    expect(r.err).toContain(
+      `drill: could not remove the drill's objects (The connection to the server localhost:8080 was refused - did you specify the right host or port?). Remove them with: kubectl delete -k ${folder}`,
+    );
+    expect(existsSync(join(folder, "cluster.yaml"))).toBe(true);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("removes the Cluster when applying the check fails, and says why", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, applyCheckFails: true });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error: kubectl apply -f drill/check.yaml failed: Error from server (Forbidden): jobs.batch is forbidden");
+    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+  });
+
+  it("refuses to touch drill objects it did not create", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, existing: "cluster.postgresql.cnpg.io/rincewind-postgres-drill\n" });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("the restore drill's objects already exist in the namespace photos");
+    expect(r.err).toContain("  cluster.postgresql.cnpg.io/rincewind-postgres-drill");
+    expect(calls().filter((c) => c.includes("apply") || c.includes("delete"))).toEqual([]);
+  });
+});
+
+describe("backup verify --target kubernetes: what it finds before it writes", () => {
+  it("fails, naming kubectl and what to do, when kubectl is missing; writes nothing", async () => {
+    writeSpec();
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      "error: kubectl was not found on the PATH: the drill applies its objects with it. Install kubectl (1.24 or newer) pointed at the cluster, or leave out --apply to only render the drill.",
+    );
+    expect(existsSync(join(dir, "drill"))).toBe(false);
+  });
+
+  it("prints a FAIL with the fix when the live cluster has no completed snapshot Backup", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS.filter((b) => b.status.phase !== "completed") });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(
+      "FAIL backup: no completed volume-snapshot Backup of the Cluster rincewind-postgres in the namespace photos, so there is nothing to restore. Fix: `kubectl -n photos get backups.postgresql.cnpg.io` shows what ran and why it failed; check the ScheduledBackup rincewind-postgres-backup and the VolumeSnapshotClass.",
+    );
+    expect(existsSync(join(dir, "drill"))).toBe(false);
+  });
+
+  it("restores a named Backup, and refuses one it cannot restore", async () => {
+    writeSpec();
+    const backups = [...BACKUPS, SNAPSHOT_BACKUP("rincewind-postgres-adopted", "2026-11-01T03:00:00Z", { wal: true })];
+    drillKubectl(path.dir, { namespaces: ["photos"], backups });
+    const named = await drill({ backup: "rincewind-postgres-backup-20261204030000", apply: false, out: "drill" });
+    expect(named.code).toBe(0);
+    expect(readFileSync(join(dir, "drill", "cluster.yaml"), "utf8")).toContain("name: rincewind-postgres-backup-20261204030000\n");
+    const refuse = async (backup: string) => (await drill({ backup, apply: false, out: "other" })).err;
+    expect(await refuse("rincewind-postgres-backup-20261206030000")).toBe(
+      "error: The Backup rincewind-postgres-backup-20261206030000 cannot be drilled: it is failed, not completed.",
+    );
+    expect(await refuse("other-postgres-backup-20261206040000")).toBe(
+      "error: The Backup other-postgres-backup-20261206040000 cannot be drilled: it is a backup of other-postgres, not of rincewind-postgres.",
+    );
+    expect(await refuse("rincewind-postgres-adopted")).toMatch(/cannot be drilled: it has WAL or tablespace volumes/);
+    expect(await refuse("nope")).toBe("error: There is no Backup nope in the namespace photos: `kubectl -n photos get backups.postgresql.cnpg.io` lists them.");
+    expect(existsSync(join(dir, "other"))).toBe(false);
+  });
+
+  it("names a missing namespace and an unreachable cluster", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["immich"] });
+    const r = await drill();
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      "error: The namespace photos does not exist in the cluster kubectl points at: is this the install's cluster (kubectl config current-context)?",
+    );
+  });
+});
+
+describe("backup verify --target kubernetes without --apply", () => {
+  it("renders the drill and says how to run it, without kubectl for a plugin backup", async () => {
+    writeSpec(PLUGIN);
+    const r = await drill({ apply: false, out: "drill" });
+    expect(r.code).toBe(0);
+    expect(path.calls()).toEqual([]);
+    expect(r.out).toBe(
+      [
+        "Rendered the restore drill into drill: a Cluster rincewind-postgres-drill restoring the newest backup in the object store of barman-cloud.cloudnative-pg.io, and a Job rincewind-restore-drill that checks it.",
+        "Run it (or run this command again with --apply, which does all of it and removes the drill afterwards):",
+        "  kubectl apply -f drill/cluster.yaml",
+        "  kubectl -n photos wait cluster.postgresql.cnpg.io/rincewind-postgres-drill --for=condition=Ready --timeout=10s",
+        "  kubectl apply -f drill/check.yaml",
+        "  kubectl -n photos wait job/rincewind-restore-drill --for=condition=Complete --timeout=10s",
+        "  kubectl -n photos logs job/rincewind-restore-drill",
+        "  kubectl delete -k drill",
+      ].join("\n"),
+    );
+    expect(readFileSync(join(dir, "drill", "kustomization.yaml"), "utf8")).toContain("- cluster.yaml\n  - check.yaml\n");
+  });
+
+  it("refuses a folder it did not write, and never writes over the spec", async () => {
+    writeSpec(PLUGIN);
+    mkdirSync(join(dir, "notes"));
+    writeFileSync(join(dir, "notes", "cluster.yaml"), "mine\n");
+    const r = await drill({ apply: false, out: "notes" });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error: backup verify stopped before writing anything into notes");
+    expect(readFileSync(join(dir, "notes", "cluster.yaml"), "utf8")).toBe("mine\n");
+    expect(existsSync(join(dir, "notes", "check.yaml"))).toBe(false);
+  });
+});
+
+describe("backup verify --target kubernetes: bad input exits 2", () => {
+  it.each([
+    ["a spec without a Kubernetes target", () => writeSpec(() => {}, "truenas"), {}, /declares no targets\.kubernetes.*leave out --target kubernetes/],
+    [
+      "a spec without backups",
+      () => writeSpec((d) => d.deleteIn(["targets", "kubernetes", "database", "backup"])),
+      {},
+      /targets\.kubernetes\.database\.backup is not set: the database takes no backups/,
+    ],
+    ["--backup with a plugin", () => writeSpec(PLUGIN), { backup: "x" }, /--backup names a volume-snapshot Backup, but the spec backs up through a plugin/],
+    ["a --backup that is no object name", () => writeSpec(), { backup: "../x\n" }, /--backup must be the name of a Backup, e\.g\. rincewind-postgres-backup-/],
+    ["a --timeout that is no duration", () => writeSpec(), { timeout: "soon" }, /--timeout must be a duration such as 30m, 2h or 90s; got "soon"/],
+    ["a --timeout of nothing", () => writeSpec(), { timeout: "0s" }, /--timeout must be a duration/],
+  ])("%s", async (_what, setup, flags, message) => {
+    setup();
+    const r = await drill({ out: "drill", ...flags });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(path.calls()).toEqual([]);
+    expect(existsSync(join(dir, "drill"))).toBe(false);
+  });
+});
