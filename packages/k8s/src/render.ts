@@ -1,4 +1,4 @@
-import { type ImmichFamilySpec, type RenderedFile, secretKeys, specYaml, workerImage, yamlText } from "@family/immich-spec";
+import { CONTAINER_PATHS, type ImmichFamilySpec, type RenderedFile, secretKeys, specYaml, workerImage, yamlText } from "@family/immich-spec";
 import { ApiObject, App, Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { installContext } from "./_names.js";
@@ -89,6 +89,7 @@ export function renderRestoreDrill(spec: ImmichFamilySpec, options: RenderRestor
     image: workerImage(spec, options.toolVersion ?? TOOL_VERSION),
     specYaml: specYaml({ ...spec, targets: { kubernetes: target } }),
     libraries,
+    media: { claimName: install.names.upload, path: spec.immich.mediaLocation ?? CONTAINER_PATHS.media },
     activeDeadlineSeconds: options.activeDeadlineSeconds,
   });
   const { files } = componentFiles(drill);

@@ -148,13 +148,42 @@ describe("the check Job", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it("mounts every library read-only at the server's path, and not the upload volume", () => {
+  it("mounts the media volume and every library read-only where the server sees them", () => {
     const server = container(find(objects(family), "Deployment", "rincewind-server"), "server");
-    const libraryMounts = server.volumeMounts.filter((m: { name: string }) => m.name.startsWith("library-"));
-    expect(check.volumeMounts.filter((m: { name: string }) => m.name.startsWith("library-"))).toEqual(libraryMounts);
-    for (const v of pod.volumes.filter((v: { name: string }) => v.name.startsWith("library-"))) expect(v.persistentVolumeClaim.readOnly).toBe(true);
-    expect(JSON.stringify(pod)).not.toContain("rincewind-upload");
+    const serverMounts = server.volumeMounts.filter((m: { name: string }) => m.name === "upload" || m.name.startsWith("library-"));
+    const checkMounts = check.volumeMounts.filter((m: { name: string }) => m.name === "media" || m.name.startsWith("library-"));
+    expect(checkMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(serverMounts.map((m: { mountPath: string }) => m.mountPath));
+    expect(checkMounts.every((m: { readOnly?: boolean }) => m.readOnly === true)).toBe(true);
+    const claims = pod.volumes
+      .filter((v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim)
+      .map((v: { persistentVolumeClaim: unknown }) => v.persistentVolumeClaim);
+    expect(claims).toEqual([
+      { claimName: "rincewind-upload", readOnly: true },
+      { claimName: "rincewind-library-family", readOnly: true },
+      { claimName: "rincewind-library-travel", readOnly: true },
+    ]);
     expect(check.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  it("runs on the server's node, where the ReadWriteOnce upload claim is attached", () => {
+    const server = find(objects(family), "Deployment", "rincewind-server");
+    expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { labelSelector: { matchLabels: server.spec.selector.matchLabels }, topologyKey: "kubernetes.io/hostname" },
+    ]);
+  });
+
+  it("mounts an adopted install's media folder and upload claim", () => {
+    const adopted = specWith("family", (s) => {
+      s.immich.mediaLocation = "/usr/src/app/upload";
+      s.targets.kubernetes.upload.claimName = "immich-library";
+    });
+    const job = find(list(adopted), "Job", "rincewind-restore-drill").spec.template.spec;
+    expect(job.containers[0].volumeMounts.find((m: { name: string }) => m.name === "media")).toEqual({
+      name: "media",
+      mountPath: "/usr/src/app/upload",
+      readOnly: true,
+    });
+    expect(job.volumes.find((v: { name: string }) => v.name === "media").persistentVolumeClaim).toEqual({ claimName: "immich-library", readOnly: true });
   });
 
   it("uses an existing claim for a library the spec keeps one for", () => {

@@ -86,6 +86,11 @@ export interface RestoreDrillProps {
   readonly specYaml: string;
   /** The external libraries, mounted read-only at the same paths as in the server, for the file checks. */
   readonly libraries: readonly LibraryMount[];
+  /**
+   * Immich's media volume (uploads), mounted read-only where the server sees it. Its claim is
+   * ReadWriteOnce, so the Job runs on the server's node, beside it. @default not mounted
+   */
+  readonly media?: { readonly claimName: string; readonly path: string } | undefined;
   /** Seconds the Job may run before Kubernetes stops it. @default 3600 */
   readonly activeDeadlineSeconds?: number | undefined;
 }
@@ -94,8 +99,9 @@ export interface RestoreDrillProps {
  * A restore drill: a recovery CloudNativePG `Cluster`, in its own name, bootstrapped from a backup of
  * the live one (its volume snapshots, or the newest backup in the backup plugin's object store),
  * fenced by NetworkPolicies so it has no network path to the live database; and a Job that runs
- * `immich-family backup check` against it. Two children, applied in order: `cluster` (the policies
- * first, then the Cluster) and `check` (the spec and the Job, once the Cluster is ready).
+ * `immich-family backup check` against it, with the media and library volumes mounted read-only for
+ * the file checks. Two children, applied in order: `cluster` (the policies first, then the Cluster)
+ * and `check` (the spec and the Job, once the Cluster is ready).
  */
 export class RestoreDrill extends Construct {
   /** The names of the drill's objects. */
@@ -103,7 +109,7 @@ export class RestoreDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
-    const { install, database, cluster: live } = props;
+    const { install, database, cluster: live, media } = props;
     const { names } = install;
     const drill = drillNames(install);
     this.names = drill;
@@ -222,6 +228,17 @@ export class RestoreDrill extends Construct {
             restartPolicy: "Never",
             automountServiceAccountToken: false,
             securityContext: { ...POD_SECURITY },
+            ...(media
+              ? {
+                  affinity: {
+                    podAffinity: {
+                      requiredDuringSchedulingIgnoredDuringExecution: [
+                        { labelSelector: { matchLabels: selectorLabels(install, "server", "immich-server") }, topologyKey: "kubernetes.io/hostname" },
+                      ],
+                    },
+                  },
+                }
+              : {}),
             containers: [
               {
                 name: "check",
@@ -232,6 +249,7 @@ export class RestoreDrill extends Construct {
                 volumeMounts: [
                   { name: "spec", mountPath: specDir, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
+                  ...(media ? [{ name: "media", mountPath: media.path, readOnly: true }] : []),
                   ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
                 ],
               },
@@ -239,6 +257,7 @@ export class RestoreDrill extends Construct {
             volumes: [
               { name: "spec", configMap: { name: drill.spec } },
               { name: "tmp", emptyDir: {} },
+              ...(media ? [{ name: "media", persistentVolumeClaim: { claimName: media.claimName, readOnly: true } }] : []),
               ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
             ],
           },
