@@ -241,7 +241,7 @@ export interface DrillCluster {
   readonly namespaces: readonly string[];
   /** `kubectl get backups.postgresql.cnpg.io -o json`'s items. @default none */
   readonly backups?: readonly unknown[];
-  /** What `kubectl get -f … --ignore-not-found -o name` prints: the drill's objects already there. @default nothing */
+  /** What `kubectl get <the drill's objects> --ignore-not-found -o name` prints: those already there. @default nothing */
   readonly existing?: string;
   /** How many looks at the recovery Cluster until it is Ready; never when undefined. */
   readonly readyAfter?: number;
@@ -293,7 +293,7 @@ case "$1 $2" in
   if [ "$3" = -o ]; then show backups.json; exit 0; fi
   if [ -f "$here/backup-$3.json" ]; then show "backup-$3.json"; exit 0; fi
   echo "Error from server (NotFound): backups.postgresql.cnpg.io \\"$3\\" not found" >&2; exit 1 ;;
-"get -f") show existing.txt; exit 0 ;;
+"get networkpolicy/"*) show existing.txt; exit 0 ;;
 "apply -f")
   case "$3" in *check.yaml) if [ -f "$here/apply-check-fails" ]; then echo 'Error from server (Forbidden): jobs.batch is forbidden' >&2; exit 1; fi ;; esac
   echo "applied $3"; exit 0 ;;

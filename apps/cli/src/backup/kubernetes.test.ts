@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { type DrillCluster, drillKubectl, exampleText, runCommand, standIns } from "../../test/helpers.js";
+import { main as renderMain } from "../commands/render.js";
 import { type DrillPolling, type KubernetesDrillFlags, verifyKubernetesBackup } from "./kubernetes.js";
 
 const SNAPSHOT_BACKUP = (name: string, stoppedAt: string, extra: { cluster?: string; phase?: string; method?: string; wal?: boolean } = {}) => ({
@@ -86,7 +87,7 @@ describe("backup verify --target kubernetes --apply", () => {
     expect(calls()).toEqual([
       "kubectl get namespace photos -o name",
       "kubectl -n photos get backups.postgresql.cnpg.io -o json",
-      "kubectl get -f drill/cluster.yaml -f drill/check.yaml --ignore-not-found -o name",
+      "kubectl -n photos get networkpolicy/rincewind-restore-drill-database networkpolicy/rincewind-restore-drill-check cluster.postgresql.cnpg.io/rincewind-postgres-drill configmap/rincewind-restore-drill-spec job/rincewind-restore-drill --ignore-not-found -o name",
       "kubectl apply -f drill/cluster.yaml",
       "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
       "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
@@ -216,7 +217,9 @@ describe("backup verify --target kubernetes --apply", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("the restore drill's objects already exist in the namespace photos");
     expect(r.err).toContain("  cluster.postgresql.cnpg.io/rincewind-postgres-drill");
+    expect(r.err).toContain("If they are an old drill's, remove them first: kubectl -n photos delete cluster.postgresql.cnpg.io/rincewind-postgres-drill");
     expect(calls().filter((c) => c.includes("apply") || c.includes("delete"))).toEqual([]);
+    expect(existsSync(join(dir, "drill"))).toBe(false);
   });
 });
 
@@ -291,6 +294,28 @@ describe("backup verify --target kubernetes without --apply", () => {
       ].join("\n"),
     );
     expect(readFileSync(join(dir, "drill", "kustomization.yaml"), "utf8")).toContain("- cluster.yaml\n  - check.yaml\n");
+  });
+
+  it("never writes into a render's folder, whose record lists other files", async () => {
+    writeSpec(PLUGIN);
+    const rendered = await runCommand(renderMain, dir, [], { out: "rendered", target: "kubernetes" });
+    expect(rendered.code).toBe(0);
+    const before = readdirSync(join(dir, "rendered")).map((f) => [f, readFileSync(join(dir, "rendered", f), "utf8")]);
+    const r = await drill({ apply: false, out: "rendered" });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error: backup verify stopped before writing anything into rendered");
+    expect(r.err).toMatch(
+      /rendered holds another render \(its record lists README\.md, database\.yaml, ingress\.yaml, …\); the drill needs a folder of its own/,
+    );
+    expect(readdirSync(join(dir, "rendered")).map((f) => [f, readFileSync(join(dir, "rendered", f), "utf8")])).toEqual(before);
+  });
+
+  it("renders again into its own folder, replacing only its files", async () => {
+    writeSpec(PLUGIN);
+    expect((await drill({ apply: false, out: "drill" })).code).toBe(0);
+    writeFileSync(join(dir, "drill", "notes.txt"), "mine\n");
+    expect((await drill({ apply: false, out: "drill" })).code).toBe(0);
+    expect(readdirSync(join(dir, "drill")).sort()).toEqual([".immich-family-render.json", "check.yaml", "cluster.yaml", "kustomization.yaml", "notes.txt"]);
   });
 
   it("refuses a folder it did not write, and never writes over the spec", async () => {

@@ -113,12 +113,23 @@ export async function verifyKubernetesBackup(
   const snapshots = found?.snapshots;
 
   const { files, names } = renderRestoreDrill(spec, { snapshots, activeDeadlineSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) });
+  if (flags.apply) await refuseLeftovers(kubectl, ns, names);
   const scratch = flags.out === undefined;
   const shown = flags.out ?? mkdtempSync(join(tmpdir(), "immich-family-drill-"));
   const dir = resolve(ctx.cwd, shown);
   const plan = planFolder(dir, shown, files, { protect: [file] });
-  if (plan.refusals.length > 0) {
-    throw new CliError("conflict", `backup verify stopped before writing anything into ${shown}`, { details: plan.refusals.map((r) => `  ${r.message}`) });
+  // A folder whose record lists other files is a render's (e.g. the Kubernetes folder): the drill would replace its record.
+  const others = plan.changes.filter((c) => c.kind === "remove").map((c) => c.path);
+  const refusals = [
+    ...plan.refusals.map((r) => r.message),
+    ...(others.length > 0
+      ? [
+          `${shown} holds another render (its record lists ${others.slice(0, 3).join(", ")}${others.length > 3 ? ", …" : ""}); the drill needs a folder of its own: pick another --out, or leave it out for a temporary one.`,
+        ]
+      : []),
+  ];
+  if (refusals.length > 0) {
+    throw new CliError("conflict", `backup verify stopped before writing anything into ${shown}`, { details: refusals.map((r) => `  ${r}`) });
   }
   applyPlan(plan);
   const restoring = found
@@ -141,24 +152,6 @@ export async function verifyKubernetesBackup(
       ].join("\n"),
     );
     return 0;
-  }
-
-  // Objects of the same names that this run did not create are someone else's: refuse, and delete nothing.
-  const existing = await kubectl(["get", "-f", clusterFile, "-f", checkFile, "--ignore-not-found", "-o", "name"]);
-  if (existing.found && existing.code === 0 && existing.stdout.trim() !== "") {
-    throw new CliError(
-      "conflict",
-      `the restore drill's objects already exist in the namespace ${ns}, left by an earlier drill or made by hand; this run did not touch them`,
-      {
-        details: [
-          ...existing.stdout
-            .trim()
-            .split("\n")
-            .map((l) => `  ${escapeControl(l)}`),
-          `Remove them first: kubectl delete -k ${shown}`,
-        ],
-      },
-    );
   }
 
   const deadline = Date.now() + timeoutMs;
@@ -311,6 +304,30 @@ function parseTimeout(timeout: string | undefined): number {
     // Said below.
   }
   throw new CliError("bad-arguments", `--timeout must be a duration such as 30m, 2h or 90s; got ${JSON.stringify(timeout)}`);
+}
+
+/** Objects of the drill's names that this run did not create are someone else's: refuse before writing anything, and delete nothing. */
+async function refuseLeftovers(kubectl: (args: readonly string[]) => Promise<ToolResult>, ns: string, names: DrillNames): Promise<void> {
+  const objects = [
+    `networkpolicy/${names.networkPolicy("database")}`,
+    `networkpolicy/${names.networkPolicy("check")}`,
+    `${CNPG}/${names.cluster}`,
+    `configmap/${names.spec}`,
+    `job/${names.job}`,
+  ];
+  const r = await kubectl(["-n", ns, "get", ...objects, "--ignore-not-found", "-o", "name"]);
+  const found = r.found && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "") : [];
+  if (found.length === 0) return;
+  throw new CliError(
+    "conflict",
+    `the restore drill's objects already exist in the namespace ${ns}, left by an earlier drill or made by hand; this run did not touch them`,
+    {
+      details: [
+        ...found.map((l) => `  ${escapeControl(l)}`),
+        `If they are an old drill's, remove them first: kubectl -n ${ns} delete ${found.map(escapeControl).join(" ")}`,
+      ],
+    },
+  );
 }
 
 /** That kubectl is there and reaches the cluster, and that the namespace exists. */
