@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import { installContext } from "./_names.js";
 import { TOOL_VERSION } from "./_version.js";
 import { renderKubernetesReadme } from "./deploy-readme.js";
+import { KUBERNETES_FILES } from "./files.js";
 import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
 import { libraryMount } from "./nfs-library.js";
@@ -26,10 +27,13 @@ export function renderKubernetes(spec: ImmichFamilySpec, options: RenderKubernet
   const chart = new ImmichChart(new App(), "immich", { spec, ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}) });
   const { files, objects: all } = componentFiles(chart);
   const needsSecret = secretKeys(spec, "kubernetes").length > 0;
-  files.push({ path: "kustomization.yaml", content: kustomization({ target, names: chart.names, resources: files.map((f) => f.path), needsSecret }) });
-  files.push({ path: "secrets.env.example", content: secretsEnvExample(spec, target, chart.names.secret) });
+  files.push({
+    path: KUBERNETES_FILES.kustomization,
+    content: kustomization({ target, names: chart.names, resources: files.map((f) => f.path), needsSecret }),
+  });
+  files.push({ path: KUBERNETES_FILES.secretsExample, content: secretsEnvExample(spec, target, chart.names.secret) });
   const readme = renderKubernetesReadme({ spec, target, names: chart.names, objects: all, files: files.map((f) => f.path) });
-  files.push({ path: "README.md", content: readme });
+  files.push({ path: KUBERNETES_FILES.readme, content: readme });
   return files;
 }
 
