@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import { installContext } from "./_names.js";
 import { TOOL_VERSION } from "./_version.js";
 import { renderKubernetesReadme } from "./deploy-readme.js";
-import { KUBERNETES_FILES } from "./files.js";
+import { KUBERNETES_FILES, RESTORE_DRILL_FILES } from "./files.js";
 import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
 import { libraryMount } from "./nfs-library.js";
@@ -97,6 +97,9 @@ export function renderRestoreDrill(spec: ImmichFamilySpec, options: RenderRestor
     activeDeadlineSeconds: options.activeDeadlineSeconds,
   });
   const { files } = componentFiles(drill);
-  files.push({ path: "kustomization.yaml", content: kustomization({ target, names: install.names, resources: files.map((f) => f.path), needsSecret: false }) });
+  files.push({
+    path: RESTORE_DRILL_FILES.kustomization,
+    content: kustomization({ target, names: install.names, resources: files.map((f) => f.path), needsSecret: false }),
+  });
   return { files, names: drill.names };
 }

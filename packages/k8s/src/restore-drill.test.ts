@@ -130,7 +130,7 @@ describe("the check Job", () => {
 
   it("runs `immich-family backup check` of the mounted spec with the product's image, once", () => {
     expect(check.image).toBe("ghcr.io/immich-family/immich-family:0.1.0");
-    expect(check.command).toEqual(["immich-family", "backup", "check", "/etc/immich-family/immich-family.yaml"]);
+    expect(check.command).toEqual(["immich-family", "backup", "check", "/etc/immich-family/worker-spec.yaml"]);
     expect(job.spec.backoffLimit).toBe(0);
     expect(job.spec.activeDeadlineSeconds).toBe(3600);
     expect(pod.restartPolicy).toBe("Never");
@@ -138,9 +138,9 @@ describe("the check Job", () => {
     expect(pod.volumes.find((v: { name: string }) => v.name === "spec").configMap.name).toBe("rincewind-restore-drill-spec");
     expect(check.volumeMounts.find((m: { name: string }) => m.name === "spec")).toEqual({ name: "spec", mountPath: "/etc/immich-family", readOnly: true });
     // The worker's copy of the spec: the Kubernetes target only.
-    const mounted = parse(spec.data["immich-family.yaml"]);
+    const mounted = parse(spec.data["worker-spec.yaml"]);
     expect(Object.keys(mounted.targets)).toEqual(["kubernetes"]);
-    expect(mounted).toEqual(parse(find(objects(family), "ConfigMap", "rincewind-worker-spec").data["immich-family.yaml"]));
+    expect(mounted).toEqual(parse(find(objects(family), "ConfigMap", "rincewind-worker-spec").data["worker-spec.yaml"]));
   });
 
   it("reads the restored database's URL from the recovery Cluster's app Secret, and nothing else secret", () => {

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type DrillNames, type DrillSnapshots, objectNames, renderRestoreDrill } from "@family/immich-k8s";
-import { durationMs, escapeControl, type ImmichFamilySpec, type KubernetesTarget } from "@family/immich-spec";
+import { type DrillNames, type DrillSnapshots, isRestoreDrillFile, objectNames, RESTORE_DRILL_FILES, renderRestoreDrill } from "@family/immich-k8s";
+import { durationMs, escapeControl, type ImmichFamilySpec, type KubernetesTarget, type RenderedFile } from "@family/immich-spec";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { applyPlan, planFolder } from "../_owned-folder.js";
-import { loadSpecOrThrow } from "../_spec.js";
+import { LOCK_FILE, lockFolder } from "../_folder-lock.js";
+import { applyPlan, type FolderPlan, identityOf, planFolder, RECORD_FILE } from "../_owned-folder.js";
+import { loadSpecOrThrow, STDIN } from "../_spec.js";
 import { kubectlReason } from "../preflight/kubernetes.js";
 import { runTool, type ToolResult } from "../preflight/tool.js";
 
@@ -117,26 +118,12 @@ export async function verifyKubernetesBackup(
   const scratch = flags.out === undefined;
   const shown = flags.out ?? mkdtempSync(join(tmpdir(), "immich-family-drill-"));
   const dir = resolve(ctx.cwd, shown);
-  const plan = planFolder(dir, shown, files, { protect: [file] });
-  // A folder whose record lists other files is a render's (e.g. the Kubernetes folder): the drill would replace its record.
-  const others = plan.changes.filter((c) => c.kind === "remove").map((c) => c.path);
-  const refusals = [
-    ...plan.refusals.map((r) => r.message),
-    ...(others.length > 0
-      ? [
-          `${shown} holds another render (its record lists ${others.slice(0, 3).join(", ")}${others.length > 3 ? ", …" : ""}); the drill needs a folder of its own: pick another --out, or leave it out for a temporary one.`,
-        ]
-      : []),
-  ];
-  if (refusals.length > 0) {
-    throw new CliError("conflict", `backup verify stopped before writing anything into ${shown}`, { details: refusals.map((r) => `  ${r}`) });
-  }
-  applyPlan(plan);
+  writeDrillFolder(dir, shown, files, file);
   const restoring = found
     ? `the Backup ${found.snapshots.backup}${found.finished ? ` (finished ${found.finished})` : ""}`
     : `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}`;
-  const clusterFile = join(shown, "cluster.yaml");
-  const checkFile = join(shown, "check.yaml");
+  const clusterFile = join(shown, RESTORE_DRILL_FILES.cluster);
+  const checkFile = join(shown, RESTORE_DRILL_FILES.check);
 
   if (!flags.apply) {
     io.stdout(`Rendered the restore drill into ${shown}: a Cluster ${names.cluster} restoring ${restoring}, and a Job ${names.job} that checks it.`);
@@ -304,6 +291,37 @@ function parseTimeout(timeout: string | undefined): number {
     // Said below.
   }
   throw new CliError("bad-arguments", `--timeout must be a duration such as 30m, 2h or 90s; got ${JSON.stringify(timeout)}`);
+}
+
+/**
+ * Write the drill's files into its folder under render's ownership rules and lock: only the drill's
+ * closed set of files, never the spec, nothing over a file it did not write. A folder whose record
+ * lists other files belongs to another render (the Kubernetes folder): refused, as a whole.
+ */
+function writeDrillFolder(dir: string, shown: string, files: readonly RenderedFile[], specFile: string): void {
+  const spec = specFile === STDIN ? undefined : identityOf(specFile);
+  const plan = (locked: boolean) => planFolder(dir, shown, files, { canWrite: isRestoreDrillFile, protect: spec ? [spec] : [], locked });
+  const refuse = (p: FolderPlan) => {
+    const refusals = [
+      ...p.refusals.map((r) => r.message),
+      ...(p.notes.length > 0
+        ? [
+            `${p.shown} holds another render: its ${RECORD_FILE} lists files the drill never writes. The drill needs a folder of its own: pick another --out, or leave it out for a temporary one.`,
+          ]
+        : []),
+    ];
+    if (refusals.length > 0)
+      throw new CliError("conflict", `backup verify stopped before writing anything into ${p.shown}`, { details: refusals.map((r) => `  ${r}`) });
+  };
+  refuse(plan(false));
+  const lock = lockFolder(dir, escapeControl(shown), (name) => name === RECORD_FILE || name === LOCK_FILE || isRestoreDrillFile(name));
+  try {
+    const locked = plan(true);
+    refuse(locked);
+    applyPlan(locked);
+  } finally {
+    lock.release();
+  }
 }
 
 /** Objects of the drill's names that this run did not create are someone else's: refuse before writing anything, and delete nothing. */
