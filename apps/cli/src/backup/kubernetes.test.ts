@@ -318,6 +318,15 @@ describe("backup verify --target kubernetes without --apply", () => {
     expect(readdirSync(join(dir, "drill")).sort()).toEqual([".immich-family-render.json", "check.yaml", "cluster.yaml", "kustomization.yaml", "notes.txt"]);
   });
 
+  it("quotes a folder with spaces or quotes in the commands it prints", async () => {
+    writeSpec(PLUGIN);
+    const r = await drill({ apply: false, out: "Ann's drill" });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("  kubectl apply -f 'Ann'\\''s drill/cluster.yaml'\n");
+    expect(r.out).toContain("  kubectl delete -k 'Ann'\\''s drill'");
+    expect(existsSync(join(dir, "Ann's drill", "cluster.yaml"))).toBe(true);
+  });
+
   it("refuses a folder it did not write, and never writes over the spec", async () => {
     writeSpec(PLUGIN);
     mkdirSync(join(dir, "notes"));

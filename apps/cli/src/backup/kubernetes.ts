@@ -126,16 +126,18 @@ export async function verifyKubernetesBackup(
   const checkFile = join(shown, RESTORE_DRILL_FILES.check);
 
   if (!flags.apply) {
-    io.stdout(`Rendered the restore drill into ${shown}: a Cluster ${names.cluster} restoring ${restoring}, and a Job ${names.job} that checks it.`);
+    io.stdout(
+      `Rendered the restore drill into ${escapeControl(shown)}: a Cluster ${names.cluster} restoring ${restoring}, and a Job ${names.job} that checks it.`,
+    );
     io.stdout(
       [
         "Run it (or run this command again with --apply, which does all of it and removes the drill afterwards):",
-        `  kubectl apply -f ${clusterFile}`,
+        `  kubectl apply -f ${word(clusterFile)}`,
         `  kubectl -n ${ns} wait ${CNPG}/${names.cluster} --for=condition=Ready --timeout=${flags.timeout ?? DEFAULT_TIMEOUT}`,
-        `  kubectl apply -f ${checkFile}`,
+        `  kubectl apply -f ${word(checkFile)}`,
         `  kubectl -n ${ns} wait job/${names.job} --for=condition=Complete --timeout=${flags.timeout ?? DEFAULT_TIMEOUT}`,
         `  kubectl -n ${ns} logs job/${names.job}`,
-        `  kubectl delete -k ${shown}`,
+        `  kubectl delete -k ${word(shown)}`,
       ].join("\n"),
     );
     return 0;
@@ -169,7 +171,7 @@ export async function verifyKubernetesBackup(
       if (scratch) rmSync(dir, { recursive: true, force: true });
     } else {
       const reason = removed.found ? kubectlReason(removed.stderr) || `kubectl exited with ${removed.code}` : "kubectl is gone";
-      io.stderr(`drill: could not remove the drill's objects (${escapeControl(reason)}). Remove them with: kubectl delete -k ${shown}`);
+      io.stderr(`drill: could not remove the drill's objects (${escapeControl(reason)}). Remove them with: kubectl delete -k ${word(shown)}`);
       result = 1;
     }
   }
@@ -203,7 +205,7 @@ async function runDrill(run: DrillRun): Promise<number> {
     const r = await kubectl(["apply", "-f", file], signal);
     if (signal.aborted) return false;
     if (!r.found || r.code !== 0)
-      throw new CliError("server-error", `kubectl apply -f ${file} failed: ${escapeControl(r.found ? kubectlReason(r.stderr) : "kubectl is gone")}`);
+      throw new CliError("server-error", `kubectl apply -f ${word(file)} failed: ${escapeControl(r.found ? kubectlReason(r.stderr) : "kubectl is gone")}`);
     return true;
   };
 
@@ -269,6 +271,12 @@ async function waitFor<T extends string>(run: DrillRun, args: readonly string[],
     if (Date.now() + run.pollMs > run.deadline) return "timeout";
     await sleep(run.pollMs, signal);
   }
+}
+
+/** `text` as one word a POSIX shell reads back as it is (control characters escaped first), for a command the user copies. */
+function word(text: string): string {
+  const shown = escapeControl(text);
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", `'\\''`)}'`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
