@@ -16,8 +16,6 @@ export { type LibraryMount, libraryMount, NfsLibrary, type NfsLibraryProps } fro
 export { Redis, type RedisProps } from "./redis.js";
 export { type RenderKubernetesOptions, type RenderRestoreDrillOptions, renderKubernetes, renderRestoreDrill } from "./render.js";
 export {
-  DRILL_CHECK_ARGS,
-  DRILL_DATABASE_URL_ENV,
   type DrillNames,
   type DrillSnapshots,
   drillNames,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { CONTAINER_PATHS, type KubernetesTarget } from "@family/immich-spec";
+import { CONTAINER_PATHS, DRILL_CHECK_ARGS, DRILL_DATABASE_URL_ENV, type KubernetesTarget } from "@family/immich-spec";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
@@ -16,12 +16,6 @@ import { builtIn } from "./_typed.js";
 import { databaseImage, type ImmichDatabase } from "./cnpg-cluster.js";
 import { CNPG_STATUS_PORT } from "./network-policies.js";
 import type { LibraryMount } from "./nfs-library.js";
-
-/** What the drill's Job runs after `immich-family`: the checks, against the restored database, of the mounted spec. */
-export const DRILL_CHECK_ARGS: readonly string[] = ["backup", "check", CONTAINER_PATHS.workerSpecFile];
-
-/** The environment variable holding the restored database's URL, for `immich-family backup check`. */
-export const DRILL_DATABASE_URL_ENV = "DRILL_DATABASE_URL";
 
 /** CloudNativePG refuses a Cluster whose name is longer than this. */
 const CNPG_CLUSTER_NAME_MAX = 50;
