@@ -267,6 +267,8 @@ export interface DrillCluster {
   readonly job?: "Complete" | "Failed" | "DeadlineExceeded" | "running";
   /** The check Job's log. @default "" */
   readonly logs?: string;
+  /** `kubectl get pods -l job-name=…`'s items: the check Job's pods. @default none */
+  readonly jobPods?: readonly unknown[];
   /** Whether `kubectl apply` of the check fails. @default false */
   readonly applyCheckFails?: boolean;
   /** Whether removing the drill fails. @default false */
@@ -294,6 +296,7 @@ export function drillKubectl(dir: string, cluster: DrillCluster): void {
     end === "running" ? [] : end === "DeadlineExceeded" ? [{ type: "Failed", status: "True", reason: "DeadlineExceeded" }] : [{ type: end, status: "True" }];
   writeFileSync(join(dir, "job.json"), json({ status: { conditions } }));
   writeFileSync(join(dir, "logs.txt"), cluster.logs ?? "");
+  writeFileSync(join(dir, "pods.json"), json({ apiVersion: "v1", kind: "List", items: cluster.jobPods ?? [] }));
   if (cluster.applyCheckFails) writeFileSync(join(dir, "apply-check-fails"), "");
   if (cluster.deleteFails) writeFileSync(join(dir, "delete-fails"), "");
   writeFileSync(join(dir, "looks"), "");
@@ -321,6 +324,7 @@ case "$1 $2" in
   read -r after < "$here/ready-after"
   if [ "$n" -ge "$after" ]; then show cluster-ready.json; else show cluster-pending.json; fi; exit 0 ;;
 "get job") show job.json; exit 0 ;;
+"get pods") show pods.json; exit 0 ;;
 "logs job/"*) show logs.txt; exit 0 ;;
 "delete -f")
   if [ -f "$here/delete-fails" ]; then echo 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' >&2; exit 1; fi

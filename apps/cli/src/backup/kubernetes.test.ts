@@ -168,6 +168,31 @@ describe("backup verify --target kubernetes --apply", () => {
     expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
   });
 
+  it("says why the Job's pod never ran when it cannot be scheduled beside the server", async () => {
+    writeSpec();
+    const pending = {
+      status: {
+        phase: "Pending",
+        conditions: [
+          {
+            type: "PodScheduled",
+            status: "False",
+            reason: "Unschedulable",
+            message: "0/3 nodes are available: 3 node(s) didn't match pod affinity rules.",
+          },
+        ],
+      },
+    };
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "running", jobPods: [pending] });
+    const r = await drill({ out: "drill", timeout: "300ms" }, { polling: { pollMs: 20 } });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "FAIL checks: the Job rincewind-restore-drill did not finish within 300ms: its pod is Pending (Unschedulable: 0/3 nodes are available: 3 node(s) didn't match pod affinity rules.). Fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?",
+    );
+    expect(calls()).toContain("kubectl -n photos get pods -l job-name=rincewind-restore-drill -o json");
+    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+  });
+
   it.each([
     ["waiting for the Cluster", {}, "get cluster.postgresql.cnpg.io", "kubectl delete -f drill/cluster.yaml"],
     ["waiting for the Job", { readyAfter: 1, job: "running" }, "get job", "kubectl delete -f drill/check.yaml -f drill/cluster.yaml"],

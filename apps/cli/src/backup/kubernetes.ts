@@ -246,8 +246,41 @@ async function runDrill(run: DrillRun): Promise<number> {
     io.stdout(`FAIL checks: the Job ${names.job} failed; the lines above say which check and how to fix it.`);
     return 1;
   }
-  io.stdout(`FAIL checks: the Job ${names.job} did not finish within ${run.timeout}. Fix: a big library needs a longer --timeout.`);
+  const stuck = await podTrouble(run);
+  io.stdout(
+    stuck
+      ? `FAIL checks: the Job ${names.job} did not finish within ${run.timeout}: its pod is ${stuck}. Fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?`
+      : `FAIL checks: the Job ${names.job} did not finish within ${run.timeout}. Fix: a big library needs a longer --timeout.`,
+  );
   return 1;
+}
+
+/** Why the Job's pod never ran, when it did not: `Pending (Unschedulable: …)` or a container waiting; `undefined` when it ran. */
+async function podTrouble(run: DrillRun): Promise<string | undefined> {
+  const r = await run.kubectl(["-n", run.ns, "get", "pods", "-l", `job-name=${run.names.job}`, "-o", "json"]);
+  if (!r.found || r.code !== 0) return undefined;
+  type Pod = {
+    status?: {
+      phase?: string;
+      conditions?: Condition[];
+      containerStatuses?: { state?: { waiting?: { reason?: string; message?: string } } }[];
+    };
+  };
+  let pod: Pod | undefined;
+  try {
+    pod = ((JSON.parse(r.stdout) as { items?: Pod[] }).items ?? [])[0];
+  } catch {
+    return undefined;
+  }
+  const waiting = pod?.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting;
+  const unscheduled = pod?.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+  const why = unscheduled
+    ? `${unscheduled.reason ?? "not scheduled"}: ${unscheduled.message ?? ""}`
+    : waiting
+      ? `${waiting.reason ?? "waiting"}: ${waiting.message ?? ""}`
+      : undefined;
+  if (!why || pod?.status?.phase !== "Pending") return undefined;
+  return `Pending (${escapeControl(why.replace(/: $/, "").slice(0, 300))})`;
 }
 
 /**
