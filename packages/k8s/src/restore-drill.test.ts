@@ -72,6 +72,13 @@ describe("RestoreDrill by volume snapshot", () => {
     expect(cluster.spec.storage).toEqual(live.spec.storage);
   });
 
+  it("labels the Cluster apart from the check, so instances that inherit its labels stay out of the check's policy", () => {
+    const checkSelector = find(drill, "NetworkPolicy", "rincewind-restore-drill-check").spec.podSelector.matchLabels;
+    const inherited = cluster.metadata.labels as Record<string, string>;
+    expect(Object.entries(checkSelector).every(([k, v]) => inherited[k] === v)).toBe(false);
+    expect(inherited).toMatchObject({ "app.kubernetes.io/component": "restore-drill", "app.kubernetes.io/name": "postgresql" });
+  });
+
   it("takes no backups, archives no WAL, manages no roles and creates no Database of its own", () => {
     expect(cluster.spec.backup).toBeUndefined();
     expect(cluster.spec.plugins).toBeUndefined();

@@ -166,7 +166,9 @@ export class RestoreDrill extends Construct {
       metadata: {
         name: drill.cluster,
         namespace: names.namespace,
-        labels,
+        // Not the check's labels: an operator that copies Cluster labels onto its pods (INHERITED_LABELS)
+        // must not put the instances under the check's policy.
+        labels: recommendedLabels(install, "restore-drill", "postgresql"),
         annotations: {
           "immich-family.dev/restore-drill-of": names.cluster,
           ...(props.snapshots ? { "immich-family.dev/restore-drill-backup": props.snapshots.backup } : {}),
