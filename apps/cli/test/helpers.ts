@@ -316,6 +316,7 @@ case "$1 $2" in
   echo "Error from server (NotFound): backups.postgresql.cnpg.io \\"$3\\" not found" >&2; exit 1 ;;
 "get networkpolicy/"*) show existing.txt; exit 0 ;;
 "apply -f")
+  if [ ! -f "$3" ]; then echo "error: the path \\"$3\\" does not exist" >&2; exit 1; fi
   case "$3" in *check.yaml) if [ -f "$here/apply-check-fails" ]; then echo 'Error from server (Forbidden): jobs.batch is forbidden' >&2; exit 1; fi ;; esac
   echo "applied $3"; exit 0 ;;
 "get cluster.postgresql.cnpg.io")
@@ -327,6 +328,10 @@ case "$1 $2" in
 "get pods") show pods.json; exit 0 ;;
 "logs job/"*) show logs.txt; exit 0 ;;
 "delete -f")
+  for arg in "$@"; do
+    if [ "$previous" = -f ] && [ ! -f "$arg" ]; then echo "error: the path \\"$arg\\" does not exist" >&2; exit 1; fi
+    previous="$arg"
+  done
   if [ -f "$here/delete-fails" ]; then echo 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' >&2; exit 1; fi
   exit 0 ;;
 esac

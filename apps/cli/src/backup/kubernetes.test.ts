@@ -88,14 +88,14 @@ describe("backup verify --target kubernetes --apply", () => {
       "kubectl get namespace photos -o name",
       "kubectl -n photos get backups.postgresql.cnpg.io -o json",
       "kubectl -n photos get networkpolicy/rincewind-restore-drill-database networkpolicy/rincewind-restore-drill-check cluster.postgresql.cnpg.io/rincewind-postgres-drill configmap/rincewind-restore-drill-spec job/rincewind-restore-drill --ignore-not-found -o name",
-      "kubectl apply -f drill/cluster.yaml",
+      "kubectl apply -f <dir>/drill/cluster.yaml",
       "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
       "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
       "kubectl -n photos get cluster.postgresql.cnpg.io rincewind-postgres-drill -o json",
-      "kubectl apply -f drill/check.yaml",
+      "kubectl apply -f <dir>/drill/check.yaml",
       "kubectl -n photos get job rincewind-restore-drill -o json",
       "kubectl -n photos logs job/rincewind-restore-drill",
-      "kubectl delete -f drill/check.yaml -f drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s",
+      "kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s",
     ]);
     // The folder it was told to use keeps what it applied, with the newest backup's snapshot.
     const cluster = parse(
@@ -127,7 +127,7 @@ describe("backup verify --target kubernetes --apply", () => {
       "drill: restoring the newest backup in the object store of barman-cloud.cloudnative-pg.io into the Cluster rincewind-postgres-drill",
     );
     expect(calls().some((c) => c.includes("backups.postgresql.cnpg.io"))).toBe(false);
-    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+    expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
   });
 
   it("exits 1 when the checks fail, after printing them, and still removes the drill", async () => {
@@ -143,7 +143,7 @@ describe("backup verify --target kubernetes --apply", () => {
       "FAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …",
       "FAIL checks: the Job rincewind-restore-drill failed; the lines above say which check and how to fix it.",
     ]);
-    expect(calls().at(-1)).toBe("kubectl delete -f drill/check.yaml -f drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
+    expect(calls().at(-1)).toBe("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
   });
 
   it("gives up on a Cluster that is not ready within --timeout, says so, and removes it", async () => {
@@ -155,8 +155,8 @@ describe("backup verify --target kubernetes --apply", () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^FAIL restore: the Cluster rincewind-postgres-drill was not ready after 300ms \(last: Setting up primary\)\. Fix: /);
     // The check was never applied, so only the Cluster and its policies are removed.
-    expect(calls().filter((c) => c.includes("apply"))).toEqual(["kubectl apply -f drill/cluster.yaml"]);
-    expect(calls().at(-1)).toBe("kubectl delete -f drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
+    expect(calls().filter((c) => c.includes("apply"))).toEqual(["kubectl apply -f <dir>/drill/cluster.yaml"]);
+    expect(calls().at(-1)).toBe("kubectl delete -f <dir>/drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
   });
 
   it("reports a Job stopped by its deadline as a timeout", async () => {
@@ -165,7 +165,7 @@ describe("backup verify --target kubernetes --apply", () => {
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
     expect(r.out).toContain("FAIL checks: the Job rincewind-restore-drill did not finish within 10s. Fix: a big library needs a longer --timeout.");
-    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+    expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
   });
 
   it("says why the Job's pod never ran when it cannot be scheduled beside the server", async () => {
@@ -190,12 +190,12 @@ describe("backup verify --target kubernetes --apply", () => {
       "FAIL checks: the Job rincewind-restore-drill did not finish within 300ms: its pod is Pending (Unschedulable: 0/3 nodes are available: 3 node(s) didn't match pod affinity rules.). Fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?",
     );
     expect(calls()).toContain("kubectl -n photos get pods -l job-name=rincewind-restore-drill -o json");
-    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+    expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
   });
 
   it.each([
-    ["waiting for the Cluster", {}, "get cluster.postgresql.cnpg.io", "kubectl delete -f drill/cluster.yaml"],
-    ["waiting for the Job", { readyAfter: 1, job: "running" }, "get job", "kubectl delete -f drill/check.yaml -f drill/cluster.yaml"],
+    ["waiting for the Cluster", {}, "get cluster.postgresql.cnpg.io", "kubectl delete -f <dir>/drill/cluster.yaml"],
+    ["waiting for the Job", { readyAfter: 1, job: "running" }, "get job", "kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml"],
   ] satisfies [string, Partial<DrillCluster>, string, string][])(
     "removes what it applied when interrupted while %s",
     async (_when, cluster, waiting, removal) => {
@@ -232,7 +232,7 @@ describe("backup verify --target kubernetes --apply", () => {
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
     expect(r.err).toContain("error: kubectl apply -f drill/check.yaml failed: Error from server (Forbidden): jobs.batch is forbidden");
-    expect(calls().at(-1)).toContain("kubectl delete -f drill/check.yaml -f drill/cluster.yaml");
+    expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
   });
 
   it("refuses to touch drill objects it did not create", async () => {

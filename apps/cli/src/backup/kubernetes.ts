@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { type DrillNames, type DrillSnapshots, isRestoreDrillFile, objectNames, RESTORE_DRILL_FILES, renderRestoreDrill } from "@family/immich-k8s";
 import { durationMs, escapeControl, type ImmichFamilySpec, type KubernetesTarget, type RenderedFile } from "@family/immich-spec";
 import type { CommandContext } from "../_command.js";
@@ -98,7 +98,7 @@ export async function verifyKubernetesBackup(
     if (!OBJECT_NAME.test(flags.backup)) {
       throw new CliError(
         "bad-arguments",
-        `--backup must be the name of a Backup, e.g. ${target.database.clusterName ?? `${spec.metadata.name}-postgres`}-backup-20261205030000; got ${JSON.stringify(flags.backup)}`,
+        `--backup must be the name of a Backup, e.g. ${objectNames(spec, target).cluster}-backup-20261205030000; got ${JSON.stringify(flags.backup)}`,
       );
     }
   }
@@ -122,8 +122,10 @@ export async function verifyKubernetesBackup(
   const restoring = found
     ? `the Backup ${found.snapshots.backup}${found.finished ? ` (finished ${found.finished})` : ""}`
     : `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}`;
-  const clusterFile = join(shown, RESTORE_DRILL_FILES.cluster);
-  const checkFile = join(shown, RESTORE_DRILL_FILES.check);
+  // kubectl gets absolute paths (it runs in this process's folder, not the command's); the user sees them as named.
+  const clusterFile = join(dir, RESTORE_DRILL_FILES.cluster);
+  const checkFile = join(dir, RESTORE_DRILL_FILES.check);
+  const display = (file: string) => join(shown, basename(file));
 
   if (!flags.apply) {
     io.stdout(
@@ -132,9 +134,9 @@ export async function verifyKubernetesBackup(
     io.stdout(
       [
         "Run it (or run this command again with --apply, which does all of it and removes the drill afterwards):",
-        `  kubectl apply -f ${word(clusterFile)}`,
+        `  kubectl apply -f ${word(display(clusterFile))}`,
         `  kubectl -n ${ns} wait ${CNPG}/${names.cluster} --for=condition=Ready --timeout=${flags.timeout ?? DEFAULT_TIMEOUT}`,
-        `  kubectl apply -f ${word(checkFile)}`,
+        `  kubectl apply -f ${word(display(checkFile))}`,
         `  kubectl -n ${ns} wait job/${names.job} --for=condition=Complete --timeout=${flags.timeout ?? DEFAULT_TIMEOUT}`,
         `  kubectl -n ${ns} logs job/${names.job}`,
         `  kubectl delete -k ${word(shown)}`,
@@ -155,6 +157,7 @@ export async function verifyKubernetesBackup(
       names,
       clusterFile,
       checkFile,
+      display,
       toApply,
       deadline,
       timeout: flags.timeout ?? DEFAULT_TIMEOUT,
@@ -185,6 +188,8 @@ interface DrillRun {
   readonly names: DrillNames;
   readonly clusterFile: string;
   readonly checkFile: string;
+  /** A drill file as the user named its folder, for messages. */
+  readonly display: (file: string) => string;
   /** The files applied so far (or being applied): what the cleanup removes. */
   readonly toApply: string[];
   readonly deadline: number;
@@ -205,7 +210,10 @@ async function runDrill(run: DrillRun): Promise<number> {
     const r = await kubectl(["apply", "-f", file], signal);
     if (signal.aborted) return false;
     if (!r.found || r.code !== 0)
-      throw new CliError("server-error", `kubectl apply -f ${word(file)} failed: ${escapeControl(r.found ? kubectlReason(r.stderr) : "kubectl is gone")}`);
+      throw new CliError(
+        "server-error",
+        `kubectl apply -f ${word(run.display(file))} failed: ${escapeControl(r.found ? kubectlReason(r.stderr) : "kubectl is gone")}`,
+      );
     return true;
   };
 
