@@ -386,3 +386,12 @@ describe("backup verify --target kubernetes: bad input exits 2", () => {
     expect(existsSync(join(dir, "drill"))).toBe(false);
   });
 });
+
+describe("the image the check Job runs", () => {
+  it("has psql, which backup check queries the restored database with", () => {
+    const dockerfile = readFileSync(new URL("../../../../packages/worker/Dockerfile", import.meta.url), "utf8");
+    const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
+    expect(runtime).toMatch(/^RUN apt-get update \\\n && apt-get install --yes --no-install-recommends postgresql-client \\$/m);
+    expect(runtime.indexOf("postgresql-client")).toBeLessThan(runtime.indexOf("USER node"));
+  });
+});
