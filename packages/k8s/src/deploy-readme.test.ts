@@ -131,6 +131,7 @@ describe("the rendered folder's README", () => {
     expect(section).toContain("`DRILL_DATABASE_URL` from the Secret `rincewind-postgres-drill-app`");
     expect(section).toContain("since `rincewind-upload` is ReadWriteOnce, the Job runs on the server's node");
     expect(section).toContain("**Skipped, and why**: the comparison of counts with the live database");
+    expect(section).toContain("when the newest is older than the schedule `0 0 3 * * *` allows (the backups stopped): 30 hours, for a backup every day.");
     expect(section).toContain("The drill is rendered on demand, not into this folder");
     // Every name the section gives is one the drill renders.
     const drill = drillObjects(exampleSpec("family"), { snapshots: { backup: "b", storage: "b" } }).map((o) => o.object.metadata.name);

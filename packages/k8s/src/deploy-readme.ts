@@ -1,7 +1,7 @@
 import { type ImmichFamilySpec, type KubernetesTarget, NFS_CSI_DRIVER } from "@family/immich-spec";
 import type { Names } from "./_names.js";
 import { clusterReferences } from "./cluster-references.js";
-import { drillNames } from "./restore-drill.js";
+import { drillNames, maxBackupAge } from "./restore-drill.js";
 
 /** The fields of a rendered object the deploy README reads. */
 export interface ReadmeObject {
@@ -200,6 +200,7 @@ function drillSection(spec: ImmichFamilySpec, target: KubernetesTarget, names: N
   if (!backup) return [];
   const ns = names.namespace;
   const drill = drillNames({ names, instance: spec.metadata.name, version: spec.immich.version });
+  const limit = maxBackupAge(backup.schedule);
   const source =
     backup.method === "volumeSnapshot"
       ? `the data VolumeSnapshot of the newest completed \`Backup\` of \`${names.cluster}\` (or the one \`--backup NAME\` names)`
@@ -215,6 +216,7 @@ function drillSection(spec: ImmichFamilySpec, target: KubernetesTarget, names: N
     `- **What it creates**, in \`${ns}\` and in names of its own: the CloudNativePG \`Cluster\` \`${drill.cluster}\` (one instance, the live cluster's image, parameters and storage), bootstrapped from ${source}. It archives no WAL and takes no backups. The storage needs room for one more copy of the database volume while the drill runs.`,
     `- **Fenced off from the live database**: the NetworkPolicies \`${drill.networkPolicy("database")}\` and \`${drill.networkPolicy("check")}\` let the drill's pods reach only each other on PostgreSQL's and the instance manager's ports (5432, 8000), so never \`${names.cluster}\`; the check reaches nothing but the restored database and DNS. A network plugin must enforce them (e.g. Calico or Cilium); without one they are accepted and ignored.`,
     `- **The checks**: the Job \`${drill.job}\` runs \`immich-family backup check\` with this tool's image, the spec (ConfigMap \`${drill.spec}\`) and \`DRILL_DATABASE_URL\` from the Secret \`${drill.clusterAppSecret}\` that CloudNativePG generates (key \`uri\`): Immich's schema, the members' and libraries' records, and a sample of the originals on disk. The media volume and the libraries are mounted read-only; since \`${names.upload}\` is ReadWriteOnce, the Job runs on the server's node, beside it, and waits while the server is not running.`,
+    `- **Before anything is created** it fails when no Backup of the live cluster has completed, or when the newest is older than the schedule \`${backup.schedule}\` allows (the backups stopped): ${Math.round(limit.ms / 3_600_000)} hours, for a backup every ${limit.every}.${backup.method === "volumeSnapshot" ? " `--backup NAME` drills an older one anyway." : ""}`,
     "- **Skipped, and why**: the comparison of counts with the live database (the drill has no network path to it, by design).",
     "- **Cleaned up** at the end, also when a check fails, on `--timeout` (default 1h for the restore and the checks together) and on Ctrl-C. If kubectl cannot remove them, the command prints the `kubectl delete -k <folder>` that does.",
     "",

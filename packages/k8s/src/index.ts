@@ -16,9 +16,11 @@ export { type LibraryMount, libraryMount, NfsLibrary, type NfsLibraryProps } fro
 export { Redis, type RedisProps } from "./redis.js";
 export { type RenderKubernetesOptions, type RenderRestoreDrillOptions, renderKubernetes, renderRestoreDrill } from "./render.js";
 export {
+  type BackupAge,
   type DrillNames,
   type DrillSnapshots,
   drillNames,
+  maxBackupAge,
   RestoreDrill,
   type RestoreDrillProps,
 } from "./restore-drill.js";

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { allowed, container, drillObjects, envOf, exampleSpec, find, OUTSIDE, objects, type Pod, specWith } from "../test/helpers.js";
 import { installContext } from "./_names.js";
 import { type RenderRestoreDrillOptions, renderRestoreDrill } from "./render.js";
-import { drillNames } from "./restore-drill.js";
+import { drillNames, maxBackupAge } from "./restore-drill.js";
 
 const SNAPSHOTS = { backup: "rincewind-postgres-backup-20261205030000", storage: "rincewind-postgres-backup-20261205030000" };
 const family = exampleSpec("family");
@@ -278,5 +278,14 @@ describe("renderRestoreDrill", () => {
       find(list(spec, { snapshots: SNAPSHOTS, toolVersion }), "Job", "rincewind-restore-drill").spec.template.spec.containers[0].image;
     expect(image(family, "9.9.9")).toBe("ghcr.io/immich-family/immich-family:9.9.9");
     expect(image(specWith("family", (s) => (s.worker.image = "registry.lan/immich-family:1.2.3")))).toBe("registry.lan/immich-family:1.2.3");
+  });
+});
+
+describe("maxBackupAge", () => {
+  it("allows a day and a bit for a daily schedule, a week for a weekly one, a month for a monthly one", () => {
+    expect(maxBackupAge("0 0 3 * * *")).toEqual({ ms: 30 * 3_600_000, every: "day" });
+    expect(maxBackupAge("0 */30 * * * *")).toEqual({ ms: 30 * 3_600_000, every: "day" });
+    expect(maxBackupAge("0 0 4 * * 0")).toEqual({ ms: (7 * 24 + 6) * 3_600_000, every: "week" });
+    expect(maxBackupAge("0 0 4 1 * *")).toEqual({ ms: 32 * 24 * 3_600_000, every: "month" });
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { CONTAINER_PATHS, DRILL_CHECK_ARGS, DRILL_DATABASE_URL_ENV, type KubernetesTarget } from "@family/immich-spec";
+import { CONTAINER_PATHS, DRILL_CHECK_ARGS, DRILL_DATABASE_URL_ENV, durationMs, type KubernetesTarget } from "@family/immich-spec";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
@@ -50,6 +50,23 @@ export function drillNames(install: InstallContext): DrillNames {
     spec: `${base}-spec`,
     networkPolicy: (part) => `${base}-${part}`,
   };
+}
+
+/** How old the newest backup may be: `ms`, and how often the schedule takes one (`day`, `week`, `month`). */
+export interface BackupAge {
+  /** The age in milliseconds past which the drill fails: the backups stopped. */
+  readonly ms: number;
+  /** How often the schedule takes a backup, in words. */
+  readonly every: "day" | "week" | "month";
+}
+
+/** How old the newest backup may be for `schedule` (6-field cron): a day and a bit, a week or a month, by the fields it sets. */
+export function maxBackupAge(schedule: string): BackupAge {
+  const [, , , dayOfMonth = "*", , dayOfWeek = "*"] = schedule.trim().split(/\s+/);
+  const any = (field: string) => field === "*" || field === "?";
+  if (!any(dayOfMonth)) return { ms: durationMs("32d"), every: "month" };
+  if (!any(dayOfWeek)) return { ms: durationMs("7d") + durationMs("6h"), every: "week" };
+  return { ms: durationMs("30h"), every: "day" };
 }
 
 /** The VolumeSnapshots of one volume-snapshot `Backup` (`status.backupSnapshotStatus.elements`), by role. */

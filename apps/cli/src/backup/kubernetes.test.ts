@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
 import { type DrillCluster, drillKubectl, exampleText, runCommand, standIns } from "../../test/helpers.js";
 import { main as renderMain } from "../commands/render.js";
-import { type DrillPolling, type KubernetesDrillFlags, verifyKubernetesBackup } from "./kubernetes.js";
+import { type DrillTiming, type KubernetesDrillFlags, verifyKubernetesBackup } from "./kubernetes.js";
 
 const SNAPSHOT_BACKUP = (name: string, stoppedAt: string, extra: { cluster?: string; phase?: string; method?: string; wal?: boolean } = {}) => ({
   apiVersion: "postgresql.cnpg.io/v1",
@@ -54,9 +54,12 @@ const PLUGIN = (doc: ReturnType<typeof parseDocument>) =>
     pluginParameters: { barmanObjectName: "nas-minio" },
   });
 
-function drill(flags: Partial<KubernetesDrillFlags> = {}, options: { signal?: AbortSignal; polling?: DrillPolling } = {}) {
+/** The drill's clock: a few hours after the newest completed backup below. */
+const NOW = Date.parse("2026-12-05T12:00:00Z");
+
+function drill(flags: Partial<KubernetesDrillFlags> = {}, options: { signal?: AbortSignal; timing?: DrillTiming } = {}) {
   return runCommand(
-    (ctx) => verifyKubernetesBackup(ctx, undefined, { apply: true, timeout: "10s", ...flags }, { pollMs: 10, ...options.polling }),
+    (ctx) => verifyKubernetesBackup(ctx, undefined, { apply: true, timeout: "10s", ...flags }, { pollMs: 10, now: () => NOW, ...options.timing }),
     dir,
     [],
     {},
@@ -118,16 +121,46 @@ describe("backup verify --target kubernetes --apply", () => {
     expect(calls().at(-1)).toBe("kubectl delete -f <tmp>/check.yaml -f <tmp>/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
   });
 
-  it("restores through the Barman Cloud plugin without looking for a Backup", async () => {
+  it("restores through the Barman Cloud plugin once the newest plugin Backup is recent enough", async () => {
     writeSpec(PLUGIN);
-    drillKubectl(path.dir, { namespaces: ["photos"], readyAfter: 1, logs: CHECK_LOG });
+    const plugin = SNAPSHOT_BACKUP("rincewind-postgres-backup-20261205013000", "2026-12-05T01:30:52Z", { method: "plugin" });
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: [...BACKUPS, plugin], readyAfter: 1, logs: CHECK_LOG });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(0);
     expect(r.err).toContain(
-      "drill: restoring the newest backup in the object store of barman-cloud.cloudnative-pg.io into the Cluster rincewind-postgres-drill",
+      "drill: restoring the newest backup in the object store of barman-cloud.cloudnative-pg.io, at least rincewind-postgres-backup-20261205013000 (finished 2026-12-05T01:30:52Z) into the Cluster rincewind-postgres-drill",
     );
-    expect(calls().some((c) => c.includes("backups.postgresql.cnpg.io"))).toBe(false);
+    const cluster = parse(
+      readFileSync(join(dir, "drill", "cluster.yaml"), "utf8")
+        .split("---\n")
+        .at(-1) ?? "",
+    );
+    expect(cluster.spec.bootstrap.recovery).toEqual({ database: "immich", owner: "immich", source: "rincewind-postgres" });
     expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
+  });
+
+  it("renders a plugin drill without kubectl, and fails one to apply when no plugin Backup completed", async () => {
+    writeSpec(PLUGIN);
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS });
+    const r = await drill({ out: "drill" });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(
+      "FAIL backup: no completed plugin Backup of the Cluster rincewind-postgres in the namespace photos, so there is nothing to restore. Fix: `kubectl -n photos get backups.postgresql.cnpg.io` shows what ran and why it failed; check the ScheduledBackup rincewind-postgres-backup and the plugin barman-cloud.cloudnative-pg.io.",
+    );
+    expect(existsSync(join(dir, "drill"))).toBe(false);
+  });
+
+  it("fails when the newest backup is older than the schedule allows, naming it and how to drill it anyway", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, logs: CHECK_LOG });
+    const stale = await drill({ out: "drill" }, { timing: { now: () => Date.parse("2026-12-07T12:00:00Z") } });
+    expect(stale.code).toBe(1);
+    expect(stale.out).toBe(
+      `FAIL backup: the newest completed Backup, ${NEWEST}, finished 2026-12-05T03:00:37Z (56 h ago), but the schedule '0 0 3 * * *' takes one every day: the backups stopped. Fix: \`kubectl -n photos describe scheduledbackup rincewind-postgres-backup\` and the operator's log say why; drill this one anyway with --backup ${NEWEST}.`,
+    );
+    expect(existsSync(join(dir, "drill"))).toBe(false);
+    const anyway = await drill({ out: "drill", backup: NEWEST }, { timing: { now: () => Date.parse("2026-12-07T12:00:00Z") } });
+    expect(anyway.code).toBe(0);
   });
 
   it("exits 1 when the checks fail, after printing them, and still removes the drill", async () => {
@@ -150,7 +183,7 @@ describe("backup verify --target kubernetes --apply", () => {
     writeSpec();
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS });
     const started = Date.now();
-    const r = await drill({ out: "drill", timeout: "300ms" }, { polling: { pollMs: 20 } });
+    const r = await drill({ out: "drill", timeout: "300ms" }, { timing: { pollMs: 20 } });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^FAIL restore: the Cluster rincewind-postgres-drill was not ready after 300ms \(last: Setting up primary\)\. Fix: /);
@@ -184,7 +217,7 @@ describe("backup verify --target kubernetes --apply", () => {
       },
     };
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "running", jobPods: [pending] });
-    const r = await drill({ out: "drill", timeout: "300ms" }, { polling: { pollMs: 20 } });
+    const r = await drill({ out: "drill", timeout: "300ms" }, { timing: { pollMs: 20 } });
     expect(r.code).toBe(1);
     expect(r.out).toContain(
       "FAIL checks: the Job rincewind-restore-drill did not finish within 300ms: its pod is Pending (Unschedulable: 0/3 nodes are available: 3 node(s) didn't match pod affinity rules.). Fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?",

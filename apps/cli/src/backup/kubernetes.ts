@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { type DrillNames, type DrillSnapshots, isRestoreDrillFile, objectNames, RESTORE_DRILL_FILES, renderRestoreDrill } from "@family/immich-k8s";
+import {
+  type DrillNames,
+  type DrillSnapshots,
+  isRestoreDrillFile,
+  maxBackupAge,
+  objectNames,
+  RESTORE_DRILL_FILES,
+  renderRestoreDrill,
+} from "@family/immich-k8s";
 import { durationMs, escapeControl, type ImmichFamilySpec, type KubernetesTarget, type RenderedFile } from "@family/immich-spec";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -23,10 +31,12 @@ export interface KubernetesDrillFlags {
   readonly timeout?: string | undefined;
 }
 
-/** How often the drill asks the cluster (tests shorten it). */
-export interface DrillPolling {
+/** How often the drill asks the cluster, and what time it is (tests set both). */
+export interface DrillTiming {
   /** Milliseconds between two looks at the Cluster or the Job. @default 5000 */
   readonly pollMs?: number | undefined;
+  /** The clock the age of the newest backup is measured with. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 const DEFAULT_TIMEOUT = "1h";
@@ -69,7 +79,7 @@ export async function verifyKubernetesBackup(
   ctx: CommandContext,
   specPath: string | undefined,
   flags: KubernetesDrillFlags,
-  polling: DrillPolling = {},
+  options: DrillTiming = {},
 ): Promise<number> {
   const { io } = ctx;
   const { file, spec } = await loadSpecOrThrow(ctx.cwd, specPath);
@@ -105,8 +115,10 @@ export async function verifyKubernetesBackup(
 
   const kubectl = (args: readonly string[], signal?: AbortSignal, ms = KUBECTL_CALL_MS) => runTool("kubectl", args, ctx.env, ms, signal);
   const ns = target.namespace;
-  if (flags.apply || method === "volumeSnapshot") await reachNamespace(kubectl, ns, flags.apply);
-  const found = method === "volumeSnapshot" ? await findSnapshots(kubectl, spec, target, flags.backup) : undefined;
+  // The newest Backup is looked up whenever kubectl is needed anyway: a plugin drill rendered only needs no cluster.
+  const lookUp = flags.apply || method === "volumeSnapshot";
+  if (lookUp) await reachNamespace(kubectl, ns, flags.apply);
+  const found = lookUp ? await findBackup(kubectl, spec, target, flags.backup, (options.now ?? Date.now)()) : undefined;
   if (typeof found === "string") {
     io.stdout(found);
     return 1;
@@ -119,9 +131,10 @@ export async function verifyKubernetesBackup(
   const shown = flags.out ?? mkdtempSync(join(tmpdir(), "immich-family-drill-"));
   const dir = resolve(ctx.cwd, shown);
   writeDrillFolder(dir, shown, files, file);
-  const restoring = found
-    ? `the Backup ${found.snapshots.backup}${found.finished ? ` (finished ${found.finished})` : ""}`
-    : `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}`;
+  const finished = found?.finished ? ` (finished ${escapeControl(found.finished)})` : "";
+  const restoring = snapshots
+    ? `the Backup ${found?.backup}${finished}`
+    : `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}${found ? `, at least ${found.backup}${finished}` : ""}`;
   // kubectl gets absolute paths (it runs in this process's folder, not the command's); the user sees them as named.
   const clusterFile = join(dir, RESTORE_DRILL_FILES.cluster);
   const checkFile = join(dir, RESTORE_DRILL_FILES.check);
@@ -161,7 +174,7 @@ export async function verifyKubernetesBackup(
       toApply,
       deadline,
       timeout: flags.timeout ?? DEFAULT_TIMEOUT,
-      pollMs: polling.pollMs ?? 5000,
+      pollMs: options.pollMs ?? 5000,
     });
   } finally {
     const removed = await kubectl(
@@ -419,18 +432,28 @@ async function reachNamespace(kubectl: (args: readonly string[]) => Promise<Tool
   }
 }
 
+/** An age in whole hours, or whole days from three days on. */
+function age(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  return hours < 72 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
+}
+
 /**
- * The snapshots of the Backup `name`, or of the newest completed volume-snapshot Backup of the live
- * cluster, and when it finished; a FAIL line when there is none.
+ * The Backup `name`, or the newest completed Backup of the live cluster by the spec's method (with
+ * its data snapshot for volume snapshots), and when it finished; a FAIL line when there is none, or
+ * when the newest is older than the schedule allows (the backups stopped).
  */
-async function findSnapshots(
+async function findBackup(
   kubectl: (args: readonly string[]) => Promise<ToolResult>,
   spec: ImmichFamilySpec,
   target: KubernetesTarget,
   name: string | undefined,
-): Promise<{ snapshots: DrillSnapshots; finished: string | undefined } | string> {
+  now: number,
+): Promise<{ backup: string; snapshots: DrillSnapshots | undefined; finished: string | undefined } | string> {
   const ns = target.namespace;
   const live = objectNames(spec, target).cluster;
+  const schedule = target.database.backup;
+  const method = schedule?.method ?? "volumeSnapshot";
   const r = await kubectl(["-n", ns, "get", BACKUPS, ...(name ? [name] : []), "-o", "json"]);
   if (!r.found || r.code !== 0) {
     const reason = r.found ? kubectlReason(r.stderr) : "kubectl is gone";
@@ -448,8 +471,9 @@ async function findSnapshots(
   const usable = (b: BackupObject): string | undefined => {
     if (!OBJECT_NAME.test(b.metadata?.name ?? "")) return "its name is not a Kubernetes object name";
     if (b.spec?.cluster?.name !== live) return `it is a backup of ${b.spec?.cluster?.name ?? "no cluster"}, not of ${live}`;
-    if (b.spec?.method !== "volumeSnapshot") return `its method is ${b.spec?.method ?? "unset"}, not volumeSnapshot`;
+    if (b.spec?.method !== method) return `its method is ${b.spec?.method ?? "unset"}, not ${method}`;
     if (b.status?.phase !== "completed") return `it is ${b.status?.phase ?? "not started"}, not completed`;
+    if (method !== "volumeSnapshot") return undefined;
     const elements = b.status.backupSnapshotStatus?.elements ?? [];
     if (!elements.some((e) => e.type === "PG_DATA" && OBJECT_NAME.test(e.name ?? ""))) return "it lists no data-volume snapshot";
     if (elements.some((e) => e.type !== "PG_DATA"))
@@ -465,9 +489,16 @@ async function findSnapshots(
     .filter((b) => usable(b) === undefined)
     .sort((a, b) => when(b).localeCompare(when(a)))
     .at(0);
-  const data = newest?.status?.backupSnapshotStatus?.elements?.find((e) => e.type === "PG_DATA")?.name;
-  if (!newest?.metadata?.name || !data) {
-    return `FAIL backup: no completed volume-snapshot Backup of the Cluster ${live} in the namespace ${ns}, so there is nothing to restore. Fix: \`kubectl -n ${ns} get ${BACKUPS}\` shows what ran and why it failed; check the ScheduledBackup ${live}-backup and the VolumeSnapshotClass.`;
+  const data = method === "volumeSnapshot" ? newest?.status?.backupSnapshotStatus?.elements?.find((e) => e.type === "PG_DATA")?.name : undefined;
+  const kind = method === "volumeSnapshot" ? "volume-snapshot" : "plugin";
+  if (!newest?.metadata?.name || (method === "volumeSnapshot" && !data)) {
+    return `FAIL backup: no completed ${kind} Backup of the Cluster ${live} in the namespace ${ns}, so there is nothing to restore. Fix: \`kubectl -n ${ns} get ${BACKUPS}\` shows what ran and why it failed; check the ScheduledBackup ${live}-backup${method === "volumeSnapshot" ? " and the VolumeSnapshotClass" : ` and the plugin ${schedule?.pluginName ?? ""}`}.`;
   }
-  return { snapshots: { backup: newest.metadata.name, storage: data }, finished: newest.status?.stoppedAt };
+  const finished = newest.status?.stoppedAt;
+  const limit = schedule ? maxBackupAge(schedule.schedule) : undefined;
+  const finishedMs = finished ? Date.parse(finished) : Number.NaN;
+  if (!name && limit && Number.isFinite(finishedMs) && now - finishedMs > limit.ms) {
+    return `FAIL backup: the newest completed Backup, ${newest.metadata.name}, finished ${escapeControl(finished ?? "")} (${age(now - finishedMs)} ago), but the schedule '${schedule?.schedule}' takes one every ${limit.every}: the backups stopped. Fix: \`kubectl -n ${ns} describe scheduledbackup ${live}-backup\` and the operator's log say why; drill this one anyway with --backup ${newest.metadata.name}.`;
+  }
+  return { backup: newest.metadata.name, snapshots: data ? { backup: newest.metadata.name, storage: data } : undefined, finished };
 }
