@@ -240,7 +240,7 @@ describe("backup verify --target kubernetes --apply", () => {
       }, 5);
       const r = await drill({ out: "drill", timeout: "1h" }, { signal: abort.signal }).finally(() => clearInterval(watcher));
       expect(r.code).toBe(1);
-      expect(r.err).toContain("drill: interrupted; removing the drill's objects");
+      expect(r.err).toContain("drill: interrupted; removing the drill's objects (interrupting again leaves them: then run kubectl delete -k drill)");
       expect(r.err).toContain("drill: removed the drill's objects");
       expect(calls().at(-1)).toBe(`${removal} --ignore-not-found --wait=true --timeout=300s`);
     },

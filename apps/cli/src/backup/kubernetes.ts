@@ -170,6 +170,7 @@ export async function verifyKubernetesBackup(
       names,
       clusterFile,
       checkFile,
+      folder: shown,
       display,
       toApply,
       deadline,
@@ -201,6 +202,8 @@ interface DrillRun {
   readonly names: DrillNames;
   readonly clusterFile: string;
   readonly checkFile: string;
+  /** The drill's folder as the user named it, for messages. */
+  readonly folder: string;
   /** A drill file as the user named its folder, for messages. */
   readonly display: (file: string) => string;
   /** The files applied so far (or being applied): what the cleanup removes. */
@@ -215,7 +218,7 @@ async function runDrill(run: DrillRun): Promise<number> {
   const { ctx, kubectl, ns, names } = run;
   const { io, signal } = ctx;
   const interrupted = () => {
-    io.stderr("drill: interrupted; removing the drill's objects");
+    io.stderr(`drill: interrupted; removing the drill's objects (interrupting again leaves them: then run kubectl delete -k ${word(run.folder)})`);
     return 1;
   };
 
