@@ -30,7 +30,7 @@ describe("immich-family doctor", () => {
 describe("doctor's tables", () => {
   it("escape control characters in what they echo (a server's or a path's text), one line per check", () => {
     const detail = "user \u001b[2Jmallory\nFAKE  PASS";
-    expect(doctorTable({ checks: [{ check: "users", status: "warn", detail }] } as Parameters<typeof doctorTable>[0])[1]).toBe(
+    expect(doctorTable({ checks: [{ check: "users", status: "warn", detail }] } as unknown as Parameters<typeof doctorTable>[0])[1]).toBe(
       "users  WARN    user \\x1B[2Jmallory\\nFAKE  PASS",
     );
     const preflight = { targets: [{ target: "compose", checks: [{ check: "host path", status: "fail", detail, fix: "mkdir \u001b]0;x\u0007" }] }] };
