@@ -1,7 +1,6 @@
-import { statSync } from "node:fs";
-import { escapeControl, type ImmichFamilySpec } from "@family/immich-spec";
+import type { ImmichFamilySpec } from "@family/immich-spec";
 import { type Credentials, resolveCredentials } from "@family/immich-worker";
-import { CliError } from "../_errors.js";
+import { refuseIrregular } from "../_safe-read.js";
 
 /**
  * Credentials from IMMICH_URL and the spec's key env var (or --api-key-file). A missing one throws the
@@ -11,14 +10,6 @@ import { CliError } from "../_errors.js";
  */
 export function credentials(spec: ImmichFamilySpec, env: NodeJS.ProcessEnv, apiKeyFile: unknown): Promise<Credentials> {
   const file = typeof apiKeyFile === "string" ? apiKeyFile : env.IMMICH_API_KEY_FILE;
-  if (file) {
-    let regular = true;
-    try {
-      regular = statSync(file, { throwIfNoEntry: false })?.isFile() !== false;
-    } catch {
-      // The worker's own read names what is wrong.
-    }
-    if (!regular) throw new CliError("bad-arguments", `The API key file ${escapeControl(file)} is not a regular file; pass a file that holds the key.`);
-  }
+  if (file) refuseIrregular(file, "The API key file");
   return resolveCredentials(spec, env, typeof apiKeyFile === "string" ? apiKeyFile : undefined);
 }

@@ -53,7 +53,7 @@ describe("immich-family scan", () => {
     execFileSync("mkfifo", [join(fx.dir, "key.fifo")]);
     await expect(main(fx.context({ IMMICH_URL: fx.fake.url }).ctx, [], { apiKeyFile: join(fx.dir, "key.fifo") })).rejects.toMatchObject({
       code: "bad-arguments",
-      message: `The API key file ${join(fx.dir, "key.fifo")} is not a regular file; pass a file that holds the key.`,
+      message: `The API key file ${join(fx.dir, "key.fifo")} is not a regular file; pass a file that holds it.`,
     });
     await expect(main(fx.context({ WORKER_KEY: fx.adminKey }).ctx, [], {})).rejects.toThrow("IMMICH_URL is not set");
   });
