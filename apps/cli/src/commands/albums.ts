@@ -8,8 +8,18 @@ import { credentials } from "./_immich-credentials.js";
 
 const ACTIONS = ["plan", "sync"] as const;
 
+/** An album field as people call it. */
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  albumName: "name",
+  description: "description",
+  order: "sort order",
+  isActivityEnabled: "comments and likes",
+  albumThumbnailAssetId: "cover",
+};
+
 function counts(c: AlbumChange): string {
   const parts: string[] = [];
+  if (c.rename) parts.push(`was ${JSON.stringify(c.rename.from)}, ${plural(c.rename.files, "file")} moved`);
   const assets = (c.create?.assetIds.length ?? 0) + c.addAssets.length;
   if (assets) parts.push(`+${plural(assets, "photo")}`);
   if (c.removeAssets.length) parts.push(`-${plural(c.removeAssets.length, "photo")}`);
@@ -17,13 +27,15 @@ function counts(c: AlbumChange): string {
   if (shares) parts.push(`+${plural(shares, "share")}`);
   if (c.setRoles.length) parts.push(`${plural(c.setRoles.length, "role")} changed`);
   if (c.removeUsers.length) parts.push(`-${plural(c.removeUsers.length, "share")}`);
-  if (c.update) parts.push(`set ${Object.keys(c.update).join(", ")}`);
+  // A rename's name and marker are said by "was …"; its cover moves to the same photo's new asset.
+  const fields = Object.keys(c.update ?? {}).filter((k) => !(c.rename && (k === "albumName" || k === "description")));
+  if (fields.length > 0) parts.push(`set ${fields.map((k) => FIELD_WORDS[k] ?? k).join(", ")}`);
   if (c.visibility) parts.push(`${plural(c.visibility.ids.length, "photo")} → ${c.visibility.value}`);
   return parts.join(", ");
 }
 
 function planned(c: AlbumChange): string {
-  return c.create ? "create" : c.delete ? "delete" : "update";
+  return c.create ? "create" : c.delete ? "delete" : c.rename ? "rename" : "update";
 }
 
 /**
@@ -57,16 +69,17 @@ function summaryLine(report: AlbumReconcileReport, applied: boolean): string {
   const skipped = sum((r) => r.summary.albums.skipped);
   if (!applied) {
     const create = sum((r) => r.plan?.changes.filter((c) => c.create).length ?? 0);
-    const change = sum((r) => r.plan?.changes.filter((c) => !c.create).length ?? 0);
+    const rename = sum((r) => r.plan?.changes.filter((c) => c.rename).length ?? 0);
+    const change = sum((r) => r.plan?.changes.filter((c) => !c.create && !c.rename).length ?? 0);
     const same = sum((r) => r.plan?.unchanged ?? 0);
-    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${skipped} skipped, ${plural(
+    return `Summary: ${create} to create, ${rename > 0 ? `${rename} to rename, ` : ""}${change} to change, ${same} up to date, ${skipped} skipped, ${plural(
       sum((r) => r.plan?.problems.length ?? 0),
       "problem",
     )}, ${plural(failures, "failure")}`;
   }
-  const a = (k: "created" | "updated" | "repaired" | "failed") => sum((r) => r.summary.albums[k]);
+  const a = (k: "created" | "renamed" | "updated" | "repaired" | "failed") => sum((r) => r.summary.albums[k]);
   const s = (k: "assetsAdded" | "assetsRemoved" | "sharesAdded" | "deleted") => sum((r) => r.summary[k]);
-  return `Summary: ${a("created")} created, ${a("updated")} updated, ${a("repaired")} repaired, ${a("failed")} failed, ${skipped} skipped; ${plural(s("assetsAdded"), "photo")} added, ${s("assetsRemoved")} removed, ${plural(s("sharesAdded"), "share")} added, ${s("deleted")} deleted; ${plural(failures, "failure")}`;
+  return `Summary: ${a("created")} created, ${a("renamed") > 0 ? `${a("renamed")} renamed, ` : ""}${a("updated")} updated, ${a("repaired")} repaired, ${a("failed")} failed, ${skipped} skipped; ${plural(s("assetsAdded"), "photo")} added, ${s("assetsRemoved")} removed, ${plural(s("sharesAdded"), "share")} added, ${s("deleted")} deleted; ${plural(failures, "failure")}`;
 }
 
 function progress(io: Io) {
@@ -126,6 +139,8 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   } else {
     for (const r of report.libraries) {
       io.stdout(planTable(r).join("\n"));
+      if (apply && r.summary.renamed.length > 0)
+        io.stdout(r.summary.renamed.map((x) => `  renamed ${x} (same album: its shares, links, comments and cover kept)`).join("\n"));
       if (apply && r.summary.repaired.length > 0) io.stdout(r.summary.repaired.map((x) => `  repaired ${x}`).join("\n"));
       for (const f of r.failures) io.stderr(`error: ${f}`);
     }

@@ -3,6 +3,7 @@ import { AssetVisibility, searchAssets, searchAssetStatistics } from "@immich/sd
 import type { ImmichClient } from "../client/immich-client.js";
 import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./albumprops.js";
 import { FolderIndex } from "./_folders.js";
+import type { GoneAsset, NewAsset } from "./_identity.js";
 import type { AssetRecord } from "./_record.js";
 
 export const PAGE_SIZE = 1000;
@@ -92,6 +93,8 @@ export interface AssetRead {
   readonly changed: number;
   /** Assets new since the record (a changes read only). */
   readonly added?: ReadonlySet<string>;
+  /** The new assets with their paths, and the assets of the record that went (trashed or offline): a changes read only. */
+  readonly moved?: { readonly added: readonly NewAsset[]; readonly gone: readonly GoneAsset[] };
 }
 
 /**
@@ -106,20 +109,39 @@ export async function readLibraryAssets(client: ImmichClient, libraryId: string,
     let watermark = record.watermark;
     let changed = 0;
     const added = new Set<string>();
+    const fresh: NewAsset[] = [];
+    const gone: GoneAsset[] = [];
     await eachPage(client, { libraryId, updatedAfter: record.watermark, withDeleted: true }, (a) => {
       if (a.updatedAt > watermark) watermark = a.updatedAt;
       // `updatedAfter` is inclusive: the newest assets of the last read come again, unchanged.
       if (a.isTrashed || a.isOffline) {
-        if (assets.remove(a.id, a.originalPath)) changed++;
+        const was = assets.take(a.id, a.originalPath);
+        if (was) {
+          changed++;
+          gone.push({ id: a.id, ...was });
+        }
         return;
       }
       const put = assets.put(a.id, a.originalPath, a.fileCreatedAt, a.visibility);
-      if (put === "added") added.add(a.id);
+      if (put === "added") {
+        added.add(a.id);
+        fresh.push({ id: a.id, originalPath: a.originalPath });
+      }
       if (put !== "same") changed++;
     });
     assets.settle();
     const total = await countShown(client, libraryId);
-    if (assets.size === total) return { assets, total, complete: true, watermark, how: "changes", changed, added };
+    if (assets.size === total)
+      return {
+        assets,
+        total,
+        complete: true,
+        watermark,
+        how: "changes",
+        changed,
+        added,
+        ...(fresh.length > 0 && gone.length > 0 ? { moved: { added: fresh, gone } } : {}),
+      };
     assets.clear();
   }
   const full = await readAssets(client, { libraryId }, roots);

@@ -116,11 +116,14 @@ describe("the asset record", () => {
       asset("a2", "/lib/2024/Été à Paris/tab\there.jpg"),
       asset("a3", "/lib/2024/Été à Paris/IMG 3.jpg", "1969-12-31T23:59:59.000Z"),
     ]);
+    // What the files on disk were: known for one, looked at but unknown (0) for another, not yet looked at for the rest.
+    assets.folders.get("/lib/2024/Été à Paris")!.ident[0] = 4_503_599_627_370_495;
+    assets.folders.get("/lib/2023")!.ident[0] = 0;
     assets.settle();
     await saveRecord(file, { server: "http://immich/api", libraryId: "lib-1", ownerId: "u-1", watermark: "2024-08-01T00:00:00.000Z", assets });
     const lines = readFileSync(file, "utf8").split("\n");
     expect(JSON.parse(lines[0]!)).toEqual({
-      version: 4,
+      version: 5,
       server: "http://immich/api",
       libraryId: "lib-1",
       ownerId: "u-1",
@@ -129,16 +132,18 @@ describe("the asset record", () => {
     // Each folder once, followed by its assets.
     expect(lines.slice(1)).toEqual([
       "\t/lib/2024/Été à Paris",
-      `a1\t${Date.parse("2024-07-14T12:00:00.000Z")}\ttimeline\tIMG 1.jpg`,
-      "a2\t\ttimeline\ttab\there.jpg",
-      "a3\t-1000\ttimeline\tIMG 3.jpg",
+      `a1\t${Date.parse("2024-07-14T12:00:00.000Z")}\ttimeline\t4503599627370495\tIMG 1.jpg`,
+      "a2\t\ttimeline\t\ttab\there.jpg",
+      "a3\t-1000\ttimeline\t\tIMG 3.jpg",
       "\t/lib/2023",
-      `b1\t${Date.parse("2023-01-01T00:00:00.000Z")}\tarchive\tb.jpg`,
+      `b1\t${Date.parse("2023-01-01T00:00:00.000Z")}\tarchive\t0\tb.jpg`,
       "",
     ]);
     const loaded = await loadRecord(file);
     expect(loaded).toMatchObject({ server: "http://immich/api", libraryId: "lib-1", ownerId: "u-1", watermark: "2024-08-01T00:00:00.000Z" });
     expect(loaded?.assets.size).toBe(4);
     expect(listed(loaded!.assets)).toEqual(listed(assets));
+    expect(loaded!.assets.folders.get("/lib/2024/Été à Paris")!.ident).toEqual([4_503_599_627_370_495, Number.NaN, Number.NaN]);
+    expect(loaded!.assets.folders.get("/lib/2023")!.ident).toEqual([0]);
   });
 });

@@ -17,15 +17,15 @@ export interface AssetRecord {
   readonly assets: FolderIndex;
 }
 
-const VERSION = 4;
+const VERSION = 5;
 
 export function recordFile(stateDir: string, library: string): string {
   return join(stateDir, "albums", `${library}.assets`);
 }
 
 // File format: a JSON header line, then each folder as a line `<TAB>folder` followed by a line per
-// asset in it, `id<TAB>taken<TAB>visibility<TAB>name`, taken being `fileCreatedAt` in ms since the
-// epoch (empty when unknown; an id or a path with a line break makes the
+// asset in it, `id<TAB>taken<TAB>visibility<TAB>ident<TAB>name`, taken being `fileCreatedAt` in ms since the
+// epoch (empty when unknown), ident the file's identity (empty when not looked at yet; an id or a path with a line break makes the
 // record unreadable, and the next read is a full one). It is read and written a chunk at a time,
 // each field decoded into a string of its own: memory holds the index, never the file's text.
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
@@ -45,10 +45,12 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
       const t1 = buf.indexOf(TAB, from);
       const t2 = buf.indexOf(TAB, t1 + 1);
       const t3 = buf.indexOf(TAB, t2 + 1);
-      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t3 > to) return false;
+      const t4 = buf.indexOf(TAB, t3 + 1);
+      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t4 < 0 || t4 > to) return false;
       const taken = digits(buf, t1 + 1, t2);
-      if (taken === undefined) return false;
-      assets.push(folder, buf.toString("utf8", from, t1), taken, buf.toString("utf8", t2 + 1, t3), buf.toString("utf8", t3 + 1, to));
+      const ident = digits(buf, t3 + 1, t4);
+      if (taken === undefined || ident === undefined) return false;
+      assets.push(folder, buf.toString("utf8", from, t1), taken, buf.toString("utf8", t2 + 1, t3), buf.toString("utf8", t4 + 1, to), ident);
       return true;
     },
   );
@@ -85,7 +87,8 @@ function* recordLines(record: AssetRecord): Generator<string> {
     const { ids, names } = columns(f);
     for (let i = 0; i < f.taken.length; i++) {
       const taken = f.taken[i]!;
-      yield `${ids[i]}\t${Number.isNaN(taken) ? "" : taken}\t${f.visibility[i]}\t${names[i]}`;
+      const ident = f.ident[i]!;
+      yield `${ids[i]}\t${Number.isNaN(taken) ? "" : taken}\t${f.visibility[i]}\t${Number.isNaN(ident) ? "" : ident}\t${names[i]}`;
     }
   }
 }

@@ -5,9 +5,10 @@ import { checkNameRules } from "./album-name.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { assetCountOf, type DesiredState, desiredAlbums } from "./desired.js";
+import { assetCountOf, type DesiredState, desiredAlbums, folderAlbums } from "./desired.js";
 import { FolderIndex } from "./_folders.js";
-import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
+import { fingerprint, matchMoves, type MovedAsset } from "./_identity.js";
+import { type AlbumChange, type AlbumPlan, albumsToRead, type Moves, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
 /** What `reconcileAlbums` needs: the spec, the server, the keys, and plan-or-apply with its flags. */
@@ -45,6 +46,8 @@ export interface AlbumReconcileOptions {
 export interface AlbumOutcomes {
   /** New albums. */
   created: number;
+  /** Albums kept for a renamed or moved folder (new name, the moved photos added). */
+  renamed: number;
   /** Existing albums that took new files or changed properties. */
   updated: number;
   /** Existing albums whose drift on the server was undone (a share, a role, a photo removed there). */
@@ -66,12 +69,14 @@ export interface AlbumSummary {
   visibilityChanged: number;
   /** Drift fixed on existing albums, each naming its album: shares re-added, roles fixed, users removed, photos re-added. */
   repaired: string[];
+  /** Albums kept for a renamed or moved folder: `"old name" → "new name"`. */
+  renamed: string[];
   /** Per album: created, updated, repaired, failed, skipped. */
   albums: AlbumOutcomes;
 }
 
 /** What happened to one planned album change. */
-export type AlbumOutcome = "created" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
+export type AlbumOutcome = "created" | "renamed" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
 
 /** What an album sync did for one library, with every failure in the server's words. */
 export interface LibraryAlbumResult {
@@ -101,7 +106,8 @@ const emptySummary = (): AlbumSummary => ({
   updated: 0,
   visibilityChanged: 0,
   repaired: [],
-  albums: { created: 0, updated: 0, repaired: 0, failed: 0, skipped: 0 },
+  renamed: [],
+  albums: { created: 0, renamed: 0, updated: 0, repaired: 0, failed: 0, skipped: 0 },
 });
 
 /** Plan (and with `apply`, reconcile) the folder albums of every library that declares `albums`. */
@@ -187,6 +193,10 @@ interface LibraryRead {
   /** Why the read is incomplete (a failure), when it is. */
   readonly incomplete?: string;
   readonly notes: readonly string[];
+  /** Files renamed or moved since the record (the server made them new assets). */
+  readonly moved: readonly MovedAsset[];
+  /** Saves the record when the run has carried out the renames it plans (the next run would not see the moves again). */
+  readonly save?: () => Promise<void>;
 }
 
 /**
@@ -200,12 +210,13 @@ async function readLibrary(
   owner: Member,
   clients: OwnerClients,
   roots: readonly string[],
+  missing: readonly string[],
 ): Promise<LibraryRead | string> {
   const { admin, owner: oc, ownerId } = clients;
   if (!admin) {
     const assets = new FolderIndex();
     await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r], assets)));
-    return { assets, complete: false, read: undefined, added: undefined, notes: [] };
+    return { assets, complete: false, read: undefined, added: undefined, notes: [], moved: [] };
   }
   const name = libraryName(handle, lib);
   const libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
@@ -214,11 +225,21 @@ async function readLibrary(
   const saved = file && !options.deep ? await loadRecord(file) : undefined;
   const record = saved && saved.server === oc.baseUrl && saved.libraryId === libraryId && saved.ownerId === ownerId ? saved : undefined;
   const r = await readLibraryAssets(oc, libraryId, roots, record);
+  // The files of new assets (of every asset, on a first read): what they are on disk, to know them again once moved.
+  const looked = await fingerprint(r.assets, missing);
+  const moved = r.moved ? matchMoves(r.assets, r.moved.added, r.moved.gone) : [];
   const notes: string[] = [];
-  if (r.complete && file && r.watermark && (r.changed > 0 || r.watermark !== record?.watermark)) {
-    await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets: r.assets }).catch((error: Error) =>
-      notes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
-    );
+  let save: (() => Promise<void>) | undefined;
+  if (r.complete && file && r.watermark && (r.changed > 0 || looked > 0 || r.watermark !== record?.watermark)) {
+    save = () =>
+      saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets: r.assets }).catch((error: Error) => {
+        notes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`);
+      });
+    // With moves, the record waits for the renames: a run cut short (or a plan) sees the same moves next time.
+    if (moved.length === 0) {
+      await save();
+      save = undefined;
+    }
   }
   return {
     assets: r.assets,
@@ -227,7 +248,26 @@ async function readLibrary(
     added: r.added,
     ...(r.complete ? {} : { incomplete: `library ${handle}: read ${r.assets.size} assets but the server counts ${r.total}; no removals this run` }),
     notes,
+    moved,
+    ...(save ? { save } : {}),
   };
+}
+
+/** The moves as album keys: which folder's album each new folder's files came from. */
+function movesByKey(moved: readonly MovedAsset[], albumOf: ReturnType<typeof folderAlbums>): Moves | undefined {
+  if (moved.length === 0) return undefined;
+  const keys = new Map<string, Map<string, number>>();
+  const ids = new Map<string, string>();
+  for (const m of moved) {
+    ids.set(m.from.id, m.to.id);
+    const to = albumOf(m.to.folder)?.key;
+    const from = albumOf(m.from.folder)?.key;
+    if (to === undefined || from === undefined || to === from) continue;
+    const olds = keys.get(to) ?? new Map<string, number>();
+    olds.set(from, (olds.get(from) ?? 0) + 1);
+    keys.set(to, olds);
+  }
+  return { keys, ids };
 }
 
 /** Step 4. The albums the folders want: the spec's rules, then each folder's `.albumprops`. */
@@ -299,6 +339,8 @@ interface LibraryPlan {
   readonly wanted: ReadonlyMap<string, number>;
   readonly skipped: number;
   readonly incomplete?: string;
+  /** Saves the asset record once the planned renames are done (see `LibraryRead.save`). */
+  readonly save?: () => Promise<void>;
 }
 
 /**
@@ -317,8 +359,9 @@ async function planLibrary(
   const { owner: oc, ownerId } = clients;
   const roots = libraryImportPaths(lib);
   const missing = await missingRoots(roots);
-  const lr = await readLibrary(options, handle, lib, owner, clients, roots);
+  const lr = await readLibrary(options, handle, lib, owner, clients, roots, missing);
   if (typeof lr === "string") return lr;
+  const moves = movesByKey(lr.moved, folderAlbums(rules, roots));
   const { complete, read, added } = lr;
   const desired = await desiredOf(rules, roots, lr.assets, users.resolveUser, owner);
   const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
@@ -336,6 +379,7 @@ async function planLibrary(
     missingRoots: missing,
     assetsComplete: complete,
     label: users.label,
+    ...(moves ? { moves } : {}),
   });
   return {
     plan: lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned,
@@ -344,6 +388,7 @@ async function planLibrary(
     wanted: new Map(desired.albums.map((d) => [d.key, assetCountOf(d)])),
     skipped: desired.skipped.size,
     ...(lr.incomplete ? { incomplete: lr.incomplete } : {}),
+    ...(lr.save ? { save: lr.save } : {}),
   };
 }
 
@@ -388,6 +433,8 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
     if (applied.length < plan.changes.length)
       failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
     failures.push(...problems);
+    // The record waited for the renames: save it once none failed (a failed one is found again next run).
+    if (planned.save && !plan.changes.some((c, i) => c.rename && outcomes[i] !== "renamed")) await planned.save();
     return { library: handle, ...(read ? { read } : {}), plan, outcomes, summary, failures };
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
@@ -432,6 +479,11 @@ function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: Re
   if (readded > 0) repairs.push(`${where}: ${plural(readded, "photo")} put back`);
   s.repaired.push(...repairs);
   if (r.failures.length > 0) return "failed";
+  if (change.rename) {
+    s.renamed.push(`${JSON.stringify(change.rename.from)} → ${JSON.stringify(change.name)}`);
+    s.albums.renamed++;
+    return "renamed";
+  }
   if (repairs.length > 0) {
     s.albums.repaired++;
     return "repaired";
