@@ -156,7 +156,9 @@ describe("albums", () => {
     const keyFile = join(dir, "admin.key");
     writeFileSync(keyFile, `${env.IMMICH_API_KEY}\n`);
     const { IMMICH_API_KEY: _, ...withoutKey } = env;
-    expect((await run(["sync"], {}, withoutKey)).code).toBe(1);
+    const unset = await run(["sync"], {}, withoutKey);
+    // Not set: the user's move (exit 2), naming the env var.
+    expect([unset.code, unset.err]).toEqual([2, expect.stringMatching(/IMMICH_API_KEY is not set/)]);
     const r = await run(["sync"], { apiKeyFile: keyFile }, withoutKey);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Summary: 2 created/m);

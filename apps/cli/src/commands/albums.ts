@@ -116,14 +116,14 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
     );
   const { spec } = await loadSpecOrThrow(cwd, path);
   // The admin key is optional here (members' own keys suffice to build their albums); a key file overrides the env var.
-  const adminApiKey = flags.apiKeyFile === undefined ? undefined : (await credentials(spec, env, flags.apiKeyFile)).apiKey;
+  const fromFile = flags.apiKeyFile === undefined ? undefined : await credentials(spec, env, flags.apiKeyFile);
   const apply = act === "sync";
   if (!apply && (flags.allowRemovals || flags.cleanupEmpty))
     io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
   const report = await reconcileAlbums({
     spec,
     baseUrl,
-    ...(adminApiKey ? { adminApiKey } : {}),
+    ...(fromFile ? { adminApiKey: fromFile.apiKey, adminKeyName: fromFile.keySource } : {}),
     env,
     apply,
     signal,
@@ -146,6 +146,8 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
     }
     io.stdout(summaryLine(report, apply));
   }
+  // A key not set, rejected or another user's is the user's move (exit 2), not a failure to retry.
+  if (report.libraries.some((r) => r.credentials)) return 2;
   if (!report.ok) return 1;
   return report.libraries.some((r) => r.summary.albums.skipped > 0) ? EXIT_ALBUMS_SKIPPED : 0;
 };

@@ -20,6 +20,8 @@ export interface AlbumReconcileOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The admin key when it does not come from `env` (e.g. `--api-key-file`). @default env[spec.worker.apiKey] */
   readonly adminApiKey?: string;
+  /** Where `adminApiKey` came from (a key file's path, an env var's name), for messages. @default "--api-key-file" */
+  readonly adminKeyName?: string;
   /** Only this library (handle). */
   readonly library?: string;
   /** false: plan only, no writes. */
@@ -81,6 +83,11 @@ export type AlbumOutcome = "created" | "renamed" | "updated" | "repaired" | "del
 /** What an album sync did for one library, with every failure in the server's words. */
 export interface LibraryAlbumResult {
   readonly library: string;
+  /**
+   * The run could not start for want of a key: one is not set, the server rejects it (401), or it is
+   * another user's. The user's move (the CLI exits 2), not a retry's. `key` is where it comes from.
+   */
+  readonly credentials?: { readonly key: string; readonly problem: "missing" | "rejected" | "wrong-user" };
   /** With `apply`: each planned change's outcome, in plan order. */
   readonly outcomes?: readonly AlbumOutcome[];
   /** How the library's assets were read: all of them, or what changed since the last run's record. */
@@ -136,8 +143,14 @@ export async function reconcileAlbums(options: AlbumReconcileOptions): Promise<A
   return { libraries: results, ok: results.every((r) => r.failures.length === 0) };
 }
 
-function client(options: AlbumReconcileOptions, apiKey: string): ImmichClient {
-  return new ImmichClient({ baseUrl: options.baseUrl, apiKey, ...(options.signal ? { signal: options.signal } : {}), ...options.client });
+function client(options: AlbumReconcileOptions, apiKey: string, keyName: string): ImmichClient {
+  return new ImmichClient({ baseUrl: options.baseUrl, apiKey, keyName, ...(options.signal ? { signal: options.signal } : {}), ...options.client });
+}
+
+/** Why a library's run has no usable key: the message, and the credentials problem for the report. */
+interface KeyProblem {
+  readonly message: string;
+  readonly credentials: NonNullable<LibraryAlbumResult["credentials"]>;
 }
 
 /** The clients a library's albums are built with: the owner's, and the admin's when there is an admin key. */
@@ -147,24 +160,46 @@ interface OwnerClients {
   readonly ownerId: string;
 }
 
-/** Step 1. Albums belong to the key's user: use the owner's key, or the admin key when its user is the owner. A string says why not. */
-async function ownerClients(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member): Promise<OwnerClients | string> {
+/** Step 1. Albums belong to the key's user: use the owner's key, or the admin key when its user is the owner. */
+async function ownerClients(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member): Promise<OwnerClients | KeyProblem> {
   const { spec } = options;
+  const adminName = options.adminApiKey ? (options.adminKeyName ?? "--api-key-file") : spec.worker.apiKey.key;
   const adminKey = options.adminApiKey ?? options.env[spec.worker.apiKey.key];
   const ownerKeyName = owner.apiKey?.key;
   const ownerKey = ownerKeyName ? options.env[ownerKeyName] : undefined;
+  const whoAmI = async (c: ImmichClient, key: string) => {
+    try {
+      return await c.call("who am I", (o) => getMyUser(o));
+    } catch (error) {
+      if ((error as { kind?: unknown }).kind === "auth")
+        return { rejected: { message: `library ${handle}: ${(error as Error).message}`, credentials: { key, problem: "rejected" as const } } };
+      throw error;
+    }
+  };
   let admin: ImmichClient | undefined;
   if (adminKey) {
-    admin = client(options, adminKey);
-    const me = await admin.call("who am I", (o) => getMyUser(o));
+    admin = client(options, adminKey, adminName);
+    const me = await whoAmI(admin, adminName);
+    if ("rejected" in me) return me.rejected;
     if (me.email.toLowerCase() === owner.email.toLowerCase()) return { admin, owner: admin, ownerId: me.id };
   }
   if (!ownerKey) {
-    return `library ${handle}: its albums belong to ${lib.owner} (${owner.email}); set ${ownerKeyName ? ownerKeyName : `members.${lib.owner}.apiKey in the spec and its key`} to that member's API key${adminKey ? "" : ` (and ${spec.worker.apiKey.key} to an admin's)`}`;
+    const ownKey = ownerKeyName ?? `members.${lib.owner}.apiKey`;
+    const message = adminKey
+      ? `library ${handle}: its albums belong to ${lib.owner} (${owner.email}), and the key in ${adminName} is another user's; set ${ownerKeyName ? ownerKeyName : `members.${lib.owner}.apiKey in the spec and its key`} to ${lib.owner}'s API key`
+      : owner.admin
+        ? `${adminName} is not set. Put ${lib.owner}'s API key in ${adminName} (the spec's worker.apiKey: ${lib.owner} is an admin and owns library ${handle}), or pass --api-key-file`
+        : `${adminName} is not set. Put an admin's API key in ${adminName} (the spec's worker.apiKey), or pass --api-key-file; library ${handle}'s albums belong to ${lib.owner} (${owner.email}): also set ${ownKey} to ${lib.owner}'s API key`;
+    return { message, credentials: { key: adminKey ? ownKey : adminName, problem: "missing" } };
   }
-  const ownerClient = client(options, ownerKey);
-  const me = await ownerClient.call("who am I", (o) => getMyUser(o));
-  if (me.email.toLowerCase() !== owner.email.toLowerCase()) return `library ${handle}: ${ownerKeyName} belongs to ${me.email}, not to the owner ${owner.email}`;
+  const ownerClient = client(options, ownerKey, ownerKeyName!);
+  const me = await whoAmI(ownerClient, ownerKeyName!);
+  if ("rejected" in me) return me.rejected;
+  if (me.email.toLowerCase() !== owner.email.toLowerCase())
+    return {
+      message: `library ${handle}: ${ownerKeyName} belongs to ${me.email}, not to the owner ${owner.email}`,
+      credentials: { key: ownerKeyName!, problem: "wrong-user" },
+    };
   return { admin, owner: ownerClient, ownerId: me.id };
 }
 
@@ -404,13 +439,13 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
   if (ruleProblems.length > 0) return fail(`library ${handle}: ${ruleProblems.join("; ")}`);
   const owner = spec.members[lib.owner];
   if (!owner) return fail(`library ${handle}: owner ${lib.owner} is not a member`);
-  let clients: OwnerClients | string;
+  let clients: OwnerClients | KeyProblem;
   try {
     clients = await ownerClients(options, handle, lib, owner);
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
   }
-  if (typeof clients === "string") return fail(clients);
+  if ("message" in clients) return { ...fail(clients.message), credentials: clients.credentials };
   const { admin, owner: oc, ownerId } = clients;
 
   try {

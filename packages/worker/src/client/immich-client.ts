@@ -14,6 +14,8 @@ export interface ImmichClientOptions {
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Where the key came from (an env var's name or a key file, never the key): a rejected key's message names it. */
+  readonly keyName?: string;
   /** Per-request timeout. @default 30000 */
   readonly timeoutMs?: number;
   readonly backoff?: BackoffOptions;
@@ -60,7 +62,7 @@ export class ImmichClient {
       return await this.attempt(fn);
     } catch (error) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
-      const apiError = toApiError(operation, error);
+      const apiError = toApiError(operation, error, this.options.keyName);
       this.options.onError?.(apiError.kind, operation, false, 0);
       throw apiError;
     }
@@ -78,7 +80,7 @@ export class ImmichClient {
         return await this.attempt(fn);
       } catch (error) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
-        apiError = toApiError(operation, error);
+        apiError = toApiError(operation, error, this.options.keyName);
       }
       const retry = apiError.transient && attempt + 1 < attempts;
       const delay = retry ? Math.max(retryAfterMs(apiError) ?? 0, backoffDelay(attempt, this.options.backoff)) : 0;

@@ -17,6 +17,8 @@ export interface WorkerServiceOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
   readonly apiKey: string;
+  /** Where the key came from (an env var's name or a key file), for the log, `/readyz` and the metric. @default "IMMICH_API_KEY" */
+  readonly keyName?: string;
   readonly stateDir: string;
   readonly logger: Logger;
   /** Port of /healthz, /readyz, /metrics; 0 picks one. @default 9464 */
@@ -90,16 +92,38 @@ export class WorkerService {
   private client: ImmichClient;
   private http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
   private readonly albumTasks: AlbumTask[] = [];
+  /** Keys that cannot be used (rejected, not set, another user's), by where they come from: what to do about each. */
+  private readonly badKeys = new Map<string, string>();
 
   constructor(private readonly options: WorkerServiceOptions) {
+    const keyName = options.keyName ?? "IMMICH_API_KEY";
     this.client = new ImmichClient({
       baseUrl: options.url,
       apiKey: options.apiKey,
+      keyName,
       signal: this.abort.signal,
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
       ...(options.backoff ? { backoff: options.backoff } : {}),
-      onError: this.onApiError,
+      onError: (kind, operation, willRetry, delayMs) => {
+        if (kind === "auth")
+          this.keyProblem(keyName, `the server rejects the API key in ${keyName} (401): put a valid admin API key there and restart the worker`);
+        this.onApiError(kind, operation, willRetry, delayMs);
+      },
     });
+  }
+
+  /** A key that cannot be used: said once in the log, kept in `/readyz` and the metric until it works. */
+  private keyProblem(key: string, what: string): void {
+    if (this.badKeys.get(key) !== what) this.options.logger.error({ key }, what);
+    this.badKeys.set(key, what);
+    this.metrics.credentialsRejected.set({ key }, 1);
+  }
+
+  /** A key worked: clear what was said about it. */
+  private keyWorks(key: string): void {
+    if (!this.badKeys.delete(key)) return;
+    this.metrics.credentialsRejected.set({ key }, 0);
+    this.options.logger.info({ key }, `the API key in ${key} works again`);
   }
 
   private readonly onApiError = (kind: Parameters<NonNullable<ImmichClientOptions["onError"]>>[0], operation: string, willRetry: boolean, delayMs: number) => {
@@ -111,7 +135,12 @@ export class WorkerService {
   async listen(): Promise<number> {
     this.http = await startHttpServer(this.options.port ?? PORTS.worker, this.options.host ?? "0.0.0.0", this.metrics, {
       healthy: () => this.running,
-      ready: () => this.isReady && this.albumTasks.every((t) => !t.failing),
+      ready: () => this.isReady && this.albumTasks.every((t) => !t.failing) && this.badKeys.size === 0,
+      why: () => [
+        ...this.badKeys.values(),
+        ...(this.isReady ? [] : ["the libraries are not reconciled yet (see the log)"]),
+        ...this.albumTasks.filter((t) => t.failing).map((t) => `the last album sync of library ${t.handle} failed (see the log)`),
+      ],
     });
     this.options.logger.info({ port: this.http.port }, "serving /healthz, /readyz and /metrics");
     return this.http.port;
@@ -161,6 +190,7 @@ export class WorkerService {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await reconcileLibraries(this.client, spec);
+        this.keyWorks(this.options.keyName ?? "IMMICH_API_KEY");
         for (const a of result.applied) logger.info({ action: a.kind, library: "handle" in a ? a.handle : a.name }, "library reconciled");
         for (const p of result.problems) logger.warn({ library: p.handle, problem: p.message }, "library problem");
         return result.libraries
@@ -230,6 +260,7 @@ export class WorkerService {
         return;
       }
       await this.client.call(`scan library ${library}`, (o) => scanLibrary({ id: t.lib.id }, o));
+      this.keyWorks(this.options.keyName ?? "IMMICH_API_KEY");
       await t.poller.commit();
       t.pending = undefined;
       this.metrics.scansTriggered.inc({ library });
@@ -282,6 +313,7 @@ export class WorkerService {
       const report = await sync(library, { deep, onError: this.onApiError });
       let ok = report.ok;
       for (const r of report.libraries) {
+        if (r.credentials) this.keyProblem(r.credentials.key, `albums of library ${library}: ${r.failures[0] ?? r.credentials.problem}`);
         const { albums, repaired } = r.summary;
         for (const [outcome, n] of Object.entries(albums)) if (n > 0) this.metrics.albumOutcomes.inc({ library, outcome }, n);
         logger.info({ library, depth, read: r.read?.how, ...albums }, "albums synced");
@@ -293,6 +325,8 @@ export class WorkerService {
       this.metrics.albumSyncs.inc({ library, depth, result: ok ? "ok" : "failed" });
       task.failing = !ok;
       if (ok) {
+        // Every key this library's sync used worked.
+        for (const [key, what] of this.badKeys) if (what.startsWith(`albums of library ${library}:`)) this.keyWorks(key);
         task.failures = 0;
         this.metrics.albumLastSuccess.set({ library }, Date.now() / 1000);
         if (deep) task.deepAt = Date.now() + this.deepIntervalMs();
