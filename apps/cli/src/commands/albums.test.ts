@@ -94,7 +94,7 @@ describe("albums", () => {
     const r = await run(["sync"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error: album "(Paris|Rome)": create: create album: HTTP 500: Injected failure/);
-    expect(r.out).toMatch(/^\s+failed\s+(Paris|Rome)\s+\+/m);
+    expect(r.out).toMatch(/^\s+failed\s+(Paris|Rome)\s+tried \+\d photos?, \+1 share; not done \(the error below\)$/m);
     expect(r.out).toMatch(/^Summary: 1 created, 0 updated, 0 repaired, 1 failed, 0 skipped; .*; 1 failure$/m);
   });
 

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type AlbumChange, type AlbumReconcileReport, type LibraryAlbumResult, plural, reconcileAlbums } from "@family/immich-worker";
+import { type AlbumChange, type AlbumReconcileReport, changeWords, type LibraryAlbumResult, plural, reconcileAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError, EXIT_ALBUMS_SKIPPED } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -7,32 +7,6 @@ import { loadSpecOrThrow } from "../_spec.js";
 import { credentials } from "./_immich-credentials.js";
 
 const ACTIONS = ["plan", "sync"] as const;
-
-/** An album field as people call it. */
-const FIELD_WORDS: Readonly<Record<string, string>> = {
-  albumName: "name",
-  description: "description",
-  order: "sort order",
-  isActivityEnabled: "comments and likes",
-  albumThumbnailAssetId: "cover",
-};
-
-function counts(c: AlbumChange): string {
-  const parts: string[] = [];
-  if (c.rename) parts.push(`was ${JSON.stringify(c.rename.from)}, ${plural(c.rename.files, "file")} moved`);
-  const assets = (c.create?.assetIds.length ?? 0) + c.addAssets.length;
-  if (assets) parts.push(`+${plural(assets, "photo")}`);
-  if (c.removeAssets.length) parts.push(`-${plural(c.removeAssets.length, "photo")}`);
-  const shares = (c.create?.albumUsers.length ?? 0) + c.addUsers.length;
-  if (shares) parts.push(`+${plural(shares, "share")}`);
-  if (c.setRoles.length) parts.push(`${plural(c.setRoles.length, "role")} changed`);
-  if (c.removeUsers.length) parts.push(`-${plural(c.removeUsers.length, "share")}`);
-  // A rename's name and marker are said by "was …"; its cover moves to the same photo's new asset.
-  const fields = Object.keys(c.update ?? {}).filter((k) => !(c.rename && (k === "albumName" || k === "description")));
-  if (fields.length > 0) parts.push(`set ${fields.map((k) => FIELD_WORDS[k] ?? k).join(", ")}`);
-  if (c.visibility) parts.push(`${plural(c.visibility.ids.length, "photo")} → ${c.visibility.value}`);
-  return parts.join(", ");
-}
 
 function planned(c: AlbumChange): string {
   return c.create ? "create" : c.delete ? "delete" : c.rename ? "rename" : "update";
@@ -46,7 +20,17 @@ export function planTable(r: LibraryAlbumResult): string[] {
   const lines = [`library ${r.library}:`];
   const plan = r.plan;
   if (plan) {
-    const rows = plan.changes.map((c, i) => [r.outcomes?.[i] ?? planned(c), c.name, c.delete ?? counts(c)] as const);
+    const rows = plan.changes.map((c, i) => {
+      const outcome = r.outcomes?.[i] ?? planned(c);
+      const words = c.delete ?? changeWords(c);
+      // A row that failed (or was never reached) says what was tried, never what reads as done.
+      const failed = outcome === "failed" || outcome === "not applied";
+      return [
+        outcome,
+        c.name,
+        failed ? `tried ${c.delete ? "to delete it" : words}; not done${outcome === "failed" ? " (the error below)" : ""}` : words,
+      ] as const;
+    });
     if (rows.length === 0) lines.push(`  nothing to do (${plural(plan.unchanged, "album")} up to date)`);
     else {
       const w0 = Math.max(6, ...rows.map((r) => r[0].length));

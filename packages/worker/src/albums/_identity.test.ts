@@ -50,20 +50,28 @@ describe("moves", () => {
     put("n2", "/lib/Italy/b.jpg", 7);
     put("n3", "/lib/Italy/c.jpg", 9);
     put("n4", "/lib/Trip/d.jpg", 11);
+    put("n5", "/lib/Paris/r.jpg", 13);
+    put("n6", "/lib/Paris/IMG_2.jpg", 17);
     const gone = [
       { id: "o2", folder: "/lib/Trip", name: "b.jpg", ident: 7 },
       { id: "o1", folder: "/lib/Trip", name: "a.jpg", ident: 7 },
       { id: "o3", folder: "/lib/Trip", name: "c.jpg", ident: 0 },
       { id: "o4", folder: "/lib/Trip", name: "x.jpg", ident: 11 },
+      { id: "o5", folder: "/lib/Trip", name: "p.jpg", ident: 13 },
+      { id: "o6", folder: "/lib/Trip", name: "q.jpg", ident: 13 },
+      { id: "o7", folder: "/lib/Trip", name: "IMG_1.jpg", ident: 17 },
     ];
-    const added = ["n1", "n2", "n3", "n4"].map((id) => ({
+    const added = ["n1", "n2", "n3", "n4", "n5", "n6"].map((id) => ({
       id,
       originalPath: [...index.folders].flatMap(([f]) => [...index.assetsOf(f)]).find((a) => a.id === id)!.originalPath,
     }));
     // o3 was never looked at (0): no pair. n4 is the same file renamed in its own folder: not a move of folder.
+    // n5 shares its identity with two gone files of other names: which one is unknown, it stays new.
+    // n6 and o7 are alone with their identity: a file renamed as it moved.
     expect(matchMoves(index, added, gone)).toEqual([
       { from: { id: "o1", folder: "/lib/Trip" }, to: { id: "n1", folder: "/lib/Italy" } },
       { from: { id: "o2", folder: "/lib/Trip" }, to: { id: "n2", folder: "/lib/Italy" } },
+      { from: { id: "o7", folder: "/lib/Trip" }, to: { id: "n6", folder: "/lib/Paris" } },
     ]);
   });
 });

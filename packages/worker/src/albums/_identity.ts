@@ -86,9 +86,11 @@ export interface MovedAsset {
 }
 
 /**
- * Pair each new asset with a gone one of the same identity (preferring the same file name when several
- * share it, e.g. copies of one photo); each gone asset pairs at most once. Looks at no file: the
- * identities are the index's (new assets' files were just looked at by `fingerprint`).
+ * Pair each new asset with a gone one of the same identity: first those with the same file name (a
+ * renamed or moved folder keeps its files' names), then, per identity, a last new asset and a last gone
+ * one when each is alone (a file renamed as it moved). Each gone asset pairs at most once; a new file
+ * that only shares an identity with several gone ones stays new. Looks at no file: the identities are
+ * the index's (new assets' files were just looked at by `fingerprint`).
  */
 export function matchMoves(index: FolderIndex, added: readonly NewAsset[], gone: readonly GoneAsset[]): MovedAsset[] {
   const byIdent = new Map<number, GoneAsset[]>();
@@ -100,19 +102,24 @@ export function matchMoves(index: FolderIndex, added: readonly NewAsset[], gone:
   }
   if (byIdent.size === 0) return [];
   const moves: MovedAsset[] = [];
+  const pair = (g: GoneAsset, to: { id: string; folder: string }) => {
+    if (g.folder !== to.folder) moves.push({ from: { id: g.id, folder: g.folder }, to });
+  };
+  const left = new Map<number, { id: string; folder: string }[]>();
   for (const a of added) {
     const slash = a.originalPath.lastIndexOf("/");
     const folder = a.originalPath.slice(0, slash);
     const ident = index.identOf(folder, a.id);
     const candidates = ident > 0 ? byIdent.get(ident) : undefined;
-    if (!candidates || candidates.length === 0) continue;
+    if (!candidates) continue;
     const name = a.originalPath.slice(slash + 1);
-    const at = Math.max(
-      0,
-      candidates.findIndex((g) => g.name === name),
-    );
-    const [g] = candidates.splice(at, 1);
-    if (g && g.folder !== folder) moves.push({ from: { id: g.id, folder: g.folder }, to: { id: a.id, folder } });
+    const at = candidates.findIndex((g) => g.name === name);
+    if (at >= 0) pair(candidates.splice(at, 1)[0]!, { id: a.id, folder });
+    else left.set(ident, [...(left.get(ident) ?? []), { id: a.id, folder }]);
+  }
+  for (const [ident, news] of left) {
+    const olds = byIdent.get(ident)!;
+    if (news.length === 1 && olds.length === 1) pair(olds[0]!, news[0]!);
   }
   return moves;
 }

@@ -289,8 +289,11 @@ function updateChange(
   if (d.sortOrder && (album.order ?? "desc") !== d.sortOrder) update.order = d.sortOrder;
   if (d.commentsAndLikes !== undefined && album.isActivityEnabled !== d.commentsAndLikes) update.isActivityEnabled = d.commentsAndLikes;
   // A renamed album keeps its cover: the same photo, as the new asset of its file.
-  const cover = rename && album.thumbnailAssetId ? (input.moves?.ids.get(album.thumbnailAssetId) ?? album.thumbnailAssetId) : album.thumbnailAssetId;
-  const thumb = thumbnailFor(d, cover, rename ? new Set(d.assetIds) : members) ?? (cover !== album.thumbnailAssetId ? (cover ?? undefined) : undefined);
+  const mine = rename ? new Set(d.assetIds) : members;
+  const moved = rename && album.thumbnailAssetId ? input.moves?.ids.get(album.thumbnailAssetId) : undefined;
+  // Only to a photo of this album (a split's other part may have taken the cover's file).
+  const cover = moved && mine?.has(moved) ? moved : album.thumbnailAssetId;
+  const thumb = thumbnailFor(d, cover, mine) ?? (cover !== album.thumbnailAssetId ? (cover ?? undefined) : undefined);
   if (thumb && thumb !== album.thumbnailAssetId) update.albumThumbnailAssetId = thumb;
   const visibility = d.visibility && d.visibilityIds.length > 0 ? { value: d.visibility, ids: d.visibilityIds } : undefined;
   const empty =

@@ -2,6 +2,7 @@ import { type ImmichFamilySpec, type Library, libraryImportPaths, libraryName, t
 import { getAllAlbums, getAllLibraries, getMyUser, searchUsers } from "@immich/sdk";
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { checkNameRules } from "./album-name.js";
+import { plural } from "./change-words.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
@@ -525,11 +526,6 @@ function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: Re
   }
   s.albums.updated++;
   return "updated";
-}
-
-/** "1 photo", "2 photos". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /**

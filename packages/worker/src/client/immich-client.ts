@@ -43,7 +43,8 @@ export class ImmichClient {
   private async attempt<T>(fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
     const ms = this.options.timeoutMs ?? 30_000;
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${ms} ms`, "TimeoutError")), ms);
+    const said = ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${said}`, "TimeoutError")), ms);
     const outer = this.options.signal;
     const onStop = () => deadline.abort(outer?.reason);
     if (outer?.aborted) onStop();

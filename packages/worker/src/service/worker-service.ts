@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { durationMs, type ImmichFamilySpec, PORTS } from "@family/immich-spec";
 import { scanLibrary } from "@immich/sdk";
+import { logAlbumSync } from "../albums/change-words.js";
 import type { AlbumReconcileReport } from "../albums/reconcile.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
 import type { Walker } from "../changes/walker.js";
@@ -76,6 +77,9 @@ interface Tracked {
   pending: string | undefined;
 }
 
+/** Milliseconds as seconds for people: 30000 → 30, 1234 → 1.2. */
+export const seconds = (ms: number): number => (ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10);
+
 /** The change a poll saw, independent of the order the walker listed files in (walkrs's order differs each time). */
 export function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
   const h = createHash("sha1");
@@ -128,7 +132,7 @@ export class WorkerService {
 
   private readonly onApiError = (kind: Parameters<NonNullable<ImmichClientOptions["onError"]>>[0], operation: string, willRetry: boolean, delayMs: number) => {
     this.metrics.apiErrors.inc({ kind });
-    this.options.logger.warn({ kind, operation, willRetry, delayMs }, "immich API call failed");
+    this.options.logger.warn({ kind, operation, willRetry, retryInSeconds: seconds(delayMs) }, "immich API call failed");
   };
 
   /** Start the HTTP endpoints; returns the port. */
@@ -216,7 +220,7 @@ export class WorkerService {
       } catch (error) {
         if (this.abort.signal.aborted) throw error;
         const delay = backoffDelay(attempt, { baseMs: 1_000, maxMs: 300_000 });
-        logger.error({ err: (error as Error).message, retryInMs: delay }, "library reconciliation failed");
+        logger.error({ err: (error as Error).message, retryInSeconds: seconds(delay) }, "library reconciliation failed");
         if (this.options.once) throw error;
         await sleep(delay, this.abort.signal);
       }
@@ -277,7 +281,7 @@ export class WorkerService {
       if (this.abort.signal.aborted) throw error;
       t.failures++;
       const delay = Math.min(t.intervalMs, backoffDelay(t.failures, { baseMs: 1_000, maxMs: 300_000 }));
-      logger.error({ library, err: (error as Error).message, retryInMs: delay }, "poll failed");
+      logger.error({ library, err: (error as Error).message, retryInSeconds: seconds(delay) }, "poll failed");
       t.nextAt = Date.now() + delay;
     }
   }
@@ -309,17 +313,14 @@ export class WorkerService {
     const library = task.handle;
     const deep = Date.now() >= task.deepAt;
     const depth = deep ? "deep" : "cheap";
+    const started = performance.now();
     try {
       const report = await sync(library, { deep, onError: this.onApiError });
       let ok = report.ok;
       for (const r of report.libraries) {
         if (r.credentials) this.keyProblem(r.credentials.key, `albums of library ${library}: ${r.failures[0] ?? r.credentials.problem}`);
-        const { albums, repaired } = r.summary;
-        for (const [outcome, n] of Object.entries(albums)) if (n > 0) this.metrics.albumOutcomes.inc({ library, outcome }, n);
-        logger.info({ library, depth, read: r.read?.how, ...albums }, "albums synced");
-        for (const line of repaired) logger.info({ library }, `repaired: ${line}`);
-        for (const failure of r.failures) logger.warn({ library, failure }, "album step failed; retried next run");
-        for (const problem of r.plan?.problems ?? []) logger.warn({ library, problem }, "album problem");
+        for (const [outcome, n] of Object.entries(r.summary.albums)) if (n > 0) this.metrics.albumOutcomes.inc({ library, outcome }, n);
+        logAlbumSync(logger, r, { depth, read: r.read?.how, seconds: seconds(performance.now() - started) });
         if (r.failures.length > 0) ok = false;
       }
       this.metrics.albumSyncs.inc({ library, depth, result: ok ? "ok" : "failed" });
