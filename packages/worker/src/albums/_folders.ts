@@ -15,7 +15,7 @@ export interface FolderAssets {
    * until it is looked at, 0 when it could not be. A renamed or moved file keeps it.
    */
   readonly ident: number[];
-  /** Ids as a list, or (packed) joined by line breaks, which no id holds. */
+  /** Ids as a list, or (packed) joined by tabs, which no id holds. */
   ids: string[] | string;
   /** File names (the path below the folder) as a list, or (packed) joined by "/", which no name holds. */
   names: string[] | string;
@@ -28,8 +28,8 @@ export type PutResult = "added" | "changed" | "same";
 
 const VISIBILITY: Readonly<Record<string, string>> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
 /** What packed columns are joined by: characters no id, and no name below its folder, holds. */
-const ID_SEPARATOR = "\n";
-const NAME_SEPARATOR = "/";
+export const ID_SEPARATOR = "\t";
+export const NAME_SEPARATOR = "/";
 /** Folders up to this size are searched; bigger ones get a map of positions. */
 const SCAN = 64;
 
@@ -65,6 +65,15 @@ export class FolderIndex {
       this.folders.set(own(folder), f);
     }
     return f;
+  }
+
+  /**
+   * A whole folder at once, its columns already packed (a record being loaded): `ids` and `names`
+   * joined by their separators, one entry per asset in each of the other columns.
+   */
+  load(folder: string, ids: string, names: string, taken: number[], visibility: string[], ident: number[]): void {
+    this.folders.set(folder, { taken, visibility, ident, ids, names });
+    this.#size += taken.length;
   }
 
   /** Append an asset known to be absent from `f` (a record being loaded). */
