@@ -129,6 +129,21 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("a renamed or moved folder against 
     expect(world.fake.writes().slice(writes)).toEqual([]);
   });
 
+  it("a renamed folder whose .albumprops names its album keeps the album and that name; only the marker moves", async () => {
+    world = await albumWorld({ version, albums: { levels: -1 } });
+    world.files("2024/Trip/a.jpg", "2024/Trip/b.jpg");
+    world.albumprops("2024/Trip", "override_name: Our Italy trip\n");
+    await world.run({ stateDir });
+    const id = album("Our Italy trip")!.id;
+    move(["2024/Trip", "2024/Italy"]);
+    const report = await world.run({ stateDir });
+    expect(report.ok).toBe(true);
+    expect(report.libraries[0]?.outcomes).toEqual(["renamed"]);
+    expect(album("Our Italy trip")?.id).toBe(id);
+    expect(album("Our Italy trip")?.description).toBe("[immich-family:fam:Italy]");
+    expect(markers()).toEqual(["Italy"]);
+  });
+
   it("a folder split in two: the part with most of its files keeps the album, the other is a new one", async () => {
     world = await albumWorld({ version, albums: { levels: -1, shareWith: SHARE } });
     world.files("2024/Trip/a.jpg", "2024/Trip/b.jpg", "2024/Trip/c.jpg");
