@@ -48,6 +48,7 @@ export {
   oauthIssuerUrl,
   oauthMobileRedirect,
   oauthRedirectUris,
+  quantityToBytes,
   DEFAULT_WORKER_IMAGE_REPOSITORY,
   workerImage,
 } from "./derive.js";

@@ -48,10 +48,10 @@ describe("rule unused-field", () => {
     expect(unused(noRelay)).toEqual([]);
   });
 
-  it("warns at a quota, which nothing applies", () => {
-    expect(unused(edit(BASE_SPEC, "    admin: true", "    admin: true\n    quota: 500Gi"))).toEqual([
-      "21:5 members.ann.quota: has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings",
-    ]);
+  it("says nothing about member fields, which members sync now applies", () => {
+    const member =
+      "    admin: true\n    quota: 500Gi\n    storageLabel: ann\n    password: ${ANN_PASSWORD}\n    preferences: { folders: true }\n    partners: [bob]";
+    expect(unused(edit(BASE_SPEC, "    admin: true", member))).toEqual([]);
   });
 
   it("warns at album rules, worker rescans and API keys when the worker is off", () => {

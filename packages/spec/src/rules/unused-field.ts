@@ -48,10 +48,6 @@ export const unusedField: SpecRule = {
         "has no effect: only the Kubernetes ingress, Traefik's routers on the compose target, and the OAuth mobile relay use it, and none is declared",
       );
     }
-    for (const [handle, member] of Object.entries(spec.members)) {
-      if (member.quota !== undefined)
-        warn(["members", handle, "quota"], "has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings");
-    }
     for (const [handle, lib] of Object.entries(spec.libraries)) {
       const { by, cron, interval } = lib.rescan;
       if (by !== "immich" && cron !== DEFAULT.rescanCron)
