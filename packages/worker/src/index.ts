@@ -42,6 +42,18 @@ export {
   reconcileLibraries,
   type ResolvedLibrary,
 } from "./libraries/index.js";
+export {
+  type DesiredMember,
+  desiredMembers,
+  firstAdmin,
+  type MemberChange,
+  type MemberOutcome,
+  type MemberPlan,
+  type MembersReconcileOptions,
+  type MembersReport,
+  planMembers,
+  reconcileMembers,
+} from "./members/index.js";
 export { type LibraryScanOutcome, type ScanOptions, type ScanReport, scanLibraries } from "./scan/scan-libraries.js";
 export { libraryQueue, waitForScan } from "./scan/wait-for-scan.js";
 export { createLogger, type Logger } from "./service/logger.js";
