@@ -14,6 +14,17 @@ export {
   plural,
   reconcileAlbums,
 } from "./albums/index.js";
+export {
+  BootstrapError,
+  type BootstrapOptions,
+  type BootstrapReport,
+  bootstrap,
+  bootstrapPermissions,
+  envFileKeyStore,
+  type KeyStore,
+  stateDirKeyStore,
+  WORKER_KEY_NAME,
+} from "./bootstrap/index.js";
 export { type ApiErrorKind, ImmichApiError, toApiError } from "./client/api-error.js";
 export { type BackoffOptions, backoffDelay, sleep } from "./client/backoff.js";
 export { ImmichClient, type ImmichClientOptions, type SdkOpts } from "./client/immich-client.js";

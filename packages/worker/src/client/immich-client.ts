@@ -14,6 +14,8 @@ export interface ImmichClientOptions {
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** A login session's token instead of the key (`Authorization: Bearer`), e.g. to make the worker's own key. */
+  readonly accessToken?: string;
   /** Per-request timeout. @default 30000 */
   readonly timeoutMs?: number;
   readonly backoff?: BackoffOptions;
@@ -47,7 +49,10 @@ export class ImmichClient {
     if (outer?.aborted) onStop();
     else outer?.addEventListener("abort", onStop, { once: true });
     try {
-      return await fn({ baseUrl: this.baseUrl, headers: { "x-api-key": this.options.apiKey }, signal: deadline.signal });
+      const headers: Record<string, string> = this.options.accessToken
+        ? { authorization: `Bearer ${this.options.accessToken}` }
+        : { "x-api-key": this.options.apiKey };
+      return await fn({ baseUrl: this.baseUrl, headers, signal: deadline.signal });
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onStop);
