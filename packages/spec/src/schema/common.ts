@@ -267,6 +267,15 @@ export const worker = z
       })
       .prefault({})
       .describe("The service's folder-album syncs; one also runs at start and after each scan."),
+    members: z
+      .strictObject({
+        interval: duration
+          .default("5m")
+          .describe("How often the service makes the family's accounts match `members` (undoes an admin flag, quota or name changed in the web UI). @default 5m"),
+        deepInterval: duration.default("24h").describe("How often that sync also reads every member's preferences and partner shares. @default 24h"),
+      })
+      .prefault({})
+      .describe("The service's member syncs; one also runs at start, before the libraries."),
   })
   .prefault({})
   .describe("The scan/album worker.");
