@@ -271,7 +271,9 @@ export const worker = z
       .strictObject({
         interval: duration
           .default("5m")
-          .describe("How often the service makes the family's accounts match `members` (undoes an admin flag, quota or name changed in the web UI). @default 5m"),
+          .describe(
+            "How often the service makes the family's accounts match `members` (undoes an admin flag, quota or name changed in the web UI). @default 5m",
+          ),
         deepInterval: duration.default("24h").describe("How often that sync also reads every member's preferences and partner shares. @default 24h"),
       })
       .prefault({})
