@@ -22,6 +22,7 @@ export {
   bootstrapPermissions,
   envFileKeyStore,
   type KeyStore,
+  readEnvFile,
   stateDirKeyStore,
   WORKER_KEY_NAME,
 } from "./bootstrap/index.js";

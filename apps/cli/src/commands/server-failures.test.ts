@@ -44,6 +44,16 @@ describe("a server's failure at the entry", () => {
     }
   }, 60_000);
 
+  it("members plan and sync: a 500 on the account listing", async () => {
+    fx.fake.faults.add({ kind: "status", status: 500, path: "/admin/users" });
+    for (const act of ["plan", "sync"]) expectCleanFailure(await run(["members", act]), /^error: list accounts: HTTP 500/m);
+  }, 60_000);
+
+  it("bootstrap: a 500 on the server's state", async () => {
+    fx.fake.faults.add({ kind: "status", status: 500, path: "/server/config" });
+    expectCleanFailure(await run(["bootstrap", "--secrets-env", "secrets.env"]), /^error: read the server's state: HTTP 500/m);
+  }, 60_000);
+
   it("worker --once: a key the server refuses (401)", async () => {
     fx.fake.faults.add({ kind: "status", status: 401 });
     expectCleanFailure(await run(["worker", "--once", "--port", "0"]), /HTTP 401/, true);

@@ -98,3 +98,14 @@ export function envFileKeyStore(file: string, name: string): KeyStore {
     },
   };
 }
+
+/** The `KEY=value` lines of a secrets env file (comments and blank lines skipped, quotes around a value dropped); empty when there is no file. */
+export async function readEnvFile(file: string): Promise<Record<string, string>> {
+  const text = await readSmallFile(file, 1 << 20);
+  const out: Record<string, string> = {};
+  for (const line of text?.split(/\r?\n/) ?? []) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!.trim().replace(/^(["'])(.*)\1$/, "$2");
+  }
+  return out;
+}
