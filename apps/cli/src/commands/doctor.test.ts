@@ -6,10 +6,12 @@ const fx = immichFixtureEach();
 
 describe("immich-family doctor", () => {
   it("prints a pass table and exits 0 on a good setup", async () => {
+    fx.fake.state.allowSetup = false;
     const { ctx, io } = fx.context();
     expect(await main(ctx, [], {})).toBe(0);
     expect(io.out[0]).toMatch(/^CHECK +STATUS {2}DETAIL$/);
-    expect(io.out).toContain("Summary: 7 passed, 0 failed, 0 warnings, 0 skipped");
+    expect(io.out).toContain("Summary: 10 passed, 0 failed, 0 warnings, 0 skipped");
+    expect(io.out).toContainEqual(expect.stringMatching(/^member bob +PASS {4}bob@example\.com$/));
   });
 
   it("exits 1 and names the missing permissions; --output json", async () => {
