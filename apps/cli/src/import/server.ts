@@ -1,5 +1,16 @@
 import { type ConfigObject, isPlainObject } from "@family/immich-spec";
-import { getAllLibraries, getConfig, getConfigDefaults, getServerVersion, searchUsersAdmin } from "@immich/sdk";
+import {
+  getAllLibraries,
+  getConfig,
+  getConfigDefaults,
+  getMyUser,
+  getPartners,
+  getServerVersion,
+  getUserPreferencesAdmin,
+  PartnerDirection,
+  searchUsersAdmin,
+  type UserPreferencesResponseDto,
+} from "@immich/sdk";
 import { handleFromEmail } from "../commands/init.js";
 import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
 
@@ -61,6 +72,19 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/** A storage label the spec can hold (the folder name rule of `members.<h>.storageLabel`). */
+const STORAGE_LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The preferences the spec keeps (`members.<h>.preferences`) that differ from Immich's own defaults. */
+function memberPreferences(p: UserPreferencesResponseDto): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (p.folders?.enabled === true) out.folders = true;
+  if (p.tags?.enabled === true) out.tags = true;
+  if (p.memories?.enabled === false) out.memories = false;
+  if (p.people?.enabled === false) out.people = false;
+  return out;
+}
+
 /** Read a running server into the draft: version, members, libraries, login and the settings it changed. */
 export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
   const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
@@ -76,13 +100,27 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
     if (u.deletedAt) continue;
     const handle = uniqueHandle(handleFromEmail(u.email), memberOf.values());
     memberOf.set(u.id, handle);
+    const label = u.storageLabel ?? undefined;
+    if (label && !STORAGE_LABEL_RE.test(label)) draft.unmap(`the storage label of ${u.email} (${JSON.stringify(label)}): not a folder name the spec accepts`);
+    const prefs = memberPreferences(await getUserPreferencesAdmin({ id: u.id }, opts));
     draft.set(["members", handle], {
       name: u.name,
       email: u.email,
       ...(u.isAdmin ? { admin: true } : {}),
       ...(u.quotaSizeInBytes === null || u.quotaSizeInBytes === undefined ? {} : { quota: bytesToQuantity(u.quotaSizeInBytes) }),
+      ...(label && STORAGE_LABEL_RE.test(label) ? { storageLabel: label } : {}),
+      ...(Object.keys(prefs).length > 0 ? { preferences: prefs } : {}),
     });
   }
+  // Partner shares are the sharing user's to read: the key's own user's come back; the others' cannot be seen with it.
+  const [me, shared] = await Promise.all([getMyUser(opts), getPartners({ direction: PartnerDirection.SharedBy }, opts)]);
+  const mine = shared.map((p) => memberOf.get(p.id)).filter((h): h is string => h !== undefined);
+  const myHandle = memberOf.get(me.id);
+  if (myHandle && mine.length > 0) draft.set(["members", myHandle, "partners"], mine);
+  if (memberOf.size > 1)
+    draft.unmap(
+      `partner shares made by members other than ${myHandle ?? me.email} (an admin's key reads only its own user's): add members.<handle>.partners by hand`,
+    );
 
   const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
   const taken: string[] = [];
