@@ -26,6 +26,7 @@ export function albumKeyPermissions(spec: ImmichFamilySpec, handles: readonly st
   if (libs.length === 0) return [];
   const needs: PermissionNeed[] = [
     { permission: "asset.read", for: "listing the library's assets" },
+    { permission: "asset.statistics", for: "counting the library's assets" },
     { permission: "album.read", for: "reading albums" },
     { permission: "album.create", for: "creating folder albums" },
     { permission: "album.update", for: "updating folder albums" },
