@@ -73,7 +73,8 @@ const QUANTITY_UNITS: Record<string, number> = {
 /** A quantity as the spec writes it (`500Gi`, `1T`) in bytes, e.g. a member's storage quota. */
 export function quantityToBytes(q: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
-  const unit = QUANTITY_UNITS[m?.[2] ?? "x"];
+  // Own keys only: a unit such as "constructor" is not a unit.
+  const unit = m?.[2] !== undefined && Object.hasOwn(QUANTITY_UNITS, m[2]) ? QUANTITY_UNITS[m[2]] : undefined;
   if (!m?.[1] || unit === undefined) throw new Error(`not a quantity: ${q}`);
   return Math.round(Number(m[1]) * unit);
 }
