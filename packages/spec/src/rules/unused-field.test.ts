@@ -67,6 +67,17 @@ describe("rule unused-field", () => {
     ]);
   });
 
+  it("warns at member syncs of a worker that is off, and not at the key of a member with partners", () => {
+    const text = edit(
+      edit(BASE_SPEC, "    email: bob@smith.family", "    email: bob@smith.family\n    apiKey: ${BOB_KEY}\n    partners: [ann]"),
+      "database:",
+      "worker:\n  enabled: false\n  members: { interval: 1m }\ndatabase:",
+    );
+    expect(unused(text).filter((l) => l.includes("members"))).toEqual([
+      "36:3 worker.members: has no effect: worker.enabled is false; `immich-family members sync` keeps the family's accounts by hand",
+    ]);
+  });
+
   it("warns at a rescan cron of a library the worker rescans, and at an interval of one Immich rescans", () => {
     const rescan = (r: string) => unused(edit(BASE_SPEC, '    exclusionPatterns: ["**/raw/**"]', `    exclusionPatterns: ["**/raw/**"]\n    rescan: ${r}`));
     expect(rescan("{ by: worker, cron: '0 4 * * *' }")).toEqual([

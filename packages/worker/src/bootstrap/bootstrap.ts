@@ -2,7 +2,7 @@ import type { ImmichFamilySpec } from "@family/immich-spec";
 import { createApiKey, deleteApiKey, getApiKeys, getMyApiKey, getServerConfig, login, type Permission, signUpAdmin } from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
-import { albumKeyPermissions, grants, workerKeyPermissions } from "../doctor/required-permissions.js";
+import { albumKeyPermissions, grants, memberKeyPermissions, workerKeyPermissions } from "../doctor/required-permissions.js";
 import { firstAdmin } from "../members/desired.js";
 import type { KeyStore } from "./key-store.js";
 
@@ -56,10 +56,7 @@ export function bootstrapPermissions(spec: ImmichFamilySpec): string[] {
     ...workerKeyPermissions(spec).map((n) => n.permission),
     ...(Object.keys(spec.libraries).length > 0 ? ["queue.read"] : []),
     "user.read",
-    "adminUser.read",
-    "adminUser.create",
-    "adminUser.update",
-    "adminUser.delete",
+    ...memberKeyPermissions(spec).map((n) => n.permission),
     ...albumKeyPermissions(spec, owned).map((n) => n.permission),
     ...(first && spec.members[first.handle]?.partners?.length ? ["partner.read", "partner.create"] : []),
   ]);

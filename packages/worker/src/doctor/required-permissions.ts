@@ -20,6 +20,16 @@ export function workerKeyPermissions(spec: ImmichFamilySpec, options: { readonly
   return needs;
 }
 
+/** Permissions the worker's admin key needs to keep the family's accounts as `members` declares them. */
+export function memberKeyPermissions(_spec: ImmichFamilySpec): PermissionNeed[] {
+  return [
+    { permission: "adminUser.read", for: "reading the family's accounts and preferences" },
+    { permission: "adminUser.create", for: "creating members' accounts" },
+    { permission: "adminUser.update", for: "keeping members' name, admin flag, quota, storage label and preferences" },
+    { permission: "adminUser.delete", for: "restoring deleted members' accounts (and members sync --prune)" },
+  ];
+}
+
 /** Permissions the key of an album owner needs for the folder albums of `handles`. */
 export function albumKeyPermissions(spec: ImmichFamilySpec, handles: readonly string[]): PermissionNeed[] {
   const libs = handles.map((h) => spec.libraries[h]).filter((l) => l?.albums);

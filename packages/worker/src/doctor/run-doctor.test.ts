@@ -1,7 +1,7 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempTree, testSpec } from "../../test/helpers.js";
-import { albumKeyPermissions, workerKeyPermissions } from "./required-permissions.js";
+import { albumKeyPermissions, memberKeyPermissions, workerKeyPermissions } from "./required-permissions.js";
 import { runDoctor } from "./run-doctor.js";
 
 let fake: FakeImmich;
@@ -42,7 +42,7 @@ describe("runDoctor", () => {
       "pass admin sign-up closed: IMMICH_ALLOW_SETUP=false: no one can sign up as admin",
       "pass worker API key: belongs to ann@example.com",
       "pass worker key is admin: ann@example.com is an admin (library endpoints are admin-only)",
-      "pass worker key permissions: has all 5 needed",
+      "pass worker key permissions: has all 9 needed",
       "pass member ann: ann@example.com, admin",
       "pass member bob: bob@example.com",
       "pass ann's key permissions: has all 10 needed",
@@ -72,7 +72,7 @@ describe("runDoctor", () => {
     expect(failed).toEqual([
       "admin sign-up closed: the server has no admin: whoever reaches /api/auth/admin-sign-up first becomes it; run `immich-family bootstrap` now",
       "worker key is admin: ann@example.com is not an admin; library endpoints are admin-only: use an admin's key",
-      "worker key permissions: missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
+      "worker key permissions: missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans)), adminUser.read (reading the family's accounts and preferences), adminUser.create (creating members' accounts), adminUser.update (keeping members' name, admin flag, quota, storage label and preferences), adminUser.delete (restoring deleted members' accounts (and members sync --prune))",
       "ann's key permissions: missing asset.statistics (counting the library's assets), album.create (creating folder albums), album.update (updating folder albums), albumAsset.create (adding assets to albums), albumUser.create (sharing albums), albumUser.update (changing share roles), albumUser.delete (removing shares)",
       "ann sees share targets: GET /users with ann's key does not list bob (bob@example.com): non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users",
       "bob sees share targets: GET /users with bob's key does not list ann (ann@example.com): non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users",
@@ -135,7 +135,9 @@ describe("runDoctor", () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const bob = fake.addUser({ email: "bob@example.com" });
     fake.state.addLibrary({ ownerId: ann.id, name: "family", importPaths: [`${tree.root}/family`] });
-    const scoped = [...workerKeyPermissions(spec()), ...albumKeyPermissions(spec(), ["family", "bobs"])].map((n) => n.permission);
+    const scoped = [...workerKeyPermissions(spec()), ...memberKeyPermissions(spec()), ...albumKeyPermissions(spec(), ["family", "bobs"])].map(
+      (n) => n.permission,
+    );
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann, scoped), env: { BOB_KEY: fake.addApiKey(bob) } });
     expect(report.checks.find((c) => c.check === "library family readable by Immich")).toEqual({
       check: "library family readable by Immich",

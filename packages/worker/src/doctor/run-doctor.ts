@@ -17,7 +17,7 @@ import {
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
 import { desiredMembers } from "../members/desired.js";
-import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
+import { albumKeyPermissions, grants, memberKeyPermissions, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
 /** The outcome of one doctor line; only `fail` makes the report fail. */
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -129,7 +129,7 @@ async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<DoctorChe
 }
 
 async function workerKeyPermissionsCheck({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
-  return [permissionCheck("worker key", key, workerKeyPermissions(spec))];
+  return [permissionCheck("worker key", key, [...workerKeyPermissions(spec), ...memberKeyPermissions(spec)])];
 }
 
 /** Whether `owner` sees the members its albums are shared with in `GET /users`. */
