@@ -80,4 +80,39 @@ describe("the worker service and the family's accounts", () => {
     svc.stop();
     await running;
   });
+
+  it("with a key made before member syncs (no adminUser permissions), says so once and goes on with the libraries", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", name: "Ann", isAdmin: true });
+    const key = fake.addApiKey(ann, ["user.read", "library.read", "library.create", "library.update", "job.read"], "old worker key");
+    const spec = testSpec({});
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _enc, done) {
+          for (const line of String(chunk).split("\n")) if (line) logs.push(JSON.parse(line));
+          done();
+        },
+      }),
+    });
+    const svc = new WorkerService({
+      spec,
+      url: fake.url,
+      apiKey: key,
+      stateDir,
+      logger,
+      port: 0,
+      host: "127.0.0.1",
+      memberIntervalMs: 20,
+      reconcileMembers: ({ deep, onError }) =>
+        reconcileMembers({ spec, baseUrl: fake.url, adminApiKey: key, env: {}, apply: true, deep, stateDir, client: { onError } }),
+    });
+    const running = svc.run();
+    await until(() => logs.some((l) => l.msg === "watching libraries"), "the start");
+    await new Promise((r) => setTimeout(r, 150));
+    svc.stop();
+    await running;
+    const skipped = logs.filter((l) => String(l.msg).startsWith("member sync skipped"));
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatchObject({ level: 40 });
+    expect(logs.filter((l) => l.msg === "member sync failed")).toEqual([]);
+  });
 });

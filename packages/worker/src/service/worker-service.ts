@@ -4,6 +4,7 @@ import { scanLibrary } from "@immich/sdk";
 import type { AlbumReconcileReport } from "../albums/reconcile.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
 import type { Walker } from "../changes/walker.js";
+import { ImmichApiError } from "../client/api-error.js";
 import { backoffDelay, sleep } from "../client/backoff.js";
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { reconcileLibraries, type ResolvedLibrary } from "../libraries/reconcile.js";
@@ -365,6 +366,16 @@ export class WorkerService {
       ok = report.ok;
     } catch (error) {
       if (this.abort.signal.aborted) throw error;
+      if (error instanceof ImmichApiError && error.kind === "forbidden") {
+        // A key made before members sync existed: say so once a day, not every interval.
+        this.metrics.memberSyncs.inc({ depth, result: "failed" });
+        logger.warn(
+          { err: error.message },
+          "member sync skipped: the worker's key lacks adminUser.read/create/update/delete (immich-family doctor lists them); give it those, or let the worker make its own key",
+        );
+        task.nextAt = Date.now() + this.memberDeepIntervalMs();
+        return;
+      }
       logger.error({ err: (error as Error).message }, "member sync failed");
     }
     this.metrics.memberSyncs.inc({ depth, result: ok ? "ok" : "failed" });
