@@ -36,4 +36,16 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("import round-trips the family (%s)
     expect(report.plan.changes).toEqual([]);
     expect(fake.writes().length).toBe(writes);
   });
+
+  it("a server that will not give preferences or partners still imports, each listed as not mapped", async () => {
+    fake = await createFakeImmich({ version });
+    const ann = fake.addUser({ email: "ann@example.com", name: "Ann", isAdmin: true });
+    fake.faults.add({ kind: "status", status: 500, path: /\/preferences$/ });
+    fake.faults.add({ kind: "status", status: 403, path: "/partners" });
+    const { spec, unmapped } = await runImport({ server: fake.url, apiKey: fake.addApiKey(ann) });
+    expect(spec.members.ann).toMatchObject({ email: "ann@example.com", admin: true });
+    expect(unmapped).toEqual(
+      expect.arrayContaining(["the preferences of ann@example.com: the server answered 500", "the key user's partner shares: the server answered 403"]),
+    );
+  });
 });

@@ -7,12 +7,14 @@ import {
   getPartners,
   getServerVersion,
   getUserPreferencesAdmin,
+  isHttpError,
   PartnerDirection,
   searchUsersAdmin,
   type UserPreferencesResponseDto,
 } from "@immich/sdk";
 import { handleFromEmail } from "../commands/init.js";
 import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
+import { Shape } from "./_shape.js";
 
 export interface ServerSource {
   /** Base URL of the API, ending in /api. */
@@ -72,16 +74,26 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/** Why a read the import can do without failed, in a few words (the server's status, or the error's message). */
+function unreadable(error: unknown): string {
+  return isHttpError(error) ? `the server answered ${error.status}` : (error as Error).message;
+}
+
 /** A storage label the spec can hold (the folder name rule of `members.<h>.storageLabel`). */
 const STORAGE_LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** The preferences the spec keeps (`members.<h>.preferences`) that differ from Immich's own defaults. */
-function memberPreferences(p: UserPreferencesResponseDto): Record<string, boolean> {
+/** The preferences the spec keeps (`members.<h>.preferences`) that differ from Immich's own defaults (folders and tags off, memories and people on). */
+function memberPreferences(shape: Shape, p: UserPreferencesResponseDto): Record<string, boolean> {
   const out: Record<string, boolean> = {};
-  if (p.folders?.enabled === true) out.folders = true;
-  if (p.tags?.enabled === true) out.tags = true;
-  if (p.memories?.enabled === false) out.memories = false;
-  if (p.people?.enabled === false) out.people = false;
+  for (const [section, usual] of [
+    ["folders", false],
+    ["tags", false],
+    ["memories", true],
+    ["people", true],
+  ] as const) {
+    const enabled = shape.boolean(p, [section, "enabled"]);
+    if (enabled !== undefined && enabled !== usual) out[section] = enabled;
+  }
   return out;
 }
 
@@ -95,36 +107,64 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   const cfg = config as unknown as ConfigObject;
   const def = defaults as unknown as ConfigObject;
 
+  const shape = new Shape((what) => draft.unmap(what), "server");
   const memberOf = new Map<string, string>();
-  for (const u of users) {
-    if (u.deletedAt) continue;
-    const handle = uniqueHandle(handleFromEmail(u.email), memberOf.values());
-    memberOf.set(u.id, handle);
-    const label = u.storageLabel ?? undefined;
-    if (label && !STORAGE_LABEL_RE.test(label)) draft.unmap(`the storage label of ${u.email} (${JSON.stringify(label)}): not a folder name the spec accepts`);
-    const prefs = memberPreferences(await getUserPreferencesAdmin({ id: u.id }, opts));
+  for (const [i, raw] of (shape.list(users) ?? []).entries()) {
+    // The server's answer is checked like a file's: a user without text id, name and email is listed, not read.
+    const u = shape.in("users").in(i).mapping(raw);
+    if (!u || u.deletedAt) continue;
+    const id = shape.in("users").in(i).text(u, ["id"]);
+    const name = shape.in("users").in(i).text(u, ["name"]);
+    const email = shape.in("users").in(i).text(u, ["email"]);
+    if (id === undefined || name === undefined || email === undefined) continue;
+    const quota = shape.in("users").in(i).number(u, ["quotaSizeInBytes"]);
+    const handle = uniqueHandle(handleFromEmail(email), memberOf.values());
+    memberOf.set(id, handle);
+    const label = shape.in("users").in(i).text(u, ["storageLabel"]);
+    if (label && !STORAGE_LABEL_RE.test(label)) draft.unmap(`the storage label of ${email} (${JSON.stringify(label)}): not a folder name the spec accepts`);
+    const prefs = await getUserPreferencesAdmin({ id }, opts).then(
+      (p) => memberPreferences(shape.in("preferences").in(i), p),
+      (error: unknown) => {
+        draft.unmap(`the preferences of ${email}: ${unreadable(error)}`);
+        return {};
+      },
+    );
     draft.set(["members", handle], {
-      name: u.name,
-      email: u.email,
-      ...(u.isAdmin ? { admin: true } : {}),
-      ...(u.quotaSizeInBytes === null || u.quotaSizeInBytes === undefined ? {} : { quota: bytesToQuantity(u.quotaSizeInBytes) }),
+      name,
+      email,
+      ...(u.isAdmin === true ? { admin: true } : {}),
+      ...(quota === undefined ? {} : { quota: bytesToQuantity(quota) }),
       ...(label && STORAGE_LABEL_RE.test(label) ? { storageLabel: label } : {}),
       ...(Object.keys(prefs).length > 0 ? { preferences: prefs } : {}),
     });
   }
   // Partner shares are the sharing user's to read: the key's own user's come back; the others' cannot be seen with it.
-  const [me, shared] = await Promise.all([getMyUser(opts), getPartners({ direction: PartnerDirection.SharedBy }, opts)]);
-  const mine = shared.map((p) => memberOf.get(p.id)).filter((h): h is string => h !== undefined);
-  const myHandle = memberOf.get(me.id);
+  const [me, shared] = await Promise.all([getMyUser(opts), getPartners({ direction: PartnerDirection.SharedBy }, opts)]).catch((error: unknown) => {
+    draft.unmap(`the key user's partner shares: ${unreadable(error)}`);
+    return [undefined, []] as const;
+  });
+  const myId = shape.in("me").text(me, ["id"]);
+  const mine = (shape.in("partners").list(shared) ?? [])
+    .map((_, i) => memberOf.get(shape.in("partners").text(shared, [i, "id"]) ?? ""))
+    .filter((h): h is string => h !== undefined);
+  const myHandle = memberOf.get(myId ?? "");
   if (myHandle && mine.length > 0) draft.set(["members", myHandle, "partners"], mine);
   if (memberOf.size > 1)
     draft.unmap(
-      `partner shares made by members other than ${myHandle ?? me.email} (an admin's key reads only its own user's): add members.<handle>.partners by hand`,
+      `partner shares made by members other than ${myHandle ?? "the key's user"} (an admin's key reads only its own user's): add members.<handle>.partners by hand`,
     );
 
   const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
   const taken: string[] = [];
-  for (const lib of libraries) {
+  for (const [i, raw] of (shape.list(libraries) ?? []).entries()) {
+    const at = shape.in("libraries").in(i);
+    const strings = (key: string) => (at.list(raw, [key]) ?? []).flatMap((_, j) => at.text(raw, [key, j]) ?? []);
+    const lib = {
+      name: at.text(raw, ["name"]) ?? "",
+      ownerId: at.text(raw, ["ownerId"]) ?? "",
+      importPaths: strings("importPaths"),
+      exclusionPatterns: strings("exclusionPatterns"),
+    };
     const owner = memberOf.get(lib.ownerId);
     if (!owner || lib.importPaths.length === 0) {
       draft.unmap(`library "${lib.name}": ${owner ? "it has no import paths" : "its owner is not an active user"}`);
