@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { escapeControl, type ImmichFamilySpec } from "@family/immich-spec";
 import { apiUrl, bootstrap, envFileKeyStore, readEnvFile } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -62,7 +62,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
   const { apiKey: _never, ...shown } = report;
   if (output === "json") io.stdout(JSON.stringify({ ...shown, secretsEnv: file, keyName }, null, 2));
   else {
-    for (const step of report.steps) io.stdout(`  ${step}`);
+    for (const step of report.steps) io.stdout(`  ${escapeControl(step)}`);
     const where = report.key === "given" ? `the key in ${keyName} is used as it is` : `${keyName} is in ${file}`;
     io.stdout(`Summary: admin ${report.admin}, worker key ${report.key}; ${where}`);
     if (report.missing.length > 0) io.stderr(`warning: the given key lacks ${report.missing.join(", ")}; the worker will fail where it needs them`);

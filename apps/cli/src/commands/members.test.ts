@@ -58,14 +58,20 @@ describe("members", () => {
   it("lists an account the spec does not declare, and deletes it only with --prune", async () => {
     writeFamily();
     fx.fake.addUser({ email: "eve@example.com", name: "Eve" });
+    fx.fake.addUser({ email: "mal@example.com", name: "Mal\n\x1b[31mroot" });
     const r = await run(["sync"]);
     expect(r.out).toContain("not in the spec: eve@example.com (Eve); left alone unless --prune");
+    // A name from the server cannot break the line or colour the terminal.
+    expect(r.out).toContain("not in the spec: mal@example.com (Mal\\n\\x1B[31mroot); left alone unless --prune");
     expect(fx.fake.state.userByEmail("eve@example.com")?.deletedAt).toBeNull();
     const pruned = await run(["sync"], { prune: true, output: "json" });
     const json = JSON.parse(pruned.out) as { applied: boolean; outcomes: string[]; plan: { changes: { kind: string; email: string }[] } };
     expect(json.applied).toBe(true);
-    expect(json.plan.changes).toEqual([expect.objectContaining({ kind: "delete", email: "eve@example.com" })]);
-    expect(json.outcomes).toEqual(["deleted"]);
+    expect(json.plan.changes).toEqual([
+      expect.objectContaining({ kind: "delete", email: "eve@example.com" }),
+      expect.objectContaining({ kind: "delete", email: "mal@example.com" }),
+    ]);
+    expect(json.outcomes).toEqual(["deleted", "deleted"]);
     expect(fx.fake.state.userByEmail("eve@example.com")?.deletedAt).not.toBeNull();
   });
 

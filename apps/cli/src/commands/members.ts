@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { escapeControl } from "@family/immich-spec";
 import { type MemberChange, type MembersReport, plural, reconcileMembers } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -7,13 +8,14 @@ import { credentials } from "./_immich-credentials.js";
 
 const ACTIONS = ["plan", "sync"] as const;
 
-const who = (c: MemberChange) => ("handle" in c ? c.handle : c.email);
+const who = (c: MemberChange) => escapeControl("handle" in c ? c.handle : c.email);
 
 /** The plan (or, after a sync, what became of each change) as a table, then what waits, what was held and who is not declared. */
 export function membersTable(report: MembersReport): string[] {
   const { plan } = report;
   const lines: string[] = [];
-  const rows = plan.changes.map((c, i) => [report.outcomes?.[i] ?? c.kind, who(c), c.why] as const);
+  // Names and emails come from the server: escaped, so each stays one line and cannot steer the terminal.
+  const rows = plan.changes.map((c, i) => [report.outcomes?.[i] ?? c.kind, who(c), escapeControl(c.why)] as const);
   if (rows.length === 0) lines.push(`nothing to do (${plural(plan.unchanged, "member")} up to date)`);
   else {
     const w0 = Math.max(6, ...rows.map((r) => r[0].length));
@@ -22,9 +24,10 @@ export function membersTable(report: MembersReport): string[] {
     for (const [a, m, why] of rows) lines.push(`${a.padEnd(w0)}  ${m.padEnd(w1)}  ${why}`);
     if (plan.unchanged > 0) lines.push(`(${plural(plan.unchanged, "more member")} up to date)`);
   }
-  for (const w of plan.waiting) lines.push(`waiting: ${w}`);
-  for (const h of plan.held) lines.push(`held: ${h}`);
-  for (const u of plan.undeclared) lines.push(`not in the spec: ${u.email} (${u.name}${u.isAdmin ? ", admin" : ""}); left alone unless --prune`);
+  for (const w of plan.waiting) lines.push(`waiting: ${escapeControl(w)}`);
+  for (const h of plan.held) lines.push(`held: ${escapeControl(h)}`);
+  for (const u of plan.undeclared)
+    lines.push(`not in the spec: ${escapeControl(u.email)} (${escapeControl(u.name)}${u.isAdmin ? ", admin" : ""}); left alone unless --prune`);
   return lines;
 }
 
@@ -51,7 +54,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   if (output === "json") io.stdout(JSON.stringify({ applied: apply, ...report }, null, 2));
   else {
     for (const line of membersTable(report)) io.stdout(line);
-    for (const f of report.failures) io.stderr(`error: ${f}`);
+    for (const f of report.failures) io.stderr(`error: ${escapeControl(f)}`);
     const n = (k: string) => report.outcomes?.filter((o) => o === k).length ?? 0;
     io.stdout(
       apply
