@@ -26,6 +26,7 @@ export function membersTable(report: MembersReport): string[] {
   }
   for (const w of plan.waiting) lines.push(`waiting: ${escapeControl(w)}`);
   for (const h of plan.held) lines.push(`held: ${escapeControl(h)}`);
+  for (const n of report.notes) lines.push(`note: ${escapeControl(n)}`);
   for (const u of plan.undeclared)
     lines.push(`not in the spec: ${escapeControl(u.email)} (${escapeControl(u.name)}${u.isAdmin ? ", admin" : ""}); left alone unless --prune`);
   return lines;

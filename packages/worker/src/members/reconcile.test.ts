@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
@@ -165,6 +165,27 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("members sync (%s)", (version) => {
     const r = await run({ ann: ANN, bob: { name: "Bob", email: "bob@example.com", password: secretRef("BOB_PASSWORD") } }, key);
     expect(r.plan.changes).toEqual([]);
     expect(r.plan.waiting).toEqual(["bob (bob@example.com): no account yet; BOB_PASSWORD (members.bob.password) is not set"]);
+  });
+});
+
+describe("the members record", () => {
+  it("a state dir that cannot be written is a note, not a failure: the sync is applied and the next run reads again", async () => {
+    const { key } = await setUp();
+    const blocked = join(stateDir, "a-file");
+    writeFileSync(blocked, "not a folder");
+    const r = await reconcileMembers({
+      spec: family({ ann: ANN, bob: { name: "Bob", email: "bob@example.com", password: secretRef("P") } }),
+      baseUrl: fake.url,
+      adminApiKey: key,
+      env: { P: "pw" },
+      apply: true,
+      stateDir: blocked,
+    });
+    expect(r.ok).toBe(true);
+    expect(r.outcomes).toEqual(["created"]);
+    expect(r.notes).toEqual([
+      expect.stringMatching(/^cannot save .*a-file\/members\.json \((ENOTDIR|EEXIST)\); the next run reads every member's preferences and partners again$/),
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import {
@@ -51,6 +51,8 @@ export interface MembersReport {
   /** With `apply`: each change's outcome, in plan order. */
   readonly outcomes?: readonly MemberOutcome[];
   readonly failures: readonly string[];
+  /** What did not stop the run but costs the next one (the record could not be saved). */
+  readonly notes: readonly string[];
   readonly ok: boolean;
 }
 
@@ -74,13 +76,21 @@ async function loadRecord(stateDir: string | undefined): Promise<MembersRecord> 
   return { version: RECORD_VERSION, users: {} };
 }
 
-async function saveRecord(stateDir: string | undefined, record: MembersRecord): Promise<void> {
+/** Write the record atomically; a failure is a note (the next run reads every member again), never the run's failure. */
+async function saveRecord(stateDir: string | undefined, record: MembersRecord, notes: string[]): Promise<void> {
   if (!stateDir) return;
-  await mkdir(stateDir, { recursive: true });
   const file = recordFile(stateDir);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
+  try {
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(tmp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    notes.push(
+      `cannot save ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the next run reads every member's preferences and partners again`,
+    );
+  }
 }
 
 const prefsMark = (d: DesiredMember) => JSON.stringify(d.preferences);
@@ -146,9 +156,10 @@ export async function reconcileMembers(options: MembersReconcileOptions): Promis
     if (preferences.has(user.id) && !pending(user.id, "preferences")) vouch(d, user.id, "preferences");
     if (partners.has(user.id) && !plan.changes.some((c) => c.kind === "partner" && c.handle === d.handle)) vouch(d, user.id, "partners");
   }
+  const notes: string[] = [];
   if (!options.apply) {
-    await saveRecord(options.stateDir, record);
-    return { plan, failures, ok: failures.length === 0 };
+    await saveRecord(options.stateDir, record, notes);
+    return { plan, failures, notes, ok: failures.length === 0 };
   }
 
   const outcomes: MemberOutcome[] = [];
@@ -170,8 +181,8 @@ export async function reconcileMembers(options: MembersReconcileOptions): Promis
     const mine = plan.changes.flatMap((c, i) => (c.kind === "partner" && c.handle === d.handle ? [i] : []));
     if (id && mine.length > 0 && mine.every((i) => outcomes[i] === "partnered")) vouch(d, id, "partners");
   }
-  await saveRecord(options.stateDir, record);
-  return { plan, outcomes, failures, ok: failures.length === 0 };
+  await saveRecord(options.stateDir, record, notes);
+  return { plan, outcomes, failures, notes, ok: failures.length === 0 };
 }
 
 async function applyChange(
