@@ -126,6 +126,27 @@ cli
   .action(action(() => import("./commands/albums.js")));
 
 cli
+  .command("members <action> [spec]", "The family's Immich accounts as the spec declares them; action: plan or sync")
+  .option("--prune", "sync: delete (Immich's soft delete) accounts the spec does not declare")
+  .option("--deep", "Read every member's preferences and partner shares, not only those the last run did not vouch for")
+  .option("--state-dir <dir>", "Where the last run's record is kept (a no-op run then reads only the account list)", { default: ".immich-family" })
+  .option("--api-key-file <file>", "Read the admin API key from this file instead of the env var the spec names (worker.apiKey)")
+  .option(...outputOption)
+  .example("immich-family members plan")
+  .example("immich-family members sync --output json")
+  .action(action(() => import("./commands/members.js")));
+
+cli
+  .command("bootstrap [spec]", "A fresh server: sign up the spec's first admin and make the worker's API key, written into the secrets env file")
+  .option("--secrets-env <file>", "The secrets env file that gets the worker's key (default: the target's, in --out)")
+  .option("--target <target>", "kubernetes or compose: whose secrets env file (needed when the spec declares both)")
+  .option("--out <dir>", "The render's output folder, where the target's secrets env file is", { default: "rendered" })
+  .option(...outputOption)
+  .example("IMMICH_URL=http://localhost:2283 immich-family bootstrap --out rendered")
+  .example("IMMICH_URL=http://localhost:2283 immich-family bootstrap --secrets-env deploy/secrets.env")
+  .action(action(() => import("./commands/bootstrap.js")));
+
+cli
   .command("worker [spec]", "Run the long-lived worker: poll, rescan on change, sync albums, serve /healthz and /metrics")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: String(PORTS.worker) })
