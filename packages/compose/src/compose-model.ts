@@ -37,6 +37,8 @@ export interface ComposeResources {
 /** One service of compose.yaml, as this renderer writes it. */
 export interface ComposeService {
   readonly image: string;
+  /** Started only when one of these profiles is active (`docker compose --profile drill …`). */
+  readonly profiles?: readonly string[];
   readonly user?: string;
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
@@ -53,6 +55,8 @@ export interface ComposeService {
   readonly cap_drop?: readonly string[];
   readonly cap_add?: readonly string[];
   readonly shm_size?: string;
+  /** In-memory folders, gone with the container. */
+  readonly tmpfs?: readonly string[];
   readonly deploy?: { readonly resources: ComposeResources };
   readonly network_mode?: string;
   readonly networks?: readonly string[];

@@ -4,6 +4,7 @@ import type { ComposeFile } from "./compose-model.js";
 const TOP_ORDER = ["name", "services", "networks", "volumes"];
 const SERVICE_ORDER = [
   "image",
+  "profiles",
   "user",
   "entrypoint",
   "command",
@@ -12,6 +13,7 @@ const SERVICE_ORDER = [
   "env_file",
   "environment",
   "volumes",
+  "tmpfs",
   "devices",
   "device_cgroup_rules",
   "group_add",
