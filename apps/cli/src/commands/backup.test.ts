@@ -1,0 +1,325 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  age,
+  assetTree,
+  dbBackupFiles,
+  fixtureDump,
+  minimalInput,
+  runCommand,
+  type ScratchPostgres,
+  specText,
+  startScratchPostgres,
+  tool,
+} from "../../test/helpers.js";
+import { main } from "./backup.js";
+
+const PASSPHRASE = "correct horse battery staple";
+let pg: ScratchPostgres;
+let root: string;
+
+beforeAll(async () => {
+  pg = await startScratchPostgres();
+  root = mkdtempSync(join(tmpdir(), "cli-backup-"));
+}, 60_000);
+afterAll(async () => {
+  await pg?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The family the fixture dumps hold, as a spec: three members, the `family` library at /srv/photos. */
+function familySpec(version: "v2.7.5" | "v3.1.0", compose: Record<string, unknown> = {}, superuser = true): string {
+  const input = minimalInput(
+    { family: { owner: "admin", path: "/srv/photos" } },
+    {
+      immich: { version },
+      members: {
+        admin: { name: "Admin", email: "admin@example.com", admin: true },
+        user2: { name: "User Two", email: "user2@example.com" },
+        user3: { name: "User Three", email: "user3@example.com" },
+      },
+      database: { superuser },
+    },
+  );
+  const targets = input.targets as { compose: Record<string, unknown> };
+  Object.assign(targets.compose, {
+    paths: { media: "./media", backups: "./backups/db-backup" },
+    libraries: { family: { hostPath: "./photos" } },
+    ...compose,
+  });
+  return specText(input);
+}
+
+let n = 0;
+/** A Compose install folder: the spec, the media and library trees the dump points at, and a db-backup folder. */
+function install(version: "v2.7.5" | "v3.1.0", o: { superuser?: boolean; compose?: Record<string, unknown>; files?: boolean } = {}): string {
+  const dir = join(root, `install-${++n}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "immich-family.yaml"), familySpec(version, o.compose, o.superuser ?? false));
+  if (o.files !== false) assetTree(version, join(dir, "media"), join(dir, "photos"));
+  return dir;
+}
+
+const env = () => ({ PATH: process.env.PATH, DB_ENC_PASSPHRASE: PASSPHRASE });
+const verify = (dir: string, flags: Record<string, unknown> = {}, e: NodeJS.ProcessEnv = env()) =>
+  runCommand(main, dir, ["verify", "immich-family.yaml"], { out: ".", scratchUrl: pg.url, ...flags }, e).then((r) => ({
+    ...r,
+    out: r.out.replaceAll(`127.0.0.1:${pg.port}`, "127.0.0.1:<port>").replaceAll(root, "<root>"),
+  }));
+
+const V3_ZST = /^pgsql_immich_.*\.sql\.zst$/;
+const DB_BACKUP = "backups/db-backup";
+
+describe("backup verify (Compose, real PostgreSQL)", () => {
+  it("restores the newest db-backup dump (zstd, gpg, sha1) and Immich's own backup, and checks both", async () => {
+    const dir = install("v3.1.0", { superuser: true });
+    const folder = join(dir, DB_BACKUP);
+    age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, "pgsql_immich_immich-db_20261205-033000.sql.zst.gpg", PASSPHRASE), 26);
+    const newest = dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE);
+    age(newest, 2);
+    const own = join(dir, "media/backups");
+    mkdirSync(own, { recursive: true });
+    copyFileSync(fixtureDump("v3.1.0", /^immich-db-backup-/), join(own, "immich-db-backup-20261206T020000-v3.1.0-pg15.20.sql.gz"));
+    age(join(own, "immich-db-backup-20261206T020000-v3.1.0-pg15.20.sql.gz"), 3);
+
+    const r = await verify(dir);
+    expect(r.err).toBe("");
+    expect(r.out).toMatchInlineSnapshot(`
+      "db-backup: ./backups/db-backup
+      CHECK      STATUS  DETAIL
+      backup     PASS    pgsql_immich_immich-db_20261206-033000.sql.zst.gpg, the newest of 2 in ./backups/db-backup (66903 bytes)
+      age        PASS    taken 2 h ago (the schedule allows 30h)
+      checksum   PASS    SHA1 matches pgsql_immich_immich-db_20261206-033000.sql.zst.gpg.sha1
+      format     PASS    GPG-encrypted, zstd, plain SQL (pg_dump)
+      restore    PASS    restored into a scratch database on postgres://postgres@127.0.0.1:<port>/postgres; left out face_search, smart_search: the scratch server has no vector extension
+      schema     PASS    Immich 3.1.0, 88 migrations, latest 1784836013770-MinFacePreferenceMigration
+      records    PASS    3 users, 1 library, 7 albums, 153 assets (not compared with the live database: set LIVE_DATABASE_URL to compare)
+      members    PASS    3 of 3 members found by email
+      libraries  PASS    1 of 1 libraries found by name
+      files      PASS    20 of 20 sampled asset files exist
+
+      immich: ./media/backups
+      CHECK      STATUS  DETAIL
+      backup     PASS    immich-db-backup-20261206T020000-v3.1.0-pg15.20.sql.gz (83722 bytes)
+      age        PASS    taken 3 h ago (the schedule allows 30h)
+      checksum   SKIP    no checksum file beside it (Immich writes none)
+      format     PASS    gzip, plain SQL (pg_dump)
+      restore    PASS    restored into a scratch database on postgres://postgres@127.0.0.1:<port>/postgres; left out face_search, smart_search: the scratch server has no vector extension
+      schema     PASS    Immich 3.1.0, 88 migrations, latest 1784836013770-MinFacePreferenceMigration
+      records    PASS    3 users, 1 library, 7 albums, 153 assets (not compared with the live database: set LIVE_DATABASE_URL to compare)
+      members    PASS    3 of 3 members found by email
+      libraries  PASS    1 of 1 libraries found by name
+      files      PASS    20 of 20 sampled asset files exist
+
+      Summary: PASS, 19 passed, 0 failed, 1 skipped"
+    `);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it("restores a v2.7.5 custom-format archive and a v3.1.0 pg_dumpall named with --file (no age or checksum to check)", async () => {
+    const v2 = install("v2.7.5");
+    const custom = await verify(v2, { file: fixtureDump("v2.7.5", /\.pg_dump-Fc\.dump$/) });
+    expect(custom.out.replace(/^given: .*$/m, "given: <file>")).toMatchInlineSnapshot(`
+      "given: <file>
+      CHECK      STATUS  DETAIL
+      backup     PASS    immich_20261206-075547.pg_dump-Fc.dump (249206 bytes)
+      checksum   SKIP    no checksum file beside it (Immich writes none)
+      format     PASS    a custom-format archive (pg_dump -Fc)
+      restore    PASS    restored into a scratch database on postgres://postgres@127.0.0.1:<port>/postgres; left out face_search, smart_search: the scratch server has no vector extension
+      schema     PASS    Immich 2.7.5, 68 migrations, latest 1775165531374-AddPersonNameTrigramIndex
+      records    PASS    3 users, 1 library, 7 albums, 153 assets (not compared with the live database: set LIVE_DATABASE_URL to compare)
+      members    PASS    3 of 3 members found by email
+      libraries  PASS    1 of 1 libraries found by name
+      files      PASS    20 of 20 sampled asset files exist
+
+      Summary: PASS, 8 passed, 0 failed, 1 skipped"
+    `);
+    expect(custom.code).toBe(0);
+
+    const v3 = install("v3.1.0");
+    const all = await verify(v3, { file: fixtureDump("v3.1.0", /^pg_dumpall-/), output: "json" });
+    const report = JSON.parse(all.out);
+    expect(report.ok).toBe(true);
+    expect(report.backups[0].checks.map((c: { check: string; status: string }) => `${c.check} ${c.status}`)).toEqual([
+      "backup pass",
+      "checksum skip",
+      "format pass",
+      "restore pass",
+      "schema pass",
+      "records pass",
+      "members pass",
+      "libraries pass",
+      "files pass",
+    ]);
+    expect(report.backups[0].checks[2].detail).toBe("gzip, a cluster dump (pg_dumpall)");
+    expect(all.code).toBe(0);
+  }, 60_000);
+
+  it("reads the passphrase from the secrets env file beside compose.yaml, and leaves no scratch database behind", async () => {
+    const dir = install("v3.1.0");
+    writeFileSync(join(dir, ".env"), `# secrets\nDB_ENC_PASSPHRASE="${PASSPHRASE}"\n`);
+    age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), join(dir, DB_BACKUP), "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1);
+    const r = await verify(dir, {}, { PATH: process.env.PATH });
+    expect(r.out).toContain("format     PASS    GPG-encrypted, zstd, plain SQL (pg_dump)");
+    expect(r.code).toBe(0);
+    const dbs = tool(join(pg.binDir, "psql"), ["-X", "-A", "-t", "-d", pg.url, "-c", "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database"]);
+    expect(dbs.toString().trim()).toBe("postgres,template0,template1");
+  }, 60_000);
+});
+
+/** The lines of a report that failed, each with its fix. */
+const failures = (out: string) =>
+  out
+    .split("\n")
+    .filter((l, i, all) => / FAIL /.test(l) || (/^ +fix: /.test(l) && / FAIL /.test(all[i - 1] ?? "")) || l.startsWith("Summary:"))
+    .join("\n");
+
+describe("backup verify catches bad backups with a FAIL naming the file and the fix", () => {
+  const name = "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg";
+  const bad = async (prepare: (folder: string, dir: string) => void, e: NodeJS.ProcessEnv = env(), files = false) => {
+    const dir = install("v3.1.0", { files });
+    prepare(join(dir, DB_BACKUP), dir);
+    const r = await verify(dir, {}, e);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(1);
+    return failures(r.out);
+  };
+
+  it("an empty file", async () => {
+    const out = await bad((folder) => {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, name), "");
+      writeFileSync(join(folder, `${name}.sha1`), tool("sha1sum", [name], { cwd: folder }));
+      age(join(folder, name), 1);
+    });
+    expect(out).toMatchInlineSnapshot(`
+      "format    FAIL    pgsql_immich_immich-db_20261206-033000.sql.zst.gpg: the file is empty
+                        fix: the backup job wrote nothing: read its log (docker compose logs) and take a new backup
+      Summary: FAIL, 3 passed, 1 failed, 0 skipped"
+    `);
+  });
+
+  it("a truncated dump: cut inside the zstd stream, and cut before pg_dump's last line", async () => {
+    const cut = await bad((folder) => {
+      const file = dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, "pgsql_immich_immich-db_20261206-033000.sql.zst", undefined);
+      truncateSync(file, 30_000);
+      writeFileSync(`${file}.sha1`, tool("sha1sum", ["pgsql_immich_immich-db_20261206-033000.sql.zst"], { cwd: folder }));
+      age(file, 1);
+    });
+    expect(cut).toMatchInlineSnapshot(`
+      "format    FAIL    pgsql_immich_immich-db_20261206-033000.sql.zst: zstd cannot decompress it: Read error (39) : premature end
+                        fix: the file is truncated or damaged: take a new backup, and check the disk it is on
+      Summary: FAIL, 3 passed, 1 failed, 0 skipped"
+    `);
+    const short = await bad((folder) => {
+      const sql = tool("zstd", ["-d", "-c", fixtureDump("v3.1.0", V3_ZST)]);
+      const shortZst = join(folder, "..", "short.sql.zst");
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(shortZst, tool("zstd", ["-q", "-3", "-c"], { input: sql.subarray(0, Math.floor(sql.length * 0.6)) }));
+      const file = dbBackupFiles(shortZst, folder, "pgsql_immich_immich-db_20261206-033000.sql.zst", undefined);
+      age(file, 1);
+    });
+    expect(short).toMatchInlineSnapshot(`
+      "restore   FAIL    pgsql_immich_immich-db_20261206-033000.sql.zst is cut off: it lacks pg_dump's closing "dump complete" line
+                        fix: the backup was interrupted or the disk filled up: free space, take a new backup and read its log
+      Summary: FAIL, 4 passed, 1 failed, 0 skipped"
+    `);
+  });
+
+  it("a wrong passphrase, and none at all", async () => {
+    const make = (folder: string) => age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, name, PASSPHRASE), 1);
+    expect(await bad(make, { PATH: process.env.PATH, DB_ENC_PASSPHRASE: "not the passphrase" })).toMatchInlineSnapshot(`
+      "format    FAIL    pgsql_immich_immich-db_20261206-033000.sql.zst.gpg: wrong passphrase: gpg says "decryption failed: Bad session key"
+                        fix: set DB_ENC_PASSPHRASE to the passphrase the backups were made with (the db-backup container's DB01_ENCRYPT_PASSPHRASE)
+      Summary: FAIL, 3 passed, 1 failed, 0 skipped"
+    `);
+    expect(await bad(make, { PATH: process.env.PATH })).toMatchInlineSnapshot(`
+      "format    FAIL    pgsql_immich_immich-db_20261206-033000.sql.zst.gpg: the backup is GPG-encrypted and no passphrase was given
+                        fix: set DB_ENC_PASSPHRASE (in the environment or the secrets env file) to the backups' passphrase
+      Summary: FAIL, 3 passed, 1 failed, 0 skipped"
+    `);
+  }, 60_000);
+
+  it("a checksum mismatch", async () => {
+    const out = await bad((folder) => {
+      const file = dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, name, PASSPHRASE);
+      const bytes = readFileSync(file);
+      bytes[1000] = (bytes[1000] ?? 0) ^ 0xff;
+      writeFileSync(file, bytes);
+      age(file, 1);
+    });
+    expect(out).toMatchInlineSnapshot(`
+      "checksum  FAIL    SHA1 of pgsql_immich_immich-db_20261206-033000.sql.zst.gpg is 7982042b1beb9875a16fa73ebc4655dc2da27c6d, pgsql_immich_immich-db_20261206-033000.sql.zst.gpg.sha1 says a7183a2852af041de37d578b7b5b5a5dd7a3f310
+                        fix: the file changed after it was written (a damaged disk or a partial copy): take a new backup and check the disk
+      Summary: FAIL, 2 passed, 1 failed, 0 skipped"
+    `);
+  });
+
+  it("a dump of another database, by its name and by its content", async () => {
+    const byName = await bad((folder) =>
+      age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, "pgsql_nextcloud_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1),
+    );
+    expect(byName).toMatchInlineSnapshot(`
+      "database  FAIL    pgsql_nextcloud_immich-db_20261206-033000.sql.zst.gpg is a dump of another database, not immich
+                        fix: set the backup's DB01_NAME to immich (render again) and take a new backup
+      Summary: FAIL, 1 passed, 1 failed, 0 skipped"
+    `);
+    const psql = join(pg.binDir, "psql");
+    tool(psql, ["-X", "-q", "-d", pg.url, "-c", "DROP DATABASE IF EXISTS nextcloud", "-c", "CREATE DATABASE nextcloud"]);
+    tool(psql, [
+      "-X",
+      "-q",
+      "-d",
+      pg.url.replace(/\/postgres$/, "/nextcloud"),
+      "-c",
+      "CREATE TABLE oc_users (uid text PRIMARY KEY); INSERT INTO oc_users VALUES ('ann')",
+    ]);
+    const dump = tool(join(pg.binDir, "pg_dump"), ["-d", pg.url.replace(/\/postgres$/, "/nextcloud")]);
+    const byContent = await bad((folder, dir) => {
+      const zst = join(dir, "nextcloud.sql.zst");
+      writeFileSync(zst, tool("zstd", ["-q", "-3", "-c"], { input: dump }));
+      age(dbBackupFiles(zst, folder, name, PASSPHRASE), 1);
+    });
+    expect(byContent).toMatchInlineSnapshot(`
+      "schema    FAIL    not an Immich database: no kysely_migrations, version_history, user, library, album, asset, system_metadata tables
+                        fix: this is a dump of another database: point the backup at Immich's database (immich) and take a new one
+      Summary: FAIL, 5 passed, 1 failed, 0 skipped"
+    `);
+  }, 60_000);
+
+  it("a dump older than the schedule allows", async () => {
+    const out = await bad((folder) => age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, name, PASSPHRASE), 72), env(), true);
+    expect(out).toMatchInlineSnapshot(`
+      "age        FAIL    taken 3 d ago; the schedule allows 30h
+                         fix: the nightly backup has stopped: check its cron line and \`docker compose logs\` of the backup service
+      Summary: FAIL, 9 passed, 1 failed, 0 skipped"
+    `);
+  }, 60_000);
+
+  it("records that point at files no longer on disk", async () => {
+    const out = await bad(
+      (folder, dir) => {
+        age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), folder, name, PASSPHRASE), 1);
+        rmSync(join(dir, "photos", "2024"), { recursive: true });
+      },
+      env(),
+      true,
+    );
+    expect(out).toMatchInlineSnapshot(`
+      "files      FAIL    13 of 20 sampled asset files missing, e.g. <root>/install-14/photos/2024/Trip (Berlin)/IMG_6840.jpg
+                         fix: the database points at files that are not there: check that the media and library folders are mounted and complete, or that the backup belongs to this install
+      Summary: FAIL, 9 passed, 1 failed, 0 skipped"
+    `);
+  }, 60_000);
+
+  it("a missing backup folder", async () => {
+    const out = await bad(() => undefined);
+    expect(out).toMatchInlineSnapshot(`
+      "backup  FAIL    ./backups/db-backup does not exist
+                      fix: check targets.compose.paths.backups and --out (the folder compose.yaml is in), then take a backup: docker compose run --rm --no-deps immich-db-backup
+      Summary: FAIL, 0 passed, 1 failed, 0 skipped"
+    `);
+  });
+});
