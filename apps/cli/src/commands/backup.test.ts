@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import {
   dbBackupFiles,
   fixtureDump,
   minimalInput,
+  runCli,
   runCommand,
   type ScratchPostgres,
   specText,
@@ -321,5 +323,98 @@ describe("backup verify catches bad backups with a FAIL naming the file and the 
                       fix: check targets.compose.paths.backups and --out (the folder compose.yaml is in), then take a backup: docker compose run --rm --no-deps immich-db-backup
       Summary: FAIL, 0 passed, 1 failed, 0 skipped"
     `);
+  });
+});
+
+describe("backup verify --status-file", () => {
+  it("keeps the last drill's result and time (JSON, or Prometheus text for .prom), and never overwrites another file", async () => {
+    const dir = install("v3.1.0");
+    age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), join(dir, DB_BACKUP), "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1);
+    const before = Date.now();
+    expect((await verify(dir, { statusFile: "drill-status.json" })).code).toBe(0);
+    const status = JSON.parse(readFileSync(join(dir, "drill-status.json"), "utf8"));
+    expect(status).toMatchObject({ ok: true, backups: [{ source: "db-backup", file: "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg" }] });
+    expect(Date.parse(status.finishedAt)).toBeGreaterThanOrEqual(before);
+
+    expect((await verify(dir, { statusFile: "drill.prom" }, { PATH: process.env.PATH, DB_ENC_PASSPHRASE: "wrong" })).code).toBe(1);
+    const prom = readFileSync(join(dir, "drill.prom"), "utf8");
+    expect(prom).toContain("\nimmich_family_backup_drill_success 0\n");
+    expect(prom).toContain("\nimmich_family_backup_drill_failed_checks 1\n");
+
+    const spec = readFileSync(join(dir, "immich-family.yaml"), "utf8");
+    const refused = await verify(dir, { statusFile: "immich-family.yaml" });
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(
+      /^error: --status-file .*immich-family\.yaml exists and is not a status file a drill wrote; name a new file \(nothing was overwritten\)$/,
+    );
+    expect(readFileSync(join(dir, "immich-family.yaml"), "utf8")).toBe(spec);
+  }, 60_000);
+});
+
+describe("backup check (the checks alone, as a Kubernetes drill Job runs them)", () => {
+  it("checks a database restored elsewhere, named by DRILL_DATABASE_URL", async () => {
+    const dir = install("v3.1.0");
+    const psql = join(pg.binDir, "psql");
+    tool(psql, ["-X", "-q", "-d", pg.url, "-c", "DROP DATABASE IF EXISTS restored", "-c", "CREATE DATABASE restored"]);
+    // A restore as the fixtures' README does it; the two vector tables fail on a server without pgvector.
+    spawnSync(psql, ["-X", "-q", "-d", pg.url.replace(/\/postgres$/, "/restored")], { input: tool("zstd", ["-d", "-c", fixtureDump("v3.1.0", V3_ZST)]) });
+    const r = await runCommand(
+      main,
+      dir,
+      ["check", "immich-family.yaml"],
+      { media: "media" },
+      { PATH: process.env.PATH, DRILL_DATABASE_URL: pg.url.replace(/\/postgres$/, "/restored") },
+    );
+    expect(r.out.replaceAll(String(pg.port), "<port>")).toMatchInlineSnapshot(`
+      "database: postgres://postgres@127.0.0.1:<port>/restored
+      CHECK      STATUS  DETAIL
+      schema     PASS    Immich 3.1.0, 88 migrations, latest 1784836013770-MinFacePreferenceMigration
+      records    PASS    3 users, 1 library, 7 albums, 153 assets (not compared with the live database: set LIVE_DATABASE_URL to compare)
+      members    PASS    3 of 3 members found by email
+      libraries  PASS    1 of 1 libraries found by name
+      files      FAIL    20 of 20 sampled asset files missing, e.g. /srv/photos/2024/Trip (Berlin)/IMG_6840.jpg
+                         fix: the database points at files that are not there: check that the media and library folders are mounted and complete, or that the backup belongs to this install
+
+      Summary: FAIL, 4 passed, 1 failed, 0 skipped"
+    `);
+    // The library is not mounted at /srv/photos on this machine, as it would be in the Job.
+    expect(r.code).toBe(1);
+  }, 60_000);
+
+  it("needs the database's URL, from the environment rather than a flag (exit 2)", async () => {
+    const dir = install("v3.1.0", { files: false });
+    const r = await runCommand(main, dir, ["check", "immich-family.yaml"], {}, { PATH: process.env.PATH });
+    expect(r).toEqual({ code: 2, out: "", err: "error: backup check needs the restored database: set DRILL_DATABASE_URL (or pass --database-url)" });
+  });
+});
+
+describe("the built CLI", () => {
+  it("registers backup verify and check, and refuses bad input with exit 2 and no stack trace", () => {
+    const dir = install("v3.1.0", { files: false });
+    const bad = [
+      [["backup", "verify", "missing.yaml"], /^error: No spec at missing\.yaml\./],
+      [["backup", "frobnicate"], /^error: backup takes verify or check, got frobnicate\./],
+      [["backup", "verify", "immich-family.yaml", "--scratch-url", "mysql://x"], /^error: --scratch-url: expected postgres:\/\/…, got mysql:\/\/…/],
+      [["backup", "verify", "immich-family.yaml", "--sample", "0", "--scratch-url", pg.url], /^error: --sample must be a whole number from 1, got 0/],
+      [["backup", "verify", "immich-family.yaml", "--target", "kubernetes"], /^error: backup verify --target kubernetes is not built on this branch yet/],
+    ] as const;
+    for (const [args, message] of bad) {
+      const r = runCli(args, dir);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.status, args.join(" ")).toBe(2);
+    }
+    const help = runCli(["backup", "--help"], dir);
+    expect(help.stdout).toContain("--scratch-url <url>");
+    expect(help.stdout).toContain("DRILL_DATABASE_URL=postgres://… immich-family backup check");
+  });
+
+  it("verifies a backup end to end and exits 1 on a failed check, printing the FAIL line", () => {
+    const dir = install("v3.1.0", { files: false });
+    writeFileSync(join(dir, "empty.sql.gz"), "");
+    const r = runCli(["backup", "verify", "immich-family.yaml", "--out", ".", "--file", "empty.sql.gz", "--scratch-url", pg.url], dir);
+    expect(r.stdout).toContain("format    FAIL    empty.sql.gz: the file is empty");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(1);
   });
 });
