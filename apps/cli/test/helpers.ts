@@ -741,3 +741,29 @@ export function assetTree(line: "v2.7.5" | "v3.1.0", media: string, photos: stri
   }
   return expected.paths.assets.length;
 }
+
+/**
+ * A stand-in `docker` for the restore drill: `compose … up`/`rm` of the drill service succeed, and
+ * `compose … exec -T <service> psql|pg_restore …` runs the real client against `pg` (the drill service
+ * as it is; the live database `immich-db` as the database `liveDatabase`), so the Compose path of
+ * `backup verify` runs for real without Docker. Each call is logged to `<dir>/calls`.
+ */
+export function drillDocker(dir: string, pg: ScratchPostgres, liveDatabase: string): void {
+  script(
+    dir,
+    "docker",
+    `[ "$1" = compose ] || exit 2
+shift
+while [ $# -gt 0 ]; do case "$1" in --project-directory|--profile) shift 2;; *) break;; esac; done
+cmd=$1; shift
+case "$cmd" in
+  up|rm) exit 0;;
+  exec) [ "$1" = -T ] && shift; service=$1; shift; tool=$1; shift
+    if [ "$service" = immich-db ]; then exec "${pg.binDir}/$tool" -h 127.0.0.1 -p ${pg.port} "$@" -U postgres -d ${liveDatabase}; fi
+    if [ "$service" = immich-backup-drill ]; then exec "${pg.binDir}/$tool" -h 127.0.0.1 -p ${pg.port} "$@"; fi
+    echo "no such service: $service" >&2; exit 1;;
+esac
+echo "stand-in docker: unexpected compose $cmd" >&2; exit 2
+`,
+  );
+}

@@ -7,11 +7,13 @@ import {
   age,
   assetTree,
   dbBackupFiles,
+  drillDocker,
   fixtureDump,
   minimalInput,
   runCli,
   runCommand,
   type ScratchPostgres,
+  standIns,
   specText,
   startScratchPostgres,
   tool,
@@ -417,4 +419,52 @@ describe("the built CLI", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(1);
   });
+});
+
+describe("backup verify through the Compose file's drill service", () => {
+  it("starts the service, restores and checks through docker compose exec, compares with the live database, and removes the service", async () => {
+    const dir = install("v3.1.0");
+    age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), join(dir, DB_BACKUP), "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1);
+    const psql = join(pg.binDir, "psql");
+    tool(psql, ["-X", "-q", "-d", pg.url, "-c", "DROP DATABASE IF EXISTS live", "-c", "CREATE DATABASE live"]);
+    spawnSync(psql, ["-X", "-q", "-d", pg.url.replace(/\/postgres$/, "/live")], { input: tool("zstd", ["-d", "-c", fixtureDump("v3.1.0", V3_ZST)]) });
+    const docker = standIns();
+    drillDocker(docker.dir, pg, "live");
+    const path = `${docker.dir}:${process.env.PATH}`;
+    const run = () =>
+      runCommand(main, dir, ["verify", "immich-family.yaml"], { out: "." }, { PATH: path, DB_ENC_PASSPHRASE: PASSPHRASE }).then((r) => ({
+        ...r,
+        out: r.out.replaceAll(root, "<root>"),
+      }));
+
+    const same = await run();
+    expect(same.out.split("\n").filter((l) => /^(restore|records) /.test(l))).toEqual([
+      "restore    PASS    restored into a scratch database on the immich-backup-drill service; left out face_search, smart_search: the scratch server has no vector extension",
+      "records    PASS    3 users, 1 library, 7 albums, 153 assets; live: 3, 1, 7, 153 (within the tolerance)",
+    ]);
+    expect(same.code).toBe(0);
+    const calls = docker.calls().map((c) => c.replaceAll(dir, "<dir>"));
+    expect(calls[0]).toBe("docker compose --project-directory <dir> --profile drill up --detach --wait --no-deps immich-backup-drill");
+    expect(calls.at(-1)).toBe("docker compose --project-directory <dir> --profile drill rm --stop --force --volumes immich-backup-drill");
+    // The live database is only ever read: one SELECT of the counts.
+    expect(calls.filter((c) => c.includes(" exec -T immich-db "))).toHaveLength(1);
+
+    // Photos kept arriving after the backup: far more than the tolerance is a backup that fell behind.
+    tool(psql, [
+      "-X",
+      "-q",
+      "-d",
+      pg.url.replace(/\/postgres$/, "/live"),
+      "-c",
+      `CREATE TEMP TABLE copy AS SELECT * FROM asset;
+       UPDATE copy SET id = gen_random_uuid(), "originalPath" = "originalPath" || '-copy', checksum = decode(md5(random()::text), 'hex');
+       INSERT INTO asset SELECT * FROM copy;`,
+    ]);
+    const behind = await run();
+    expect(behind.out.split("\n").filter((l) => /^records |fix: the backup is far/.test(l.trim()))).toEqual([
+      "records    FAIL    3 users, 1 library, 7 albums, 153 assets; the live database has 306 assets",
+      "                   fix: the backup is far behind the live database: check that the nightly backup runs and backs up the database Immich uses",
+    ]);
+    expect(behind.code).toBe(1);
+  }, 90_000);
 });
