@@ -66,6 +66,9 @@ describe("immich-family scan", () => {
 
   it("rejects an unknown library and reports a key that is not an admin's", async () => {
     await expect(main(fx.context().ctx, [], { library: "nope" })).rejects.toThrow("No library nope in the spec. Libraries: family");
+    // A name like an Object.prototype member is no library either, and what it echoes is escaped.
+    await expect(main(fx.context().ctx, [], { library: "constructor" })).rejects.toThrow("No library constructor in the spec.");
+    await expect(main(fx.context().ctx, [], { library: "x\u001b[2J\ny" })).rejects.toThrow("No library x\\x1B[2J\\ny in the spec.");
     const bobKey = fx.fake.addApiKey(fx.bob);
     // The entry turns the worker's error into the CliError it prints (toCliError).
     const run = main(fx.context({ IMMICH_URL: fx.fake.url, WORKER_KEY: bobKey }).ctx, [], {}).catch((error: unknown) => {

@@ -1,0 +1,16 @@
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../test/helpers.js";
+import { terminalSafe } from "./_io.js";
+
+describe("what the CLI prints", () => {
+  it("escapes every control and direction-changing character but newline and tab", () => {
+    expect(terminalSafe("a\u001b[2Jb\rc\u0007d\u202Ee\u0085f\tg\nh")).toBe("a\\x1B[2Jb\\rc\\x07d\\u202Ee\\x85f\tg\nh");
+  });
+
+  it("reaches the terminal escaped, also where a message echoes an argument raw (an unknown command)", () => {
+    const r = runCli(["evil\u001b]0;pwned\u0007"], tmpdir());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("error: Unknown command: evil\\x1B]0;pwned\\x07. Run `immich-family --help`.\n");
+  });
+});
