@@ -1,4 +1,4 @@
-import { lstat, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { COMPOSE_SERVICES } from "@family/immich-compose";
@@ -14,7 +14,8 @@ import { type BackupSource, type FindResult, findNewest, givenFile } from "../ba
 import { type DrilledBackup, type DrillReport, drillReport, reportLines, writeStatusFile } from "../backup/report.js";
 import { composeServer, libpqEnv, type PgServer, urlServer } from "../backup/scratch-server.js";
 import { runTool } from "../backup/_run.js";
-import { parseEnvFile } from "../import/compose-folder.js";
+import { readInside } from "../_safe-read.js";
+import { parseEnvFile } from "../import/_dotenv.js";
 
 /** The env var `backup check` (and a Kubernetes drill Job) reads the restored database's URL from. */
 export const DRILL_DATABASE_URL = "DRILL_DATABASE_URL";
@@ -42,12 +43,12 @@ function urlOrThrow(url: string, what: string): string {
   }
 }
 
-/** A secret's value: the environment first, then the Compose folder's secrets env file (read only if it is a small regular file). */
-async function secretValue(key: string, env: NodeJS.ProcessEnv, envFile: string): Promise<string | undefined> {
+/** A secret's value: the environment first, then the Compose folder's secrets env file (a small regular file, no link, no pipe). */
+function secretValue(key: string, env: NodeJS.ProcessEnv, composeDir: string, envFile: string): string | undefined {
   if (env[key]) return env[key];
-  const info = await lstat(envFile).catch(() => undefined);
-  if (!info?.isFile() || info.size > 1024 * 1024) return undefined;
-  return parseEnvFile(await readFile(envFile, "utf8"))[key] || undefined;
+  const found = readInside(composeDir, envFile, 1024 * 1024);
+  if (found.kind !== "file") return undefined;
+  return parseEnvFile(found.data.toString("utf8"), (name) => env[name]).values.get(key) || undefined;
 }
 
 /** The live database named by a URL (LIVE_DATABASE_URL), for comparing counts; only ever read. */
@@ -172,7 +173,7 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
   const scratchUrl = flags.scratchUrl === undefined ? undefined : urlOrThrow(String(flags.scratchUrl), "--scratch-url");
   const statusFile = flags.statusFile === undefined ? undefined : resolve(ctx.cwd, String(flags.statusFile));
   const passphraseKey = compose?.backup.passphrase.key ?? "DB_ENC_PASSPHRASE";
-  const passphrase = await secretValue(passphraseKey, ctx.env, join(composeDir, compose?.envFile ?? ".env"));
+  const passphrase = secretValue(passphraseKey, ctx.env, composeDir, compose?.envFile ?? ".env");
   const libraries: PathRoot[] = Object.entries(spec.libraries).flatMap(([h, lib]) => {
     const host = compose?.libraries[h]?.hostPath;
     return host ? [{ inDatabase: lib.path, onDisk: resolve(composeDir, host) }] : libraryImportPaths(lib).map((p) => ({ inDatabase: p, onDisk: p }));
