@@ -180,6 +180,7 @@ cli
   .option("--out <dir>", "The render's output folder (Compose: where compose.yaml is; Kubernetes: where the recovery objects go)", { default: "rendered" })
   .option("--apply", "verify --target kubernetes: apply with kubectl, wait, and clean up")
   .option("--status-file <file>", "verify: write the result and time here (JSON, or Prometheus text when it ends in .prom)")
+  .option("--notify", "verify: mail a failed drill through the backup's mail settings (targets.compose.backup.notify.email)")
   .option("--sample <n>", "How many asset files to look for on disk (default: the spec's backup.drill.sample)")
   .option("--database-url <url>", `check: the restored database (better: the env var DRILL_DATABASE_URL, which keeps the password off the command line)`)
   .option("--media <dir>", "check: where the media folder is mounted (default: immich.mediaLocation, else /data)")

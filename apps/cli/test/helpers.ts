@@ -795,3 +795,53 @@ echo "stand-in docker: unexpected compose $cmd" >&2; exit 2
 `,
   );
 }
+
+/** A plain-text SMTP server on a free loopback port that keeps every message it is sent (envelope and data). */
+export async function fakeSmtp(): Promise<{ port: number; messages: { from: string; to: string[]; data: string }[]; close: () => Promise<void> }> {
+  const messages: { from: string; to: string[]; data: string }[] = [];
+  const server = createServer((socket) => {
+    let buffer = "";
+    let inData = false;
+    let from = "";
+    let to: string[] = [];
+    const reply = (line: string) => socket.write(`${line}\r\n`);
+    reply("220 fake ESMTP");
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("utf8");
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf("\r\n.\r\n");
+          if (end < 0) return;
+          messages.push({ from, to, data: buffer.slice(0, end) });
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          reply("250 queued");
+          continue;
+        }
+        const eol = buffer.indexOf("\r\n");
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO" || verb === "HELO") reply("250 fake");
+        else if (verb === "MAIL") [from, to] = [line.replace(/^MAIL FROM:\s*<?([^>\s]*)>?.*$/i, "$1"), []];
+        else if (verb === "RCPT") to.push(line.replace(/^RCPT TO:\s*<?([^>\s]*)>?.*$/i, "$1"));
+        else if (verb === "DATA") {
+          inData = true;
+          reply("354 go on");
+          continue;
+        } else if (verb === "QUIT") {
+          reply("221 bye");
+          socket.end();
+          return;
+        } else reply("250 ok");
+        if (verb === "MAIL" || verb === "RCPT") reply("250 ok");
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { port, messages, close: () => new Promise((ok) => server.close(() => ok())) };
+}

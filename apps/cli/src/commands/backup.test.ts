@@ -8,6 +8,7 @@ import {
   assetTree,
   dbBackupFiles,
   drillDocker,
+  fakeSmtp,
   fixtureDump,
   minimalInput,
   runCli,
@@ -467,4 +468,45 @@ describe("backup verify through the Compose file's drill service", () => {
     ]);
     expect(behind.code).toBe(1);
   }, 90_000);
+});
+
+describe("backup verify --notify", () => {
+  it("mails a failed drill through the backup's mail settings, and nothing when it passes", async () => {
+    const smtp = await fakeSmtp();
+    try {
+      const dir = install("v3.1.0", {
+        compose: {
+          backup: {
+            notify: {
+              email: { from: "backup@example.org", to: ["sam@example.org", "kim@example.org"], smtp: { host: "127.0.0.1", port: smtp.port, security: "none" } },
+            },
+          },
+        },
+      });
+      age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), join(dir, DB_BACKUP), "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1);
+      const passed = await verify(dir, { notify: true });
+      expect(passed.code).toBe(0);
+      expect(passed.err).toBe("");
+      expect(smtp.messages).toEqual([]);
+
+      const failed = await verify(dir, { notify: true }, { PATH: process.env.PATH, DB_ENC_PASSPHRASE: "wrong" });
+      expect(failed.code).toBe(1);
+      expect(failed.err).toBe("mailed the failure to sam@example.org, kim@example.org");
+      expect(smtp.messages).toHaveLength(1);
+      const [mail] = smtp.messages;
+      expect(mail?.from).toBe("backup@example.org");
+      expect(mail?.to).toEqual(["sam@example.org", "kim@example.org"]);
+      expect(mail?.data).toMatch(/^Subject: \[test\] Immich backup restore drill FAILED$/m);
+      // Quoted-printable: long lines are folded with a trailing "=".
+      expect(mail?.data.replace(/=\r\n/g, "")).toContain("format    FAIL    pgsql_immich_immich-db_20261206-033000.sql.zst.gpg: wrong passphrase");
+    } finally {
+      await smtp.close();
+    }
+  }, 60_000);
+
+  it("needs the spec's mail settings (exit 2)", async () => {
+    const dir = install("v3.1.0", { files: false });
+    const r = await verify(dir, { notify: true });
+    expect(r).toMatchObject({ code: 2, err: "error: --notify mails through targets.compose.backup.notify.email, which the spec does not set" });
+  });
 });

@@ -179,6 +179,9 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
     return host ? [{ inDatabase: lib.path, onDisk: resolve(composeDir, host) }] : libraryImportPaths(lib).map((p) => ({ inDatabase: p, onDisk: p }));
   });
   const media = compose ? resolve(composeDir, compose.paths.media) : undefined;
+  const mail = flags.notify === true ? compose?.backup.notify?.email : undefined;
+  if (flags.notify === true && !mail)
+    throw new CliError("bad-arguments", "--notify mails through targets.compose.backup.notify.email, which the spec does not set");
 
   const scratch = await mkdtemp(join(tmpdir(), "immich-family-drill-"));
   let started = false;
@@ -231,6 +234,14 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
     const report = drillReport(drilled, new Date());
     print(ctx.io, flags, report);
     if (statusFile) await writeStatusFile(statusFile, report);
+    if (mail && !report.ok) {
+      const { mailFailedDrill } = await import("../backup/notify.js");
+      ctx.io.stderr(
+        await mailFailedDrill(mail, compose?.projectName ?? spec.metadata.name, report, (key) =>
+          secretValue(key, ctx.env, composeDir, compose?.envFile ?? ".env"),
+        ),
+      );
+    }
     return report.ok ? 0 : 1;
   } finally {
     if (started) await stopDrillService(composeDir, ctx.env);
