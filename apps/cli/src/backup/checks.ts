@@ -66,7 +66,7 @@ export async function checkDatabase(server: PgServer, database: string, o: Check
     });
     return out;
   }
-  out.push(await schemaCheck(server, database, o.spec));
+  out.push(await schemaCheck(server, database, o.spec, o.live));
   const counts = await queryJson<Counts>(server, database, COUNTS_SQL);
   out.push(await recordsCheck(counts, o));
   out.push(await membersCheck(server, database, o.spec));
@@ -75,7 +75,17 @@ export async function checkDatabase(server: PgServer, database: string, o: Check
   return out;
 }
 
-async function schemaCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<BackupCheck> {
+/** The live database's newest migration, or undefined when it cannot be read. */
+async function liveMigration(live: CheckOptions["live"]): Promise<string | undefined> {
+  if (!live) return undefined;
+  try {
+    return (await queryJson<string | null>(live.server, live.database, "SELECT to_json(max(name)) FROM kysely_migrations")) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function schemaCheck(server: PgServer, database: string, spec: ImmichFamilySpec, live: CheckOptions["live"]): Promise<BackupCheck> {
   const s = await queryJson<{ migrations: number; latest: string | null; version: string | null }>(
     server,
     database,
@@ -103,7 +113,16 @@ async function schemaCheck(server: PgServer, database: string, spec: ImmichFamil
           : `the backup is from a newer Immich than the spec pins: set immich.version to v${s.version ?? "?"} or restore a matching backup`,
     };
   }
-  return { check: "schema", status: "pass", detail: at };
+  const liveLatest = await liveMigration(live);
+  if (liveLatest && liveLatest !== s.latest) {
+    return {
+      check: "schema",
+      status: "fail",
+      detail: `${at}; the live database is at ${liveLatest}`,
+      fix: "the live server migrated since this backup (an upgrade): take a new backup now",
+    };
+  }
+  return { check: "schema", status: "pass", detail: liveLatest ? `${at}, as the live database` : at };
 }
 
 /** How far the live count may be ahead of the backup's: photos keep arriving after the dump. */

@@ -128,17 +128,24 @@ export async function drillBackup(o: DrillOptions): Promise<{ backup: BackupFile
   }
 
   const database = `immich_drill_${randomBytes(4).toString("hex")}`;
-  const created = await o.server.psql(o.maintenance, ["-v", "ON_ERROR_STOP=1", "-c", `CREATE DATABASE ${database}`]);
-  if (created.code !== 0) {
-    fail(
-      "restore",
-      `cannot create a scratch database on ${o.server.label}: ${firstLine(created.stderr).replace(/^psql:\s*(error:\s*)?/, "")}`,
-      "check the scratch server: it must be up and its user allowed to create databases",
-    );
-    return { backup: b, checks };
-  }
+  // Dropped in the end whatever happens, also when a stop cuts CREATE DATABASE short after it committed.
   try {
-    const available = await availableExtensions(o.server, database);
+    const created = await o.server.psql(o.maintenance, ["-v", "ON_ERROR_STOP=1", "-c", `CREATE DATABASE ${database}`]);
+    if (created.code !== 0) {
+      fail(
+        "restore",
+        `cannot create a scratch database on ${o.server.label}: ${firstLine(created.stderr).replace(/^psql:\s*(error:\s*)?/, "")}`,
+        "check the scratch server: it must be up and its user allowed to create databases",
+      );
+      return { backup: b, checks };
+    }
+    let available: Set<string>;
+    try {
+      available = await availableExtensions(o.server, database);
+    } catch (error) {
+      fail("restore", `cannot read ${o.server.label}: ${(error as Error).message}`, "check the scratch server: it must stay up during the drill");
+      return { backup: b, checks };
+    }
     const restored = await restoreSql(o.server, database, sql, available);
     const skipped =
       restored.skippedTables.length > 0
@@ -162,7 +169,7 @@ export async function drillBackup(o: DrillOptions): Promise<{ backup: BackupFile
       );
     }
   } finally {
-    await o.server.psql(o.maintenance, ["-c", `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`]);
+    await o.server.psql(o.maintenance, ["-c", `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`], undefined, true);
   }
   return { backup: b, checks };
 }

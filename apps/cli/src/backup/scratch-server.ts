@@ -10,8 +10,8 @@ import { type RunOptions, type RunResult, runTool } from "./_run.js";
 export interface PgServer {
   /** How reports name it. */
   readonly label: string;
-  /** psql connected to `database`, no psqlrc, quiet. */
-  psql(database: string, args: readonly string[], input?: RunOptions["input"]): Promise<RunResult>;
+  /** psql connected to `database`, no psqlrc, quiet; `cleanup` runs even after the command was stopped (dropping the drill's database). */
+  psql(database: string, args: readonly string[], input?: RunOptions["input"], cleanup?: boolean): Promise<RunResult>;
   /** `pg_restore -f -`: an archive (custom or tar) as a plain SQL script, into `out`. */
   archiveToSql(archive: string, out: string): Promise<RunResult>;
 }
@@ -56,7 +56,8 @@ export async function urlServer(
   const major = Number.isFinite(num) ? Math.floor(num / 10000) : undefined;
   const server: PgServer = {
     label: shown,
-    psql: (db, args, input) => runTool(clientBin(major, "psql"), ["-X", "-q", "-d", db, ...args], { env: runEnv, signal, input }),
+    psql: (db, args, input, cleanup) =>
+      runTool(clientBin(major, "psql"), ["-X", "-q", "-d", db, ...args], { env: runEnv, signal: cleanup ? undefined : signal, input }),
     archiveToSql: (archive, out) => runTool(clientBin(major, "pg_restore"), ["-f", out, archive], { env: runEnv, signal }),
   };
   return { server, maintenance: database, major };

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import {
   dbBackupFiles,
   drillDocker,
   fakeSmtp,
+  recordingIo,
   fixtureDump,
   minimalInput,
   runCli,
@@ -329,6 +330,33 @@ describe("backup verify catches bad backups with a FAIL naming the file and the 
   });
 });
 
+describe("backup verify stopped half-way", () => {
+  it("drops its scratch database and removes its temporary folder (exit 1, no stack trace)", async () => {
+    const dir = install("v3.1.0", { files: false });
+    age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), join(dir, DB_BACKUP), "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1);
+    const stop = new AbortController();
+    const tmp = mkdtempSync(join(tmpdir(), "cli-backup-tmp-"));
+    const run = main({ cwd: dir, io: recordingIo(), env: { ...env(), TMPDIR: tmp }, signal: stop.signal }, ["verify", "immich-family.yaml"], {
+      out: ".",
+      scratchUrl: pg.url,
+    });
+    // Stop once the restore has begun: the drill's database exists.
+    const psql = join(pg.binDir, "psql");
+    const drillDatabases = () =>
+      tool(psql, ["-X", "-A", "-t", "-d", pg.url, "-c", "SELECT count(*) FROM pg_database WHERE datname LIKE 'immich_drill_%'"]).toString().trim();
+    for (let i = 0; i < 400 && drillDatabases() === "0"; i++) await new Promise((ok) => setTimeout(ok, 25));
+    stop.abort(new Error("SIGINT"));
+    await expect(run).rejects.toMatchObject({
+      name: "CliError",
+      exitCode: 1,
+      message: "Stopped before the drill finished; its scratch database and temporary folder are removed.",
+    });
+    expect(drillDatabases()).toBe("0");
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+});
+
 describe("backup verify --status-file", () => {
   it("keeps the last drill's result and time (JSON, or Prometheus text for .prom), and never overwrites another file", async () => {
     const dir = install("v3.1.0");
@@ -447,8 +475,12 @@ describe("backup verify through the Compose file's drill service", () => {
     const calls = docker.calls().map((c) => c.replaceAll(dir, "<dir>"));
     expect(calls[0]).toBe("docker compose --project-directory <dir> --profile drill up --detach --wait --no-deps immich-backup-drill");
     expect(calls.at(-1)).toBe("docker compose --project-directory <dir> --profile drill rm --stop --force --volumes immich-backup-drill");
-    // The live database is only ever read: one SELECT of the counts.
-    expect(calls.filter((c) => c.includes(" exec -T immich-db "))).toHaveLength(1);
+    // The live database is only ever read: its newest migration and its counts.
+    expect(calls.filter((c) => c.includes(" exec -T immich-db ")).map((c) => c.replace(/^.* -c /, ""))).toEqual([
+      "SELECT to_json(max(name)) FROM kysely_migrations",
+      "SELECT json_build_object(", // the counts (the stand-in logs one line of the query)
+    ]);
+    expect(same.out).toContain("schema     PASS    Immich 3.1.0, 88 migrations, latest 1784836013770-MinFacePreferenceMigration, as the live database");
 
     // Photos kept arriving after the backup: far more than the tolerance is a backup that fell behind.
     tool(psql, [

@@ -229,6 +229,7 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
       drilled.push({ source: s.source, where: s.where, file: backup?.name, checks });
       await rm(dir, { recursive: true, force: true });
     }
+    if (ctx.signal.aborted) throw new CliError("check-failed", "Stopped before the drill finished; its scratch database and temporary folder are removed.");
     if (drilled.length === 0)
       throw new CliError("bad-arguments", "Nothing to verify: the spec turns off both the nightly backup and Immich's own. Name a backup with --file.");
     const report = drillReport(drilled, new Date());
