@@ -17,7 +17,7 @@ import {
 import { isHttpError } from "@immich/sdk";
 import { parse } from "yaml";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
+import { CliError, isCliError } from "../_errors.js";
 import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
 import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
@@ -112,6 +112,21 @@ const shownValue = (v: unknown) => {
 };
 
 /**
+ * The draft node an error is about: the value it names, or the nearest mapping above it (an item of a
+ * list takes the list). A required key gone (its value was taken out before) takes its mapping with it,
+ * a library without a path, but never a whole top-level section.
+ */
+function culprit(nodes: ReadonlyMap<string, DraftPath>, e: { readonly path: string; readonly code: string }): DraftPath | undefined {
+  const segments = e.path.split(".");
+  const from = e.code === "missing-key" ? segments.length - 1 : segments.length;
+  for (let n = from; n >= 2; n--) {
+    const path = nodes.get(segments.slice(0, n).join("."));
+    if (path) return path;
+  }
+  return e.code === "missing-key" ? undefined : nodes.get(e.path);
+}
+
+/**
  * Fill the gaps, then take out every value the spec refuses (a service name with a newline, a path with a
  * control character): each becomes a "not mapped" entry saying why, and the gaps are filled again. The
  * valid spec, or an error listing what is still wrong.
@@ -124,9 +139,8 @@ function settle(draft: ImportDraft): ImmichFamilySpec {
     const nodes = nodesByPath(draft.spec);
     let dropped = 0;
     for (const e of parsed.errors) {
-      // A required key gone (its value was taken out before) takes its mapping with it: a library without a path.
-      const path = nodes.get(e.code === "missing-key" ? e.path.split(".").slice(0, -1).join(".") : e.path);
-      if (!path || path.length < (e.code === "missing-key" ? 2 : 1) || !draft.has(path)) continue;
+      const path = culprit(nodes, e);
+      if (!path || !draft.has(path)) continue;
       draft.unmap(`${escapeControl(path.join("."))}: ${shownValue(draft.get(path))} is not valid in a spec (${e.message})`);
       draft.delete(path);
       dropped++;
@@ -238,7 +252,11 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     cwd,
     env,
   });
-  await writeFileAtomically(out, result.text);
+  try {
+    await writeFileAtomically(out, result.text);
+  } catch (error) {
+    throw isCliError(error) ? new CliError(error.code, escapeControl(error.message), { cause: error }) : error;
+  }
   io.stdout(`Wrote ${shown}. Check the values marked "guessed:", then run \`immich-family validate ${shown}\`.`);
   if (result.secrets.length > 0) {
     io.stdout("Fill these keys in the secrets env file (values are never imported):");
