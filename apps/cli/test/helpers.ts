@@ -782,7 +782,7 @@ export function drillDocker(dir: string, pg: ScratchPostgres, liveDatabase: stri
     "docker",
     `[ "$1" = compose ] || exit 2
 shift
-while [ $# -gt 0 ]; do case "$1" in --project-directory|--profile) shift 2;; *) break;; esac; done
+while [ $# -gt 0 ]; do case "$1" in --project-directory|--profile|--env-file) shift 2;; *) break;; esac; done
 cmd=$1; shift
 case "$cmd" in
   up|rm) exit 0;;

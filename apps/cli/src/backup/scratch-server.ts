@@ -63,9 +63,17 @@ export async function urlServer(
   return { server, maintenance: database, major };
 }
 
+/**
+ * `docker compose` on the rendered folder: its secrets env file must be named when it is not `.env`,
+ * since Compose interpolates every service's `${KEY}` even for the one service it runs.
+ */
+export function composeCommand(dir: string, envFile: string): string[] {
+  return ["compose", "--project-directory", dir, ...(envFile === ".env" ? [] : ["--env-file", join(dir, envFile)])];
+}
+
 /** The rendered Compose file's drill service, reached through `docker compose exec` (it has no network). */
-export function composeServer(dir: string, service: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): PgServer {
-  const compose = (args: readonly string[]) => ["compose", "--project-directory", dir, "--profile", "drill", ...args];
+export function composeServer(dir: string, envFile: string, service: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): PgServer {
+  const compose = (args: readonly string[]) => [...composeCommand(dir, envFile), "--profile", "drill", ...args];
   return {
     label: `the ${service} service`,
     psql: (db, args, input) =>

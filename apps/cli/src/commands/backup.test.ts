@@ -454,7 +454,8 @@ describe("the built CLI", () => {
 
 describe("backup verify through the Compose file's drill service", () => {
   it("starts the service, restores and checks through docker compose exec, compares with the live database, and removes the service", async () => {
-    const dir = install("v3.1.0");
+    // A secrets env file of another name: every docker compose call names it, for Compose's interpolation.
+    const dir = install("v3.1.0", { compose: { envFile: "secrets.env" } });
     age(dbBackupFiles(fixtureDump("v3.1.0", V3_ZST), join(dir, DB_BACKUP), "pgsql_immich_immich-db_20261206-033000.sql.zst.gpg", PASSPHRASE), 1);
     const psql = join(pg.binDir, "psql");
     tool(psql, ["-X", "-q", "-d", pg.url, "-c", "DROP DATABASE IF EXISTS live", "-c", "CREATE DATABASE live"]);
@@ -475,8 +476,13 @@ describe("backup verify through the Compose file's drill service", () => {
     ]);
     expect(same.code).toBe(0);
     const calls = docker.calls().map((c) => c.replaceAll(dir, "<dir>"));
-    expect(calls[0]).toBe("docker compose --project-directory <dir> --profile drill up --detach --wait --no-deps immich-backup-drill");
-    expect(calls.at(-1)).toBe("docker compose --project-directory <dir> --profile drill rm --stop --force --volumes immich-backup-drill");
+    expect(calls[0]).toBe(
+      "docker compose --project-directory <dir> --env-file <dir>/secrets.env --profile drill up --detach --wait --no-deps immich-backup-drill",
+    );
+    expect(calls.at(-1)).toBe(
+      "docker compose --project-directory <dir> --env-file <dir>/secrets.env --profile drill rm --stop --force --volumes immich-backup-drill",
+    );
+    expect(calls.every((c) => c.startsWith("docker compose --project-directory <dir> --env-file <dir>/secrets.env ") || !c.startsWith("docker"))).toBe(true);
     // The live database is only ever read: its newest migration and its counts.
     expect(calls.filter((c) => c.includes(" exec -T immich-db ")).map((c) => c.replace(/^.* -c /, ""))).toEqual([
       "SELECT to_json(max(name)) FROM kysely_migrations",

@@ -12,7 +12,7 @@ import { type CheckOptions, checkDatabase, type PathRoot } from "../backup/check
 import { drillBackup } from "../backup/drill.js";
 import { type BackupSource, type FindResult, findNewest, givenFile } from "../backup/find-backup.js";
 import { type DrilledBackup, type DrillReport, drillReport, reportLines, writeStatusFile } from "../backup/report.js";
-import { composeServer, libpqEnv, type PgServer, urlServer } from "../backup/scratch-server.js";
+import { composeCommand, composeServer, libpqEnv, type PgServer, urlServer } from "../backup/scratch-server.js";
 import { runTool } from "../backup/_run.js";
 import { readInside } from "../_safe-read.js";
 import { parseEnvFile } from "../import/_dotenv.js";
@@ -64,13 +64,13 @@ function liveFromUrl(url: string, ctx: CommandContext): NonNullable<CheckOptions
 }
 
 /** The Compose stack's live database service through `docker compose exec`, for comparing counts; only ever read. */
-function liveServer(spec: ImmichFamilySpec, composeDir: string, ctx: CommandContext): CheckOptions["live"] {
+function liveServer(spec: ImmichFamilySpec, composeDir: string, envFile: string, ctx: CommandContext): CheckOptions["live"] {
   const service = spec.targets.compose?.services?.database ?? COMPOSE_SERVICES.database;
   const { user, name } = spec.database;
   const server: PgServer = {
     label: "the live database",
     psql: (db, args, input) =>
-      runTool("docker", ["compose", "--project-directory", composeDir, "exec", "-T", service, "psql", "-X", "-q", "-U", user, "-d", db, ...args], {
+      runTool("docker", [...composeCommand(composeDir, envFile), "exec", "-T", service, "psql", "-X", "-q", "-U", user, "-d", db, ...args], {
         env: ctx.env,
         signal: ctx.signal,
         input,
@@ -121,10 +121,10 @@ function sources(spec: ImmichFamilySpec, composeDir: string, file: string | unde
 }
 
 /** Start the rendered Compose file's drill service and wait until it takes connections. */
-async function startDrillService(composeDir: string, ctx: CommandContext): Promise<void> {
+async function startDrillService(composeDir: string, envFile: string, ctx: CommandContext): Promise<void> {
   const r = await runTool(
     "docker",
-    ["compose", "--project-directory", composeDir, "--profile", "drill", "up", "--detach", "--wait", "--no-deps", COMPOSE_SERVICES.drill],
+    [...composeCommand(composeDir, envFile), "--profile", "drill", "up", "--detach", "--wait", "--no-deps", COMPOSE_SERVICES.drill],
     { env: ctx.env, signal: ctx.signal },
   );
   if (r.missing)
@@ -141,12 +141,10 @@ async function startDrillService(composeDir: string, ctx: CommandContext): Promi
   }
 }
 
-async function stopDrillService(composeDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  await runTool(
-    "docker",
-    ["compose", "--project-directory", composeDir, "--profile", "drill", "rm", "--stop", "--force", "--volumes", COMPOSE_SERVICES.drill],
-    { env },
-  );
+async function stopDrillService(composeDir: string, envFile: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await runTool("docker", [...composeCommand(composeDir, envFile), "--profile", "drill", "rm", "--stop", "--force", "--volumes", COMPOSE_SERVICES.drill], {
+    env,
+  });
 }
 
 async function verify(ctx: CommandContext, path: string | undefined, flags: Flags): Promise<number> {
@@ -173,7 +171,8 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
   const scratchUrl = flags.scratchUrl === undefined ? undefined : urlOrThrow(String(flags.scratchUrl), "--scratch-url");
   const statusFile = flags.statusFile === undefined ? undefined : resolve(ctx.cwd, String(flags.statusFile));
   const passphraseKey = compose?.backup.passphrase.key ?? "DB_ENC_PASSPHRASE";
-  const passphrase = secretValue(passphraseKey, ctx.env, composeDir, compose?.envFile ?? ".env");
+  const envFile = compose?.envFile ?? ".env";
+  const passphrase = secretValue(passphraseKey, ctx.env, composeDir, envFile);
   const libraries: PathRoot[] = Object.entries(spec.libraries).flatMap(([h, lib]) => {
     const host = compose?.libraries[h]?.hostPath;
     return host ? [{ inDatabase: lib.path, onDisk: resolve(composeDir, host) }] : libraryImportPaths(lib).map((p) => ({ inDatabase: p, onDisk: p }));
@@ -191,16 +190,16 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
     if (scratchUrl) {
       ({ server, maintenance } = await urlServer(scratchUrl, ctx.env, ctx.signal));
     } else {
-      await startDrillService(composeDir, ctx);
+      await startDrillService(composeDir, envFile, ctx);
       started = true;
-      server = composeServer(composeDir, COMPOSE_SERVICES.drill, ctx.env, ctx.signal);
+      server = composeServer(composeDir, envFile, COMPOSE_SERVICES.drill, ctx.env, ctx.signal);
       maintenance = "postgres";
     }
     // With --scratch-url (no Docker, or a test) the live database is compared only when LIVE_DATABASE_URL names it.
     const live = ctx.env[LIVE_DATABASE_URL]
       ? liveFromUrl(ctx.env[LIVE_DATABASE_URL], ctx)
       : compose && !scratchUrl
-        ? liveServer(spec, composeDir, ctx)
+        ? liveServer(spec, composeDir, envFile, ctx)
         : undefined;
     const drilled: DrilledBackup[] = [];
     for (const s of sources(spec, composeDir, flags.file === undefined ? undefined : String(flags.file), ctx.cwd)) {
@@ -245,7 +244,7 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
     }
     return report.ok ? 0 : 1;
   } finally {
-    if (started) await stopDrillService(composeDir, ctx.env);
+    if (started) await stopDrillService(composeDir, envFile, ctx.env);
     await rm(scratch, { recursive: true, force: true });
   }
 }
