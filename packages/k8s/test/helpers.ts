@@ -1,7 +1,7 @@
 import { type ImmichFamilySpec, parseSpec } from "@family/immich-spec";
 import { specBuilder } from "@family/test-kit";
 import { parseAllDocuments } from "yaml";
-import { renderKubernetes } from "../src/render.js";
+import { type RenderRestoreDrillOptions, renderKubernetes, renderRestoreDrill } from "../src/render.js";
 
 export const schemasDir = new URL("../../../tooling/schemas/cnpg/", import.meta.url);
 
@@ -32,6 +32,18 @@ export function objects(spec: ImmichFamilySpec): K8sObject[] {
   return renderedObjects(spec).map((o) => o.object);
 }
 
+/** Every object of the restore drill's folder, read back from its YAML files, with the file each is in. */
+export function drillObjects(spec: ImmichFamilySpec, options: RenderRestoreDrillOptions = {}): { file: string; object: K8sObject }[] {
+  return renderRestoreDrill(spec, options)
+    .files.filter((f) => f.path !== "kustomization.yaml")
+    .flatMap((f) =>
+      parseAllDocuments(f.content, { version: "1.1" }).map((d) => {
+        if (d.errors.length > 0) throw new Error(`${f.path}: ${d.errors[0]?.message}`);
+        return { file: f.path, object: d.toJS() as K8sObject };
+      }),
+    );
+}
+
 export function find(list: readonly K8sObject[], kind: string, name: string): K8sObject {
   const found = list.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name}; have ${list.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
@@ -51,4 +63,60 @@ export function envOf(c: { env?: { name: string; value?: string; valueFrom?: { s
   return Object.fromEntries(
     (c.env ?? []).map((e) => [e.name, e.valueFrom ? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}` : e.value]),
   );
+}
+
+// NetworkPolicy semantics, for tests of who may reach whom.
+
+type Labels = Record<string, string>;
+/** A pod as NetworkPolicies see it: its namespace and labels. */
+export interface Pod {
+  readonly namespace: string;
+  readonly labels: Labels;
+}
+/** An address outside the cluster's pods: the API server, an object store, the internet. */
+export const OUTSIDE = "outside";
+type Endpoint = Pod | typeof OUTSIDE;
+type Selector = { matchLabels?: Labels };
+type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: unknown };
+type PolicyPort = { protocol?: string; port?: number; endPort?: number };
+type Rule = { from?: Peer[]; to?: Peer[]; ports?: PolicyPort[] };
+
+const matches = (selector: Selector | undefined, labels: Labels) => Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/** Whether `peer`, written in a policy of `namespace`, names `endpoint`. */
+function peerMatches(peer: Peer, namespace: string, endpoint: Endpoint): boolean {
+  if (peer.ipBlock) throw new Error("ipBlock peers are not modelled here");
+  if (endpoint === OUTSIDE) return false;
+  if (peer.namespaceSelector)
+    return (
+      matches(peer.namespaceSelector, { "kubernetes.io/metadata.name": endpoint.namespace }) &&
+      (!peer.podSelector || matches(peer.podSelector, endpoint.labels))
+    );
+  return endpoint.namespace === namespace && matches(peer.podSelector, endpoint.labels);
+}
+
+/** Whether the policies selecting `pod` in `direction` (none: all traffic) let it talk to `other` on `port`. */
+function admits(policies: readonly K8sObject[], direction: "Ingress" | "Egress", pod: Endpoint, other: Endpoint, port: number, protocol: string): boolean {
+  if (pod === OUTSIDE) return true;
+  const selecting = policies.filter(
+    (p) => p.metadata.namespace === pod.namespace && matches(p.spec.podSelector, pod.labels) && p.spec.policyTypes.includes(direction),
+  );
+  if (selecting.length === 0) return true;
+  const portMatches = (p: PolicyPort) => (p.protocol ?? "TCP") === protocol && (p.port === undefined || (port >= p.port && port <= (p.endPort ?? p.port)));
+  return selecting.some((p) =>
+    ((direction === "Ingress" ? p.spec.ingress : p.spec.egress) ?? []).some((rule: Rule) => {
+      const peers = direction === "Ingress" ? rule.from : rule.to;
+      return (
+        (peers === undefined || peers.some((peer) => peerMatches(peer, pod.namespace, other))) && (rule.ports === undefined || rule.ports.some(portMatches))
+      );
+    }),
+  );
+}
+
+/**
+ * Whether `from` may open a connection to `to` on `port` as the Kubernetes NetworkPolicy semantics say:
+ * the egress policies selecting `from` and the ingress policies selecting `to` must both let it through.
+ */
+export function allowed(policies: readonly K8sObject[], from: Endpoint, to: Endpoint, port: number, protocol = "TCP"): boolean {
+  return admits(policies, "Egress", from, to, port, protocol) && admits(policies, "Ingress", to, from, port, protocol);
 }

@@ -87,3 +87,9 @@ export const WORKER_ARGS: readonly string[] = [
   "--state-dir",
   CONTAINER_PATHS.workerStateDir,
 ];
+
+/** The environment variable `immich-family backup check` reads the restored database's URL from (a Kubernetes drill Job sets it from the recovery Cluster's app Secret). */
+export const DRILL_DATABASE_URL_ENV = "DRILL_DATABASE_URL";
+
+/** What a Kubernetes restore drill's Job runs after `immich-family`: the checks of the mounted spec against the restored database. */
+export const DRILL_CHECK_ARGS: readonly string[] = ["backup", "check", CONTAINER_PATHS.workerSpecFile];
