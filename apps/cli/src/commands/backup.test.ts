@@ -3,11 +3,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import {
   age,
   assetTree,
   dbBackupFiles,
   drillDocker,
+  exampleText,
   fakeSmtp,
   recordingIo,
   fixtureDump,
@@ -421,6 +423,26 @@ describe("backup check (the checks alone, as a Kubernetes drill Job runs them)",
   });
 });
 
+describe("backup verify --target kubernetes", () => {
+  it("hands over to the Kubernetes drill, which without --apply renders it into --out", async () => {
+    const dir = join(root, "k8s");
+    mkdirSync(dir, { recursive: true });
+    // A plugin drill renders without a cluster (a snapshot drill asks kubectl for the newest Backup).
+    const doc = parseDocument(exampleText("family"));
+    doc.setIn(["targets", "kubernetes", "database", "backup"], {
+      schedule: "0 0 2 * * *",
+      method: "plugin",
+      pluginName: "barman-cloud.cloudnative-pg.io",
+      pluginParameters: { barmanObjectName: "nas-minio" },
+    });
+    writeFileSync(join(dir, "immich-family.yaml"), doc.toString());
+    const r = await runCommand(main, dir, ["verify", "immich-family.yaml"], { target: "kubernetes", out: "drill" }, { PATH: standIns().dir });
+    expect(r.err).toBe("");
+    expect(readdirSync(join(dir, "drill")).sort()).toEqual([".immich-family-render.json", "check.yaml", "cluster.yaml", "kustomization.yaml"]);
+    expect(r.code).toBe(0);
+  });
+});
+
 describe("the built CLI", () => {
   it("registers backup verify and check, and refuses bad input with exit 2 and no stack trace", () => {
     const dir = install("v3.1.0", { files: false });
@@ -429,7 +451,7 @@ describe("the built CLI", () => {
       [["backup", "frobnicate"], /^error: backup takes verify or check, got frobnicate\./],
       [["backup", "verify", "immich-family.yaml", "--scratch-url", "mysql://x"], /^error: --scratch-url: expected postgres:\/\/…, got mysql:\/\/…/],
       [["backup", "verify", "immich-family.yaml", "--sample", "0", "--scratch-url", pg.url], /^error: --sample must be a whole number from 1, got 0/],
-      [["backup", "verify", "immich-family.yaml", "--target", "kubernetes"], /^error: backup verify --target kubernetes is not built on this branch yet/],
+      [["backup", "verify", "immich-family.yaml", "--target", "banana"], /^error: --target must be compose or kubernetes, got banana/],
     ] as const;
     for (const [args, message] of bad) {
       const r = runCli(args, dir);

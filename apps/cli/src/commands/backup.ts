@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { COMPOSE_SERVICES } from "@family/immich-compose";
-import { durationMs, type ImmichFamilySpec, libraryImportPaths } from "@family/immich-spec";
+import { DRILL_DATABASE_URL_ENV, durationMs, type ImmichFamilySpec, libraryImportPaths } from "@family/immich-spec";
 import type { CommandContext, CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -18,7 +18,7 @@ import { readInside } from "../_safe-read.js";
 import { parseEnvFile } from "../import/_dotenv.js";
 
 /** The env var `backup check` (and a Kubernetes drill Job) reads the restored database's URL from. */
-export const DRILL_DATABASE_URL = "DRILL_DATABASE_URL";
+const DRILL_DATABASE_URL = DRILL_DATABASE_URL_ENV;
 /** The env var naming the live database, to compare counts with, when `docker compose exec` cannot reach it. */
 export const LIVE_DATABASE_URL = "LIVE_DATABASE_URL";
 
@@ -150,9 +150,13 @@ async function stopDrillService(composeDir: string, envFile: string, env: NodeJS
 async function verify(ctx: CommandContext, path: string | undefined, flags: Flags): Promise<number> {
   const target = flags.target ?? "compose";
   if (target === "kubernetes") {
-    // TODO(merge): the k8s-drill branch provides ../backup/kubernetes.js; replace this with
-    // `const { verifyKubernetesBackup } = await import("../backup/kubernetes.js"); return verifyKubernetesBackup(ctx, path, { out, apply })`.
-    throw new CliError("bad-arguments", "backup verify --target kubernetes is not built on this branch yet");
+    const { verifyKubernetesBackup } = await import("../backup/kubernetes.js");
+    return verifyKubernetesBackup(ctx, path, {
+      out: flags.out === undefined ? undefined : String(flags.out),
+      apply: flags.apply === true,
+      backup: flags.backup === undefined ? undefined : String(flags.backup),
+      timeout: flags.timeout === undefined ? undefined : String(flags.timeout),
+    });
   }
   if (target !== "compose") throw new CliError("bad-arguments", `--target must be compose or kubernetes, got ${String(target)}`);
   const { spec } = await loadSpecOrThrow(ctx.cwd, path);
@@ -164,6 +168,7 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
     );
   }
   const several = declaredTargets(spec).length > 1;
+  // Compose: the render's folder, "rendered" as for render (Kubernetes: a new temporary folder, above).
   const out = String(flags.out ?? "rendered");
   const composeDir = resolve(ctx.cwd, several ? join(out, "compose") : out);
   const drillSpec = compose?.backup.drill;
