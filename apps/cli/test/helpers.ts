@@ -220,7 +220,8 @@ function script(dir: string, name: string, body: string): void {
 /**
  * A stand-in kubectl knowing `objects` ("<kind> <name>", e.g. "crd clusters.postgresql.cnpg.io") as
  * `kubectl get <kind> <name>` does: the name on stdout and exit 0, or `Error from server (NotFound)`
- * and exit 1. `kubectl get storageclass -o json` prints `storageClassesJson`.
+ * and exit 1. `kubectl get storageclass -o json` prints `storageClassesJson`. `kubectl get ingressclass <name> -o
+ * jsonpath=…` prints the controller written after the name ("ingressclass nginx k8s.io/ingress-nginx"), Pomerium's by default.
  */
 export function fakeKubectl(dir: string, objects: readonly string[], storageClassesJson = '{"items":[]}'): void {
   writeFileSync(join(dir, "objects"), `${objects.join("\n")}\n`);
@@ -232,6 +233,15 @@ export function fakeKubectl(dir: string, objects: readonly string[], storageClas
 if [ "$1 $2 $3" = "get --raw /version" ]; then echo '{"major":"1","minor":"31","gitVersion":"v1.31.2"}'; exit 0; fi
 if [ "$1" = get ] && [ "$2" = storageclass ] && [ "$3" = -o ]; then
   while IFS= read -r line; do echo "$line"; done < "$here/storageclasses.json"; exit 0
+fi
+if [ "$1" = get ] && [ "$2" = ingressclass ] && [ "$4" = -o ]; then
+  while IFS= read -r line; do
+    case "$line" in
+      "ingressclass $3") echo "pomerium.io/ingress-controller"; exit 0 ;;
+      "ingressclass $3 "*) echo "\${line#"ingressclass $3 "}"; exit 0 ;;
+    esac
+  done < "$here/objects"
+  echo "Error from server (NotFound): ingressclasses.networking.k8s.io \\"$3\\" not found" >&2; exit 1
 fi
 if [ "$1" = get ]; then
   while IFS= read -r line; do

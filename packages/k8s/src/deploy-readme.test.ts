@@ -120,6 +120,13 @@ describe("the rendered folder's README", () => {
     expect(text).not.toContain("secrets.env` exists");
   });
 
+  it("makes the first admin through a port-forward, since the Ingresses refuse the sign-up", () => {
+    const text = readme(exampleSpec("family"));
+    expect(text).toContain("The Ingress `rincewind-admin-sign-up` refuses that path in every spelling on every host");
+    expect(text).toContain("`kubectl -n photos port-forward service/rincewind-server 2283:2283`, open http://127.0.0.1:2283");
+    expect(text).not.toContain("open https://photos.rincewind.family: Immich shows its onboarding wizard");
+  });
+
   it("explains the restore drill when the spec takes backups: the command, what it creates, the fence, the checks, what it skips, the clean-up", () => {
     const text = readme(exampleSpec("family"));
     const section = /## Is the backup any good\? The restore drill\n([\s\S]*)$/.exec(text)?.[1] ?? "";

@@ -1,5 +1,5 @@
 import { type ImmichFamilySpec, type KubernetesTarget, NFS_CSI_DRIVER } from "@family/immich-spec";
-import type { Names } from "./_names.js";
+import { type Names, PORTS } from "./_names.js";
 import { clusterReferences } from "./cluster-references.js";
 import { drillNames, maxBackupAge } from "./restore-drill.js";
 
@@ -183,7 +183,8 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
   p("```sh", ...checks, "```");
   p(
     `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
-    `- The first start runs database migrations and can take minutes. Then open https://${spec.hosts.web}: Immich shows its onboarding wizard once, and the first account becomes the admin.`,
+    `- The first start runs database migrations and can take minutes.`,
+    `- Until it has an admin, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin. The Ingress \`${names.adminSignUpIngress}\` refuses that path in every spelling on every host, so no one who reaches the hosts can claim the fresh install, and you cannot either through them. Make the first admin through a port-forward: \`kubectl -n ${ns} port-forward service/${names.server} ${PORTS.server}:${PORTS.server}\`, open http://127.0.0.1:${PORTS.server}, finish Immich's onboarding wizard with the email of the spec's first admin member${spec.auth.oauth ? " (so the OAuth login links to it)" : ""}, stop the port-forward, then open https://${spec.hosts.web}.`,
     ...(spec.worker.enabled
       ? [
           `- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,

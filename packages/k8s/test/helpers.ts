@@ -1,5 +1,6 @@
 import { type ImmichFamilySpec, parseSpec } from "@family/immich-spec";
-import { specBuilder } from "@family/test-kit";
+import { cleanPath, type PathCleaning, specBuilder } from "@family/test-kit";
+import { RE2JS } from "re2js";
 import { parseAllDocuments } from "yaml";
 import { type RenderRestoreDrillOptions, renderKubernetes, renderRestoreDrill } from "../src/render.js";
 
@@ -119,4 +120,49 @@ function admits(policies: readonly K8sObject[], direction: "Ingress" | "Egress",
  */
 export function allowed(policies: readonly K8sObject[], from: Endpoint, to: Endpoint, port: number, protocol = "TCP"): boolean {
   return admits(policies, "Egress", from, to, port, protocol) && admits(policies, "Ingress", to, from, port, protocol);
+}
+
+/** A route the Pomerium Ingress Controller makes of one path of one Ingress rule. */
+export interface PomeriumRoute {
+  readonly ingress: string;
+  readonly from: string;
+  readonly path?: string;
+  readonly regex?: string;
+  readonly prefix?: string;
+  readonly annotations: Record<string, unknown>;
+}
+
+/** Pomerium's routes of the Ingresses in `list`, in the order Envoy tries them (`config.SortPolicies`). */
+export function pomeriumRoutes(list: readonly K8sObject[]): PomeriumRoute[] {
+  const routes: PomeriumRoute[] = [];
+  for (const ing of list.filter((o) => o.kind === "Ingress")) {
+    const annotations = ing.metadata.annotations ?? {};
+    const regex = annotations["ingress.pomerium.io/path_regex"] === "true";
+    for (const rule of ing.spec.rules) {
+      for (const p of rule.http.paths as { path: string; pathType: string }[]) {
+        const match = p.pathType === "Exact" ? { path: p.path } : p.pathType === "ImplementationSpecific" && regex ? { regex: p.path } : { prefix: p.path };
+        routes.push({ ingress: ing.metadata.name, from: `https://${rule.host}`, annotations, ...match });
+      }
+    }
+  }
+  const desc = (a = "", b = "") => (a === b ? 0 : a > b ? -1 : 1);
+  return routes.sort(
+    (a, b) => (a.from === b.from ? 0 : a.from < b.from ? -1 : 1) || desc(a.path, b.path) || desc(a.regex, b.regex) || desc(a.prefix, b.prefix),
+  );
+}
+
+/**
+ * Where Pomerium sends `requestTarget` on `host`: the first route that matches the cleaned path (an exact
+ * path, a regular expression matched whole with RE2, or a plain string prefix), with the path it forwards.
+ * `undefined` route: no route (404); `undefined` path: rejected before routing.
+ */
+export function pomeriumRoute(routes: readonly PomeriumRoute[], host: string, requestTarget: string, cleaning: PathCleaning) {
+  const path = cleanPath(requestTarget, cleaning);
+  if (path === undefined) return { route: undefined, path };
+  const route = routes.find(
+    (r) =>
+      r.from === `https://${host}` &&
+      (r.path !== undefined ? path === r.path : r.regex !== undefined ? RE2JS.compile(r.regex).matches(path) : path.startsWith(r.prefix ?? "/")),
+  );
+  return { route, path };
 }
