@@ -58,8 +58,6 @@ export interface ComposeService {
   /** Short syntax: `path[:options]`, e.g. `/tmp:size=64m`. */
   readonly tmpfs?: readonly string[];
   readonly shm_size?: string;
-  /** In-memory folders, gone with the container. */
-  readonly tmpfs?: readonly string[];
   readonly deploy?: { readonly resources: ComposeResources };
   readonly network_mode?: string;
   readonly networks?: readonly string[];

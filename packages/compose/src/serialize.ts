@@ -13,7 +13,6 @@ const SERVICE_ORDER = [
   "env_file",
   "environment",
   "volumes",
-  "tmpfs",
   "devices",
   "device_cgroup_rules",
   "group_add",
