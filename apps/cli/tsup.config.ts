@@ -23,6 +23,7 @@ const commands = [
   "doctor",
   "upgrade",
   "import",
+  "backup",
 ];
 
 /**

@@ -190,6 +190,35 @@ cli
   .example("immich-family doctor --preflight --target compose --out deploy")
   .action(action(() => import("./commands/doctor.js")));
 
+cli
+  .command(
+    "backup <action> [spec]",
+    "Restore drill; action: verify (restore the newest backup into a scratch Postgres and check it) or check (check a restored database)",
+  )
+  .option("--file <path>", "verify: this backup instead of the newest in the declared folders")
+  .option("--scratch-url <url>", "verify: restore into this scratch PostgreSQL instead of the Compose file's drill service (never the live one)")
+  .option("--target <target>", "verify: compose or kubernetes (default: compose)")
+  .option(
+    "--out <dir>",
+    "Compose: the render's output folder, where compose.yaml is (default: rendered); Kubernetes: where the drill's objects are rendered (default: a new temporary folder)",
+  )
+  .option("--apply", "verify --target kubernetes: apply with kubectl, wait, print the checks, and always remove what it applied")
+  .option("--backup <name>", "verify --target kubernetes: this volume-snapshot Backup instead of the newest")
+  .option("--timeout <duration>", "verify --target kubernetes: how long the restore and the checks may take, e.g. 45m (default: 1h)")
+  .option("--status-file <file>", "verify: write the result and time here (JSON, or Prometheus text when it ends in .prom)")
+  .option("--notify", "verify: mail a failed drill through the backup's mail settings (targets.compose.backup.notify.email)")
+  .option("--sample <n>", "How many asset files to look for on disk (default: the spec's backup.drill.sample)")
+  .option("--database-url <url>", `check: the restored database (better: the env var DRILL_DATABASE_URL, which keeps the password off the command line)`)
+  .option("--media <dir>", "check: where the media folder is mounted (default: immich.mediaLocation, else /data)")
+  .option(...outputOption)
+  .example("immich-family backup verify --out /srv/immich-stack")
+  .example("immich-family backup verify --target kubernetes --apply")
+  .example(
+    "immich-family backup verify --file backups/db-backup/pgsql_immich_immich-db_20261206-033000.sql.zst.gpg --scratch-url postgres://postgres@127.0.0.1:5433/postgres",
+  )
+  .example("DRILL_DATABASE_URL=postgres://… immich-family backup check /etc/immich-family/spec.yaml")
+  .action(action(() => import("./commands/backup.js")));
+
 cli.help();
 cli.version(VERSION);
 

@@ -17,6 +17,7 @@ export const SERVICE = {
   database: "immich-db",
   backup: "immich-db-backup",
   exporter: "immich-db-exporter",
+  drill: "immich-backup-drill",
   worker: "immich-worker",
 } as const;
 
