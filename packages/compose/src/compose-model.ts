@@ -37,6 +37,7 @@ export interface ComposeResources {
 /** One service of compose.yaml, as this renderer writes it. */
 export interface ComposeService {
   readonly image: string;
+  readonly container_name?: string;
   readonly user?: string;
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
@@ -71,6 +72,7 @@ export interface ComposeNetwork {
 /** A named volume of compose.yaml. */
 export interface ComposeVolume {
   readonly name?: string;
+  readonly external?: boolean;
 }
 
 /** The whole compose.yaml: project name, services, networks and named volumes. */

@@ -11,7 +11,7 @@ describe("composeNextSteps", () => {
       "Create Traefik's network if it does not exist: docker network create rincewind-frontend",
       "Start: cd rendered/compose && docker compose up -d",
       "Check the init step exited 0: docker compose logs immich-init (an unresolved ${KEY} stops it, and the server does not start).",
-      "Open https://photos.rincewind.family: the first account you create becomes the admin.",
+      "Open https://photos.rincewind.family: an adopted install keeps its users (log in as before); on a new one the first account you create becomes the admin.",
     ]);
   });
 

@@ -22,6 +22,6 @@ export function composeNextSteps(spec: ImmichFamilySpec, dir: string): string[] 
       : []),
     `Start: cd ${d} && docker compose${envFlag} up -d`,
     `Check the init step exited 0: docker compose${envFlag} logs ${ctx.services.init} (an unresolved \${KEY} stops it, and the server does not start).`,
-    `Open https://${spec.hosts.web}: the first account you create becomes the admin.`,
+    `Open https://${spec.hosts.web}: an adopted install keeps its users (log in as before); on a new one the first account you create becomes the admin.`,
   ];
 }

@@ -182,7 +182,7 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
   p("```sh", ...checks, "```");
   p(
     `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
-    `- The first start runs database migrations and can take minutes. Then open https://${spec.hosts.web}: Immich shows its onboarding wizard once, and the first account becomes the admin.`,
+    `- The first start runs database migrations and can take minutes. Then open https://${spec.hosts.web}: an install you adopted keeps its users (log in as before); a new one shows Immich's onboarding wizard once, and the first account becomes the admin.`,
     ...(spec.worker.enabled
       ? [
           `- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,

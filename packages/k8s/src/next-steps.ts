@@ -34,6 +34,6 @@ export function kubernetesNextSteps(spec: ImmichFamilySpec, dir: string): string
     ...secretStep,
     `Apply: kubectl apply -k ${d}`,
     `Watch the database come up: kubectl -n ${n.namespace} get cluster ${n.cluster} -w (until "Cluster in healthy state"), then kubectl -n ${n.namespace} rollout status deployment/${n.server}.`,
-    `Open https://${spec.hosts.web}: the first account you create becomes the admin.`,
+    `Open https://${spec.hosts.web}: an adopted install keeps its users (log in as before); on a new one the first account you create becomes the admin.`,
   ];
 }
