@@ -136,7 +136,8 @@ cli
 cli
   .command("upgrade [spec]", "Show what moving the pinned Immich release changes (breaking changes, manual steps, rendered diffs); --yes pins it")
   .option("--to <version>", "The release to move to (default: the newest release this tool knows)")
-  .option("--yes", "Rewrite immich.version in the spec without asking (nothing else in the file changes)")
+  .option("--yes", "Rewrite immich.version in the spec without asking; settings whose default the new line changes keep their old value in immich.config")
+  .option("--accept-new-defaults", "With --yes: let the new line's defaults apply instead of pinning the old ones")
   .option(...outputOption)
   .example("immich-family upgrade")
   .example("immich-family upgrade examples/family.yaml --to v3.1.0 --yes")
