@@ -7,6 +7,24 @@ export interface Io {
   readonly isTTY: boolean;
 }
 
+// Control and direction-changing characters but newline and tab, which lay the output out.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNSAFE_ON_TERMINAL = /[\0-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` as it may reach a terminal: every control character but newline and tab written as an escape
+ * (`\x1B`, `\r`, `\u202E`), whatever a message echoes (a path, an argument, a file's content in a
+ * diff). The last line of defence: messages escape what they echo themselves (`escapeControl`), so a
+ * newline inside a path shows as `\n` too; this keeps the entry point free of the spec package.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_ON_TERMINAL, (c) => {
+    if (c === "\r") return "\\r";
+    const cp = c.codePointAt(0) ?? 0;
+    return cp <= 0xff ? `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+  });
+}
+
 /** The reader of our output went away (`immich-family schema | head`): end quietly, with the exit code decided so far. */
 function readerGone(): never {
   process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
@@ -33,7 +51,7 @@ function onStreamError(error: NodeJS.ErrnoException): void {
 function lineWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
   let viaStream = false;
   return (text) => {
-    const bytes = Buffer.from(text.endsWith("\n") ? text : `${text}\n`, "utf8");
+    const bytes = Buffer.from(terminalSafe(text.endsWith("\n") ? text : `${text}\n`), "utf8");
     if (viaStream) {
       stream().write(bytes);
       return;

@@ -3,16 +3,19 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyPlan, planFolder, RECORD_FILE, unifiedDiff } from "./_owned-folder.js";
+import { applyPlan, identityOf, type PlanOptions, planFolder, RECORD_FILE, unifiedDiff } from "./_owned-folder.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "immich-family-owned-"));
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 const read = (path: string) => readFileSync(path, "utf8");
 const record = (dir: string) => JSON.parse(read(join(dir, RECORD_FILE))) as { files: Record<string, string>; writing?: Record<string, string> };
 
+/** Every safe name: the closed set is tested on its own below. */
+const ANY = { canWrite: () => true };
+
 /** Plan, refuse like render does (unless forced), apply. */
-function write(dir: string, files: { path: string; content: string; mode?: number }[], force = false) {
-  const plan = planFolder(dir, "out", files);
+function write(dir: string, files: { path: string; content: string; mode?: number }[], force = false, options: Partial<PlanOptions> = {}) {
+  const plan = planFolder(dir, "out", files, { ...ANY, ...options });
   const blocking = plan.refusals.filter((r) => !r.forceable || !force);
   if (blocking.length > 0) return { plan, refused: blocking.map((r) => r.message) };
   applyPlan(plan);
@@ -128,26 +131,25 @@ describe("planFolder and applyPlan", () => {
         { path: "spec.yaml", content: "copy" },
         { path: "b.yaml", content: "b" },
       ],
-      { protect: [join(dir, "spec.yaml")] },
+      { ...ANY, protect: [identityOf(join(dir, "spec.yaml"))!] },
     );
     expect(plan.refusals.filter((r) => !r.forceable).map((r) => r.message)).toEqual([
-      "out/spec.yaml is the spec being rendered; render never overwrites it. Render into another folder (--out).",
+      "out/spec.yaml is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).",
       "out/b.yaml: render writes a file there, but something else is in the way. Move it away.",
     ]);
   });
 
-  it("refuses a record it cannot read, and never follows a path out of the folder that a record names", () => {
+  it("ignores, with a note, a record entry that names a path out of the folder, and never follows it", () => {
     const parent = tmp();
     const dir = join(parent, "out");
     mkdirSync(dir);
     writeFileSync(join(parent, "victim"), "keep");
     writeFileSync(join(dir, RECORD_FILE), JSON.stringify({ files: { "../victim": sha("keep") } }));
-    const { refused } = write(dir, [{ path: "a.yaml", content: "a" }]);
-    expect(refused).toEqual([
-      `out/${RECORD_FILE} is not a record render can read ("../victim" is not a path inside the folder). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
-    ]);
-    write(dir, [{ path: "a.yaml", content: "a" }], true);
+    const { refused, plan } = write(dir, [{ path: "a.yaml", content: "a" }]);
+    expect(refused).toEqual([]);
+    expect(plan.notes).toEqual([`out/${RECORD_FILE} lists "../victim", a file render never writes here: ignored (render neither overwrites nor removes it).`]);
     expect(read(join(parent, "victim"))).toBe("keep");
+    expect(Object.keys(record(dir).files)).toEqual(["a.yaml"]);
   });
 
   it("never removes a recorded file reached through a symbolic link out of the folder", () => {
@@ -181,22 +183,32 @@ describe("planFolder and applyPlan", () => {
     mkdirSync(join(dir, "sub"));
     writeFileSync(join(dir, "sub/keep"), "user's");
     // `b` is a file, so `b/c.yaml` cannot be written after `a.yaml` was.
-    const plan = planFolder(dir, "out", [
-      { path: "a.yaml", content: "a: 2\n" },
-      { path: "b", content: "b" },
-      { path: "b/c.yaml", content: "c" },
-      { path: "z.yaml", content: "z: 1\n" },
-    ]);
+    const plan = planFolder(
+      dir,
+      "out",
+      [
+        { path: "a.yaml", content: "a: 2\n" },
+        { path: "b", content: "b" },
+        { path: "b/c.yaml", content: "c" },
+        { path: "z.yaml", content: "z: 1\n" },
+      ],
+      ANY,
+    );
     expect(() => applyPlan(plan)).toThrow(
       expect.objectContaining({ code: "write-failed", exitCode: 1, message: expect.stringMatching(/^Could not write out after 2 of 3 changes; /) }),
     );
     expect(read(join(dir, "sub/keep"))).toBe("user's");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     // The next render sees a.yaml (already the new content) as its own, not as a user edit.
-    const again = planFolder(dir, "out", [
-      { path: "a.yaml", content: "a: 3\n" },
-      { path: "z.yaml", content: "z: 1\n" },
-    ]);
+    const again = planFolder(
+      dir,
+      "out",
+      [
+        { path: "a.yaml", content: "a: 3\n" },
+        { path: "z.yaml", content: "z: 1\n" },
+      ],
+      ANY,
+    );
     expect(again.refusals).toEqual([]);
     expect(again.changes.map((c) => [c.kind, c.path])).toEqual([
       ["update", "a.yaml"],

@@ -1,12 +1,19 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
-import type { RenderedFile } from "@family/immich-spec";
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, type Stats, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { escapeControl, type RenderedFile } from "@family/immich-spec";
 import { CliError } from "./_errors.js";
+import { LOCK_FILE, lockedMessage, lockHolder } from "./_folder-lock.js";
+import { type Found, readInside } from "./_safe-read.js";
 import { writeAtomicallySync } from "./_write.js";
 
 /** The record render keeps in each folder it writes: every file it wrote there, with its SHA-256. */
 export const RECORD_FILE = ".immich-family-render.json";
+
+/** The largest record render reads; a bigger one is not a record render can use. */
+export const RECORD_LIMIT = 1024 * 1024;
+/** The largest file render compares with what it would write; a bigger one counts as edited (or the user's). */
+export const COMPARE_LIMIT = 4 * 1024 * 1024;
 
 const RECORD_NOTE =
   "Written by `immich-family render`: the files it wrote in this folder and their SHA-256. A re-render replaces or removes only these files and leaves everything else here alone. `immich-family diff` shows what it would change.";
@@ -23,10 +30,11 @@ interface RecordData {
 /** Who a file on disk belongs to: render (as it wrote it), render but edited since, or the user (not on the record). */
 export type Owner = "render" | "edited" | "user";
 
+/** A change to one file; what is on disk now is read again only to show a diff (`beforeText`). */
 export type FileChange =
   | { readonly kind: "create"; readonly path: string; readonly after: string; readonly mode: number }
-  | { readonly kind: "update"; readonly path: string; readonly before: string; readonly after: string; readonly mode: number; readonly owner: Owner }
-  | { readonly kind: "remove"; readonly path: string; readonly before: string; readonly owner: Exclude<Owner, "user"> };
+  | { readonly kind: "update"; readonly path: string; readonly after: string; readonly mode: number; readonly owner: Owner }
+  | { readonly kind: "remove"; readonly path: string; readonly owner: Exclude<Owner, "user"> };
 
 /** Why render will not write a folder as it is. `forceable` ones give way to `--force`. */
 export interface Refusal {
@@ -39,15 +47,35 @@ export interface Refusal {
 export interface FolderPlan {
   /** Absolute path of the folder. */
   readonly dir: string;
-  /** The folder as the user named it, for messages. */
+  /** The folder as the user named it, control characters escaped, for messages. */
   readonly shown: string;
   readonly changes: readonly FileChange[];
   readonly unchanged: readonly string[];
   readonly refusals: readonly Refusal[];
+  /** What render leaves alone and says so: record entries it ignores, a former spec copy. */
+  readonly notes: readonly string[];
   /** The record a render writes last; `undefined` when it would be byte-identical to the one there. */
   readonly record: string | undefined;
   /** The hash of each file on disk that render owns or will own, for the record kept while writing. */
   readonly held: Readonly<Record<string, string>>;
+}
+
+/** A file render must never write, replace or remove: the spec it renders, by path and by identity (links, hard links). */
+export interface ProtectedFile {
+  readonly path?: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+export interface PlanOptions {
+  /** Whether the target's renderer can write `path`: the closed set of names render may overwrite or remove. The record adds nothing to it. */
+  readonly canWrite: (path: string) => boolean;
+  /** Names earlier releases wrote that render now leaves alone (the spec copy once shared the spec's name). */
+  readonly former?: readonly string[];
+  /** The spec being rendered. */
+  readonly protect?: readonly ProtectedFile[];
+  /** Whether to skip the lock check (render holds the lock itself). */
+  readonly locked?: boolean;
 }
 
 const isSafePath = (path: string) =>
@@ -59,55 +87,68 @@ const isSafePath = (path: string) =>
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
-type OnDisk = { readonly kind: "none" | "folder" | "other" } | { readonly kind: "file"; readonly data: Buffer };
+/** Whether `text` is an immich-family spec (its top-level apiVersion and kind), which render never overwrites or removes. */
+export function looksLikeSpec(data: Buffer): boolean {
+  const text = data.toString("utf8");
+  return /^kind:[ \t]*["']?ImmichFamily["']?[ \t]*(#.*)?$/m.test(text) && /^apiVersion:[ \t]*["']?immich-family\.dev\//m.test(text);
+}
 
-function onDisk(path: string): OnDisk {
+/** The identity of a file (following links), for `ProtectedFile`; `undefined` when there is none. */
+export function identityOf(path: string): ProtectedFile | undefined {
   try {
     const st = statSync(path, { throwIfNoEntry: false });
-    if (!st) return { kind: "none" };
-    if (st.isFile()) return { kind: "file", data: readFileSync(path) };
-    return { kind: st.isDirectory() ? "folder" : "other" };
-  } catch (error) {
-    // A file where a parent folder should be.
-    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return { kind: "other" };
-    throw new CliError("write-failed", `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    return st?.isFile() ? { path, dev: st.dev, ino: st.ino } : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-/** Whether `path`'s parent folder, links resolved, is `dir` or inside it. */
-function insideFolder(dir: string, path: string): boolean {
-  const parent = realpathSync(dirname(join(dir, path)));
-  const root = realpathSync(dir);
-  return parent === root || parent.startsWith(`${root}${sep}`);
-}
+const sameFile = (a: Stats, b: ProtectedFile) => a.dev === b.dev && a.ino === b.ino;
 
-/** The record in `dir`, or why it cannot be used. */
-function readRecord(dir: string): { record?: RecordData; text?: string; problem?: string } {
-  const found = onDisk(join(dir, RECORD_FILE));
-  if (found.kind === "none") return {};
-  if (found.kind !== "file") return { problem: "it is not a file" };
+/** The record in `dir`, or why it cannot be used; entries outside the closed set are left out with a note. */
+function readRecord(
+  dir: string,
+  where: (p: string) => string,
+  options: PlanOptions,
+): { record?: RecordData; text?: string; problem?: string; notes: string[] } {
+  const notes: string[] = [];
+  const found = readInside(dir, RECORD_FILE, RECORD_LIMIT);
+  if (found.kind === "none") return { notes };
+  if (found.kind === "link") return { notes, problem: "it is a symbolic link; render never follows one" };
+  if (found.kind === "big") return { notes, problem: `it is ${found.size} bytes, over the limit of ${RECORD_LIMIT}` };
+  if (found.kind !== "file") return { notes, problem: "it is not a file" };
   const text = found.data.toString("utf8");
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { text, problem: `not JSON: ${(error as Error).message}` };
+    return { notes, text, problem: `not JSON: ${(error as Error).message}` };
   }
+  const former = new Set(options.former ?? []);
   const table = (value: unknown, key: string): Record<string, string> | string => {
     if (value === undefined && key === "writing") return {};
     if (typeof value !== "object" || value === null || Array.isArray(value)) return `"${key}" is not an object`;
+    const kept: Record<string, string> = {};
     for (const [path, hash] of Object.entries(value)) {
-      if (!isSafePath(path) || path === RECORD_FILE) return `${JSON.stringify(path)} is not a path inside the folder`;
-      if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) return `the hash of ${JSON.stringify(path)} is not a SHA-256`;
+      const shown = escapeControl(JSON.stringify(path));
+      if (former.has(path))
+        notes.push(
+          `${where(path)}: an earlier release wrote the worker's copy of the spec under this name; it is now written under its own name, so render no longer lists ${shown} and never touches it. Delete it yourself if it is not your spec.`,
+        );
+      else if (!isSafePath(path) || path === RECORD_FILE || path === LOCK_FILE || !options.canWrite(path))
+        notes.push(`${where(RECORD_FILE)} lists ${shown}, a file render never writes here: ignored (render neither overwrites nor removes it).`);
+      else if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash))
+        notes.push(`${where(RECORD_FILE)}: the hash of ${shown} is not a SHA-256: ignored (render treats the file as not on its record).`);
+      else kept[path] = hash;
     }
-    return value as Record<string, string>;
+    return kept;
   };
   const obj = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
   const files = table(obj.files, "files");
-  if (typeof files === "string") return { text, problem: files };
+  if (typeof files === "string") return { notes, text, problem: files };
   const writing = table(obj.writing, "writing");
-  if (typeof writing === "string") return { text, problem: writing };
-  return { text, record: Object.keys(writing).length > 0 ? { files, writing } : { files } };
+  if (typeof writing === "string") return { notes, text, problem: writing };
+  return { notes: [...new Set(notes)], text, record: Object.keys(writing).length > 0 ? { files, writing } : { files } };
 }
 
 function recordText(data: RecordData): string {
@@ -120,38 +161,68 @@ function recordText(data: RecordData): string {
   return `${JSON.stringify({ note: RECORD_NOTE, files: sorted(data.files), ...(data.writing ? { writing: sorted(data.writing) } : {}) }, null, 2)}\n`;
 }
 
-export interface PlanOptions {
-  /** Absolute paths render must never write, e.g. the spec being rendered. */
-  readonly protect?: readonly string[];
+/** Why the folder cannot be written at all, when it cannot: checked before anything else, by diff too. */
+function unwritable(dir: string): string | undefined {
+  let at = dir;
+  for (;;) {
+    try {
+      const st = statSync(at, { throwIfNoEntry: false });
+      if (st) {
+        if (!st.isDirectory()) return undefined;
+        accessSync(at, constants.W_OK | constants.X_OK);
+        return undefined;
+      }
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "ENOTDIR" ? undefined : (error as Error).message;
+    }
+    if (dirname(at) === at) return undefined;
+    at = dirname(at);
+  }
 }
 
 /**
- * Compare what render would write into `dir` with what is there, reading only. Render owns the
- * files on the folder's record; everything else in the folder is the user's and is never removed.
+ * Compare what render would write into `dir` with what is there, reading only. Render may overwrite
+ * or remove a file only when the target's renderer can write its name (`canWrite`) and the folder's
+ * record says render wrote it as it is; everything else in the folder is the user's.
  */
-export function planFolder(dir: string, shown: string, files: readonly RenderedFile[], options: PlanOptions = {}): FolderPlan {
+export function planFolder(dir: string, shownRaw: string, files: readonly RenderedFile[], options: PlanOptions): FolderPlan {
+  const shown = escapeControl(shownRaw);
   const refusals: Refusal[] = [];
   const changes: FileChange[] = [];
   const unchanged: string[] = [];
-  const where = (path: string) => join(shown, path);
-  const folder = onDisk(dir);
+  const where = (path: string) => escapeControl(join(shownRaw, path));
   const held: Record<string, string> = {};
-  if (folder.kind !== "none" && folder.kind !== "folder") {
-    return {
-      dir,
-      shown,
-      changes,
-      unchanged,
-      record: undefined,
-      held,
-      refusals: [{ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false }],
-    };
+  const empty = (refusal: Refusal): FolderPlan => ({ dir, shown, changes, unchanged, notes: [], record: undefined, held, refusals: [refusal] });
+  let folder: Stats | undefined;
+  try {
+    folder = statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    return empty({ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false });
   }
-  const entries = folder.kind === "folder" ? readdirSync(dir) : [];
-  const { record, text, problem } = entries.length > 0 ? readRecord(dir) : {};
+  if (folder && !folder.isDirectory())
+    return empty({ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false });
+  const cannot = unwritable(dir);
+  if (cannot) return empty({ message: `${shown} cannot be written: ${escapeControl(cannot)}. Pick another --out, or fix its permissions.`, forceable: false });
+  if (folder && !options.locked) {
+    const holder = lockHolder(dir);
+    if (holder?.alive) refusals.push({ message: lockedMessage(shown, holder), forceable: false });
+  }
+  const protect = options.protect ?? [];
+  const isSpec = (stats: Stats) => protect.some((p) => sameFile(stats, p));
+  const isSpecAt = (path: string) => {
+    try {
+      const st = statSync(path, { throwIfNoEntry: false });
+      return st !== undefined && isSpec(st);
+    } catch {
+      return false;
+    }
+  };
+  // The spec being rendered and render's own lock do not make a folder "not empty".
+  const entries = folder ? readdirSync(dir).filter((name) => name !== LOCK_FILE && !isSpecAt(join(dir, name))) : [];
+  const { record, text, problem, notes } = folder ? readRecord(dir, where, options) : { notes: [] as string[] };
   if (problem) {
     refusals.push({
-      message: `${where(RECORD_FILE)} is not a record render can read (${problem}). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
+      message: `${where(RECORD_FILE)} is not a record render can read (${escapeControl(problem)}). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
       forceable: true,
     });
   } else if (!record && entries.length > 0) {
@@ -161,74 +232,106 @@ export function planFolder(dir: string, shown: string, files: readonly RenderedF
     });
   }
   const known = (path: string): string[] => [record?.files[path], record?.writing?.[path]].filter((h): h is string => h !== undefined);
-  const owner = (path: string, data: Buffer): Owner => {
+  const ownerOf = (path: string, now: Found): Owner => {
     const hashes = known(path);
-    return hashes.length === 0 ? "user" : hashes.includes(sha256(data)) ? "render" : "edited";
+    if (hashes.length === 0) return "user";
+    return now.kind === "file" && hashes.includes(sha256(now.data)) ? "render" : "edited";
   };
-  const real = (path: string) => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return path;
-    }
+  const neverTouch = (path: string, now: Found, owner: Owner): Refusal | undefined => {
+    if ((now.kind === "file" || now.kind === "big") && isSpec(now.stats))
+      return {
+        message: `${where(path)} is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).`,
+        forceable: false,
+        path,
+      };
+    if (owner !== "render" && now.kind === "file" && looksLikeSpec(now.data))
+      return {
+        message: `${where(path)} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.`,
+        forceable: false,
+        path,
+      };
+    return undefined;
   };
-  const protect = new Set((options.protect ?? []).map(real));
   const next: Record<string, string> = {};
   for (const file of files) {
-    if (!isSafePath(file.path) || file.path === RECORD_FILE) throw new CliError("internal", `renderer produced an unsafe path: ${file.path}`);
-    const path = join(dir, file.path);
+    if (!isSafePath(file.path) || file.path === RECORD_FILE || file.path === LOCK_FILE || !options.canWrite(file.path))
+      throw new CliError("internal", `the renderer produced a file it does not declare: ${escapeControl(file.path)}`);
     next[file.path] = sha256(file.content);
-    if (protect.has(real(path))) {
+    const now = readInside(dir, file.path, COMPARE_LIMIT);
+    const mode = file.mode ?? 0o644;
+    if (now.kind === "none") {
+      changes.push({ kind: "create", path: file.path, after: file.content, mode });
+      continue;
+    }
+    if (now.kind === "link") {
       refusals.push({
-        message: `${where(file.path)} is the spec being rendered; render never overwrites it. Render into another folder (--out).`,
+        message: `${where(file.path)} is a symbolic link; render writes a file there and never follows a link. Move it away.`,
         forceable: false,
+        path: file.path,
       });
       continue;
     }
-    const now = onDisk(path);
-    const mode = file.mode ?? 0o644;
-    if (now.kind === "none") changes.push({ kind: "create", path: file.path, after: file.content, mode });
-    else if (now.kind !== "file")
-      refusals.push({ message: `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`, forceable: false });
-    else if (sha256(now.data) === next[file.path]) {
-      unchanged.push(file.path);
-      held[file.path] = sha256(now.data);
-    } else {
-      held[file.path] = sha256(now.data);
-      const who = owner(file.path, now.data);
-      changes.push({ kind: "update", path: file.path, before: now.data.toString("utf8"), after: file.content, mode, owner: who });
-      if (who === "edited")
-        refusals.push({
-          message: `${where(file.path)} was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.`,
-          forceable: true,
-          path: file.path,
-        });
-      if (who === "user" && record)
-        refusals.push({
-          message: `${where(file.path)} is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it.`,
-          forceable: true,
-          path: file.path,
-        });
+    if (now.kind !== "file" && now.kind !== "big") {
+      refusals.push({
+        message: `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`,
+        forceable: false,
+        path: file.path,
+      });
+      continue;
     }
+    const who = ownerOf(file.path, now);
+    const never = neverTouch(file.path, now, who);
+    if (never) {
+      refusals.push(never);
+      continue;
+    }
+    if (now.kind === "file" && sha256(now.data) === next[file.path]) {
+      unchanged.push(file.path);
+      held[file.path] = next[file.path] as string;
+      continue;
+    }
+    if (now.kind === "file") held[file.path] = sha256(now.data);
+    changes.push({ kind: "update", path: file.path, after: file.content, mode, owner: who });
+    const big = now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : "";
+    if (who === "edited")
+      refusals.push({
+        message: `${where(file.path)} was edited since the last render${big || " (diff below)"}. Move the change into the spec, or pass --force to overwrite it.`,
+        forceable: true,
+        path: file.path,
+      });
+    if (who === "user" && record)
+      refusals.push({
+        message: `${where(file.path)} is not on render's record, and render would overwrite it${big || " (diff below)"}. Move it away, or pass --force to overwrite it.`,
+        forceable: true,
+        path: file.path,
+      });
   }
   const gone = [...new Set([...Object.keys(record?.files ?? {}), ...Object.keys(record?.writing ?? {})])].filter((p) => !(p in next)).sort();
   for (const path of gone) {
-    const now = onDisk(join(dir, path));
-    // A record names files inside the folder; one reached through a symbolic link to elsewhere is not render's.
-    if (now.kind !== "file" || !insideFolder(dir, path)) continue;
-    const who = owner(path, now.data) === "render" ? "render" : "edited";
-    held[path] = sha256(now.data);
-    changes.push({ kind: "remove", path, before: now.data.toString("utf8"), owner: who });
+    const now = readInside(dir, path, COMPARE_LIMIT);
+    if (now.kind === "none") continue;
+    if (now.kind !== "file" && now.kind !== "big") {
+      notes.push(`${where(path)} is on render's record but is no longer a file render wrote (a link, folder or pipe): left as it is.`);
+      continue;
+    }
+    const who = ownerOf(path, now) === "render" ? "render" : "edited";
+    const never = neverTouch(path, now, who);
+    if (never) {
+      refusals.push(never);
+      continue;
+    }
+    if (now.kind === "file") held[path] = sha256(now.data);
+    changes.push({ kind: "remove", path, owner: who });
     if (who === "edited") {
       refusals.push({
-        message: `${where(path)} was edited since the last render, and render no longer writes it (diff below). Move it away to keep it, or pass --force to remove it.`,
+        message: `${where(path)} was edited since the last render, and render no longer writes it${now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : " (diff below)"}. Move it away to keep it, or pass --force to remove it.`,
         forceable: true,
         path,
       });
     }
   }
   const nextText = recordText({ files: next });
-  return { dir, shown, changes, unchanged, refusals, record: nextText === text ? undefined : nextText, held };
+  return { dir, shown, changes, unchanged, refusals, notes, record: nextText === text ? undefined : nextText, held };
 }
 
 /**
@@ -259,8 +362,16 @@ export function applyPlan(plan: FolderPlan): void {
     if (plan.record !== undefined) writeAtomicallySync(join(plan.dir, RECORD_FILE), plan.record, 0o644);
   } catch (error) {
     const progress = done > 0 ? ` after ${done} of ${plan.changes.length} changes; ${RECORD_FILE} lists what was written, so render again to finish` : "";
-    throw new CliError("write-failed", `Could not write ${plan.shown}${progress}: ${(error as Error).message}`, { cause: error });
+    throw new CliError("write-failed", `Could not write ${plan.shown}${progress}: ${escapeControl((error as Error).message)}`, { cause: error });
   }
+}
+
+/** What is in the folder at `path` now, as text for a diff: only a regular file inside the folder, within the size limit. */
+function beforeText(plan: FolderPlan, path: string): string {
+  const now = readInside(plan.dir, path, COMPARE_LIMIT);
+  if (now.kind === "file") return now.data.toString("utf8");
+  if (now.kind === "big") return `(${now.size} bytes: too big to compare or show)\n`;
+  return "";
 }
 
 /** A plan's changes as one unified diff (paths as the user named the folder), `a/` old and `b/` new. */
@@ -271,7 +382,7 @@ export async function unifiedDiff(plan: FolderPlan, only?: (change: FileChange) 
   return plan.changes
     .filter((c) => only?.(c) ?? true)
     .map((c) => {
-      const before = c.kind === "create" ? "" : c.before;
+      const before = c.kind === "create" ? "" : beforeText(plan, c.path);
       const after = c.kind === "remove" ? "" : c.after;
       return createTwoFilesPatch(
         c.kind === "create" ? "/dev/null" : `a/${name(c.path)}`,

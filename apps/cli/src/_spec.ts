@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
@@ -49,6 +49,36 @@ export async function readLimited(stream: AsyncIterable<Buffer | string>, shown:
   return Buffer.concat(chunks).toString("utf8");
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The bytes of a FIFO or device, read on the main thread without ever blocking: a blocked open or read
+ * in Node's thread pool would hold up the process's exit, so Ctrl-C could not end it. A FIFO nobody
+ * writes yet is polled until a writer sends something and closes; a device ends at its first empty read.
+ */
+async function* pollChunks(file: string, fifo: boolean): AsyncGenerator<Buffer> {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    let seen = false;
+    for (;;) {
+      let n = -1;
+      try {
+        n = readSync(fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      }
+      if (n > 0) {
+        seen = true;
+        yield Buffer.from(buffer.subarray(0, n));
+      } else if (n === 0 && (seen || !fifo)) return;
+      else await sleep(50);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface LoadedSpec {
   readonly file: string;
   readonly spec: ImmichFamilySpec;
@@ -70,7 +100,7 @@ export async function readSpecSource(cwd: string, path: string | undefined): Pro
     const problem = sizeProblem(info.size);
     if (problem) throw new SpecTooLargeError(shown, problem);
     // A pipe or device has no size to check first: read it up to the limit.
-    if (!info.isFile() && !info.isDirectory()) return { file, shown, source: await readLimited(createReadStream(file), shown) };
+    if (!info.isFile() && !info.isDirectory()) return { file, shown, source: await readLimited(pollChunks(file, info.isFIFO()), shown) };
     return { file, shown, source: await readFile(file, "utf8") };
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -80,11 +110,11 @@ export async function readSpecSource(cwd: string, path: string | undefined): Pro
         "spec-missing",
         path === undefined
           ? `No spec at ./${DEFAULT_SPEC}. Run \`immich-family init\` to create one, or pass the spec's path.`
-          : `No spec at ${path}. Check the path, or run \`immich-family init ${path}\` to create one.`,
+          : `No spec at ${escapeControl(path)}. Check the path, or run \`immich-family init ${escapeControl(path)}\` to create one.`,
       );
     }
-    if (code === "EISDIR") throw new CliError("bad-arguments", `${shown} is a folder; pass the spec file inside it.`);
-    throw new CliError("spec-invalid", `Cannot read ${shown}: ${(error as Error).message}`, { cause: error });
+    if (code === "EISDIR") throw new CliError("bad-arguments", `${escapeControl(shown)} is a folder; pass the spec file inside it.`);
+    throw new CliError("spec-invalid", `Cannot read ${escapeControl(shown)}: ${escapeControl((error as Error).message)}`, { cause: error });
   }
 }
 
@@ -96,7 +126,7 @@ export async function loadSpecOrThrow(cwd: string, path: string | undefined): Pr
     const n = result.errors.length;
     throw new CliError(
       "spec-invalid",
-      `${shown} is not a valid spec (${n} error${n === 1 ? "" : "s"}); run \`immich-family validate ${shown}\` after fixing it`,
+      `${escapeControl(shown)} is not a valid spec (${n} error${n === 1 ? "" : "s"}); run \`immich-family validate ${escapeControl(shown)}\` after fixing it`,
       {
         details: result.errors.map((d) => formatDiagnosticWithFrame(d, source)),
       },

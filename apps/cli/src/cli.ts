@@ -71,6 +71,7 @@ cli
   .command("diff [spec]", "Show what a render would change in each target folder, as a unified diff; writes nothing")
   .option("--target <target>", "kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "Output folder, as for render", { default: "rendered" })
+  .option("--force", "Show what `render --force` would do")
   .option(...outputOption)
   .example("immich-family diff --out rendered")
   .example("immich-family diff --target kubernetes --out deploy/k8s > render.patch")
@@ -172,7 +173,17 @@ cli
 cli.help();
 cli.version(VERSION);
 
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => abort.abort(new Error(sig)));
+// Commands that stop cleanly on `ctx.signal` themselves (the worker finishes its step and closes its
+// server); every other command ends at once, also while it waits on standard input, a pipe or a FIFO,
+// with 128 + the signal's number. A second signal ends a graceful command too.
+const GRACEFUL = new Set(["worker"]);
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+for (const sig of ["SIGINT", "SIGTERM"] as const)
+  process.on(sig, () => {
+    const graceful = GRACEFUL.has(cli.matchedCommand?.name ?? "") && !abort.signal.aborted;
+    abort.abort(new Error(sig));
+    if (!graceful) process.exit(SIGNAL_EXIT[sig]);
+  });
 
 // Commands print through `processIo`, which copes with a reader that went away (`| head`). Help,
 // version and the commands that also write to the process streams get the same guard; `validate`

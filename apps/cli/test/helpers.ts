@@ -80,6 +80,24 @@ export function runCliAsync(
   });
 }
 
+/** The built `immich-family` started with `args` in `cwd`, its standard input a pipe left open, for tests that signal or kill it. */
+export function startCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolvePromise, reject) => {
+    child.on("error", reject);
+    child.on("close", (status, signal) => resolvePromise({ status, signal, stdout, stderr }));
+  });
+  return { child, exited, output: () => `${stdout}${stderr}` };
+}
+
 // Commands called as functions.
 
 /** An Io that records what a command printed. */

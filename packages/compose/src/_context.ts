@@ -2,6 +2,7 @@ import {
   COMPOSE_MACHINE_LEARNING_SERVICE,
   CONTAINER_PATHS,
   type ComposeTarget,
+  IMMICH_CONFIG_TEMPLATE,
   type ImmichFamilySpec,
   type SecretReader,
   secretKeys,
@@ -34,8 +35,33 @@ export const IN_CONTAINER = {
   workerState: CONTAINER_PATHS.workerStateDir,
 } as const;
 
+/**
+ * Every file the Compose renderer can write, by role: the closed set of names render may own in a
+ * Compose folder. The worker's copy of the spec is named for what it is, never like the user's spec.
+ */
+export const COMPOSE_FILES = {
+  compose: "compose.yaml",
+  configTemplate: IMMICH_CONFIG_TEMPLATE,
+  envExample: ".env.example",
+  readme: "README.md",
+  workerSpec: "worker-spec.yaml",
+} as const;
+
+/**
+ * Names earlier releases wrote that this one no longer does: the worker's spec copy was
+ * `immich-family.yaml`, the name `init` gives the user's own spec, so render never touches it again.
+ */
+export const COMPOSE_FORMER_FILES: readonly string[] = ["immich-family.yaml"];
+
+const NAMES: ReadonlySet<string> = new Set(Object.values(COMPOSE_FILES));
+
+/** Whether `path` (relative to the folder) is a file the Compose renderer can write. */
+export function isComposeFile(path: string): boolean {
+  return NAMES.has(path);
+}
+
 /** The copy of the spec the worker reads, beside compose.yaml. */
-export const SPEC_COPY = "immich-family.yaml";
+export const SPEC_COPY = COMPOSE_FILES.workerSpec;
 export const WORKER_STATE_VOLUME = "worker-state";
 /** Keys in compose.yaml of an adopted install's external named volumes (`targets.compose.volumes`). */
 export const ADOPTED_VOLUME = { database: "database", modelCache: "model-cache" } as const;

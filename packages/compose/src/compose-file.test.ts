@@ -95,7 +95,7 @@ describe("host paths", () => {
     });
     for (const name of ["immich-server", "immich-worker"]) expect(svc(file, name).volumes).toContain("/volume1/family:/libs/family:ro");
     expect(svc(file, "immich-server").volumes).toContain("/srv/photos/travel:/mnt/photos/travel:ro");
-    expect(svc(file, "immich-worker").volumes).toContain("./immich-family.yaml:/etc/immich-family/immich-family.yaml:ro");
+    expect(svc(file, "immich-worker").volumes).toContain("./worker-spec.yaml:/etc/immich-family/worker-spec.yaml:ro");
   });
 
   test("a library without a host path on the compose target is an error naming the field", () => {

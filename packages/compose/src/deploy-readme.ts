@@ -1,6 +1,6 @@
 import { type ImmichFamilySpec, PORTS } from "@family/immich-spec";
 import { frontendNetworkName } from "./_server-service.js";
-import { IN_CONTAINER, renderContext } from "./_context.js";
+import { COMPOSE_FILES, IN_CONTAINER, renderContext } from "./_context.js";
 import { cleanupMinutes } from "./_backup-services.js";
 import { initChowns } from "./_init-service.js";
 
@@ -22,7 +22,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     "| `compose.yaml` | the stack |",
     `| \`immich-config.yaml.tmpl\` | Immich's server config with \`\${KEY}\` placeholders; \`immich-init\` fills it into \`${compose.paths.config}/immich-config.yaml\` |`,
     `| \`.env.example\` | every secret key, no values: copy it to \`${compose.envFile}\` and fill it in |`,
-    ...(spec.worker.enabled ? ["| `immich-family.yaml` | the spec the worker reads |"] : []),
+    ...(spec.worker.enabled ? [`| \`${COMPOSE_FILES.workerSpec}\` | the worker's copy of the spec (render writes it; edit your own spec instead) |`] : []),
     "| `.immich-family-render.json` | what render wrote here, with each file's SHA-256 |",
   );
   p(

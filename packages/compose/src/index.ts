@@ -1,5 +1,5 @@
 export { type CheckProblem, checkComposeReferences } from "./check-references.js";
-export { SERVICE as COMPOSE_SERVICES } from "./_context.js";
+export { COMPOSE_FILES, COMPOSE_FORMER_FILES, isComposeFile, SERVICE as COMPOSE_SERVICES } from "./_context.js";
 export { buildComposeFile, type ComposeOptions } from "./compose-file.js";
 export type { ComposeFile, ComposeNetwork, ComposeService, ComposeVolume } from "./compose-model.js";
 export { ffmpegAccel, mlImageSuffix, mlProfile, transcodingProfile } from "./hwaccel.js";

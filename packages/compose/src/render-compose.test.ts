@@ -6,6 +6,7 @@ import { composeSchemaErrors, exampleFiles, exampleSpec, specWith } from "../tes
 import { checkComposeReferences } from "./check-references.js";
 import { ffmpegAccel } from "./hwaccel.js";
 import { renderCompose } from "./render-compose.js";
+import { COMPOSE_FILES, COMPOSE_FORMER_FILES, isComposeFile } from "./_context.js";
 
 const composeExamples = exampleFiles().filter((n) => exampleSpec(n).targets.compose !== undefined);
 
@@ -122,15 +123,15 @@ describe("ffmpeg.accel follows hwaccel", () => {
 describe("the spec copy for the worker", () => {
   test("is a valid spec equal to the one rendered, with references, not values", () => {
     const spec = exampleSpec("family.yaml");
-    const copy = file(renderCompose(spec), "immich-family.yaml");
-    const reparsed = parseSpec(copy, "immich-family.yaml");
+    const copy = file(renderCompose(spec), "worker-spec.yaml");
+    const reparsed = parseSpec(copy, "worker-spec.yaml");
     expect(reparsed.ok).toBe(true);
     expect((reparsed as { value: ImmichFamilySpec }).value).toEqual(spec);
     expect(copy).toContain(`\${IMMICH_API_KEY_TWOFLOWER}`);
   });
 
   test("is left out when the worker is off", () => {
-    expect(renderCompose(exampleSpec("truenas.yaml")).map((f) => f.path)).not.toContain("immich-family.yaml");
+    expect(renderCompose(exampleSpec("truenas.yaml")).map((f) => f.path)).not.toContain("worker-spec.yaml");
   });
 });
 
@@ -160,5 +161,33 @@ describe.each(["truenas", "family"])("golden files of examples/%s.yaml", (name) 
   });
   test.each(files.map((f) => [f.path, f.content] as const))("%s", async (path, content) => {
     await expect(content).toMatchFileSnapshot(`../test/golden/${name}/${path}`);
+  });
+});
+
+describe("the files the Compose renderer can write", () => {
+  test.each(composeExamples)("hold every file rendered from examples/%s, the worker's spec copy named for what it is", (name) => {
+    const paths = renderCompose(exampleSpec(name)).map((f) => f.path);
+    expect(paths.filter((p) => !isComposeFile(p))).toEqual([]);
+    expect(paths.includes(COMPOSE_FILES.workerSpec)).toBe(exampleSpec(name).worker.enabled);
+    expect(paths).not.toContain("immich-family.yaml");
+  });
+
+  test("are nothing else: never the user's spec (the name earlier releases gave the copy), secrets or data", () => {
+    for (const path of [
+      ...COMPOSE_FORMER_FILES,
+      "immich-family.yaml",
+      ".env",
+      "secrets.env",
+      "data/db/PG_VERSION",
+      "docker-compose.yml",
+      "../compose.yaml",
+      "constructor",
+    ])
+      expect({ path, can: isComposeFile(path) }).toEqual({ path, can: false });
+  });
+
+  test("the worker mounts the copy by its name", () => {
+    const doc = parse(file(renderCompose(exampleSpec("family")), "compose.yaml")) as { services: Record<string, { volumes?: string[] }> };
+    expect(doc.services["immich-worker"]?.volumes).toContain("./worker-spec.yaml:/etc/immich-family/worker-spec.yaml:ro");
   });
 });

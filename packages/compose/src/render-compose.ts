@@ -1,10 +1,10 @@
-import { IMMICH_CONFIG_TEMPLATE, type ImmichFamilySpec, type RenderedFile, renderImmichConfigTemplate } from "@family/immich-spec";
+import { type ImmichFamilySpec, type RenderedFile, renderImmichConfigTemplate } from "@family/immich-spec";
 import { buildComposeFile, type ComposeOptions } from "./compose-file.js";
 import { renderDeployReadme } from "./deploy-readme.js";
 import { renderEnvExample } from "./env-example.js";
 import { serializeCompose } from "./serialize.js";
 import { renderSpecCopy } from "./spec-copy.js";
-import { SPEC_COPY } from "./_context.js";
+import { COMPOSE_FILES } from "./_context.js";
 import pkg from "../package.json" with { type: "json" };
 
 const HEADER = "# Rendered by immich-family from the spec; edit the spec and render again.\n";
@@ -13,11 +13,11 @@ const HEADER = "# Rendered by immich-family from the spec; edit the spec and ren
 export function renderCompose(spec: ImmichFamilySpec, options: ComposeOptions = {}): RenderedFile[] {
   const toolVersion = options.toolVersion ?? pkg.version;
   const files: RenderedFile[] = [
-    { path: "compose.yaml", content: serializeCompose(buildComposeFile(spec, { toolVersion }), HEADER) },
-    { path: IMMICH_CONFIG_TEMPLATE, content: renderImmichConfigTemplate(spec, "compose") },
-    { path: ".env.example", content: renderEnvExample(spec) },
-    { path: "README.md", content: renderDeployReadme(spec, toolVersion) },
+    { path: COMPOSE_FILES.compose, content: serializeCompose(buildComposeFile(spec, { toolVersion }), HEADER) },
+    { path: COMPOSE_FILES.configTemplate, content: renderImmichConfigTemplate(spec, "compose") },
+    { path: COMPOSE_FILES.envExample, content: renderEnvExample(spec) },
+    { path: COMPOSE_FILES.readme, content: renderDeployReadme(spec, toolVersion) },
   ];
-  if (spec.worker.enabled) files.push({ path: SPEC_COPY, content: renderSpecCopy(spec) });
+  if (spec.worker.enabled) files.push({ path: COMPOSE_FILES.workerSpec, content: renderSpecCopy(spec) });
   return files;
 }

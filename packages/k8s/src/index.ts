@@ -1,6 +1,7 @@
 export { type ClusterReferences, clusterReferences, type ReferencingObject } from "./cluster-references.js";
 export { CnpgCluster, type CnpgClusterProps, databaseImage, IMMICH_EXTENSIONS, type ImmichDatabase } from "./cnpg-cluster.js";
 export { type DeployReadmeProps, prerequisites, type ReadmeObject, renderKubernetesReadme, TESTED_VERSIONS } from "./deploy-readme.js";
+export { isKubernetesFile, KUBERNETES_COMPONENTS, KUBERNETES_FILES } from "./files.js";
 export { ImmichChart, type ImmichChartProps } from "./immich-chart.js";
 export { ImmichServer, type ImmichServerProps } from "./immich-server.js";
 export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } from "./ingress.js";

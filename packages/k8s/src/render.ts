@@ -1,6 +1,7 @@
 import { type ImmichFamilySpec, type RenderedFile, secretKeys, yamlText } from "@family/immich-spec";
 import { ApiObject, App } from "cdk8s";
 import { renderKubernetesReadme } from "./deploy-readme.js";
+import { KUBERNETES_FILES } from "./files.js";
 import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
 import { secretsEnvExample } from "./secrets-example.js";
@@ -29,9 +30,12 @@ export function renderKubernetes(spec: ImmichFamilySpec, options: RenderKubernet
     files.push({ path: `${component.node.id}.yaml`, content: json.map((o) => yamlText(o, "1.1")).join("---\n") });
   }
   const needsSecret = secretKeys(spec, "kubernetes").length > 0;
-  files.push({ path: "kustomization.yaml", content: kustomization({ target, names: chart.names, resources: files.map((f) => f.path), needsSecret }) });
-  files.push({ path: "secrets.env.example", content: secretsEnvExample(spec, target, chart.names.secret) });
+  files.push({
+    path: KUBERNETES_FILES.kustomization,
+    content: kustomization({ target, names: chart.names, resources: files.map((f) => f.path), needsSecret }),
+  });
+  files.push({ path: KUBERNETES_FILES.secretsExample, content: secretsEnvExample(spec, target, chart.names.secret) });
   const readme = renderKubernetesReadme({ spec, target, names: chart.names, objects: all, files: files.map((f) => f.path) });
-  files.push({ path: "README.md", content: readme });
+  files.push({ path: KUBERNETES_FILES.readme, content: readme });
   return files;
 }

@@ -10,7 +10,7 @@ describe("Worker", () => {
 
   it("runs the worker image on its spec with the API keys from the Secret and the server in-cluster", () => {
     expect(c.image).toBe("ghcr.io/immich-family/immich-family:0.1.0");
-    expect(c.command).toEqual(["immich-family", "worker", "/etc/immich-family/immich-family.yaml", "--port", "9464", "--state-dir", "/state"]);
+    expect(c.command).toEqual(["immich-family", "worker", "/etc/immich-family/worker-spec.yaml", "--port", "9464", "--state-dir", "/state"]);
     expect(envOf(c)).toEqual({
       IMMICH_URL: "http://rincewind-server:2283/api",
       IMMICH_API_KEY: "secret:rincewind-secrets/IMMICH_API_KEY",
@@ -24,7 +24,7 @@ describe("Worker", () => {
   it("mounts its spec from a ConfigMap holding the spec as YAML, which parses back to the same spec", () => {
     expect(c.volumeMounts).toContainEqual({ name: "spec", mountPath: "/etc/immich-family", readOnly: true });
     const cm = find(list, "ConfigMap", "rincewind-worker-spec");
-    const text = cm.data["immich-family.yaml"];
+    const text = cm.data["worker-spec.yaml"];
     expect(text).toContain(`apiKey: \${IMMICH_API_KEY_TWOFLOWER}`);
     const reparsed = parseSpec(text);
     if (!reparsed.ok) throw new Error(reparsed.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));

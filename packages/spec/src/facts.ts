@@ -31,7 +31,7 @@ export const CONTAINER_PATHS = {
   /** The folder the config template is mounted in, read-only, for the init step. */
   templateDir: "/template",
   /** The spec the worker reads. */
-  workerSpecFile: "/etc/immich-family/immich-family.yaml",
+  workerSpecFile: "/etc/immich-family/worker-spec.yaml",
   /** The worker's state folder. */
   workerStateDir: "/state",
 } as const;

@@ -1,11 +1,14 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { fillTemplate, type ImmichFamilySpec, renderImmichConfigTemplate, type Target } from "@family/immich-spec";
+import { escapeControl, fillTemplate, type ImmichFamilySpec, renderImmichConfigTemplate, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { selectTargets } from "../_targets.js";
 import { writeFileAtomically } from "../_write.js";
+
+/** The largest config template `config fill` reads (a rendered one is a few KiB). */
+const TEMPLATE_LIMIT = 4 * 1024 * 1024;
 
 /** The target to render for: the one asked for, else the only one the spec declares. */
 export function pickTarget(spec: ImmichFamilySpec, asked: unknown): Target {
@@ -48,27 +51,31 @@ export async function configFill(
     throw new CliError("bad-arguments", "config fill needs --template <file>, the rendered immich-config.yaml.tmpl");
   if (typeof opts.out !== "string" || opts.out === "")
     throw new CliError("bad-arguments", "config fill needs --out <file>, where the filled config (IMMICH_CONFIG_FILE) goes");
+  const shown = escapeControl(opts.template);
   let text: string;
   try {
-    text = await readFile(resolve(cwd, opts.template), "utf8");
+    // Only a regular file of a sane size: a FIFO or device would block or never end.
+    const file = resolve(cwd, opts.template);
+    const info = await stat(file);
+    if (!info.isFile()) throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
+    if (info.size > TEMPLATE_LIMIT) throw Object.assign(new Error("too big"), { code: `over ${TEMPLATE_LIMIT} bytes` });
+    text = await readFile(file, "utf8");
   } catch (error) {
-    throw new CliError(
-      "check-failed",
-      `Cannot read the config template ${opts.template}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { cause: error },
-    );
+    throw new CliError("check-failed", `Cannot read the config template ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      cause: error,
+    });
   }
   let result: ReturnType<typeof fillTemplate>;
   try {
     result = fillTemplate(text, env);
   } catch (error) {
-    throw new CliError("check-failed", `${opts.template}: ${(error as Error).message}`, { cause: error });
+    throw new CliError("check-failed", `${shown}: ${escapeControl((error as Error).message)}`, { cause: error });
   }
   if (!result.ok) {
     const n = result.missing.length;
     throw new CliError(
       "check-failed",
-      `${opts.template}: ${n} unresolved placeholder${n === 1 ? "" : "s"}: ${result.missing.join(", ")}. Set ${n === 1 ? "it" : "them"} (non-empty) in the secrets env file; nothing was written.`,
+      `${shown}: ${n} unresolved placeholder${n === 1 ? "" : "s"}: ${result.missing.join(", ")}. Set ${n === 1 ? "it" : "them"} (non-empty) in the secrets env file; nothing was written.`,
     );
   }
   await writeFileAtomically(resolve(cwd, opts.out), result.text, 0o600);

@@ -36,6 +36,7 @@ describe("diff", () => {
         edited: [],
         unrecorded: [],
         refusals: [],
+        notes: [],
       },
     ]);
     expect(result.patch).toContain("--- /dev/null\n+++ b/out/compose.yaml\n@@ -0,0 +1,");
@@ -51,12 +52,12 @@ describe("diff", () => {
     const result = await diff(cwd, "spec.yaml", { target: "compose", out: "out" });
     expect(result.outputs[0]).toMatchObject({
       changed: expect.arrayContaining(["compose.yaml", "README.md"]),
-      removed: ["immich-family.yaml"],
+      removed: ["worker-spec.yaml"],
       edited: ["README.md"],
     });
     expect(result.patch).toContain("--- a/out/README.md\n+++ b/out/README.md\n");
     expect(result.patch).toContain("-my own readme\n");
-    expect(result.patch).toContain("--- a/out/immich-family.yaml\n+++ /dev/null\n");
+    expect(result.patch).toContain("--- a/out/worker-spec.yaml\n+++ /dev/null\n");
   });
 });
 

@@ -46,9 +46,9 @@ describe("render --target compose", () => {
     await main(c, ["examples/family.yaml"], { target: "compose", out: "stack", output: "json" });
     const result = JSON.parse(io.out.join("")) as { outputs: { target: string; dir: string; files: string[] }[] };
     expect(result.outputs).toEqual([
-      expect.objectContaining({ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "immich-family.yaml"]), removed: [] }),
+      expect.objectContaining({ target: "compose", dir: "stack", files: expect.arrayContaining(["compose.yaml", "worker-spec.yaml"]), removed: [] }),
     ]);
-    expect(await readFile(join(dir, "stack/immich-family.yaml"), "utf8")).toContain("name: rincewind");
+    expect(await readFile(join(dir, "stack/worker-spec.yaml"), "utf8")).toContain("name: rincewind");
   });
 
   it("removes a file it wrote and no longer writes, and keeps one it never wrote", async () => {
@@ -58,10 +58,10 @@ describe("render --target compose", () => {
     spec.worker.enabled = false;
     await writeFile(join(dir, "no-worker.yaml"), specText(spec));
     const result = await render(dir, "no-worker.yaml", { target: "compose", out: "out" });
-    expect(result.outputs[0]?.removed).toEqual(["immich-family.yaml"]);
+    expect(result.outputs[0]?.removed).toEqual(["worker-spec.yaml"]);
     const left = await readdir(join(dir, "out"));
     expect(left).toContain("stale.yaml");
-    expect(left).not.toContain("immich-family.yaml");
+    expect(left).not.toContain("worker-spec.yaml");
   });
 
   it("leaves the previous folder untouched when the spec cannot be rendered", async () => {

@@ -1,9 +1,10 @@
 import { type Dirent, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliError } from "../_errors.js";
+import { RECORD_FILE } from "../_owned-folder.js";
 import { EXAMPLES, runCli } from "../../test/helpers.js";
 import { render } from "./render.js";
 
@@ -85,7 +86,7 @@ describe("render owns only its own files", () => {
     const changed = (await readFile(join(dir, "stack.yaml"), "utf8")).replace("debounce: 1m", "enabled: false");
     await writeFile(join(dir, "stack.yaml"), changed);
     const second = await render(dir, "stack.yaml", { target: "compose", out: "." });
-    expect(second.outputs[0]).toMatchObject({ removed: ["immich-family.yaml"], changed: expect.arrayContaining(["compose.yaml"]) });
+    expect(second.outputs[0]).toMatchObject({ removed: ["worker-spec.yaml"], changed: expect.arrayContaining(["compose.yaml"]) });
     expect(tree(dir, rendered)).toEqual({ ...before, "stack.yaml": changed });
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining([
@@ -98,21 +99,6 @@ describe("render owns only its own files", () => {
         "stack.yaml",
       ]),
     );
-  });
-
-  it("never overwrites the spec it renders, even with --force", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "immich-family-render-"));
-    const text = await readFile(family, "utf8");
-    await writeFile(join(dir, "immich-family.yaml"), text);
-    const error = (await render(dir, undefined, { target: "compose", out: ".", force: true }).catch((e: unknown) => e)) as CliError;
-    expect(error).toMatchObject({ code: "conflict", exitCode: 1 });
-    expect(error.details).toContain("  immich-family.yaml is the spec being rendered; render never overwrites it. Render into another folder (--out).");
-    expect(await readdir(dir)).toEqual(["immich-family.yaml"]);
-    expect(await readFile(join(dir, "immich-family.yaml"), "utf8")).toBe(text);
-    // Nor through a link to the folder.
-    await symlink(dir, join(dir, "..", `${basename(dir)}-link`));
-    await expect(render(dir, undefined, { target: "compose", out: `../${basename(dir)}-link`, force: true })).rejects.toMatchObject({ code: "conflict" });
-    expect(await readFile(join(dir, "immich-family.yaml"), "utf8")).toBe(text);
   });
 
   it("refuses a rendered file edited since, showing its diff, writes nothing anywhere, and --force overwrites it", async () => {
@@ -150,6 +136,102 @@ describe("render owns only its own files", () => {
       "Render owns only the files listed in each folder's .immich-family-render.json; `immich-family diff` shows every change it would make.",
     ]);
     expect(await readdir(join(dir, "deploy"))).toEqual(["notes.txt"]);
+  });
+});
+
+describe("render never writes, replaces or removes the spec", () => {
+  const specText = readFileSync(family, "utf8");
+  /** A folder holding the spec as `immich-family.yaml`, the layout of an install kept beside its spec. */
+  const folderWithSpec = async () => {
+    const dir = await mkdtemp(join(tmpdir(), "immich-family-spec-"));
+    await writeFile(join(dir, "immich-family.yaml"), specText);
+    return dir;
+  };
+  const copy = "worker-spec.yaml";
+
+  it("in place: `render --out .` beside the spec renders and re-renders with exit 0, the spec byte-identical", async () => {
+    const dir = await folderWithSpec();
+    for (const args of [[], [], ["--force"]]) {
+      const r = runCli(["render", "--target", "compose", "--out", ".", ...args], dir);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.not.stringContaining("error") });
+      expect(readFileSync(join(dir, "immich-family.yaml"), "utf8")).toBe(specText);
+    }
+    expect(readdirSync(dir).sort()).toEqual([".env.example", RECORD_FILE, "README.md", "compose.yaml", "immich-config.yaml.tmpl", "immich-family.yaml", copy]);
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, RECORD_FILE), "utf8")).files)).not.toContain("immich-family.yaml");
+  });
+
+  it("from standard input: `render - --out . --force` never replaces the spec it was fed, nor one in the folder", async () => {
+    const dir = await folderWithSpec();
+    const r = runCli(["render", "-", "--target", "compose", "--out", ".", "--force"], dir, specText);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, "immich-family.yaml"), "utf8")).toBe(specText);
+    // A spec where the worker's copy goes, fed through a pipe (no file to recognise): refused by its content, even forced.
+    await writeFile(join(dir, copy), specText.replace("rincewind", "mine"));
+    const again = runCli(["render", "-", "--target", "compose", "--out", ".", "--force"], dir, specText);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(
+      `  ${copy} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force.`,
+    );
+    expect(readFileSync(join(dir, copy), "utf8")).toBe(specText.replace("rincewind", "mine"));
+  });
+
+  it("by path, link or hard link: the spec where render writes is refused, even forced, and stays byte-identical", async () => {
+    for (const how of ["path", "symlink", "hardlink"] as const) {
+      const dir = await folderWithSpec();
+      const out = join(dir, "out");
+      await mkdir(out);
+      const spec = how === "path" ? join(out, copy) : join(dir, "immich-family.yaml");
+      if (how === "path") await writeFile(spec, specText);
+      if (how === "symlink") await symlink(spec, join(out, copy));
+      if (how === "hardlink") await link(spec, join(out, copy));
+      const error = (await render(dir, spec, { target: "compose", out: "out", force: true }).catch((e: unknown) => e)) as CliError;
+      expect({ how, code: error.code }).toEqual({ how, code: "conflict" });
+      expect(error.details[0]).toMatch(
+        how === "symlink"
+          ? /^ {2}out\/worker-spec\.yaml is a symbolic link;/
+          : /^ {2}out\/worker-spec\.yaml is the spec being rendered; render never writes, replaces or removes it\./,
+      );
+      expect(readFileSync(spec, "utf8")).toBe(specText);
+    }
+  });
+
+  it("with --force: an edited copy of the spec is never overwritten, nor removed once render no longer writes it", async () => {
+    const dir = await folderWithSpec();
+    await render(dir, undefined, { target: "compose", out: "out" });
+    const mine = `${readFileSync(join(dir, "out", copy), "utf8")}# my change\n`;
+    await writeFile(join(dir, "out", copy), mine);
+    const noWorker = specText.replace("debounce: 1m", "enabled: false");
+    for (const text of [specText, noWorker]) {
+      await writeFile(join(dir, "immich-family.yaml"), text);
+      await expect(render(dir, undefined, { target: "compose", out: "out", force: true })).rejects.toMatchObject({
+        code: "conflict",
+        details: expect.arrayContaining([expect.stringContaining("out/worker-spec.yaml holds an immich-family spec that render did not write as it is")]),
+      });
+      expect(readFileSync(join(dir, "out", copy), "utf8")).toBe(mine);
+    }
+  });
+
+  it("migrates a folder of an earlier release, whose copy was immich-family.yaml, without touching a file of that name", async () => {
+    for (const edited of [false, true]) {
+      const dir = await folderWithSpec();
+      await render(dir, undefined, { target: "compose", out: "out" });
+      // What an earlier release left: the copy under the spec's name, on the record.
+      const old = readFileSync(join(dir, "out", copy), "utf8");
+      await rename(join(dir, "out", copy), join(dir, "out/immich-family.yaml"));
+      const record = readFileSync(join(dir, "out", RECORD_FILE), "utf8").replace(`"${copy}"`, '"immich-family.yaml"');
+      await writeFile(join(dir, "out", RECORD_FILE), record);
+      const left = edited ? specText : old;
+      await writeFile(join(dir, "out/immich-family.yaml"), left);
+      const result = await render(dir, undefined, { target: "compose", out: "out", force: edited });
+      expect(result.notes).toEqual([
+        'out/immich-family.yaml: an earlier release wrote the worker\'s copy of the spec under this name; it is now written under its own name, so render no longer lists "immich-family.yaml" and never touches it. Delete it yourself if it is not your spec.',
+      ]);
+      expect(result.outputs[0]).toMatchObject({ created: [copy], removed: [] });
+      expect(readFileSync(join(dir, "out/immich-family.yaml"), "utf8")).toBe(left);
+      expect(readFileSync(join(dir, "out/compose.yaml"), "utf8")).toContain(`./${copy}:/etc/immich-family/${copy}:ro`);
+      expect(Object.keys(JSON.parse(readFileSync(join(dir, "out", RECORD_FILE), "utf8")).files)).toContain(copy);
+      expect((await render(dir, undefined, { target: "compose", out: "out" })).notes).toEqual([]);
+    }
   });
 });
 

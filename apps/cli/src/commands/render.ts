@@ -1,21 +1,26 @@
+import { fstatSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { composeNextSteps, renderCompose } from "@family/immich-compose";
-import { kubernetesNextSteps, renderKubernetes } from "@family/immich-k8s";
-import { formatDiagnosticWithFrame, type ImmichFamilySpec, type RenderedFile, type SpecDiagnostic, type Target } from "@family/immich-spec";
+import { COMPOSE_FORMER_FILES, composeNextSteps, isComposeFile, renderCompose } from "@family/immich-compose";
+import { isKubernetesFile, kubernetesNextSteps, renderKubernetes } from "@family/immich-k8s";
+import { escapeControl, formatDiagnosticWithFrame, type ImmichFamilySpec, type RenderedFile, type SpecDiagnostic, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
-import { applyPlan, type FolderPlan, planFolder, RECORD_FILE, unifiedDiff } from "../_owned-folder.js";
-import { loadSpecOrThrow } from "../_spec.js";
+import { type HeldLock, LOCK_FILE, lockFolder } from "../_folder-lock.js";
+import { applyPlan, type FolderPlan, identityOf, type ProtectedFile, planFolder, RECORD_FILE, unifiedDiff } from "../_owned-folder.js";
+import { type LoadedSpec, loadSpecOrThrow, STDIN } from "../_spec.js";
 import { selectTargets } from "../_targets.js";
 
-const RENDERERS: Record<Target, (spec: ImmichFamilySpec) => RenderedFile[]> = {
-  kubernetes: renderKubernetes,
-  compose: renderCompose,
-};
+/** What render needs of each target's renderer: the files, the closed set of names it can write, the names it once wrote, the next steps. */
+interface Renderer {
+  readonly render: (spec: ImmichFamilySpec) => RenderedFile[];
+  readonly canWrite: (path: string) => boolean;
+  readonly former: readonly string[];
+  readonly nextSteps: (spec: ImmichFamilySpec, dir: string) => string[];
+}
 
-const NEXT_STEPS: Record<Target, (spec: ImmichFamilySpec, dir: string) => string[]> = {
-  kubernetes: kubernetesNextSteps,
-  compose: composeNextSteps,
+const RENDERERS: Record<Target, Renderer> = {
+  kubernetes: { render: renderKubernetes, canWrite: isKubernetesFile, former: [], nextSteps: kubernetesNextSteps },
+  compose: { render: renderCompose, canWrite: isComposeFile, former: COMPOSE_FORMER_FILES, nextSteps: composeNextSteps },
 };
 
 export interface RenderOptions {
@@ -33,19 +38,71 @@ export interface TargetPlan {
   readonly plan: FolderPlan;
 }
 
+/** The spec being rendered, as render protects it: its file, or standard input when that is a file (`render - < spec.yaml`). */
+function protectedSpec(file: string): ProtectedFile[] {
+  if (file !== STDIN) {
+    const id = identityOf(file);
+    return id ? [id] : [];
+  }
+  try {
+    const st = fstatSync(0);
+    return st.isFile() ? [{ dev: st.dev, ino: st.ino }] : [];
+  } catch {
+    return [];
+  }
+}
+
+function targetFolders(cwd: string, spec: ImmichFamilySpec, opts: RenderOptions) {
+  const targets = selectTargets(spec, opts.target);
+  return targets.map((target) => {
+    const dir = targets.length > 1 ? join(opts.out, target) : opts.out;
+    return { target, dir, abs: resolve(cwd, dir) };
+  });
+}
+
+function planAll(cwd: string, loaded: LoadedSpec, opts: RenderOptions, locked: boolean): TargetPlan[] {
+  const protect = protectedSpec(loaded.file);
+  return targetFolders(cwd, loaded.spec, opts).map(({ target, dir, abs }) => {
+    const r = RENDERERS[target];
+    return { target, dir, spec: loaded.spec, plan: planFolder(abs, dir, r.render(loaded.spec), { canWrite: r.canWrite, former: r.former, protect, locked }) };
+  });
+}
+
 /** Render the requested (default: every declared) targets and compare each with its folder, writing nothing. */
 export async function planRender(
   cwd: string,
   path: string | undefined,
   opts: RenderOptions,
 ): Promise<{ plans: TargetPlan[]; warnings: readonly SpecDiagnostic[]; source: string }> {
-  const { file, spec, warnings, source } = await loadSpecOrThrow(cwd, path);
-  const targets = selectTargets(spec, opts.target);
-  const plans = targets.map((target) => {
-    const dir = targets.length > 1 ? join(opts.out, target) : opts.out;
-    return { target, dir, spec, plan: planFolder(resolve(cwd, dir), dir, RENDERERS[target](spec), { protect: [file] }) };
-  });
-  return { plans, warnings, source };
+  const loaded = await loadSpecOrThrow(cwd, path);
+  return { plans: planAll(cwd, loaded, opts, false), warnings: loaded.warnings, source: loaded.source };
+}
+
+/**
+ * Why a render of these plans stops before writing anything, as render and diff both report it; or
+ * `undefined` when it goes ahead. `force` lets the forceable refusals through.
+ */
+export function refusalError(plans: readonly TargetPlan[], force: boolean, diffs: readonly string[] = []): CliError | undefined {
+  const refusals = plans.flatMap((p) => p.plan.refusals.filter((r) => !r.forceable || !force));
+  if (refusals.length === 0) return undefined;
+  const forceable = refusals.every((r) => r.forceable);
+  return new CliError(
+    "conflict",
+    `render stopped before writing anything: ${refusals.length === 1 ? "1 problem" : `${refusals.length} problems`} in the output folder${plans.length > 1 ? "s" : ""}`,
+    {
+      details: [
+        ...refusals.map((r) => `  ${r.message}`),
+        ...(forceable ? [`Render owns only the files listed in each folder's ${RECORD_FILE}; \`immich-family diff\` shows every change it would make.`] : []),
+        ...diffs.filter((d) => d !== ""),
+      ],
+    },
+  );
+}
+
+async function refuse(plans: readonly TargetPlan[], force: boolean): Promise<void> {
+  if (!refusalError(plans, force)) return;
+  const diffs = await Promise.all(plans.map((p) => unifiedDiff(p.plan, (c) => c.kind !== "create" && c.owner !== "render")));
+  throw refusalError(plans, force, diffs);
 }
 
 /** What `render` did: per target its folder and the files it created, changed and removed; and the spec's warnings. */
@@ -60,37 +117,41 @@ export interface RenderResult {
     readonly nextSteps: readonly string[];
   }[];
   readonly warnings: readonly SpecDiagnostic[];
+  /** What render left alone and why (record entries it ignored, a former spec copy), and what it cleaned up (a stale lock, temporary files). */
+  readonly notes: readonly string[];
 }
 
 /**
  * Render into `out` (one sub-folder per target when several). Every folder is checked before the
  * first write: a file edited since the last render, a file render did not write, or a folder
  * without a record stops the render with nothing written, unless `force`. Render replaces or
- * removes only the files on each folder's record (RECORD_FILE); nothing else is touched.
+ * removes only the files on each folder's record (RECORD_FILE) that its renderer can write; the spec
+ * never. One render at a time per folder: it plans again and writes under the folder's lock.
  */
 export async function render(cwd: string, path: string | undefined, opts: RenderOptions): Promise<RenderResult & { source: string }> {
-  const { plans, warnings, source } = await planRender(cwd, path, opts);
-  const refusals = plans.flatMap((p) => p.plan.refusals.filter((r) => !r.forceable || !opts.force));
-  if (refusals.length > 0) {
-    const diffs = await Promise.all(plans.map((p) => unifiedDiff(p.plan, (c) => c.kind !== "create" && c.owner !== "render")));
-    const forceable = refusals.every((r) => r.forceable);
-    throw new CliError(
-      "conflict",
-      `render stopped before writing anything: ${refusals.length === 1 ? "1 problem" : `${refusals.length} problems`} in the output folder${plans.length > 1 ? "s" : ""}`,
-      {
-        details: [
-          ...refusals.map((r) => `  ${r.message}`),
-          ...(forceable ? [`Render owns only the files listed in each folder's ${RECORD_FILE}; \`immich-family diff\` shows every change it would make.`] : []),
-          ...diffs.filter((d) => d !== ""),
-        ],
-      },
-    );
+  const loaded = await loadSpecOrThrow(cwd, path);
+  const force = opts.force === true;
+  // Checked first without the lock, as `diff` checks, so a refused render creates nothing.
+  await refuse(planAll(cwd, loaded, opts, false), force);
+  const locks: HeldLock[] = [];
+  let plans: TargetPlan[];
+  try {
+    for (const { target, dir, abs } of targetFolders(cwd, loaded.spec, opts)) {
+      const owns = (name: string) => name === RECORD_FILE || name === LOCK_FILE || RENDERERS[target].canWrite(name);
+      locks.push(lockFolder(abs, escapeControl(dir), owns));
+    }
+    plans = planAll(cwd, loaded, opts, true);
+    await refuse(plans, force);
+    for (const p of plans) applyPlan(p.plan);
+  } finally {
+    for (const lock of locks.reverse()) lock.release();
   }
-  for (const p of plans) applyPlan(p.plan);
+  const lockNotes = locks.flatMap((l) => l.notes);
   const paths = (p: TargetPlan, kind: string) => p.plan.changes.filter((c) => c.kind === kind).map((c) => c.path);
   return {
-    source,
-    warnings,
+    source: loaded.source,
+    warnings: loaded.warnings,
+    notes: [...lockNotes, ...plans.flatMap((p) => p.plan.notes)],
     outputs: plans.map((p) => ({
       target: p.target,
       dir: p.dir,
@@ -98,7 +159,7 @@ export async function render(cwd: string, path: string | undefined, opts: Render
       created: paths(p, "create"),
       changed: paths(p, "update"),
       removed: paths(p, "remove"),
-      nextSteps: NEXT_STEPS[p.target](p.spec, p.dir),
+      nextSteps: RENDERERS[p.target].nextSteps(p.spec, p.dir),
     })),
   };
 }
@@ -116,10 +177,11 @@ export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
     return 0;
   }
   for (const d of result.warnings) io.stderr(`${formatDiagnosticWithFrame(d, source)}\n`);
+  for (const note of result.notes) io.stderr(`note: ${note}`);
   for (const o of result.outputs) {
     const n = o.files.length;
     io.stdout(
-      `${o.target}: ${o.dir}: ${n} file${n === 1 ? "" : "s"} (${o.created.length} new, ${o.changed.length} changed, ${n - o.created.length - o.changed.length} unchanged), ${o.removed.length} removed`,
+      `${o.target}: ${escapeControl(o.dir)}: ${n} file${n === 1 ? "" : "s"} (${o.created.length} new, ${o.changed.length} changed, ${n - o.created.length - o.changed.length} unchanged), ${o.removed.length} removed`,
     );
   }
   for (const o of result.outputs) io.stdout(`\nNext steps (${o.target}):\n${o.nextSteps.map((s, i) => `  ${i + 1}. ${s}`).join("\n")}`);
