@@ -72,8 +72,13 @@ cli
   .option("--target <target>", "kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "Output folder, as for render", { default: "rendered" })
   .option("--force", "Show what `render --force` would do")
+  .option(
+    "--against-compose <dir>",
+    "Instead: compare the render with the Compose install in this folder (data, ports, networks, names, images, environment, schedules, ownership)",
+  )
   .option(...outputOption)
   .example("immich-family diff --out rendered")
+  .example("immich-family diff --against-compose /srv/immich")
   .example("immich-family diff --target kubernetes --out deploy/k8s > render.patch")
   .action(action(() => import("./commands/diff.js")));
 

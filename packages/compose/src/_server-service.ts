@@ -28,6 +28,7 @@ export function localtimeMount(ctx: RenderContext): string[] {
 /** The host port of the server: the spec's address and port, or every address without Traefik. */
 export function publishedPorts(ctx: RenderContext): string[] {
   const p = ctx.compose.publish;
+  if (p === false) return [];
   if (!p) return ctx.compose.traefik ? [] : [`${PORTS.server}:${PORTS.server}`];
   const address = p.address?.includes(":") ? `[${p.address}]` : p.address;
   return [`${address ? `${address}:` : ""}${p.port}:${PORTS.server}`];

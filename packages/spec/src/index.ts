@@ -88,7 +88,16 @@ export {
   setImmichVersion,
   type UpgradePlan,
 } from "./releases/index.js";
-export { type RuleFinding, runRule, type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
+export {
+  isSecretEnvName,
+  type RuleFinding,
+  runRule,
+  type SpecRule,
+  serverEnvOwner,
+  specRules,
+  STORAGE_TEMPLATE_TOKENS,
+  VECTORCHORD_RANGE,
+} from "./rules/index.js";
 export { durationMs, HANDLE_PATTERN, HOSTNAME_PATTERN, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {
   type AlbumRules,

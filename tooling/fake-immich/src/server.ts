@@ -33,7 +33,7 @@ export interface FakeImmich {
   readonly requests: LoggedRequest[];
   /** Requests that changed state. */
   writes(): LoggedRequest[];
-  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null }): FakeUser;
+  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null; storageLabel?: string | null }): FakeUser;
   addApiKey(user: FakeUser | string, permissions?: readonly string[], name?: string): string;
   close(): Promise<void>;
 }

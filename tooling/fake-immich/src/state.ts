@@ -10,6 +10,8 @@ export interface FakeUser {
   isAdmin: boolean;
   /** Storage quota in bytes; null is unlimited. */
   quotaSizeInBytes: number | null;
+  /** The folder name under library/ (the first admin gets "admin", as on the real server); null: the user's id. */
+  storageLabel: string | null;
   readonly createdAt: string;
 }
 
@@ -125,13 +127,14 @@ export class FakeState {
     return Number(/^v([0-9]+)\./.exec(this.version)?.[1]) >= 3 ? 3 : 2;
   }
 
-  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null }): FakeUser {
+  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null; storageLabel?: string | null }): FakeUser {
     const user: FakeUser = {
       id: randomUUID(),
       email: input.email,
       name: input.name ?? input.email.split("@")[0] ?? input.email,
       isAdmin: input.isAdmin ?? false,
       quotaSizeInBytes: input.quotaSizeInBytes ?? null,
+      storageLabel: input.storageLabel !== undefined ? input.storageLabel : input.isAdmin ? "admin" : null,
       createdAt: now(),
     };
     this.users.set(user.id, user);

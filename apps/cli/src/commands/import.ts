@@ -5,7 +5,7 @@ import {
   API_VERSION,
   buildImmichConfig,
   type ConfigObject,
-  formatDiagnostic,
+  formatDiagnosticWithFrame,
   type ImmichFamilySpec,
   KIND,
   mergeConfig,
@@ -19,7 +19,9 @@ import { CliError } from "../_errors.js";
 import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
 import { ImportDraft } from "../import/_draft.js";
-import { importFromCompose } from "../import/compose-folder.js";
+import { foldBindsIntoLibraries, importComposeAdoption } from "../import/compose-adoption.js";
+import { importFromCompose, readComposeFolder } from "../import/compose-folder.js";
+import { composeSwitchOver, type Difference, switchOverLines } from "../import/switch-over.js";
 import { importFromKubernetes } from "../import/kubernetes-folder.js";
 import { configDifference, configWithPlaceholders, importFromServer, type ServerFacts } from "../import/server.js";
 
@@ -31,6 +33,8 @@ export interface ImportOptions {
   readonly compose?: string;
   /** A folder of Kubernetes manifests. */
   readonly kubernetes?: string;
+  /** The name of the file the spec is written to, as shown in its problems. @default immich-family.yaml */
+  readonly outName?: string;
 }
 
 export interface ImportResult {
@@ -40,6 +44,8 @@ export interface ImportResult {
   /** Keys of the secrets env file to fill, with what goes in each. */
   readonly secrets: readonly { key: string; what: string }[];
   readonly unmapped: readonly string[];
+  /** The render of the imported spec compared with the Compose install read (`--compose`): every difference, data ones first. */
+  readonly switchOver?: readonly Difference[];
 }
 
 /** The API base URL: `…/api` appended unless the URL already ends in it. */
@@ -73,9 +79,17 @@ function fillGaps(draft: ImportDraft): void {
     );
   }
   if (Object.keys((draft.get(["libraries"]) ?? {}) as object).length === 0) draft.setDefault(["worker", "enabled"], false);
-  for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string }>)) {
+  for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string; importPaths?: string[] }>)) {
     if (draft.has(["targets", "compose"]) && !draft.has(["targets", "compose", "libraries", handle])) {
-      draft.set(["targets", "compose", "libraries", handle], { hostPath: lib.path }, "the host folder of this library");
+      // Roots that share only / are bound one by one, never / itself.
+      const roots = lib.path === "/" ? (lib.importPaths ?? []).filter((p) => p.startsWith("/") && p !== "/") : [];
+      if (roots.length > 0)
+        draft.set(
+          ["targets", "compose", "libraries", handle],
+          { roots: Object.fromEntries(roots.map((r) => [r, r])) },
+          "the host folder of each import path (its only common parent is /)",
+        );
+      else draft.set(["targets", "compose", "libraries", handle], { hostPath: lib.path }, "the host folder of this library");
     }
     if (draft.has(["targets", "kubernetes"]) && !draft.has(["targets", "kubernetes", "libraries", handle])) {
       draft.set(["targets", "kubernetes", "libraries", handle], { existingClaim: `${handle}-library` }, "the claim that holds this library");
@@ -103,7 +117,11 @@ function addPassthrough(draft: ImportDraft, facts: ServerFacts): void {
 /** Read the sources into a spec; writes nothing. */
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const draft = new ImportDraft();
-  if (options.compose) importFromCompose(draft, options.compose);
+  const folder = options.compose ? readComposeFolder(options.compose) : undefined;
+  if (options.compose && folder) {
+    importFromCompose(draft, options.compose);
+    importComposeAdoption(draft, folder);
+  }
   if (options.kubernetes) importFromKubernetes(draft, options.kubernetes);
   let facts: ServerFacts | undefined;
   if (options.server) {
@@ -129,13 +147,9 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   }
   // The server's settings were read from the server itself.
   if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
+  if (facts && folder) foldBindsIntoLibraries(draft);
   fillGaps(draft);
   if (facts) addPassthrough(draft, facts);
-  const parsed = parseDraft(draft);
-  if (!parsed.ok) {
-    throw new CliError("internal", "The imported spec does not validate; nothing was written.", { details: parsed.errors.map(formatDiagnostic) });
-  }
-  const spec = parsed.value;
   const sources = [
     options.server && `server ${options.server}`,
     options.compose && `Compose folder ${options.compose}`,
@@ -145,10 +159,35 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     `Imported by \`immich-family import\` from ${sources.join(", ")}.`,
     "Values marked `guessed:` were not found in any source: check them. Secrets are placeholders naming keys of the secrets env file, never values.",
   ]);
+  // Checked as the text it writes, so every problem is named at its line and column in that file.
+  const parsed = parseSpec(text, options.outName ?? "immich-family.yaml");
+  if (!parsed.ok) {
+    throw new ImportInvalid(
+      text,
+      parsed.errors.map((d) => formatDiagnosticWithFrame(d, text)),
+    );
+  }
+  const spec = parsed.value;
   const known = new Map(draft.secrets);
   const targets = (["kubernetes", "compose"] as const).filter((t) => spec.targets[t]);
   for (const t of targets) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
-  return { text, spec, secrets: [...known].map(([key, what]) => ({ key, what })), unmapped: draft.unmapped };
+  return {
+    text,
+    spec,
+    secrets: [...known].map(([key, what]) => ({ key, what })),
+    unmapped: draft.unmapped,
+    ...(folder && spec.targets.compose ? { switchOver: composeSwitchOver(folder, spec) } : {}),
+  };
+}
+
+/** The imported spec does not validate: its text, and each problem at its line and column in it. */
+export class ImportInvalid extends Error {
+  constructor(
+    readonly text: string,
+    readonly problems: readonly string[],
+  ) {
+    super("the imported spec does not validate");
+  }
 }
 
 /** `immich-family import`: write a spec from a running server and/or an existing deployment folder. */
@@ -170,12 +209,37 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
   );
   if (exists && flags.force !== true)
     throw new CliError("bad-arguments", `${shown} already exists. Pass --force to overwrite it, or name another file with --out.`);
-  const result = await runImport({
-    ...(server ? { server } : {}),
-    ...(apiKey ? { apiKey } : {}),
-    ...(compose ? { compose } : {}),
-    ...(kubernetes ? { kubernetes } : {}),
-  });
+  let result: ImportResult;
+  try {
+    result = await runImport({
+      ...(server ? { server } : {}),
+      ...(apiKey ? { apiKey } : {}),
+      ...(compose ? { compose } : {}),
+      ...(kubernetes ? { kubernetes } : {}),
+      outName: shown,
+    });
+  } catch (error) {
+    if (!(error instanceof ImportInvalid)) throw error;
+    // Written so the problems can be fixed where they are named; nothing else is.
+    await writeFileAtomically(out, error.text);
+    throw new CliError(
+      "check-failed",
+      `Wrote ${shown}, but it does not validate (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}): fix them there, then run \`immich-family validate ${shown}\`.`,
+      {
+        details: error.problems,
+      },
+    );
+  }
+  const report = result.switchOver ? switchOverLines(compose ?? "", result.switchOver) : [];
+  const dataErrors = result.switchOver?.filter((d) => d.stateful).length ?? 0;
+  if (dataErrors > 0 && flags.force !== true)
+    throw new CliError(
+      "conflict",
+      `The render of the imported spec would not use the install's data (${dataErrors} error${dataErrors === 1 ? "" : "s"}); nothing was written. Fix the import's sources, or pass --force to write the spec anyway.`,
+      {
+        details: report,
+      },
+    );
   await writeFileAtomically(out, result.text);
   io.stdout(`Wrote ${shown}. Check the values marked "guessed:", then run \`immich-family validate ${shown}\`.`);
   if (result.secrets.length > 0) {
@@ -187,5 +251,6 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     io.stdout(`Not mapped (${result.unmapped.length}; also listed at the end of ${shown}):`);
     for (const u of result.unmapped) io.stdout(`  - ${u}`);
   }
-  return 0;
+  for (const line of report) io.stdout(line);
+  return dataErrors > 0 ? 1 : 0;
 };

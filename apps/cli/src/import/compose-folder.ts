@@ -45,20 +45,20 @@ function secretKeyOf(value: unknown): string | undefined {
 
 type Service = DraftObject;
 
-function envOf(service: Service): Record<string, string> {
+export function envOf(service: Service): Record<string, string> {
   const e = service.environment;
   if (Array.isArray(e)) return Object.fromEntries(e.map((l: string) => [l.split("=")[0], l.slice(l.indexOf("=") + 1)]));
   return Object.fromEntries(Object.entries((e ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? "")]));
 }
 
-function labelsOf(service: Service): Record<string, string> {
+export function labelsOf(service: Service): Record<string, string> {
   const l = service.labels;
   if (Array.isArray(l)) return Object.fromEntries(l.map((x: string) => [x.split("=")[0], x.slice(x.indexOf("=") + 1)]));
   return Object.fromEntries(Object.entries((l ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
 /** `source:target[:mode]` of a short volume, or the long form. */
-function mounts(service: Service): { source: string; target: string; readOnly: boolean }[] {
+export function mounts(service: Service): { source: string; target: string; readOnly: boolean }[] {
   return ((service.volumes ?? []) as unknown[]).flatMap((v) => {
     if (typeof v === "string") {
       const [source = "", target = "", mode = ""] = v.split(":");
@@ -72,17 +72,25 @@ function mounts(service: Service): { source: string; target: string; readOnly: b
   });
 }
 
-const isBind = (source: string) => /^(\/|\.\.?\/|~)/.test(source);
+export const isBind = (source: string) => /^(\/|\.\.?\/|~)/.test(source);
 
-function tagOf(image: string): string | undefined {
+export function tagOf(image: string): string | undefined {
   const noDigest = image.split("@")[0] ?? image;
   const slash = noDigest.lastIndexOf("/");
   const colon = noDigest.lastIndexOf(":");
   return colon > slash ? noDigest.slice(colon + 1) : undefined;
 }
 
-/** Read a Compose deployment folder into the draft: versions, paths, uid:gid, networks, Traefik routers, names. */
-export function importFromCompose(draft: ImportDraft, dir: string): void {
+/** A Compose folder as read: its compose file, the parsed document and the `.env` beside it. */
+export interface ComposeFolder {
+  readonly dir: string;
+  readonly file: string;
+  readonly doc: DraftObject;
+  readonly env: Record<string, string>;
+}
+
+/** Read a Compose deployment folder: the compose file and its `.env`. */
+export function readComposeFolder(dir: string): ComposeFolder {
   const file = COMPOSE_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
   if (!file) throw new CliError("bad-arguments", `No compose file in ${dir} (looked for ${COMPOSE_FILES.join(", ")}).`);
   const envPath = join(dir, ".env");
@@ -93,6 +101,12 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
   } catch (error) {
     throw new CliError("bad-arguments", `${file}: not valid YAML: ${(error as Error).message}`);
   }
+  return { dir, file, doc, env };
+}
+
+/** Read a Compose deployment folder into the draft: versions, paths, uid:gid, networks, Traefik routers, names. */
+export function importFromCompose(draft: ImportDraft, dir: string): void {
+  const { file, doc, env } = readComposeFolder(dir);
   const services = (doc.services ?? {}) as Record<string, Service>;
   const find = (re: RegExp) => Object.entries(services).find(([, s]) => re.test(String(s.image ?? "")));
   const value = (v: unknown) => interpolate(String(v ?? ""), env);
@@ -128,7 +142,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
     if (Number.isInteger(uid) && Number.isInteger(gid)) draft.set([...base, "user"], { uid, gid });
   }
   if (!draft.has([...base, "user"]))
-    draft.set([...base, "user"], { uid: 0, gid: 0 }, "the server runs as root (no user:); the init step then leaves ownership as it is");
+    draft.set([...base, "user"], { uid: 0, gid: 0 }, "the server runs as root (no user:); the init step then leaves the ownership of the data as it is");
   for (const m of mounts(srv)) {
     if (m.target === uploadMount?.target || !isBind(m.source)) continue;
     if (m.target === "/etc/localtime" || m.target.startsWith("/config") || m.target.startsWith("/template")) continue;
@@ -141,9 +155,8 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
   draft.set(["machineLearning", "enabled"], ml !== undefined);
   if (ml && ml[0] !== COMPOSE_SERVICES.machineLearning) names.machineLearning = ml[0];
   const mlCache = ml ? mounts(ml[1]).find((m) => m.target === "/cache") : undefined;
+  // A named volume is kept by compose-adoption.ts (targets.compose.volumes).
   if (mlCache && isBind(mlCache.source)) draft.set([...base, "paths", "modelCache"], hostPath(mlCache.source));
-  else if (mlCache)
-    draft.unmap(`compose: the model cache is the named volume "${mlCache.source}"; the render binds ${"./data/model-cache"} (models download again)`);
 
   const redis = find(/redis|valkey/);
   if (redis) {
@@ -164,6 +177,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
       draft.set(["database", "postgresMajor"], Number(m[1]));
       draft.set(["database", "vectorVersion"], m[2]);
     } else draft.unmap(`compose: the database image ${value(dbSvc.image)} (not Immich's postgres image with VectorChord)`);
+    // Its tag suffix (-pgvectors0.2.0) and digest: compose-adoption.ts.
     if (dbEnv.POSTGRES_USER) draft.set(["database", "user"], value(dbEnv.POSTGRES_USER));
     if (dbEnv.POSTGRES_DB) draft.set(["database", "name"], value(dbEnv.POSTGRES_DB));
     const key = secretKeyOf(dbEnv.POSTGRES_PASSWORD) ?? secretKeyOf(serverEnv.DB_PASSWORD);
@@ -171,7 +185,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
     else draft.unmap("compose: the database password is written in the compose file; move it to the env file under DB_PASSWORD");
     const data = mounts(dbSvc).find((x) => x.target.startsWith("/var/lib/postgresql"));
     if (data) {
-      draft.set([...base, "paths", "database"], hostPath(data.source));
+      if (isBind(value(data.source))) draft.set([...base, "paths", "database"], hostPath(data.source));
       draft.set([...base, "paths", "databaseTarget"], data.target);
     }
   }
@@ -236,8 +250,7 @@ export function importFromCompose(draft: ImportDraft, dir: string): void {
     if (/immich-family|init/.test(name) || /immich-family/.test(String(svc.image ?? ""))) continue;
     draft.unmap(`compose: service "${name}" (${String(svc.image ?? "no image")})`);
   }
-  if (Array.isArray(srv.ports) && srv.ports.length > 0)
-    draft.unmap(`compose: the server publishes ${srv.ports.map(String).join(", ")}; the render reaches it through Traefik (traefik:) only`);
+  // Published ports, container and network names, images, schedules: compose-adoption.ts.
   if (serverEnv.IMMICH_CONFIG_FILE)
     draft.unmap(`compose: the server read its settings from ${serverEnv.IMMICH_CONFIG_FILE}; import them from the running server with --server`);
 }

@@ -81,6 +81,7 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
       email: u.email,
       ...(u.isAdmin ? { admin: true } : {}),
       ...(u.quotaSizeInBytes === null || u.quotaSizeInBytes === undefined ? {} : { quota: bytesToQuantity(u.quotaSizeInBytes) }),
+      ...(typeof u.storageLabel === "string" && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(u.storageLabel) ? { storageLabel: u.storageLabel } : {}),
     });
   }
 

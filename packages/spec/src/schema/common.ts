@@ -123,6 +123,13 @@ export const member = z
     email: z.email().describe("The member's login email (must match the OAuth email claim)."),
     admin: z.boolean().default(false).describe("@default false"),
     quota: quantity.optional().describe("Storage quota, e.g. 500Gi."),
+    storageLabel: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a storage label of letters, digits, '_', '.' and '-'")
+      .optional()
+      .describe(
+        "The user's storage label: the name of their folder under library/ when the storage template is on (Immich's default: the user's id). Kept from the server by import, so files already filed under it stay where they are.",
+      ),
     apiKey: optionalSecretRef("IMMICH_API_KEY_ALICE", "API key of this member, needed when the worker builds albums they own").optional(),
   })
   .describe("A family member, keyed by a short handle used everywhere else in the spec.");

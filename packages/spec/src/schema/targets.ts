@@ -280,12 +280,17 @@ export const compose = z
       .optional()
       .describe("Keep an adopted install's service names (they are host names on its networks)."),
     publish: z
-      .strictObject({
-        address: publishAddress.optional().describe("Host address the port is published on, e.g. 127.0.0.1. @default every address"),
-        port: z.int().min(1).max(65535).default(2283).describe("Host port. @default 2283"),
-      })
+      .union([
+        z.literal(false),
+        z.strictObject({
+          address: publishAddress.optional().describe("Host address the port is published on, e.g. 127.0.0.1. @default every address"),
+          port: z.int().min(1).max(65535).default(2283).describe("Host port. @default 2283"),
+        }),
+      ])
       .optional()
-      .describe("Publish the server's port 2283 on the host. @default published on every address when there is no traefik, else not published"),
+      .describe(
+        "Publish the server's port 2283 on the host, or false for none (a proxy on a shared network reaches it). @default published on every address when there is no traefik, else not published",
+      ),
     localtime: z.boolean().default(false).describe("Bind the host's /etc/localtime read-only into the server and machine learning. @default false"),
     containerNames: z
       .strictObject({

@@ -17,7 +17,7 @@ export function userAdminDto(u: FakeUser) {
     quotaUsageInBytes: 0,
     shouldChangePassword: false,
     status: "active",
-    storageLabel: u.isAdmin ? "admin" : null,
+    storageLabel: u.storageLabel,
     license: null,
   };
 }

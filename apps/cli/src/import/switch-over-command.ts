@@ -1,0 +1,26 @@
+import { resolve } from "node:path";
+import { formatDiagnosticWithFrame, parseSpec } from "@family/immich-spec";
+import type { CommandContext } from "../_command.js";
+import { CliError } from "../_errors.js";
+import { readSpecSource } from "../_spec.js";
+import { readComposeFolder } from "./compose-folder.js";
+import { composeSwitchOver, switchOverLines } from "./switch-over.js";
+
+/**
+ * `immich-family diff [spec] --against-compose DIR`: the spec's render compared with the Compose
+ * install in DIR, as import's switch-over report. Reads only. Exit 0 when they match, 1 when they
+ * differ (a difference on data is an error line), 2 for bad input.
+ */
+export async function diffAgainstCompose(ctx: CommandContext, path: string | undefined, dir: string): Promise<number> {
+  const { shown, source } = await readSpecSource(ctx.cwd, path);
+  const parsed = parseSpec(source, shown);
+  if (!parsed.ok) {
+    throw new CliError("spec-invalid", `${shown} is not a valid spec (${parsed.errors.length} error${parsed.errors.length === 1 ? "" : "s"})`, {
+      details: parsed.errors.map((d) => formatDiagnosticWithFrame(d, source)),
+    });
+  }
+  if (!parsed.value.targets.compose) throw new CliError("bad-arguments", `${shown} declares no Compose target (targets.compose) to compare with ${dir}.`);
+  const differences = composeSwitchOver(readComposeFolder(resolve(ctx.cwd, dir)), parsed.value);
+  for (const line of switchOverLines(dir, differences)) ctx.io.stdout(line);
+  return differences.length === 0 ? 0 : 1;
+}
