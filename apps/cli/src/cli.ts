@@ -76,6 +76,10 @@ cli
     "--against-compose <dir>",
     "Instead: compare the render with the Compose install in this folder (data, ports, networks, names, images, environment, schedules, ownership)",
   )
+  .option(
+    "--against-kubernetes <dir>",
+    "Instead: compare the render with the Kubernetes manifests in this folder (claims, volumes, database cluster, names, images)",
+  )
   .option(...outputOption)
   .example("immich-family diff --out rendered")
   .example("immich-family diff --against-compose /srv/immich")

@@ -10,7 +10,9 @@ describe("immich-family doctor", () => {
     expect(await main(ctx, [], {})).toBe(0);
     expect(io.out[0]).toMatch(/^CHECK +STATUS {2}DETAIL$/);
     // The fake still runs its stored config, which the rendered file would replace: a warning naming each key.
-    expect(io.out.find((l) => l.startsWith("server config matches the spec"))).toMatch(/WARN +[0-9]+ keys? differ .*server\.externalDomain: server "", spec "https:\/\//);
+    expect(io.out.find((l) => l.startsWith("server config matches the spec"))).toMatch(
+      /WARN +[0-9]+ keys? differ .*server\.externalDomain: server "", spec "https:\/\//,
+    );
     expect(io.out).toContain("Summary: 7 passed, 0 failed, 1 warnings, 0 skipped");
   });
 

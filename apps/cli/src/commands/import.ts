@@ -22,7 +22,8 @@ import { ImportDraft } from "../import/_draft.js";
 import { foldBindsIntoLibraries, importComposeAdoption } from "../import/compose-adoption.js";
 import { importFromCompose, readComposeFolder } from "../import/compose-folder.js";
 import { composeSwitchOver, type Difference, switchOverLines } from "../import/switch-over.js";
-import { importFromKubernetes } from "../import/kubernetes-folder.js";
+import { importFromKubernetes, readManifests } from "../import/kubernetes-folder.js";
+import { kubernetesSwitchOver } from "../import/switch-over-kubernetes.js";
 import { configDifference, configWithPlaceholders, importFromServer, type ServerFacts } from "../import/server.js";
 
 export interface ImportOptions {
@@ -44,7 +45,7 @@ export interface ImportResult {
   /** Keys of the secrets env file to fill, with what goes in each. */
   readonly secrets: readonly { key: string; what: string }[];
   readonly unmapped: readonly string[];
-  /** The render of the imported spec compared with the Compose install read (`--compose`): every difference, data ones first. */
+  /** The render of the imported spec compared with the install read (`--compose`, `--kubernetes`): every difference, data ones first. */
   readonly switchOver?: readonly Difference[];
 }
 
@@ -176,7 +177,14 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     spec,
     secrets: [...known].map(([key, what]) => ({ key, what })),
     unmapped: draft.unmapped,
-    ...(folder && spec.targets.compose ? { switchOver: composeSwitchOver(folder, spec) } : {}),
+    ...(folder || options.kubernetes
+      ? {
+          switchOver: [
+            ...(folder && spec.targets.compose ? composeSwitchOver(folder, spec) : []),
+            ...(options.kubernetes && spec.targets.kubernetes ? kubernetesSwitchOver(readManifests(options.kubernetes), spec) : []),
+          ].sort((x, y) => Number(y.stateful) - Number(x.stateful)),
+        }
+      : {}),
   };
 }
 
@@ -230,7 +238,7 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
       },
     );
   }
-  const report = result.switchOver ? switchOverLines(compose ?? "", result.switchOver) : [];
+  const report = result.switchOver ? switchOverLines([compose, kubernetes].filter(Boolean).join(" and "), result.switchOver) : [];
   const dataErrors = result.switchOver?.filter((d) => d.stateful).length ?? 0;
   if (dataErrors > 0 && flags.force !== true)
     throw new CliError(

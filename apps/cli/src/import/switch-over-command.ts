@@ -4,14 +4,16 @@ import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { readSpecSource } from "../_spec.js";
 import { readComposeFolder } from "./compose-folder.js";
+import { readManifests } from "./kubernetes-folder.js";
 import { composeSwitchOver, switchOverLines } from "./switch-over.js";
+import { kubernetesSwitchOver } from "./switch-over-kubernetes.js";
 
 /**
- * `immich-family diff [spec] --against-compose DIR`: the spec's render compared with the Compose
- * install in DIR, as import's switch-over report. Reads only. Exit 0 when they match, 1 when they
- * differ (a difference on data is an error line), 2 for bad input.
+ * `immich-family diff [spec] --against-compose DIR` / `--against-kubernetes DIR`: the spec's render
+ * compared with the install in DIR, as import's switch-over report. Reads only. Exit 0 when they
+ * match, 1 when they differ (a difference on data is an error line), 2 for bad input.
  */
-export async function diffAgainstCompose(ctx: CommandContext, path: string | undefined, dir: string): Promise<number> {
+export async function diffAgainst(ctx: CommandContext, path: string | undefined, target: "compose" | "kubernetes", dir: string): Promise<number> {
   const { shown, source } = await readSpecSource(ctx.cwd, path);
   const parsed = parseSpec(source, shown);
   if (!parsed.ok) {
@@ -19,8 +21,14 @@ export async function diffAgainstCompose(ctx: CommandContext, path: string | und
       details: parsed.errors.map((d) => formatDiagnosticWithFrame(d, source)),
     });
   }
-  if (!parsed.value.targets.compose) throw new CliError("bad-arguments", `${shown} declares no Compose target (targets.compose) to compare with ${dir}.`);
-  const differences = composeSwitchOver(readComposeFolder(resolve(ctx.cwd, dir)), parsed.value);
+  if (!parsed.value.targets[target])
+    throw new CliError(
+      "bad-arguments",
+      `${shown} declares no ${target === "compose" ? "Compose" : "Kubernetes"} target (targets.${target}) to compare with ${dir}.`,
+    );
+  const folder = resolve(ctx.cwd, dir);
+  const differences =
+    target === "compose" ? composeSwitchOver(readComposeFolder(folder), parsed.value) : kubernetesSwitchOver(readManifests(folder), parsed.value);
   for (const line of switchOverLines(dir, differences)) ctx.io.stdout(line);
   return differences.length === 0 ? 0 : 1;
 }

@@ -112,6 +112,27 @@ describe("the switch-over report of each adoption fixture: imported, rendered, c
   });
 });
 
+describe("the switch-over report of a Kubernetes install (ponder-k8s, seed 000)", () => {
+  it("keeps every claim, volume and the database cluster; names the unpinned server image", async () => {
+    const { switchOver } = await runImport({ kubernetes: fixture("ponder-k8s") });
+    expect(switchOver?.map((d) => [d.stateful, d.kind, d.what])).toEqual([
+      [false, "image", "server: ghcr.io/immich-app/immich-server:release → ghcr.io/immich-app/immich-server:v3.1.0"],
+    ]);
+  });
+
+  it("a claim the render would not mount is an error, and diff --against-kubernetes says so (exit 1)", async () => {
+    const { text } = await runImport({ kubernetes: fixture("ponder-k8s") });
+    const cwd = mkdtempSync(join(tmpdir(), "against-k8s-"));
+    expect(text).toContain("claimName: immich-upload-pvc");
+    writeFileSync(join(cwd, "immich-family.yaml"), text.replace("claimName: immich-upload-pvc", "claimName: another-pvc"));
+    const r = await runCommand(diffMain, cwd, [], { againstKubernetes: fixture("ponder-k8s") });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "  error        /usr/src/app/upload: the install mounts claim immich-upload-pvc; the render mounts claim another-pvc; keep the claim",
+    );
+  });
+});
+
 describe("differences on data", () => {
   /** A Compose folder whose database lives where import cannot map it (PGDATA=/pgdata). */
   function unmappableDatabase(): string {
@@ -131,7 +152,7 @@ describe("differences on data", () => {
     expect(err.code).toBe(1);
     expect(err.err).toContain("would not use the install's data (1 error); nothing was written");
     expect(err.err).toMatch(
-      /error {2}database: the install mounts bind \/srv\/pg at \/pgdata; the render mounts bind .*\/data\/db at \/var\/lib\/postgresql\/data; keep the database where it is/,
+      /error +database: the install mounts bind \/srv\/pg at \/pgdata; the render mounts bind .*\/data\/db at \/var\/lib\/postgresql\/data; keep the database where it is/,
     );
     expect(existsSync(join(cwd, "immich-family.yaml"))).toBe(false);
     const forced = await runCommand(importMain, cwd, [], { compose: dir, force: true });

@@ -248,6 +248,6 @@ export function switchOverLines(source: string, differences: readonly Difference
   const errors = differences.filter((d) => d.stateful).length;
   return [
     `Switch-over: the render compared with ${escapeControl(source)}: ${differences.length} difference${differences.length === 1 ? "" : "s"}${errors > 0 ? `, ${errors} on data (errors)` : ", none on data"}:`,
-    ...differences.map((d) => `  ${d.stateful ? "error" : d.kind.padEnd(11)}  ${escapeControl(d.what)}; ${d.todo}`),
+    ...differences.map((d) => `  ${(d.stateful ? "error" : d.kind).padEnd(11)}  ${escapeControl(d.what)}; ${d.todo}`),
   ];
 }
