@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyPlan, identityOf, type PlanOptions, planFolder, RECORD_FILE, unifiedDiff } from "./_owned-folder.js";
+import { LOCK_FILE, lockFolder } from "./_folder-lock.js";
+import { applyPlan, COMPARE_LIMIT, identityOf, looksLikeSpec, type PlanOptions, planFolder, RECORD_FILE, unifiedDiff } from "./_owned-folder.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "immich-family-owned-"));
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -214,5 +215,76 @@ describe("planFolder and applyPlan", () => {
       ["update", "a.yaml"],
       ["remove", "b"],
     ]);
+  });
+});
+
+describe("the record grants nothing by itself", () => {
+  const CLOSED = { canWrite: (p: string) => ["a.yaml", "copy.yaml"].includes(p), former: ["spec.yaml"] };
+
+  it("removes only names the renderer can write; other entries, hash matching or not, are ignored with a note", () => {
+    const dir = tmp();
+    write(dir, [{ path: "a.yaml", content: "a\n" }], false, CLOSED);
+    mkdirSync(join(dir, "data/db"), { recursive: true });
+    writeFileSync(join(dir, "data/db/PG_VERSION"), "16\n");
+    writeFileSync(join(dir, "b.yaml"), "b\n");
+    writeFileSync(join(dir, RECORD_FILE), JSON.stringify({ files: { "a.yaml": sha("a\n"), "data/db/PG_VERSION": sha("16\n"), "b.yaml": sha("b\n") } }));
+    for (const force of [false, true]) {
+      const { plan, refused } = write(dir, [{ path: "a.yaml", content: "a\n" }], force, CLOSED);
+      expect(refused).toEqual([]);
+      expect(plan.changes).toEqual([]);
+    }
+    expect(read(join(dir, "data/db/PG_VERSION"))).toBe("16\n");
+    expect(read(join(dir, "b.yaml"))).toBe("b\n");
+    expect(Object.keys(record(dir).files)).toEqual(["a.yaml"]);
+  });
+
+  it("drops a former name from the record with a note and never touches the file", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "spec.yaml"), "old copy\n");
+    writeFileSync(join(dir, RECORD_FILE), JSON.stringify({ files: { "spec.yaml": sha("old copy\n") } }));
+    const { plan } = write(dir, [{ path: "copy.yaml", content: "c\n" }], false, CLOSED);
+    expect(plan.notes).toEqual([
+      'out/spec.yaml: an earlier release wrote the worker\'s copy of the spec under this name; it is now written under its own name, so render no longer lists "spec.yaml" and never touches it. Delete it yourself if it is not your spec.',
+    ]);
+    expect(read(join(dir, "spec.yaml"))).toBe("old copy\n");
+    expect(Object.keys(record(dir).files)).toEqual(["copy.yaml"]);
+  });
+
+  it("never overwrites or removes a file holding a spec it did not write as it is, even forced; a big file counts as edited", () => {
+    const dir = tmp();
+    const spec = "apiVersion: immich-family.dev/v1alpha1\nkind: ImmichFamily\nmetadata: { name: x }\n";
+    write(dir, [{ path: "copy.yaml", content: spec }], false, CLOSED);
+    writeFileSync(join(dir, "copy.yaml"), `${spec}# mine\n`);
+    expect(write(dir, [{ path: "copy.yaml", content: spec }], true, CLOSED).refused).toEqual([
+      "out/copy.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.",
+    ]);
+    expect(write(dir, [], true, CLOSED).refused).toHaveLength(1);
+    expect(read(join(dir, "copy.yaml"))).toBe(`${spec}# mine\n`);
+    writeFileSync(join(dir, "copy.yaml"), Buffer.alloc(COMPARE_LIMIT + 1, 0x20));
+    expect(write(dir, [{ path: "copy.yaml", content: spec }], false, CLOSED).refused).toEqual([
+      `out/copy.yaml was edited since the last render (${COMPARE_LIMIT + 1} bytes: too big to compare). Move the change into the spec, or pass --force to overwrite it.`,
+    ]);
+  });
+
+  it("recognises a spec by its top-level apiVersion and kind, not by a mention", () => {
+    expect(looksLikeSpec(Buffer.from("apiVersion: 'immich-family.dev/v1alpha1'\nkind: \"ImmichFamily\" # mine\n"))).toBe(true);
+    expect(looksLikeSpec(Buffer.from("data:\n  worker-spec.yaml: |\n    apiVersion: immich-family.dev/v1alpha1\n    kind: ImmichFamily\n"))).toBe(false);
+  });
+});
+
+describe("the folder lock", () => {
+  it("lets one render in at a time, names the holder, and leaves no lock or folder it made behind", () => {
+    const dir = join(tmp(), "new", "out");
+    const lock = lockFolder(dir, "out", () => true);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    expect(() => lockFolder(dir, "out", () => true)).toThrow(
+      expect.objectContaining({
+        code: "conflict",
+        message: expect.stringMatching(new RegExp(`^out is locked: another render \\(process ${process.pid}, started `)),
+      }),
+    );
+    expect(planFolder(dir, "out", [], ANY).refusals.map((r) => r.forceable)).toEqual([false]);
+    lock.release();
+    expect(readdirSync(join(dir, "..", ".."))).toEqual([]);
   });
 });

@@ -299,7 +299,14 @@ const label = (max = 12) => {
   labels.set(max, arb);
   return arb;
 };
-const handle = fc.oneof(label(10), fc.stringMatching(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/));
+// `constructor` is a handle like any other: code that looks handles up with `in` or `obj[key]` finds Object's.
+const handle = fc.oneof(
+  { arbitrary: label(10), weight: 4 },
+  { arbitrary: fc.stringMatching(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/), weight: 4 },
+  { arbitrary: fc.constant("constructor"), weight: 1 },
+);
+/** Keys named like Object.prototype members, ordinary keys of the maps the spec allows (`constructor` has its rule). */
+const prototypeKey = fc.constantFrom("toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString");
 const hostname = fc.tuple(label(20), fc.constantFrom("family", "example.com", "lan", "smith.family")).map(([a, b]) => `${a}.${b}`);
 const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9 _.@+-]{0,15}$/).filter((s) => s !== ".." && s !== "." && !s.endsWith(" "));
 const absPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join("/")}`);
@@ -464,7 +471,7 @@ function kubernetes(libraries: string[], spec: { postgresMajor: number; vectorVe
               schedule: fc.constant("0 30 1 * * *"),
               method: fc.constant("plugin"),
               pluginName: fc.constant("barman-cloud.cloudnative-pg.io"),
-              pluginParameters: fc.constant({ barmanObjectName: "minio" }),
+              pluginParameters: fc.dictionary(prototypeKey, fc.constantFrom("a", "1")).map((extra) => ({ ...extra, barmanObjectName: "minio" })),
             }),
             fc.record({ schedule: fc.constant("0 30 1 * * *"), method: fc.constant("plugin"), pluginName: fc.constant("backup.example.com") }),
           ),
@@ -495,7 +502,10 @@ function kubernetes(libraries: string[], spec: { postgresMajor: number; vectorVe
       secrets: fc.oneof(fc.record({ envFile: fc.constantFrom("secrets.env", "secrets/photos.env") }), fc.record({ existingSecret: label(20) })),
       resources: fc.record({ server: resources, redis: resources, worker: resources }, { requiredKeys: [] }),
       worker: fc.record(
-        { nodeSelector: fc.constant({ "kubernetes.io/arch": "amd64" }), tolerations: fc.constant([{ key: "gpu", operator: "Exists" }]) },
+        {
+          nodeSelector: fc.dictionary(fc.oneof(fc.constant("kubernetes.io/arch"), prototypeKey), fc.constantFrom("amd64", "x")),
+          tolerations: fc.dictionary(prototypeKey, fc.constant("x")).map((extra) => [{ ...extra, key: "gpu", operator: "Exists" }]),
+        },
         { requiredKeys: [] },
       ),
     },

@@ -68,7 +68,7 @@ beforeAll(async () => {
   fake = await createFakeImmich();
   const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
   key = fake.addApiKey(ann, ["all"], "worker");
-  writeFileSync(join(etc, "immich-family.yaml"), specText(minimalInput({ family: { owner: "ann", path: join(work, "photos") } })));
+  writeFileSync(join(etc, "worker-spec.yaml"), specText(minimalInput({ family: { owner: "ann", path: join(work, "photos") } })));
   cpSync(join(EXAMPLES, "ponder.yaml"), join(etc, "ponder.yaml"));
 }, 600_000);
 afterAll(async () => {
@@ -77,8 +77,10 @@ afterAll(async () => {
 });
 
 describe("the image's deploy folder, run as the image runs it", () => {
-  it("follows the Dockerfile: deploy with production dependencies only, run as the non-root node user", () => {
+  it("follows the Dockerfile: deploy with production dependencies only, run as the non-root node user, the worker's spec where render mounts it", async () => {
     expect(facts.deploy).toEqual(["--filter=@family/immich-cli", "deploy", "--prod", "--legacy"]);
+    const { CONTAINER_PATHS } = await import("@family/immich-spec/facts");
+    expect(facts.cmd.slice(0, 2)).toEqual(["worker", CONTAINER_PATHS.workerSpecFile]);
     expect(facts.user).toBe("node");
     expect(existsSync(join(app, "node_modules", "vitest"))).toBe(false);
     expect(existsSync(join(app, "node_modules", "@family", "immich-worker", "dist", "index.js"))).toBe(true);

@@ -19,6 +19,31 @@ function validateAndRender(text: string): void {
   renderEverything(result.value);
 }
 
+/** Keys JavaScript objects own (or take for their prototype), each tried as a key the user chose. */
+const PROTOTYPE_KEYS = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "tostring"] as const;
+/** The maps of a spec keyed by user input, with a value each accepts. */
+const USER_MAPS: readonly [path: readonly string[], value: unknown][] = [
+  [["immich", "jobs"], 2],
+  [["immich", "config"], {}],
+  [["members"], { name: "Proto", email: "proto@example.com" }],
+  [["targets", "kubernetes", "database", "parameters"], "on"],
+  [["targets", "kubernetes", "database", "backup", "pluginParameters"], "x"],
+  [["targets", "kubernetes", "worker", "nodeSelector"], "x"],
+  [["targets", "compose", "services"], "proto"],
+];
+
+/** `input` with `key` set in the map at `path` (made when missing), as an own key even when it is `__proto__`. */
+function withKey(input: Record<string, unknown>, path: readonly string[], key: string, value: unknown): Record<string, unknown> {
+  const out = structuredClone(input);
+  let node = out;
+  for (const k of path) {
+    if (typeof node[k] !== "object" || node[k] === null) node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
 describe("every spec that validates renders", () => {
   it(
     "the generator's specs validate and every renderer and command function succeeds on each",
@@ -37,6 +62,21 @@ describe("every spec that validates renders", () => {
       fc.assert(
         fc.property(validSpecInput, (input) => validateAndRender(JSON.stringify(input, null, 1))),
         { seed: SEED + 1, numRuns: Math.max(1, Math.round(RUNS / 6)) },
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a key named like an Object.prototype member in any map keyed by user input: refused by a rule, or validated and rendered",
+    () => {
+      fc.assert(
+        fc.property(validSpecInput, fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom(...USER_MAPS), (input, key, [path, value]) => {
+          const text = stringify(withKey(input, path, key, value));
+          const result = parseSpec(text, "generated.yaml");
+          if (result.ok) renderEverything(result.value);
+        }),
+        { seed: SEED + 2, numRuns: Math.max(1, Math.round(RUNS / 6)) },
       );
     },
     TIMEOUT,

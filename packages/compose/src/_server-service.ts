@@ -9,7 +9,7 @@ import { traefikLabels } from "./traefik-labels.js";
 export function libraryMounts(ctx: RenderContext): string[] {
   const { spec, compose } = ctx;
   for (const handle of Object.keys(compose.libraries)) {
-    if (!(handle in spec.libraries)) throw new Error(`targets.compose.libraries.${handle}: no library ${handle} is declared under libraries`);
+    if (!Object.hasOwn(spec.libraries, handle)) throw new Error(`targets.compose.libraries.${handle}: no library ${handle} is declared under libraries`);
   }
   return Object.entries(spec.libraries).flatMap(([handle, lib]) => {
     const source = compose.libraries[handle];

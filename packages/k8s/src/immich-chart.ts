@@ -64,7 +64,7 @@ export class ImmichChart extends Chart {
       .map((handle) => {
         const source = target.libraries[handle];
         if (!source) throw new Error(`targets.kubernetes.libraries.${handle} is missing`);
-        const library = spec.libraries[handle];
+        const library = Object.hasOwn(spec.libraries, handle) ? spec.libraries[handle] : undefined;
         if (!library) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
         return new NfsLibrary(this, `library-${handle}`, { install, handle, path: library.path, source }).mount;
       });

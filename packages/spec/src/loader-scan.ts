@@ -116,6 +116,10 @@ export function scanDocument(root: ParsedNode | null, lineCounter: LineCounter):
         if (!isScalar(pair.key)) continue;
         const key = String(pair.key.value);
         scalar(pair.key, [...path, key], true);
+        if (key === "__proto__") {
+          const message = 'the key "__proto__" is reserved (JavaScript would take it for the object\'s prototype, not a key); rename it';
+          problems.push({ path: [...path, key], range: pair.key.range ?? undefined, message, code: "reserved-key" });
+        }
         const first = seen.get(key);
         if (first !== undefined) {
           const message = `duplicate key "${key}" (first defined on line ${first}); each key may appear once in a mapping`;

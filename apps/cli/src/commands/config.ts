@@ -88,7 +88,7 @@ export const main: CommandMain = async ({ cwd, io, env }, [action, path], flags)
       const { text } = await configRender(cwd, path, { target: flags.target });
       if (typeof flags.out === "string" && flags.out !== "") {
         await writeFileAtomically(resolve(cwd, flags.out), text, 0o644);
-        io.stderr(`wrote ${flags.out}`);
+        io.stderr(`wrote ${escapeControl(flags.out)}`);
       } else {
         io.stdout(text);
       }
@@ -97,13 +97,13 @@ export const main: CommandMain = async ({ cwd, io, env }, [action, path], flags)
     case "fill": {
       if (path !== undefined) throw new CliError("bad-arguments", "config fill takes no spec: it reads --template and the environment");
       const { out } = await configFill(cwd, { template: flags.template, out: flags.out }, env);
-      io.stderr(`wrote ${out} (mode 0600)`);
+      io.stderr(`wrote ${escapeControl(out)} (mode 0600)`);
       return 0;
     }
     default:
       throw new CliError(
         "bad-arguments",
-        `Unknown config action: ${action ?? "(none)"}. Use \`config render [spec]\` or \`config fill --template <file> --out <file>\`.`,
+        `Unknown config action: ${escapeControl(action ?? "(none)")}. Use \`config render [spec]\` or \`config fill --template <file> --out <file>\`.`,
       );
   }
 };

@@ -67,6 +67,15 @@ describe("immich-family import", () => {
     });
   });
 
+  it("escapes the paths it names when the spec cannot be written", async () => {
+    writeFileSync(join(dir, "file.txt"), "");
+    const { ctx } = context();
+    const failure = await main(ctx, [], { kubernetes: join(FIXTURES, "ponder-k8s"), out: "file.txt/spec\x1b[2J.yaml" }).catch((e: Error) => e);
+    expect(failure).toMatchObject({ code: "write-failed", exitCode: 1, message: expect.stringContaining("file.txt/spec\\x1B[2J.yaml") });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: none may be printed
+    expect((failure as Error).message).not.toMatch(/[\x00-\x1f]/);
+  });
+
   it("takes the server's URL with or without /api", () => {
     expect(apiUrl("https://photos.example.com")).toBe("https://photos.example.com/api");
     expect(apiUrl("https://photos.example.com/api/")).toBe("https://photos.example.com/api");

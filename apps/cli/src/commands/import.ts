@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
+import { isDeepStrictEqual } from "node:util";
 import { relative, resolve } from "node:path";
 import {
   API_VERSION,
   buildImmichConfig,
   type ConfigObject,
-  formatDiagnosticWithFrame,
+  escapeControl,
+  formatDiagnostic,
   type ImmichFamilySpec,
   KIND,
   mergeConfig,
@@ -14,28 +15,32 @@ import {
   type Target,
 } from "@family/immich-spec";
 import { isHttpError } from "@immich/sdk";
+import { parse } from "yaml";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
+import { CliError, isCliError } from "../_errors.js";
 import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
-import { ImportDraft } from "../import/_draft.js";
-import { foldBindsIntoLibraries, importComposeAdoption } from "../import/compose-adoption.js";
-import { importFromCompose, readComposeFolder } from "../import/compose-folder.js";
-import { composeSwitchOver, type Difference, switchOverLines } from "../import/switch-over.js";
+import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
+import { foldBindsIntoLibraries, importComposeAdoption, readComposeFolder } from "../import/compose-adoption.js";
+import { importFromCompose } from "../import/compose-folder.js";
 import { importFromKubernetes, readManifests } from "../import/kubernetes-folder.js";
+import { composeSwitchOver, type Difference, switchOverLines } from "../import/switch-over.js";
 import { kubernetesSwitchOver } from "../import/switch-over-kubernetes.js";
+import { ImportFolder, readSmallFile } from "../import/_read.js";
 import { configDifference, configWithPlaceholders, importFromServer, type ServerFacts } from "../import/server.js";
 
 export interface ImportOptions {
   /** API base URL of a running server (…/api added when missing). */
   readonly server?: string;
   readonly apiKey?: string;
-  /** A Compose deployment folder. */
+  /** A Compose deployment folder (relative to `cwd`). */
   readonly compose?: string;
-  /** A folder of Kubernetes manifests. */
+  /** A folder of Kubernetes manifests (relative to `cwd`). */
   readonly kubernetes?: string;
-  /** The name of the file the spec is written to, as shown in its problems. @default immich-family.yaml */
-  readonly outName?: string;
+  /** Where relative folders start; the process's working folder by default. */
+  readonly cwd?: string;
+  /** The environment Compose would interpolate with, for a variable `.env` does not set (`${HOME}`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface ImportResult {
@@ -45,6 +50,8 @@ export interface ImportResult {
   /** Keys of the secrets env file to fill, with what goes in each. */
   readonly secrets: readonly { key: string; what: string }[];
   readonly unmapped: readonly string[];
+  /** Every value the spec holds, by path: what import mapped or guessed, nothing else. */
+  readonly mapped: readonly MappedValue[];
   /** The render of the imported spec compared with the install read (`--compose`, `--kubernetes`): every difference, data ones first. */
   readonly switchOver?: readonly Difference[];
 }
@@ -79,6 +86,8 @@ function fillGaps(draft: ImportDraft): void {
       "no deployment folder was read; say where it runs (--compose or --kubernetes)",
     );
   }
+  if (draft.has(["targets", "compose"]))
+    draft.setDefault(["targets", "compose", "paths", "media"], "/srv/immich", "no usable media folder was found; the host folder of Immich's uploads");
   if (Object.keys((draft.get(["libraries"]) ?? {}) as object).length === 0) draft.setDefault(["worker", "enabled"], false);
   for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string; importPaths?: string[] }>)) {
     if (draft.has(["targets", "compose"]) && !draft.has(["targets", "compose", "libraries", handle])) {
@@ -102,6 +111,60 @@ function parseDraft(draft: ImportDraft): ReturnType<typeof parseSpec> {
   return parseSpec(JSON.stringify(draft.spec), "import");
 }
 
+/** Every node of the draft by its dotted path, as the spec's diagnostics name it. */
+function nodesByPath(data: unknown, path: DraftPath = [], out = new Map<string, DraftPath>()): Map<string, DraftPath> {
+  if (path.length > 0) out.set(escapeControl(path.map(String).join(".")), path);
+  if (data && typeof data === "object" && !Array.isArray(data)) for (const k of Object.keys(data)) nodesByPath((data as DraftObject)[k], [...path, k], out);
+  return out;
+}
+
+const MAX_SHOWN = 120;
+const shownValue = (v: unknown) => {
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > MAX_SHOWN ? `${json.slice(0, MAX_SHOWN)}…` : json;
+};
+
+/**
+ * The draft node an error is about: the value it names, or the nearest mapping above it (an item of a
+ * list takes the list). A required key gone (its value was taken out before) takes its mapping with it,
+ * a library without a path, but never a whole top-level section.
+ */
+function culprit(nodes: ReadonlyMap<string, DraftPath>, e: { readonly path: string; readonly code: string }): DraftPath | undefined {
+  const segments = e.path.split(".");
+  const from = e.code === "missing-key" ? segments.length - 1 : segments.length;
+  for (let n = from; n >= 2; n--) {
+    const path = nodes.get(segments.slice(0, n).join("."));
+    if (path) return path;
+  }
+  return e.code === "missing-key" ? undefined : nodes.get(e.path);
+}
+
+/**
+ * Fill the gaps, then take out every value the spec refuses (a service name with a newline, a path with a
+ * control character): each becomes a "not mapped" entry saying why, and the gaps are filled again. The
+ * valid spec, or an error listing what is still wrong.
+ */
+function settle(draft: ImportDraft): ImmichFamilySpec {
+  for (let round = 0; round < 8; round++) {
+    fillGaps(draft);
+    const parsed = parseDraft(draft);
+    if (parsed.ok) return parsed.value;
+    const nodes = nodesByPath(draft.spec);
+    let dropped = 0;
+    for (const e of parsed.errors) {
+      const path = culprit(nodes, e);
+      if (!path || !draft.has(path)) continue;
+      draft.unmap(`${escapeControl(path.join("."))}: ${shownValue(draft.get(path))} is not valid in a spec (${e.message})`);
+      draft.delete(path);
+      dropped++;
+    }
+    if (dropped === 0) {
+      throw new CliError("internal", "The imported spec does not validate; nothing was written.", { details: parsed.errors.map(formatDiagnostic) });
+    }
+  }
+  throw new CliError("internal", "The imported spec does not validate; nothing was written.");
+}
+
 /** The target whose config the running server matches: Kubernetes when declared, else Compose. */
 const configTarget = (spec: ImmichFamilySpec): Target => (spec.targets.kubernetes ? "kubernetes" : "compose");
 
@@ -118,12 +181,17 @@ function addPassthrough(draft: ImportDraft, facts: ServerFacts): void {
 /** Read the sources into a spec; writes nothing. */
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const draft = new ImportDraft();
-  const folder = options.compose ? readComposeFolder(options.compose) : undefined;
-  if (options.compose && folder) {
-    importFromCompose(draft, options.compose);
-    importComposeAdoption(draft, folder);
-  }
-  if (options.kubernetes) importFromKubernetes(draft, options.kubernetes);
+  const cwd = options.cwd ?? process.cwd();
+  // Both folders are checked before either is read: a typo in the second is not found after the first's work.
+  const compose = options.compose === undefined ? undefined : ImportFolder.open(cwd, options.compose, "--compose");
+  const kubernetes = options.kubernetes === undefined ? undefined : ImportFolder.open(cwd, options.kubernetes, "--kubernetes");
+  const env = options.env ?? process.env;
+  const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined);
+  // The typed reader refuses what cannot be read (exit 2) before the adoption mappings read the same file raw.
+  if (compose) importFromCompose(draft, compose, lookup);
+  const adopted = compose ? readComposeFolder(compose, lookup) : undefined;
+  if (adopted) importComposeAdoption(draft, adopted);
+  if (kubernetes) importFromKubernetes(draft, kubernetes);
   let facts: ServerFacts | undefined;
   if (options.server) {
     if (!options.apiKey) throw new CliError("bad-arguments", "import --server needs an admin API key: set IMMICH_API_KEY or pass --api-key-file.");
@@ -135,22 +203,23 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
         const hint = error.status === 401 || error.status === 403 ? " (import needs an admin's API key with every permission)" : "";
         throw new CliError(
           "server-error",
-          `${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`,
+          escapeControl(`${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`),
           { cause: error },
         );
       }
       throw new CliError(
         "server-unreachable",
-        `Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`,
+        escapeControl(`Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`),
         { cause: error },
       );
     }
   }
   // The server's settings were read from the server itself.
   if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
-  if (facts && folder) foldBindsIntoLibraries(draft);
-  fillGaps(draft);
+  if (facts && adopted) foldBindsIntoLibraries(draft);
+  settle(draft);
   if (facts) addPassthrough(draft, facts);
+  const spec = settle(draft);
   const sources = [
     options.server && `server ${options.server}`,
     options.compose && `Compose folder ${options.compose}`,
@@ -160,104 +229,88 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
     `Imported by \`immich-family import\` from ${sources.join(", ")}.`,
     "Values marked `guessed:` were not found in any source: check them. Secrets are placeholders naming keys of the secrets env file, never values.",
   ]);
-  // Checked as the text it writes, so every problem is named at its line and column in that file.
-  const parsed = parseSpec(text, options.outName ?? "immich-family.yaml");
-  if (!parsed.ok) {
-    throw new ImportInvalid(
-      text,
-      parsed.errors.map((d) => formatDiagnosticWithFrame(d, text)),
-    );
+  // What is written is what was mapped: the text parses back to exactly the draft, or nothing is written.
+  if (!isDeepStrictEqual(parse(text), JSON.parse(JSON.stringify(draft.spec)))) {
+    throw new CliError("internal", "The imported spec would not read back as it was mapped; nothing was written.");
   }
-  const spec = parsed.value;
   const known = new Map(draft.secrets);
   const targets = (["kubernetes", "compose"] as const).filter((t) => spec.targets[t]);
   for (const t of targets) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
+  const switchOver =
+    adopted || kubernetes
+      ? [
+          ...(adopted && spec.targets.compose ? composeSwitchOver(adopted, spec) : []),
+          ...(kubernetes && spec.targets.kubernetes
+            ? kubernetesSwitchOver(
+                readManifests(kubernetes, () => {}).map((o) => o.raw as DraftObject),
+                spec,
+              )
+            : []),
+        ].sort((x, y) => Number(y.stateful) - Number(x.stateful))
+      : undefined;
   return {
     text,
     spec,
     secrets: [...known].map(([key, what]) => ({ key, what })),
     unmapped: draft.unmapped,
-    ...(folder || options.kubernetes
-      ? {
-          switchOver: [
-            ...(folder && spec.targets.compose ? composeSwitchOver(folder, spec) : []),
-            ...(options.kubernetes && spec.targets.kubernetes ? kubernetesSwitchOver(readManifests(options.kubernetes), spec) : []),
-          ].sort((x, y) => Number(y.stateful) - Number(x.stateful)),
-        }
-      : {}),
+    mapped: leaves(draft.spec),
+    ...(switchOver ? { switchOver } : {}),
   };
-}
-
-/** The imported spec does not validate: its text, and each problem at its line and column in it. */
-export class ImportInvalid extends Error {
-  constructor(
-    readonly text: string,
-    readonly problems: readonly string[],
-  ) {
-    super("the imported spec does not validate");
-  }
 }
 
 /** `immich-family import`: write a spec from a running server and/or an existing deployment folder. */
 export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
   const server = typeof flags.server === "string" ? flags.server : flags.server === true ? env.IMMICH_URL : undefined;
   if (flags.server === true && !server) throw new CliError("bad-arguments", "--server needs a URL (or IMMICH_URL).");
-  const folder = (f: unknown) => (typeof f === "string" ? resolve(cwd, f) : undefined);
-  const compose = folder(flags.compose);
-  const kubernetes = folder(flags.kubernetes);
+  const folder = (f: unknown, flag: string) => {
+    if (f === undefined) return undefined;
+    if (typeof f !== "string" || f === "") throw new CliError("bad-arguments", `${flag} needs a folder.`);
+    return f;
+  };
+  const compose = folder(flags.compose, "--compose");
+  const kubernetes = folder(flags.kubernetes, "--kubernetes");
   if (!server && !compose && !kubernetes) {
     throw new CliError("bad-arguments", "Nothing to import from. Pass --server URL, --compose DIR and/or --kubernetes DIR.");
   }
-  const apiKey = typeof flags.apiKeyFile === "string" ? readFileSync(resolve(cwd, flags.apiKeyFile), "utf8").trim() : env.IMMICH_API_KEY;
+  const apiKey = typeof flags.apiKeyFile === "string" ? readSmallFile(cwd, flags.apiKeyFile, "--api-key-file").trim() : env.IMMICH_API_KEY;
   const out = resolve(cwd, typeof flags.out === "string" ? flags.out : "immich-family.yaml");
-  const shown = relative(cwd, out) || out;
+  const shown = escapeControl(relative(cwd, out) || out);
   const exists = await access(out).then(
     () => true,
     () => false,
   );
   if (exists && flags.force !== true)
     throw new CliError("bad-arguments", `${shown} already exists. Pass --force to overwrite it, or name another file with --out.`);
-  let result: ImportResult;
-  try {
-    result = await runImport({
-      ...(server ? { server } : {}),
-      ...(apiKey ? { apiKey } : {}),
-      ...(compose ? { compose } : {}),
-      ...(kubernetes ? { kubernetes } : {}),
-      outName: shown,
-    });
-  } catch (error) {
-    if (!(error instanceof ImportInvalid)) throw error;
-    // Written so the problems can be fixed where they are named; nothing else is.
-    await writeFileAtomically(out, error.text);
-    throw new CliError(
-      "check-failed",
-      `Wrote ${shown}, but it does not validate (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}): fix them there, then run \`immich-family validate ${shown}\`.`,
-      {
-        details: error.problems,
-      },
-    );
-  }
+  const result = await runImport({
+    ...(server ? { server } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(compose ? { compose } : {}),
+    ...(kubernetes ? { kubernetes } : {}),
+    cwd,
+    env,
+  });
   const report = result.switchOver ? switchOverLines([compose, kubernetes].filter(Boolean).join(" and "), result.switchOver) : [];
   const dataErrors = result.switchOver?.filter((d) => d.stateful).length ?? 0;
   if (dataErrors > 0 && flags.force !== true)
     throw new CliError(
       "conflict",
       `The render of the imported spec would not use the install's data (${dataErrors} error${dataErrors === 1 ? "" : "s"}); nothing was written. Fix the import's sources, or pass --force to write the spec anyway.`,
-      {
-        details: report,
-      },
+      { details: report },
     );
-  await writeFileAtomically(out, result.text);
+  try {
+    await writeFileAtomically(out, result.text);
+  } catch (error) {
+    throw isCliError(error) ? new CliError(error.code, escapeControl(error.message), { cause: error }) : error;
+  }
   io.stdout(`Wrote ${shown}. Check the values marked "guessed:", then run \`immich-family validate ${shown}\`.`);
   if (result.secrets.length > 0) {
     io.stdout("Fill these keys in the secrets env file (values are never imported):");
     const w = Math.max(...result.secrets.map((s) => s.key.length));
-    for (const s of result.secrets) io.stdout(`  ${s.key.padEnd(w)}  ${s.what}`);
+    for (const s of result.secrets) io.stdout(escapeControl(`  ${s.key.padEnd(w)}  ${s.what}`));
   }
   if (result.unmapped.length > 0) {
     io.stdout(`Not mapped (${result.unmapped.length}; also listed at the end of ${shown}):`);
-    for (const u of result.unmapped) io.stdout(`  - ${u}`);
+    for (const u of result.unmapped) io.stdout(`  - ${escapeControl(u)}`);
   }
   for (const line of report) io.stdout(line);
   return dataErrors > 0 ? 1 : 0;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describeAction, ImmichClient, type LibraryScanOutcome, type ScanReport, scanLibraries } from "@family/immich-worker";
+import { escapeControl } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
@@ -59,8 +60,8 @@ function jsonReport(report: ScanReport) {
 export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags) => {
   const { spec } = await loadSpecOrThrow(cwd, path);
   const only = typeof flags.library === "string" ? flags.library : undefined;
-  if (only !== undefined && !spec.libraries[only]) {
-    throw new CliError("bad-arguments", `No library ${only} in the spec. Libraries: ${Object.keys(spec.libraries).join(", ") || "(none)"}`);
+  if (only !== undefined && !Object.hasOwn(spec.libraries, only)) {
+    throw new CliError("bad-arguments", `No library ${escapeControl(only)} in the spec. Libraries: ${Object.keys(spec.libraries).join(", ") || "(none)"}`);
   }
   const creds = await credentials(spec, env, flags.apiKeyFile);
   const client = new ImmichClient({ baseUrl: creds.url, apiKey: creds.apiKey, signal });

@@ -37,6 +37,37 @@ describe("ImportDraft", () => {
     expect(d.toYaml([])).not.toContain("guessed");
   });
 
+  it("treats keys named like Object.prototype members as ordinary keys", () => {
+    const d = new ImportDraft();
+    expect(d.has(["libraries", "constructor"])).toBe(false);
+    d.setDefault(["libraries", "constructor"], { path: "/c" });
+    d.set(["targets", "kubernetes", "database", "parameters"], JSON.parse('{"__proto__": "1", "toString": "2"}'));
+    d.set(["x", "__proto__", "y"], 1);
+    expect(d.get(["libraries", "toString"])).toBeUndefined();
+    expect(Object.getPrototypeOf(d.spec.x)).toBe(Object.prototype);
+    expect(d.toYaml([])).toContain(["libraries:", "  constructor:", "    path: /c"].join("\n"));
+    expect(d.toYaml([])).toContain(["x:", "  __proto__:", "    y: 1"].join("\n"));
+    expect(d.toYaml([])).toContain(["      parameters:", '        __proto__: "1"', '        toString: "2"'].join("\n"));
+  });
+
+  it("writes every comment on its own lines, whatever the sources' text holds", () => {
+    const d = new ImportDraft();
+    d.set(["hosts", "web"], "photos.example.com", "from\nauth:\n  passwordLogin: false");
+    d.unmap("service\r\n---\nauth: {}\u2028\u0085");
+    expect(d.toYaml(["from /srv/x\ny: 1"])).toBe(
+      [
+        "# from /srv/x\\ny: 1",
+        "",
+        "hosts:",
+        "  web: photos.example.com # guessed: from\\nauth:\\n  passwordLogin: false",
+        "",
+        "# Not mapped (carry these over by hand if you need them):",
+        "# - service\\r\\n---\\nauth: {}\\u2028\\x85",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("records secrets by key, never by value", () => {
     const d = new ImportDraft();
     expect(d.secret("DB_PASSWORD", "the database password")).toBe("${DB_PASSWORD}");

@@ -1,5 +1,5 @@
-import { HANDLE_PATTERN } from "@family/immich-spec";
-import { Document, isScalar } from "yaml";
+import { escapeControl, HANDLE_PATTERN } from "@family/immich-spec";
+import { Document, isMap, isScalar } from "yaml";
 
 export type DraftPath = readonly (string | number)[];
 // biome-ignore lint/suspicious/noExplicitAny: the draft is a spec being built, any field at any depth
@@ -24,9 +24,33 @@ const TOP_LEVEL = [
 
 const isObject = (v: unknown): v is DraftObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** `node[key]` when `key` is the node's own: a key named `constructor` or `__proto__` is an ordinary key. */
+const own = (node: unknown, key: string | number): unknown =>
+  (isObject(node) || Array.isArray(node)) && Object.hasOwn(node, key) ? (node as DraftObject)[key as string] : undefined;
+
+/** Set `node[key]` as an own property, also for `__proto__` (which `=` would take for the prototype). */
+const setOwn = (node: DraftObject, key: string | number, value: unknown) =>
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+
+/** Text from the sources on one comment line: control characters and line breaks escaped, so it cannot end the comment. */
+export const commentText = (text: string): string => escapeControl(text);
+
+/** One leaf of the draft: its path and value, as import reports what it mapped. */
+export interface MappedValue {
+  readonly path: DraftPath;
+  readonly value: unknown;
+}
+
+/** Every leaf (a scalar, a list, an empty mapping) of `data` with its path, in order. */
+export function leaves(data: unknown, path: DraftPath = []): MappedValue[] {
+  if (!isObject(data) || Object.keys(data).length === 0) return [{ path, value: data }];
+  return Object.keys(data).flatMap((k) => leaves(data[k], [...path, k]));
+}
+
 /**
  * A spec being written from what exists: the values found, a comment on each guessed one, the secret
- * keys to fill (never their values) and what could not be mapped.
+ * keys to fill (never their values) and what could not be mapped. Every string that came from a source
+ * reaches the written spec only as a YAML node's value or as escaped comment text.
  */
 export class ImportDraft {
   readonly spec: DraftObject = {};
@@ -36,10 +60,7 @@ export class ImportDraft {
 
   get(path: DraftPath): unknown {
     let node: unknown = this.spec;
-    for (const k of path) {
-      if (!isObject(node) && !Array.isArray(node)) return undefined;
-      node = (node as DraftObject)[k as string];
-    }
+    for (const k of path) node = own(node, k);
     return node;
   }
 
@@ -51,14 +72,24 @@ export class ImportDraft {
   set(path: DraftPath, value: unknown, why?: string): void {
     let node = this.spec;
     for (const k of path.slice(0, -1)) {
-      if (!isObject(node[k as string])) node[k as string] = {};
-      node = node[k as string];
+      if (!isObject(own(node, k))) setOwn(node, k, {});
+      node = own(node, k) as DraftObject;
     }
-    node[path[path.length - 1] as string] = value;
+    setOwn(node, path[path.length - 1] as string, value);
     // A found value replaces the guesses made at or under its path.
     const id = path.join("\0");
     for (const key of [...this.guesses.keys()]) if (key === id || key.startsWith(`${id}\0`)) this.guesses.delete(key);
     if (why) this.guesses.set(id, { path, why });
+  }
+
+  /** Remove the value at `path` (and the guesses at or under it), and the mappings it leaves empty. */
+  delete(path: DraftPath): void {
+    const parent = this.get(path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (isObject(parent) && key !== undefined && Object.hasOwn(parent, key)) delete parent[key as string];
+    if (path.length > 1 && isObject(parent) && Object.keys(parent).length === 0) this.delete(path.slice(0, -1));
+    const id = path.join("\0");
+    for (const k of [...this.guesses.keys()]) if (k === id || k.startsWith(`${id}\0`)) this.guesses.delete(k);
   }
 
   /** Set only when nothing set it before (a value found by another source wins). */
@@ -72,26 +103,32 @@ export class ImportDraft {
     return `\${${key}}`;
   }
 
+  /** Something found that the spec does not hold; listed, escaped, at the end of the spec and by the command. */
   unmap(what: string): void {
-    if (!this.unmapped.includes(what)) this.unmapped.push(what);
+    const line = commentText(what);
+    if (!this.unmapped.includes(line)) this.unmapped.push(line);
   }
 
-  /** The spec as YAML in the spec's own key order: guessed values carry a comment, and the unmapped list follows. */
+  /**
+   * The spec as a YAML document in the spec's own key order: guessed values carry a comment, the header
+   * comes first and the unmapped list last, each a comment the library writes (never joined text).
+   */
   toYaml(header: readonly string[]): string {
     const rank = (k: string) => (TOP_LEVEL.indexOf(k) + TOP_LEVEL.length + 1) % (TOP_LEVEL.length + 1);
-    const ordered = Object.fromEntries(Object.entries(this.spec).sort(([a], [b]) => rank(a) - rank(b)));
-    const doc = new Document(ordered);
+    const doc = new Document(this.spec);
+    if (isMap(doc.contents))
+      doc.contents.items.sort((a, b) => rank(String(isScalar(a.key) ? a.key.value : a.key)) - rank(String(isScalar(b.key) ? b.key.value : b.key)));
     for (const { path, why } of this.guesses.values()) {
       const node = doc.getIn(path, true);
-      if (isScalar(node)) node.comment = ` guessed: ${why}`;
-      else if (node && typeof node === "object") (node as { commentBefore?: string }).commentBefore = ` guessed: ${why}`;
+      if (isScalar(node)) node.comment = ` guessed: ${commentText(why)}`;
+      else if (node && typeof node === "object") (node as { commentBefore?: string }).commentBefore = ` guessed: ${commentText(why)}`;
     }
-    doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
-    const tail =
+    doc.commentBefore = header.map((l) => ` ${commentText(l)}`).join("\n");
+    doc.comment =
       this.unmapped.length === 0
-        ? ["", "# Everything found was mapped."]
-        : ["", "# Not mapped (carry these over by hand if you need them):", ...this.unmapped.map((u) => `# - ${u}`)];
-    return `${doc.toString({ lineWidth: 0 })}${tail.join("\n")}\n`;
+        ? " Everything found was mapped."
+        : [" Not mapped (carry these over by hand if you need them):", ...this.unmapped.map((u) => ` - ${commentText(u)}`)].join("\n");
+    return doc.toString({ lineWidth: 0 });
   }
 }
 
@@ -127,12 +164,24 @@ export function bytesToQuantity(bytes: number): string {
   return String(bytes);
 }
 
-const UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5 };
+const UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+};
 
 /** A quantity such as 500Gi in bytes. */
 export function quantityToBytes(q: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
-  const unit = UNITS[m?.[2] ?? "x"];
+  const unit = m?.[2] !== undefined && Object.hasOwn(UNITS, m[2]) ? UNITS[m[2]] : undefined;
   if (!m?.[1] || unit === undefined) throw new Error(`not a quantity: ${q}`);
   return Math.round(Number(m[1]) * unit);
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { runImport } from "../commands/import.js";
 import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import type { DraftObject } from "./_draft.js";
-import { interpolate, parseEnvFile } from "./compose-folder.js";
+import { interpolate, parseEnvFile } from "./_dotenv.js";
+import { ImportFolder } from "./_read.js";
 import { readManifests } from "./kubernetes-folder.js";
 
 const FIXTURES = new URL("../../test/fixtures/adopt/", import.meta.url).pathname;
@@ -17,7 +18,8 @@ const keyOf = (v: unknown) => (typeof v === "string" ? /^\$\{([A-Z_][A-Z0-9_]*)/
 /** What a running Compose install depends on: data binds, DB identity, secret keys, host names, networks, uid:gid. */
 function composeIdentities(doc: DraftObject, dir: string) {
   const envFile = join(dir, ".env");
-  const env = existsSync(envFile) ? parseEnvFile(readFileSync(envFile, "utf8")) : {};
+  const values = existsSync(envFile) ? parseEnvFile(readFileSync(envFile, "utf8")).values : new Map<string, string>();
+  const env = (name: string) => values.get(name);
   const abs = (p: string) => (/^\.\.?\//.test(p) ? resolve(dir, p) : p);
   const services = doc.services as Record<string, DraftObject>;
   const entry = (re: RegExp) => Object.entries(services).find(([, s]) => re.test(String(s.image))) as [string, DraftObject];
@@ -103,7 +105,7 @@ describe("adopting the fixture installs: import, render, the stateful identities
 
   it("ponder-k8s (seed 000)", async () => {
     const dir = join(FIXTURES, "ponder-k8s");
-    const before = kubernetesIdentities(readManifests(dir));
+    const before = kubernetesIdentities(readManifests(ImportFolder.open(dir, ".", "--kubernetes"), () => {}).map((o) => o.raw as DraftObject));
     const { spec, text } = await runImport({ kubernetes: dir });
     const rendered = renderKubernetes(spec)
       .filter((f) => f.path.endsWith(".yaml") && f.path !== "kustomization.yaml")

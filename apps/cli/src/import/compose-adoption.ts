@@ -1,8 +1,83 @@
-import { lstatSync, readFileSync } from "node:fs";
-import { basename, relative, resolve } from "node:path";
 import { isSecretEnvName, serverEnvOwner } from "@family/immich-spec";
+import { basename } from "node:path";
+import { parseDocument } from "yaml";
 import type { DraftObject, ImportDraft } from "./_draft.js";
-import { type ComposeFolder, envOf, interpolate, isBind, mounts, parseEnvFile } from "./compose-folder.js";
+import { interpolate as composeInterpolate, type Lookup, parseEnvFile } from "./_dotenv.js";
+import type { ImportFolder } from "./_read.js";
+import { COMPOSE_FILES } from "./compose-model.js";
+
+/**
+ * A Compose install as the adoption mappings and the switch-over read it: the raw document (an old
+ * folder's compose file, or a rendered compose.yaml), Compose's interpolation, and the folder's files.
+ */
+export interface ComposeFolder {
+  /** The folder, absolute: relative binds resolve against it. */
+  readonly dir: string;
+  readonly doc: DraftObject;
+  /** A variable as `.env` (then the environment) gives it. */
+  readonly lookup: Lookup;
+  /** A small regular file of the folder, or undefined (the folder's defensive reader). */
+  readonly readText?: (rel: string) => string | undefined;
+}
+
+/** Compose's interpolation; a `${VAR:?message}` that is unset reads as written (the rendered file's secrets). */
+export function interpolate(text: string, lookup: Lookup): string {
+  try {
+    return composeInterpolate(text, lookup);
+  } catch {
+    return text;
+  }
+}
+
+/** The compose file of an import folder, as a raw document, with `.env` and `environment` for interpolation. */
+export function readComposeFolder(folder: ImportFolder, environment: Lookup): ComposeFolder {
+  let text: string | undefined;
+  for (const rel of COMPOSE_FILES) {
+    text = folder.readText(rel);
+    if (text !== undefined) break;
+  }
+  let doc: unknown = {};
+  try {
+    doc = text === undefined ? {} : (parseDocument(text, { merge: true, uniqueKeys: false }).toJS({ maxAliasCount: 1000 }) ?? {});
+  } catch {
+    // What the typed reader accepted but this one cannot expand maps nothing more.
+  }
+  const envText = folder.readText(".env");
+  const values = envText === undefined ? new Map<string, string>() : parseEnvFile(envText, environment).values;
+  return {
+    dir: folder.root,
+    doc: typeof doc === "object" && !Array.isArray(doc) ? (doc as DraftObject) : {},
+    lookup: (name) => (values.has(name) ? values.get(name) : environment(name)),
+    readText: (rel) => folder.readText(rel),
+  };
+}
+
+/** The `environment:` of a raw service, as a list or a mapping. */
+export function envOf(service: DraftObject): Record<string, string> {
+  const e = service?.environment;
+  const out: Record<string, string> = Object.create(null);
+  if (Array.isArray(e)) {
+    for (const l of e) if (typeof l === "string") out[l.split("=")[0] ?? ""] = l.includes("=") ? l.slice(l.indexOf("=") + 1) : "";
+  } else if (e && typeof e === "object") for (const [k, v] of Object.entries(e)) out[k] = v === null || v === undefined ? "" : String(v);
+  return out;
+}
+
+/** A raw service's mounts, interpolated before they are split, short or long form. */
+export function mounts(service: DraftObject, lookup: Lookup = () => undefined): { source: string; target: string; readOnly: boolean }[] {
+  return ((Array.isArray(service?.volumes) ? service.volumes : []) as unknown[]).flatMap((v) => {
+    if (typeof v === "string") {
+      const [source = "", target = "", mode = ""] = interpolate(v, lookup).split(":");
+      return target ? [{ source, target, readOnly: mode.split(",").includes("ro") }] : [];
+    }
+    if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      return [{ source: interpolate(String(o.source ?? ""), lookup), target: interpolate(String(o.target ?? ""), lookup), readOnly: o.read_only === true }];
+    }
+    return [];
+  });
+}
+
+export const isBind = (source: string) => /^(\/|\.\.?\/|~)/.test(source);
 
 /** Services of an Immich Compose install, found by image as import finds them. */
 export const ROLE_IMAGES = {
@@ -25,14 +100,13 @@ const COMPOSE_ONLY = new Set([
   "BACKUP_LOCATION",
 ]);
 const ML_SUFFIX = /-(cuda|rocm|openvino|armnn|rknn)$/;
-const MAX_ENV_FILE = 1024 * 1024;
 /** A command that hands data trees to a user (a recursive chown), not one that owns a single file. */
 export const CHOWNS_DATA = /chown -R|-exec chown/;
 
 /** The Compose project name as Compose derives it: `name:`, else the folder's name, lowercased, other characters dropped. */
 export function projectName(folder: ComposeFolder): string {
   const named = folder.doc.name;
-  if (typeof named === "string" && named) return interpolate(named, folder.env);
+  if (typeof named === "string" && named) return interpolate(named, folder.lookup);
   return basename(folder.dir)
     .toLowerCase()
     .replace(/[^a-z0-9_-]/g, "");
@@ -43,7 +117,7 @@ export function roleServices(folder: ComposeFolder): Partial<Record<Role, [strin
   const services = (folder.doc.services ?? {}) as Record<string, DraftObject>;
   const out: Partial<Record<Role, [string, DraftObject]>> = {};
   for (const role of Object.keys(ROLE_IMAGES) as Role[]) {
-    const hit = Object.entries(services).find(([, s]) => ROLE_IMAGES[role].test(String(s?.image ?? "")));
+    const hit = Object.entries(services).find(([, s]) => s && typeof s === "object" && typeof s.image === "string" && ROLE_IMAGES[role].test(s.image));
     if (hit) out[role] = hit;
   }
   return out;
@@ -54,37 +128,32 @@ export function roleServices(folder: ComposeFolder): Partial<Record<Role, [strin
  * are skipped), then its `environment:`, interpolated from `.env` as Compose does.
  */
 export function serviceEnvironment(folder: ComposeFolder, service: DraftObject): Record<string, string> {
-  const files = service.env_file === undefined ? [] : Array.isArray(service.env_file) ? service.env_file : [service.env_file];
-  const out: Record<string, string> = {};
+  const files: unknown[] = service?.env_file === undefined ? [] : Array.isArray(service.env_file) ? service.env_file : [service.env_file];
+  const out: Record<string, string> = Object.create(null);
   for (const entry of files) {
-    const name = typeof entry === "string" ? entry : typeof entry?.path === "string" ? entry.path : undefined;
-    if (!name) continue;
-    const path = resolve(folder.dir, interpolate(name, folder.env));
-    if (relative(folder.dir, path).startsWith("..")) continue;
-    try {
-      const st = lstatSync(path);
-      if (!st.isFile() || st.size > MAX_ENV_FILE) continue;
-      Object.assign(out, parseEnvFile(readFileSync(path, "utf8")));
-    } catch {
-      // A missing env file: Compose would refuse it too; the rest still maps.
-    }
+    const path = entry && typeof entry === "object" ? (entry as DraftObject).path : undefined;
+    const name = typeof entry === "string" ? entry : typeof path === "string" ? path : undefined;
+    // Only files of the folder, read by its defensive reader (regular files, size-capped, no links out).
+    const text = name ? folder.readText?.(interpolate(name, folder.lookup).replace(/^\.\//, "")) : undefined;
+    if (text === undefined) continue;
+    for (const [k, v] of parseEnvFile(text).values) out[k] = v;
   }
-  for (const [k, v] of Object.entries(envOf(service))) out[k] = interpolate(v, folder.env);
+  for (const [k, v] of Object.entries(envOf(service))) out[k] = interpolate(v, folder.lookup);
   return out;
 }
 
 /** `[address, hostPort]` of each published port of a service that reaches `containerPort`. */
 export function publishedPorts(folder: ComposeFolder, service: DraftObject, containerPort: number): { address: string | undefined; port: number }[] {
   const out: { address: string | undefined; port: number }[] = [];
-  for (const p of (service.ports ?? []) as unknown[]) {
+  for (const p of (Array.isArray(service?.ports) ? service.ports : []) as unknown[]) {
     if (p && typeof p === "object") {
       const o = p as Record<string, unknown>;
       if (Number(o.target) !== containerPort) continue;
-      const port = Number(interpolate(String(o.published ?? o.target), folder.env));
+      const port = Number(interpolate(String(o.published ?? o.target), folder.lookup));
       if (Number.isInteger(port)) out.push({ address: typeof o.host_ip === "string" ? o.host_ip : undefined, port });
       continue;
     }
-    const text = interpolate(String(p), folder.env).replace(/\/tcp$/, "");
+    const text = interpolate(String(p), folder.lookup).replace(/\/tcp$/, "");
     const m = /^(?:(\[[0-9a-fA-F:.]+\]|[0-9.]+):)?([0-9]+):([0-9]+)$/.exec(text);
     if (!m || Number(m[3]) !== containerPort) continue;
     out.push({ address: m[1]?.replace(/^\[|\]$/g, ""), port: Number(m[2]) });
@@ -95,7 +164,7 @@ export function publishedPorts(folder: ComposeFolder, service: DraftObject, cont
 /** The real name of a named volume of the compose file, as Docker names it. */
 export function volumeRealName(folder: ComposeFolder, key: string): string {
   const v = ((folder.doc.volumes ?? {}) as Record<string, DraftObject | null>)[key];
-  if (v?.name) return interpolate(String(v.name), folder.env);
+  if (v?.name) return interpolate(String(v.name), folder.lookup);
   return v?.external ? key : `${projectName(folder)}_${key}`;
 }
 
@@ -103,11 +172,15 @@ export function volumeRealName(folder: ComposeFolder, key: string): string {
 export function serviceNetworks(folder: ComposeFolder, service: DraftObject): { name: string; external: boolean }[] {
   if (service.network_mode) return [];
   const declared = (folder.doc.networks ?? {}) as Record<string, DraftObject | null>;
-  const keys: string[] = Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? { default: null });
+  const keys: string[] = Array.isArray(service.networks)
+    ? service.networks.filter((n: unknown): n is string => typeof n === "string")
+    : service.networks && typeof service.networks === "object"
+      ? Object.keys(service.networks)
+      : ["default"];
   return keys.map((k) => {
     const n = declared[k];
     const external = n?.external === true;
-    const name = n?.name ? interpolate(String(n.name), folder.env) : external ? k : `${projectName(folder)}_${k}`;
+    const name = n?.name ? interpolate(String(n.name), folder.lookup) : external ? k : `${projectName(folder)}_${k}`;
     return { name, external };
   });
 }
@@ -122,7 +195,7 @@ const minutesText = (n: number) => (n % 1440 === 0 ? `${n / 1440}d` : n % 60 ===
 export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder): void {
   const base = ["targets", "compose"] as const;
   const roles = roleServices(folder);
-  const value = (v: unknown) => interpolate(String(v ?? ""), folder.env);
+  const value = (v: unknown) => interpolate(String(v ?? ""), folder.lookup);
   const server = roles.server;
   if (!server) return;
   const [, srv] = server;
@@ -130,7 +203,7 @@ export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder)
 
   // Time: TZ from environment: or an env_file (the official layout keeps it in .env), and the host's /etc/localtime.
   if (serverEnv.TZ && !draft.has(["immich", "timezone"])) draft.set(["immich", "timezone"], serverEnv.TZ);
-  if (mounts(srv).some((m) => m.target === "/etc/localtime")) draft.set([...base, "localtime"], true);
+  if (mounts(srv, folder.lookup).some((m) => m.target === "/etc/localtime")) draft.set([...base, "localtime"], true);
 
   // The server's other settings: non-secret, not set by the render, not the compose file's own.
   const extra: Record<string, string> = {};
@@ -183,7 +256,7 @@ export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder)
     if (accel) draft.set(["machineLearning", "acceleration"], accel);
     const d = digestOf(image);
     if (d) images.machineLearning = { digest: d };
-    const cache = mounts(ml).find((m) => m.target === "/cache");
+    const cache = mounts(ml, folder.lookup).find((m) => m.target === "/cache");
     if (cache && !isBind(value(cache.source))) draft.set([...base, "volumes", "modelCache"], volumeRealName(folder, value(cache.source)));
   }
   const db = roles.database?.[1];
@@ -194,7 +267,7 @@ export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder)
     if (suffix || d) images.database = { ...(suffix ? { suffix } : {}), ...(d ? { digest: d } : {}) };
     const storage = serviceEnvironment(folder, db).DB_STORAGE_TYPE?.toUpperCase();
     if (storage === "HDD" || storage === "SSD") draft.set([...base, "databaseStorage"], storage);
-    const data = mounts(db).find((m) => m.target.startsWith("/var/lib/postgresql"));
+    const data = mounts(db, folder.lookup).find((m) => m.target.startsWith("/var/lib/postgresql"));
     if (data && !isBind(value(data.source))) draft.set([...base, "volumes", "database"], volumeRealName(folder, value(data.source)));
   }
   if (Object.keys(images).length > 0) draft.set([...base, "images"], images);

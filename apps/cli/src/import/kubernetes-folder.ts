@@ -1,31 +1,54 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { CLUSTER_ISSUER_ANNOTATION, NFS_CSI_DRIVER } from "@family/immich-spec";
+import { CLUSTER_ISSUER_ANNOTATION, escapeControl, NFS_CSI_DRIVER } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
 import { CliError } from "../_errors.js";
-import { type DraftObject, type ImportDraft, toHandle, uniqueHandle } from "./_draft.js";
+import { type ImportDraft, toHandle, uniqueHandle } from "./_draft.js";
+import type { ImportFolder } from "./_read.js";
+import { isMapping, type Mapping, type Note, Shape } from "./_shape.js";
 
-type K8sObject = DraftObject & { kind: string; metadata: { name: string; namespace?: string } };
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      if (statSync(p).isDirectory()) return yamlFiles(p);
-      return /\.ya?ml$/.test(f) ? [p] : [];
-    });
+/** One object of the manifests: its kind and name checked, everything else read through a {@link Shape}. */
+export interface K8sObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly apiVersion: string;
+  /** The whole object, as parsed. */
+  readonly raw: Mapping;
+  /** A reader of its values whose notes name the object. */
+  readonly shape: Shape;
 }
 
-/** Every object of the folder's manifests (kustomization files skipped). */
-export function readManifests(dir: string): K8sObject[] {
+/**
+ * Every object of the folder's YAML files (kustomization files skipped): each file read defensively, every
+ * document parsed, and a document that is not an object with a `kind` and a `metadata.name` passed over.
+ */
+export function readManifests(folder: ImportFolder, note: Note): K8sObject[] {
   const out: K8sObject[] = [];
-  for (const file of yamlFiles(dir)) {
-    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
-      if (doc.errors.length > 0) throw new CliError("bad-arguments", `${relative(process.cwd(), file)}: not valid YAML: ${doc.errors[0]?.message}`);
-      const o = doc.toJS() as K8sObject | null;
-      if (o && typeof o === "object" && typeof o.kind === "string" && o.metadata?.name && o.kind !== "Kustomization") out.push(o);
+  for (const rel of folder.yamlFiles()) {
+    const text = folder.readText(rel) ?? "";
+    for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: false })) {
+      const error = doc.errors[0];
+      if (error) throw new CliError("bad-arguments", `${folder.name(rel)}: not valid YAML: ${escapeControl(error.message.split("\n")[0] ?? "")}`);
+      let o: unknown;
+      try {
+        o = doc.toJS({ maxAliasCount: 1000 });
+      } catch (cause) {
+        throw new CliError("bad-arguments", `${folder.name(rel)}: ${escapeControl((cause as Error).message)}`, { cause });
+      }
+      if (!isMapping(o) || o.kind === "Kustomization") continue;
+      const top = new Shape(note, `kubernetes: ${folder.name(rel)}`);
+      const kind = top.text(o, ["kind"]);
+      const name = top.text(o, ["metadata", "name"]);
+      if (!kind || !name) continue;
+      const namespace = top.text(o, ["metadata", "namespace"]);
+      out.push({
+        kind,
+        name,
+        ...(namespace ? { namespace } : {}),
+        apiVersion: top.text(o, ["apiVersion"]) ?? "",
+        raw: o,
+        shape: new Shape(note, `kubernetes: ${kind} ${name}`),
+      });
     }
   }
   return out;
@@ -34,54 +57,66 @@ export function readManifests(dir: string): K8sObject[] {
 const tagOf = (image: string) => /:([^:/@]+)(@.*)?$/.exec(image)?.[1];
 
 /** Read a folder of Kubernetes manifests into the draft: namespace, claims, NFS volumes, the CNPG cluster, the server. */
-export function importFromKubernetes(draft: ImportDraft, dir: string): void {
-  const objects = readManifests(dir);
-  if (objects.length === 0) throw new CliError("bad-arguments", `No Kubernetes objects in the YAML files of ${dir}.`);
+export function importFromKubernetes(draft: ImportDraft, folder: ImportFolder): void {
+  const objects = readManifests(folder, (what) => draft.unmap(what));
+  for (const skipped of folder.skipped) draft.unmap(`kubernetes: ${skipped}`);
+  if (objects.length === 0) throw new CliError("bad-arguments", `No Kubernetes objects in the YAML files of ${folder.shown}.`);
   const base = ["targets", "kubernetes"] as const;
   const of = (kind: string) => objects.filter((o) => o.kind === kind);
-  const byName = (kind: string, name: string) => of(kind).find((o) => o.metadata.name === name);
+  const byName = (kind: string, name: string) => of(kind).find((o) => o.name === name);
+  const containersOf = (d: K8sObject) =>
+    (d.shape.list(d.raw, ["spec", "template", "spec", "containers"]) ?? []).filter(isMapping).map((c) => ({ c, image: d.shape.text(c, ["image"]) ?? "" }));
 
   const deployments = of("Deployment");
-  const server = deployments.find((d) => (d.spec?.template?.spec?.containers ?? []).some((c: DraftObject) => /immich-server/.test(String(c.image))));
-  const namespace = server?.metadata.namespace ?? of("Namespace")[0]?.metadata.name ?? objects.find((o) => o.metadata.namespace)?.metadata.namespace;
+  const server = deployments.find((d) => containersOf(d).some(({ image }) => /immich-server/.test(image)));
+  const namespace = server?.namespace ?? of("Namespace")[0]?.name ?? objects.find((o) => o.namespace)?.namespace;
   if (namespace) draft.set([...base, "namespace"], namespace);
   draft.setDefault(["metadata", "name"], toHandle(namespace ?? "immich", "immich"), "the namespace; it prefixes the names of objects that hold no data");
 
-  const cluster = of("Cluster").find((c) => String(c.apiVersion).startsWith("postgresql.cnpg.io/"));
+  const cluster = of("Cluster").find((c) => c.apiVersion.startsWith("postgresql.cnpg.io/"));
   if (cluster) {
-    const s = cluster.spec ?? {};
-    draft.set([...base, "database", "clusterName"], cluster.metadata.name);
-    if (s.instances) draft.set([...base, "database", "instances"], s.instances);
-    if (s.storage?.size)
-      draft.set([...base, "database", "storage"], { size: s.storage.size, ...(s.storage.storageClass ? { storageClass: s.storage.storageClass } : {}) });
-    if (s.postgresql?.parameters)
-      draft.set([...base, "database", "parameters"], Object.fromEntries(Object.entries(s.postgresql.parameters).map(([k, v]) => [k, String(v)])));
-    const init = s.bootstrap?.initdb ?? {};
-    if (init.database) draft.set(["database", "name"], init.database);
-    if (init.owner) draft.set(["database", "user"], init.owner);
-    const m = /^([0-9]+)-([0-9]+\.[0-9]+\.[0-9]+)$/.exec(tagOf(String(s.imageName ?? "")) ?? "");
+    const { raw, shape } = cluster;
+    draft.set([...base, "database", "clusterName"], cluster.name);
+    const instances = shape.number(raw, ["spec", "instances"]);
+    if (instances) draft.set([...base, "database", "instances"], instances);
+    const size = shape.text(raw, ["spec", "storage", "size"], true);
+    const storageClass = shape.text(raw, ["spec", "storage", "storageClass"]);
+    if (size) draft.set([...base, "database", "storage"], { size, ...(storageClass ? { storageClass } : {}) });
+    const parameters = shape.textMap(raw, ["spec", "postgresql", "parameters"]);
+    if (parameters.size > 0) draft.set([...base, "database", "parameters"], Object.fromEntries(parameters));
+    const initdb = ["spec", "bootstrap", "initdb"];
+    const database = shape.text(raw, [...initdb, "database"]);
+    const owner = shape.text(raw, [...initdb, "owner"]);
+    // CloudNativePG's own defaults when the Cluster does not say (bootstrap.initdb.database/owner: app).
+    draft.set(["database", "name"], database || "app");
+    draft.set(["database", "user"], owner || "app");
+    const m = /^([0-9]+)-([0-9]+\.[0-9]+\.[0-9]+)$/.exec(tagOf(shape.text(raw, ["spec", "imageName"]) ?? "") ?? "");
     if (m) {
       draft.set(["database", "postgresMajor"], Number(m[1]));
       draft.set(["database", "vectorVersion"], m[2]);
     }
-    const sql = [...(init.postInitSQL ?? []), ...(init.postInitApplicationSQL ?? [])].join("\n");
-    const roles = (s.managed?.roles ?? []) as DraftObject[];
+    const sqlOf = (key: string) => (shape.list(raw, [...initdb, key]) ?? []).flatMap((_, i) => shape.text(raw, [...initdb, key, i]) ?? []);
+    const sql = [...sqlOf("postInitSQL"), ...sqlOf("postInitApplicationSQL")].join("\n");
+    const roles = (shape.list(raw, ["spec", "managed", "roles"]) ?? []).filter(isMapping);
     draft.set(["database", "superuser"], /SUPERUSER/i.test(sql) || roles.some((r) => r.superuser === true));
-    if (init.secret?.name)
+    const secret = shape.text(raw, [...initdb, "secret", "name"]);
+    if (secret)
       draft.unmap(
-        `kubernetes: the CNPG bootstrap secret ${init.secret.name} (the render lets CNPG generate ${cluster.metadata.name}-app; an existing cluster keeps its role and password)`,
+        `kubernetes: the CNPG bootstrap secret ${secret} (the render lets CNPG generate ${cluster.name}-app; an existing cluster keeps its role and password)`,
       );
   } else draft.unmap("kubernetes: no CloudNativePG Cluster; the render adds one");
 
-  const container = server?.spec?.template?.spec?.containers?.find((c: DraftObject) => /immich-server/.test(String(c.image)));
-  const podVolumes = (server?.spec?.template?.spec?.volumes ?? []) as DraftObject[];
+  const container = server ? containersOf(server).find(({ image }) => /immich-server/.test(image)) : undefined;
+  const podVolumes = server ? (server.shape.list(server.raw, ["spec", "template", "spec", "volumes"]) ?? []).filter(isMapping) : [];
   const claimAt = new Map<string, string>();
-  for (const vm of (container?.volumeMounts ?? []) as DraftObject[]) {
-    const claim = podVolumes.find((v) => v.name === vm.name)?.persistentVolumeClaim?.claimName;
-    if (claim) claimAt.set(String(vm.mountPath), claim);
-  }
-  if (container) {
-    const tag = tagOf(String(container.image));
+  if (server && container) {
+    for (const vm of (server.shape.list(container.c, ["volumeMounts"]) ?? []).filter(isMapping)) {
+      const volume = podVolumes.find((v) => v.name === vm.name);
+      const claim = volume ? server.shape.text(volume, ["persistentVolumeClaim", "claimName"]) : undefined;
+      const path = server.shape.text(vm, ["mountPath"]);
+      if (claim && path) claimAt.set(path, claim);
+    }
+    const tag = tagOf(container.image);
     if (tag && /^v[0-9]+\.[0-9]+\.[0-9]+$/.test(tag)) draft.set(["immich", "version"], tag);
     else draft.setDefault(["immich", "version"], DEFAULT_IMMICH_VERSION, `the server image is not pinned (${container.image}); pin the release you run`);
   }
@@ -89,59 +124,70 @@ export function importFromKubernetes(draft: ImportDraft, dir: string): void {
   if (mediaPath) {
     const claim = claimAt.get(mediaPath) as string;
     const pvc = byName("PersistentVolumeClaim", claim);
-    draft.set([...base, "upload"], {
-      claimName: claim,
-      ...(pvc?.spec?.resources?.requests?.storage ? { size: pvc.spec.resources.requests.storage } : {}),
-    });
-    if (pvc?.spec?.storageClassName) draft.set([...base, "storageClass"], pvc.spec.storageClassName);
+    const size = pvc?.shape.text(pvc.raw, ["spec", "resources", "requests", "storage"], true);
+    draft.set([...base, "upload"], { claimName: claim, ...(size ? { size } : {}) });
+    const storageClass = pvc?.shape.text(pvc.raw, ["spec", "storageClassName"]);
+    if (storageClass) draft.set([...base, "storageClass"], storageClass);
     if (mediaPath !== "/data") draft.set(["immich", "mediaLocation"], mediaPath);
   } else draft.unmap("kubernetes: the server's media volume (no claim mounted at /data or /usr/src/app/upload)");
 
   for (const [path, claim] of claimAt) {
     if (path === mediaPath) continue;
     const pvc = byName("PersistentVolumeClaim", claim);
-    const pv = pvc?.spec?.volumeName ? byName("PersistentVolume", pvc.spec.volumeName) : undefined;
+    const volumeName = pvc?.shape.text(pvc.raw, ["spec", "volumeName"]);
+    const pv = volumeName ? byName("PersistentVolume", volumeName) : undefined;
     const handle = uniqueHandle(toHandle(claim.replace(/-(pvc|claim)$/, ""), "library"), Object.keys((draft.get(["libraries"]) ?? {}) as object));
     draft.setDefault(["libraries", handle], { owner: "", path }, "a claim the server mounts: an external library; set its owner");
-    const csi = pv?.spec?.csi;
-    const nfs = pv?.spec?.nfs;
-    if (pv && (csi?.volumeAttributes?.server || nfs?.server)) {
-      const attrs = csi ? csi.volumeAttributes : { server: nfs.server, share: nfs.path };
+    const csi = pv?.shape.mapping(pv.raw, ["spec", "csi"]);
+    const nfs = pv?.shape.mapping(pv.raw, ["spec", "nfs"]);
+    const text = (o: unknown, path: (string | number)[], scalars = false) => pv?.shape.text(o, path, scalars);
+    const nfsServer = csi ? text(csi, ["volumeAttributes", "server"]) : nfs ? text(nfs, ["server"]) : undefined;
+    if (pv && nfsServer) {
+      const share = csi ? text(csi, ["volumeAttributes", "share"]) : text(nfs, ["path"]);
+      const subDir = csi ? text(csi, ["volumeAttributes", "subDir"]) : undefined;
+      const mountOptions = (pv.shape.list(pv.raw, ["spec", "mountOptions"]) ?? []).flatMap((_, i) => text(pv.raw, ["spec", "mountOptions", i]) ?? []);
+      const capacity = text(pv.raw, ["spec", "capacity", "storage"], true);
+      const driver = csi ? text(csi, ["driver"]) : undefined;
+      const volumeHandle = csi ? text(csi, ["volumeHandle"]) : undefined;
       draft.set([...base, "libraries", handle], {
         nfs: {
-          server: attrs.server,
-          share: attrs.share,
-          ...(attrs.subDir ? { subDir: attrs.subDir } : {}),
-          ...(pv.spec.mountOptions ? { mountOptions: pv.spec.mountOptions } : {}),
-          ...(pv.spec.capacity?.storage ? { capacity: pv.spec.capacity.storage } : {}),
-          ...(csi?.driver ? { driver: csi.driver } : {}),
-          volumeName: pv.metadata.name,
+          server: nfsServer,
+          share,
+          ...(subDir ? { subDir } : {}),
+          ...(mountOptions.length > 0 ? { mountOptions } : {}),
+          ...(capacity ? { capacity } : {}),
+          ...(driver ? { driver } : {}),
+          volumeName: pv.name,
           claimName: claim,
-          ...(csi?.volumeHandle ? { volumeHandle: csi.volumeHandle } : {}),
-          storageClass: pv.spec.storageClassName ?? "",
+          ...(volumeHandle ? { volumeHandle } : {}),
+          storageClass: text(pv.raw, ["spec", "storageClassName"]) ?? "",
         },
       });
-      if (nfs)
-        draft.unmap(`kubernetes: ${pv.metadata.name} is an in-tree nfs volume; the render uses the NFS CSI driver (${NFS_CSI_DRIVER}) under the same names`);
+      if (nfs && !csi)
+        draft.unmap(`kubernetes: ${pv.name} is an in-tree nfs volume; the render uses the NFS CSI driver (${NFS_CSI_DRIVER}) under the same names`);
     } else draft.set([...base, "libraries", handle], { existingClaim: claim });
   }
 
   const ingresses = of("Ingress");
-  const host = ingresses.flatMap((i) => (i.spec?.rules ?? []).map((r: DraftObject) => r.host)).find(Boolean);
-  if (host) draft.set(["hosts", "web"], String(host).toLowerCase());
+  const host = ingresses
+    .flatMap((i) => (i.shape.list(i.raw, ["spec", "rules"]) ?? []).map((r) => (isMapping(r) ? i.shape.text(r, ["host"]) : undefined)))
+    .find(Boolean);
+  if (host) draft.set(["hosts", "web"], host.toLowerCase());
   const ing = ingresses[0];
   if (ing) {
-    const annotations = (ing.metadata as DraftObject).annotations ?? {};
+    const className = ing.shape.text(ing.raw, ["spec", "ingressClassName"]);
+    const clusterIssuer = ing.shape.text(ing.raw, ["metadata", "annotations", CLUSTER_ISSUER_ANNOTATION]);
+    const tlsSecretName = ing.shape.text(ing.raw, ["spec", "tls", 0, "secretName"]);
     draft.set([...base, "ingress"], {
-      ...(ing.spec?.ingressClassName ? { className: ing.spec.ingressClassName } : {}),
-      ...(annotations[CLUSTER_ISSUER_ANNOTATION] ? { clusterIssuer: annotations[CLUSTER_ISSUER_ANNOTATION] } : {}),
-      ...(ing.spec?.tls?.[0]?.secretName ? { tlsSecretName: ing.spec.tls[0].secretName } : {}),
+      ...(className ? { className } : {}),
+      ...(clusterIssuer ? { clusterIssuer } : {}),
+      ...(tlsSecretName ? { tlsSecretName } : {}),
     });
   }
   const known = new Set(["Namespace", "Cluster", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "Service", "Secret", "ConfigMap"]);
   for (const d of deployments) {
-    if (d === server || /machine-learning|redis|valkey/.test(JSON.stringify(d.spec?.template?.spec?.containers ?? []))) continue;
-    draft.unmap(`kubernetes: Deployment ${d.metadata.name}`);
+    if (d === server || containersOf(d).some(({ image }) => /machine-learning|redis|valkey/.test(image))) continue;
+    draft.unmap(`kubernetes: Deployment ${d.name}`);
   }
-  for (const o of objects) if (!known.has(o.kind) && o.kind !== "Deployment") draft.unmap(`kubernetes: ${o.kind} ${o.metadata.name}`);
+  for (const o of objects) if (!known.has(o.kind) && o.kind !== "Deployment") draft.unmap(`kubernetes: ${o.kind} ${o.name}`);
 }

@@ -2,6 +2,7 @@ import { type ConfigObject, isPlainObject } from "@family/immich-spec";
 import { getAllLibraries, getConfig, getConfigDefaults, getServerVersion, searchUsersAdmin } from "@immich/sdk";
 import { handleFromEmail } from "../commands/init.js";
 import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
+import { Shape } from "./_shape.js";
 
 export interface ServerSource {
   /** Base URL of the API, ending in /api. */
@@ -71,23 +72,39 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   const cfg = config as unknown as ConfigObject;
   const def = defaults as unknown as ConfigObject;
 
+  const shape = new Shape((what) => draft.unmap(what), "server");
   const memberOf = new Map<string, string>();
-  for (const u of users) {
-    if (u.deletedAt) continue;
-    const handle = uniqueHandle(handleFromEmail(u.email), memberOf.values());
-    memberOf.set(u.id, handle);
+  for (const [i, raw] of (shape.list(users) ?? []).entries()) {
+    // The server's answer is checked like a file's: a user without text id, name and email is listed, not read.
+    const u = shape.in("users").in(i).mapping(raw);
+    if (!u || u.deletedAt) continue;
+    const id = shape.in("users").in(i).text(u, ["id"]);
+    const name = shape.in("users").in(i).text(u, ["name"]);
+    const email = shape.in("users").in(i).text(u, ["email"]);
+    if (id === undefined || name === undefined || email === undefined) continue;
+    const quota = shape.in("users").in(i).number(u, ["quotaSizeInBytes"]);
+    const handle = uniqueHandle(handleFromEmail(email), memberOf.values());
+    memberOf.set(id, handle);
     draft.set(["members", handle], {
-      name: u.name,
-      email: u.email,
-      ...(u.isAdmin ? { admin: true } : {}),
-      ...(u.quotaSizeInBytes === null || u.quotaSizeInBytes === undefined ? {} : { quota: bytesToQuantity(u.quotaSizeInBytes) }),
+      name,
+      email,
+      ...(u.isAdmin === true ? { admin: true } : {}),
+      ...(quota === undefined ? {} : { quota: bytesToQuantity(quota) }),
       ...(typeof u.storageLabel === "string" && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(u.storageLabel) ? { storageLabel: u.storageLabel } : {}),
     });
   }
 
   const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
   const taken: string[] = [];
-  for (const lib of libraries) {
+  for (const [i, raw] of (shape.list(libraries) ?? []).entries()) {
+    const at = shape.in("libraries").in(i);
+    const strings = (key: string) => (at.list(raw, [key]) ?? []).flatMap((_, j) => at.text(raw, [key, j]) ?? []);
+    const lib = {
+      name: at.text(raw, ["name"]) ?? "",
+      ownerId: at.text(raw, ["ownerId"]) ?? "",
+      importPaths: strings("importPaths"),
+      exclusionPatterns: strings("exclusionPatterns"),
+    };
     const owner = memberOf.get(lib.ownerId);
     if (!owner || lib.importPaths.length === 0) {
       draft.unmap(`library "${lib.name}": ${owner ? "it has no import paths" : "its owner is not an active user"}`);

@@ -1,9 +1,10 @@
-import { resolve } from "node:path";
 import { formatDiagnosticWithFrame, parseSpec } from "@family/immich-spec";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { readSpecSource } from "../_spec.js";
-import { readComposeFolder } from "./compose-folder.js";
+import { readComposeFolder } from "./compose-adoption.js";
+import { ImportFolder } from "./_read.js";
+import type { DraftObject } from "./_draft.js";
 import { readManifests } from "./kubernetes-folder.js";
 import { composeSwitchOver, switchOverLines } from "./switch-over.js";
 import { kubernetesSwitchOver } from "./switch-over-kubernetes.js";
@@ -26,9 +27,18 @@ export async function diffAgainst(ctx: CommandContext, path: string | undefined,
       "bad-arguments",
       `${shown} declares no ${target === "compose" ? "Compose" : "Kubernetes"} target (targets.${target}) to compare with ${dir}.`,
     );
-  const folder = resolve(ctx.cwd, dir);
+  const folder = ImportFolder.open(ctx.cwd, dir, `--against-${target}`);
+  const env = ctx.env;
   const differences =
-    target === "compose" ? composeSwitchOver(readComposeFolder(folder), parsed.value) : kubernetesSwitchOver(readManifests(folder), parsed.value);
+    target === "compose"
+      ? composeSwitchOver(
+          readComposeFolder(folder, (name) => (Object.hasOwn(env, name) ? env[name] : undefined)),
+          parsed.value,
+        )
+      : kubernetesSwitchOver(
+          readManifests(folder, () => {}).map((o) => o.raw as DraftObject),
+          parsed.value,
+        );
   for (const line of switchOverLines(dir, differences)) ctx.io.stdout(line);
   return differences.length === 0 ? 0 : 1;
 }

@@ -20,19 +20,21 @@ const isServer = (c: DraftObject) => /immich-server/.test(String(c?.image ?? "")
 
 /** The model of a folder of manifests, or of the objects the render writes. */
 export function kubernetesInstallModel(objects: readonly DraftObject[]): KubernetesInstallModel {
-  const server = objects.find((o) => o.kind === "Deployment" && (o.spec?.template?.spec?.containers ?? []).some(isServer));
+  const containers = (o: DraftObject): DraftObject[] => (Array.isArray(o?.spec?.template?.spec?.containers) ? o.spec.template.spec.containers : []);
+  const server = objects.find((o) => o?.kind === "Deployment" && containers(o).some(isServer));
   const pod = server?.spec?.template?.spec ?? {};
-  const container = (pod.containers ?? []).find(isServer) ?? {};
+  const container = (server ? containers(server) : []).find(isServer) ?? {};
   const mounts: Record<string, string> = {};
-  for (const m of (container.volumeMounts ?? []) as DraftObject[]) {
-    const claim = ((pod.volumes ?? []) as DraftObject[]).find((v) => v.name === m.name)?.persistentVolumeClaim?.claimName;
+  const list = (v: unknown): DraftObject[] => (Array.isArray(v) ? v.filter((x) => x && typeof x === "object") : []);
+  for (const m of list(container.volumeMounts)) {
+    const claim = list(pod.volumes).find((v) => v.name === m.name)?.persistentVolumeClaim?.claimName;
     if (claim) mounts[String(m.mountPath)] = `claim ${claim}`;
   }
   const volumes: Record<string, string> = {};
   for (const pv of objects.filter((o) => o.kind === "PersistentVolume")) {
     const csi = pv.spec?.csi ?? {};
     const attrs = csi.volumeAttributes ?? {};
-    volumes[String(pv.metadata.name)] =
+    volumes[String(pv.metadata?.name)] =
       `handle ${csi.volumeHandle ?? "-"}, ${attrs.server ?? "?"}:${attrs.share ?? "?"}${attrs.subDir ? `/${attrs.subDir}` : ""}`;
   }
   const cluster = objects.find((o) => o.kind === "Cluster");
@@ -40,7 +42,7 @@ export function kubernetesInstallModel(objects: readonly DraftObject[]): Kuberne
   return {
     mounts,
     volumes,
-    database: cluster ? `cluster ${cluster.metadata.name}, database ${initdb.database ?? "app"}, owner ${initdb.owner ?? "app"}` : undefined,
+    database: cluster ? `cluster ${cluster.metadata?.name}, database ${initdb.database ?? "app"}, owner ${initdb.owner ?? "app"}` : undefined,
     namespace: server?.metadata?.namespace,
     serverImage: container.image,
   };

@@ -8,7 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../test/helpers.js";
 import { main as importMain, runImport } from "../commands/import.js";
 import { main as diffMain } from "../commands/diff.js";
-import { readComposeFolder } from "./compose-folder.js";
+import { readComposeFolder as readRaw } from "./compose-adoption.js";
+import { ImportFolder } from "./_read.js";
+
+const readComposeFolder = (dir: string) => readRaw(ImportFolder.open("/", dir, "--compose"), () => undefined);
 import { compareInstalls, composeInstallModel, composeSwitchOver } from "./switch-over.js";
 
 const FIXTURES = new URL("../../test/fixtures/adopt/", import.meta.url).pathname;

@@ -2,8 +2,19 @@ import { resolve } from "node:path";
 import { buildComposeFile } from "@family/immich-compose";
 import { escapeControl, type ImmichFamilySpec, isSecretEnvName, serverEnvOwner } from "@family/immich-spec";
 import type { DraftObject } from "./_draft.js";
-import { type ComposeFolder, interpolate, isBind, mounts } from "./compose-folder.js";
-import { CHOWNS_DATA, publishedPorts, type Role, roleServices, serviceEnvironment, serviceNetworks, volumeRealName } from "./compose-adoption.js";
+import {
+  CHOWNS_DATA,
+  type ComposeFolder,
+  interpolate,
+  isBind,
+  mounts,
+  publishedPorts,
+  type Role,
+  roleServices,
+  serviceEnvironment,
+  serviceNetworks,
+  volumeRealName,
+} from "./compose-adoption.js";
 
 /** What a switch-over changes, by kind; `stateful` ones would point the install at other data. */
 export type DifferenceKind = "data" | "cache" | "exposure" | "network" | "name" | "image" | "environment" | "schedule" | "ownership";
@@ -45,20 +56,20 @@ const MEDIA_TARGETS = ["/data", "/usr/src/app/upload"];
 const isPlumbing = (target: string) => target === "/etc/localtime" || target.startsWith("/config") || target.startsWith("/template");
 
 function source(folder: ComposeFolder, raw: string): string {
-  const s = interpolate(raw, folder.env);
+  const s = interpolate(raw, folder.lookup);
   return isBind(s) ? `bind ${resolve(folder.dir, s)}` : `volume ${volumeRealName(folder, s)}`;
 }
 
 /** The model of a Compose install: an old folder as read, or a rendered compose.yaml (`folder.doc`). */
 export function composeInstallModel(folder: ComposeFolder): ComposeInstallModel {
   const roles = roleServices(folder);
-  const value = (v: unknown) => interpolate(String(v ?? ""), folder.env);
+  const value = (v: unknown) => interpolate(String(v ?? ""), folder.lookup);
   const data: Record<string, string> = {};
   const srv = roles.server?.[1];
   const serverEnv = srv ? serviceEnvironment(folder, srv) : {};
   if (srv) {
     const mediaTarget = serverEnv.IMMICH_MEDIA_LOCATION || undefined;
-    for (const m of mounts(srv)) {
+    for (const m of mounts(srv, folder.lookup)) {
       if (isPlumbing(m.target)) continue;
       const at = `${source(folder, m.source)} at ${m.target}`;
       if (m.target === mediaTarget || (!mediaTarget && MEDIA_TARGETS.includes(m.target))) data.media = at;
@@ -68,14 +79,14 @@ export function composeInstallModel(folder: ComposeFolder): ComposeInstallModel 
   const db = roles.database?.[1];
   // Postgres's data: its usual place, else where PGDATA points, else the service's first mount.
   const pgdata = db ? serviceEnvironment(folder, db).PGDATA : undefined;
-  const dbMounts = db ? mounts(db).filter((m) => !m.target.startsWith("/docker-entrypoint") && !m.target.startsWith("/etc/")) : [];
+  const dbMounts = db ? mounts(db, folder.lookup).filter((m) => !m.target.startsWith("/docker-entrypoint") && !m.target.startsWith("/etc/")) : [];
   const dbData =
     dbMounts.find((m) => m.target.startsWith("/var/lib/postgresql")) ??
     dbMounts.find((m) => pgdata !== undefined && (pgdata === m.target || pgdata.startsWith(`${m.target}/`))) ??
     dbMounts[0];
   if (dbData) data.database = `${source(folder, dbData.source)} at ${dbData.target}`;
   const ml = roles.machineLearning?.[1];
-  const cacheMount = ml ? mounts(ml).find((m) => m.target === "/cache") : undefined;
+  const cacheMount = ml ? mounts(ml, folder.lookup).find((m) => m.target === "/cache") : undefined;
 
   const environment: Record<string, string> = {};
   for (const [k, v] of Object.entries(serverEnv)) {
@@ -121,7 +132,7 @@ export function composeInstallModel(folder: ComposeFolder): ComposeInstallModel 
     names,
     images,
     environment,
-    localtime: srv ? mounts(srv).some((m) => m.target === "/etc/localtime") : false,
+    localtime: srv ? mounts(srv, folder.lookup).some((m) => m.target === "/etc/localtime") : false,
     schedule,
     ownership: chowners.length > 0 ? `${chowners.join(", ")} chowns the data at each start` : "nothing changes the data's ownership",
   };
@@ -237,7 +248,7 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
 
 /** The render of `spec`'s Compose target compared with the install in `folder`. */
 export function composeSwitchOver(folder: ComposeFolder, spec: ImmichFamilySpec): Difference[] {
-  const rendered: ComposeFolder = { dir: folder.dir, file: "compose.yaml", doc: buildComposeFile(spec) as unknown as DraftObject, env: {} };
+  const rendered: ComposeFolder = { dir: folder.dir, doc: buildComposeFile(spec) as unknown as DraftObject, lookup: () => undefined };
   return compareInstalls(composeInstallModel(folder), composeInstallModel(rendered));
 }
 

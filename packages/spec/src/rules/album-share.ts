@@ -11,7 +11,7 @@ export const albumShare: SpecRule = {
       const seen = new Set<string>();
       (lib.albums?.shareWith ?? []).forEach(({ member }, i) => {
         const path = ["libraries", handle, "albums", "shareWith", i, "member"];
-        if (!(member in spec.members)) {
+        if (!Object.hasOwn(spec.members, member)) {
           out.push({ path, message: `album share target ${unknownMemberMessage(spec, member)}` });
         } else if (member === lib.owner) {
           out.push({ path, message: `"${member}" owns the albums of library ${handle} (its owner) and cannot also be a share target; remove this entry` });

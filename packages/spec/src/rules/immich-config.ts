@@ -9,7 +9,7 @@ function existingPrefix(config: unknown, path: readonly string[]): string[] {
   const out: string[] = [];
   let node = config;
   for (const key of path) {
-    if (!isPlainObject(node) || !(key in node)) break;
+    if (!isPlainObject(node) || !Object.hasOwn(node, key)) break;
     out.push(key);
     node = node[key];
   }

@@ -7,6 +7,6 @@ export const libraryOwner: SpecRule = {
   needs: ["libraries", "members"],
   check: (spec) =>
     Object.entries(spec.libraries)
-      .filter(([, lib]) => !(lib.owner in spec.members))
+      .filter(([, lib]) => !Object.hasOwn(spec.members, lib.owner))
       .map(([handle, lib]) => ({ path: ["libraries", handle, "owner"], message: `library owner ${unknownMemberMessage(spec, lib.owner)}` })),
 };

@@ -17,14 +17,14 @@ export const libraryTargets: SpecRule = {
       const sources = spec.targets[target]?.libraries;
       if (sources === undefined) continue;
       for (const handle of libraries) {
-        if (handle in sources) continue;
+        if (Object.hasOwn(sources, handle)) continue;
         out.push({
           path: ["targets", target, "libraries", handle],
           message: `library "${handle}" (${spec.libraries[handle]?.path}) has no source in targets.${target}.libraries; add ${handle}: ${HOW[target]}`,
         });
       }
       for (const handle of Object.keys(sources)) {
-        if (handle in spec.libraries) continue;
+        if (Object.hasOwn(spec.libraries, handle)) continue;
         out.push({
           path: ["targets", target, "libraries", handle],
           anchor: "key",

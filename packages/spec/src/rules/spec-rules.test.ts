@@ -65,6 +65,7 @@ const broken: Record<string, string> = {
     "  kubernetes:\n    database:\n      backup:\n        schedule: '0 0 3 * * *'\n        method: plugin\n",
   ),
   placeholders: edit(BASE_SPEC, '"{{y}}/{{MM}}/{{filename}}"', '"{{y}}/${HOME}/{{filename}}"'),
+  "reserved-key": edit(BASE_SPEC, "  kubernetes:\n", "  kubernetes:\n    worker:\n      nodeSelector: { constructor: a }\n"),
 };
 
 describe("specRules", () => {

@@ -20,6 +20,7 @@ import { immichScanScope } from "./immich-scan-scope.js";
 import { unusedField } from "./unused-field.js";
 import { vectorExtension } from "./vector-extension.js";
 import { immichConfigKeys } from "./immich-config.js";
+import { reservedKey } from "./reserved-key.js";
 
 /** Every cross-field rule, in the order their diagnostics are reported. */
 export const specRules: readonly SpecRule[] = [
@@ -44,4 +45,5 @@ export const specRules: readonly SpecRule[] = [
   immichConfigKeys,
   kubernetesBackup,
   placeholders,
+  reservedKey,
 ];
