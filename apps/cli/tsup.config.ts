@@ -6,7 +6,25 @@ import { defineConfig, type Options } from "tsup";
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
 /** Commands the entry imports as ESM modules on demand (dist/commands/<name>.js, stable names). */
-const commands = ["init", "validate", "schema", "render", "diff", "config", "oauth", "secrets", "scan", "albums", "worker", "doctor", "upgrade", "import"];
+const commands = [
+  "init",
+  "validate",
+  "schema",
+  "render",
+  "diff",
+  "config",
+  "oauth",
+  "secrets",
+  "scan",
+  "albums",
+  "members",
+  "bootstrap",
+  "worker",
+  "doctor",
+  "upgrade",
+  "import",
+  "backup",
+];
 
 /**
  * zod's 60-odd translations and its JSON Schema importer are never used by us (messages are our own,

@@ -38,6 +38,8 @@ export interface ComposeResources {
 export interface ComposeService {
   readonly image: string;
   readonly container_name?: string;
+  /** Started only when one of these profiles is active (`docker compose --profile drill …`). */
+  readonly profiles?: readonly string[];
   readonly user?: string;
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
@@ -53,6 +55,9 @@ export interface ComposeService {
   readonly security_opt?: readonly string[];
   readonly cap_drop?: readonly string[];
   readonly cap_add?: readonly string[];
+  readonly read_only?: boolean;
+  /** Short syntax: `path[:options]`, e.g. `/tmp:size=64m`. */
+  readonly tmpfs?: readonly string[];
   readonly shm_size?: string;
   readonly deploy?: { readonly resources: ComposeResources };
   readonly network_mode?: string;

@@ -5,6 +5,7 @@ const TOP_ORDER = ["name", "services", "networks", "volumes"];
 const SERVICE_ORDER = [
   "image",
   "container_name",
+  "profiles",
   "user",
   "entrypoint",
   "command",
@@ -19,6 +20,8 @@ const SERVICE_ORDER = [
   "security_opt",
   "cap_drop",
   "cap_add",
+  "read_only",
+  "tmpfs",
   "shm_size",
   "deploy",
   "network_mode",

@@ -47,12 +47,15 @@ export const main: CommandMain = async ({ cwd, io, env }, [path], flags) => {
   if (flags.preflight === true) return preflight(cwd, io, env, path, flags);
   const { spec } = await loadSpecOrThrow(cwd, path);
   const creds = await credentials(spec, env, flags.apiKeyFile);
-  const report = await runDoctor({ spec, url: creds.url, apiKey: creds.apiKey, env });
+  const report = await runDoctor({ spec, url: creds.url, apiKey: creds.apiKey, keyName: creds.keySource, env });
   if (flags.output === "json") io.stdout(JSON.stringify(report, null, 2));
   else {
     for (const line of doctorTable(report)) io.stdout(line);
     const n = (s: string) => report.checks.filter((c) => c.status === s).length;
     io.stdout(`Summary: ${n("pass")} passed, ${n("fail")} failed, ${n("warn")} warnings, ${n("skip")} skipped`);
   }
+  // A rejected key is the user's to fix (exit 2), not a check to retry.
+  for (const key of report.rejectedKeys) io.stderr(`error: the server rejects the API key in ${key}: put a valid key there`);
+  if (report.rejectedKeys.length > 0) return 2;
   return report.ok ? 0 : 1;
 };

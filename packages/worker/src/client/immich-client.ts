@@ -14,6 +14,10 @@ export interface ImmichClientOptions {
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Where the key came from (an env var's name or a key file, never the key): a rejected key's message names it. */
+  readonly keyName?: string;
+  /** A login session's token instead of the key (`Authorization: Bearer`), e.g. to make the worker's own key. */
+  readonly accessToken?: string;
   /** Per-request timeout. @default 30000 */
   readonly timeoutMs?: number;
   readonly backoff?: BackoffOptions;
@@ -41,13 +45,17 @@ export class ImmichClient {
   private async attempt<T>(fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
     const ms = this.options.timeoutMs ?? 30_000;
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${ms} ms`, "TimeoutError")), ms);
+    const said = ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${said}`, "TimeoutError")), ms);
     const outer = this.options.signal;
     const onStop = () => deadline.abort(outer?.reason);
     if (outer?.aborted) onStop();
     else outer?.addEventListener("abort", onStop, { once: true });
     try {
-      return await fn({ baseUrl: this.baseUrl, headers: { "x-api-key": this.options.apiKey }, signal: deadline.signal });
+      const headers: Record<string, string> = this.options.accessToken
+        ? { authorization: `Bearer ${this.options.accessToken}` }
+        : { "x-api-key": this.options.apiKey };
+      return await fn({ baseUrl: this.baseUrl, headers, signal: deadline.signal });
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onStop);
@@ -60,7 +68,7 @@ export class ImmichClient {
       return await this.attempt(fn);
     } catch (error) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
-      const apiError = toApiError(operation, error);
+      const apiError = toApiError(operation, error, this.options.keyName);
       this.options.onError?.(apiError.kind, operation, false, 0);
       throw apiError;
     }
@@ -78,7 +86,7 @@ export class ImmichClient {
         return await this.attempt(fn);
       } catch (error) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
-        apiError = toApiError(operation, error);
+        apiError = toApiError(operation, error, this.options.keyName);
       }
       const retry = apiError.transient && attempt + 1 < attempts;
       const delay = retry ? Math.max(retryAfterMs(apiError) ?? 0, backoffDelay(attempt, this.options.backoff)) : 0;

@@ -15,16 +15,20 @@ import {
   getConfigDefaults,
   getMyApiKey,
   getMyUser,
+  getServerConfig,
   getServerVersion,
   type LibraryResponseDto,
   pingServer,
   searchUsers,
+  searchUsersAdmin,
+  signUpAdmin,
   type UserAdminResponseDto,
   validate,
 } from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
-import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
+import { desiredMembers } from "../members/desired.js";
+import { albumKeyPermissions, grants, memberKeyPermissions, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
 /** The outcome of one doctor line; only `fail` makes the report fail. */
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -40,6 +44,8 @@ export interface DoctorCheck {
 export interface DoctorReport {
   readonly ok: boolean;
   readonly checks: readonly DoctorCheck[];
+  /** Where each key the server rejected (401) came from (an env var's name or a key file): the user must fix them. */
+  readonly rejectedKeys: readonly string[];
 }
 
 /** What `runDoctor` checks: the spec against the server at `url`, with the worker's and the members' keys. */
@@ -48,6 +54,8 @@ export interface DoctorOptions {
   readonly url: string;
   /** The worker's admin key. */
   readonly apiKey: string;
+  /** Where the worker's key came from (an env var's name or a key file), for messages. @default the spec's worker.apiKey */
+  readonly keyName?: string;
   /** For the members' own keys (the env vars the spec names). */
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
@@ -88,7 +96,9 @@ function permissionCheck(label: string, key: KeyInfo, needs: readonly Permission
 interface ServerContext {
   readonly spec: ImmichFamilySpec;
   readonly options: DoctorOptions;
-  readonly client: (apiKey: string) => ImmichClient;
+  readonly client: (apiKey: string, keyName?: string) => ImmichClient;
+  /** Keys the server rejected (401), by where they came from. */
+  readonly rejected: Set<string>;
   readonly admin: ImmichClient;
 }
 
@@ -136,7 +146,7 @@ async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<DoctorChe
 }
 
 async function workerKeyPermissionsCheck({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
-  return [permissionCheck("worker key", key, workerKeyPermissions(spec))];
+  return [permissionCheck("worker key", key, [...workerKeyPermissions(spec), ...memberKeyPermissions(spec)])];
 }
 
 /** Whether `owner` sees the members its albums are shared with in `GET /users`. */
@@ -176,10 +186,11 @@ async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: read
   let ownerKey: KeyInfo;
   let ownerClient: ImmichClient;
   if (ownKey) {
-    ownerClient = ctx.client(ownKey);
+    ownerClient = ctx.client(ownKey, member.apiKey?.key);
     try {
       ownerKey = await inspectKey(ownerClient);
     } catch (error) {
+      if (isRejected(error) && member.apiKey) ctx.rejected.add(member.apiKey.key);
       return [{ check: `${owner}'s API key`, status: "fail", detail: errorMessage(error) }];
     }
     if (ownerKey.user.email.toLowerCase() !== member.email.toLowerCase()) {
@@ -353,13 +364,75 @@ async function serverConfigMatches(ctx: DoctorContext): Promise<DoctorCheck[]> {
       ];
 }
 
+/** The server answered 401: the key is wrong, not the server. */
+const isRejected = (error: unknown) => (error as { kind?: unknown }).kind === "auth";
+/**
+ * Whether someone could still make themselves admin: a server with no admin is open to whoever reaches
+ * it; on one with an admin, a sign-up with a made-up account asks whether `IMMICH_ALLOW_SETUP` is on
+ * (the server answers "already has an admin" then, "setup is disabled" when it is off) and creates nothing.
+ */
+async function adminSetup({ admin }: ServerContext): Promise<DoctorCheck[]> {
+  const check = "admin sign-up closed";
+  const config = await admin.call("read the server's state", (o) => getServerConfig(o));
+  if (!config.isInitialized)
+    return [
+      { check, status: "fail", detail: "the server has no admin: whoever reaches /api/auth/admin-sign-up first becomes it; run `immich-family bootstrap` now" },
+    ];
+  try {
+    await admin.once("probe admin sign-up", (o) =>
+      signUpAdmin({ signUpDto: { email: "doctor-probe@immich-family.invalid", name: "immich-family doctor", password: "not-a-password" } }, o),
+    );
+    return [{ check, status: "fail", detail: "the server accepted an admin sign-up although it has an admin: remove doctor-probe@immich-family.invalid" }];
+  } catch (error) {
+    const message = error instanceof ImmichApiError ? error.message : errorMessage(error);
+    if (/setup is disabled/i.test(message)) return [{ check, status: "pass", detail: "IMMICH_ALLOW_SETUP=false: no one can sign up as admin" }];
+    if (/already has an admin/.test(message))
+      return [
+        {
+          check,
+          status: "warn",
+          detail:
+            "setup is still allowed (IMMICH_ALLOW_SETUP is not false): should the last admin be deleted, whoever reaches /api/auth/admin-sign-up becomes admin; set IMMICH_ALLOW_SETUP=false on the server",
+        },
+      ];
+    if (error instanceof ImmichApiError && (error.kind === "not-found" || error.kind === "forbidden"))
+      return [{ check, status: "pass", detail: `this address does not route /api/auth/admin-sign-up (HTTP ${error.status})` }];
+    return [{ check, status: "warn", detail: message }];
+  }
+}
+
+/** Each declared member against their account: it exists, and its admin flag and quota are the spec's. */
+async function members({ spec, admin, key }: DoctorContext): Promise<DoctorCheck[]> {
+  if (!key.user.isAdmin || (key.permissions && !grants(key.permissions, "adminUser.read")))
+    return [{ check: "members", status: "skip", detail: "the worker key cannot list accounts (needs an admin's key with adminUser.read)" }];
+  const users = await admin.call("list accounts", (o) => searchUsersAdmin({}, o));
+  const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+  const fix = "`immich-family members sync` (the worker does it on its interval)";
+  return desiredMembers(spec).map((d) => {
+    const check = `member ${d.handle}`;
+    const user = byEmail.get(d.email.toLowerCase());
+    if (!user) return { check, status: "fail", detail: `no account for ${d.email}; ${fix} creates it` };
+    const differs: string[] = [];
+    if (user.isAdmin !== d.isAdmin) differs.push(d.isAdmin ? "is not an admin, the spec says admin" : "is an admin, the spec says not");
+    if ((user.quotaSizeInBytes ?? null) !== d.quotaSizeInBytes)
+      differs.push(`quota ${user.quotaSizeInBytes ?? "unlimited"} bytes, the spec says ${d.quotaSizeInBytes ?? "unlimited"}`);
+    return differs.length === 0
+      ? { check, status: "pass", detail: `${d.email}${d.isAdmin ? ", admin" : ""}` }
+      : { check, status: "warn", detail: `${d.email} ${differs.join("; ")}: ${fix} sets it back` };
+  });
+}
+
 /** The checks once the server answers, in report order. */
-const SERVER_CHECKS: readonly Check<ServerContext>[] = [{ name: "server version", run: serverVersion }];
+const SERVER_CHECKS: readonly Check<ServerContext>[] = [
+  { name: "server version", run: serverVersion },
+  { name: "admin sign-up closed", run: adminSetup },
+];
 
 /** The checks once the worker key is known, in report order; each runs whatever the others found. */
 const KEY_CHECKS: readonly Check<DoctorContext>[] = [
   { name: "worker key is admin", run: workerKeyIsAdmin },
   { name: "worker key permissions", run: workerKeyPermissionsCheck },
+  { name: "members", run: members },
   { name: "album owners' keys", run: albumOwners },
   { name: "library owners exist", run: libraryOwnersExist },
   { name: "libraries", run: libraries },
@@ -381,24 +454,34 @@ async function runChecks<C>(checks: readonly Check<C>[], ctx: C): Promise<Doctor
 
 /** `immich-family doctor`: check a live server against what the spec needs of it. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const client = (apiKey: string) =>
-    new ImmichClient({ baseUrl: options.url, apiKey, timeoutMs: options.timeoutMs ?? 10_000, backoff: { attempts: 2, baseMs: 200 } });
-  const admin = client(options.apiKey);
-  const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks });
+  const client = (apiKey: string, keyName?: string) =>
+    new ImmichClient({
+      baseUrl: options.url,
+      apiKey,
+      ...(keyName ? { keyName } : {}),
+      timeoutMs: options.timeoutMs ?? 10_000,
+      backoff: { attempts: 2, baseMs: 200 },
+    });
+  const workerKey = options.keyName ?? options.spec.worker.apiKey.key;
+  const admin = client(options.apiKey, workerKey);
+  const rejected = new Set<string>();
+  const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks, rejectedKeys: [...rejected] });
 
   // Two checks the rest need: without a server or a known key, nothing else can be asked.
   try {
     await admin.call("ping", (o) => pingServer(o));
   } catch (error) {
+    if (isRejected(error)) rejected.add(workerKey);
     return report([{ check: "server reachable", status: "fail", detail: errorMessage(error) }]);
   }
   const checks: DoctorCheck[] = [{ check: "server reachable", status: "pass", detail: options.url }];
-  const server: ServerContext = { spec: options.spec, options, client, admin };
+  const server: ServerContext = { spec: options.spec, options, client, admin, rejected };
   checks.push(...(await runChecks(SERVER_CHECKS, server)));
   let key: KeyInfo;
   try {
     key = await inspectKey(admin);
   } catch (error) {
+    if (isRejected(error)) rejected.add(workerKey);
     return report([...checks, { check: "worker API key", status: "fail", detail: errorMessage(error) }]);
   }
   checks.push({ check: "worker API key", status: "pass", detail: `belongs to ${key.user.email}` });

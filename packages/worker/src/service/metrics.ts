@@ -64,6 +64,24 @@ export class WorkerMetrics {
     labelNames: ["library"] as const,
     registers: [this.registry],
   });
+  readonly credentialsRejected = new Gauge({
+    name: "immich_family_credentials_rejected",
+    help: "1 while the server rejects the API key from `key` (an env var's name or a key file), or it is not set or another user's; the worker is then not ready",
+    labelNames: ["key"] as const,
+    registers: [this.registry],
+  });
+  readonly memberSyncs = new Counter({
+    name: "immich_family_member_syncs_total",
+    help: "Syncs of the family's accounts by depth (cheap: the account list; deep: also every preference and partner share) and result (ok, failed)",
+    labelNames: ["depth", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly memberOutcomes = new Counter({
+    name: "immich_family_member_outcomes_total",
+    help: "Account changes by outcome: created, restored, updated, preferences, partnered, deleted, failed; and waiting (for a member's key or password) and held (the last admin, the key's own user)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "immich_family_worker_" });
   }
