@@ -238,7 +238,7 @@ describe("immich-family doctor --preflight", () => {
     expect(io.out.join("\n")).toMatch(
       /CRD clusters\.postgresql\.cnpg\.io +FAIL +Error from server \(NotFound\): crd "clusters\.postgresql\.cnpg\.io" not found\n +fix: install the CloudNativePG operator/,
     );
-    expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, 2 skipped$/);
+    expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, [0-9]+ skipped$/);
     expect(path.calls()).toContain("docker compose version");
 
     const json = recordingIo();
