@@ -5,6 +5,8 @@ export type CliErrorCode =
   | "bad-arguments"
   | "write-failed"
   | "server-unreachable"
+  /** The server rejects an API key (401), or none is set: the user's move, not a retry's. */
+  | "credentials"
   | "server-error"
   | "check-failed"
   /** A render would overwrite or remove what it does not own (an edited file, a folder it did not write). */
@@ -17,6 +19,7 @@ const EXIT: Record<CliErrorCode, 1 | 2> = {
   "bad-arguments": 2,
   "write-failed": 1,
   "server-unreachable": 1,
+  credentials: 2,
   "server-error": 1,
   "check-failed": 1,
   conflict: 1,
@@ -73,6 +76,7 @@ export function toCliError(error: unknown): CliError | undefined {
   switch (error.name) {
     case "ImmichApiError": {
       const kind = (error as Error & { kind?: unknown }).kind;
+      if (kind === "auth") return new CliError("credentials", error.message, { cause: error });
       const hint = typeof kind === "string" ? API_HINTS[kind] : undefined;
       return new CliError(kind === "network" || kind === "timeout" ? "server-unreachable" : "server-error", error.message, {
         cause: error,

@@ -16,7 +16,7 @@ interface LockData {
 }
 
 /** Who holds the lock in `dir`, when someone does; `alive` is false only when that process is known to be gone. */
-export function lockHolder(dir: string): (LockData & { readonly alive: boolean }) | undefined {
+export function lockHolder(dir: string): (LockData & { readonly alive: boolean; readonly raw: string }) | undefined {
   const found = readInside(dir, LOCK_FILE, 4096);
   if (found.kind === "none") return undefined;
   let data: Partial<LockData> = {};
@@ -31,7 +31,7 @@ export function lockHolder(dir: string): (LockData & { readonly alive: boolean }
   const host = typeof data.host === "string" ? data.host : "";
   const started = typeof data.started === "string" ? data.started : "";
   const alive = pid === 0 ? found.kind !== "file" : host !== hostname() || processAlive(pid);
-  return { pid, host, started, alive };
+  return { pid, host, started, alive, raw: found.kind === "file" ? found.data.toString("utf8") : "" };
 }
 
 function processAlive(pid: number): boolean {
@@ -101,6 +101,13 @@ export function lockFolder(dir: string, shown: string, owns: (name: string) => b
       const aside = join(dir, `.${LOCK_FILE}.${randomBytes(6).toString("hex")}.tmp`);
       try {
         renameSync(lockPath, aside);
+        const moved = readInside(dir, aside.slice(dir.length + 1), 4096);
+        if (moved.kind !== "file" || moved.data.toString("utf8") !== holder.raw) {
+          // A live render's fresh lock, made since it was read: put it back, then meet it.
+          linkSync(aside, lockPath);
+          rmSync(aside, { force: true });
+          continue;
+        }
         rmSync(aside, { force: true });
         notes.push(
           holder.pid > 0

@@ -21,7 +21,8 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE_ON_TERMINAL, (c) => {
     if (c === "\r") return "\\r";
     const cp = c.codePointAt(0) ?? 0;
-    return cp <= 0xff ? `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+    // DEL and C1 as `\u007F`: JSON.stringify leaves them raw, and this form keeps `--output json` valid JSON.
+    return cp < 0x7f ? `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
   });
 }
 

@@ -1,5 +1,22 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
+import { escapeControl } from "@family/immich-spec";
+import { CliError } from "./_errors.js";
+
+/**
+ * Refuse (exit 2) a file to be read whole that is there but is not a regular file: a FIFO or device
+ * read in Node's thread pool could block for ever, and a blocked read keeps Ctrl-C from ending the
+ * process. A missing file is left to the reader, which names it.
+ */
+export function refuseIrregular(file: string, what: string): void {
+  let regular = true;
+  try {
+    regular = statSync(file, { throwIfNoEntry: false })?.isFile() !== false;
+  } catch {
+    // The reader names what is wrong.
+  }
+  if (!regular) throw new CliError("bad-arguments", `${what} ${escapeControl(file)} is not a regular file; pass a file that holds it.`);
+}
 
 /** What sits at a path inside a folder, read without following a link and without blocking on a pipe. */
 export type Found =

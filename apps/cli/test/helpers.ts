@@ -114,7 +114,8 @@ export function commandContext(cwd: string, io: Io = recordingIo(), env: NodeJS.
 
 /**
  * Run a command function as the entry point does: a failure the CLI knows goes to stderr as
- * `error: <message>` and its details, and gives the exit code; any other error is thrown.
+ * `error: <message>` and its details, and gives the exit code; any other error is thrown. `signal`
+ * stands for SIGINT/SIGTERM.
  */
 export async function runCommand(
   main: CommandMain,
@@ -122,11 +123,12 @@ export async function runCommand(
   args: readonly (string | undefined)[],
   flags: Flags = {},
   env: NodeJS.ProcessEnv = {},
+  signal?: AbortSignal,
 ): Promise<{ code: number; out: string; err: string }> {
   const io = recordingIo();
   let code: number;
   try {
-    code = await main(commandContext(cwd, io, env), args, flags);
+    code = await main({ ...commandContext(cwd, io, env), ...(signal ? { signal } : {}) }, args, flags);
   } catch (thrown) {
     const error = toCliError(thrown);
     if (!error) throw thrown;
@@ -216,7 +218,8 @@ function script(dir: string, name: string, body: string): void {
 /**
  * A stand-in kubectl knowing `objects` ("<kind> <name>", e.g. "crd clusters.postgresql.cnpg.io") as
  * `kubectl get <kind> <name>` does: the name on stdout and exit 0, or `Error from server (NotFound)`
- * and exit 1. `kubectl get storageclass -o json` prints `storageClassesJson`.
+ * and exit 1. `kubectl get storageclass -o json` prints `storageClassesJson`. `kubectl get ingressclass <name> -o
+ * jsonpath=…` prints the controller written after the name ("ingressclass nginx k8s.io/ingress-nginx"), Pomerium's by default.
  */
 export function fakeKubectl(dir: string, objects: readonly string[], storageClassesJson = '{"items":[]}'): void {
   writeFileSync(join(dir, "objects"), `${objects.join("\n")}\n`);
@@ -228,6 +231,15 @@ export function fakeKubectl(dir: string, objects: readonly string[], storageClas
 if [ "$1 $2 $3" = "get --raw /version" ]; then echo '{"major":"1","minor":"31","gitVersion":"v1.31.2"}'; exit 0; fi
 if [ "$1" = get ] && [ "$2" = storageclass ] && [ "$3" = -o ]; then
   while IFS= read -r line; do echo "$line"; done < "$here/storageclasses.json"; exit 0
+fi
+if [ "$1" = get ] && [ "$2" = ingressclass ] && [ "$4" = -o ]; then
+  while IFS= read -r line; do
+    case "$line" in
+      "ingressclass $3") echo "pomerium.io/ingress-controller"; exit 0 ;;
+      "ingressclass $3 "*) echo "\${line#"ingressclass $3 "}"; exit 0 ;;
+    esac
+  done < "$here/objects"
+  echo "Error from server (NotFound): ingressclasses.networking.k8s.io \\"$3\\" not found" >&2; exit 1
 fi
 if [ "$1" = get ]; then
   while IFS= read -r line; do
@@ -247,6 +259,93 @@ export function unreachableKubectl(dir: string): void {
     "kubectl",
     `echo 'E1129 07:43:20.526917   12553 memcache.go:265] "Unhandled Error" err="could not get the server API group list: dial tcp 127.0.0.1:8080: connect: connection refused"' >&2
 echo "The connection to the server localhost:8080 was refused - did you specify the right host or port?" >&2; exit 1
+`,
+  );
+}
+
+/** What the stand-in kubectl of a restore drill finds in the cluster. */
+export interface DrillCluster {
+  /** Namespaces that exist. */
+  readonly namespaces: readonly string[];
+  /** `kubectl get backups.postgresql.cnpg.io -o json`'s items. @default none */
+  readonly backups?: readonly unknown[];
+  /** What `kubectl get <the drill's objects> --ignore-not-found -o name` prints: those already there. @default nothing */
+  readonly existing?: string;
+  /** How many looks at the recovery Cluster until it is Ready; never when undefined. */
+  readonly readyAfter?: number;
+  /** The check Job's end. @default "Complete" */
+  readonly job?: "Complete" | "Failed" | "DeadlineExceeded" | "running";
+  /** The check Job's log. @default "" */
+  readonly logs?: string;
+  /** `kubectl get pods -l job-name=…`'s items: the check Job's pods. @default none */
+  readonly jobPods?: readonly unknown[];
+  /** Whether `kubectl apply` of the check fails. @default false */
+  readonly applyCheckFails?: boolean;
+  /** Whether removing the drill fails. @default false */
+  readonly deleteFails?: boolean;
+}
+
+/**
+ * A stand-in kubectl for `backup verify --target kubernetes`, answering the calls the drill makes
+ * (namespace, Backups, apply, the Cluster's and the Job's status, the Job's log, delete) from `cluster`,
+ * with the Cluster turning Ready after `readyAfter` looks. Like the others, it logs every call to `calls`.
+ */
+export function drillKubectl(dir: string, cluster: DrillCluster): void {
+  const json = (value: unknown) => `${JSON.stringify(value)}\n`;
+  for (const ns of cluster.namespaces) writeFileSync(join(dir, `namespace-${ns}`), "");
+  writeFileSync(join(dir, "backups.json"), json({ apiVersion: "v1", kind: "List", items: cluster.backups ?? [] }));
+  for (const b of (cluster.backups ?? []) as { metadata?: { name?: string } }[]) {
+    if (b.metadata?.name) writeFileSync(join(dir, `backup-${b.metadata.name}.json`), json(b));
+  }
+  writeFileSync(join(dir, "existing.txt"), cluster.existing ?? "");
+  writeFileSync(join(dir, "ready-after"), `${cluster.readyAfter ?? 1_000_000}\n`);
+  writeFileSync(join(dir, "cluster-pending.json"), json({ status: { phase: "Setting up primary", conditions: [{ type: "Ready", status: "False" }] } }));
+  writeFileSync(join(dir, "cluster-ready.json"), json({ status: { phase: "Cluster in healthy state", conditions: [{ type: "Ready", status: "True" }] } }));
+  const end = cluster.job ?? "Complete";
+  const conditions =
+    end === "running" ? [] : end === "DeadlineExceeded" ? [{ type: "Failed", status: "True", reason: "DeadlineExceeded" }] : [{ type: end, status: "True" }];
+  writeFileSync(join(dir, "job.json"), json({ status: { conditions } }));
+  writeFileSync(join(dir, "logs.txt"), cluster.logs ?? "");
+  writeFileSync(join(dir, "pods.json"), json({ apiVersion: "v1", kind: "List", items: cluster.jobPods ?? [] }));
+  if (cluster.applyCheckFails) writeFileSync(join(dir, "apply-check-fails"), "");
+  if (cluster.deleteFails) writeFileSync(join(dir, "delete-fails"), "");
+  writeFileSync(join(dir, "looks"), "");
+  script(
+    dir,
+    "kubectl",
+    `here="\${0%/*}"
+show() { while IFS= read -r line || [ -n "$line" ]; do printf '%s\\n' "$line"; done < "$here/$1"; }
+if [ "$1" = -n ]; then shift 2; fi
+case "$1 $2" in
+"get namespace")
+  if [ -f "$here/namespace-$3" ]; then echo "namespace/$3"; exit 0; fi
+  echo "Error from server (NotFound): namespaces \\"$3\\" not found" >&2; exit 1 ;;
+"get backups.postgresql.cnpg.io")
+  if [ "$3" = -o ]; then show backups.json; exit 0; fi
+  if [ -f "$here/backup-$3.json" ]; then show "backup-$3.json"; exit 0; fi
+  echo "Error from server (NotFound): backups.postgresql.cnpg.io \\"$3\\" not found" >&2; exit 1 ;;
+"get networkpolicy/"*) show existing.txt; exit 0 ;;
+"apply -f")
+  if [ ! -f "$3" ]; then echo "error: the path \\"$3\\" does not exist" >&2; exit 1; fi
+  case "$3" in *check.yaml) if [ -f "$here/apply-check-fails" ]; then echo 'Error from server (Forbidden): jobs.batch is forbidden' >&2; exit 1; fi ;; esac
+  echo "applied $3"; exit 0 ;;
+"get cluster.postgresql.cnpg.io")
+  echo x >> "$here/looks"; n=0
+  while IFS= read -r line; do n=$((n + 1)); done < "$here/looks"
+  read -r after < "$here/ready-after"
+  if [ "$n" -ge "$after" ]; then show cluster-ready.json; else show cluster-pending.json; fi; exit 0 ;;
+"get job") show job.json; exit 0 ;;
+"get pods") show pods.json; exit 0 ;;
+"logs job/"*) show logs.txt; exit 0 ;;
+"delete -f")
+  for arg in "$@"; do
+    if [ "$previous" = -f ] && [ ! -f "$arg" ]; then echo "error: the path \\"$arg\\" does not exist" >&2; exit 1; fi
+    previous="$arg"
+  done
+  if [ -f "$here/delete-fails" ]; then echo 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' >&2; exit 1; fi
+  exit 0 ;;
+esac
+echo "stand-in kubectl: unexpected $*" >&2; exit 2
 `,
   );
 }

@@ -1,6 +1,7 @@
 import { secretKeys } from "@family/immich-spec";
+import { immichRoutesToSignUp, ORDINARY_API_PATHS, SIGN_UP_ATTEMPTS } from "@family/test-kit";
 import { describe, expect, test } from "vitest";
-import { type Draft, exampleSpec, specWith } from "../test/helpers.js";
+import { type Draft, exampleSpec, specWith, traefikRoute } from "../test/helpers.js";
 import { buildComposeFile } from "./compose-file.js";
 import type { ComposeFile, ComposeService } from "./compose-model.js";
 
@@ -177,6 +178,74 @@ describe("hosts and middlewares", () => {
     expect(server.labels).toBeUndefined();
     expect(server.ports).toEqual(["2283:2283"]);
     expect(svc(truenas(), "immich-server").ports).toBeUndefined();
+  });
+});
+
+describe("Immich's first-admin sign-up", () => {
+  const labelsOf = (file: ComposeFile) => svc(file, "immich-server").labels ?? {};
+  /** The attempts on `hosts` that reach Immich's sign-up handler from outside (not loopback) through the labels' routers. */
+  const reaching = (labels: Record<string, string>, hosts: readonly string[]) =>
+    hosts.flatMap((host) =>
+      SIGN_UP_ATTEMPTS.filter((target) => {
+        const { router, path } = traefikRoute(labels, host, target);
+        if (!router || path === undefined || router.service === "noop@internal") return false;
+        const loopbackOnly = router.middlewares.some((m) => labels[`traefik.http.middlewares.${m}.ipallowlist.sourcerange`] === "127.0.0.1/32,::1/128");
+        return !loopbackOnly && immichRoutesToSignUp(path);
+      }).map((target) => `${host}${target}`),
+    );
+  const noMobile = () =>
+    compose("truenas.yaml", (d) => {
+      delete d.hosts.mobile;
+      delete d.auth.oauth.mobileRedirectHost;
+    });
+
+  test("a router above all others refuses it on the web and mobile hosts: loopback-only allow list, Traefik's no-op service", () => {
+    const labels = labelsOf(family());
+    expect(Object.fromEntries(Object.entries(labels).filter(([k]) => k.includes("admin-sign-up")))).toEqual({
+      "traefik.http.middlewares.rincewind-admin-sign-up.ipallowlist.sourcerange": "127.0.0.1/32,::1/128",
+      "traefik.http.routers.rincewind-admin-sign-up.rule":
+        "(Host(`photos.rincewind.family`) || Host(`app.photos.rincewind.family`)) && PathRegexp(`^/+(?i:api/+auth/+admin-sign-up)`)",
+      "traefik.http.routers.rincewind-admin-sign-up.priority": "2147482647",
+      "traefik.http.routers.rincewind-admin-sign-up.entrypoints": "websecure",
+      "traefik.http.routers.rincewind-admin-sign-up.tls": "true",
+      "traefik.http.routers.rincewind-admin-sign-up.tls.certresolver": "letsencrypt",
+      "traefik.http.routers.rincewind-admin-sign-up.middlewares": "rincewind-admin-sign-up",
+      "traefik.http.routers.rincewind-admin-sign-up.service": "noop@internal",
+    });
+  });
+
+  test.each([
+    ["a mobile host", family, ["photos.rincewind.family", "app.photos.rincewind.family"]],
+    ["the web host's API router", noMobile, ["photos.example.org"]],
+    [
+      "no forward-auth",
+      () =>
+        compose("truenas.yaml", (d) => {
+          delete d.hosts.mobile;
+          delete d.auth.oauth.mobileRedirectHost;
+          delete d.targets.compose.traefik.forwardAuth;
+        }),
+      ["photos.example.org"],
+    ],
+  ] as const)("with %s, no spelling of it reaches the server, and would without the refusal", (_, file, hosts) => {
+    const labels = labelsOf(file());
+    expect(reaching(labels, hosts)).toEqual([]);
+    for (const host of hosts) {
+      for (const target of ["/api/auth/admin-sign-up", "/API/Auth/Admin-Sign-Up/", "/api//auth/admin%2Dsign-up?x=1"])
+        expect(traefikRoute(labels, host, target).router?.name).toMatch(/-admin-sign-up$/);
+    }
+    const without = Object.fromEntries(Object.entries(labels).filter(([k]) => !k.includes("admin-sign-up")));
+    expect(reaching(without, hosts)).toContain(`${hosts.at(-1)}/api/auth/admin-sign-up/`);
+  });
+
+  test("the apps' own API paths and the web UI still reach the server by the routers they used", () => {
+    const labels = labelsOf(family());
+    for (const target of ORDINARY_API_PATHS) {
+      expect(traefikRoute(labels, "app.photos.rincewind.family", target).router?.name).toBe("rincewind-mobile");
+      expect(traefikRoute(labels, "photos.rincewind.family", target).router?.name).toBe("rincewind-web");
+    }
+    expect(traefikRoute(labelsOf(noMobile()), "photos.example.org", "/api/server/ping").router?.name).toBe("immich-api");
+    expect(traefikRoute(labelsOf(noMobile()), "photos.example.org", "/photos").router?.name).toBe("immich-web");
   });
 });
 
@@ -379,11 +448,35 @@ describe("services from the common spec", () => {
       IMMICH_API_KEY: ref("IMMICH_API_KEY"),
       IMMICH_API_KEY_TWOFLOWER: ref("IMMICH_API_KEY_TWOFLOWER"),
     });
-    expect(worker.healthcheck?.test.join(" ")).toContain(":9464/healthz");
     expect(worker.networks).toEqual(["backend"]);
     expect(file.volumes).toHaveProperty("worker-state");
     expect(truenas().services).not.toHaveProperty("immich-worker");
     expect(truenas().volumes).toBeUndefined();
+  });
+
+  test("the worker runs least-privileged: no capabilities, no new privileges, a read-only root with a small /tmp, a memory limit", () => {
+    const worker = svc(family(), "immich-worker");
+    expect(worker).toMatchObject({
+      user: "1000:1000",
+      cap_drop: ["ALL"],
+      security_opt: ["no-new-privileges:true"],
+      read_only: true,
+      tmpfs: ["/tmp:size=64m"],
+      deploy: { resources: { limits: { memory: "256m" }, reservations: { memory: "128m" } } },
+    });
+    expect(worker.cap_add).toBeUndefined();
+    // Writable: only the state volume (and the tmpfs); the spec copy and the libraries are read-only binds.
+    expect(worker.volumes?.filter((v) => !v.endsWith(":ro"))).toEqual(["worker-state:/state"]);
+  });
+
+  test("the worker's healthcheck asks /readyz, so a wrong URL or a rejected key is not healthy", () => {
+    const worker = svc(family(), "immich-worker");
+    expect(worker.healthcheck?.test).toEqual([
+      "CMD",
+      "node",
+      "-e",
+      "fetch('http://127.0.0.1:9464/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+    ]);
   });
 });
 

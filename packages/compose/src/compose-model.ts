@@ -52,6 +52,9 @@ export interface ComposeService {
   readonly security_opt?: readonly string[];
   readonly cap_drop?: readonly string[];
   readonly cap_add?: readonly string[];
+  readonly read_only?: boolean;
+  /** Short syntax: `path[:options]`, e.g. `/tmp:size=64m`. */
+  readonly tmpfs?: readonly string[];
   readonly shm_size?: string;
   readonly deploy?: { readonly resources: ComposeResources };
   readonly network_mode?: string;

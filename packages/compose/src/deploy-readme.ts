@@ -1,6 +1,6 @@
-import { type ImmichFamilySpec, PORTS } from "@family/immich-spec";
+import { ADMIN_SIGN_UP, type ImmichFamilySpec, PORTS } from "@family/immich-spec";
 import { frontendNetworkName } from "./_server-service.js";
-import { COMPOSE_FILES, IN_CONTAINER, renderContext } from "./_context.js";
+import { COMPOSE_FILES, IN_CONTAINER, type RenderContext, renderContext } from "./_context.js";
 import { cleanupMinutes } from "./_backup-services.js";
 
 /** The README beside compose.yaml, for the person deploying the stack. */
@@ -43,7 +43,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   if (t) {
     p("## Traefik");
     p(
-      `Join Traefik to the network \`${frontendNetworkName(ctx)}\`${compose.networks.frontendExternal ? ` (create it first: \`docker network create ${frontendNetworkName(ctx)}\`)` : ""}. Routers use the entrypoint \`${t.entrypoint}\`${t.certResolver ? ` and the cert resolver \`${t.certResolver}\`` : ""}.`,
+      `Join Traefik to the network \`${frontendNetworkName(ctx)}\`${compose.networks.frontendExternal ? ` (create it first: \`docker network create ${frontendNetworkName(ctx)}\`)` : ""}. Routers use the entrypoint \`${t.entrypoint}\`${t.certResolver ? ` and the cert resolver \`${t.certResolver}\`` : ""}. They need Traefik v3: the router \`${ctx.project}-admin-sign-up\` uses \`PathRegexp\` and an \`ipAllowList\`, which Traefik v2 does not load, and without it anyone could claim the fresh install (check that \`docker logs\` of Traefik shows no error for it).`,
       `Uploads of large videos need long timeouts on that entrypoint (Traefik's static config): at least 600 s, e.g.`,
       "",
       "```yaml",
@@ -65,8 +65,7 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   p("## First start");
   p(
     `1. \`docker compose up -d\`, then check that \`${ctx.services.init}\` exited 0 (\`docker compose logs ${ctx.services.init}\`): an unresolved \`\${KEY}\` stops it, and the server does not start.`,
-    `2. Open https://${spec.hosts.web}. Immich shows its onboarding wizard once, while it has no users: the first account becomes the admin. Use your real email${spec.auth.oauth ? " (the one your identity provider sends), so your OAuth login links to it" : ""}.`,
-    ...(spec.auth.passwordLogin ? [] : ["   Password login is off, so the password the wizard asks for is never usable: any value will do."]),
+    ...firstAdmin(ctx),
     "3. The first start runs database migrations and can take minutes; the server's healthcheck allows 300 s.",
     `4. Moving an existing install whose media was mounted at \`/usr/src/app/upload\`: this stack mounts it at \`${IN_CONTAINER.media}\` (\`IMMICH_MEDIA_LOCATION\`). Immich (since v1.137) notices the change at start and rewrites the stored paths; take a database dump first.`,
   );
@@ -92,4 +91,28 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     );
   }
   return out.join("\n");
+}
+
+/** The "First start" step that makes the first admin: through the server container when Traefik refuses the sign-up, else in the wizard. */
+function firstAdmin(ctx: RenderContext): string[] {
+  const { spec, compose } = ctx;
+  const email = spec.auth.oauth ? " (the one your identity provider sends, so your OAuth login links to it)" : "";
+  const password = spec.auth.passwordLogin ? [] : ["   Password login is off, so the password is never usable: any value will do."];
+  if (!compose.traefik) {
+    return [
+      `2. Open https://${spec.hosts.web} right away. Immich shows its onboarding wizard once, while it has no users: the first account becomes the admin, and until then anyone who reaches port ${PORTS.server} can make it. Use your real email${email}.`,
+      ...password,
+    ];
+  }
+  return [
+    `2. Make the first admin. Until it has one, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin, so the Traefik router \`${ctx.project}-admin-sign-up\` refuses that path in every spelling on every host (403): no one can claim the fresh install from outside, and the wizard at https://${spec.hosts.web} cannot finish. Call the sign-up from inside the server container instead. Write \`first-admin.json\` with an editor (mode 600), holding \`{"email": "…", "name": "…", "password": "…"}\` with your real email${email}, then:`,
+    "",
+    "   ```sh",
+    `   docker compose exec -T ${ctx.services.server} node -e 'fetch("http://127.0.0.1:${PORTS.server}${ADMIN_SIGN_UP.path}",{method:"POST",headers:{"content-type":"application/json"},body:require("fs").readFileSync(0,"utf8")}).then(async(r)=>console.log(r.status,await r.text()))' < first-admin.json`,
+    "   rm first-admin.json",
+    "   ```",
+    "",
+    '   201 and your user mean done; 400 "The server already has an admin" means someone made one: check who under Administration → Users.',
+    ...password,
+  ];
 }

@@ -11,7 +11,7 @@ describe("composeNextSteps", () => {
       "Create Traefik's network if it does not exist: docker network create rincewind-frontend",
       "Start: cd rendered/compose && docker compose up -d",
       "Check the init step exited 0: docker compose logs immich-init (an unresolved ${KEY} stops it, and the server does not start).",
-      "Open https://photos.rincewind.family: the first account you create becomes the admin.",
+      'Make the first admin from inside the server container (Traefik refuses Immich\'s sign-up from outside): see rendered/compose/README.md, "First start".',
     ]);
   });
 
@@ -23,5 +23,6 @@ describe("composeNextSteps", () => {
     const steps = composeNextSteps(spec, "my stack");
     expect(steps).toContain("Start: cd 'my stack' && docker compose --env-file secrets.env up -d");
     expect(steps.join("\n")).not.toContain("docker network create");
+    expect(steps).toContain("Open https://photos.rincewind.family right away: the first account you create becomes the admin.");
   });
 });

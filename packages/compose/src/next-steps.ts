@@ -22,6 +22,8 @@ export function composeNextSteps(spec: ImmichFamilySpec, dir: string): string[] 
       : []),
     `Start: cd ${d} && docker compose${envFlag} up -d`,
     `Check the init step exited 0: docker compose${envFlag} logs ${ctx.services.init} (an unresolved \${KEY} stops it, and the server does not start).`,
-    `Open https://${spec.hosts.web}: the first account you create becomes the admin.`,
+    compose.traefik
+      ? `Make the first admin from inside the server container (Traefik refuses Immich's sign-up from outside): see ${dir}/README.md, "First start".`
+      : `Open https://${spec.hosts.web} right away: the first account you create becomes the admin.`,
   ];
 }

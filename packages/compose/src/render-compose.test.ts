@@ -144,7 +144,11 @@ describe("the README for the person deploying", () => {
     expect(readme).toContain("DAC_OVERRIDE");
     expect(readme).toContain("readTimeout: 600s");
     expect(readme).toContain("idleTimeout: 600s");
-    expect(readme).toContain("onboarding wizard");
+    expect(readme).toContain("the Traefik router `immich-admin-sign-up` refuses that path");
+    expect(readme).toContain("They need Traefik v3: the router `immich-admin-sign-up` uses `PathRegexp` and an `ipAllowList`");
+    expect(readme).toContain(
+      `docker compose exec -T immich-server node -e 'fetch("http://127.0.0.1:2283/api/auth/admin-sign-up",{method:"POST",headers:{"content-type":"application/json"},body:require("fs").readFileSync(0,"utf8")}).then(async(r)=>console.log(r.status,await r.text()))' < first-admin.json`,
+    );
     expect(readme).toContain("docker compose run --rm --no-deps immich-db-backup");
   });
 });

@@ -18,6 +18,8 @@ const SERVICE_ORDER = [
   "security_opt",
   "cap_drop",
   "cap_add",
+  "read_only",
+  "tmpfs",
   "shm_size",
   "deploy",
   "network_mode",

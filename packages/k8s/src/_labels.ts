@@ -1,6 +1,17 @@
 import type { InstallContext } from "./_names.js";
 
-export type Component = "namespace" | "database" | "redis" | "machine-learning" | "server" | "upload" | "library" | "ingress" | "worker" | "network-policy";
+export type Component =
+  | "namespace"
+  | "database"
+  | "redis"
+  | "machine-learning"
+  | "server"
+  | "upload"
+  | "library"
+  | "ingress"
+  | "worker"
+  | "network-policy"
+  | "restore-drill";
 
 /** The labels that select a component's pods: stable across upgrades, so no version. */
 export function selectorLabels(install: InstallContext, component: Component, appName: string): Record<string, string> {

@@ -36,6 +36,8 @@ export interface Names {
   readonly webIngress: string;
   /** The public Ingress of `/api` and `/.well-known/immich`. */
   readonly apiIngress: string;
+  /** The Ingress that refuses Immich's first-admin sign-up on every host. */
+  readonly adminSignUpIngress: string;
   /** The NetworkPolicy guarding one component's pods. */
   readonly networkPolicy: (component: string) => string;
 }
@@ -70,6 +72,7 @@ export function names(spec: ImmichFamilySpec, target: KubernetesTarget): Names {
     library: (handle) => `${n}-library-${handle}`,
     webIngress: `${n}-web`,
     apiIngress: `${n}-api`,
+    adminSignUpIngress: `${n}-admin-sign-up`,
     networkPolicy: (component) => `${n}-${component}`,
   };
 }

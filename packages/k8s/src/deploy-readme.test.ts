@@ -1,6 +1,6 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
-import { exampleSpec, type K8sObject, renderedObjects, specWith } from "../test/helpers.js";
+import { drillObjects, exampleSpec, type K8sObject, renderedObjects, specWith } from "../test/helpers.js";
 import { renderKubernetes } from "./render.js";
 
 // API groups Kubernetes itself serves: objects in them need nothing installed.
@@ -118,5 +118,37 @@ describe("the rendered folder's README", () => {
     );
     expect(text).toContain("The spec names the existing Secret `immich-secrets` in the namespace `immich`");
     expect(text).not.toContain("secrets.env` exists");
+  });
+
+  it("makes the first admin through a port-forward, since the Ingresses refuse the sign-up", () => {
+    const text = readme(exampleSpec("family"));
+    expect(text).toContain("The Ingress `rincewind-admin-sign-up` refuses that path in every spelling on every host");
+    expect(text).toContain("`kubectl -n photos port-forward service/rincewind-server 2283:2283`, open http://127.0.0.1:2283");
+    expect(text).not.toContain("open https://photos.rincewind.family: Immich shows its onboarding wizard");
+  });
+
+  it("explains the restore drill when the spec takes backups: the command, what it creates, the fence, the checks, what it skips, the clean-up", () => {
+    const text = readme(exampleSpec("family"));
+    const section = /## Is the backup any good\? The restore drill\n([\s\S]*)$/.exec(text)?.[1] ?? "";
+    expect(section).toContain("immich-family backup verify immich-family.yaml --target kubernetes --apply");
+    expect(section).toContain(
+      "the CloudNativePG `Cluster` `rincewind-postgres-drill` (one instance, the live cluster's image, parameters and storage), bootstrapped from the data VolumeSnapshot of the newest completed `Backup` of `rincewind-postgres`",
+    );
+    expect(section).toContain("`rincewind-restore-drill-database` and `rincewind-restore-drill-check`");
+    expect(section).toContain("`DRILL_DATABASE_URL` from the Secret `rincewind-postgres-drill-app`");
+    expect(section).toContain("since `rincewind-upload` is ReadWriteOnce, the Job runs on the server's node");
+    expect(section).toContain("**Skipped, and why**: the comparison of counts with the live database");
+    expect(section).toContain("when the newest is older than the schedule `0 0 3 * * *` allows (the backups stopped): 30 hours, for a backup every day.");
+    expect(section).toContain("The drill is rendered on demand, not into this folder");
+    // Every name the section gives is one the drill renders.
+    const drill = drillObjects(exampleSpec("family"), { snapshots: { backup: "b", storage: "b" } }).map((o) => o.object.metadata.name);
+    for (const name of drill) expect(section).toContain(`\`${name}\``);
+  });
+
+  it("names the plugin and its server name for plugin backups, and has no drill without backups", () => {
+    expect(readme(variants[2]![1])).toContain(
+      "bootstrapped from the newest backup in the object store of the plugin `barman-cloud.cloudnative-pg.io`, filed under the server name `ponder-postgres`",
+    );
+    expect(readme(exampleSpec("ponder"))).not.toContain("restore drill");
   });
 });

@@ -1,6 +1,7 @@
 import { type ImmichFamilySpec, type KubernetesTarget, NFS_CSI_DRIVER } from "@family/immich-spec";
-import type { Names } from "./_names.js";
+import { type Names, PORTS } from "./_names.js";
 import { clusterReferences } from "./cluster-references.js";
+import { drillNames, maxBackupAge } from "./restore-drill.js";
 
 /** The fields of a rendered object the deploy README reads. */
 export interface ReadmeObject {
@@ -182,14 +183,46 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
   p("```sh", ...checks, "```");
   p(
     `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
-    `- The first start runs database migrations and can take minutes. Then open https://${spec.hosts.web}: Immich shows its onboarding wizard once, and the first account becomes the admin.`,
+    `- The first start runs database migrations and can take minutes.`,
+    `- Until it has an admin, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin. The Ingress \`${names.adminSignUpIngress}\` refuses that path in every spelling on every host, so no one who reaches the hosts can claim the fresh install, and you cannot either through them. Make the first admin through a port-forward: \`kubectl -n ${ns} port-forward service/${names.server} ${PORTS.server}:${PORTS.server}\`, open http://127.0.0.1:${PORTS.server}, finish Immich's onboarding wizard with the email of the spec's first admin member${spec.auth.oauth ? " (so the OAuth login links to it)" : ""}, stop the port-forward, then open https://${spec.hosts.web}.`,
     ...(spec.worker.enabled
       ? [
           `- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
         ]
       : []),
   );
+  if (target.database.backup) p(...drillSection(spec, target, names));
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** "Is the backup any good?": the restore drill, when the spec takes backups. */
+function drillSection(spec: ImmichFamilySpec, target: KubernetesTarget, names: Names): string[] {
+  const backup = target.database.backup;
+  if (!backup) return [];
+  const ns = names.namespace;
+  const drill = drillNames({ names, instance: spec.metadata.name, version: spec.immich.version });
+  const limit = maxBackupAge(backup.schedule);
+  const source =
+    backup.method === "volumeSnapshot"
+      ? `the data VolumeSnapshot of the newest completed \`Backup\` of \`${names.cluster}\` (or the one \`--backup NAME\` names)`
+      : `the newest backup in the object store of the plugin \`${backup.pluginName}\`${backup.pluginName === "barman-cloud.cloudnative-pg.io" ? `, filed under the server name \`${backup.pluginParameters?.serverName ?? names.cluster}\`` : ""}`;
+  return [
+    "## Is the backup any good? The restore drill",
+    "An unrestored backup is no backup. This restores the newest one into a second, separate database and checks it, then removes everything again:",
+    "",
+    "```sh",
+    "immich-family backup verify immich-family.yaml --target kubernetes --apply",
+    "```",
+    "",
+    `- **What it creates**, in \`${ns}\` and in names of its own: the CloudNativePG \`Cluster\` \`${drill.cluster}\` (one instance, the live cluster's image, parameters and storage), bootstrapped from ${source}. It archives no WAL and takes no backups. The storage needs room for one more copy of the database volume while the drill runs.`,
+    `- **Fenced off from the live database**: the NetworkPolicies \`${drill.networkPolicy("database")}\` and \`${drill.networkPolicy("check")}\` let the drill's pods reach only each other on PostgreSQL's and the instance manager's ports (5432, 8000), so never \`${names.cluster}\`; the check reaches nothing but the restored database and DNS. A network plugin must enforce them (e.g. Calico or Cilium); without one they are accepted and ignored.`,
+    `- **The checks**: the Job \`${drill.job}\` runs \`immich-family backup check\` with this tool's image, the spec (ConfigMap \`${drill.spec}\`) and \`DRILL_DATABASE_URL\` from the Secret \`${drill.clusterAppSecret}\` that CloudNativePG generates (key \`uri\`): Immich's schema, the members' and libraries' records, and a sample of the originals on disk. The media volume and the libraries are mounted read-only; since \`${names.upload}\` is ReadWriteOnce, the Job runs on the server's node, beside it, and waits while the server is not running.`,
+    `- **Before anything is created** it fails when no Backup of the live cluster has completed, or when the newest is older than the schedule \`${backup.schedule}\` allows (the backups stopped): ${Math.round(limit.ms / 3_600_000)} hours, for a backup every ${limit.every}.${backup.method === "volumeSnapshot" ? " `--backup NAME` drills an older one anyway." : ""}`,
+    "- **Skipped, and why**: the comparison of counts with the live database (the drill has no network path to it, by design).",
+    "- **Cleaned up** at the end, also when a check fails, on `--timeout` (default 1h for the restore and the checks together) and on Ctrl-C. If kubectl cannot remove them, the command prints the `kubectl delete -k <folder>` that does.",
+    "",
+    `The drill is rendered on demand, not into this folder: a volume-snapshot drill must name the \`Backup\` it restores, which only exists when you drill, and \`kubectl apply -k .\` here must never start a second database. Without \`--apply\` the command only renders the drill (\`--out drill\`) and prints the kubectl commands to run it by hand: \`cluster.yaml\` first, \`check.yaml\` once \`${drill.cluster}\` is ready, \`kubectl delete -k drill\` at the end. Run it after each upgrade and every few weeks; exit 0 means every check passed.`,
+  ];
 }
 
 function describe(file: string): string {

@@ -1,9 +1,9 @@
 import { App } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { exampleNames, exampleSpec, specWith } from "../test/helpers.js";
-import { isKubernetesFile, KUBERNETES_COMPONENTS } from "./files.js";
+import { isKubernetesFile, isRestoreDrillFile, KUBERNETES_COMPONENTS, RESTORE_DRILL_FILES } from "./files.js";
 import { ImmichChart } from "./immich-chart.js";
-import { renderKubernetes } from "./render.js";
+import { renderKubernetes, renderRestoreDrill } from "./render.js";
 
 describe("the files the Kubernetes renderer can write", () => {
   it("name every component of a chart with every optional part on", () => {
@@ -36,5 +36,13 @@ describe("the files the Kubernetes renderer can write", () => {
     ])
       expect({ path, can: isKubernetesFile(path) }).toEqual({ path, can: false });
     expect(["server.yaml", "library-fotos.yaml", "kustomization.yaml", "README.md"].every(isKubernetesFile)).toBe(true);
+  });
+});
+
+describe("the files of a restore drill's folder", () => {
+  it("are exactly what renderRestoreDrill writes, and none of the install's but the kustomization", () => {
+    const paths = renderRestoreDrill(exampleSpec("family"), { snapshots: { backup: "b", storage: "b" } }).files.map((f) => f.path);
+    expect(paths.sort()).toEqual(Object.values(RESTORE_DRILL_FILES).sort());
+    expect(["immich-family.yaml", "database.yaml", "secrets.env", "../cluster.yaml", ".immich-family-render.json"].filter(isRestoreDrillFile)).toEqual([]);
   });
 });

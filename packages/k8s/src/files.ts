@@ -27,3 +27,11 @@ export function isKubernetesFile(path: string): boolean {
   const library = /^library-(.+)\.yaml$/.exec(path);
   return library !== null && HANDLE_PATTERN.test(library[1] ?? "");
 }
+
+/** The files of a restore drill's folder (`renderRestoreDrill`): the Cluster and its policies, the check, and the kustomization of both. */
+export const RESTORE_DRILL_FILES = { cluster: "cluster.yaml", check: "check.yaml", kustomization: "kustomization.yaml" } as const;
+
+/** Whether `path` (relative to the folder) is a file `renderRestoreDrill` writes: the closed set the drill may own there. */
+export function isRestoreDrillFile(path: string): boolean {
+  return (Object.values(RESTORE_DRILL_FILES) as string[]).includes(path);
+}

@@ -1,5 +1,8 @@
+import { ADMIN_SIGN_UP } from "@family/immich-spec";
+import { immichRoutesToSignUp, ORDINARY_API_PATHS, SIGN_UP_ATTEMPTS } from "@family/test-kit";
 import { describe, expect, it } from "vitest";
-import { exampleSpec, find, objects, specWith } from "../test/helpers.js";
+import { exampleSpec, find, type K8sObject, objects, pomeriumRoute, pomeriumRoutes, specWith } from "../test/helpers.js";
+import { DENY_ALL_POLICY } from "./ingress.js";
 
 const annotations = (o: { metadata: { annotations?: Record<string, unknown> } }) => o.metadata.annotations ?? {};
 
@@ -83,5 +86,83 @@ describe("Ingress", () => {
     const policy = find(objects(specWith("ponder", (s) => (s.targets.kubernetes.ingress.pomerium = { policy: ppl }))), "Ingress", "ponder-web");
     expect(annotations(policy)["ingress.pomerium.io/policy"]).toBe(ppl);
     expect(annotations(policy)["ingress.pomerium.io/allowed_users"]).toBeUndefined();
+  });
+
+  describe("refuses Immich's first-admin sign-up from outside", () => {
+    const family = objects(exampleSpec("family"));
+    const hosts = ["photos.rincewind.family", "app.photos.rincewind.family"];
+    // Whether Envoy's normalize_path decodes %2D and the like is not documented; both must be safe.
+    const envoy = { decodeUnreserved: true, rejectEncodedSlash: true };
+    const cleanings = [envoy, { ...envoy, decodeUnreserved: false }];
+    /** The attempts that reach Immich's sign-up handler through the rendered Ingresses. */
+    const reaching = (list: readonly K8sObject[]) =>
+      hosts.flatMap((host) =>
+        cleanings.flatMap((cleaning) =>
+          SIGN_UP_ATTEMPTS.filter((target) => {
+            const { route, path } = pomeriumRoute(pomeriumRoutes(list), host, target, cleaning);
+            return (
+              route !== undefined && path !== undefined && route.annotations["ingress.pomerium.io/policy"] !== DENY_ALL_POLICY && immichRoutesToSignUp(path)
+            );
+          }).map((target) => `${host}${target}`),
+        ),
+      );
+
+    it("renders a third Ingress on the web and mobile hosts whose regular expression Pomerium denies to everyone", () => {
+      const refusal = find(family, "Ingress", "rincewind-admin-sign-up");
+      expect(annotations(refusal)).toEqual({ "ingress.pomerium.io/path_regex": "true", "ingress.pomerium.io/policy": DENY_ALL_POLICY });
+      expect(refusal.spec.ingressClassName).toBe("pomerium");
+      expect(refusal.spec.tls).toEqual(find(family, "Ingress", "rincewind-web").spec.tls);
+      expect(refusal.spec.rules).toEqual(
+        hosts.map((host) => ({
+          host,
+          http: {
+            paths: [
+              {
+                path: "/+(?i:api/+auth/+admin-sign-up).*",
+                pathType: "ImplementationSpecific",
+                backend: { service: { name: "rincewind-server", port: { number: 2283 } } },
+              },
+            ],
+          },
+        })),
+      );
+      expect(ADMIN_SIGN_UP.path).toBe("/api/auth/admin-sign-up");
+    });
+
+    it("sends no spelling of the sign-up to the server on either host, however Envoy cleans the path", () => {
+      expect(reaching(family)).toEqual([]);
+      for (const host of hosts) {
+        for (const target of ["/api/auth/admin-sign-up", "/API/Auth/Admin-Sign-Up/", "//api//auth/admin-sign-up?x=1"]) {
+          expect(pomeriumRoute(pomeriumRoutes(family), host, target, envoy).route?.ingress).toBe("rincewind-admin-sign-up");
+        }
+      }
+    });
+
+    it("would let the sign-up through without the refusal: the check above can fail", () => {
+      const without = family.filter((o) => o.metadata.name !== "rincewind-admin-sign-up");
+      expect(reaching(without)).toContain("photos.rincewind.family/api/auth/admin-sign-up");
+      expect(reaching(without)).toContain("app.photos.rincewind.family/api/auth/admin-sign-up/");
+      // Through the SSO-gated web Ingress: anyone the gate admits (allowedDomains may be a whole domain).
+      expect(reaching(without)).toContain("photos.rincewind.family/API/AUTH/ADMIN-SIGN-UP");
+    });
+
+    it("still sends the apps' own API paths to the public Ingress and the web UI to the SSO one", () => {
+      const routes = pomeriumRoutes(family);
+      for (const host of hosts) {
+        for (const target of ORDINARY_API_PATHS) expect(pomeriumRoute(routes, host, target, envoy).route?.ingress).toBe("rincewind-api");
+      }
+      expect(pomeriumRoute(routes, hosts[0] ?? "", "/photos/1", envoy).route?.ingress).toBe("rincewind-web");
+      expect(pomeriumRoute(routes, hosts[1] ?? "", "/photos/1", envoy).route).toBeUndefined();
+    });
+
+    it("refuses it on the web host alone when the spec has no mobile host, whatever the class", () => {
+      const ponder = objects(specWith("ponder", (s) => (s.targets.kubernetes.ingress.className = "pomerium-internal")));
+      const refusal = find(ponder, "Ingress", "ponder-admin-sign-up");
+      expect(refusal.spec.ingressClassName).toBe("pomerium-internal");
+      expect(refusal.spec.rules.map((r: { host: string }) => r.host)).toEqual(["immich.uu.am"]);
+      expect(pomeriumRoute(pomeriumRoutes(ponder), "immich.uu.am", "/api/Auth/admin-sign-up/", { ...envoy, decodeUnreserved: false }).route?.ingress).toBe(
+        "ponder-admin-sign-up",
+      );
+    });
   });
 });

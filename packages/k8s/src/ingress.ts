@@ -1,4 +1,4 @@
-import { CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec, type KubernetesTarget } from "@family/immich-spec";
+import { ADMIN_SIGN_UP, CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec, type KubernetesTarget } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { recommendedLabels } from "./_labels.js";
@@ -21,11 +21,15 @@ export const POMERIUM_ANNOTATION_KEYS = [
   "allowed_domains",
   "allowed_idp_claims",
   "policy",
+  "path_regex",
 ] as const;
 type PomeriumKey = (typeof POMERIUM_ANNOTATION_KEYS)[number];
 
 /** Paths the mobile apps and the OAuth relay need without the SSO gate; Immich authenticates them itself. */
 export const PUBLIC_PATHS = ["/api", "/.well-known/immich"] as const;
+
+/** A Pomerium policy (PPL) that refuses every request, signed in or not: Pomerium answers 403 and never proxies. */
+export const DENY_ALL_POLICY = "deny:\n  or:\n    - accept: true\n";
 
 type IngressSettings = KubernetesTarget["ingress"];
 
@@ -42,8 +46,11 @@ export interface IngressProps {
 }
 
 /**
- * Two Pomerium Ingresses sharing one TLS secret: the web UI behind the SSO policy (carrying the
- * cert-manager issuer), and `/api` + `/.well-known/immich` on the web and mobile hosts, public.
+ * Three Pomerium Ingresses sharing one TLS secret: the web UI behind the SSO policy (carrying the
+ * cert-manager issuer); `/api` + `/.well-known/immich` on the web and mobile hosts, public; and
+ * Immich's first-admin sign-up on both hosts, refused to everyone. Pomerium orders a host's routes
+ * exact paths first, then regular expressions, then prefixes, so the refusal's regular expression
+ * (any case, repeated slashes, anything after it) wins over `/api` and `/`.
  */
 export class Ingress extends Construct {
   constructor(scope: Construct, id: string, props: IngressProps) {
@@ -97,6 +104,23 @@ export class Ingress extends Construct {
         ingressClassName: ing.className,
         tls,
         rules: hosts.map((host) => ({ host, http: { paths: PUBLIC_PATHS.map((path) => ({ path, pathType: "Prefix", backend })) } })),
+      },
+    });
+
+    // The backend is the server so that Pomerium accepts the route; the policy lets no request through to it.
+    builtIn<IIngress>(this, "admin-sign-up", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: {
+        name: names.adminSignUpIngress,
+        namespace: names.namespace,
+        labels,
+        annotations: pomerium({ path_regex: "true", policy: DENY_ALL_POLICY }),
+      },
+      spec: {
+        ingressClassName: ing.className,
+        tls,
+        rules: hosts.map((host) => ({ host, http: { paths: [{ path: `${ADMIN_SIGN_UP.pattern}.*`, pathType: "ImplementationSpecific", backend }] } })),
       },
     });
   }

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { secretKeys } from "@family/immich-spec";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { exampleSpec, type K8sObject, objects, specWith } from "../test/helpers.js";
-import { renderKubernetes } from "./render.js";
+import { drillObjects, exampleSpec, type K8sObject, objects, specWith } from "../test/helpers.js";
+import { renderKubernetes, renderRestoreDrill } from "./render.js";
 
 // kubectl is a test dependency (.ci/run installs it): without it these tests fail, they never skip.
 beforeAll(() => {
@@ -17,10 +17,10 @@ beforeAll(() => {
   }
 });
 
-/** `kubectl kustomize` of the rendered folder, with the env file filled as a user would. */
-function build(spec: ReturnType<typeof exampleSpec>, env: string | undefined): K8sObject[] {
+/** `kubectl kustomize` of the rendered folder (`files`), with the env file filled as a user would. */
+function build(spec: ReturnType<typeof exampleSpec>, env: string | undefined, files = renderKubernetes(spec)): K8sObject[] {
   const dir = mkdtempSync(join(tmpdir(), "kustomize-"));
-  for (const f of renderKubernetes(spec)) writeFileSync(join(dir, f.path), f.content);
+  for (const f of files) writeFileSync(join(dir, f.path), f.content);
   if (env !== undefined) writeFileSync(join(dir, "secrets.env"), env);
   const out = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   return parseAllDocuments(out).map((d) => d.toJS() as K8sObject);
@@ -49,5 +49,15 @@ describe("kubectl kustomize", () => {
       undefined,
     );
     expect(built.some((o) => o.kind === "Secret")).toBe(false);
+  });
+});
+
+describe("kubectl kustomize of the restore drill's folder", () => {
+  it("builds exactly the drill's objects, with no Secret and nothing of the live install", () => {
+    const spec = exampleSpec("family");
+    const options = { snapshots: { backup: "b", storage: "b" } };
+    const byName = (list: K8sObject[]) => list.map((o) => [`${o.kind}/${o.metadata.name}`, o] as const).sort(([a], [b]) => a.localeCompare(b));
+    const built = build(spec, undefined, renderRestoreDrill(spec, options).files);
+    expect(byName(built)).toEqual(byName(drillObjects(spec, options).map((o) => o.object)));
   });
 });

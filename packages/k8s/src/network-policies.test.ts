@@ -1,35 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleSpec, find, type K8sObject, objects, specWith } from "../test/helpers.js";
-
-type Labels = Record<string, string>;
-interface Pod {
-  readonly namespace: string;
-  readonly labels: Labels;
-}
-type Selector = { matchLabels?: Labels };
-type Peer = { podSelector?: Selector; namespaceSelector?: Selector };
-
-const matches = (selector: Selector | undefined, labels: Labels) => Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-const nsLabels = (ns: string): Labels => ({ "kubernetes.io/metadata.name": ns });
-
-/** Whether `from` may open a TCP connection to `to` on `port`, as the Kubernetes NetworkPolicy semantics (ingress only) say. */
-function allowed(policies: readonly K8sObject[], from: Pod, to: Pod, port: number): boolean {
-  const selecting = policies.filter(
-    (p) => p.metadata.namespace === to.namespace && matches(p.spec.podSelector, to.labels) && p.spec.policyTypes.includes("Ingress"),
-  );
-  if (selecting.length === 0) return true;
-  const peerMatches = (peer: Peer) => {
-    if (peer.namespaceSelector)
-      return matches(peer.namespaceSelector, nsLabels(from.namespace)) && (!peer.podSelector || matches(peer.podSelector, from.labels));
-    return from.namespace === to.namespace && matches(peer.podSelector, from.labels);
-  };
-  return selecting.some((p) =>
-    (p.spec.ingress ?? []).some(
-      (rule: { from?: Peer[]; ports?: { port: number; protocol: string }[] }) =>
-        (rule.from ?? []).some(peerMatches) && (rule.ports ?? []).some((p) => p.protocol === "TCP" && p.port === port),
-    ),
-  );
-}
+import { allowed, exampleSpec, find, type K8sObject, objects, type Pod, specWith } from "../test/helpers.js";
 
 /** The pods of an install, from its rendered Deployments and the CNPG instances, and pods around it. */
 function podsOf(list: readonly K8sObject[], namespace: string, cluster: string): Record<string, Pod> {

@@ -9,7 +9,7 @@ describe("kubernetesNextSteps", () => {
       "Copy deploy/secrets.env.example to deploy/secrets.env and fill in every key; keep it out of git (kustomize reads it from there).",
       "Apply: kubectl apply -k deploy",
       'Watch the database come up: kubectl -n immich get cluster ponder-postgres -w (until "Cluster in healthy state"), then kubectl -n immich rollout status deployment/ponder-server.',
-      "Open https://immich.uu.am: the first account you create becomes the admin.",
+      "Make the first admin (the Ingresses refuse Immich's sign-up from outside): kubectl -n immich port-forward service/ponder-server 2283:2283, open http://127.0.0.1:2283 and finish the onboarding wizard; then open https://immich.uu.am.",
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { type ImmichFamilySpec, secretKeys } from "@family/immich-spec";
-import { names } from "./_names.js";
+import { names, PORTS } from "./_names.js";
 
 const shellWord = (word: string) => (/^[\w./@:+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
@@ -34,6 +34,6 @@ export function kubernetesNextSteps(spec: ImmichFamilySpec, dir: string): string
     ...secretStep,
     `Apply: kubectl apply -k ${d}`,
     `Watch the database come up: kubectl -n ${n.namespace} get cluster ${n.cluster} -w (until "Cluster in healthy state"), then kubectl -n ${n.namespace} rollout status deployment/${n.server}.`,
-    `Open https://${spec.hosts.web}: the first account you create becomes the admin.`,
+    `Make the first admin (the Ingresses refuse Immich's sign-up from outside): kubectl -n ${n.namespace} port-forward service/${n.server} ${PORTS.server}:${PORTS.server}, open http://127.0.0.1:${PORTS.server} and finish the onboarding wizard; then open https://${spec.hosts.web}.`,
   ];
 }

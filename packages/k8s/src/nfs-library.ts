@@ -18,6 +18,12 @@ export interface LibraryMount {
   readonly path: string;
 }
 
+/** How a pod mounts the library `handle`, seen at `path`, from its source: the claim render writes (or keeps), or the existing one. */
+export function libraryMount(install: InstallContext, handle: string, path: string, source: LibrarySource): LibraryMount {
+  const claimName = "existingClaim" in source ? source.existingClaim : (source.nfs.claimName ?? install.names.library(handle));
+  return { volume: `library-${handle}`, claimName, path };
+}
+
 /** Props of `NfsLibrary`: one external library, by handle, path and source, and the install's names and labels. */
 export interface NfsLibraryProps {
   /** Names and labels of the install: `installContext(spec, target)`. */
@@ -46,9 +52,9 @@ export class NfsLibrary extends Construct {
     const name = names.library(handle);
     const nfs = "nfs" in source ? source.nfs : undefined;
     const volumeName = nfs?.volumeName ?? name;
-    const claimName = nfs?.claimName ?? name;
-    this.mount = { volume: `library-${handle}`, claimName: "existingClaim" in source ? source.existingClaim : claimName, path: props.path };
+    this.mount = libraryMount(install, handle, props.path, source);
     if (!nfs) return;
+    const { claimName } = this.mount;
     const storageClassName = nfs.storageClass ?? "";
     const labels = { ...recommendedLabels(install, "library", "immich-library"), "immich-family.dev/library": handle };
     builtIn<IPersistentVolume>(this, "volume", {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { exampleSpec, specWith } from "../test/helpers.js";
-import { renderKubernetes } from "./render.js";
+import { renderKubernetes, renderRestoreDrill } from "./render.js";
 
 const goldenDir = new URL("../test/golden/", import.meta.url);
 
@@ -67,5 +67,34 @@ describe.each(["ponder", "family"])("golden %s", (name) => {
 
   it.each(files.map((f) => [f.path, f.content] as const))("%s matches its reviewed golden", async (path, content) => {
     await expect(content).toMatchFileSnapshot(`../test/golden/${name}/${path}`);
+  });
+});
+
+// The restore drill's folder, rendered on demand: by volume snapshot (family) and through the Barman Cloud plugin (ponder).
+const drills = {
+  family: renderRestoreDrill(exampleSpec("family"), {
+    toolVersion: "0.0.0-golden",
+    snapshots: { backup: "rincewind-postgres-backup-20261205030000", storage: "rincewind-postgres-backup-20261205030000" },
+  }).files,
+  "ponder-plugin": renderRestoreDrill(
+    specWith("ponder", (s) => {
+      s.targets.kubernetes.database.backup = {
+        schedule: "0 0 2 * * *",
+        method: "plugin",
+        pluginName: "barman-cloud.cloudnative-pg.io",
+        pluginParameters: { barmanObjectName: "nas-minio" },
+      };
+    }),
+    { toolVersion: "0.0.0-golden" },
+  ).files,
+};
+
+describe.each(Object.entries(drills))("golden restore drill %s", (name, files) => {
+  it("the golden folder holds exactly the rendered files", () => {
+    expect(readdirSync(new URL(`restore-drill/${name}/`, goldenDir)).sort()).toEqual(files.map((f) => f.path).sort());
+  });
+
+  it.each(files.map((f) => [f.path, f.content] as const))("%s matches its reviewed golden", async (path, content) => {
+    await expect(content).toMatchFileSnapshot(`../test/golden/restore-drill/${name}/${path}`);
   });
 });

@@ -1,9 +1,14 @@
-import { type ImmichFamilySpec, type RenderedFile, secretKeys, yamlText } from "@family/immich-spec";
-import { ApiObject, App } from "cdk8s";
+import { CONTAINER_PATHS, type ImmichFamilySpec, type RenderedFile, secretKeys, specYaml, workerImage, yamlText } from "@family/immich-spec";
+import { ApiObject, App, Chart } from "cdk8s";
+import type { Construct } from "constructs";
+import { installContext } from "./_names.js";
+import { TOOL_VERSION } from "./_version.js";
 import { renderKubernetesReadme } from "./deploy-readme.js";
-import { KUBERNETES_FILES } from "./files.js";
+import { KUBERNETES_FILES, RESTORE_DRILL_FILES } from "./files.js";
 import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
+import { libraryMount } from "./nfs-library.js";
+import { type DrillNames, type DrillSnapshots, RestoreDrill } from "./restore-drill.js";
 import { secretsEnvExample } from "./secrets-example.js";
 
 /** Options of `renderKubernetes`. */
@@ -20,15 +25,7 @@ export function renderKubernetes(spec: ImmichFamilySpec, options: RenderKubernet
   const target = spec.targets.kubernetes;
   if (!target) throw new Error("the spec declares no targets.kubernetes");
   const chart = new ImmichChart(new App(), "immich", { spec, ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}) });
-  const files: RenderedFile[] = [];
-  const all: ReturnType<ApiObject["toJson"]>[] = [];
-  for (const component of chart.node.children) {
-    const objects = component.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    if (objects.length === 0) continue;
-    const json = objects.map((o) => o.toJson());
-    all.push(...json);
-    files.push({ path: `${component.node.id}.yaml`, content: json.map((o) => yamlText(o, "1.1")).join("---\n") });
-  }
+  const { files, objects: all } = componentFiles(chart);
   const needsSecret = secretKeys(spec, "kubernetes").length > 0;
   files.push({
     path: KUBERNETES_FILES.kustomization,
@@ -38,4 +35,71 @@ export function renderKubernetes(spec: ImmichFamilySpec, options: RenderKubernet
   const readme = renderKubernetesReadme({ spec, target, names: chart.names, objects: all, files: files.map((f) => f.path) });
   files.push({ path: KUBERNETES_FILES.readme, content: readme });
   return files;
+}
+
+type ObjectJson = ReturnType<ApiObject["toJson"]>;
+
+/** One YAML file per direct child of `scope` that holds objects, named by the child's id, and every object. */
+function componentFiles(scope: Construct): { files: RenderedFile[]; objects: ObjectJson[] } {
+  const files: RenderedFile[] = [];
+  const objects: ObjectJson[] = [];
+  for (const component of scope.node.children) {
+    const json = component.node
+      .findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((o) => o.toJson());
+    if (json.length === 0) continue;
+    objects.push(...json);
+    files.push({ path: `${component.node.id}.yaml`, content: json.map((o) => yamlText(o, "1.1")).join("---\n") });
+  }
+  return { files, objects };
+}
+
+/** Options of `renderRestoreDrill`. */
+export interface RenderRestoreDrillOptions {
+  /** For `backup.method: volumeSnapshot`: the snapshots of the Backup to restore (the newest, found by the caller in the cluster). */
+  readonly snapshots?: DrillSnapshots | undefined;
+  /** Release of this tool, which tags the image that runs the checks. @default this package's version */
+  readonly toolVersion?: string | undefined;
+  /** Seconds the check Job may run. @default 3600 */
+  readonly activeDeadlineSeconds?: number | undefined;
+}
+
+/**
+ * The restore drill's folder, rendered on demand: `cluster.yaml` (the NetworkPolicies, then the recovery
+ * Cluster), `check.yaml` (the spec and the Job running `immich-family backup check`, applied once the
+ * Cluster is ready) and a `kustomization.yaml` listing both. Pure: nothing touches the disk.
+ */
+export function renderRestoreDrill(spec: ImmichFamilySpec, options: RenderRestoreDrillOptions = {}): { files: RenderedFile[]; names: DrillNames } {
+  const target = spec.targets.kubernetes;
+  if (!target) throw new Error("the spec declares no targets.kubernetes");
+  const install = installContext(spec, target);
+  const chart = new Chart(new App(), "drill", { disableResourceNameHashes: true });
+  const libraries = Object.keys(target.libraries)
+    .sort()
+    .map((handle) => {
+      const source = target.libraries[handle];
+      const library = spec.libraries[handle];
+      if (!source || !library) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
+      return libraryMount(install, handle, library.path, source);
+    });
+  const drill = new RestoreDrill(chart, "drill", {
+    install,
+    database: spec.database,
+    cluster: target.database,
+    storageClass: target.storageClass,
+    snapshots: options.snapshots,
+    operatorNamespace: target.networkPolicies.operatorNamespace,
+    image: workerImage(spec, options.toolVersion ?? TOOL_VERSION),
+    specYaml: specYaml({ ...spec, targets: { kubernetes: target } }),
+    libraries,
+    media: { claimName: install.names.upload, path: spec.immich.mediaLocation ?? CONTAINER_PATHS.media },
+    activeDeadlineSeconds: options.activeDeadlineSeconds,
+  });
+  const { files } = componentFiles(drill);
+  files.push({
+    path: RESTORE_DRILL_FILES.kustomization,
+    content: kustomization({ target, names: install.names, resources: files.map((f) => f.path), needsSecret: false }),
+  });
+  return { files, names: drill.names };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { secretKeys } from "@family/immich-spec";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
@@ -11,7 +12,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exampleNames, exampleSpec, type K8sObject, objects, renderedObjects, schemasDir, specWith } from "../test/helpers.js";
+import { drillObjects, exampleNames, exampleSpec, type K8sObject, objects, renderedObjects, schemasDir, specWith } from "../test/helpers.js";
 import { POMERIUM_ANNOTATION_KEYS } from "./ingress.js";
 import { renderKubernetes } from "./render.js";
 
@@ -23,6 +24,7 @@ const BUILT_IN: Record<string, Model> = {
   "v1/PersistentVolume": PersistentVolume,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "apps/v1/Deployment": Deployment,
+  "batch/v1/Job": Job,
   "networking.k8s.io/v1/Ingress": Ingress,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
 };
@@ -212,6 +214,38 @@ describe.each(Object.entries(variants))("%s", (_name, spec) => {
   });
 });
 
+// The restore drill's objects, rendered on demand by `backup verify --target kubernetes`, pass the same checks.
+const drills = {
+  "family, volume snapshot": drillObjects(exampleSpec("family"), {
+    snapshots: { backup: "rincewind-postgres-backup-1", storage: "rincewind-postgres-backup-1" },
+  }),
+  "ponder, Barman Cloud plugin, existing claim": drillObjects(
+    specWith("ponder", (s) => {
+      s.targets.kubernetes.database.backup = {
+        schedule: "0 0 2 * * *",
+        method: "plugin",
+        pluginName: "barman-cloud.cloudnative-pg.io",
+        pluginParameters: { barmanObjectName: "nas-minio" },
+      };
+      s.targets.kubernetes.libraries.fotos = { existingClaim: "photos" };
+    }),
+  ),
+};
+
+describe.each(Object.entries(drills))("restore drill of %s", (_name, rendered) => {
+  it("renders objects that validate against the Kubernetes schemas and the CNPG CRDs", () => {
+    expect(rendered.map((o) => o.object.kind).sort()).toEqual(["Cluster", "ConfigMap", "Job", "NetworkPolicy", "NetworkPolicy"]);
+    expect(rendered.flatMap((o) => problems(o.object))).toEqual([]);
+  });
+
+  it("pins its images", () => {
+    for (const { object: o } of rendered) {
+      const image = o.kind === "Cluster" ? o.spec.imageName : o.kind === "Job" ? o.spec.template.spec.containers[0].image : undefined;
+      if (image !== undefined) expect(image).toMatch(/^[^:]+(:\d+)?\/[^:]+:(v?\d[\w.-]*)$/);
+    }
+  });
+});
+
 describe("the validators", () => {
   const spec = exampleSpec("family");
   const base = objects(spec);
@@ -234,6 +268,18 @@ describe("the validators", () => {
     expect(mutated("Cluster", (o) => (o.spec.instances = "two"))).not.toEqual([]);
     expect(mutated("Database", (o) => (o.spec.extensions[0].cascade = true))).not.toEqual([]);
     expect(mutated("ScheduledBackup", (o) => delete o.spec.cluster)).not.toEqual([]);
+  });
+
+  it("reject a misspelt recovery source and a mistyped Job", () => {
+    const drill = drillObjects(spec, { snapshots: { backup: "b", storage: "b" } }).map((o) => o.object);
+    const edit = (kind: string, change: (o: K8sObject) => void) => {
+      const o = structuredClone(drill.find((x) => x.kind === kind) as K8sObject);
+      change(o);
+      return problems(o);
+    };
+    expect(edit("Cluster", (o) => (o.spec.bootstrap.recovery.volumeSnapshot = o.spec.bootstrap.recovery.volumeSnapshots))).not.toEqual([]);
+    expect(edit("Cluster", (o) => delete o.spec.bootstrap.recovery.volumeSnapshots.storage.kind)).not.toEqual([]);
+    expect(edit("Job", (o) => (o.spec.backoffLimit = "0"))).not.toEqual([]);
   });
 
   it("reject mistyped built-in objects", () => {

@@ -41,6 +41,32 @@ describe("Worker", () => {
     expect(pod.tolerations).toEqual([{ key: "nas", operator: "Exists" }]);
   });
 
+  it("runs least-privileged: non-root, no capabilities, read-only root with a small /tmp, default seccomp, a memory limit, no API token", () => {
+    expect(c.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    expect(worker.spec.template.spec.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" }, fsGroup: 1000 });
+    expect(worker.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(c.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+    expect(worker.spec.template.spec.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
+    // Writable: only /tmp and the state folder; the spec and the libraries are read-only.
+    expect(c.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly).map((m: { mountPath: string }) => m.mountPath)).toEqual(["/state", "/tmp"]);
+    expect(c.resources).toEqual({ requests: { memory: "128Mi" }, limits: { memory: "256Mi" } });
+    const sized = find(
+      objects(
+        specWith("family", (s) => (s.targets.kubernetes.resources = { worker: { requests: { cpu: "50m", memory: "200Mi" }, limits: { memory: "400Mi" } } })),
+      ),
+      "Deployment",
+      "rincewind-worker",
+    );
+    expect(container(sized, "worker").resources).toEqual({ requests: { cpu: "50m", memory: "200Mi" }, limits: { memory: "400Mi" } });
+  });
+
   it("is not rendered when the worker is disabled", () => {
     const off = objects(specWith("family", (s) => (s.worker.enabled = false)));
     expect(off.filter((o) => o.metadata.name.startsWith("rincewind-worker"))).toEqual([]);

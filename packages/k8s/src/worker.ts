@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { CONTAINER_PATHS, type KubernetesTarget, type Resources, WORKER_ARGS, WORKER_ENDPOINTS } from "@family/immich-spec";
+import { CONTAINER_PATHS, type KubernetesTarget, type Resources, WORKER_ARGS, WORKER_ENDPOINTS, WORKER_MEMORY, WORKER_TMP_SIZE } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, workload } from "./_deployment.js";
@@ -21,13 +21,17 @@ export interface WorkerProps {
   readonly secretKeys: readonly string[];
   /** The external libraries, mounted read-only at the same paths as in the server. */
   readonly libraries: readonly LibraryMount[];
-  /** Requests and limits of the container (`targets.kubernetes.resources.worker`). @default none */
+  /** Requests and limits of the container (`targets.kubernetes.resources.worker`). @default memory: request 128Mi, limit 256Mi (the bench's peak, twice) */
   readonly resources?: Resources | undefined;
   /** Node selector and tolerations of the pod (`targets.kubernetes.worker`). @default none */
   readonly placement?: KubernetesTarget["worker"] | undefined;
 }
 
-/** The scan/album worker: its spec as a ConfigMap and a Deployment talking to the server in-cluster. */
+/**
+ * The scan/album worker: its spec as a ConfigMap and a Deployment talking to the server in-cluster,
+ * least-privileged: non-root, no capabilities, no privilege escalation, a read-only root with a
+ * size-limited `/tmp`, the default seccomp profile, a memory limit and no service account token.
+ */
 export class Worker extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
@@ -50,6 +54,8 @@ export class Worker extends Construct {
       worker,
       {
         securityContext: { ...POD_SECURITY, fsGroup: 1000 },
+        // It talks to Immich only, never to the Kubernetes API.
+        automountServiceAccountToken: false,
         ...(placement?.nodeSelector ? { nodeSelector: { ...placement.nodeSelector } } : {}),
         ...(placement?.tolerations ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
         containers: [
@@ -61,7 +67,7 @@ export class Worker extends Construct {
             ports: [{ name: "http", containerPort: PORTS.worker }],
             readinessProbe: httpProbe(WORKER_ENDPOINTS.ready, "http", 15, 4),
             livenessProbe: httpProbe(WORKER_ENDPOINTS.health, "http", 30, 4),
-            ...containerResources(props.resources),
+            ...containerResources(props.resources ?? { requests: { memory: WORKER_MEMORY.request }, limits: { memory: WORKER_MEMORY.limit } }),
             securityContext: nonRootSecurity(1000),
             volumeMounts: [
               { name: "spec", mountPath: specDir, readOnly: true },
@@ -74,7 +80,7 @@ export class Worker extends Construct {
         volumes: [
           { name: "spec", configMap: { name: names.workerSpec } },
           { name: "state", emptyDir: {} },
-          { name: "tmp", emptyDir: {} },
+          { name: "tmp", emptyDir: { sizeLimit: WORKER_TMP_SIZE } },
           ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
         ],
       },

@@ -42,6 +42,24 @@ export const PORTS = { server: 2283, machineLearning: 3003, redis: 6379, postgre
 /** The worker's HTTP paths on `PORTS.worker`: alive, ready (503 while a sync keeps failing), Prometheus metrics. */
 export const WORKER_ENDPOINTS = { health: "/healthz", ready: "/readyz", metrics: "/metrics" } as const;
 
+/**
+ * Immich's first-admin sign-up, `POST /api/auth/admin-sign-up`: it makes whoever calls it the admin while the
+ * server has none. Every rendered proxy refuses it from outside. Immich's router matches it ignoring case and
+ * a trailing slash; `pattern` (RE2 syntax, read by Traefik's `PathRegexp` and Envoy's `safe_regex`) also takes
+ * repeated slashes and anything after it. It begins with `/`, as Kubernetes wants an Ingress path to.
+ */
+export const ADMIN_SIGN_UP = { path: "/api/auth/admin-sign-up", pattern: "/+(?i:api/+auth/+admin-sign-up)" } as const;
+
+/**
+ * The worker container's memory when the spec sets none. The bench (packages/worker/src/albums/README.md)
+ * peaks at 114 MB RSS for a first sync of 100,000 assets and 129 MB for a deep one under the image's heap
+ * flags, and idles near 104 MB: request what it idles at, limit at twice the worst.
+ */
+export const WORKER_MEMORY = { request: "128Mi", limit: "256Mi" } as const;
+
+/** Size of the worker's writable `/tmp`, the one writable path beside its state on a read-only root. */
+export const WORKER_TMP_SIZE = "64Mi";
+
 type MlAcceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
 type Transcoding = NonNullable<ComposeTarget["hwaccel"]>;
 
@@ -87,3 +105,9 @@ export const WORKER_ARGS: readonly string[] = [
   "--state-dir",
   CONTAINER_PATHS.workerStateDir,
 ];
+
+/** The environment variable `immich-family backup check` reads the restored database's URL from (a Kubernetes drill Job sets it from the recovery Cluster's app Secret). */
+export const DRILL_DATABASE_URL_ENV = "DRILL_DATABASE_URL";
+
+/** What a Kubernetes restore drill's Job runs after `immich-family`: the checks of the mounted spec against the restored database. */
+export const DRILL_CHECK_ARGS: readonly string[] = ["backup", "check", CONTAINER_PATHS.workerSpecFile];

@@ -22,9 +22,12 @@ export {
   templateKeys,
 } from "./immich-config/index.js";
 export {
+  ADMIN_SIGN_UP,
   CLUSTER_ISSUER_ANNOTATION,
   CONFIG_FILL_ARGS,
   CONTAINER_PATHS,
+  DRILL_CHECK_ARGS,
+  DRILL_DATABASE_URL_ENV,
   IMMICH_CONFIG_TEMPLATE,
   IMMICH_MACHINE_LEARNING_IMAGE,
   IMMICH_SERVER_IMAGE,
@@ -36,6 +39,8 @@ export {
   transcodingAccel,
   WORKER_ARGS,
   WORKER_ENDPOINTS,
+  WORKER_MEMORY,
+  WORKER_TMP_SIZE,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";

@@ -1,6 +1,8 @@
 export {
   type AlbumChange,
   type AlbumHookOptions,
+  type AlbumLogLine,
+  albumLogLines,
   type AlbumOutcome,
   type AlbumOutcomes,
   type AlbumPlan,
@@ -8,6 +10,7 @@ export {
   type AlbumReconcileOptions,
   type AlbumReconcileReport,
   albumSyncAfterScan,
+  changeWords,
   type LibraryAlbumResult,
   parseAlbumProps,
   planAlbums,

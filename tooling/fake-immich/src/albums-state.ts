@@ -18,8 +18,31 @@ export interface FakeAlbum {
   updatedAt: string;
 }
 
+/** A shared link to an album (`POST /shared-links {type: ALBUM}`): it belongs to the album's id. */
+export interface FakeSharedLink {
+  readonly id: string;
+  readonly key: string;
+  readonly userId: string;
+  readonly albumId: string;
+  readonly description: string | null;
+  readonly createdAt: string;
+}
+
+/** An album-level comment or like (`POST /activities`): it belongs to the album's id. */
+export interface FakeActivity {
+  readonly id: string;
+  readonly albumId: string;
+  readonly userId: string;
+  readonly assetId: string | null;
+  readonly type: "comment" | "like";
+  readonly comment: string | null;
+  readonly createdAt: string;
+}
+
 export interface FakeAlbumState {
   readonly albums: Map<string, FakeAlbum>;
+  readonly sharedLinks: Map<string, FakeSharedLink>;
+  readonly activities: Map<string, FakeActivity>;
 }
 
 const stores = new WeakMap<FakeState, FakeAlbumState>();
@@ -28,7 +51,7 @@ const stores = new WeakMap<FakeState, FakeAlbumState>();
 export function albumState(state: FakeState): FakeAlbumState {
   let s = stores.get(state);
   if (!s) {
-    s = { albums: new Map() };
+    s = { albums: new Map(), sharedLinks: new Map(), activities: new Map() };
     stores.set(state, s);
   }
   return s;

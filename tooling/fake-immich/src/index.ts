@@ -28,5 +28,5 @@ export {
   type QueueName,
   type ServerVersion,
 } from "./state.js";
-export { albumState, type FakeAlbum, type FakeAlbumRole, type FakeAlbumState } from "./albums-state.js";
+export { albumState, type FakeActivity, type FakeAlbum, type FakeAlbumRole, type FakeAlbumState, type FakeSharedLink } from "./albums-state.js";
 export { albumDto, albumRoutes } from "./routes-albums.js";

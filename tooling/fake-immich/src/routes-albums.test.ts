@@ -1,6 +1,11 @@
 import {
   addUsersToAlbum,
+  createActivity,
   createAlbum,
+  createSharedLink,
+  deleteAlbum,
+  getActivities,
+  getAllSharedLinks,
   getAlbumInfo,
   getAllAlbums,
   isHttpError,
@@ -126,5 +131,21 @@ describe("fake asset changes", () => {
     await updateAssets({ assetBulkUpdateDto: { ids: ["00000000-0000-4000-8000-0000000000a1"], visibility: "archive" as never } }, opts);
     expect(await changed()).toEqual(["00000000-0000-4000-8000-0000000000a1"]);
     expect(await status(searchAssets({ metadataSearchDto: { updatedAfter: "" } }, opts))).toEqual([400, "Validation failed"]);
+  });
+});
+
+describe("fake shared links and comments", () => {
+  it.each(["v2.7.5", "v3.1.0"] as const)("belong to the album's id on %s: listed by album, flagged on it, gone with it", async (version) => {
+    const { ann, opts } = await setup(version);
+    const album = await createAlbum({ createAlbumDto: { albumName: "Trip", albumUsers: [{ userId: ann.id, role: "viewer" as never }] } }, opts);
+    const link = await createSharedLink({ sharedLinkCreateDto: { type: "ALBUM" as never, albumId: album.id } }, opts);
+    await createActivity({ activityCreateDto: { albumId: album.id, type: "comment" as never, comment: "lovely" } }, opts);
+    expect((await getAllSharedLinks({ albumId: album.id }, opts)).map((l) => [l.id, l.album?.id])).toEqual([[link.id, album.id]]);
+    expect((await getActivities({ albumId: album.id }, opts)).map((a) => a.comment)).toEqual(["lovely"]);
+    expect((await getAlbumInfo({ id: album.id }, opts)).hasSharedLink).toBe(true);
+    expect(await status(createSharedLink({ sharedLinkCreateDto: { type: "ALBUM" as never } }, opts))).toEqual([400, expect.anything()]);
+    await deleteAlbum({ id: album.id }, opts);
+    expect(await getAllSharedLinks({}, opts)).toEqual([]);
+    expect(albumState(fake!.state).activities.size).toBe(0);
   });
 });

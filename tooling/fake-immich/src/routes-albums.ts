@@ -37,7 +37,7 @@ export function albumDto(state: FakeState, album: FakeAlbum, withAssets: boolean
     updatedAt: album.updatedAt,
     assetCount: shownAssets(state, album).length,
     shared: album.users.size > 0,
-    hasSharedLink: false,
+    hasSharedLink: [...albumState(state).sharedLinks.values()].some((l) => l.albumId === album.id),
     isActivityEnabled: album.isActivityEnabled,
     order: album.order,
   };
@@ -170,7 +170,11 @@ const updateAlbum: RouteHandler = (ctx) => {
 /** `DELETE /albums/:id`: owner only. */
 const deleteAlbum: RouteHandler = (ctx) => {
   const album = findAlbum(ctx, "owner");
-  albumState(ctx.state).albums.delete(album.id);
+  const store = albumState(ctx.state);
+  store.albums.delete(album.id);
+  // The database cascades: an album's shared links and comments go with it.
+  for (const [id, l] of store.sharedLinks) if (l.albumId === album.id) store.sharedLinks.delete(id);
+  for (const [id, a] of store.activities) if (a.albumId === album.id) store.activities.delete(id);
   return { status: 204 };
 };
 
@@ -235,6 +239,90 @@ const removeAlbumUser: RouteHandler = (ctx) => {
   return { status: 204 };
 };
 
+/** `POST /shared-links`: album links only here (the owner's, or a shared user's). */
+const createSharedLink: RouteHandler = (ctx) => {
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  if (body.type !== "ALBUM" && body.type !== "INDIVIDUAL") checks.fail("type", "type must be one of the following values: ALBUM, INDIVIDUAL");
+  checks.uuid("albumId", body.albumId, body.type !== "ALBUM");
+  checks.done();
+  if (body.type !== "ALBUM") throw badRequest("Only album links are served by this fake");
+  const album = findAlbum({ ...ctx, params: { id: body.albumId as string } }, "read");
+  const link = {
+    id: randomUUID(),
+    key: randomUUID().replace(/-/g, ""),
+    userId: ctx.auth!.user.id,
+    albumId: album.id,
+    description: typeof body.description === "string" ? body.description : null,
+    createdAt: now(),
+  };
+  albumState(ctx.state).sharedLinks.set(link.id, link);
+  return { status: 201, body: sharedLinkDto(ctx.state, link) };
+};
+
+function sharedLinkDto(state: FakeState, link: { id: string; key: string; albumId: string; description: string | null; createdAt: string; userId: string }) {
+  const album = albumState(state).albums.get(link.albumId);
+  return {
+    id: link.id,
+    key: link.key,
+    type: "ALBUM",
+    userId: link.userId,
+    description: link.description,
+    createdAt: link.createdAt,
+    expiresAt: null,
+    allowUpload: false,
+    allowDownload: true,
+    showMetadata: true,
+    password: null,
+    assets: [],
+    ...(album ? { album: albumDto(state, album, false) } : {}),
+  };
+}
+
+/** `GET /shared-links`: the caller's links, `albumId` filters. */
+const listSharedLinks: RouteHandler = (ctx) => {
+  const me = ctx.auth!.user.id;
+  const albumId = ctx.query.get("albumId");
+  const links = [...albumState(ctx.state).sharedLinks.values()].filter((l) => l.userId === me && (albumId === null || l.albumId === albumId));
+  return { body: links.map((l) => sharedLinkDto(ctx.state, l)) };
+};
+
+/** `POST /activities`: a comment or like on an album the caller can read (with activity enabled). */
+const createActivity: RouteHandler = (ctx) => {
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  checks.uuid("albumId", body.albumId);
+  checks.uuid("assetId", body.assetId, true);
+  if (body.type !== "comment" && body.type !== "like") checks.fail("type", "type must be one of the following values: comment, like");
+  if (body.type === "comment") checks.string("comment", body.comment, false);
+  checks.done();
+  const album = findAlbum({ ...ctx, params: { id: body.albumId as string } }, "read");
+  if (!album.isActivityEnabled) throw badRequest("Activity is not enabled for this album");
+  const activity = {
+    id: randomUUID(),
+    albumId: album.id,
+    userId: ctx.auth!.user.id,
+    assetId: (body.assetId as string | undefined) ?? null,
+    type: body.type as "comment" | "like",
+    comment: body.type === "comment" ? (body.comment as string) : null,
+    createdAt: now(),
+  };
+  albumState(ctx.state).activities.set(activity.id, activity);
+  return { status: 201, body: activityDto(ctx.state, activity) };
+};
+
+function activityDto(state: FakeState, a: { id: string; assetId: string | null; type: string; comment: string | null; createdAt: string; userId: string }) {
+  const user = state.users.get(a.userId);
+  return { id: a.id, assetId: a.assetId, type: a.type, comment: a.comment, createdAt: a.createdAt, ...(user ? { user: userDto(user) } : {}) };
+}
+
+/** `GET /activities?albumId=`: an album's comments and likes. */
+const listActivities: RouteHandler = (ctx) => {
+  const album = findAlbum({ ...ctx, params: { id: ctx.query.get("albumId") ?? "" } }, "read");
+  const list = [...albumState(ctx.state).activities.values()].filter((a) => a.albumId === album.id);
+  return { body: list.map((a) => activityDto(ctx.state, a)) };
+};
+
 /** `PUT /assets`: the caller's assets only; sets visibility. */
 const updateAssets: RouteHandler = (ctx) => {
   const body = objectBody(ctx.body);
@@ -268,5 +356,9 @@ export function albumRoutes(router: FakeRouter): void {
     .add("PUT", "/albums/:id/users", { permission: "albumUser.create" }, shareAlbum)
     .add("PUT", "/albums/:id/user/:userId", { permission: "albumUser.update" }, setAlbumUserRole)
     .add("DELETE", "/albums/:id/user/:userId", { permission: "albumUser.delete" }, removeAlbumUser)
-    .add("PUT", "/assets", { permission: "asset.update" }, updateAssets);
+    .add("PUT", "/assets", { permission: "asset.update" }, updateAssets)
+    .add("POST", "/shared-links", { permission: "sharedLink.create" }, createSharedLink)
+    .add("GET", "/shared-links", { permission: "sharedLink.read" }, listSharedLinks)
+    .add("POST", "/activities", { permission: "activity.create" }, createActivity)
+    .add("GET", "/activities", { permission: "activity.read" }, listActivities);
 }

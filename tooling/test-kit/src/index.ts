@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
 
+export { cleanPath, immichRoutesToSignUp, ORDINARY_API_PATHS, type PathCleaning, SIGN_UP_ATTEMPTS } from "./admin-sign-up.js";
+
 /** The repository's `examples/` folder. */
 export const examplesDir = new URL("../../../examples/", import.meta.url);
 

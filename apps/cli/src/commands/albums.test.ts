@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { albumState, createFakeImmich, type FakeImmich, scanLibrary } from "@family/fake-immich";
@@ -70,12 +70,31 @@ describe("albums", () => {
     expect(fake.writes().length).toBe(writes);
   });
 
+  it("plan shows a renamed folder as a rename, and sync keeps the album under its new name", async () => {
+    await run(["sync"]);
+    const id = [...albumState(fake.state).albums.values()].find((a) => a.albumName === "Rome")!.id;
+    renameSync(join(dir, "photos/2024/Rome"), join(dir, "photos/2024/Roma"));
+    scanLibrary(fake.state, [...fake.state.libraries.values()][0]!);
+    const plan = await run(["plan"]);
+    expect(plan.out).toMatch(/^\s+rename\s+Roma\s+was "Rome", 2 files moved, \+2 photos, set cover$/m);
+    expect(plan.out).toMatch(/^Summary: 0 to create, 1 to rename, 0 to change, 1 up to date, 0 skipped, 0 problems, 0 failures$/m);
+    const sync = await run(["sync"]);
+    expect(sync.code).toBe(0);
+    expect(sync.out).toMatch(/^\s+renamed\s+Roma\s+was "Rome", 2 files moved, \+2 photos, set cover$/m);
+    expect(sync.out).toContain('  renamed "Rome" → "Roma" (same album: its shares, links, comments and cover kept)');
+    expect(sync.out).toMatch(/^Summary: 0 created, 1 renamed, 0 updated, 0 repaired, 0 failed, 0 skipped; 2 photos added, .*; 0 failures$/m);
+    expect([...albumState(fake.state).albums.values()].map((a) => [a.albumName, a.id === id])).toEqual([
+      ["Paris", false],
+      ["Roma", true],
+    ]);
+  });
+
   it("exits 1 and names the server's message when a step fails", async () => {
     fake.faults.add({ kind: "status", status: 500, method: "POST", path: "/albums", times: 1 });
     const r = await run(["sync"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error: album "(Paris|Rome)": create: create album: HTTP 500: Injected failure/);
-    expect(r.out).toMatch(/^\s+failed\s+(Paris|Rome)\s+\+/m);
+    expect(r.out).toMatch(/^\s+failed\s+(Paris|Rome)\s+tried \+\d photos?, \+1 share; not done \(the error below\)$/m);
     expect(r.out).toMatch(/^Summary: 1 created, 0 updated, 0 repaired, 1 failed, 0 skipped; .*; 1 failure$/m);
   });
 
@@ -137,7 +156,9 @@ describe("albums", () => {
     const keyFile = join(dir, "admin.key");
     writeFileSync(keyFile, `${env.IMMICH_API_KEY}\n`);
     const { IMMICH_API_KEY: _, ...withoutKey } = env;
-    expect((await run(["sync"], {}, withoutKey)).code).toBe(1);
+    const unset = await run(["sync"], {}, withoutKey);
+    // Not set: the user's move (exit 2), naming the env var.
+    expect([unset.code, unset.err]).toEqual([2, expect.stringMatching(/IMMICH_API_KEY is not set/)]);
     const r = await run(["sync"], { apiKeyFile: keyFile }, withoutKey);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Summary: 2 created/m);

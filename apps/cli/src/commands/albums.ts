@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type AlbumChange, type AlbumReconcileReport, type LibraryAlbumResult, plural, reconcileAlbums } from "@family/immich-worker";
+import { type AlbumChange, type AlbumReconcileReport, changeWords, type LibraryAlbumResult, plural, reconcileAlbums } from "@family/immich-worker";
 import type { CommandMain } from "../_command.js";
 import { CliError, EXIT_ALBUMS_SKIPPED } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -8,22 +8,8 @@ import { credentials } from "./_immich-credentials.js";
 
 const ACTIONS = ["plan", "sync"] as const;
 
-function counts(c: AlbumChange): string {
-  const parts: string[] = [];
-  const assets = (c.create?.assetIds.length ?? 0) + c.addAssets.length;
-  if (assets) parts.push(`+${plural(assets, "photo")}`);
-  if (c.removeAssets.length) parts.push(`-${plural(c.removeAssets.length, "photo")}`);
-  const shares = (c.create?.albumUsers.length ?? 0) + c.addUsers.length;
-  if (shares) parts.push(`+${plural(shares, "share")}`);
-  if (c.setRoles.length) parts.push(`${plural(c.setRoles.length, "role")} changed`);
-  if (c.removeUsers.length) parts.push(`-${plural(c.removeUsers.length, "share")}`);
-  if (c.update) parts.push(`set ${Object.keys(c.update).join(", ")}`);
-  if (c.visibility) parts.push(`${plural(c.visibility.ids.length, "photo")} → ${c.visibility.value}`);
-  return parts.join(", ");
-}
-
 function planned(c: AlbumChange): string {
-  return c.create ? "create" : c.delete ? "delete" : "update";
+  return c.create ? "create" : c.delete ? "delete" : c.rename ? "rename" : "update";
 }
 
 /**
@@ -34,7 +20,17 @@ export function planTable(r: LibraryAlbumResult): string[] {
   const lines = [`library ${r.library}:`];
   const plan = r.plan;
   if (plan) {
-    const rows = plan.changes.map((c, i) => [r.outcomes?.[i] ?? planned(c), c.name, c.delete ?? counts(c)] as const);
+    const rows = plan.changes.map((c, i) => {
+      const outcome = r.outcomes?.[i] ?? planned(c);
+      const words = c.delete ?? changeWords(c);
+      // A row that failed (or was never reached) says what was tried, never what reads as done.
+      const failed = outcome === "failed" || outcome === "not applied";
+      return [
+        outcome,
+        c.name,
+        failed ? `tried ${c.delete ? "to delete it" : words}; not done${outcome === "failed" ? " (the error below)" : ""}` : words,
+      ] as const;
+    });
     if (rows.length === 0) lines.push(`  nothing to do (${plural(plan.unchanged, "album")} up to date)`);
     else {
       const w0 = Math.max(6, ...rows.map((r) => r[0].length));
@@ -57,16 +53,17 @@ function summaryLine(report: AlbumReconcileReport, applied: boolean): string {
   const skipped = sum((r) => r.summary.albums.skipped);
   if (!applied) {
     const create = sum((r) => r.plan?.changes.filter((c) => c.create).length ?? 0);
-    const change = sum((r) => r.plan?.changes.filter((c) => !c.create).length ?? 0);
+    const rename = sum((r) => r.plan?.changes.filter((c) => c.rename).length ?? 0);
+    const change = sum((r) => r.plan?.changes.filter((c) => !c.create && !c.rename).length ?? 0);
     const same = sum((r) => r.plan?.unchanged ?? 0);
-    return `Summary: ${create} to create, ${change} to change, ${same} up to date, ${skipped} skipped, ${plural(
+    return `Summary: ${create} to create, ${rename > 0 ? `${rename} to rename, ` : ""}${change} to change, ${same} up to date, ${skipped} skipped, ${plural(
       sum((r) => r.plan?.problems.length ?? 0),
       "problem",
     )}, ${plural(failures, "failure")}`;
   }
-  const a = (k: "created" | "updated" | "repaired" | "failed") => sum((r) => r.summary.albums[k]);
+  const a = (k: "created" | "renamed" | "updated" | "repaired" | "failed") => sum((r) => r.summary.albums[k]);
   const s = (k: "assetsAdded" | "assetsRemoved" | "sharesAdded" | "deleted") => sum((r) => r.summary[k]);
-  return `Summary: ${a("created")} created, ${a("updated")} updated, ${a("repaired")} repaired, ${a("failed")} failed, ${skipped} skipped; ${plural(s("assetsAdded"), "photo")} added, ${s("assetsRemoved")} removed, ${plural(s("sharesAdded"), "share")} added, ${s("deleted")} deleted; ${plural(failures, "failure")}`;
+  return `Summary: ${a("created")} created, ${a("renamed") > 0 ? `${a("renamed")} renamed, ` : ""}${a("updated")} updated, ${a("repaired")} repaired, ${a("failed")} failed, ${skipped} skipped; ${plural(s("assetsAdded"), "photo")} added, ${s("assetsRemoved")} removed, ${plural(s("sharesAdded"), "share")} added, ${s("deleted")} deleted; ${plural(failures, "failure")}`;
 }
 
 function progress(io: Io) {
@@ -103,14 +100,14 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
     );
   const { spec } = await loadSpecOrThrow(cwd, path);
   // The admin key is optional here (members' own keys suffice to build their albums); a key file overrides the env var.
-  const adminApiKey = flags.apiKeyFile === undefined ? undefined : (await credentials(spec, env, flags.apiKeyFile)).apiKey;
+  const fromFile = flags.apiKeyFile === undefined ? undefined : await credentials(spec, env, flags.apiKeyFile);
   const apply = act === "sync";
   if (!apply && (flags.allowRemovals || flags.cleanupEmpty))
     io.stderr("note: --allow-removals and --cleanup-empty only change what `albums plan` shows as planned");
   const report = await reconcileAlbums({
     spec,
     baseUrl,
-    ...(adminApiKey ? { adminApiKey } : {}),
+    ...(fromFile ? { adminApiKey: fromFile.apiKey, adminKeyName: fromFile.keySource } : {}),
     env,
     apply,
     signal,
@@ -126,11 +123,15 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   } else {
     for (const r of report.libraries) {
       io.stdout(planTable(r).join("\n"));
+      if (apply && r.summary.renamed.length > 0)
+        io.stdout(r.summary.renamed.map((x) => `  renamed ${x} (same album: its shares, links, comments and cover kept)`).join("\n"));
       if (apply && r.summary.repaired.length > 0) io.stdout(r.summary.repaired.map((x) => `  repaired ${x}`).join("\n"));
       for (const f of r.failures) io.stderr(`error: ${f}`);
     }
     io.stdout(summaryLine(report, apply));
   }
+  // A key not set, rejected or another user's is the user's move (exit 2), not a failure to retry.
+  if (report.libraries.some((r) => r.credentials)) return 2;
   if (!report.ok) return 1;
   return report.libraries.some((r) => r.summary.albums.skipped > 0) ? EXIT_ALBUMS_SKIPPED : 0;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { main } from "./doctor.js";
+import { doctorTable, main, preflightTable } from "./doctor.js";
 import { immichFixtureEach } from "../../test/helpers.js";
 
 const fx = immichFixtureEach();
@@ -24,5 +24,19 @@ describe("immich-family doctor", () => {
       detail:
         "missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
     });
+  });
+});
+
+describe("doctor's tables", () => {
+  it("escape control characters in what they echo (a server's or a path's text), one line per check", () => {
+    const detail = "user \u001b[2Jmallory\nFAKE  PASS";
+    expect(doctorTable({ checks: [{ check: "users", status: "warn", detail }] } as unknown as Parameters<typeof doctorTable>[0])[1]).toBe(
+      "users  WARN    user \\x1B[2Jmallory\\nFAKE  PASS",
+    );
+    const preflight = { targets: [{ target: "compose", checks: [{ check: "host path", status: "fail", detail, fix: "mkdir \u001b]0;x\u0007" }] }] };
+    expect(preflightTable(preflight as unknown as Parameters<typeof preflightTable>[0]).slice(2, 4)).toEqual([
+      "host path  FAIL    user \\x1B[2Jmallory\\nFAKE  PASS",
+      "                   fix: mkdir \\x1B]0;x\\x07",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { type DoctorReport, runDoctor } from "@family/immich-worker";
+import { escapeControl } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import type { Io } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
@@ -8,7 +9,10 @@ import { credentials } from "./_immich-credentials.js";
 /** The checks as an aligned table. */
 export function doctorTable(report: DoctorReport): string[] {
   const w = Math.max(5, ...report.checks.map((c) => c.check.length));
-  return [`${"CHECK".padEnd(w)}  STATUS  DETAIL`, ...report.checks.map((c) => `${c.check.padEnd(w)}  ${c.status.toUpperCase().padEnd(6)}  ${c.detail}`)];
+  return [
+    `${"CHECK".padEnd(w)}  STATUS  DETAIL`,
+    ...report.checks.map((c) => `${c.check.padEnd(w)}  ${c.status.toUpperCase().padEnd(6)}  ${escapeControl(c.detail)}`),
+  ];
 }
 
 /** The preflight as one table per target, each check that did not pass followed by its fix. */
@@ -19,8 +23,8 @@ export function preflightTable(report: PreflightReport): string[] {
   for (const { target, checks } of report.targets) {
     out.push(`${target} preflight`, `${"CHECK".padEnd(w)}  STATUS  DETAIL`);
     for (const c of checks) {
-      out.push(`${c.check.padEnd(w)}  ${c.status.toUpperCase().padEnd(6)}  ${c.detail}`);
-      if (c.fix && c.status !== "pass") out.push(`${"".padEnd(w)}          fix: ${c.fix}`);
+      out.push(`${c.check.padEnd(w)}  ${c.status.toUpperCase().padEnd(6)}  ${escapeControl(c.detail)}`);
+      if (c.fix && c.status !== "pass") out.push(`${"".padEnd(w)}          fix: ${escapeControl(c.fix)}`);
     }
     out.push("");
   }
@@ -43,12 +47,15 @@ export const main: CommandMain = async ({ cwd, io, env }, [path], flags) => {
   if (flags.preflight === true) return preflight(cwd, io, env, path, flags);
   const { spec } = await loadSpecOrThrow(cwd, path);
   const creds = await credentials(spec, env, flags.apiKeyFile);
-  const report = await runDoctor({ spec, url: creds.url, apiKey: creds.apiKey, env });
+  const report = await runDoctor({ spec, url: creds.url, apiKey: creds.apiKey, keyName: creds.keySource, env });
   if (flags.output === "json") io.stdout(JSON.stringify(report, null, 2));
   else {
     for (const line of doctorTable(report)) io.stdout(line);
     const n = (s: string) => report.checks.filter((c) => c.status === s).length;
     io.stdout(`Summary: ${n("pass")} passed, ${n("fail")} failed, ${n("warn")} warnings, ${n("skip")} skipped`);
   }
+  // A rejected key is the user's to fix (exit 2), not a check to retry.
+  for (const key of report.rejectedKeys) io.stderr(`error: the server rejects the API key in ${key}: put a valid key there`);
+  if (report.rejectedKeys.length > 0) return 2;
   return report.ok ? 0 : 1;
 };

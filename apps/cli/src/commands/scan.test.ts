@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,6 +49,12 @@ describe("immich-family scan", () => {
     await expect(main(none.ctx, [], {})).rejects.toThrow("WORKER_KEY is not set");
     writeFileSync(join(fx.dir, "key"), `${fx.adminKey}\n`);
     expect(await main(fx.context({ IMMICH_URL: fx.fake.url }).ctx, [], { apiKeyFile: join(fx.dir, "key") })).toBe(0);
+    // A FIFO would block the read (and Ctrl-C with it): refused before it is opened.
+    execFileSync("mkfifo", [join(fx.dir, "key.fifo")]);
+    await expect(main(fx.context({ IMMICH_URL: fx.fake.url }).ctx, [], { apiKeyFile: join(fx.dir, "key.fifo") })).rejects.toMatchObject({
+      code: "bad-arguments",
+      message: `The API key file ${join(fx.dir, "key.fifo")} is not a regular file; pass a file that holds it.`,
+    });
     await expect(main(fx.context({ WORKER_KEY: fx.adminKey }).ctx, [], {})).rejects.toThrow("IMMICH_URL is not set");
   });
 

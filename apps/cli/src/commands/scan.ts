@@ -64,7 +64,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
     throw new CliError("bad-arguments", `No library ${escapeControl(only)} in the spec. Libraries: ${Object.keys(spec.libraries).join(", ") || "(none)"}`);
   }
   const creds = await credentials(spec, env, flags.apiKeyFile);
-  const client = new ImmichClient({ baseUrl: creds.url, apiKey: creds.apiKey, signal });
+  const client = new ImmichClient({ baseUrl: creds.url, apiKey: creds.apiKey, keyName: creds.keySource, signal });
   const report = await scanLibraries(client, spec, {
     ...(only === undefined ? {} : { library: only }),
     force: flags.force === true,

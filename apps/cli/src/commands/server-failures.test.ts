@@ -5,6 +5,7 @@ import { BUILT_CLI, EXAMPLES, runCliAsync, immichFixtureEach } from "../../test/
 
 // Every command that talks to a server, run through the built entry against a failing fake: the server's
 // answer reaches the user as an error with its message and exit 1, never as "internal error" with a stack.
+// A key the server refuses (401) is the user's move, exit 2: credentials.test.ts.
 const fx = immichFixtureEach();
 
 const run = (args: readonly string[]) => runCliAsync(args, fx.dir, { IMMICH_URL: fx.fake.url, WORKER_KEY: fx.adminKey });
@@ -42,11 +43,6 @@ describe("a server's failure at the entry", () => {
       const r = await run(["albums", act]);
       expectCleanFailure(r, /HTTP 500/, true);
     }
-  }, 60_000);
-
-  it("worker --once: a key the server refuses (401)", async () => {
-    fx.fake.faults.add({ kind: "status", status: 401 });
-    expectCleanFailure(await run(["worker", "--once", "--port", "0"]), /HTTP 401/, true);
   }, 60_000);
 
   it("a server that drops the connection is unreachable, with a hint", async () => {

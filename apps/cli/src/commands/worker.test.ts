@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { immichFixtureEach } from "../../test/helpers.js";
 import { main } from "./worker.js";
@@ -20,5 +22,17 @@ describe("immich-family worker", () => {
     const { ctx } = fx.context(undefined, abort.signal);
     expect(await main(ctx, [], { port: 0 })).toBe(0);
     await expect(main(fx.context().ctx, ["missing.yaml"], {})).rejects.toThrow(/No spec at .*missing\.yaml/);
+  });
+
+  it("refuses a spec or key file that is a FIFO before it starts (a blocked read would outlast every signal)", async () => {
+    execFileSync("mkfifo", [join(fx.dir, "spec.fifo"), join(fx.dir, "key.fifo")]);
+    await expect(main(fx.context().ctx, ["spec.fifo"], { once: true, port: 0 })).rejects.toMatchObject({
+      code: "bad-arguments",
+      message: `The spec ${join(fx.dir, "spec.fifo")} is not a regular file; pass a file that holds it.`,
+    });
+    await expect(main(fx.context().ctx, [], { once: true, port: 0, apiKeyFile: "key.fifo" })).rejects.toMatchObject({
+      code: "bad-arguments",
+      message: `The API key file ${join(fx.dir, "key.fifo")} is not a regular file; pass a file that holds it.`,
+    });
   });
 });

@@ -1,11 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildComposeFile } from "@family/immich-compose";
+import { buildComposeFile, renderCompose } from "@family/immich-compose";
 import { renderKubernetes } from "@family/immich-k8s";
 import { parseAllDocuments, parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../commands/import.js";
 import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
+import { exampleSpec } from "../../test/helpers.js";
 import type { DraftObject } from "./_draft.js";
 import { interpolate, parseEnvFile } from "./_dotenv.js";
 import { ImportFolder } from "./_read.js";
@@ -117,5 +119,19 @@ describe("adopting the fixture installs: import, render, the stateful identities
     expect(spec.targets.kubernetes?.ingress?.clusterIssuer).toBe("letsencrypt-prod");
     expect(text).not.toContain("fixture-not-a-real-password");
     expect(text).toContain(`version: ${DEFAULT_IMMICH_VERSION} # guessed: the server image is not pinned (ghcr.io/immich-app/immich-server:release)`);
+  });
+
+  it("a rendered Compose folder: the router that refuses the first-admin sign-up is not taken for the web router", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "adopt-rendered-"));
+    try {
+      const spec = exampleSpec("truenas", {}, ["hosts.mobile", "auth.oauth.mobileRedirectHost", "targets.compose.traefik.forwardAuth"]);
+      for (const f of renderCompose(spec)) if (f.path === "compose.yaml") writeFileSync(join(dir, f.path), f.content);
+      expect(readFileSync(join(dir, "compose.yaml"), "utf8")).toContain("immich-admin-sign-up.middlewares");
+      const imported = (await runImport({ compose: dir })).spec;
+      expect(imported.hosts.web).toBe("photos.example.org");
+      expect(imported.targets.compose?.traefik).toEqual(spec.targets.compose?.traefik);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

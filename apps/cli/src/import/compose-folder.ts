@@ -166,7 +166,8 @@ export function importFromCompose(draft: ImportDraft, folder: ImportFolder, envi
     routers.set(m[1], router);
   }
   const hostRule = (r: ReadonlyMap<string, string>) => /Host\(`([^`]+)`\)/.exec(r.get("rule") ?? "")?.[1]?.toLowerCase();
-  const list = [...routers.values()].filter((r) => hostRule(r));
+  // A router to Traefik's no-op service only refuses (the render's refusal of the first-admin sign-up).
+  const list = [...routers.values()].filter((r) => hostRule(r) && r.get("service") !== "noop@internal");
   const web = list.find((r) => r.get("middlewares")) ?? list[0];
   const mobile = list.find((r) => r !== web && hostRule(r) !== (web ? hostRule(web) : undefined));
   if (web) {

@@ -33,7 +33,11 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
       "StorageClass longhorn-nvme",
     ]);
     expect(path.calls()).toEqual(
-      expect.arrayContaining(["kubectl get namespace photos", "kubectl get crd podmonitors.monitoring.coreos.com", "kubectl get ingressclass pomerium"]),
+      expect.arrayContaining([
+        "kubectl get namespace photos",
+        "kubectl get crd podmonitors.monitoring.coreos.com",
+        "kubectl get ingressclass pomerium -o jsonpath={.spec.controller}",
+      ]),
     );
   });
 
@@ -56,7 +60,7 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
       {
         check: "IngressClass pomerium",
         status: "fail",
-        detail: 'Error from server (NotFound): ingressclass "pomerium" not found',
+        detail: 'Error from server (NotFound): ingressclasses.networking.k8s.io "pomerium" not found',
         fix: "install the Pomerium Ingress Controller (pomerium.com/docs/deploy/k8s/install), which brings its CRD and IngressClass",
       },
       {
@@ -68,6 +72,29 @@ describe("Kubernetes preflight (stand-in kubectl)", () => {
     ]);
     expect(rows(report).filter((c) => c.status === "pass")).toHaveLength(1 + FAMILY_OBJECTS.length - 3);
     expect(rows(report)[0]).toEqual({ check: "cluster reachable", status: "pass", detail: "Kubernetes v1.31.2" });
+  });
+
+  it("fails an IngressClass that Pomerium does not serve: the SSO gate and the sign-up refusal are Pomerium annotations", async () => {
+    const path = standIns();
+    const spec = exampleSpec("family.yaml", { "targets.kubernetes.ingress.className": "nginx" });
+    fakeKubectl(path.dir, [...FAMILY_OBJECTS, "ingressclass nginx k8s.io/ingress-nginx"]);
+    const report = await preflight(spec, path.env);
+    expect(report.ok).toBe(false);
+    expect(rows(report).filter((c) => c.status !== "pass")).toEqual([
+      {
+        check: "IngressClass nginx",
+        status: "fail",
+        detail:
+          "served by k8s.io/ingress-nginx, not Pomerium: it ignores the ingress.pomerium.io annotations, so the web UI would have no SSO gate and anyone could claim a fresh install through /api/auth/admin-sign-up",
+        fix: "set targets.kubernetes.ingress.className to an IngressClass of the Pomerium Ingress Controller (`kubectl get ingressclass` lists each one's controller)",
+      },
+    ]);
+    fakeKubectl(path.dir, [...FAMILY_OBJECTS, "ingressclass nginx pomerium.io/ingress-controller-2"]);
+    expect(rows(await preflight(spec, path.env)).find((c) => c.check === "IngressClass nginx")).toEqual({
+      check: "IngressClass nginx",
+      status: "pass",
+      detail: "served by pomerium.io/ingress-controller-2",
+    });
   });
 
   it("asks only for the CRDs the rendered objects need", async () => {

@@ -169,16 +169,41 @@ function eachExists(ctx: PreflightContext, kind: string, names: readonly string[
   return Promise.all(names.map((name) => exists(ctx, `${kind} ${name}`, [kind.toLowerCase(), name], "exists", fix(name))));
 }
 
+/** Pomerium's controller names: `pomerium.io/ingress-controller`, or another `--name` it was started with. */
+const POMERIUM_CONTROLLER = /^pomerium\.io\//;
+
+/** An IngressClass exists and Pomerium serves it: the Ingresses' SSO gate and sign-up refusal are Pomerium annotations. */
+async function ingressClass(ctx: PreflightContext, name: string): Promise<PreflightCheck> {
+  const check = `IngressClass ${name}`;
+  const args = ["get", "ingressclass", name, "-o", "jsonpath={.spec.controller}"];
+  const byHand = `kubectl ${args.join(" ")}`;
+  const reached = await reach(ctx);
+  if (reached.kind !== "ok") return cannot(check, reached, byHand);
+  const r = await kubectl(ctx, args);
+  if (r.missing) return cannot(check, { kind: "no-kubectl" }, byHand);
+  if (r.code !== 0) {
+    const install =
+      name === "pomerium"
+        ? (INSTALL["ingress.pomerium.io"] ?? "")
+        : `install the Pomerium Ingress Controller with the class ${name}, or set targets.kubernetes.ingress.className`;
+    return { check, status: "fail", detail: kubectlReason(r.stderr) || `${byHand} exited with ${r.code}`, fix: NOT_FOUND.test(r.stderr) ? install : REACH_FIX };
+  }
+  const controller = r.stdout.trim();
+  if (POMERIUM_CONTROLLER.test(controller)) return { check, status: "pass", detail: `served by ${controller}` };
+  return {
+    check,
+    status: "fail",
+    detail: `served by ${controller || "no controller"}, not Pomerium: it ignores the ingress.pomerium.io annotations, so the web UI would have no SSO gate and anyone could claim a fresh install through /api/auth/admin-sign-up`,
+    fix: "set targets.kubernetes.ingress.className to an IngressClass of the Pomerium Ingress Controller (`kubectl get ingressclass` lists each one's controller)",
+  };
+}
+
 const ingressClasses: Check = {
   name: "ingress class",
   run: async (ctx) => {
     const classes = clusterReferences(renderedObjects(ctx.spec)).ingressClasses;
     if (classes.length === 0) return [{ check: "ingress class", status: "skip", detail: "the Ingresses name no class (the cluster's default class applies)" }];
-    return eachExists(ctx, "IngressClass", classes, (name) =>
-      name === "pomerium"
-        ? (INSTALL["ingress.pomerium.io"] ?? "")
-        : `install the ingress controller that provides the class ${name}, or set targets.kubernetes.ingress.className`,
-    );
+    return Promise.all(classes.map((name) => ingressClass(ctx, name)));
   },
 };
 

@@ -10,7 +10,12 @@ export interface FolderAssets {
   readonly taken: number[];
   /** One of the shared `VISIBILITY` strings (or the server's word for an unknown one). */
   readonly visibility: string[];
-  /** Ids as a list, or (packed) joined by line breaks, which no id holds. */
+  /**
+   * What the file on disk was when first seen: a hash of its size and mtime (see `_identity.ts`); NaN
+   * until it is looked at, 0 when it could not be. A renamed or moved file keeps it.
+   */
+  readonly ident: number[];
+  /** Ids as a list, or (packed) joined by tabs, which no id holds. */
   ids: string[] | string;
   /** File names (the path below the folder) as a list, or (packed) joined by "/", which no name holds. */
   names: string[] | string;
@@ -23,8 +28,8 @@ export type PutResult = "added" | "changed" | "same";
 
 const VISIBILITY: Readonly<Record<string, string>> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
 /** What packed columns are joined by: characters no id, and no name below its folder, holds. */
-const ID_SEPARATOR = "\n";
-const NAME_SEPARATOR = "/";
+export const ID_SEPARATOR = "\t";
+export const NAME_SEPARATOR = "/";
 /** Folders up to this size are searched; bigger ones get a map of positions. */
 const SCAN = 64;
 
@@ -56,20 +61,30 @@ export class FolderIndex {
   folder(folder: string): FolderAssets {
     let f = this.folders.get(folder);
     if (!f) {
-      f = { taken: [], visibility: [], ids: [], names: [] };
+      f = { taken: [], visibility: [], ident: [], ids: [], names: [] };
       this.folders.set(own(folder), f);
     }
     return f;
   }
 
+  /**
+   * A whole folder at once, its columns already packed (a record being loaded): `ids` and `names`
+   * joined by their separators, one entry per asset in each of the other columns.
+   */
+  load(folder: string, ids: string, names: string, taken: number[], visibility: string[], ident: number[]): void {
+    this.folders.set(folder, { taken, visibility, ident, ids, names });
+    this.#size += taken.length;
+  }
+
   /** Append an asset known to be absent from `f` (a record being loaded). */
-  push(f: FolderAssets, id: string, taken: number, visibility: string, name: string): void {
+  push(f: FolderAssets, id: string, taken: number, visibility: string, name: string, ident = Number.NaN): void {
     const ids = idList(f);
     f.at?.set(id, ids.length);
     ids.push(id);
     nameList(f).push(name);
     f.taken.push(taken);
     f.visibility.push(VISIBILITY[visibility] ?? visibility);
+    f.ident.push(ident);
     this.#size++;
   }
 
@@ -88,19 +103,28 @@ export class FolderIndex {
     if (f.visibility[i] === v && Object.is(f.taken[i], taken)) return "same";
     f.visibility[i] = v;
     f.taken[i] = taken;
+    // The server re-read the file: look at it again.
+    f.ident[i] = Number.NaN;
     return "changed";
   }
 
   /** Drop an asset; false when it was not there. */
   remove(id: string, originalPath: string): boolean {
+    return this.take(id, originalPath) !== undefined;
+  }
+
+  /** Drop an asset; what it was (its folder, file name and identity), or undefined when it was not there. */
+  take(id: string, originalPath: string): { readonly folder: string; readonly name: string; readonly ident: number } | undefined {
     const folder = originalPath.slice(0, originalPath.lastIndexOf("/"));
     const f = this.folders.get(folder);
     const i = f ? position(f, id) : -1;
-    if (!f || i < 0) return false;
+    if (!f || i < 0) return undefined;
     const ids = idList(f);
+    const names = nameList(f);
+    const gone = { folder, name: names[i]!, ident: f.ident[i]! };
     // The last asset takes the removed one's place: order within a folder means nothing.
     const last = f.taken.length - 1;
-    for (const column of [ids, nameList(f), f.taken, f.visibility] as unknown[][]) {
+    for (const column of [ids, names, f.taken, f.visibility, f.ident] as unknown[][]) {
       column[i] = column[last];
       column.pop();
     }
@@ -108,7 +132,14 @@ export class FolderIndex {
     if (i < last) f.at?.set(ids[i]!, i);
     if (f.taken.length === 0) this.folders.delete(folder);
     this.#size--;
-    return true;
+    return gone;
+  }
+
+  /** The identity of asset `id` in `folder` (NaN when unknown). */
+  identOf(folder: string, id: string): number {
+    const f = this.folders.get(folder);
+    const i = f ? position(f, id) : -1;
+    return f && i >= 0 ? f.ident[i]! : Number.NaN;
   }
 
   /**

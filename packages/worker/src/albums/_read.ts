@@ -1,8 +1,10 @@
-import { readdir, readFile } from "node:fs/promises";
+import { close, constants, fstat, open, read } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { AssetVisibility, searchAssets, searchAssetStatistics } from "@immich/sdk";
 import type { ImmichClient } from "../client/immich-client.js";
 import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./albumprops.js";
 import { FolderIndex } from "./_folders.js";
+import type { GoneAsset, NewAsset } from "./_identity.js";
 import type { AssetRecord } from "./_record.js";
 
 export const PAGE_SIZE = 1000;
@@ -92,6 +94,8 @@ export interface AssetRead {
   readonly changed: number;
   /** Assets new since the record (a changes read only). */
   readonly added?: ReadonlySet<string>;
+  /** The new assets with their paths, and the assets of the record that went (trashed or offline): a changes read only. */
+  readonly moved?: { readonly added: readonly NewAsset[]; readonly gone: readonly GoneAsset[] };
 }
 
 /**
@@ -106,20 +110,39 @@ export async function readLibraryAssets(client: ImmichClient, libraryId: string,
     let watermark = record.watermark;
     let changed = 0;
     const added = new Set<string>();
+    const fresh: NewAsset[] = [];
+    const gone: GoneAsset[] = [];
     await eachPage(client, { libraryId, updatedAfter: record.watermark, withDeleted: true }, (a) => {
       if (a.updatedAt > watermark) watermark = a.updatedAt;
       // `updatedAfter` is inclusive: the newest assets of the last read come again, unchanged.
       if (a.isTrashed || a.isOffline) {
-        if (assets.remove(a.id, a.originalPath)) changed++;
+        const was = assets.take(a.id, a.originalPath);
+        if (was) {
+          changed++;
+          gone.push({ id: a.id, ...was });
+        }
         return;
       }
       const put = assets.put(a.id, a.originalPath, a.fileCreatedAt, a.visibility);
-      if (put === "added") added.add(a.id);
+      if (put === "added") {
+        added.add(a.id);
+        fresh.push({ id: a.id, originalPath: a.originalPath });
+      }
       if (put !== "same") changed++;
     });
     assets.settle();
     const total = await countShown(client, libraryId);
-    if (assets.size === total) return { assets, total, complete: true, watermark, how: "changes", changed, added };
+    if (assets.size === total)
+      return {
+        assets,
+        total,
+        complete: true,
+        watermark,
+        how: "changes",
+        changed,
+        added,
+        ...(fresh.length > 0 && gone.length > 0 ? { moved: { added: fresh, gone } } : {}),
+      };
     assets.clear();
   }
   const full = await readAssets(client, { libraryId }, roots);
@@ -177,6 +200,37 @@ export async function readAlbumAssets(client: ImmichClient, albumId: string): Pr
   return ids;
 }
 
+/** The most an `.albumprops` may weigh: it is a few lines of YAML. */
+const ALBUMPROPS_MAX = 64 * 1024;
+
+/**
+ * The text of a small regular file, undefined when there is none, or why it cannot be one: a FIFO, a
+ * device, a link or a file over `max` bytes is never read (nothing blocks, nothing big is held).
+ * Callback `fs` rather than promises: most folders have no `.albumprops`, and a failed open is cheaper
+ * without a FileHandle (2,000 folders: about 40% less CPU).
+ */
+function readSmallFile(file: string, max: number): Promise<string | undefined | Error> {
+  return new Promise((resolve) => {
+    open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW, (error, fd) => {
+      if (error) {
+        const code = error.code;
+        resolve(
+          code === "ENOENT" || code === "ENOTDIR" ? undefined : code === "ELOOP" ? new Error("is a link; .albumprops must be a file of its folder") : error,
+        );
+        return;
+      }
+      const done = (result: string | Error) => close(fd, () => resolve(result));
+      fstat(fd, (statError, st) => {
+        if (statError) return done(statError);
+        if (!st.isFile()) return done(new Error("is not a regular file"));
+        if (st.size > max) return done(new Error(`is ${st.size} bytes; an .albumprops holds at most ${max}`));
+        const buf = Buffer.alloc(st.size);
+        read(fd, buf, 0, st.size, 0, (readError, n) => done(readError ?? buf.toString("utf8", 0, n)));
+      });
+    });
+  });
+}
+
 /** Read the `.albumprops` of the given folders (absent files are simply absent). */
 export async function readAlbumProps(folders: Iterable<string>): Promise<Map<string, AlbumPropsFile | AlbumPropsError>> {
   const out = new Map<string, AlbumPropsFile | AlbumPropsError>();
@@ -185,13 +239,10 @@ export async function readAlbumProps(folders: Iterable<string>): Promise<Map<str
     await Promise.all(
       list.slice(i, i + 64).map(async (folder) => {
         const file = `${folder}/.albumprops`;
-        let text: string;
-        try {
-          text = await readFile(file, "utf8");
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === "ENOENT" || code === "ENOTDIR") return;
-          out.set(folder, { file, line: 1, column: 1, message: `cannot read: ${(error as Error).message}` });
+        const text = await readSmallFile(file, ALBUMPROPS_MAX);
+        if (text === undefined) return;
+        if (text instanceof Error) {
+          out.set(folder, { file, line: 1, column: 1, message: `cannot read: ${text.message}` });
           return;
         }
         const r = parseAlbumProps(text, file);

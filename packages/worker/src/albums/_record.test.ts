@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FolderIndex } from "./_folders.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
@@ -116,29 +116,60 @@ describe("the asset record", () => {
       asset("a2", "/lib/2024/Été à Paris/tab\there.jpg"),
       asset("a3", "/lib/2024/Été à Paris/IMG 3.jpg", "1969-12-31T23:59:59.000Z"),
     ]);
+    // What the files on disk were: known for one, looked at but unknown (0) for another, not yet looked at for the rest.
+    assets.folders.get("/lib/2024/Été à Paris")!.ident[0] = 4_503_599_627_370_495;
+    assets.folders.get("/lib/2023")!.ident[0] = 0;
     assets.settle();
     await saveRecord(file, { server: "http://immich/api", libraryId: "lib-1", ownerId: "u-1", watermark: "2024-08-01T00:00:00.000Z", assets });
     const lines = readFileSync(file, "utf8").split("\n");
     expect(JSON.parse(lines[0]!)).toEqual({
-      version: 4,
+      version: 5,
       server: "http://immich/api",
       libraryId: "lib-1",
       ownerId: "u-1",
       watermark: "2024-08-01T00:00:00.000Z",
     });
-    // Each folder once, followed by its assets.
+    // Each folder once, with its count, then its columns: ids, names, dates, visibilities, identities.
     expect(lines.slice(1)).toEqual([
-      "\t/lib/2024/Été à Paris",
-      `a1\t${Date.parse("2024-07-14T12:00:00.000Z")}\ttimeline\tIMG 1.jpg`,
-      "a2\t\ttimeline\ttab\there.jpg",
-      "a3\t-1000\ttimeline\tIMG 3.jpg",
-      "\t/lib/2023",
-      `b1\t${Date.parse("2023-01-01T00:00:00.000Z")}\tarchive\tb.jpg`,
+      "\t3\t/lib/2024/Été à Paris",
+      "a1\ta2\ta3",
+      "IMG 1.jpg/tab\there.jpg/IMG 3.jpg",
+      `${Date.parse("2024-07-14T12:00:00.000Z")},,-1000`,
+      "timeline,timeline,timeline",
+      "4503599627370495,,",
+      "\t1\t/lib/2023",
+      "b1",
+      "b.jpg",
+      `${Date.parse("2023-01-01T00:00:00.000Z")}`,
+      "archive",
+      "0",
       "",
     ]);
     const loaded = await loadRecord(file);
     expect(loaded).toMatchObject({ server: "http://immich/api", libraryId: "lib-1", ownerId: "u-1", watermark: "2024-08-01T00:00:00.000Z" });
     expect(loaded?.assets.size).toBe(4);
     expect(listed(loaded!.assets)).toEqual(listed(assets));
+    expect(loaded!.assets.folders.get("/lib/2024/Été à Paris")!.ident).toEqual([4_503_599_627_370_495, Number.NaN, Number.NaN]);
+    expect(loaded!.assets.folders.get("/lib/2023")!.ident).toEqual([0]);
+  });
+
+  it("is unreadable (the next read is a full one) when a count does not match its columns, or a number is not one", async () => {
+    dir = mkdtempSync(join(tmpdir(), "record-"));
+    const file = recordFile(dir, "fam");
+    const head = JSON.stringify({ version: 5, server: "s", libraryId: "l", ownerId: "o", watermark: "w" });
+    const good = ["\t2\t/lib/a", "x\ty", "1.jpg/2.jpg", "1,2", "timeline,archive", ","];
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, [head, ...good, ""].join("\n"));
+    expect((await loadRecord(file))?.assets.size).toBe(2);
+    for (const bad of [
+      ["\t3\t/lib/a", ...good.slice(1)],
+      ["\t2\t/lib/a", "x\ny", ...good.slice(2)],
+      [...good.slice(0, 3), "1,x", ...good.slice(4)],
+      [...good.slice(0, 4), "timeline", ","],
+      good.slice(0, 5),
+    ]) {
+      writeFileSync(file, [head, ...bad, ""].join("\n"));
+      expect(await loadRecord(file)).toBeUndefined();
+    }
   });
 });

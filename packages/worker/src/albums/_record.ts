@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { readLinesFile, writeLinesAtomically } from "../_lines-file.js";
-import { columns, FolderIndex } from "./_folders.js";
+import { FolderIndex, ID_SEPARATOR, NAME_SEPARATOR } from "./_folders.js";
 
 /**
  * What the last sync read of a library's assets, kept in the state dir so the next sync reads only
@@ -17,46 +17,118 @@ export interface AssetRecord {
   readonly assets: FolderIndex;
 }
 
-const VERSION = 4;
+const VERSION = 5;
 
 export function recordFile(stateDir: string, library: string): string {
   return join(stateDir, "albums", `${library}.assets`);
 }
 
-// File format: a JSON header line, then each folder as a line `<TAB>folder` followed by a line per
-// asset in it, `id<TAB>taken<TAB>visibility<TAB>name`, taken being `fileCreatedAt` in ms since the
-// epoch (empty when unknown; an id or a path with a line break makes the
-// record unreadable, and the next read is a full one). It is read and written a chunk at a time,
-// each field decoded into a string of its own: memory holds the index, never the file's text.
+// File format: a JSON header line, then each folder as six lines: `<TAB>count<TAB>folder`, its ids
+// joined by tabs, its file names joined by "/", then comma-separated its dates (`fileCreatedAt` in ms
+// since the epoch, empty when unknown), visibilities and file identities (empty when not looked at yet).
+// A folder is read into the index as it is (its ids and names stay one packed string each): loading a
+// record of 100,000 assets makes a handful of strings per folder, never one per asset. An id with a tab
+// or a line break, or a path with a line break, makes a count differ and the record unreadable: the
+// next read is a full one. It is read and written a chunk at a time: memory holds the index, never the
+// file's text.
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
   const assets = new FolderIndex();
-  let folder: ReturnType<FolderIndex["folder"]> | undefined;
+  let folder: string | undefined;
+  let count = 0;
+  let row = 0;
+  let ids = "";
+  let names = "";
+  let taken: number[] = [];
+  let visibility: string[] = [];
   // A torn or foreign file gives undefined: the next read is a full one.
   const header = await readLinesFile<{ version: number; server: string; libraryId: string; ownerId: string; watermark: string }>(
     file,
     VERSION,
     (buf, from, to) => {
-      if (buf[from] === TAB) {
-        // The folder before is complete: pack it now, so that the whole record is never held unpacked.
-        if (folder) assets.settle(folder);
-        folder = assets.folder(buf.toString("utf8", from + 1, to));
-        return true;
+      switch (row) {
+        case 0: {
+          const tab = buf.indexOf(TAB, from + 1);
+          const n = buf[from] === TAB && tab > from + 1 && tab < to ? digits(buf, from + 1, tab) : undefined;
+          if (n === undefined || !(n > 0)) return false;
+          folder = buf.toString("utf8", tab + 1, to);
+          count = n;
+          break;
+        }
+        case 1:
+          if (occurrences(buf, from, to, TAB) !== count - 1) return false;
+          ids = buf.toString("utf8", from, to);
+          break;
+        case 2:
+          if (occurrences(buf, from, to, SLASH) !== count - 1) return false;
+          names = buf.toString("utf8", from, to);
+          break;
+        case 3: {
+          const list = numbers(buf, from, to, count);
+          if (!list) return false;
+          taken = list;
+          break;
+        }
+        case 4: {
+          const list = words(buf, from, to, count);
+          if (!list) return false;
+          visibility = list;
+          break;
+        }
+        default: {
+          const ident = numbers(buf, from, to, count);
+          if (!ident) return false;
+          assets.load(folder!, ids, names, taken, visibility, ident);
+        }
       }
-      const t1 = buf.indexOf(TAB, from);
-      const t2 = buf.indexOf(TAB, t1 + 1);
-      const t3 = buf.indexOf(TAB, t2 + 1);
-      if (!folder || t1 < 0 || t2 < 0 || t3 < 0 || t3 > to) return false;
-      const taken = digits(buf, t1 + 1, t2);
-      if (taken === undefined) return false;
-      assets.push(folder, buf.toString("utf8", from, t1), taken, buf.toString("utf8", t2 + 1, t3), buf.toString("utf8", t3 + 1, to));
+      row = (row + 1) % 6;
       return true;
     },
   );
-  assets.settle();
-  return header && { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets };
+  return header && row === 0 ? { server: header.server, libraryId: header.libraryId, ownerId: header.ownerId, watermark: header.watermark, assets } : undefined;
 }
 
 const TAB = 9;
+const SLASH = 47;
+const COMMA = 44;
+
+function occurrences(buf: Buffer, from: number, to: number, byte: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(byte, from); i >= 0 && i < to; i = buf.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+/** `count` comma-separated whole numbers (NaN for an empty one), or undefined when they are not. */
+function numbers(buf: Buffer, from: number, to: number, count: number): number[] | undefined {
+  const out = new Array<number>(count);
+  let at = from;
+  for (let i = 0; i < count; i++) {
+    let end = buf.indexOf(COMMA, at);
+    if (end < 0 || end > to) end = to;
+    if (i === count - 1 ? end !== to : end === to) return undefined;
+    const n = digits(buf, at, end);
+    if (n === undefined) return undefined;
+    out[i] = n;
+    at = end + 1;
+  }
+  return out;
+}
+
+/** `count` comma-separated visibilities, each the shared string of a known one. */
+function words(buf: Buffer, from: number, to: number, count: number): string[] | undefined {
+  const out = new Array<string>(count);
+  let at = from;
+  for (let i = 0; i < count; i++) {
+    let end = buf.indexOf(COMMA, at);
+    if (end < 0 || end > to) end = to;
+    if (i === count - 1 ? end !== to : end === to) return undefined;
+    const known = KNOWN.find((k) => k.bytes.length === end - at && buf.compare(k.bytes, 0, k.bytes.length, at, end) === 0);
+    out[i] = known ? known.word : buf.toString("utf8", at, end);
+    at = end + 1;
+  }
+  return out;
+}
+
+const KNOWN = ["timeline", "archive", "hidden", "locked"].map((word) => ({ word, bytes: Buffer.from(word) }));
 
 /** A whole number written in decimal (maybe negative), NaN when empty, undefined when not a number. */
 function digits(buf: Buffer, from: number, to: number): number | undefined {
@@ -80,12 +152,14 @@ export async function saveRecord(file: string, record: AssetRecord): Promise<voi
 function* recordLines(record: AssetRecord): Generator<string> {
   const { server, libraryId, ownerId, watermark } = record;
   yield JSON.stringify({ version: VERSION, server, libraryId, ownerId, watermark });
+  const num = (n: number) => (Number.isNaN(n) ? "" : String(n));
   for (const [folder, f] of record.assets.folders) {
-    yield `\t${folder}`;
-    const { ids, names } = columns(f);
-    for (let i = 0; i < f.taken.length; i++) {
-      const taken = f.taken[i]!;
-      yield `${ids[i]}\t${Number.isNaN(taken) ? "" : taken}\t${f.visibility[i]}\t${names[i]}`;
-    }
+    if (f.taken.length === 0) continue;
+    yield `\t${f.taken.length}\t${folder}`;
+    yield typeof f.ids === "string" ? f.ids : f.ids.join(ID_SEPARATOR);
+    yield typeof f.names === "string" ? f.names : f.names.join(NAME_SEPARATOR);
+    yield f.taken.map(num).join(",");
+    yield f.visibility.join(",");
+    yield f.ident.map(num).join(",");
   }
 }

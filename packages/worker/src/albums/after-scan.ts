@@ -1,5 +1,6 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import type { Logger } from "pino";
+import { logAlbumSync } from "./change-words.js";
 import { reconcileAlbums } from "./reconcile.js";
 
 /** What the album sync after a library scan needs. */
@@ -34,10 +35,8 @@ export function albumSyncAfterScan(options: AlbumHookOptions): (library: { reado
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     });
     for (const r of report.libraries) {
-      const { created, assetsAdded, sharesAdded, repaired } = r.summary;
-      options.logger.info({ library: r.library, created, assetsAdded, sharesAdded, repaired: repaired.length, failures: r.failures.length }, "albums synced");
-      for (const failure of r.failures) options.logger.warn({ library: r.library, failure }, "album step failed; retried next run");
-      for (const problem of r.plan?.problems ?? []) options.logger.warn({ library: r.library, problem }, "album problem");
+      const { assetsAdded, sharesAdded } = r.summary;
+      logAlbumSync(options.logger, r, { assetsAdded, sharesAdded });
     }
   };
 }

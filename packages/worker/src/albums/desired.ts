@@ -83,23 +83,43 @@ type Taken = LibraryAsset & { readonly taken: number };
 
 const isError = (v: AlbumPropsFile | AlbumPropsError | undefined): v is AlbumPropsError => v !== undefined && "message" in v;
 
+/** Where a folder's files go: its album's key and chunks, and the folder its properties come from. */
+interface FolderAlbum {
+  readonly key: string;
+  readonly chunks: readonly string[];
+  readonly root: string;
+  readonly segments: readonly string[];
+  readonly anchorDepth: number;
+}
+
+/** The album a folder (absolute) of a library gives its files, by the rules (undefined: none). */
+export function folderAlbums(rules: Pick<AlbumRulesInput, "levels" | "include" | "ignore">, libraryRoots: readonly string[]) {
+  const roots = [...libraryRoots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  const keep = folderFilter(rules.include, rules.ignore);
+  return (folder: string): FolderAlbum | undefined => {
+    // originalPath matching on the server is a substring match: re-check the prefix here.
+    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
+    if (root === undefined || folder === root) return undefined;
+    const segments = folder.slice(root.length + 1).split("/");
+    if (!keep(segments.join("/"))) return undefined;
+    const slice = albumSlice(segments, rules.levels);
+    if (!slice) return undefined;
+    return { key: slice.chunks.join("/"), chunks: slice.chunks, root, segments, anchorDepth: slice.anchorDepth };
+  };
+}
+
 /** Group a library's assets into the albums the rules and `.albumprops` ask for. */
 export function desiredAlbums(input: DesiredInput): DesiredState {
   const roots = [...input.roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
-  const keep = folderFilter(input.rules.include, input.rules.ignore);
+  const albumOf = folderAlbums(input.rules, input.roots);
   const index = input.assets instanceof FolderIndex ? input.assets : FolderIndex.of(input.assets);
   // Every file of a folder goes to the same album: group folders, not files.
   const groups = new Map<string, Group>();
   for (const [folder, f] of index.folders) {
     if (f.taken.length === 0) continue;
-    // originalPath matching on the server is a substring match: re-check the prefix here.
-    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
-    if (root === undefined || folder === root) continue;
-    const segments = folder.slice(root.length + 1).split("/");
-    if (!keep(segments.join("/"))) continue;
-    const slice = albumSlice(segments, input.rules.levels);
+    const slice = albumOf(folder);
     if (!slice) continue;
-    const key = slice.chunks.join("/");
+    const { key, root, segments } = slice;
     let g = groups.get(key);
     if (!g) {
       g = { chunks: slice.chunks, anchors: new Set(), folders: new Set() };

@@ -12,8 +12,8 @@ export {
   type AlbumReconcileOptions,
   type AlbumReconcileReport,
   type LibraryAlbumResult,
-  plural,
   reconcileAlbums,
 } from "./reconcile.js";
+export { type AlbumLogLine, albumLogLines, changeWords, plural } from "./change-words.js";
 export { type ServerAlbum, toServerAlbum } from "./server-album.js";
 export { albumSyncAfterScan, type AlbumHookOptions } from "./after-scan.js";

@@ -30,3 +30,8 @@ export function parseMarker(description: string | null | undefined): AlbumMarker
   const m = MARKER_RE.exec(description ?? "");
   return m?.[1] && m[2] !== undefined ? { library: m[1], key: unescapeKey(m[2]) } : undefined;
 }
+
+/** The text a description holds above our marker (all of it when it has none). */
+export function userText(description: string | null | undefined): string {
+  return (description ?? "").replace(MARKER_RE, "").trimEnd();
+}

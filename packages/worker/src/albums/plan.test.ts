@@ -174,4 +174,37 @@ describe("planAlbums", () => {
       expect.objectContaining({ albumId: "al-2024", delete: "duplicate of al-older" }),
     ]);
   });
+
+  it("keeps an album for a renamed folder only when its own folder is gone, never one skipped, one still wanted, or one not ours", () => {
+    const moves = (pairs: Record<string, Record<string, number>>) => ({
+      keys: new Map(Object.entries(pairs).map(([to, olds]) => [to, new Map(Object.entries(olds))])),
+      ids: new Map([["old-cover", "new-cover"]]),
+    });
+    const trip = server("Trip", {
+      assetCount: 2,
+      albumThumbnailAssetId: "old-cover",
+      description: "Our trip\n[immich-family:fam:Trip]",
+    } as Partial<ServerAlbum>);
+    const renamed = plan({ desired: state([want("Italy", ["new-cover", "n2"])]), albums: [trip], moves: moves({ Italy: { Trip: 2 } }) });
+    expect(renamed.changes).toEqual([
+      expect.objectContaining({
+        albumId: "al-Trip",
+        name: "Italy",
+        rename: { from: "Trip", fromKey: "Trip", files: 2 },
+        addAssets: ["new-cover", "n2"],
+        update: { albumName: "Italy", description: "Our trip\n[immich-family:fam:Italy]", albumThumbnailAssetId: "new-cover" },
+      }),
+    ]);
+    expect(renamed.held).toEqual([]);
+    // Its folder still holds files: the new folder is a new album.
+    const stays = plan({ desired: state([want("Italy", ["n1"]), want("Trip", ["t1"])]), albums: [trip], moves: moves({ Italy: { Trip: 1 } }) });
+    expect(stays.changes.map((c) => [c.name, c.create ? "create" : c.rename ? "rename" : "update"])).toEqual([["Italy", "create"]]);
+    expect(stays.unchanged).toBe(1);
+    // Skipped for a bad .albumprops: left untouched.
+    const skipped = plan({ desired: state([want("Italy", ["n1"])], ["Trip"]), albums: [trip], moves: moves({ Italy: { Trip: 1 } }) });
+    expect(skipped.changes.map((c) => c.create?.albumName)).toEqual(["Italy"]);
+    // Not ours (no marker): never taken.
+    const foreign = plan({ desired: state([want("Italy", ["n1"])]), albums: [server(undefined)], moves: moves({ Italy: { foreign: 1 } }) });
+    expect(foreign.changes.map((c) => c.create?.albumName)).toEqual(["Italy"]);
+  });
 });

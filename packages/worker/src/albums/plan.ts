@@ -1,5 +1,5 @@
 import { assetCountOf, type DesiredAlbum, type DesiredState, type Visibility } from "./desired.js";
-import { describe } from "./marker.js";
+import { describe, userText } from "./marker.js";
 import type { ServerAlbum } from "./server-album.js";
 
 /** An album user's role as the worker sets it. */
@@ -35,6 +35,19 @@ export interface AlbumChange {
   readonly update?: AlbumUpdate;
   readonly visibility?: { readonly value: Visibility; readonly ids: readonly string[] };
   readonly delete?: string;
+  /**
+   * The album of a folder that was renamed or moved, kept for the folder's new name: `name` and `key`
+   * are the new ones, the marker moves to `key`, the moved files' new assets are added.
+   */
+  readonly rename?: { readonly from: string; readonly fromKey: string; readonly files: number };
+}
+
+/** Files that were renamed or moved (the server made them new assets): by folder key, and by asset. */
+export interface Moves {
+  /** New album key → old album key → how many of its files came from there. */
+  readonly keys: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Old asset id → the new asset id of the same file. */
+  readonly ids: ReadonlyMap<string, string>;
 }
 
 /** Every album change for one library, and what was held back and why. */
@@ -69,6 +82,8 @@ export interface PlanInput {
   readonly assetsComplete: boolean;
   /** A readable name of a user id, for messages. */
   readonly label?: (userId: string) => string;
+  /** Files renamed or moved since the last read: their old album is kept for their new folder. */
+  readonly moves?: Moves;
 }
 
 /** Ours = carries our marker for this library and is owned by the owner. */
@@ -112,6 +127,13 @@ export function planAlbums(input: PlanInput): AlbumPlan {
   if (input.missingRoots.length > 0) held.push(`import root missing or empty (${input.missingRoots.join(", ")}): no album loses assets or is deleted this run`);
   if (!input.assetsComplete) held.push("the asset list could not be checked against the server's totals (it differed, or no admin key): no removals this run");
 
+  const wantedKeys = new Set(desired.albums.map((d) => d.key));
+  const renamed = renames(input, ours, wantedKeys);
+  for (const [from, to] of renamed.merged)
+    notes.push(
+      `album ${JSON.stringify(ours.get(from)![0]!.name)}: its folder's files moved to ${JSON.stringify(to)}, whose album is another one; it is left with no folder`,
+    );
+
   for (const d of desired.albums) {
     const wanted = wantedUsers(d, input, problems);
     const existing = ours.get(d.key) ?? [];
@@ -124,6 +146,11 @@ export function planAlbums(input: PlanInput): AlbumPlan {
         );
     }
     const album = existing[0];
+    const from = renamed.to.get(d.key);
+    if (!album && from) {
+      changes.push(updateChange(d, ours.get(from.key)![0]!, wanted, input, safeToRemove, held, from)!);
+      continue;
+    }
     if (!album) {
       changes.push(createChange(d, library, wanted));
       continue;
@@ -133,9 +160,8 @@ export function planAlbums(input: PlanInput): AlbumPlan {
     else unchanged++;
   }
 
-  const wantedKeys = new Set(desired.albums.map((d) => d.key));
   for (const [key, list] of ours) {
-    if (wantedKeys.has(key) || desired.skipped.has(key)) continue;
+    if (wantedKeys.has(key) || desired.skipped.has(key) || renamed.from.has(key)) continue;
     for (const album of list) {
       const canDelete = album.assetCount === 0 || (input.mode === "mirror" && input.allowRemovals);
       if (!safeToRemove) continue;
@@ -149,6 +175,33 @@ export function planAlbums(input: PlanInput): AlbumPlan {
     }
   }
   return { library, changes, unchanged, held, problems, notes };
+}
+
+/**
+ * Which album of ours each renamed or moved folder keeps: an album whose folder is gone goes to the new
+ * folder that took most of its files (a split), and a new folder takes the album that gave it most of
+ * its files (a merge); each album goes to one folder, each folder takes one album.
+ */
+function renames(input: PlanInput, ours: ReadonlyMap<string, ServerAlbum[]>, wantedKeys: ReadonlySet<string>) {
+  const to = new Map<string, { key: string; files: number }>();
+  const from = new Set<string>();
+  const merged = new Map<string, string>();
+  if (!input.moves) return { to, from, merged };
+  const pairs: { to: string; from: string; files: number }[] = [];
+  for (const [newKey, olds] of input.moves.keys) {
+    if (ours.has(newKey) || !wantedKeys.has(newKey)) continue;
+    for (const [oldKey, files] of olds) {
+      if (ours.has(oldKey) && !wantedKeys.has(oldKey) && !input.desired.skipped.has(oldKey)) pairs.push({ to: newKey, from: oldKey, files });
+    }
+  }
+  pairs.sort((a, b) => b.files - a.files || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  for (const p of pairs) {
+    if (to.has(p.to) || from.has(p.from)) continue;
+    to.set(p.to, { key: p.from, files: p.files });
+    from.add(p.from);
+  }
+  for (const p of pairs) if (!from.has(p.from) && !merged.has(p.from)) merged.set(p.from, p.to);
+  return { to, from, merged };
 }
 
 function emptyChange(key: string, name: string, albumId?: string): AlbumChange {
@@ -207,8 +260,10 @@ function updateChange(
   input: PlanInput,
   safeToRemove: boolean,
   held: string[],
+  rename?: { readonly key: string; readonly files: number },
 ): AlbumChange | undefined {
-  const members = input.membership.get(album.id);
+  // A renamed album is not read: the moved files are new assets, not in it yet (the server skips any that are).
+  const members = rename ? new Set<string>() : input.membership.get(album.id);
   const addAssets = members ? d.assetIds.filter((id) => !members.has(id)) : [];
   let removeAssets: string[] = [];
   if (members && input.mode === "mirror") {
@@ -227,13 +282,18 @@ function updateChange(
   const removeUsers = [...current.keys()].filter((id) => !wanted.has(id));
   const update: AlbumUpdate = {};
   if (album.name !== d.name) update.albumName = d.name;
-  if (d.description !== undefined) {
-    const text = describe(d.description, { library: input.library, key: d.key });
+  if (d.description !== undefined || rename) {
+    const text = describe(d.description ?? userText(album.description), { library: input.library, key: d.key });
     if (album.description !== text) update.description = text;
   }
   if (d.sortOrder && (album.order ?? "desc") !== d.sortOrder) update.order = d.sortOrder;
   if (d.commentsAndLikes !== undefined && album.isActivityEnabled !== d.commentsAndLikes) update.isActivityEnabled = d.commentsAndLikes;
-  const thumb = thumbnailFor(d, album.thumbnailAssetId, members);
+  // A renamed album keeps its cover: the same photo, as the new asset of its file.
+  const mine = rename ? new Set(d.assetIds) : members;
+  const moved = rename && album.thumbnailAssetId ? input.moves?.ids.get(album.thumbnailAssetId) : undefined;
+  // Only to a photo of this album (a split's other part may have taken the cover's file).
+  const cover = moved && mine?.has(moved) ? moved : album.thumbnailAssetId;
+  const thumb = thumbnailFor(d, cover, mine) ?? (cover !== album.thumbnailAssetId ? (cover ?? undefined) : undefined);
   if (thumb && thumb !== album.thumbnailAssetId) update.albumThumbnailAssetId = thumb;
   const visibility = d.visibility && d.visibilityIds.length > 0 ? { value: d.visibility, ids: d.visibilityIds } : undefined;
   const empty =
@@ -250,5 +310,6 @@ function updateChange(
     removeUsers,
     ...(Object.keys(update).length > 0 ? { update } : {}),
     ...(visibility ? { visibility } : {}),
+    ...(rename ? { rename: { from: album.name, fromKey: rename.key, files: rename.files } } : {}),
   };
 }

@@ -27,7 +27,7 @@ describe("what a run reports", () => {
     world = await albumWorld({ albums: { levels: -1, shareWith: SHARE } });
     world.files(...TREE);
     const first = await world.run({ stateDir });
-    expect(first.libraries[0]?.summary.albums).toEqual({ created: 3, updated: 0, repaired: 0, failed: 0, skipped: 0 });
+    expect(first.libraries[0]?.summary.albums).toEqual({ created: 3, renamed: 0, updated: 0, repaired: 0, failed: 0, skipped: 0 });
 
     world.files("2024/Paris/new.jpg");
     const rome = album("Rome");
@@ -35,7 +35,7 @@ describe("what a run reports", () => {
     await removeAssetFromAlbum({ id: album("Summer").id, bulkIdsDto: { ids: [...album("Summer").assetIds] } }, opts());
     const report = await world.run({ stateDir });
     const s = report.libraries[0]!.summary;
-    expect(s.albums).toEqual({ created: 0, updated: 1, repaired: 2, failed: 0, skipped: 0 });
+    expect(s.albums).toEqual({ created: 0, renamed: 0, updated: 1, repaired: 2, failed: 0, skipped: 0 });
     expect(s.repaired).toEqual(['album "Rome": shared with bob@example.com again', 'album "Summer": 1 photo put back']);
     expect(JSON.stringify(s.repaired)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
   });

@@ -2,12 +2,14 @@ import { type ImmichFamilySpec, type Library, libraryImportPaths, libraryName, t
 import { getAllAlbums, getAllLibraries, getMyUser, searchUsers } from "@immich/sdk";
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { checkNameRules } from "./album-name.js";
+import { plural } from "./change-words.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { assetCountOf, type DesiredState, desiredAlbums } from "./desired.js";
+import { assetCountOf, type DesiredState, desiredAlbums, folderAlbums } from "./desired.js";
 import { FolderIndex } from "./_folders.js";
-import { type AlbumChange, type AlbumPlan, albumsToRead, ourAlbums, planAlbums } from "./plan.js";
+import { fingerprint, matchMoves, type MovedAsset } from "./_identity.js";
+import { type AlbumChange, type AlbumPlan, albumsToRead, type Moves, ourAlbums, planAlbums } from "./plan.js";
 import { type ServerAlbum, toServerAlbum } from "./server-album.js";
 
 /** What `reconcileAlbums` needs: the spec, the server, the keys, and plan-or-apply with its flags. */
@@ -19,6 +21,8 @@ export interface AlbumReconcileOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The admin key when it does not come from `env` (e.g. `--api-key-file`). @default env[spec.worker.apiKey] */
   readonly adminApiKey?: string;
+  /** Where `adminApiKey` came from (a key file's path, an env var's name), for messages. @default "--api-key-file" */
+  readonly adminKeyName?: string;
   /** Only this library (handle). */
   readonly library?: string;
   /** false: plan only, no writes. */
@@ -45,6 +49,8 @@ export interface AlbumReconcileOptions {
 export interface AlbumOutcomes {
   /** New albums. */
   created: number;
+  /** Albums kept for a renamed or moved folder (new name, the moved photos added). */
+  renamed: number;
   /** Existing albums that took new files or changed properties. */
   updated: number;
   /** Existing albums whose drift on the server was undone (a share, a role, a photo removed there). */
@@ -66,16 +72,23 @@ export interface AlbumSummary {
   visibilityChanged: number;
   /** Drift fixed on existing albums, each naming its album: shares re-added, roles fixed, users removed, photos re-added. */
   repaired: string[];
+  /** Albums kept for a renamed or moved folder: `"old name" → "new name"`. */
+  renamed: string[];
   /** Per album: created, updated, repaired, failed, skipped. */
   albums: AlbumOutcomes;
 }
 
 /** What happened to one planned album change. */
-export type AlbumOutcome = "created" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
+export type AlbumOutcome = "created" | "renamed" | "updated" | "repaired" | "deleted" | "failed" | "not applied";
 
 /** What an album sync did for one library, with every failure in the server's words. */
 export interface LibraryAlbumResult {
   readonly library: string;
+  /**
+   * The run could not start for want of a key: one is not set, the server rejects it (401), or it is
+   * another user's. The user's move (the CLI exits 2), not a retry's. `key` is where it comes from.
+   */
+  readonly credentials?: { readonly key: string; readonly problem: "missing" | "rejected" | "wrong-user" };
   /** With `apply`: each planned change's outcome, in plan order. */
   readonly outcomes?: readonly AlbumOutcome[];
   /** How the library's assets were read: all of them, or what changed since the last run's record. */
@@ -101,7 +114,8 @@ const emptySummary = (): AlbumSummary => ({
   updated: 0,
   visibilityChanged: 0,
   repaired: [],
-  albums: { created: 0, updated: 0, repaired: 0, failed: 0, skipped: 0 },
+  renamed: [],
+  albums: { created: 0, renamed: 0, updated: 0, repaired: 0, failed: 0, skipped: 0 },
 });
 
 /** Plan (and with `apply`, reconcile) the folder albums of every library that declares `albums`. */
@@ -130,8 +144,14 @@ export async function reconcileAlbums(options: AlbumReconcileOptions): Promise<A
   return { libraries: results, ok: results.every((r) => r.failures.length === 0) };
 }
 
-function client(options: AlbumReconcileOptions, apiKey: string): ImmichClient {
-  return new ImmichClient({ baseUrl: options.baseUrl, apiKey, ...(options.signal ? { signal: options.signal } : {}), ...options.client });
+function client(options: AlbumReconcileOptions, apiKey: string, keyName: string): ImmichClient {
+  return new ImmichClient({ baseUrl: options.baseUrl, apiKey, keyName, ...(options.signal ? { signal: options.signal } : {}), ...options.client });
+}
+
+/** Why a library's run has no usable key: the message, and the credentials problem for the report. */
+interface KeyProblem {
+  readonly message: string;
+  readonly credentials: NonNullable<LibraryAlbumResult["credentials"]>;
 }
 
 /** The clients a library's albums are built with: the owner's, and the admin's when there is an admin key. */
@@ -141,24 +161,46 @@ interface OwnerClients {
   readonly ownerId: string;
 }
 
-/** Step 1. Albums belong to the key's user: use the owner's key, or the admin key when its user is the owner. A string says why not. */
-async function ownerClients(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member): Promise<OwnerClients | string> {
+/** Step 1. Albums belong to the key's user: use the owner's key, or the admin key when its user is the owner. */
+async function ownerClients(options: AlbumReconcileOptions, handle: string, lib: Library, owner: Member): Promise<OwnerClients | KeyProblem> {
   const { spec } = options;
+  const adminName = options.adminApiKey ? (options.adminKeyName ?? "--api-key-file") : spec.worker.apiKey.key;
   const adminKey = options.adminApiKey ?? options.env[spec.worker.apiKey.key];
   const ownerKeyName = owner.apiKey?.key;
   const ownerKey = ownerKeyName ? options.env[ownerKeyName] : undefined;
+  const whoAmI = async (c: ImmichClient, key: string) => {
+    try {
+      return await c.call("who am I", (o) => getMyUser(o));
+    } catch (error) {
+      if ((error as { kind?: unknown }).kind === "auth")
+        return { rejected: { message: `library ${handle}: ${(error as Error).message}`, credentials: { key, problem: "rejected" as const } } };
+      throw error;
+    }
+  };
   let admin: ImmichClient | undefined;
   if (adminKey) {
-    admin = client(options, adminKey);
-    const me = await admin.call("who am I", (o) => getMyUser(o));
+    admin = client(options, adminKey, adminName);
+    const me = await whoAmI(admin, adminName);
+    if ("rejected" in me) return me.rejected;
     if (me.email.toLowerCase() === owner.email.toLowerCase()) return { admin, owner: admin, ownerId: me.id };
   }
   if (!ownerKey) {
-    return `library ${handle}: its albums belong to ${lib.owner} (${owner.email}); set ${ownerKeyName ? ownerKeyName : `members.${lib.owner}.apiKey in the spec and its key`} to that member's API key${adminKey ? "" : ` (and ${spec.worker.apiKey.key} to an admin's)`}`;
+    const ownKey = ownerKeyName ?? `members.${lib.owner}.apiKey`;
+    const message = adminKey
+      ? `library ${handle}: its albums belong to ${lib.owner} (${owner.email}), and the key in ${adminName} is another user's; set ${ownerKeyName ? ownerKeyName : `members.${lib.owner}.apiKey in the spec and its key`} to ${lib.owner}'s API key`
+      : owner.admin
+        ? `${adminName} is not set. Put ${lib.owner}'s API key in ${adminName} (the spec's worker.apiKey: ${lib.owner} is an admin and owns library ${handle}), or pass --api-key-file`
+        : `${adminName} is not set. Put an admin's API key in ${adminName} (the spec's worker.apiKey), or pass --api-key-file; library ${handle}'s albums belong to ${lib.owner} (${owner.email}): also set ${ownKey} to ${lib.owner}'s API key`;
+    return { message, credentials: { key: adminKey ? ownKey : adminName, problem: "missing" } };
   }
-  const ownerClient = client(options, ownerKey);
-  const me = await ownerClient.call("who am I", (o) => getMyUser(o));
-  if (me.email.toLowerCase() !== owner.email.toLowerCase()) return `library ${handle}: ${ownerKeyName} belongs to ${me.email}, not to the owner ${owner.email}`;
+  const ownerClient = client(options, ownerKey, ownerKeyName!);
+  const me = await whoAmI(ownerClient, ownerKeyName!);
+  if ("rejected" in me) return me.rejected;
+  if (me.email.toLowerCase() !== owner.email.toLowerCase())
+    return {
+      message: `library ${handle}: ${ownerKeyName} belongs to ${me.email}, not to the owner ${owner.email}`,
+      credentials: { key: ownerKeyName!, problem: "wrong-user" },
+    };
   return { admin, owner: ownerClient, ownerId: me.id };
 }
 
@@ -187,6 +229,10 @@ interface LibraryRead {
   /** Why the read is incomplete (a failure), when it is. */
   readonly incomplete?: string;
   readonly notes: readonly string[];
+  /** Files renamed or moved since the record (the server made them new assets). */
+  readonly moved: readonly MovedAsset[];
+  /** Saves the record when the run has carried out the renames it plans (the next run would not see the moves again). */
+  readonly save?: () => Promise<void>;
 }
 
 /**
@@ -200,12 +246,13 @@ async function readLibrary(
   owner: Member,
   clients: OwnerClients,
   roots: readonly string[],
+  missing: readonly string[],
 ): Promise<LibraryRead | string> {
   const { admin, owner: oc, ownerId } = clients;
   if (!admin) {
     const assets = new FolderIndex();
     await Promise.all(roots.map((r) => readAssets(oc, { originalPath: `${r}/` }, [r], assets)));
-    return { assets, complete: false, read: undefined, added: undefined, notes: [] };
+    return { assets, complete: false, read: undefined, added: undefined, notes: [], moved: [] };
   }
   const name = libraryName(handle, lib);
   const libraryId = (await admin.call("list libraries", (o) => getAllLibraries(o))).find((l) => l.name === name && l.ownerId === ownerId)?.id;
@@ -214,11 +261,21 @@ async function readLibrary(
   const saved = file && !options.deep ? await loadRecord(file) : undefined;
   const record = saved && saved.server === oc.baseUrl && saved.libraryId === libraryId && saved.ownerId === ownerId ? saved : undefined;
   const r = await readLibraryAssets(oc, libraryId, roots, record);
+  // The files of new assets (of every asset, on a first read): what they are on disk, to know them again once moved.
+  const looked = await fingerprint(r.assets, missing);
+  const moved = r.moved ? matchMoves(r.assets, r.moved.added, r.moved.gone) : [];
   const notes: string[] = [];
-  if (r.complete && file && r.watermark && (r.changed > 0 || r.watermark !== record?.watermark)) {
-    await saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets: r.assets }).catch((error: Error) =>
-      notes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`),
-    );
+  let save: (() => Promise<void>) | undefined;
+  if (r.complete && file && r.watermark && (r.changed > 0 || looked > 0 || r.watermark !== record?.watermark)) {
+    save = () =>
+      saveRecord(file, { server: oc.baseUrl, libraryId, ownerId, watermark: r.watermark, assets: r.assets }).catch((error: Error) => {
+        notes.push(`cannot save the asset record (${error.message}); the next run reads every asset again`);
+      });
+    // With moves, the record waits for the renames: a run cut short (or a plan) sees the same moves next time.
+    if (moved.length === 0) {
+      await save();
+      save = undefined;
+    }
   }
   return {
     assets: r.assets,
@@ -227,7 +284,26 @@ async function readLibrary(
     added: r.added,
     ...(r.complete ? {} : { incomplete: `library ${handle}: read ${r.assets.size} assets but the server counts ${r.total}; no removals this run` }),
     notes,
+    moved,
+    ...(save ? { save } : {}),
   };
+}
+
+/** The moves as album keys: which folder's album each new folder's files came from. */
+function movesByKey(moved: readonly MovedAsset[], albumOf: ReturnType<typeof folderAlbums>): Moves | undefined {
+  if (moved.length === 0) return undefined;
+  const keys = new Map<string, Map<string, number>>();
+  const ids = new Map<string, string>();
+  for (const m of moved) {
+    ids.set(m.from.id, m.to.id);
+    const to = albumOf(m.to.folder)?.key;
+    const from = albumOf(m.from.folder)?.key;
+    if (to === undefined || from === undefined || to === from) continue;
+    const olds = keys.get(to) ?? new Map<string, number>();
+    olds.set(from, (olds.get(from) ?? 0) + 1);
+    keys.set(to, olds);
+  }
+  return { keys, ids };
 }
 
 /** Step 4. The albums the folders want: the spec's rules, then each folder's `.albumprops`. */
@@ -299,6 +375,8 @@ interface LibraryPlan {
   readonly wanted: ReadonlyMap<string, number>;
   readonly skipped: number;
   readonly incomplete?: string;
+  /** Saves the asset record once the planned renames are done (see `LibraryRead.save`). */
+  readonly save?: () => Promise<void>;
 }
 
 /**
@@ -317,8 +395,9 @@ async function planLibrary(
   const { owner: oc, ownerId } = clients;
   const roots = libraryImportPaths(lib);
   const missing = await missingRoots(roots);
-  const lr = await readLibrary(options, handle, lib, owner, clients, roots);
+  const lr = await readLibrary(options, handle, lib, owner, clients, roots, missing);
   if (typeof lr === "string") return lr;
+  const moves = movesByKey(lr.moved, folderAlbums(rules, roots));
   const { complete, read, added } = lr;
   const desired = await desiredOf(rules, roots, lr.assets, users.resolveUser, owner);
   const albums = (await oc.call("list albums", (o) => getAllAlbums({}, o))).map(toServerAlbum);
@@ -336,6 +415,7 @@ async function planLibrary(
     missingRoots: missing,
     assetsComplete: complete,
     label: users.label,
+    ...(moves ? { moves } : {}),
   });
   return {
     plan: lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned,
@@ -344,6 +424,7 @@ async function planLibrary(
     wanted: new Map(desired.albums.map((d) => [d.key, assetCountOf(d)])),
     skipped: desired.skipped.size,
     ...(lr.incomplete ? { incomplete: lr.incomplete } : {}),
+    ...(lr.save ? { save: lr.save } : {}),
   };
 }
 
@@ -359,13 +440,13 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
   if (ruleProblems.length > 0) return fail(`library ${handle}: ${ruleProblems.join("; ")}`);
   const owner = spec.members[lib.owner];
   if (!owner) return fail(`library ${handle}: owner ${lib.owner} is not a member`);
-  let clients: OwnerClients | string;
+  let clients: OwnerClients | KeyProblem;
   try {
     clients = await ownerClients(options, handle, lib, owner);
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
   }
-  if (typeof clients === "string") return fail(clients);
+  if ("message" in clients) return { ...fail(clients.message), credentials: clients.credentials };
   const { admin, owner: oc, ownerId } = clients;
 
   try {
@@ -388,6 +469,8 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
     if (applied.length < plan.changes.length)
       failures.push(`library ${handle}: stopped after ${applied.length} of ${plan.changes.length} albums; the next run continues`);
     failures.push(...problems);
+    // The record waited for the renames: save it once none failed (a failed one is found again next run).
+    if (planned.save && !plan.changes.some((c, i) => c.rename && outcomes[i] !== "renamed")) await planned.save();
     return { library: handle, ...(read ? { read } : {}), plan, outcomes, summary, failures };
   } catch (error) {
     return fail(`library ${handle}: ${(error as Error).message}`);
@@ -432,17 +515,17 @@ function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: Re
   if (readded > 0) repairs.push(`${where}: ${plural(readded, "photo")} put back`);
   s.repaired.push(...repairs);
   if (r.failures.length > 0) return "failed";
+  if (change.rename) {
+    s.renamed.push(`${JSON.stringify(change.rename.from)} → ${JSON.stringify(change.name)}`);
+    s.albums.renamed++;
+    return "renamed";
+  }
   if (repairs.length > 0) {
     s.albums.repaired++;
     return "repaired";
   }
   s.albums.updated++;
   return "updated";
-}
-
-/** "1 photo", "2 photos". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /**

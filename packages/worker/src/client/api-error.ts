@@ -50,8 +50,11 @@ function serverMessage(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Turn whatever an SDK call threw into an ImmichApiError of a known kind. */
-export function toApiError(operation: string, error: unknown): ImmichApiError {
+/**
+ * Turn whatever an SDK call threw into an ImmichApiError of a known kind. `keyName` says where the key
+ * came from (an env var's name or a key file), so that a rejected key (401) names what to fix.
+ */
+export function toApiError(operation: string, error: unknown, keyName?: string): ImmichApiError {
   if (error instanceof ImmichApiError) return error;
   if (isHttpError(error)) {
     const status = error.status;
@@ -60,7 +63,15 @@ export function toApiError(operation: string, error: unknown): ImmichApiError {
     if (status === 429) return new ImmichApiError("rate-limit", operation, detail, status, { cause: error });
     if (status >= 500) return new ImmichApiError("server", operation, detail, status, { cause: error });
     if (status === 401)
-      return new ImmichApiError("auth", operation, `${detail}. Check the API key (IMMICH_API_KEY or --api-key-file).`, status, { cause: error });
+      return new ImmichApiError(
+        "auth",
+        operation,
+        keyName
+          ? `${detail}. The server rejects the API key in ${keyName}: put a valid key there (Account Settings > API Keys on the server).`
+          : `${detail}. Check the API key (IMMICH_API_KEY or --api-key-file).`,
+        status,
+        { cause: error },
+      );
     if (status === 403)
       return new ImmichApiError("forbidden", operation, `${detail}. Give the API key that permission, or use an admin's key.`, status, { cause: error });
     if (status === 404) return new ImmichApiError("not-found", operation, `${detail}. Is the URL the Immich API (ending in /api)?`, status, { cause: error });

@@ -14,6 +14,8 @@ export interface ImmichClientOptions {
   /** API base URL, ending in `/api`. */
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Where the key came from (an env var's name or a key file, never the key): a rejected key's message names it. */
+  readonly keyName?: string;
   /** Per-request timeout. @default 30000 */
   readonly timeoutMs?: number;
   readonly backoff?: BackoffOptions;
@@ -41,7 +43,8 @@ export class ImmichClient {
   private async attempt<T>(fn: (opts: SdkOpts) => Promise<T>): Promise<T> {
     const ms = this.options.timeoutMs ?? 30_000;
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${ms} ms`, "TimeoutError")), ms);
+    const said = ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer in ${said}`, "TimeoutError")), ms);
     const outer = this.options.signal;
     const onStop = () => deadline.abort(outer?.reason);
     if (outer?.aborted) onStop();
@@ -60,7 +63,7 @@ export class ImmichClient {
       return await this.attempt(fn);
     } catch (error) {
       if (this.options.signal?.aborted) throw this.options.signal.reason;
-      const apiError = toApiError(operation, error);
+      const apiError = toApiError(operation, error, this.options.keyName);
       this.options.onError?.(apiError.kind, operation, false, 0);
       throw apiError;
     }
@@ -78,7 +81,7 @@ export class ImmichClient {
         return await this.attempt(fn);
       } catch (error) {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
-        apiError = toApiError(operation, error);
+        apiError = toApiError(operation, error, this.options.keyName);
       }
       const retry = apiError.transient && attempt + 1 < attempts;
       const delay = retry ? Math.max(retryAfterMs(apiError) ?? 0, backoffDelay(attempt, this.options.backoff)) : 0;

@@ -29,6 +29,8 @@ export interface DoctorCheck {
 export interface DoctorReport {
   readonly ok: boolean;
   readonly checks: readonly DoctorCheck[];
+  /** Where each key the server rejected (401) came from (an env var's name or a key file): the user must fix them. */
+  readonly rejectedKeys: readonly string[];
 }
 
 /** What `runDoctor` checks: the spec against the server at `url`, with the worker's and the members' keys. */
@@ -37,6 +39,8 @@ export interface DoctorOptions {
   readonly url: string;
   /** The worker's admin key. */
   readonly apiKey: string;
+  /** Where the worker's key came from (an env var's name or a key file), for messages. @default the spec's worker.apiKey */
+  readonly keyName?: string;
   /** For the members' own keys (the env vars the spec names). */
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
@@ -77,7 +81,9 @@ function permissionCheck(label: string, key: KeyInfo, needs: readonly Permission
 interface ServerContext {
   readonly spec: ImmichFamilySpec;
   readonly options: DoctorOptions;
-  readonly client: (apiKey: string) => ImmichClient;
+  readonly client: (apiKey: string, keyName?: string) => ImmichClient;
+  /** Keys the server rejected (401), by where they came from. */
+  readonly rejected: Set<string>;
   readonly admin: ImmichClient;
 }
 
@@ -165,10 +171,11 @@ async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: read
   let ownerKey: KeyInfo;
   let ownerClient: ImmichClient;
   if (ownKey) {
-    ownerClient = ctx.client(ownKey);
+    ownerClient = ctx.client(ownKey, member.apiKey?.key);
     try {
       ownerKey = await inspectKey(ownerClient);
     } catch (error) {
+      if (isRejected(error) && member.apiKey) ctx.rejected.add(member.apiKey.key);
       return [{ check: `${owner}'s API key`, status: "fail", detail: errorMessage(error) }];
     }
     if (ownerKey.user.email.toLowerCase() !== member.email.toLowerCase()) {
@@ -288,6 +295,9 @@ async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
   return out;
 }
 
+/** The server answered 401: the key is wrong, not the server. */
+const isRejected = (error: unknown) => (error as { kind?: unknown }).kind === "auth";
+
 /** The checks once the server answers, in report order. */
 const SERVER_CHECKS: readonly Check<ServerContext>[] = [{ name: "server version", run: serverVersion }];
 
@@ -315,24 +325,34 @@ async function runChecks<C>(checks: readonly Check<C>[], ctx: C): Promise<Doctor
 
 /** `immich-family doctor`: check a live server against what the spec needs of it. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const client = (apiKey: string) =>
-    new ImmichClient({ baseUrl: options.url, apiKey, timeoutMs: options.timeoutMs ?? 10_000, backoff: { attempts: 2, baseMs: 200 } });
-  const admin = client(options.apiKey);
-  const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks });
+  const client = (apiKey: string, keyName?: string) =>
+    new ImmichClient({
+      baseUrl: options.url,
+      apiKey,
+      ...(keyName ? { keyName } : {}),
+      timeoutMs: options.timeoutMs ?? 10_000,
+      backoff: { attempts: 2, baseMs: 200 },
+    });
+  const workerKey = options.keyName ?? options.spec.worker.apiKey.key;
+  const admin = client(options.apiKey, workerKey);
+  const rejected = new Set<string>();
+  const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks, rejectedKeys: [...rejected] });
 
   // Two checks the rest need: without a server or a known key, nothing else can be asked.
   try {
     await admin.call("ping", (o) => pingServer(o));
   } catch (error) {
+    if (isRejected(error)) rejected.add(workerKey);
     return report([{ check: "server reachable", status: "fail", detail: errorMessage(error) }]);
   }
   const checks: DoctorCheck[] = [{ check: "server reachable", status: "pass", detail: options.url }];
-  const server: ServerContext = { spec: options.spec, options, client, admin };
+  const server: ServerContext = { spec: options.spec, options, client, admin, rejected };
   checks.push(...(await runChecks(SERVER_CHECKS, server)));
   let key: KeyInfo;
   try {
     key = await inspectKey(admin);
   } catch (error) {
+    if (isRejected(error)) rejected.add(workerKey);
     return report([...checks, { check: "worker API key", status: "fail", detail: errorMessage(error) }]);
   }
   checks.push({ check: "worker API key", status: "pass", detail: `belongs to ${key.user.email}` });

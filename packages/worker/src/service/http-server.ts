@@ -9,6 +9,8 @@ export interface HealthSource {
   readonly healthy: () => boolean;
   /** Ready: libraries reconciled and the server reachable. */
   readonly ready: () => boolean;
+  /** Why not ready, in a sentence each (the body of a 503 `/readyz`). */
+  readonly why?: () => readonly string[];
 }
 
 /** `/healthz`, `/readyz` and `/metrics`. */
@@ -22,7 +24,8 @@ export async function startHttpServer(
     const path = (req.url ?? "/").split("?")[0];
     if (path === WORKER_ENDPOINTS.health || path === WORKER_ENDPOINTS.ready) {
       const ok = path === WORKER_ENDPOINTS.health ? health.healthy() : health.ready();
-      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "not ready\n");
+      const why = ok || path === WORKER_ENDPOINTS.health ? [] : (health.why?.() ?? []);
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : `not ready\n${why.map((w) => `${w}\n`).join("")}`);
       return;
     }
     if (path === WORKER_ENDPOINTS.metrics) {

@@ -64,6 +64,12 @@ export class WorkerMetrics {
     labelNames: ["library"] as const,
     registers: [this.registry],
   });
+  readonly credentialsRejected = new Gauge({
+    name: "immich_family_credentials_rejected",
+    help: "1 while the server rejects the API key from `key` (an env var's name or a key file), or it is not set or another user's; the worker is then not ready",
+    labelNames: ["key"] as const,
+    registers: [this.registry],
+  });
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "immich_family_worker_" });
   }

@@ -265,4 +265,28 @@ describe("worker process", () => {
     expect(output.out).not.toContain(key);
     expect(output.err).toBe("");
   }, 30_000);
+
+  it("a key the server rejects: named in the log with what to do, in /readyz's body and a metric, until it works again", async () => {
+    const fault = fake.faults.add({ kind: "status", status: 401 });
+    const svc = service({ keyName: "WORKER_KEY" });
+    const port = await svc.listen();
+    const running = svc.run();
+    await until(() => logs.some((l) => l.key === "WORKER_KEY" && l.level === 50), "the log line");
+    expect(logs.find((l) => l.key === "WORKER_KEY" && l.level === 50)?.msg).toBe(
+      "the server rejects the API key in WORKER_KEY (401): put a valid admin API key there and restart the worker",
+    );
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect([ready.status, await ready.text()]).toEqual([
+      503,
+      "not ready\nthe server rejects the API key in WORKER_KEY (401): put a valid admin API key there and restart the worker\nthe libraries are not reconciled yet (see the log)\n",
+    ]);
+    const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(await metrics()).toContain('immich_family_credentials_rejected{key="WORKER_KEY"} 1');
+    fault.remove();
+    await until(() => logs.some((l) => l.msg === "the API key in WORKER_KEY works again"), "the key to work", 800);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await metrics()).toContain('immich_family_credentials_rejected{key="WORKER_KEY"} 0');
+    svc.stop();
+    await running;
+  });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { durationMs, type ImmichFamilySpec, PORTS } from "@family/immich-spec";
 import { scanLibrary } from "@immich/sdk";
+import { logAlbumSync } from "../albums/change-words.js";
 import type { AlbumReconcileReport } from "../albums/reconcile.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
 import type { Walker } from "../changes/walker.js";
@@ -17,6 +18,8 @@ export interface WorkerServiceOptions {
   readonly spec: ImmichFamilySpec;
   readonly url: string;
   readonly apiKey: string;
+  /** Where the key came from (an env var's name or a key file), for the log, `/readyz` and the metric. @default "IMMICH_API_KEY" */
+  readonly keyName?: string;
   readonly stateDir: string;
   readonly logger: Logger;
   /** Port of /healthz, /readyz, /metrics; 0 picks one. @default 9464 */
@@ -74,6 +77,9 @@ interface Tracked {
   pending: string | undefined;
 }
 
+/** Milliseconds as seconds for people: 30000 → 30, 1234 → 1.2. */
+export const seconds = (ms: number): number => (ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10);
+
 /** The change a poll saw, independent of the order the walker listed files in (walkrs's order differs each time). */
 export function fingerprint(poll: Extract<PollResult, { status: "changed" }>): string {
   const h = createHash("sha1");
@@ -90,28 +96,55 @@ export class WorkerService {
   private client: ImmichClient;
   private http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
   private readonly albumTasks: AlbumTask[] = [];
+  /** Keys that cannot be used (rejected, not set, another user's), by where they come from: what to do about each. */
+  private readonly badKeys = new Map<string, string>();
 
   constructor(private readonly options: WorkerServiceOptions) {
+    const keyName = options.keyName ?? "IMMICH_API_KEY";
     this.client = new ImmichClient({
       baseUrl: options.url,
       apiKey: options.apiKey,
+      keyName,
       signal: this.abort.signal,
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
       ...(options.backoff ? { backoff: options.backoff } : {}),
-      onError: this.onApiError,
+      onError: (kind, operation, willRetry, delayMs) => {
+        if (kind === "auth")
+          this.keyProblem(keyName, `the server rejects the API key in ${keyName} (401): put a valid admin API key there and restart the worker`);
+        this.onApiError(kind, operation, willRetry, delayMs);
+      },
     });
+  }
+
+  /** A key that cannot be used: said once in the log, kept in `/readyz` and the metric until it works. */
+  private keyProblem(key: string, what: string): void {
+    if (this.badKeys.get(key) !== what) this.options.logger.error({ key }, what);
+    this.badKeys.set(key, what);
+    this.metrics.credentialsRejected.set({ key }, 1);
+  }
+
+  /** A key worked: clear what was said about it. */
+  private keyWorks(key: string): void {
+    if (!this.badKeys.delete(key)) return;
+    this.metrics.credentialsRejected.set({ key }, 0);
+    this.options.logger.info({ key }, `the API key in ${key} works again`);
   }
 
   private readonly onApiError = (kind: Parameters<NonNullable<ImmichClientOptions["onError"]>>[0], operation: string, willRetry: boolean, delayMs: number) => {
     this.metrics.apiErrors.inc({ kind });
-    this.options.logger.warn({ kind, operation, willRetry, delayMs }, "immich API call failed");
+    this.options.logger.warn({ kind, operation, willRetry, retryInSeconds: seconds(delayMs) }, "immich API call failed");
   };
 
   /** Start the HTTP endpoints; returns the port. */
   async listen(): Promise<number> {
     this.http = await startHttpServer(this.options.port ?? PORTS.worker, this.options.host ?? "0.0.0.0", this.metrics, {
       healthy: () => this.running,
-      ready: () => this.isReady && this.albumTasks.every((t) => !t.failing),
+      ready: () => this.isReady && this.albumTasks.every((t) => !t.failing) && this.badKeys.size === 0,
+      why: () => [
+        ...this.badKeys.values(),
+        ...(this.isReady ? [] : ["the libraries are not reconciled yet (see the log)"]),
+        ...this.albumTasks.filter((t) => t.failing).map((t) => `the last album sync of library ${t.handle} failed (see the log)`),
+      ],
     });
     this.options.logger.info({ port: this.http.port }, "serving /healthz, /readyz and /metrics");
     return this.http.port;
@@ -161,6 +194,7 @@ export class WorkerService {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await reconcileLibraries(this.client, spec);
+        this.keyWorks(this.options.keyName ?? "IMMICH_API_KEY");
         for (const a of result.applied) logger.info({ action: a.kind, library: "handle" in a ? a.handle : a.name }, "library reconciled");
         for (const p of result.problems) logger.warn({ library: p.handle, problem: p.message }, "library problem");
         return result.libraries
@@ -186,7 +220,7 @@ export class WorkerService {
       } catch (error) {
         if (this.abort.signal.aborted) throw error;
         const delay = backoffDelay(attempt, { baseMs: 1_000, maxMs: 300_000 });
-        logger.error({ err: (error as Error).message, retryInMs: delay }, "library reconciliation failed");
+        logger.error({ err: (error as Error).message, retryInSeconds: seconds(delay) }, "library reconciliation failed");
         if (this.options.once) throw error;
         await sleep(delay, this.abort.signal);
       }
@@ -230,6 +264,7 @@ export class WorkerService {
         return;
       }
       await this.client.call(`scan library ${library}`, (o) => scanLibrary({ id: t.lib.id }, o));
+      this.keyWorks(this.options.keyName ?? "IMMICH_API_KEY");
       await t.poller.commit();
       t.pending = undefined;
       this.metrics.scansTriggered.inc({ library });
@@ -246,7 +281,7 @@ export class WorkerService {
       if (this.abort.signal.aborted) throw error;
       t.failures++;
       const delay = Math.min(t.intervalMs, backoffDelay(t.failures, { baseMs: 1_000, maxMs: 300_000 }));
-      logger.error({ library, err: (error as Error).message, retryInMs: delay }, "poll failed");
+      logger.error({ library, err: (error as Error).message, retryInSeconds: seconds(delay) }, "poll failed");
       t.nextAt = Date.now() + delay;
     }
   }
@@ -278,21 +313,21 @@ export class WorkerService {
     const library = task.handle;
     const deep = Date.now() >= task.deepAt;
     const depth = deep ? "deep" : "cheap";
+    const started = performance.now();
     try {
       const report = await sync(library, { deep, onError: this.onApiError });
       let ok = report.ok;
       for (const r of report.libraries) {
-        const { albums, repaired } = r.summary;
-        for (const [outcome, n] of Object.entries(albums)) if (n > 0) this.metrics.albumOutcomes.inc({ library, outcome }, n);
-        logger.info({ library, depth, read: r.read?.how, ...albums }, "albums synced");
-        for (const line of repaired) logger.info({ library }, `repaired: ${line}`);
-        for (const failure of r.failures) logger.warn({ library, failure }, "album step failed; retried next run");
-        for (const problem of r.plan?.problems ?? []) logger.warn({ library, problem }, "album problem");
+        if (r.credentials) this.keyProblem(r.credentials.key, `albums of library ${library}: ${r.failures[0] ?? r.credentials.problem}`);
+        for (const [outcome, n] of Object.entries(r.summary.albums)) if (n > 0) this.metrics.albumOutcomes.inc({ library, outcome }, n);
+        logAlbumSync(logger, r, { depth, read: r.read?.how, seconds: seconds(performance.now() - started) });
         if (r.failures.length > 0) ok = false;
       }
       this.metrics.albumSyncs.inc({ library, depth, result: ok ? "ok" : "failed" });
       task.failing = !ok;
       if (ok) {
+        // Every key this library's sync used worked.
+        for (const [key, what] of this.badKeys) if (what.startsWith(`albums of library ${library}:`)) this.keyWorks(key);
         task.failures = 0;
         this.metrics.albumLastSuccess.set({ library }, Date.now() / 1000);
         if (deep) task.deepAt = Date.now() + this.deepIntervalMs();
