@@ -84,6 +84,7 @@ export function toCliError(error: unknown): CliError | undefined {
       });
     }
     case "CredentialsError":
+    case "BootstrapError":
       return new CliError("bad-arguments", error.message, { cause: error });
     case "WorkerSetupError": {
       const details = (error as Error & { details?: unknown }).details;

@@ -126,6 +126,27 @@ cli
   .action(action(() => import("./commands/albums.js")));
 
 cli
+  .command("members <action> [spec]", "The family's Immich accounts as the spec declares them; action: plan or sync")
+  .option("--prune", "sync: delete (Immich's soft delete) accounts the spec does not declare")
+  .option("--deep", "Read every member's preferences and partner shares, not only those the last run did not vouch for")
+  .option("--state-dir <dir>", "Where the last run's record is kept (a no-op run then reads only the account list)", { default: ".immich-family" })
+  .option("--api-key-file <file>", "Read the admin API key from this file instead of the env var the spec names (worker.apiKey)")
+  .option(...outputOption)
+  .example("immich-family members plan")
+  .example("immich-family members sync --output json")
+  .action(action(() => import("./commands/members.js")));
+
+cli
+  .command("bootstrap [spec]", "A fresh server: sign up the spec's first admin and make the worker's API key, written into the secrets env file")
+  .option("--secrets-env <file>", "The secrets env file that gets the worker's key (default: the target's, in --out)")
+  .option("--target <target>", "kubernetes or compose: whose secrets env file (needed when the spec declares both)")
+  .option("--out <dir>", "The render's output folder, where the target's secrets env file is", { default: "rendered" })
+  .option(...outputOption)
+  .example("IMMICH_URL=http://localhost:2283 immich-family bootstrap --out rendered")
+  .example("IMMICH_URL=http://localhost:2283 immich-family bootstrap --secrets-env deploy/secrets.env")
+  .action(action(() => import("./commands/bootstrap.js")));
+
+cli
   .command("worker [spec]", "Run the long-lived worker: poll, rescan on change, sync albums, serve /healthz and /metrics")
   .option("--api-key-file <file>", "Read the API key from this file instead of the env var the spec names (worker.apiKey)")
   .option("--port <port>", "Port of /healthz, /readyz and /metrics", { default: String(PORTS.worker) })
@@ -168,6 +189,35 @@ cli
   .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family doctor")
   .example("immich-family doctor --preflight --target compose --out deploy")
   .action(action(() => import("./commands/doctor.js")));
+
+cli
+  .command(
+    "backup <action> [spec]",
+    "Restore drill; action: verify (restore the newest backup into a scratch Postgres and check it) or check (check a restored database)",
+  )
+  .option("--file <path>", "verify: this backup instead of the newest in the declared folders")
+  .option("--scratch-url <url>", "verify: restore into this scratch PostgreSQL instead of the Compose file's drill service (never the live one)")
+  .option("--target <target>", "verify: compose or kubernetes (default: compose)")
+  .option(
+    "--out <dir>",
+    "Compose: the render's output folder, where compose.yaml is (default: rendered); Kubernetes: where the drill's objects are rendered (default: a new temporary folder)",
+  )
+  .option("--apply", "verify --target kubernetes: apply with kubectl, wait, print the checks, and always remove what it applied")
+  .option("--backup <name>", "verify --target kubernetes: this volume-snapshot Backup instead of the newest")
+  .option("--timeout <duration>", "verify --target kubernetes: how long the restore and the checks may take, e.g. 45m (default: 1h)")
+  .option("--status-file <file>", "verify: write the result and time here (JSON, or Prometheus text when it ends in .prom)")
+  .option("--notify", "verify: mail a failed drill through the backup's mail settings (targets.compose.backup.notify.email)")
+  .option("--sample <n>", "How many asset files to look for on disk (default: the spec's backup.drill.sample)")
+  .option("--database-url <url>", `check: the restored database (better: the env var DRILL_DATABASE_URL, which keeps the password off the command line)`)
+  .option("--media <dir>", "check: where the media folder is mounted (default: immich.mediaLocation, else /data)")
+  .option(...outputOption)
+  .example("immich-family backup verify --out /srv/immich-stack")
+  .example("immich-family backup verify --target kubernetes --apply")
+  .example(
+    "immich-family backup verify --file backups/db-backup/pgsql_immich_immich-db_20261206-033000.sql.zst.gpg --scratch-url postgres://postgres@127.0.0.1:5433/postgres",
+  )
+  .example("DRILL_DATABASE_URL=postgres://… immich-family backup check /etc/immich-family/spec.yaml")
+  .action(action(() => import("./commands/backup.js")));
 
 cli.help();
 cli.version(VERSION);

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -722,3 +724,223 @@ export const validSpecInput: fc.Arbitrary<Data> = fc
         };
       });
   });
+
+/** A throwaway PostgreSQL server: `url` reaches it as the superuser `postgres` (trust, loopback only). */
+export interface ScratchPostgres {
+  readonly url: string;
+  readonly port: number;
+  readonly binDir: string;
+  stop(): Promise<void>;
+}
+
+/** The newest Debian PostgreSQL server binaries; none installed is a failure (`bash .ci/run` installs them), never a skip. */
+export function postgresBinDir(): string {
+  const root = "/usr/lib/postgresql";
+  const majors = (() => {
+    try {
+      return readdirSync(root)
+        .filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, "bin", "initdb")))
+        .map(Number)
+        .sort((a, b) => b - a);
+    } catch {
+      return [];
+    }
+  })();
+  if (majors[0] === undefined) throw new Error(`No PostgreSQL server under ${root}: install Debian's postgresql-15 (bash .ci/run does)`);
+  return join(root, String(majors[0]), "bin");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * Start a PostgreSQL server in a temp folder on a free port (initdb + pg_ctl). Run as root, it runs as
+ * the `postgres` user Debian's package creates, since initdb refuses root.
+ */
+export async function startScratchPostgres(): Promise<ScratchPostgres> {
+  const binDir = postgresBinDir();
+  const dir = mkdtempSync(join(tmpdir(), "immich-family-pg-"));
+  const asUser: { uid?: number; gid?: number } = {};
+  if (process.getuid?.() === 0) {
+    const line = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("postgres:"));
+    const [, , uid, gid] = line?.split(":") ?? [];
+    if (!uid || !gid) throw new Error("running as root needs the postgres user (Debian's postgresql package creates it)");
+    Object.assign(asUser, { uid: Number(uid), gid: Number(gid) });
+    chownSync(dir, asUser.uid as number, asUser.gid as number);
+  }
+  const run = (tool: string, args: string[]) => {
+    const r = spawnSync(join(binDir, tool), args, { ...asUser, encoding: "utf8", cwd: dir, env: { ...process.env, LC_ALL: "C.UTF-8" } });
+    if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr || r.stdout || r.error?.message}`);
+  };
+  run("initdb", ["-D", join(dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+  const port = await freePort();
+  run("pg_ctl", [
+    "-D",
+    join(dir, "data"),
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    "start",
+  ]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    binDir,
+    stop: async () => {
+      spawnSync(join(binDir, "pg_ctl"), ["-D", join(dir, "data"), "-m", "immediate", "stop"], { ...asUser, encoding: "utf8" });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+/** The real Immich dumps copied from the shared fixture set (see the folder's README). */
+export const DUMPS = fileURLToPath(new URL("./fixtures/immich-db", import.meta.url));
+
+/** A fixture dump's path, after checking it against its folder's SHA256SUMS: an edited fixture fails loudly. */
+export function fixtureDump(line: "v2.7.5" | "v3.1.0", pattern: RegExp): string {
+  const dir = join(DUMPS, line);
+  const name = readdirSync(dir).find((f) => pattern.test(f));
+  if (!name) throw new Error(`no ${pattern} in ${dir}`);
+  const sums = readFileSync(join(dir, "SHA256SUMS"), "utf8");
+  const want = sums
+    .split("\n")
+    .find((l) => l.endsWith(`  ${name}`))
+    ?.split(" ")[0];
+  const have = createHash("sha256")
+    .update(readFileSync(join(dir, name)))
+    .digest("hex");
+  if (!want || want !== have) throw new Error(`${name}: SHA-256 ${have} does not match SHA256SUMS (${want ?? "absent"})`);
+  return join(dir, name);
+}
+
+/** Run a tool the backup image runs, failing the test on an error. */
+export function tool(command: string, args: readonly string[], options: { input?: string | Buffer; cwd?: string } = {}): Buffer {
+  const r = spawnSync(command, [...args], { input: options.input, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")}: ${r.stderr?.toString() || r.error?.message}`);
+  return r.stdout;
+}
+
+/**
+ * What db-backup 4.1.x leaves for one run with `COMPRESSION=ZSTD`, `ENCRYPT=TRUE` and `CHECKSUM=SHA1`:
+ * the zstd-compressed plain dump encrypted with `gpg --batch --passphrase-fd 0 -c` (symmetric, the
+ * passphrase on standard input), and `sha1sum <file>` run in the file's folder beside it.
+ */
+export function dbBackupFiles(plainZst: string, folder: string, name: string, passphrase: string | undefined): string {
+  mkdirSync(folder, { recursive: true });
+  // A short home: gpg-agent's socket path must stay under 108 bytes.
+  const home = mkdtempSync(join(tmpdir(), "gpg-"));
+  const inner = join(folder, passphrase === undefined ? name : name.replace(/\.gpg$/, ""));
+  copyFileSync(plainZst, inner);
+  if (passphrase !== undefined) {
+    tool("gpg", ["--batch", "--homedir", home, "--yes", "--passphrase-fd", "0", "-c", inner], { input: `${passphrase}\n` });
+    spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]);
+    spawnSync("rm", ["-rf", inner, home]);
+  }
+  const file = join(folder, name);
+  writeFileSync(`${file}.sha1`, tool("sha1sum", [name], { cwd: folder }));
+  return file;
+}
+
+/** Give a file a modification time `hoursAgo` before `now`. */
+export function age(file: string, hoursAgo: number, now = Date.now()): void {
+  const t = new Date(now - hoursAgo * 3_600_000);
+  utimesSync(file, t, t);
+}
+
+/** Every asset file the dump of `line` points at, as empty files under `media` and `photos`. */
+export function assetTree(line: "v2.7.5" | "v3.1.0", media: string, photos: string): number {
+  const expected = JSON.parse(readFileSync(join(DUMPS, line, "expected.json"), "utf8")) as { paths: { assets: { root: string; path: string }[] } };
+  for (const a of expected.paths.assets) {
+    const file = join(a.root === "media" ? media : photos, a.path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, "");
+  }
+  return expected.paths.assets.length;
+}
+
+/**
+ * A stand-in `docker` for the restore drill: `compose … up`/`rm` of the drill service succeed, and
+ * `compose … exec -T <service> psql|pg_restore …` runs the real client against `pg` (the drill service
+ * as it is; the live database `immich-db` as the database `liveDatabase`), so the Compose path of
+ * `backup verify` runs for real without Docker. Each call is logged to `<dir>/calls`.
+ */
+export function drillDocker(dir: string, pg: ScratchPostgres, liveDatabase: string): void {
+  script(
+    dir,
+    "docker",
+    `[ "$1" = compose ] || exit 2
+shift
+while [ $# -gt 0 ]; do case "$1" in --project-directory|--profile|--env-file) shift 2;; *) break;; esac; done
+cmd=$1; shift
+case "$cmd" in
+  up|rm) exit 0;;
+  exec) [ "$1" = -T ] && shift; service=$1; shift; tool=$1; shift
+    if [ "$service" = immich-db ]; then exec "${pg.binDir}/$tool" -h 127.0.0.1 -p ${pg.port} "$@" -U postgres -d ${liveDatabase}; fi
+    if [ "$service" = immich-backup-drill ]; then exec "${pg.binDir}/$tool" -h 127.0.0.1 -p ${pg.port} "$@"; fi
+    echo "no such service: $service" >&2; exit 1;;
+esac
+echo "stand-in docker: unexpected compose $cmd" >&2; exit 2
+`,
+  );
+}
+
+/** A plain-text SMTP server on a free loopback port that keeps every message it is sent (envelope and data). */
+export async function fakeSmtp(): Promise<{ port: number; messages: { from: string; to: string[]; data: string }[]; close: () => Promise<void> }> {
+  const messages: { from: string; to: string[]; data: string }[] = [];
+  const server = createServer((socket) => {
+    let buffer = "";
+    let inData = false;
+    let from = "";
+    let to: string[] = [];
+    const reply = (line: string) => socket.write(`${line}\r\n`);
+    reply("220 fake ESMTP");
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("utf8");
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf("\r\n.\r\n");
+          if (end < 0) return;
+          messages.push({ from, to, data: buffer.slice(0, end) });
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          reply("250 queued");
+          continue;
+        }
+        const eol = buffer.indexOf("\r\n");
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO" || verb === "HELO") reply("250 fake");
+        else if (verb === "MAIL") [from, to] = [line.replace(/^MAIL FROM:\s*<?([^>\s]*)>?.*$/i, "$1"), []];
+        else if (verb === "RCPT") to.push(line.replace(/^RCPT TO:\s*<?([^>\s]*)>?.*$/i, "$1"));
+        else if (verb === "DATA") {
+          inData = true;
+          reply("354 go on");
+          continue;
+        } else if (verb === "QUIT") {
+          reply("221 bye");
+          socket.end();
+          return;
+        } else reply("250 ok");
+        if (verb === "MAIL" || verb === "RCPT") reply("250 ok");
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { port, messages, close: () => new Promise((ok) => server.close(() => ok())) };
+}

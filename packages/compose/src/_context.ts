@@ -17,6 +17,7 @@ export const SERVICE = {
   database: "immich-db",
   backup: "immich-db-backup",
   exporter: "immich-db-exporter",
+  drill: "immich-backup-drill",
   worker: "immich-worker",
 } as const;
 
@@ -105,12 +106,16 @@ export function secretVar(ctx: RenderContext, key: string): string {
   return `\${${key}:?set ${key} in ${ctx.compose.envFile}}`;
 }
 
-/** The env entries of the keys `reader` reads under their own names (`secretKeys` decides who reads what), each a required interpolation. */
+/**
+ * The env entries of the keys `reader` reads under their own names (`secretKeys` decides who reads what),
+ * each a required interpolation, except the worker's own key: left empty, the worker bootstraps and
+ * keeps a key of its own (so `docker compose up` works before anyone has made one).
+ */
 export function secretEnv(ctx: RenderContext, reader: SecretReader): Record<string, string> {
   return Object.fromEntries(
     secretKeys(ctx.spec, "compose")
       .filter((k) => k.readers.includes(reader))
-      .map((k) => [k.key, secretVar(ctx, k.key)]),
+      .map((k) => [k.key, reader === "worker" && k.key === ctx.spec.worker.apiKey.key ? `\${${k.key}:-}` : secretVar(ctx, k.key)]),
   );
 }
 

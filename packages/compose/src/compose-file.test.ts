@@ -439,13 +439,13 @@ describe("services from the common spec", () => {
     expect(file.services).toHaveProperty(mlHost);
   });
 
-  test("the worker runs only when enabled and gets only its API keys", () => {
+  test("the worker runs only when enabled and gets only its API keys; its own may be empty (it then bootstraps one)", () => {
     const file = family();
     const worker = svc(file, "immich-worker");
     expect(worker.env_file).toBeUndefined();
     expect(worker.environment).toEqual({
       IMMICH_URL: "http://immich-server:2283/api",
-      IMMICH_API_KEY: ref("IMMICH_API_KEY"),
+      IMMICH_API_KEY: "${IMMICH_API_KEY:-}",
       IMMICH_API_KEY_TWOFLOWER: ref("IMMICH_API_KEY_TWOFLOWER"),
     });
     expect(worker.networks).toEqual(["backend"]);

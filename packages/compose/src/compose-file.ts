@@ -2,6 +2,7 @@ import type { ImmichFamilySpec } from "@family/immich-spec";
 import { NETWORK, type RenderContext, renderContext, WORKER_STATE_VOLUME } from "./_context.js";
 import { backupService, exporterService } from "./_backup-services.js";
 import { databaseService, redisService } from "./_data-services.js";
+import { drillService } from "./_drill-service.js";
 import { initService } from "./_init-service.js";
 import { machineLearningService } from "./_ml-service.js";
 import { frontendNetworkName, serverService } from "./_server-service.js";
@@ -27,6 +28,7 @@ export function buildComposeFile(spec: ImmichFamilySpec, options: ComposeOptions
   services[ctx.services.database] = databaseService(ctx);
   if (ctx.compose.backup.enabled) services[ctx.services.backup] = backupService(ctx);
   if (ctx.compose.metricsExporter.enabled) services[ctx.services.exporter] = exporterService(ctx);
+  services[ctx.services.drill] = drillService(ctx);
   if (spec.worker.enabled) services[ctx.services.worker] = workerService(ctx);
   return {
     name: ctx.project,

@@ -37,6 +37,8 @@ export interface ComposeResources {
 /** One service of compose.yaml, as this renderer writes it. */
 export interface ComposeService {
   readonly image: string;
+  /** Started only when one of these profiles is active (`docker compose --profile drill …`). */
+  readonly profiles?: readonly string[];
   readonly user?: string;
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];

@@ -84,6 +84,28 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
         `A failed backup mails ${mail.to.join(", ")} from ${mail.from} through ${mail.smtp.host}:${mail.smtp.port}; the backup joins the egress network only for that.`,
       );
   }
+  p("## Restore drill: is the backup any good?");
+  const drill = compose.backup.drill;
+  const sources = [
+    compose.backup.enabled ? `the newest dump in \`${compose.paths.backups}\`` : "",
+    spec.database.superuser ? `Immich's own newest backup in \`${compose.paths.media}/backups\`` : "",
+  ].filter(Boolean);
+  p(
+    `\`immich-family backup verify\` restores ${sources.join(" and ") || "a backup you name with --file"} into \`${ctx.services.drill}\`, a scratch Postgres of the same image as the live one (profile \`drill\`, data in memory, no network), and checks it: checksum, decryption, a restore without errors, Immich's schema at the pinned release, the members and libraries of the spec, and a sample of ${drill.sample} asset files on disk. A backup older than ${drill.maxAge} fails. It prints one PASS/FAIL line per check and exits 1 on any failure; it writes only to its own temporary folder (and \`--status-file\`). Run it on this host with your spec and this folder: \`immich-family backup verify /path/to/immich-family.yaml --out /path/to/this/folder\`.`,
+  );
+  if (drill.schedule) {
+    const mail = compose.backup.notify?.email;
+    p(
+      "Scheduled in the spec: add this line to the host's crontab (the status file keeps the last drill's result and time for your monitoring):",
+      "",
+      "```",
+      `${drill.schedule} immich-family backup verify /path/to/immich-family.yaml --out /path/to/this/folder --status-file /path/to/this/folder/drill-status.json${mail ? " --notify" : ""}`,
+      "```",
+      ...(mail
+        ? ["", `\`--notify\` mails a failed drill to ${mail.to.join(", ")} through ${mail.smtp.host}:${mail.smtp.port}, the backup's own mail settings.`]
+        : []),
+    );
+  }
   if (compose.metricsExporter.enabled) {
     p("## Metrics");
     p(

@@ -1,6 +1,7 @@
 export { type CheckProblem, checkComposeReferences } from "./check-references.js";
 export { COMPOSE_FILES, COMPOSE_FORMER_FILES, isComposeFile, SERVICE as COMPOSE_SERVICES } from "./_context.js";
 export { buildComposeFile, type ComposeOptions } from "./compose-file.js";
+export { DRILL_PROFILE } from "./_drill-service.js";
 export type { ComposeFile, ComposeNetwork, ComposeService, ComposeVolume } from "./compose-model.js";
 export { ffmpegAccel, mlImageSuffix, mlProfile, transcodingProfile } from "./hwaccel.js";
 export { composeNextSteps } from "./next-steps.js";

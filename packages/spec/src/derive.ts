@@ -55,3 +55,26 @@ export const DEFAULT_WORKER_IMAGE_REPOSITORY = "ghcr.io/immich-family/immich-fam
 export function workerImage(spec: Pick<ImmichFamilySpec, "worker">, toolVersion: string): string {
   return spec.worker.image ?? `${DEFAULT_WORKER_IMAGE_REPOSITORY}:${toolVersion}`;
 }
+
+const QUANTITY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+};
+
+/** A quantity as the spec writes it (`500Gi`, `1T`) in bytes, e.g. a member's storage quota. */
+export function quantityToBytes(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
+  // Own keys only: a unit such as "constructor" is not a unit.
+  const unit = m?.[2] !== undefined && Object.hasOwn(QUANTITY_UNITS, m[2]) ? QUANTITY_UNITS[m[2]] : undefined;
+  if (!m?.[1] || unit === undefined) throw new Error(`not a quantity: ${q}`);
+  return Math.round(Number(m[1]) * unit);
+}

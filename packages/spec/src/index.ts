@@ -53,6 +53,7 @@ export {
   oauthIssuerUrl,
   oauthMobileRedirect,
   oauthRedirectUris,
+  quantityToBytes,
   DEFAULT_WORKER_IMAGE_REPOSITORY,
   workerImage,
 } from "./derive.js";

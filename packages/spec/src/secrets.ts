@@ -55,7 +55,13 @@ export function secretKeys(spec: ImmichFamilySpec, target: Target): SecretKeyInf
   if (spec.worker.enabled) {
     add(spec.worker.apiKey.key, "Immich API key of an admin, for library reconciliation and scans", "worker");
     for (const [handle, member] of Object.entries(spec.members)) {
-      if (member.apiKey) add(member.apiKey.key, `Immich API key of ${handle}, whose folder albums the worker builds`, "worker");
+      if (member.apiKey) add(member.apiKey.key, `Immich API key of ${handle}, whose folder albums and partner shares the worker makes`, "worker");
+      if (member.password)
+        add(
+          member.password.key,
+          `Initial password of ${handle}'s Immich account (changed at first login${member.admin ? "; the worker signs up the first admin with it" : ""})`,
+          "worker",
+        );
     }
   }
   return [...out].map(([key, { purpose, readers }]) => ({ key, purpose, readers: [...readers] }));

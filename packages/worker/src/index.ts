@@ -17,6 +17,18 @@ export {
   plural,
   reconcileAlbums,
 } from "./albums/index.js";
+export {
+  BootstrapError,
+  type BootstrapOptions,
+  type BootstrapReport,
+  bootstrap,
+  bootstrapPermissions,
+  envFileKeyStore,
+  type KeyStore,
+  readEnvFile,
+  stateDirKeyStore,
+  WORKER_KEY_NAME,
+} from "./bootstrap/index.js";
 export { type ApiErrorKind, ImmichApiError, toApiError } from "./client/api-error.js";
 export { type BackoffOptions, backoffDelay, sleep } from "./client/backoff.js";
 export { ImmichClient, type ImmichClientOptions, type SdkOpts } from "./client/immich-client.js";
@@ -45,6 +57,18 @@ export {
   reconcileLibraries,
   type ResolvedLibrary,
 } from "./libraries/index.js";
+export {
+  type DesiredMember,
+  desiredMembers,
+  firstAdmin,
+  type MemberChange,
+  type MemberOutcome,
+  type MemberPlan,
+  type MembersReconcileOptions,
+  type MembersReport,
+  planMembers,
+  reconcileMembers,
+} from "./members/index.js";
 export { type LibraryScanOutcome, type ScanOptions, type ScanReport, scanLibraries } from "./scan/scan-libraries.js";
 export { libraryQueue, waitForScan } from "./scan/wait-for-scan.js";
 export { createLogger, type Logger } from "./service/logger.js";

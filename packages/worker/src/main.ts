@@ -13,7 +13,8 @@ Arguments:
   spec   the spec file (default: $IMMICH_FAMILY_SPEC, else ${CONTAINER_PATHS.workerSpecFile})
 
 Environment:
-  IMMICH_URL, IMMICH_API_KEY      the server and an API key (or IMMICH_API_KEY_FILE)
+  IMMICH_URL, IMMICH_API_KEY      the server and an API key (or IMMICH_API_KEY_FILE); without a key,
+                                  the worker bootstraps: the first admin member, then a key of its own
   IMMICH_FAMILY_STATE_DIR         where the worker keeps its state (default /var/lib/immich-family)
   IMMICH_FAMILY_WORKER_PORT       port of /healthz and /metrics (default ${PORTS.worker})
 

@@ -13,6 +13,7 @@ export {
   type RouteResult,
 } from "./router.js";
 export { assetDto, defaultRoutes, userAdminDto, userDto } from "./routes/index.js";
+export { type OAuthProfile, oauthLogin } from "./routes/auth.js";
 export { Checks, objectBody } from "./routes/validation.js";
 export { listLibraryFiles, type ScanOutcome, scanLibrary } from "./scanner.js";
 export { createFakeImmich, DEFAULT_VERSION, type FakeImmich, type FakeImmichOptions, withFakeImmich } from "./server.js";
@@ -20,6 +21,9 @@ export {
   type FakeApiKey,
   type FakeAsset,
   type FakeLibrary,
+  type FakePartner,
+  type FakeUserInput,
+  defaultPreferences,
   FakeState,
   type FakeUser,
   now,

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { FakeApiKey, FakeState, FakeUser } from "./state.js";
 
-/** The caller, once authenticated by its `x-api-key`. */
+/** The caller, once authenticated by its `x-api-key` or a login session's token (then with every permission). */
 export interface FakeAuth {
   readonly user: FakeUser;
-  readonly apiKey: FakeApiKey;
+  /** Undefined for a login session. */
+  readonly apiKey: FakeApiKey | undefined;
 }
 
 export interface RouteContext {

@@ -6,7 +6,8 @@ import { JobRunner, type JobRunnerOptions } from "./jobs.js";
 import { isWrite, type LoggedRequest } from "./request-log.js";
 import { type FakeAuth, FakeRouter, type RouteModule } from "./router.js";
 import { defaultRoutes } from "./routes/index.js";
-import { type FakeUser, FakeState, type ServerVersion } from "./state.js";
+import { oauthLogin, type OAuthProfile } from "./routes/auth.js";
+import { type FakeUser, type FakeUserInput, FakeState, type ServerVersion } from "./state.js";
 
 export interface FakeImmichOptions {
   /** The server release to imitate; the major selects v2 or v3 behaviour. @default "v3.1.0", the newest release immich-family knows (its release table in @family/immich-spec) */
@@ -17,6 +18,8 @@ export interface FakeImmichOptions {
   readonly mediaLocation?: string;
   /** Started with IMMICH_CONFIG_FILE: `PUT /system-config` is refused. @default false */
   readonly configFile?: boolean;
+  /** `IMMICH_ALLOW_SETUP` is not false: `POST /auth/admin-sign-up` works while no admin exists. @default true */
+  readonly allowSetup?: boolean;
   /** Extra route modules (e.g. albums), added after the default ones. */
   readonly routes?: readonly RouteModule[];
   /** Timing of queued jobs. */
@@ -33,8 +36,15 @@ export interface FakeImmich {
   readonly requests: LoggedRequest[];
   /** Requests that changed state. */
   writes(): LoggedRequest[];
-  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null }): FakeUser;
+  addUser(input: FakeUserInput): FakeUser;
   addApiKey(user: FakeUser | string, permissions?: readonly string[], name?: string): string;
+  /**
+   * A member logging in through the identity provider, as the server's OAuth callback handles it:
+   * found by OAuth id, else linked by email (refused when that account is linked to another id), else
+   * registered when `oauth.autoRegister` is on; a role claim in the profile sets `isAdmin` at every
+   * login. Returns the account and a session token; throws the server's 400 otherwise.
+   */
+  oauthLogin(profile: OAuthProfile): { user: FakeUser; token: string };
   close(): Promise<void>;
 }
 
@@ -64,12 +74,36 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
 }
 
+/** The session token of a request: `Authorization: Bearer`, `x-immich-user-token`, or the `immich_access_token` cookie. */
+function sessionToken(req: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  const header = req.headers["x-immich-user-token"];
+  const cookie = /(?:^|;\s*)immich_access_token=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
+  return bearer ?? (typeof header === "string" ? header : undefined) ?? cookie;
+}
+
+/** The caller: a session wins over an API key (as on the server); a deleted account is no one. */
+function authenticate(state: FakeState, req: IncomingMessage): FakeAuth {
+  const token = sessionToken(req);
+  if (token !== undefined) {
+    const user = state.users.get(state.sessions.get(token) ?? "");
+    if (!user || user.deletedAt !== null) throw new FakeHttpError(401, "Invalid user token");
+    return { user, apiKey: undefined };
+  }
+  const secret = req.headers["x-api-key"];
+  const key = typeof secret === "string" ? state.apiKeys.get(secret) : undefined;
+  const user = key ? state.users.get(key.userId) : undefined;
+  if (!key || !user || user.deletedAt !== null) throw new FakeHttpError(401, typeof secret === "string" ? "Invalid API key" : "Authentication required");
+  return { user, apiKey: key };
+}
+
 /** Start a fake Immich API on 127.0.0.1 (a random port) that the real `@immich/sdk` talks to. */
 export async function createFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
   const state = new FakeState(options.version ?? DEFAULT_VERSION, {
     ...(options.publicUsers === undefined ? {} : { publicUsers: options.publicUsers }),
     ...(options.mediaLocation === undefined ? {} : { mediaLocation: options.mediaLocation }),
     ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    ...(options.allowSetup === undefined ? {} : { allowSetup: options.allowSetup }),
   });
   const jobs = new JobRunner(state, options.jobs);
   state.enqueue = (queue, run) => jobs.enqueue(queue, run);
@@ -91,7 +125,7 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
         path,
         query: url.search,
         status,
-        apiKey: auth?.apiKey.name,
+        apiKey: auth ? (auth.apiKey?.name ?? "(session)") : undefined,
         userEmail: auth?.user.email,
         body,
         fault: fault?.kind,
@@ -135,13 +169,10 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
       }
       const { route, params } = found;
       if (!route.public) {
-        const secret = req.headers["x-api-key"];
-        const key = typeof secret === "string" ? state.apiKeys.get(secret) : undefined;
-        const user = key ? state.users.get(key.userId) : undefined;
-        if (!key || !user) throw new FakeHttpError(401, typeof secret === "string" ? "Invalid API key" : "Authentication required");
-        auth = { user, apiKey: key };
+        auth = authenticate(state, req);
+        const { user, apiKey: key } = auth;
         if (route.admin && !user.isAdmin) throw new FakeHttpError(403, "Forbidden");
-        if (route.permission && !key.permissions.includes("all") && !key.permissions.includes(route.permission)) {
+        if (key && route.permission && !key.permissions.includes("all") && !key.permissions.includes(route.permission)) {
           throw new FakeHttpError(403, `Missing required permission: ${route.permission}`);
         }
       }
@@ -179,6 +210,7 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
     writes: () => requests.filter((r) => r.status > 0 && r.status < 400 && isWrite(r)),
     addUser: (input) => state.addUser(input),
     addApiKey: (user, permissions, name) => state.addApiKey(user, permissions, name),
+    oauthLogin: (profile) => oauthLogin(state, profile),
     close: async () => {
       jobs.stop();
       server.closeAllConnections();

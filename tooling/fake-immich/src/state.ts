@@ -11,6 +11,54 @@ export interface FakeUser {
   /** Storage quota in bytes; null is unlimited. */
   quotaSizeInBytes: number | null;
   readonly createdAt: string;
+  updatedAt: string;
+  /** The password in clear (a fake needs no hash); null for an account that cannot log in with one. */
+  password: string | null;
+  /** The OAuth subject this account is linked to; "" when none. */
+  oauthId: string;
+  storageLabel: string | null;
+  shouldChangePassword: boolean;
+  /** Set by a (soft) delete: the account can no longer log in and is hidden unless asked for. */
+  deletedAt: string | null;
+  /** The user's preferences as the server stores them (this line's defaults until changed). */
+  preferences: Record<string, Record<string, unknown>>;
+}
+
+/** One partner share: `sharedById` shows their library to `sharedWithId`. */
+export interface FakePartner {
+  readonly sharedById: string;
+  readonly sharedWithId: string;
+  inTimeline: boolean;
+}
+
+/** The preferences a new account starts with on each line (v3 adds `memories.sidebarWeb`). */
+export function defaultPreferences(major: 2 | 3): Record<string, Record<string, unknown>> {
+  return {
+    albums: { defaultAssetOrder: "desc" },
+    cast: { gCastEnabled: false },
+    download: { archiveSize: 4 * 1024 ** 3, includeEmbeddedVideos: false },
+    emailNotifications: { enabled: true, albumInvite: true, albumUpdate: true },
+    folders: { enabled: false, sidebarWeb: false },
+    memories: major === 3 ? { enabled: true, duration: 5, sidebarWeb: false } : { enabled: true, duration: 5 },
+    people: { enabled: true, sidebarWeb: false },
+    purchase: { showSupportBadge: true, hideBuyButtonUntil: "2022-02-12T00:00:00.000Z" },
+    ratings: { enabled: false },
+    recentlyAdded: { enabled: true, sidebarWeb: false },
+    sharedLinks: { enabled: true, sidebarWeb: false },
+    tags: { enabled: false, sidebarWeb: false },
+  };
+}
+
+/** What a test (or a route) gives to create an account. */
+export interface FakeUserInput {
+  email: string;
+  name?: string;
+  isAdmin?: boolean;
+  quotaSizeInBytes?: number | null;
+  password?: string | null;
+  oauthId?: string;
+  storageLabel?: string | null;
+  shouldChangePassword?: boolean;
 }
 
 export interface FakeApiKey {
@@ -96,6 +144,11 @@ export class FakeState {
   readonly apiKeys = new Map<string, FakeApiKey>();
   readonly libraries = new Map<string, FakeLibrary>();
   readonly assets = new Map<string, FakeAsset>();
+  /** Login sessions: the access token → the user id. */
+  readonly sessions = new Map<string, string>();
+  readonly partners: FakePartner[] = [];
+  /** `IMMICH_ALLOW_SETUP` is not false: `POST /auth/admin-sign-up` works while no admin exists. */
+  allowSetup: boolean;
   readonly queues = Object.fromEntries(QUEUE_NAMES.map((n) => [n, { active: 0, waiting: 0, completed: 0, failed: 0, delayed: 0, paused: 0 }])) as Record<
     QueueName,
     QueueCounts
@@ -113,8 +166,9 @@ export class FakeState {
 
   constructor(
     readonly version: ServerVersion,
-    options: { publicUsers?: boolean; mediaLocation?: string; configFile?: boolean } = {},
+    options: { publicUsers?: boolean; mediaLocation?: string; configFile?: boolean; allowSetup?: boolean } = {},
   ) {
+    this.allowSetup = options.allowSetup ?? true;
     this.publicUsers = options.publicUsers ?? true;
     this.mediaLocation = options.mediaLocation ?? "/data";
     this.config = immichConfigDefaults(this.major);
@@ -125,14 +179,22 @@ export class FakeState {
     return Number(/^v([0-9]+)\./.exec(this.version)?.[1]) >= 3 ? 3 : 2;
   }
 
-  addUser(input: { email: string; name?: string; isAdmin?: boolean; quotaSizeInBytes?: number | null }): FakeUser {
+  addUser(input: FakeUserInput): FakeUser {
+    const at = now();
     const user: FakeUser = {
       id: randomUUID(),
       email: input.email,
       name: input.name ?? input.email.split("@")[0] ?? input.email,
       isAdmin: input.isAdmin ?? false,
       quotaSizeInBytes: input.quotaSizeInBytes ?? null,
-      createdAt: now(),
+      createdAt: at,
+      updatedAt: at,
+      password: input.password ?? null,
+      oauthId: input.oauthId ?? "",
+      storageLabel: input.storageLabel ?? null,
+      shouldChangePassword: input.shouldChangePassword ?? false,
+      deletedAt: null,
+      preferences: defaultPreferences(this.major),
     };
     this.users.set(user.id, user);
     return user;
@@ -172,6 +234,18 @@ export class FakeState {
 
   libraryAssets(libraryId: string): FakeAsset[] {
     return [...this.assets.values()].filter((a) => a.libraryId === libraryId);
+  }
+
+  /** Whether an account that is not deleted is an admin (what `admin-sign-up` and `isInitialized` look at). */
+  hasAdmin(): boolean {
+    return [...this.users.values()].some((u) => u.isAdmin && u.deletedAt === null);
+  }
+
+  /** Start a login session for a user; returns its access token (sent as `Authorization: Bearer`). */
+  addSession(user: FakeUser | string): string {
+    const token = randomBytes(24).toString("base64url");
+    this.sessions.set(token, typeof user === "string" ? user : user.id);
+    return token;
   }
 
   userByEmail(email: string): FakeUser | undefined {

@@ -6,10 +6,12 @@ const fx = immichFixtureEach();
 
 describe("immich-family doctor", () => {
   it("prints a pass table and exits 0 on a good setup", async () => {
+    fx.fake.state.allowSetup = false;
     const { ctx, io } = fx.context();
     expect(await main(ctx, [], {})).toBe(0);
     expect(io.out[0]).toMatch(/^CHECK +STATUS {2}DETAIL$/);
-    expect(io.out).toContain("Summary: 7 passed, 0 failed, 0 warnings, 0 skipped");
+    expect(io.out).toContain("Summary: 10 passed, 0 failed, 0 warnings, 0 skipped");
+    expect(io.out).toContainEqual(expect.stringMatching(/^member bob +PASS {4}bob@example\.com$/));
   });
 
   it("exits 1 and names the missing permissions; --output json", async () => {
@@ -22,7 +24,7 @@ describe("immich-family doctor", () => {
       check: "worker key permissions",
       status: "fail",
       detail:
-        "missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
+        "missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans)), adminUser.read (reading the family's accounts and preferences), adminUser.create (creating members' accounts), adminUser.update (keeping members' name, admin flag, quota, storage label and preferences), adminUser.delete (restoring deleted members' accounts (and members sync --prune))",
     });
   });
 });

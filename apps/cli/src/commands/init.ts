@@ -112,6 +112,7 @@ members:                           # family members by handle; the email is thei
     name: ${display}
     email: ${o.adminEmail}
     admin: true
+    # password: \${ADMIN_PASSWORD}    # the first admin's password: the worker (or \`immich-family bootstrap\`) signs up with it
     # quota: 500Gi
 
 libraries: {}                      # external, read-only libraries by handle, for example:

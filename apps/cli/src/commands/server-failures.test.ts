@@ -45,6 +45,16 @@ describe("a server's failure at the entry", () => {
     }
   }, 60_000);
 
+  it("members plan and sync: a 500 on the account listing", async () => {
+    fx.fake.faults.add({ kind: "status", status: 500, path: "/admin/users" });
+    for (const act of ["plan", "sync"]) expectCleanFailure(await run(["members", act]), /^error: list accounts: HTTP 500/m);
+  }, 60_000);
+
+  it("bootstrap: a 500 on the server's state", async () => {
+    fx.fake.faults.add({ kind: "status", status: 500, path: "/server/config" });
+    expectCleanFailure(await run(["bootstrap", "--secrets-env", "secrets.env"]), /^error: read the server's state: HTTP 500/m);
+  }, 60_000);
+
   it("a server that drops the connection is unreachable, with a hint", async () => {
     fx.fake.faults.add({ kind: "drop" });
     const r = await run(["scan"]);

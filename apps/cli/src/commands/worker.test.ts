@@ -7,11 +7,21 @@ import { main } from "./worker.js";
 const fx = immichFixtureEach();
 
 describe("immich-family worker", () => {
-  it("--once reconciles, scans what changed, logs JSON without the key, exits 0", async () => {
+  it("--once syncs the members, reconciles, scans what changed, logs JSON without the key, exits 0", async () => {
     const { ctx, io } = fx.context();
     expect(await main(ctx, [], { once: true, port: 0 })).toBe(0);
     const logs = io.out.flatMap((chunk) => chunk.trim().split("\n")).map((l) => JSON.parse(l) as { msg: string });
-    expect(logs.map((l) => l.msg)).toEqual(["worker starting", "library reconciled", "watching libraries", "changes seen", "scan requested", "worker stopped"]);
+    expect(logs.map((l) => l.msg)).toEqual([
+      "worker starting",
+      // The fixture's accounts are named after their emails; the spec names them Ann and Bob.
+      'member ann: update (name "ann" → "Ann")',
+      'member bob: update (name "bob" → "Bob")',
+      "library reconciled",
+      "watching libraries",
+      "changes seen",
+      "scan requested",
+      "worker stopped",
+    ]);
     expect(io.out.join("")).not.toContain(fx.adminKey);
     expect(fx.fake.requests.filter((r) => r.path.endsWith("/scan"))).toHaveLength(1);
   });

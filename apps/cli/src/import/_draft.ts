@@ -164,24 +164,5 @@ export function bytesToQuantity(bytes: number): string {
   return String(bytes);
 }
 
-const UNITS: Readonly<Record<string, number>> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-};
-
-/** A quantity such as 500Gi in bytes. */
-export function quantityToBytes(q: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
-  const unit = m?.[2] !== undefined && Object.hasOwn(UNITS, m[2]) ? UNITS[m[2]] : undefined;
-  if (!m?.[1] || unit === undefined) throw new Error(`not a quantity: ${q}`);
-  return Math.round(Number(m[1]) * unit);
-}
+/** A quantity in bytes: the spec package's, so import and members sync read `500Gi` alike. */
+export { quantityToBytes } from "@family/immich-spec";

@@ -1,5 +1,17 @@
 import { type ConfigObject, isPlainObject } from "@family/immich-spec";
-import { getAllLibraries, getConfig, getConfigDefaults, getServerVersion, searchUsersAdmin } from "@immich/sdk";
+import {
+  getAllLibraries,
+  getConfig,
+  getConfigDefaults,
+  getMyUser,
+  getPartners,
+  getServerVersion,
+  getUserPreferencesAdmin,
+  isHttpError,
+  PartnerDirection,
+  searchUsersAdmin,
+  type UserPreferencesResponseDto,
+} from "@immich/sdk";
 import { handleFromEmail } from "../commands/init.js";
 import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
 import { Shape } from "./_shape.js";
@@ -62,6 +74,29 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/** Why a read the import can do without failed, in a few words (the server's status, or the error's message). */
+function unreadable(error: unknown): string {
+  return isHttpError(error) ? `the server answered ${error.status}` : (error as Error).message;
+}
+
+/** A storage label the spec can hold (the folder name rule of `members.<h>.storageLabel`). */
+const STORAGE_LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The preferences the spec keeps (`members.<h>.preferences`) that differ from Immich's own defaults (folders and tags off, memories and people on). */
+function memberPreferences(shape: Shape, p: UserPreferencesResponseDto): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const [section, usual] of [
+    ["folders", false],
+    ["tags", false],
+    ["memories", true],
+    ["people", true],
+  ] as const) {
+    const enabled = shape.boolean(p, [section, "enabled"]);
+    if (enabled !== undefined && enabled !== usual) out[section] = enabled;
+  }
+  return out;
+}
+
 /** Read a running server into the draft: version, members, libraries, login and the settings it changed. */
 export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
   const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
@@ -85,13 +120,39 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
     const quota = shape.in("users").in(i).number(u, ["quotaSizeInBytes"]);
     const handle = uniqueHandle(handleFromEmail(email), memberOf.values());
     memberOf.set(id, handle);
+    const label = shape.in("users").in(i).text(u, ["storageLabel"]);
+    if (label && !STORAGE_LABEL_RE.test(label)) draft.unmap(`the storage label of ${email} (${JSON.stringify(label)}): not a folder name the spec accepts`);
+    const prefs = await getUserPreferencesAdmin({ id }, opts).then(
+      (p) => memberPreferences(shape.in("preferences").in(i), p),
+      (error: unknown) => {
+        draft.unmap(`the preferences of ${email}: ${unreadable(error)}`);
+        return {};
+      },
+    );
     draft.set(["members", handle], {
       name,
       email,
       ...(u.isAdmin === true ? { admin: true } : {}),
       ...(quota === undefined ? {} : { quota: bytesToQuantity(quota) }),
+      ...(label && STORAGE_LABEL_RE.test(label) ? { storageLabel: label } : {}),
+      ...(Object.keys(prefs).length > 0 ? { preferences: prefs } : {}),
     });
   }
+  // Partner shares are the sharing user's to read: the key's own user's come back; the others' cannot be seen with it.
+  const [me, shared] = await Promise.all([getMyUser(opts), getPartners({ direction: PartnerDirection.SharedBy }, opts)]).catch((error: unknown) => {
+    draft.unmap(`the key user's partner shares: ${unreadable(error)}`);
+    return [undefined, []] as const;
+  });
+  const myId = shape.in("me").text(me, ["id"]);
+  const mine = (shape.in("partners").list(shared) ?? [])
+    .map((_, i) => memberOf.get(shape.in("partners").text(shared, [i, "id"]) ?? ""))
+    .filter((h): h is string => h !== undefined);
+  const myHandle = memberOf.get(myId ?? "");
+  if (myHandle && mine.length > 0) draft.set(["members", myHandle, "partners"], mine);
+  if (memberOf.size > 1)
+    draft.unmap(
+      `partner shares made by members other than ${myHandle ?? "the key's user"} (an admin's key reads only its own user's): add members.<handle>.partners by hand`,
+    );
 
   const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
   const taken: string[] = [];

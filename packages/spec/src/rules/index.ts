@@ -9,6 +9,7 @@ export { BARMAN_CLOUD_PLUGIN, kubernetesBackup } from "./kubernetes-backup.js";
 export { libraryOwner } from "./library-owner.js";
 export { libraryTargets } from "./library-targets.js";
 export { memberEmails } from "./member-emails.js";
+export { memberPartners } from "./member-partners.js";
 export { mobileRedirectHost } from "./mobile-redirect-host.js";
 export { oauthProvider } from "./oauth-provider.js";
 export { oauthRoleClaim } from "./oauth-role-claim.js";

@@ -33,7 +33,7 @@ describe("rule reserved-key", () => {
   it("refuses __proto__ anywhere, before the schema (which would drop it without a word)", () => {
     expect(diagnose(edit(BASE_SPEC, "    name: Bob", "    name: Bob\n    __proto__: { admin: true }"))).toEqual([
       `spec.yaml:23:5: members.bob.__proto__: the key "__proto__" is reserved (JavaScript would take it for the object's prototype, not a key); rename it [reserved-key]`,
-      `spec.yaml:23:5: members.bob.__proto__: unknown key "__proto__"; expected one of: name, email, admin, quota, apiKey [unknown-key]`,
+      `spec.yaml:23:5: members.bob.__proto__: unknown key "__proto__"; expected one of: name, email, admin, quota, storageLabel, password, apiKey, preferences, partners [unknown-key]`,
     ]);
   });
 });

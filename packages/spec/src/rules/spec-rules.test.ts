@@ -29,6 +29,7 @@ const onlySections = (spec: ImmichFamilySpec, needs: readonly string[]) =>
 /** For each rule, an edit of BASE_SPEC that the rule reports. */
 const broken: Record<string, string> = {
   "member-emails": edit(BASE_SPEC, "    email: bob@smith.family", "    email: ann@smith.family"),
+  "member-partners": edit(BASE_SPEC, "    admin: true", "    admin: true\n    partners: [bobb]"),
   "library-owner": edit(BASE_SPEC, "    owner: ann", "    owner: amm"),
   "import-paths": edit(BASE_SPEC, "    path: /mnt/photos", "    path: /mnt/photos\n    importPaths: [../elsewhere]"),
   "exclusion-patterns": edit(BASE_SPEC, '["**/raw/**"]', '["[a"]'),

@@ -8,6 +8,7 @@ import { kubernetesBackup } from "./kubernetes-backup.js";
 import { libraryOwner } from "./library-owner.js";
 import { libraryTargets } from "./library-targets.js";
 import { memberEmails } from "./member-emails.js";
+import { memberPartners } from "./member-partners.js";
 import { mobileRedirectHost } from "./mobile-redirect-host.js";
 import { oauthProvider } from "./oauth-provider.js";
 import { oauthRoleClaim } from "./oauth-role-claim.js";
@@ -23,6 +24,7 @@ import { reservedKey } from "./reserved-key.js";
 /** Every cross-field rule, in the order their diagnostics are reported. */
 export const specRules: readonly SpecRule[] = [
   memberEmails,
+  memberPartners,
   libraryOwner,
   importPaths,
   exclusionPatterns,

@@ -48,10 +48,10 @@ describe("rule unused-field", () => {
     expect(unused(noRelay)).toEqual([]);
   });
 
-  it("warns at a quota, which nothing applies", () => {
-    expect(unused(edit(BASE_SPEC, "    admin: true", "    admin: true\n    quota: 500Gi"))).toEqual([
-      "21:5 members.ann.quota: has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings",
-    ]);
+  it("says nothing about member fields, which members sync now applies", () => {
+    const member =
+      "    admin: true\n    quota: 500Gi\n    storageLabel: ann\n    password: ${ANN_PASSWORD}\n    preferences: { folders: true }\n    partners: [bob]";
+    expect(unused(edit(BASE_SPEC, "    admin: true", member))).toEqual([]);
   });
 
   it("warns at album rules, worker rescans and API keys when the worker is off", () => {
@@ -64,6 +64,17 @@ describe("rule unused-field", () => {
       "30:5 libraries.photos.albums: has no effect: worker.enabled is false, so nothing builds these albums",
       "26:3 libraries.photos.rescan.by: worker: worker.enabled is false, so nothing rescans this library; enable the worker or use by: immich",
       "24:5 members.bob.apiKey: has no effect: worker.enabled is false, and only the worker uses members' API keys",
+    ]);
+  });
+
+  it("warns at member syncs of a worker that is off, and not at the key of a member with partners", () => {
+    const text = edit(
+      edit(BASE_SPEC, "    email: bob@smith.family", "    email: bob@smith.family\n    apiKey: ${BOB_KEY}\n    partners: [ann]"),
+      "database:",
+      "worker:\n  enabled: false\n  members: { interval: 1m }\ndatabase:",
+    );
+    expect(unused(text).filter((l) => l.includes("members"))).toEqual([
+      "36:3 worker.members: has no effect: worker.enabled is false; `immich-family members sync` keeps the family's accounts by hand",
     ]);
   });
 

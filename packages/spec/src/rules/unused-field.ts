@@ -10,6 +10,8 @@ const DEFAULT = {
   databasePassword: "DB_PASSWORD",
   workerApiKey: "IMMICH_API_KEY",
   workerDebounce: "30s",
+  memberInterval: "5m",
+  memberDeepInterval: "24h",
   passphrase: "DB_ENC_PASSPHRASE",
   retention: "48h",
 };
@@ -48,10 +50,6 @@ export const unusedField: SpecRule = {
         "has no effect: only the Kubernetes ingress, Traefik's routers on the compose target, and the OAuth mobile relay use it, and none is declared",
       );
     }
-    for (const [handle, member] of Object.entries(spec.members)) {
-      if (member.quota !== undefined)
-        warn(["members", handle, "quota"], "has no effect: immich-family creates no Immich users and sets no quotas; set it in Immich's user settings");
-    }
     for (const [handle, lib] of Object.entries(spec.libraries)) {
       const { by, cron, interval } = lib.rescan;
       if (by !== "immich" && cron !== DEFAULT.rescanCron)
@@ -68,9 +66,14 @@ export const unusedField: SpecRule = {
       if (spec.worker.image !== undefined)
         warn(["worker", "image"], "has no effect on the worker: worker.enabled is false (the init steps still run this image)");
       if (spec.worker.debounce !== DEFAULT.workerDebounce) warn(["worker", "debounce"], "has no effect: worker.enabled is false");
+      const { interval, deepInterval } = spec.worker.members;
+      if (interval !== DEFAULT.memberInterval || deepInterval !== DEFAULT.memberDeepInterval)
+        warn(["worker", "members"], "has no effect: worker.enabled is false; `immich-family members sync` keeps the family's accounts by hand");
       if (spec.worker.apiKey.key !== DEFAULT.workerApiKey) warn(["worker", "apiKey"], "has no effect: worker.enabled is false");
       for (const [handle, member] of Object.entries(spec.members)) {
-        if (member.apiKey) warn(["members", handle, "apiKey"], "has no effect: worker.enabled is false, and only the worker uses members' API keys");
+        // `members sync` makes a member's partner shares with it, worker or not.
+        if (member.apiKey && !member.partners?.length)
+          warn(["members", handle, "apiKey"], "has no effect: worker.enabled is false, and only the worker uses members' API keys");
       }
     }
     const ml = spec.machineLearning;

@@ -111,13 +111,40 @@ export const storageTemplate = z
   })
   .describe("Where Immich files uploaded originals, by template.");
 
+export const memberPreferences = z
+  .strictObject({
+    folders: z.boolean().optional().describe("Folder view, in the web sidebar too (Immich: off)."),
+    tags: z.boolean().optional().describe("Tags, in the web sidebar too (Immich: off)."),
+    memories: z.boolean().optional().describe("Memories ('on this day') (Immich: on)."),
+    people: z.boolean().optional().describe("People (faces) (Immich: on)."),
+  })
+  .describe("The member's Immich preferences the worker keeps as stated; one left out is left as the member set it.");
+
 export const member = z
   .strictObject({
     name: z.string().min(1).describe("Display name."),
     email: z.email().describe("The member's login email (must match the OAuth email claim)."),
     admin: z.boolean().default(false).describe("@default false"),
-    quota: quantity.optional().describe("Storage quota, e.g. 500Gi."),
-    apiKey: optionalSecretRef("IMMICH_API_KEY_ALICE", "API key of this member, needed when the worker builds albums they own").optional(),
+    quota: quantity.optional().describe("Storage quota, e.g. 500Gi; unlimited when absent."),
+    storageLabel: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a folder name of letters, digits, '.', '_' and '-'")
+      .max(128)
+      .optional()
+      .describe("Storage label: the folder of this member's uploads under the media folder. @default none (the user id)"),
+    password: optionalSecretRef(
+      "IMMICH_PASSWORD_ALICE",
+      "Initial password of this member's account (changed at first login); for the first admin, the password bootstrap signs up with",
+    ).optional(),
+    apiKey: optionalSecretRef(
+      "IMMICH_API_KEY_ALICE",
+      "API key of this member, needed when the worker builds albums they own or shares their library with partners",
+    ).optional(),
+    preferences: memberPreferences.optional(),
+    partners: z
+      .array(handle)
+      .optional()
+      .describe("Members this member shares their whole library with (Immich partner sharing); made with this member's apiKey."),
   })
   .describe("A family member, keyed by a short handle used everywhere else in the spec.");
 
@@ -240,6 +267,17 @@ export const worker = z
       })
       .prefault({})
       .describe("The service's folder-album syncs; one also runs at start and after each scan."),
+    members: z
+      .strictObject({
+        interval: duration
+          .default("5m")
+          .describe(
+            "How often the service makes the family's accounts match `members` (undoes an admin flag, quota or name changed in the web UI). @default 5m",
+          ),
+        deepInterval: duration.default("24h").describe("How often that sync also reads every member's preferences and partner shares. @default 24h"),
+      })
+      .prefault({})
+      .describe("The service's member syncs; one also runs at start, before the libraries."),
   })
   .prefault({})
   .describe("The scan/album worker.");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NFS_CSI_DRIVER } from "../facts.js";
+import { immichCronProblem } from "../immich-config/cron.js";
 import {
   absolutePath,
   duration,
@@ -190,6 +191,33 @@ export const backupEmail = z
   })
   .describe("Mail when a nightly database backup fails (tiredofit/db-backup's email notifications).");
 
+/** A host crontab's schedule: five fields or a macro such as @weekly (no seconds field, no line breaks). */
+const ONE_LINE = /^[^\s][^\n\r\t]*$/;
+const hostCron = z
+  .string()
+  .regex(ONE_LINE, "expected a cron schedule such as 0 5 * * 0 or @weekly")
+  .superRefine((value, ctx) => {
+    if (!ONE_LINE.test(value)) return;
+    const problem =
+      value.trim().split(/\s+/).length === 6 ? "a host crontab has 5 fields (minute hour day month weekday), no seconds" : immichCronProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+export const backupDrill = z
+  .strictObject({
+    schedule: hostCron
+      .optional()
+      .describe(
+        "When the host's cron runs the drill, e.g. `0 5 * * 0` (Sundays 05:00) or @weekly; the rendered README gives the crontab line. Absent: run it by hand.",
+      ),
+    maxAge: duration.default("30h").describe("The newest backup may be this old; an older one fails the drill (the nightly backup stopped). @default 30h"),
+    sample: z.int().min(1).max(1000).default(20).describe("How many assets' original files the drill looks for on disk. @default 20"),
+  })
+  .prefault({})
+  .describe(
+    "The restore drill (`immich-family backup verify`): the newest backup restored into a scratch Postgres (the drill profile's one-shot service) and checked. A failure mails notify.email.",
+  );
+
 export const compose = z
   .strictObject({
     projectName: z
@@ -251,6 +279,7 @@ export const compose = z
         passphrase: secretRef("DB_ENC_PASSPHRASE", "Passphrase that encrypts the backups"),
         image: imageRef.default("docker.io/tiredofit/db-backup:4.1.100").describe("@default docker.io/tiredofit/db-backup:4.1.100"),
         notify: z.strictObject({ email: backupEmail.optional() }).optional().describe("Who hears about a failed backup."),
+        drill: backupDrill,
       })
       .prefault({}),
     metricsExporter: z

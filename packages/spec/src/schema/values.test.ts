@@ -152,3 +152,23 @@ describe("names that become object names", () => {
     expect(only(from, to)).toMatch(new RegExp(`^${start.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
   });
 });
+
+describe("the restore drill's schedule (a host crontab line)", () => {
+  const LIBS = "    libraries:\n      photos: { hostPath: /srv/photos }";
+  const drill = (schedule: string) => `${LIBS}\n    backup:\n      drill: { schedule: ${JSON.stringify(schedule)} }`;
+  it.each(["0 5 * * 0", "@weekly", "30 4 1,15 * *"])("accepts %s", (s) => accepts(LIBS, drill(s)));
+
+  it.each([
+    ["0 0 5 * * 0", "a host crontab has 5 fields (minute hour day month weekday), no seconds"],
+    ["0 25 * * 0", 'hour "25" is outside 0-23'],
+    ["@fortnightly", "unknown cron macro @fortnightly (expected one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly)"],
+  ])("refuses %j", (s, message) => {
+    expect(only(LIBS, drill(s))).toBe(`targets.compose.backup.drill.schedule: ${message} [invalid-value]`);
+  });
+
+  it("refuses a line break, which would end the crontab line", () => {
+    expect(only(LIBS, drill("0 5 * * 0\nrm -rf /"))).toMatch(
+      /^targets\.compose\.backup\.drill\.schedule: expected a cron schedule such as 0 5 \* \* 0 or @weekly/,
+    );
+  });
+});

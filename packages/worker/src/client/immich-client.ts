@@ -16,6 +16,8 @@ export interface ImmichClientOptions {
   readonly apiKey: string;
   /** Where the key came from (an env var's name or a key file, never the key): a rejected key's message names it. */
   readonly keyName?: string;
+  /** A login session's token instead of the key (`Authorization: Bearer`), e.g. to make the worker's own key. */
+  readonly accessToken?: string;
   /** Per-request timeout. @default 30000 */
   readonly timeoutMs?: number;
   readonly backoff?: BackoffOptions;
@@ -50,7 +52,10 @@ export class ImmichClient {
     if (outer?.aborted) onStop();
     else outer?.addEventListener("abort", onStop, { once: true });
     try {
-      return await fn({ baseUrl: this.baseUrl, headers: { "x-api-key": this.options.apiKey }, signal: deadline.signal });
+      const headers: Record<string, string> = this.options.accessToken
+        ? { authorization: `Bearer ${this.options.accessToken}` }
+        : { "x-api-key": this.options.apiKey };
+      return await fn({ baseUrl: this.baseUrl, headers, signal: deadline.signal });
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onStop);

@@ -20,12 +20,23 @@ export function workerKeyPermissions(spec: ImmichFamilySpec, options: { readonly
   return needs;
 }
 
+/** Permissions the worker's admin key needs to keep the family's accounts as `members` declares them. */
+export function memberKeyPermissions(_spec: ImmichFamilySpec): PermissionNeed[] {
+  return [
+    { permission: "adminUser.read", for: "reading the family's accounts and preferences" },
+    { permission: "adminUser.create", for: "creating members' accounts" },
+    { permission: "adminUser.update", for: "keeping members' name, admin flag, quota, storage label and preferences" },
+    { permission: "adminUser.delete", for: "restoring deleted members' accounts (and members sync --prune)" },
+  ];
+}
+
 /** Permissions the key of an album owner needs for the folder albums of `handles`. */
 export function albumKeyPermissions(spec: ImmichFamilySpec, handles: readonly string[]): PermissionNeed[] {
   const libs = handles.map((h) => spec.libraries[h]).filter((l) => l?.albums);
   if (libs.length === 0) return [];
   const needs: PermissionNeed[] = [
     { permission: "asset.read", for: "listing the library's assets" },
+    { permission: "asset.statistics", for: "counting the library's assets" },
     { permission: "album.read", for: "reading albums" },
     { permission: "album.create", for: "creating folder albums" },
     { permission: "album.update", for: "updating folder albums" },

@@ -1,7 +1,7 @@
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempTree, testSpec } from "../../test/helpers.js";
-import { albumKeyPermissions, workerKeyPermissions } from "./required-permissions.js";
+import { albumKeyPermissions, memberKeyPermissions, workerKeyPermissions } from "./required-permissions.js";
 import { runDoctor } from "./run-doctor.js";
 
 let fake: FakeImmich;
@@ -34,17 +34,21 @@ describe("runDoctor", () => {
   it("passes every check on a well-set-up server", async () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const bob = fake.addUser({ email: "bob@example.com" });
+    fake.state.allowSetup = false;
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
     expect(table(report)).toEqual([
       `pass server reachable: ${fake.url}`,
       "pass server version: v2.7.5 (spec pins v2.7.5)",
+      "pass admin sign-up closed: IMMICH_ALLOW_SETUP=false: no one can sign up as admin",
       "pass worker API key: belongs to ann@example.com",
       "pass worker key is admin: ann@example.com is an admin (library endpoints are admin-only)",
-      "pass worker key permissions: has all 5 needed",
-      "pass ann's key permissions: has all 9 needed",
+      "pass worker key permissions: has all 9 needed",
+      "pass member ann: ann@example.com, admin",
+      "pass member bob: bob@example.com",
+      "pass ann's key permissions: has all 10 needed",
       "pass ann sees share targets: GET /users lists bob",
       "pass bob's API key: belongs to bob@example.com",
-      "pass bob's key permissions: has all 9 needed",
+      "pass bob's key permissions: has all 10 needed",
       "pass bob sees share targets: GET /users lists ann",
       "pass library owners exist: ann, bob",
       `pass library family readable here: ${tree.root}/family`,
@@ -66,9 +70,10 @@ describe("runDoctor", () => {
     });
     const failed = report.checks.filter((c) => c.status === "fail").map((c) => `${c.check}: ${c.detail}`);
     expect(failed).toEqual([
+      "admin sign-up closed: the server has no admin: whoever reaches /api/auth/admin-sign-up first becomes it; run `immich-family bootstrap` now",
       "worker key is admin: ann@example.com is not an admin; library endpoints are admin-only: use an admin's key",
-      "worker key permissions: missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans))",
-      "ann's key permissions: missing album.create (creating folder albums), album.update (updating folder albums), albumAsset.create (adding assets to albums), albumUser.create (sharing albums), albumUser.update (changing share roles), albumUser.delete (removing shares)",
+      "worker key permissions: missing library.create (creating declared libraries), library.update (updating libraries and requesting scans), job.read (following scans (scan --wait, albums after scans)), adminUser.read (reading the family's accounts and preferences), adminUser.create (creating members' accounts), adminUser.update (keeping members' name, admin flag, quota, storage label and preferences), adminUser.delete (restoring deleted members' accounts (and members sync --prune))",
+      "ann's key permissions: missing asset.statistics (counting the library's assets), album.create (creating folder albums), album.update (updating folder albums), albumAsset.create (adding assets to albums), albumUser.create (sharing albums), albumUser.update (changing share roles), albumUser.delete (removing shares)",
       "ann sees share targets: GET /users with ann's key does not list bob (bob@example.com): non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users",
       "bob sees share targets: GET /users with bob's key does not list ann (ann@example.com): non-admins only see themselves unless server.publicUsers is on; turn it on, or create these users",
       `library bobs readable here: ${tree.root}/bob: ENOENT — the worker must see the library at the same path as Immich`,
@@ -92,10 +97,23 @@ describe("runDoctor", () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: {} });
     expect(report.checks.filter((c) => c.status === "fail").map((c) => `${c.check}: ${c.detail}`)).toEqual([
+      "member bob: no account for bob@example.com; `immich-family members sync` (the worker does it on its interval) creates it",
       "ann sees share targets: GET /users with ann's key does not list bob (bob@example.com): create these users (or have them log in once with OAuth)",
       "bob's API key: BOB_KEY is not set; albums of bobs belong to bob@example.com",
       "library owners exist: no Immich user for bob (bob@example.com)",
     ]);
+  });
+
+  it("warns about an admin flag and a quota that differ from the spec, and about setup left open; the probe creates nothing", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com", isAdmin: true, quotaSizeInBytes: 1024 });
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(report.checks.filter((c) => c.status === "warn").map((c) => `${c.check}: ${c.detail}`)).toEqual([
+      "admin sign-up closed: setup is still allowed (IMMICH_ALLOW_SETUP is not false): should the last admin be deleted, whoever reaches /api/auth/admin-sign-up becomes admin; set IMMICH_ALLOW_SETUP=false on the server",
+      "member bob: bob@example.com is an admin, the spec says not; quota 1024 bytes, the spec says unlimited: `immich-family members sync` (the worker does it on its interval) sets it back",
+    ]);
+    expect(fake.state.users.size).toBe(2);
+    expect(fake.writes()).toEqual([]);
   });
 
   it("asks the server to validate the import paths of libraries it already has", async () => {
@@ -117,7 +135,9 @@ describe("runDoctor", () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const bob = fake.addUser({ email: "bob@example.com" });
     fake.state.addLibrary({ ownerId: ann.id, name: "family", importPaths: [`${tree.root}/family`] });
-    const scoped = [...workerKeyPermissions(spec()), ...albumKeyPermissions(spec(), ["family", "bobs"])].map((n) => n.permission);
+    const scoped = [...workerKeyPermissions(spec()), ...memberKeyPermissions(spec()), ...albumKeyPermissions(spec(), ["family", "bobs"])].map(
+      (n) => n.permission,
+    );
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann, scoped), env: { BOB_KEY: fake.addApiKey(bob) } });
     expect(report.checks.find((c) => c.check === "library family readable by Immich")).toEqual({
       check: "library family readable by Immich",
@@ -154,12 +174,13 @@ describe("runDoctor", () => {
     fake.faults.add({ kind: "status", status: 500, path: "/server/version" });
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
     expect(report.ok).toBe(false);
-    expect(table(report).slice(0, 3)).toEqual([
+    expect(table(report).slice(0, 4)).toEqual([
       `pass server reachable: ${fake.url}`,
       expect.stringMatching(/^fail server version: read the version: HTTP 500/),
+      expect.stringMatching(/^warn admin sign-up closed: setup is still allowed/),
       "pass worker API key: belongs to ann@example.com",
     ]);
     expect(table(report)).toContain(`pass library bobs readable here: ${tree.root}/bob`);
-    expect(report.checks).toHaveLength(13);
+    expect(report.checks).toHaveLength(16);
   });
 });

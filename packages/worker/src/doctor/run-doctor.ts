@@ -4,16 +4,20 @@ import {
   getAllLibraries,
   getMyApiKey,
   getMyUser,
+  getServerConfig,
   getServerVersion,
   type LibraryResponseDto,
   pingServer,
   searchUsers,
+  searchUsersAdmin,
+  signUpAdmin,
   type UserAdminResponseDto,
   validate,
 } from "@immich/sdk";
 import { ImmichApiError } from "../client/api-error.js";
 import { ImmichClient } from "../client/immich-client.js";
-import { albumKeyPermissions, grants, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
+import { desiredMembers } from "../members/desired.js";
+import { albumKeyPermissions, grants, memberKeyPermissions, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
 /** The outcome of one doctor line; only `fail` makes the report fail. */
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -131,7 +135,7 @@ async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<DoctorChe
 }
 
 async function workerKeyPermissionsCheck({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
-  return [permissionCheck("worker key", key, workerKeyPermissions(spec))];
+  return [permissionCheck("worker key", key, [...workerKeyPermissions(spec), ...memberKeyPermissions(spec)])];
 }
 
 /** Whether `owner` sees the members its albums are shared with in `GET /users`. */
@@ -297,14 +301,73 @@ async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
 
 /** The server answered 401: the key is wrong, not the server. */
 const isRejected = (error: unknown) => (error as { kind?: unknown }).kind === "auth";
+/**
+ * Whether someone could still make themselves admin: a server with no admin is open to whoever reaches
+ * it; on one with an admin, a sign-up with a made-up account asks whether `IMMICH_ALLOW_SETUP` is on
+ * (the server answers "already has an admin" then, "setup is disabled" when it is off) and creates nothing.
+ */
+async function adminSetup({ admin }: ServerContext): Promise<DoctorCheck[]> {
+  const check = "admin sign-up closed";
+  const config = await admin.call("read the server's state", (o) => getServerConfig(o));
+  if (!config.isInitialized)
+    return [
+      { check, status: "fail", detail: "the server has no admin: whoever reaches /api/auth/admin-sign-up first becomes it; run `immich-family bootstrap` now" },
+    ];
+  try {
+    await admin.once("probe admin sign-up", (o) =>
+      signUpAdmin({ signUpDto: { email: "doctor-probe@immich-family.invalid", name: "immich-family doctor", password: "not-a-password" } }, o),
+    );
+    return [{ check, status: "fail", detail: "the server accepted an admin sign-up although it has an admin: remove doctor-probe@immich-family.invalid" }];
+  } catch (error) {
+    const message = error instanceof ImmichApiError ? error.message : errorMessage(error);
+    if (/setup is disabled/i.test(message)) return [{ check, status: "pass", detail: "IMMICH_ALLOW_SETUP=false: no one can sign up as admin" }];
+    if (/already has an admin/.test(message))
+      return [
+        {
+          check,
+          status: "warn",
+          detail:
+            "setup is still allowed (IMMICH_ALLOW_SETUP is not false): should the last admin be deleted, whoever reaches /api/auth/admin-sign-up becomes admin; set IMMICH_ALLOW_SETUP=false on the server",
+        },
+      ];
+    if (error instanceof ImmichApiError && (error.kind === "not-found" || error.kind === "forbidden"))
+      return [{ check, status: "pass", detail: `this address does not route /api/auth/admin-sign-up (HTTP ${error.status})` }];
+    return [{ check, status: "warn", detail: message }];
+  }
+}
+
+/** Each declared member against their account: it exists, and its admin flag and quota are the spec's. */
+async function members({ spec, admin, key }: DoctorContext): Promise<DoctorCheck[]> {
+  if (!key.user.isAdmin || (key.permissions && !grants(key.permissions, "adminUser.read")))
+    return [{ check: "members", status: "skip", detail: "the worker key cannot list accounts (needs an admin's key with adminUser.read)" }];
+  const users = await admin.call("list accounts", (o) => searchUsersAdmin({}, o));
+  const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+  const fix = "`immich-family members sync` (the worker does it on its interval)";
+  return desiredMembers(spec).map((d) => {
+    const check = `member ${d.handle}`;
+    const user = byEmail.get(d.email.toLowerCase());
+    if (!user) return { check, status: "fail", detail: `no account for ${d.email}; ${fix} creates it` };
+    const differs: string[] = [];
+    if (user.isAdmin !== d.isAdmin) differs.push(d.isAdmin ? "is not an admin, the spec says admin" : "is an admin, the spec says not");
+    if ((user.quotaSizeInBytes ?? null) !== d.quotaSizeInBytes)
+      differs.push(`quota ${user.quotaSizeInBytes ?? "unlimited"} bytes, the spec says ${d.quotaSizeInBytes ?? "unlimited"}`);
+    return differs.length === 0
+      ? { check, status: "pass", detail: `${d.email}${d.isAdmin ? ", admin" : ""}` }
+      : { check, status: "warn", detail: `${d.email} ${differs.join("; ")}: ${fix} sets it back` };
+  });
+}
 
 /** The checks once the server answers, in report order. */
-const SERVER_CHECKS: readonly Check<ServerContext>[] = [{ name: "server version", run: serverVersion }];
+const SERVER_CHECKS: readonly Check<ServerContext>[] = [
+  { name: "server version", run: serverVersion },
+  { name: "admin sign-up closed", run: adminSetup },
+];
 
 /** The checks once the worker key is known, in report order; each runs whatever the others found. */
 const KEY_CHECKS: readonly Check<DoctorContext>[] = [
   { name: "worker key is admin", run: workerKeyIsAdmin },
   { name: "worker key permissions", run: workerKeyPermissionsCheck },
+  { name: "members", run: members },
   { name: "album owners' keys", run: albumOwners },
   { name: "library owners exist", run: libraryOwnersExist },
   { name: "libraries", run: libraries },

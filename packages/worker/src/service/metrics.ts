@@ -70,6 +70,18 @@ export class WorkerMetrics {
     labelNames: ["key"] as const,
     registers: [this.registry],
   });
+  readonly memberSyncs = new Counter({
+    name: "immich_family_member_syncs_total",
+    help: "Syncs of the family's accounts by depth (cheap: the account list; deep: also every preference and partner share) and result (ok, failed)",
+    labelNames: ["depth", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly memberOutcomes = new Counter({
+    name: "immich_family_member_outcomes_total",
+    help: "Account changes by outcome: created, restored, updated, preferences, partnered, deleted, failed; and waiting (for a member's key or password) and held (the last admin, the key's own user)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "immich_family_worker_" });
   }

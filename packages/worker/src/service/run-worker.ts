@@ -1,6 +1,11 @@
 import { formatDiagnostic, type ImmichFamilySpec, loadSpecFile } from "@family/immich-spec";
 import { reconcileAlbums } from "../albums/reconcile.js";
-import { resolveCredentials } from "../credentials.js";
+import { BootstrapError, bootstrap } from "../bootstrap/bootstrap.js";
+import { stateDirKeyStore } from "../bootstrap/key-store.js";
+import { ImmichApiError } from "../client/api-error.js";
+import { backoffDelay, sleep } from "../client/backoff.js";
+import { apiUrl, type Credentials, resolveCredentials } from "../credentials.js";
+import { reconcileMembers } from "../members/reconcile.js";
 import type { ResolvedLibrary } from "../libraries/reconcile.js";
 import { createLogger, type Logger } from "./logger.js";
 import { WorkerService, type WorkerServiceOptions } from "./worker-service.js";
@@ -20,7 +25,16 @@ export interface RunWorkerOptions {
   readonly afterScan?: (spec: ImmichFamilySpec, library: ResolvedLibrary & { readonly id: string }) => Promise<void>;
   readonly tuning?: Pick<
     WorkerServiceOptions,
-    "intervalMs" | "debounceMs" | "deepEvery" | "requestTimeoutMs" | "backoff" | "queuePollMs" | "albumIntervalMs" | "albumDeepIntervalMs"
+    | "intervalMs"
+    | "debounceMs"
+    | "deepEvery"
+    | "requestTimeoutMs"
+    | "backoff"
+    | "queuePollMs"
+    | "albumIntervalMs"
+    | "albumDeepIntervalMs"
+    | "memberIntervalMs"
+    | "memberDeepIntervalMs"
   >;
 }
 
@@ -35,6 +49,30 @@ export class WorkerSetupError extends Error {
   }
 }
 
+/**
+ * No key given: the worker makes its own. Bootstrap signs up the first admin on a server with none and
+ * keeps the worker's key in the state dir (0600); a server not up yet is waited for.
+ */
+async function bootstrapped(spec: ImmichFamilySpec, options: RunWorkerOptions, logger: Logger): Promise<Credentials> {
+  const raw = options.env.IMMICH_URL;
+  if (!raw) throw new WorkerSetupError("IMMICH_URL is not set. Set it to the server's address, e.g. IMMICH_URL=https://photos.example.com/api");
+  const url = apiUrl(raw);
+  const store = stateDirKeyStore(options.stateDir);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const report = await bootstrap({ spec, baseUrl: url, env: options.env, store, signal: options.signal });
+      for (const step of report.steps) logger.info({ admin: report.admin, key: report.key }, `bootstrap: ${step}`);
+      return { url, apiKey: report.apiKey, keySource: store.where };
+    } catch (error) {
+      if (error instanceof BootstrapError) throw new WorkerSetupError(`${error.message} (or set ${spec.worker.apiKey.key} to an admin's API key)`);
+      if (!(error instanceof ImmichApiError) || !error.transient || options.once) throw error;
+      const delay = backoffDelay(attempt, { baseMs: 1_000, maxMs: 60_000 });
+      logger.warn({ err: error.message, retryInMs: delay }, "bootstrap: the server is not answering yet");
+      await sleep(delay, options.signal);
+    }
+  }
+}
+
 /** Load the spec and credentials, then run the worker service until `signal` aborts. */
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const logger = options.logger ?? createLogger();
@@ -43,10 +81,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   });
   if (!loaded.ok) throw new WorkerSetupError(`${options.specFile} is not a valid spec`, loaded.errors.map(formatDiagnostic));
   const spec = loaded.value;
-  let credentials: Awaited<ReturnType<typeof resolveCredentials>>;
+  let credentials: Credentials;
+  const keyGiven = options.apiKeyFile ?? options.env.IMMICH_API_KEY_FILE ?? options.env[spec.worker.apiKey.key];
   try {
-    credentials = await resolveCredentials(spec, options.env, options.apiKeyFile);
+    credentials = keyGiven ? await resolveCredentials(spec, options.env, options.apiKeyFile) : await bootstrapped(spec, options, logger);
   } catch (error) {
+    if (error instanceof WorkerSetupError || options.signal.aborted) throw error;
     throw new WorkerSetupError((error as Error).message);
   }
   const afterScan = options.afterScan;
@@ -60,6 +100,18 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.once ? { once: true } : {}),
     ...(afterScan ? { afterScan: (lib: ResolvedLibrary & { readonly id: string }) => afterScan(spec, lib) } : {}),
+    reconcileMembers: ({ deep, onError }) =>
+      reconcileMembers({
+        spec,
+        baseUrl: credentials.url,
+        adminApiKey: credentials.apiKey,
+        env: options.env,
+        apply: true,
+        deep,
+        signal: options.signal,
+        stateDir: options.stateDir,
+        client: { onError },
+      }),
     reconcileAlbums: (library, { deep, onError }) =>
       reconcileAlbums({
         spec,

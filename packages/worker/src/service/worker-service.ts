@@ -5,9 +5,11 @@ import { logAlbumSync } from "../albums/change-words.js";
 import type { AlbumReconcileReport } from "../albums/reconcile.js";
 import { LibraryPoller, type PollResult } from "../changes/library-poller.js";
 import type { Walker } from "../changes/walker.js";
+import { ImmichApiError } from "../client/api-error.js";
 import { backoffDelay, sleep } from "../client/backoff.js";
 import { ImmichClient, type ImmichClientOptions } from "../client/immich-client.js";
 import { reconcileLibraries, type ResolvedLibrary } from "../libraries/reconcile.js";
+import type { MembersReport } from "../members/reconcile.js";
 import { waitForScan } from "../scan/wait-for-scan.js";
 import { startHttpServer } from "./http-server.js";
 import type { Logger } from "./logger.js";
@@ -55,6 +57,23 @@ export interface WorkerServiceOptions {
   /** Overrides for tests: `worker.albums.interval` and `worker.albums.deepInterval`. */
   readonly albumIntervalMs?: number;
   readonly albumDeepIntervalMs?: number;
+  /**
+   * Sync the family's accounts (`deep`: also read every preference and partner share). The service runs
+   * it at start, before the libraries (whose owners it creates), then every `worker.members.interval`,
+   * deep every `worker.members.deepInterval`.
+   */
+  readonly reconcileMembers?: (options: { readonly deep: boolean; readonly onError: NonNullable<ImmichClientOptions["onError"]> }) => Promise<MembersReport>;
+  /** Overrides for tests: `worker.members.interval` and `worker.members.deepInterval`. */
+  readonly memberIntervalMs?: number;
+  readonly memberDeepIntervalMs?: number;
+}
+
+interface MemberTask {
+  nextAt: number;
+  deepAt: number;
+  failures: number;
+  /** What the last sync reported as waiting, so it is logged when it changes, not every run. */
+  waiting: string;
 }
 
 interface AlbumTask {
@@ -98,6 +117,7 @@ export class WorkerService {
   private readonly albumTasks: AlbumTask[] = [];
   /** Keys that cannot be used (rejected, not set, another user's), by where they come from: what to do about each. */
   private readonly badKeys = new Map<string, string>();
+  private memberTask: MemberTask | undefined;
 
   constructor(private readonly options: WorkerServiceOptions) {
     const keyName = options.keyName ?? "IMMICH_API_KEY";
@@ -160,6 +180,11 @@ export class WorkerService {
     const { logger, spec } = this.options;
     this.running = true;
     try {
+      if (this.options.reconcileMembers) {
+        const now = Date.now();
+        this.memberTask = { nextAt: now, deepAt: now, failures: 0, waiting: "" };
+        await this.syncMembers(this.memberTask);
+      }
       const tracked = await this.reconcileUntilDone();
       if (!tracked) return;
       this.isReady = true;
@@ -174,9 +199,11 @@ export class WorkerService {
       for (;;) {
         const next = tracked.reduce<Tracked | undefined>((a, t) => (!a || t.nextAt < a.nextAt ? t : a), undefined);
         const album = this.albumTasks.reduce<AlbumTask | undefined>((a, t) => (!a || t.nextAt < a.nextAt ? t : a), undefined);
-        const at = Math.min(next?.nextAt ?? Number.POSITIVE_INFINITY, album?.nextAt ?? Number.POSITIVE_INFINITY);
+        const members = this.memberTask;
+        const at = Math.min(next?.nextAt ?? Number.POSITIVE_INFINITY, album?.nextAt ?? Number.POSITIVE_INFINITY, members?.nextAt ?? Number.POSITIVE_INFINITY);
         await sleep(Number.isFinite(at) ? Math.max(0, at - Date.now()) : 3_600_000, this.abort.signal);
-        if (album && album.nextAt <= at) await this.syncAlbumsOf(album);
+        if (members && members.nextAt <= at) await this.syncMembers(members);
+        else if (album && album.nextAt <= at) await this.syncAlbumsOf(album);
         else if (next) await this.pollOne(next, false);
       }
     } catch (error) {
@@ -342,6 +369,61 @@ export class WorkerService {
     this.metrics.albumSyncFailing.set({ library }, task.failing ? 1 : 0);
     const interval = this.albumIntervalMs();
     task.nextAt = Date.now() + (task.failing ? Math.min(interval, backoffDelay(task.failures, { baseMs: 5_000, maxMs: 300_000 })) : interval);
+  }
+
+  /** Sync the family's accounts; each change is logged with who and why. Never throws for API trouble. */
+  private async syncMembers(task: MemberTask): Promise<void> {
+    const sync = this.options.reconcileMembers;
+    if (!sync) return;
+    const { logger, spec } = this.options;
+    const deep = Date.now() >= task.deepAt;
+    const depth = deep ? "deep" : "cheap";
+    let ok = false;
+    try {
+      const report = await sync({ deep, onError: this.onApiError });
+      report.plan.changes.forEach((change, i) => {
+        const outcome = report.outcomes?.[i] ?? "not applied";
+        this.metrics.memberOutcomes.inc({ outcome });
+        const who = "handle" in change ? change.handle : change.email;
+        logger.info({ member: who, email: change.email, change: change.kind, outcome, why: change.why }, `member ${who}: ${change.kind} (${change.why})`);
+      });
+      for (const f of report.failures) logger.warn({ failure: f }, "member step failed; retried next run");
+      for (const h of report.plan.held) {
+        this.metrics.memberOutcomes.inc({ outcome: "held" });
+        logger.warn({ held: h }, "member change held");
+      }
+      const waiting = report.plan.waiting.join("\n");
+      if (report.plan.waiting.length > 0) this.metrics.memberOutcomes.inc({ outcome: "waiting" }, report.plan.waiting.length);
+      if (waiting !== task.waiting) for (const w of report.plan.waiting) logger.info({ waiting: w }, "member step waiting");
+      task.waiting = waiting;
+      if (report.plan.undeclared.length > 0 && deep)
+        logger.info({ accounts: report.plan.undeclared.map((u) => u.email) }, `accounts not in the spec ${spec.metadata.name} (left alone)`);
+      ok = report.ok;
+    } catch (error) {
+      if (this.abort.signal.aborted) throw error;
+      if (error instanceof ImmichApiError && error.kind === "forbidden") {
+        // A key made before members sync existed: say so once a day, not every interval.
+        this.metrics.memberSyncs.inc({ depth, result: "failed" });
+        logger.warn(
+          { err: error.message },
+          "member sync skipped: the worker's key lacks adminUser.read/create/update/delete (immich-family doctor lists them); give it those, or let the worker make its own key",
+        );
+        task.nextAt = Date.now() + this.memberDeepIntervalMs();
+        return;
+      }
+      logger.error({ err: (error as Error).message }, "member sync failed");
+    }
+    this.metrics.memberSyncs.inc({ depth, result: ok ? "ok" : "failed" });
+    if (ok) {
+      task.failures = 0;
+      if (deep) task.deepAt = Date.now() + this.memberDeepIntervalMs();
+    } else task.failures++;
+    const interval = this.options.memberIntervalMs ?? durationMs(spec.worker.members.interval);
+    task.nextAt = Date.now() + (ok ? interval : Math.min(interval, backoffDelay(task.failures, { baseMs: 5_000, maxMs: 300_000 })));
+  }
+
+  private memberDeepIntervalMs(): number {
+    return this.options.memberDeepIntervalMs ?? durationMs(this.options.spec.worker.members.deepInterval);
   }
 
   private succeeded(t: Tracked): void {

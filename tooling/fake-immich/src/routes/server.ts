@@ -16,10 +16,10 @@ export function serverRoutes(router: FakeRouter): void {
         facialRecognition: true,
         importFaces: false,
         map: true,
-        oauth: false,
+        oauth: (state.config.oauth as { enabled?: boolean } | undefined)?.enabled === true,
         oauthAutoLaunch: false,
         ocr: false,
-        passwordLogin: true,
+        passwordLogin: (state.config.passwordLogin as { enabled?: boolean } | undefined)?.enabled !== false,
         realtimeTranscoding: false,
         reverseGeocoding: true,
         search: true,
@@ -31,8 +31,8 @@ export function serverRoutes(router: FakeRouter): void {
     .add("GET", "/server/config", { public: true, permission: false }, ({ state }) => ({
       body: {
         externalDomain: "",
-        isInitialized: true,
-        isOnboarded: true,
+        isInitialized: state.hasAdmin(),
+        isOnboarded: state.hasAdmin(),
         loginPageMessage: "",
         maintenanceMode: false,
         mapDarkStyleUrl: "",

@@ -1,5 +1,6 @@
 import { badRequest, type ValidationIssue } from "../errors.js";
 
+export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The request body as an object, or a 400 like the server's validation pipe. */
