@@ -72,8 +72,17 @@ cli
   .option("--target <target>", "kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "Output folder, as for render", { default: "rendered" })
   .option("--force", "Show what `render --force` would do")
+  .option(
+    "--against-compose <dir>",
+    "Instead: compare the render with the Compose install in this folder (data, ports, networks, names, images, environment, schedules, ownership)",
+  )
+  .option(
+    "--against-kubernetes <dir>",
+    "Instead: compare the render with the Kubernetes manifests in this folder (claims, volumes, database cluster, names, images)",
+  )
   .option(...outputOption)
   .example("immich-family diff --out rendered")
+  .example("immich-family diff --against-compose /srv/immich")
   .example("immich-family diff --target kubernetes --out deploy/k8s > render.patch")
   .action(action(() => import("./commands/diff.js")));
 
@@ -158,7 +167,8 @@ cli
 cli
   .command("upgrade [spec]", "Show what moving the pinned Immich release changes (breaking changes, manual steps, rendered diffs); --yes pins it")
   .option("--to <version>", "The release to move to (default: the newest release this tool knows)")
-  .option("--yes", "Rewrite immich.version in the spec without asking (nothing else in the file changes)")
+  .option("--yes", "Rewrite immich.version in the spec without asking; settings whose default the new line changes keep their old value in immich.config")
+  .option("--accept-new-defaults", "With --yes: let the new line's defaults apply instead of pinning the old ones")
   .option(...outputOption)
   .example("immich-family upgrade")
   .example("immich-family upgrade examples/family.yaml --to v3.1.0 --yes")

@@ -1,5 +1,5 @@
 import { type ComposeTarget, durationMs, PORTS } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, secretVar } from "./_context.js";
+import { bind, containerName, IN_CONTAINER, NETWORK, type RenderContext, secretVar } from "./_context.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 
@@ -8,9 +8,16 @@ export function cleanupMinutes(retention: string): number {
   return Math.max(1, Math.ceil(durationMs(retention) / 60_000));
 }
 
+/** db-backup's own schedule (`by: container`): `MODE=AUTO`, the first run at `begin`, then every `interval`. */
+function scheduleEnv(b: ComposeTarget["backup"]): Record<string, string> {
+  if (b.schedule.by === "host") return { MODE: "MANUAL", MANUAL_RUN_FOREVER: "FALSE" };
+  return { MODE: "AUTO", DB01_BACKUP_BEGIN: b.schedule.begin, DB01_BACKUP_INTERVAL: String(Math.max(1, Math.round(durationMs(b.schedule.interval) / 60_000))) };
+}
+
 /**
- * tiredofit/db-backup in one-shot mode: one compressed, checksummed, encrypted dump, then exit.
- * Run nightly with `docker compose run --rm immich-db-backup` (see the rendered README).
+ * tiredofit/db-backup: compressed, checksummed, encrypted dumps. By default the container stays up and
+ * dumps nightly on its own schedule; with `schedule.by: host` it dumps once and exits, and a host cron
+ * or CD job runs `docker compose run --rm immich-db-backup` (see the rendered README).
  */
 export function backupService(ctx: RenderContext): ComposeService {
   const { spec, compose } = ctx;
@@ -20,8 +27,7 @@ export function backupService(ctx: RenderContext): ComposeService {
   if (spec.immich.timezone) env.TIMEZONE = spec.immich.timezone;
   Object.assign(env, {
     CONTAINER_ENABLE_MONITORING: "FALSE",
-    MODE: "MANUAL",
-    MANUAL_RUN_FOREVER: "FALSE",
+    ...scheduleEnv(b),
     DB01_TYPE: "pgsql",
     DB01_HOST: ctx.services.database,
     DB01_PORT: String(PORTS.postgres),
@@ -43,7 +49,8 @@ export function backupService(ctx: RenderContext): ComposeService {
   if (mail) Object.assign(env, mailEnv(ctx, mail));
   return {
     image: b.image,
-    restart: "no",
+    ...containerName(compose.containerNames?.backup),
+    restart: b.schedule.by === "host" ? "no" : "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.database, "service_healthy"]),
     environment: env,
     volumes: [bind(compose.paths.backups, IN_CONTAINER.backups)],

@@ -64,6 +64,8 @@ export function isComposeFile(path: string): boolean {
 /** The copy of the spec the worker reads, beside compose.yaml. */
 export const SPEC_COPY = COMPOSE_FILES.workerSpec;
 export const WORKER_STATE_VOLUME = "worker-state";
+/** Keys in compose.yaml of an adopted install's external named volumes (`targets.compose.volumes`). */
+export const ADOPTED_VOLUME = { database: "database", modelCache: "model-cache" } as const;
 
 /** What every service builder needs. */
 export interface RenderContext {
@@ -71,7 +73,7 @@ export interface RenderContext {
   readonly compose: ComposeTarget;
   readonly project: string;
   readonly toolVersion: string;
-  /** `uid:gid`, a literal: Compose does not interpolate env_file values into `user:`. */
+  /** `uid:gid`, a literal from the spec (env_file values never reach `user:`; `.env` would, but the spec says it once). */
   readonly user: string;
   /** Service names: the defaults, or an adopted install's (`targets.compose.services`). */
   readonly services: Record<keyof typeof SERVICE, string>;
@@ -117,6 +119,26 @@ export function secretEnv(ctx: RenderContext, reader: SecretReader): Record<stri
       .filter((k) => k.readers.includes(reader))
       .map((k) => [k.key, reader === "worker" && k.key === ctx.spec.worker.apiKey.key ? `\${${k.key}:-}` : secretVar(ctx, k.key)]),
   );
+}
+
+/** The database's mount source: the adopted named volume's key, or the host folder. */
+export function databaseSource(ctx: RenderContext): string {
+  return ctx.compose.volumes?.database ? ADOPTED_VOLUME.database : ctx.compose.paths.database;
+}
+
+/** The model cache's mount source: the adopted named volume's key, or the host folder. */
+export function modelCacheSource(ctx: RenderContext): string {
+  return ctx.compose.volumes?.modelCache ? ADOPTED_VOLUME.modelCache : ctx.compose.paths.modelCache;
+}
+
+/** An image pinned to a digest too when the spec gives one. */
+export function pinned(image: string, digest: string | undefined): string {
+  return digest ? `${image}@${digest}` : image;
+}
+
+/** `container_name` when the spec keeps one. */
+export function containerName(name: string | undefined): { container_name?: string } {
+  return name ? { container_name: name } : {};
 }
 
 export function bind(source: string, target: string, readOnly = false): string {

@@ -1,10 +1,14 @@
 import { VALKEY_PASSWORD_ENV, valkeyStartScript } from "@family/immich-spec";
-import { bind, NETWORK, type RenderContext, secretVar } from "./_context.js";
+import { bind, containerName, databaseSource, NETWORK, pinned, type RenderContext, secretVar } from "./_context.js";
 import type { ComposeService } from "./compose-model.js";
 
-/** Immich's Postgres image with VectorChord, tag `<pg>-vectorchord<version>`. */
+/** Immich's Postgres image with VectorChord, tag `<pg>-vectorchord<version>[suffix]`, pinned to a digest when the spec gives one. */
 export function databaseImage(ctx: RenderContext): string {
-  return `ghcr.io/immich-app/postgres:${ctx.spec.database.postgresMajor}-vectorchord${ctx.spec.database.vectorVersion}`;
+  const keep = ctx.compose.images?.database;
+  return pinned(
+    `ghcr.io/immich-app/postgres:${ctx.spec.database.postgresMajor}-vectorchord${ctx.spec.database.vectorVersion}${keep?.suffix ?? ""}`,
+    keep?.digest,
+  );
 }
 
 /** PGDATA's parent in the image: Postgres 18 images keep data under /var/lib/postgresql/<major>/docker. */
@@ -17,14 +21,16 @@ export function databaseService(ctx: RenderContext): ComposeService {
   const db = spec.database;
   return {
     image: databaseImage(ctx),
+    ...containerName(compose.containerNames?.database),
     restart: "unless-stopped",
     environment: {
       POSTGRES_USER: db.user,
       POSTGRES_PASSWORD: secretVar(ctx, db.password.key),
       POSTGRES_DB: db.name,
       POSTGRES_INITDB_ARGS: "--data-checksums",
+      ...(compose.databaseStorage ? { DB_STORAGE_TYPE: compose.databaseStorage } : {}),
     },
-    volumes: [bind(compose.paths.database, compose.paths.databaseTarget ?? databaseDataPath(db.postgresMajor))],
+    volumes: [bind(databaseSource(ctx), compose.paths.databaseTarget ?? databaseDataPath(db.postgresMajor))],
     shm_size: "128mb",
     networks: [NETWORK.backend],
     healthcheck: {
@@ -49,6 +55,7 @@ export function redisService(ctx: RenderContext): ComposeService {
   const password = ctx.spec.redis.password;
   return {
     image: ctx.compose.redisImage,
+    ...containerName(ctx.compose.containerNames?.redis),
     ...(password ? { entrypoint: ["/bin/sh", "-c"], command: [composeLiteral(valkeyStartScript())] } : {}),
     restart: "unless-stopped",
     ...(password ? { environment: { [VALKEY_PASSWORD_ENV]: secretVar(ctx, password.key), VALKEYCLI_AUTH: secretVar(ctx, password.key) } } : {}),

@@ -1,5 +1,6 @@
 import { machineLearningImage, PORTS } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext } from "./_context.js";
+import { bind, containerName, IN_CONTAINER, modelCacheSource, NETWORK, pinned, type RenderContext } from "./_context.js";
+import { localtimeMount } from "./_server-service.js";
 import { dependsOn } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { mlProfile } from "./hwaccel.js";
@@ -15,7 +16,8 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
     ...(reservations || deviceReservations ? { reservations: { ...reservations, ...deviceReservations } } : {}),
   };
   return {
-    image: machineLearningImage(spec),
+    image: pinned(machineLearningImage(spec), compose.images?.machineLearning?.digest),
+    ...containerName(compose.containerNames?.machineLearning),
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"]),
@@ -25,7 +27,7 @@ export function machineLearningService(ctx: RenderContext): ComposeService {
       MACHINE_LEARNING_CACHE_FOLDER: IN_CONTAINER.modelCache,
       HOME: IN_CONTAINER.modelCache,
     },
-    volumes: [bind(compose.paths.modelCache, IN_CONTAINER.modelCache), ...extraVolumes],
+    volumes: [bind(modelCacheSource(ctx), IN_CONTAINER.modelCache), ...localtimeMount(ctx), ...extraVolumes],
     ...profile,
     ...(Object.keys(resources).length > 0 ? { deploy: { resources } } : {}),
     // egress: models are downloaded on first use.

@@ -1,5 +1,5 @@
 import { immichServerImage, machineLearningUrl, PORTS } from "@family/immich-spec";
-import { bind, IN_CONTAINER, NETWORK, type RenderContext, secretVar } from "./_context.js";
+import { bind, containerName, IN_CONTAINER, NETWORK, pinned, type RenderContext, secretVar } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
 import { transcodingProfile } from "./hwaccel.js";
@@ -11,11 +11,32 @@ export function libraryMounts(ctx: RenderContext): string[] {
   for (const handle of Object.keys(compose.libraries)) {
     if (!Object.hasOwn(spec.libraries, handle)) throw new Error(`targets.compose.libraries.${handle}: no library ${handle} is declared under libraries`);
   }
-  return Object.entries(spec.libraries).map(([handle, lib]) => {
-    const source = compose.libraries[handle]?.hostPath;
+  return Object.entries(spec.libraries).flatMap(([handle, lib]) => {
+    const source = compose.libraries[handle];
     if (!source) throw new Error(`targets.compose.libraries.${handle}: library ${handle} (${lib.path}) needs a hostPath on the compose target`);
-    return bind(source, lib.path, true);
+    // One bind per import root, for libraries whose roots share no parent worth binding.
+    if ("roots" in source) return Object.entries(source.roots).map(([root, host]) => bind(host, root, true));
+    return [bind(source.hostPath, lib.path, true)];
   });
+}
+
+/** `/etc/localtime` of the host, read-only, when the spec asks for it. */
+export function localtimeMount(ctx: RenderContext): string[] {
+  return ctx.compose.localtime ? [bind("/etc/localtime", "/etc/localtime", true)] : [];
+}
+
+/** The host port of the server: the spec's address and port, or every address without Traefik. */
+export function publishedPorts(ctx: RenderContext): string[] {
+  const p = ctx.compose.publish;
+  if (p === false) return [];
+  if (!p) return ctx.compose.traefik ? [] : [`${PORTS.server}:${PORTS.server}`];
+  const address = p.address?.includes(":") ? `[${p.address}]` : p.address;
+  return [`${address ? `${address}:` : ""}${p.port}:${PORTS.server}`];
+}
+
+/** Keys in compose.yaml of the existing networks the server joins (`targets.compose.networks.join`). */
+export function joinedNetworkKeys(ctx: RenderContext): string[] {
+  return ctx.compose.networks.join.map((_, i) => `joined${i === 0 ? "" : `-${i + 1}`}`);
 }
 
 export function frontendNetworkName(ctx: RenderContext): string {
@@ -40,17 +61,20 @@ export function serverService(ctx: RenderContext): ComposeService {
   env.REDIS_PORT = String(PORTS.redis);
   if (spec.redis.password) env.REDIS_PASSWORD = secretVar(ctx, spec.redis.password.key);
   if (spec.machineLearning.enabled) env.IMMICH_MACHINE_LEARNING_URL = machineLearningUrl(spec, "compose");
+  // Extra non-secret settings; the server-environment rule keeps them off the variables set above.
+  for (const [k, v] of Object.entries(spec.immich.environment ?? {})) if (!(k in env)) env[k] = v;
   return {
-    image: immichServerImage(spec),
+    image: pinned(immichServerImage(spec), compose.images?.server?.digest),
+    ...containerName(compose.containerNames?.server),
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.database, "service_healthy"], [ctx.services.redis, "service_healthy"]),
     environment: env,
-    volumes: [bind(compose.paths.media, ctx.media), bind(compose.paths.config, IN_CONTAINER.config, true), ...libraryMounts(ctx)],
+    volumes: [bind(compose.paths.media, ctx.media), bind(compose.paths.config, IN_CONTAINER.config, true), ...libraryMounts(ctx), ...localtimeMount(ctx)],
     ...hw,
     // frontend: Traefik, and egress for OIDC discovery; backend: database, Valkey, ML.
-    networks: [NETWORK.frontend, NETWORK.backend],
-    ...(compose.traefik ? {} : { ports: [`${PORTS.server}:${PORTS.server}`] }),
+    networks: [NETWORK.frontend, NETWORK.backend, ...joinedNetworkKeys(ctx)],
+    ...(publishedPorts(ctx).length > 0 ? { ports: publishedPorts(ctx) } : {}),
     healthcheck: { test: nodeHttpCheck(`http://127.0.0.1:${PORTS.server}/api/server/ping`), interval: "30s", timeout: "10s", retries: 3, start_period: "300s" },
     ...(compose.traefik
       ? { labels: traefikLabels(spec, compose.traefik, { project: ctx.project, network: frontendNetworkName(ctx), port: PORTS.server }) }

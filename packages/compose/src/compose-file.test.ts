@@ -299,10 +299,26 @@ describe("hardware acceleration", () => {
 });
 
 describe("backup", () => {
-  test("one-shot MANUAL mode, ZSTD, SHA1, encrypted with the passphrase key, cleanup after the retention", () => {
+  test("by default the container schedules itself nightly at 03:00 and stays up: no host cron line needed", () => {
+    const b = svc(family(), "immich-db-backup");
+    expect(b.restart).toBe("unless-stopped");
+    expect(b.environment).toMatchObject({ MODE: "AUTO", DB01_BACKUP_BEGIN: "0300", DB01_BACKUP_INTERVAL: "1440" });
+    expect(b.environment).not.toHaveProperty("MANUAL_RUN_FOREVER");
+    const weekly = svc(
+      compose("family.yaml", (d) => {
+        d.targets.compose.backup.schedule = { begin: "0115", interval: "7d" };
+      }),
+      "immich-db-backup",
+    );
+    expect(weekly.environment).toMatchObject({ MODE: "AUTO", DB01_BACKUP_BEGIN: "0115", DB01_BACKUP_INTERVAL: "10080" });
+  });
+
+  test("schedule by host: one-shot MANUAL mode, ZSTD, SHA1, encrypted with the passphrase key, cleanup after the retention", () => {
+    // Seed 002 (examples/truenas.yaml): a CD job runs the backup.
     const b = svc(truenas(), "immich-db-backup");
     expect(b.restart).toBe("no");
     expect(b.image).toBe("docker.io/tiredofit/db-backup:4.1.100");
+    expect(b.environment).not.toHaveProperty("DB01_BACKUP_BEGIN");
     expect(b.environment).toMatchObject({
       MODE: "MANUAL",
       MANUAL_RUN_FOREVER: "FALSE",

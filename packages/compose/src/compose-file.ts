@@ -1,13 +1,13 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
-import { NETWORK, type RenderContext, renderContext, WORKER_STATE_VOLUME } from "./_context.js";
+import { ADOPTED_VOLUME, NETWORK, type RenderContext, renderContext, WORKER_STATE_VOLUME } from "./_context.js";
 import { backupService, exporterService } from "./_backup-services.js";
 import { databaseService, redisService } from "./_data-services.js";
 import { drillService } from "./_drill-service.js";
 import { initService } from "./_init-service.js";
 import { machineLearningService } from "./_ml-service.js";
-import { frontendNetworkName, serverService } from "./_server-service.js";
+import { frontendNetworkName, joinedNetworkKeys, serverService } from "./_server-service.js";
 import { workerService } from "./_worker-service.js";
-import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-model.js";
+import type { ComposeFile, ComposeNetwork, ComposeService, ComposeVolume } from "./compose-model.js";
 import pkg from "../package.json" with { type: "json" };
 
 /** Options of `buildComposeFile` and `renderCompose`. */
@@ -30,12 +30,23 @@ export function buildComposeFile(spec: ImmichFamilySpec, options: ComposeOptions
   if (ctx.compose.metricsExporter.enabled) services[ctx.services.exporter] = exporterService(ctx);
   services[ctx.services.drill] = drillService(ctx);
   if (spec.worker.enabled) services[ctx.services.worker] = workerService(ctx);
+  const volumes = namedVolumes(ctx);
   return {
     name: ctx.project,
     services,
     networks: networks(ctx),
-    ...(spec.worker.enabled ? { volumes: { [WORKER_STATE_VOLUME]: {} } } : {}),
+    ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
   };
+}
+
+/** The worker's state, and an adopted install's volumes by their real names (external: this stack never creates or removes them). */
+function namedVolumes(ctx: RenderContext): Record<string, ComposeVolume> {
+  const out: Record<string, ComposeVolume> = {};
+  const keep = ctx.compose.volumes;
+  if (keep?.database) out[ADOPTED_VOLUME.database] = { name: keep.database, external: true };
+  if (keep?.modelCache && ctx.spec.machineLearning.enabled) out[ADOPTED_VOLUME.modelCache] = { name: keep.modelCache, external: true };
+  if (ctx.spec.worker.enabled) out[WORKER_STATE_VOLUME] = {};
+  return out;
 }
 
 function networks(ctx: RenderContext): Record<string, ComposeNetwork> {
@@ -46,5 +57,9 @@ function networks(ctx: RenderContext): Record<string, ComposeNetwork> {
     [NETWORK.backend]: { name: compose.networks.backend ?? `${ctx.project}-backend`, internal: true },
   };
   if (spec.machineLearning.enabled || (compose.backup.enabled && compose.backup.notify?.email)) out[NETWORK.egress] = { name: `${ctx.project}-egress` };
+  const keys = joinedNetworkKeys(ctx);
+  compose.networks.join.forEach((name, i) => {
+    out[keys[i] as string] = { name, external: true };
+  });
   return out;
 }

@@ -37,6 +37,7 @@ export interface ComposeResources {
 /** One service of compose.yaml, as this renderer writes it. */
 export interface ComposeService {
   readonly image: string;
+  readonly container_name?: string;
   /** Started only when one of these profiles is active (`docker compose --profile drill …`). */
   readonly profiles?: readonly string[];
   readonly user?: string;
@@ -76,6 +77,7 @@ export interface ComposeNetwork {
 /** A named volume of compose.yaml. */
 export interface ComposeVolume {
   readonly name?: string;
+  readonly external?: boolean;
 }
 
 /** The whole compose.yaml: project name, services, networks and named volumes. */

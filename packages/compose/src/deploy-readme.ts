@@ -2,6 +2,7 @@ import { ADMIN_SIGN_UP, type ImmichFamilySpec, PORTS } from "@family/immich-spec
 import { frontendNetworkName } from "./_server-service.js";
 import { COMPOSE_FILES, IN_CONTAINER, type RenderContext, renderContext } from "./_context.js";
 import { cleanupMinutes } from "./_backup-services.js";
+import { initChowns } from "./_init-service.js";
 
 /** The README beside compose.yaml, for the person deploying the stack. */
 export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string): string {
@@ -24,12 +25,17 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     ...(spec.worker.enabled ? [`| \`${COMPOSE_FILES.workerSpec}\` | the worker's copy of the spec (render writes it; edit your own spec instead) |`] : []),
     "| `.immich-family-render.json` | what render wrote here, with each file's SHA-256 |",
   );
+  p(
+    "`compose.yaml` starts with a top-level `name:`, so it needs Docker Compose v2 (`docker compose`, not the old `docker-compose` v1, which refuses the file).",
+  );
   p("## Host setup (once)");
   p(
     `1. Create a group with GID ${gid} and a user with UID ${uid} whose primary group it is. Every container that writes runs as \`${uid}:${gid}\`; add your admin user to the group to browse the files.`,
     `2. Give the parent dataset of \`${compose.paths.media}\` mode 770 (no access for others); no ACLs are needed.`,
-    `3. \`immich-init\` runs first on every \`up\`: as root with only two capabilities it hands every writable tree (media${spec.machineLearning.enabled ? ", model cache" : ""}${compose.backup.enabled ? ", backups" : ""}${spec.worker.enabled ? ", worker state" : ""}) and the config folder itself to \`${uid}:${gid}\`, then fills the config template. **CHOWN** lets it change the owner; **DAC_OVERRIDE** lets root traverse a 770 tree owned by another user and overwrite the last deploy's config file. The database folder \`${compose.paths.database}\` stays owned by Postgres, even under the config folder.`,
-    `4. Compose does not interpolate \`${compose.envFile}\` values into \`user:\` or \`command:\`, so uid and gid are written as literals: change them in the spec and render again.`,
+    initChowns(ctx)
+      ? `3. \`immich-init\` runs first on every \`up\`: as root with only two capabilities it hands every writable tree (media${spec.machineLearning.enabled ? ", model cache" : ""}${compose.backup.enabled ? ", backups" : ""}${spec.worker.enabled ? ", worker state" : ""}) and the config folder itself to \`${uid}:${gid}\`, then fills the config template. **CHOWN** lets it change the owner; **DAC_OVERRIDE** lets root traverse a 770 tree owned by another user and overwrite the last deploy's config file. The database ${compose.volumes?.database ? `volume \`${compose.volumes.database}\`` : `folder \`${compose.paths.database}\``} stays owned by Postgres, even under the config folder.`
+      : `3. \`immich-init\` runs first on every \`up\` and fills the config template. It leaves the ownership of the media, model cache and backups as it is (${uid === 0 && gid === 0 ? "the stack runs as root, `0:0`" : "`targets.compose.chown: false`"}); only the config file it writes goes to \`${uid}:${gid}\`.`,
+    `4. Compose interpolates \`\${KEY}\` from the \`.env\` file beside \`compose.yaml\` everywhere in it, \`user:\` and \`command:\` included; the values of an \`env_file:\` reach only the container's environment. The uid and gid are written as literals so the spec stays the one place they are said: change them there and render again.`,
   );
   if (compose.hwaccel !== "cpu") {
     p(
@@ -67,17 +73,27 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
     `1. \`docker compose up -d\`, then check that \`${ctx.services.init}\` exited 0 (\`docker compose logs ${ctx.services.init}\`): an unresolved \`\${KEY}\` stops it, and the server does not start.`,
     ...firstAdmin(ctx),
     "3. The first start runs database migrations and can take minutes; the server's healthcheck allows 300 s.",
-    `4. Moving an existing install whose media was mounted at \`/usr/src/app/upload\`: this stack mounts it at \`${IN_CONTAINER.media}\` (\`IMMICH_MEDIA_LOCATION\`). Immich (since v1.137) notices the change at start and rewrites the stored paths; take a database dump first.`,
+    ctx.media === IN_CONTAINER.media
+      ? `4. Moving an existing install whose media was mounted at \`/usr/src/app/upload\`: this stack mounts it at \`${IN_CONTAINER.media}\` (\`IMMICH_MEDIA_LOCATION\`). Immich (since v1.137) notices the change at start and rewrites the stored paths; take a database dump first.`
+      : `4. The media folder stays mounted at \`${ctx.media}\` (\`immich.mediaLocation\`), where the database's stored paths point.`,
   );
   if (compose.backup.enabled) {
-    p("## Nightly database backup");
-    p(
-      `\`${ctx.services.backup}\` takes one ${compose.backup.encrypt ? "encrypted, " : ""}ZSTD-compressed, SHA1-checksummed dump into \`${compose.paths.backups}\` and exits; dumps older than ${compose.backup.retention} (${cleanupMinutes(compose.backup.retention)} minutes) are removed. It runs on every \`up\`; run it nightly from cron:`,
-      "",
-      "```",
-      `30 3 * * * cd /path/to/this/folder && docker compose run --rm --no-deps ${ctx.services.backup}`,
-      "```",
-    );
+    const s = compose.backup.schedule;
+    const dump = `${compose.backup.encrypt ? "encrypted, " : ""}ZSTD-compressed, SHA1-checksummed dump into \`${compose.paths.backups}\``;
+    const kept = `dumps older than ${compose.backup.retention} (${cleanupMinutes(compose.backup.retention)} minutes) are removed`;
+    p("## Database backup");
+    if (s.by === "container")
+      p(
+        `\`${ctx.services.backup}\` stays up and schedules itself: each run takes one ${dump}, and ${kept}. The first runs at ${s.begin.slice(0, 2)}:${s.begin.slice(2)} (${spec.immich.timezone ?? "the container's time zone, UTC unless immich.timezone is set"}), then every ${s.interval}. No host cron line is needed; \`docker compose logs ${ctx.services.backup}\` shows each run.`,
+      );
+    else
+      p(
+        `\`${ctx.services.backup}\` takes one ${dump} and exits (\`schedule.by: host\`); ${kept}. It runs on every \`up\`; a host cron or CD job must run it nightly, e.g.:`,
+        "",
+        "```",
+        `30 3 * * * cd /path/to/this/folder && docker compose run --rm --no-deps ${ctx.services.backup}`,
+        "```",
+      );
     const mail = compose.backup.notify?.email;
     if (mail)
       p(

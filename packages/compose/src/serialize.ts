@@ -4,6 +4,7 @@ import type { ComposeFile } from "./compose-model.js";
 const TOP_ORDER = ["name", "services", "networks", "volumes"];
 const SERVICE_ORDER = [
   "image",
+  "container_name",
   "profiles",
   "user",
   "entrypoint",

@@ -80,6 +80,7 @@ export class ImmichChart extends Chart {
       mediaLocation: spec.immich.mediaLocation,
       trustedProxies: spec.immich.trustedProxies,
       timezone: spec.immich.timezone,
+      environment: spec.immich.environment,
       resources: target.resources.server,
     });
     new Ingress(this, "ingress", {

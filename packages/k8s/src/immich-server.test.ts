@@ -27,6 +27,14 @@ describe("ImmichServer", () => {
     });
   });
 
+  it("adds the spec's extra non-secret environment (immich.environment) to the server", () => {
+    const spec = specWith("ponder", (s) => {
+      s.immich.environment = { IMMICH_LOG_LEVEL: "verbose", IMMICH_WORKERS_INCLUDE: "api" };
+    });
+    const env = envOf(container(find(objects(spec), "Deployment", "ponder-server"), "server"));
+    expect(env).toMatchObject({ IMMICH_LOG_LEVEL: "verbose", IMMICH_WORKERS_INCLUDE: "api", DB_HOSTNAME: "ponder-postgres-rw" });
+  });
+
   it("adds TZ, trusted proxies and the Redis password reference when the spec has them", () => {
     const spec = specWith("ponder", (s) => {
       s.immich.timezone = "Europe/Madrid";

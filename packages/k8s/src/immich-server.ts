@@ -32,6 +32,8 @@ export interface ImmichServerProps {
   readonly trustedProxies?: readonly string[] | undefined;
   /** The server's time zone, `TZ` (`immich.timezone`). @default the image's */
   readonly timezone?: string | undefined;
+  /** Extra non-secret environment of the server (`immich.environment`). @default none */
+  readonly environment?: Readonly<Record<string, string>> | undefined;
   /** Requests and limits of the server container (`targets.kubernetes.resources.server`). @default none */
   readonly resources?: Resources | undefined;
 }
@@ -70,6 +72,7 @@ export class ImmichServer extends Construct {
       envValue("IMMICH_CONFIG_FILE", CONTAINER_PATHS.configFile),
       ...(props.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", props.trustedProxies.join(","))] : []),
       ...(props.timezone ? [envValue("TZ", props.timezone)] : []),
+      ...Object.entries(props.environment ?? {}).map(([k, v]) => envValue(k, v)),
     ];
 
     deployment(

@@ -74,12 +74,17 @@ export { SPEC_JSON_SCHEMA_FILE, specJsonSchema, specJsonSchemaText } from "./jso
 export {
   type BreakingChange,
   type ChangeArea,
+  type ChangedDefault,
+  changedDefaults,
   compareVersions,
+  configAt,
+  configValue,
   EVERY_UPGRADE_STEPS,
   type LineStep,
   newestSupportedRelease,
   normalizeVersion,
   parseVersion,
+  pinConfigValues,
   planUpgrade,
   RELEASE_LINES,
   type ReleaseLine,
@@ -89,7 +94,16 @@ export {
   setImmichVersion,
   type UpgradePlan,
 } from "./releases/index.js";
-export { type RuleFinding, runRule, type SpecRule, specRules, STORAGE_TEMPLATE_TOKENS, VECTORCHORD_RANGE } from "./rules/index.js";
+export {
+  isSecretEnvName,
+  type RuleFinding,
+  runRule,
+  type SpecRule,
+  serverEnvOwner,
+  specRules,
+  STORAGE_TEMPLATE_TOKENS,
+  VECTORCHORD_RANGE,
+} from "./rules/index.js";
 export { durationMs, HANDLE_PATTERN, HOSTNAME_PATTERN, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {
   type AlbumRules,

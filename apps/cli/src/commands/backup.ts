@@ -179,7 +179,10 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
   const envFile = compose?.envFile ?? ".env";
   const passphrase = secretValue(passphraseKey, ctx.env, composeDir, envFile);
   const libraries: PathRoot[] = Object.entries(spec.libraries).flatMap(([h, lib]) => {
-    const host = compose?.libraries[h]?.hostPath;
+    const source = compose?.libraries[h];
+    // One bind per import root (targets.compose.libraries.<h>.roots): each root is found on its own host folder.
+    if (source && "roots" in source) return Object.entries(source.roots).map(([root, host]) => ({ inDatabase: root, onDisk: resolve(composeDir, host) }));
+    const host = source?.hostPath;
     return host ? [{ inDatabase: lib.path, onDisk: resolve(composeDir, host) }] : libraryImportPaths(lib).map((p) => ({ inDatabase: p, onDisk: p }));
   });
   const media = compose ? resolve(composeDir, compose.paths.media) : undefined;

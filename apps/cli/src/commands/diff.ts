@@ -62,7 +62,11 @@ export async function diff(
 
 const list = (paths: readonly string[]) => paths.map(escapeControl).join(", ");
 
-export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
+export const main: CommandMain = async (ctx, [path], flags) => {
+  const against = typeof flags.againstCompose === "string" ? "compose" : typeof flags.againstKubernetes === "string" ? "kubernetes" : undefined;
+  if (against)
+    return (await import("../import/switch-over-command.js")).diffAgainst(ctx, path, against, String(flags.againstCompose ?? flags.againstKubernetes));
+  const { cwd, io } = ctx;
   const output = flags.output ?? "text";
   if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const result = await diff(cwd, path, { target: flags.target as string | undefined, out: String(flags.out ?? "rendered"), force: flags.force === true });

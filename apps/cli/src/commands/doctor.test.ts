@@ -10,8 +10,12 @@ describe("immich-family doctor", () => {
     const { ctx, io } = fx.context();
     expect(await main(ctx, [], {})).toBe(0);
     expect(io.out[0]).toMatch(/^CHECK +STATUS {2}DETAIL$/);
-    expect(io.out).toContain("Summary: 10 passed, 0 failed, 0 warnings, 0 skipped");
+    expect(io.out).toContain("Summary: 10 passed, 0 failed, 1 warnings, 0 skipped");
     expect(io.out).toContainEqual(expect.stringMatching(/^member bob +PASS {4}bob@example\.com$/));
+    // The fake still runs its stored config, which the rendered file would replace: a warning naming each key.
+    expect(io.out.find((l) => l.startsWith("server config matches the spec"))).toMatch(
+      /WARN +[0-9]+ keys? differ .*server\.externalDomain: server "", spec "https:\/\//,
+    );
   });
 
   it("exits 1 and names the missing permissions; --output json", async () => {

@@ -21,8 +21,11 @@ import { CliError, isCliError } from "../_errors.js";
 import { DEFAULT_IMMICH_VERSION } from "./init.js";
 import { writeFileAtomically } from "../_write.js";
 import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
+import { foldBindsIntoLibraries, importComposeAdoption, readComposeFolder } from "../import/compose-adoption.js";
 import { importFromCompose } from "../import/compose-folder.js";
-import { importFromKubernetes } from "../import/kubernetes-folder.js";
+import { importFromKubernetes, readManifests } from "../import/kubernetes-folder.js";
+import { composeSwitchOver, type Difference, switchOverLines } from "../import/switch-over.js";
+import { kubernetesSwitchOver } from "../import/switch-over-kubernetes.js";
 import { ImportFolder, readSmallFile } from "../import/_read.js";
 import { configDifference, configWithPlaceholders, importFromServer, type ServerFacts } from "../import/server.js";
 
@@ -49,6 +52,8 @@ export interface ImportResult {
   readonly unmapped: readonly string[];
   /** Every value the spec holds, by path: what import mapped or guessed, nothing else. */
   readonly mapped: readonly MappedValue[];
+  /** The render of the imported spec compared with the install read (`--compose`, `--kubernetes`): every difference, data ones first. */
+  readonly switchOver?: readonly Difference[];
 }
 
 /** The API base URL: `…/api` appended unless the URL already ends in it. */
@@ -84,9 +89,17 @@ function fillGaps(draft: ImportDraft): void {
   if (draft.has(["targets", "compose"]))
     draft.setDefault(["targets", "compose", "paths", "media"], "/srv/immich", "no usable media folder was found; the host folder of Immich's uploads");
   if (Object.keys((draft.get(["libraries"]) ?? {}) as object).length === 0) draft.setDefault(["worker", "enabled"], false);
-  for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string }>)) {
+  for (const [handle, lib] of Object.entries((draft.get(["libraries"]) ?? {}) as Record<string, { path: string; importPaths?: string[] }>)) {
     if (draft.has(["targets", "compose"]) && !draft.has(["targets", "compose", "libraries", handle])) {
-      draft.set(["targets", "compose", "libraries", handle], { hostPath: lib.path }, "the host folder of this library");
+      // Roots that share only / are bound one by one, never / itself.
+      const roots = lib.path === "/" ? (lib.importPaths ?? []).filter((p) => p.startsWith("/") && p !== "/") : [];
+      if (roots.length > 0)
+        draft.set(
+          ["targets", "compose", "libraries", handle],
+          { roots: Object.fromEntries(roots.map((r) => [r, r])) },
+          "the host folder of each import path (its only common parent is /)",
+        );
+      else draft.set(["targets", "compose", "libraries", handle], { hostPath: lib.path }, "the host folder of this library");
     }
     if (draft.has(["targets", "kubernetes"]) && !draft.has(["targets", "kubernetes", "libraries", handle])) {
       draft.set(["targets", "kubernetes", "libraries", handle], { existingClaim: `${handle}-library` }, "the claim that holds this library");
@@ -173,7 +186,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const compose = options.compose === undefined ? undefined : ImportFolder.open(cwd, options.compose, "--compose");
   const kubernetes = options.kubernetes === undefined ? undefined : ImportFolder.open(cwd, options.kubernetes, "--kubernetes");
   const env = options.env ?? process.env;
-  if (compose) importFromCompose(draft, compose, (name) => (Object.hasOwn(env, name) ? env[name] : undefined));
+  const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined);
+  // The typed reader refuses what cannot be read (exit 2) before the adoption mappings read the same file raw.
+  if (compose) importFromCompose(draft, compose, lookup);
+  const adopted = compose ? readComposeFolder(compose, lookup) : undefined;
+  if (adopted) importComposeAdoption(draft, adopted);
   if (kubernetes) importFromKubernetes(draft, kubernetes);
   let facts: ServerFacts | undefined;
   if (options.server) {
@@ -199,6 +216,7 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   }
   // The server's settings were read from the server itself.
   if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
+  if (facts && adopted) foldBindsIntoLibraries(draft);
   settle(draft);
   if (facts) addPassthrough(draft, facts);
   const spec = settle(draft);
@@ -218,7 +236,26 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const known = new Map(draft.secrets);
   const targets = (["kubernetes", "compose"] as const).filter((t) => spec.targets[t]);
   for (const t of targets) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
-  return { text, spec, secrets: [...known].map(([key, what]) => ({ key, what })), unmapped: draft.unmapped, mapped: leaves(draft.spec) };
+  const switchOver =
+    adopted || kubernetes
+      ? [
+          ...(adopted && spec.targets.compose ? composeSwitchOver(adopted, spec) : []),
+          ...(kubernetes && spec.targets.kubernetes
+            ? kubernetesSwitchOver(
+                readManifests(kubernetes, () => {}).map((o) => o.raw as DraftObject),
+                spec,
+              )
+            : []),
+        ].sort((x, y) => Number(y.stateful) - Number(x.stateful))
+      : undefined;
+  return {
+    text,
+    spec,
+    secrets: [...known].map(([key, what]) => ({ key, what })),
+    unmapped: draft.unmapped,
+    mapped: leaves(draft.spec),
+    ...(switchOver ? { switchOver } : {}),
+  };
 }
 
 /** `immich-family import`: write a spec from a running server and/or an existing deployment folder. */
@@ -252,6 +289,14 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     cwd,
     env,
   });
+  const report = result.switchOver ? switchOverLines([compose, kubernetes].filter(Boolean).join(" and "), result.switchOver) : [];
+  const dataErrors = result.switchOver?.filter((d) => d.stateful).length ?? 0;
+  if (dataErrors > 0 && flags.force !== true)
+    throw new CliError(
+      "conflict",
+      `The render of the imported spec would not use the install's data (${dataErrors} error${dataErrors === 1 ? "" : "s"}); nothing was written. Fix the import's sources, or pass --force to write the spec anyway.`,
+      { details: report },
+    );
   try {
     await writeFileAtomically(out, result.text);
   } catch (error) {
@@ -267,5 +312,6 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     io.stdout(`Not mapped (${result.unmapped.length}; also listed at the end of ${shown}):`);
     for (const u of result.unmapped) io.stdout(`  - ${escapeControl(u)}`);
   }
-  return 0;
+  for (const line of report) io.stdout(line);
+  return dataErrors > 0 ? 1 : 0;
 };

@@ -20,11 +20,11 @@ const never: Confirm = async () => {
 };
 
 describe("immich-family upgrade", () => {
-  it("v2.7.5 → v3.1.0 --yes: prints the breaking changes, the manual steps and the diffs, then rewrites only the version", async () => {
+  it("v2.7.5 → v3.1.0 --yes --accept-new-defaults: prints the breaking changes, the manual steps and the diffs, then rewrites only the version", async () => {
     const { cwd, file, text } = family();
     expect(text).toMatch(/^# /m);
     const io = recordingIo();
-    expect(await runUpgrade(cwd, io, "family.yaml", { to: "v3.1.0", yes: true }, never)).toBe(0);
+    expect(await runUpgrade(cwd, io, "family.yaml", { to: "v3.1.0", yes: true, acceptNewDefaults: true }, never)).toBe(0);
     const out = io.out.join("\n");
 
     expect(io.out[0]).toBe("Upgrade family.yaml: Immich v2.7.5 → v3.1.0");
@@ -34,6 +34,8 @@ describe("immich-family upgrade", () => {
     expect(out).toContain("IMMICH_MACHINE_LEARNING_ENABLED is gone");
     expect(out).toContain("  mobile apps  v3.0.0 or newer");
     expect(out).toMatch(/Manual steps:\n {2}1\. Back up the database first/);
+    expect(out).toContain("Defaults that change (2; old → new, from each line's default table):");
+    expect(out).toContain("  ffmpeg.accelDecode          false → true; spec: not set → the new default true applies (--accept-new-defaults)");
 
     // The diff of every rendered file that changes, per target: image tags and the config header.
     expect(out).toContain("--- a/compose/compose.yaml\tv2.7.5\n+++ b/compose/compose.yaml\tv3.1.0");
@@ -72,8 +74,15 @@ describe("immich-family upgrade", () => {
     expect(await runUpgrade(cwd, recordingIo(true), "family.yaml", {}, answer(undefined))).toBe(1);
     expect(readFileSync(file, "utf8")).toBe(text);
     expect(await runUpgrade(cwd, recordingIo(true), "family.yaml", {}, answer(true))).toBe(0);
-    expect(asked).toEqual(Array(3).fill("Pin Immich v3.1.0 in family.yaml? (only immich.version changes)"));
-    expect(readFileSync(file, "utf8")).toBe(text.replace("version: v2.7.5", "version: v3.1.0"));
+    expect(asked).toEqual(
+      Array(3).fill("Pin Immich v3.1.0 in family.yaml? (immich.version, and the old defaults of ffmpeg.accelDecode pinned in immich.config)"),
+    );
+    expect(readFileSync(file, "utf8")).toBe(
+      text.replace(
+        "version: v2.7.5\n  timezone: Europe/Berlin\n",
+        "version: v3.1.0\n  timezone: Europe/Berlin\n  config:\n    ffmpeg:\n      accelDecode: false\n",
+      ),
+    );
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
@@ -152,11 +161,44 @@ describe("immich-family upgrade", () => {
       "",
     ].join("\n");
     writeFileSync(join(cwd, "immich-family.yaml"), spec);
-    const preview = await previewUpgrade(cwd, undefined, "v3.1.0");
+    const preview = await previewUpgrade(cwd, undefined, "v3.1.0", { acceptNewDefaults: true });
     if (!("plan" in preview)) throw new Error("nothing to do");
     const config = preview.diffs.find((d) => d.path === "immich-config.yaml.tmpl");
     expect(config?.patch).toMatch(/\n\+ {2}allowInsecureRequests: true\n/);
     expect(preview.upgraded).toBe(spec.replace("version: v2.7.5 }", "version: v3.1.0 }"));
+  });
+
+  it("--yes keeps the old line's behaviour: each changed default the spec does not set is pinned to its old value, one it sets is kept, one the new line refuses is named", async () => {
+    const { cwd, file, text } = family();
+    const io = recordingIo();
+    expect(await runUpgrade(cwd, io, "family.yaml", { to: "v3.1.0", yes: true }, never)).toBe(0);
+    const out = io.out.join("\n");
+    expect(out).toContain(
+      '  ffmpeg.acceptedAudioCodecs  ["aac","mp3","libopus"] → ["aac","mp3","opus"]; spec: not set → the new default ["aac","mp3","opus"] applies: v3.x refuses the old value',
+    );
+    expect(out).toContain(
+      "  ffmpeg.accelDecode          false → true; spec: not set → pinned to the old false in immich.config (--accept-new-defaults takes the new one)",
+    );
+    // The rendered config keeps hardware decoding off, as on v2.
+    expect(out).toMatch(/\+ {2}accelDecode: false\n/);
+    expect(io.out.at(-1)).toBe(
+      "wrote family.yaml: immich.version v2.7.5 → v3.1.0; kept the old defaults in immich.config: ffmpeg.accelDecode: false. next: immich-family render, then follow the manual steps above",
+    );
+    const written = readFileSync(file, "utf8");
+    expect(written).toContain("  config:\n    ffmpeg:\n      accelDecode: false\n");
+    // Every line of the old file is still there, in order.
+    const kept = text.replace("version: v2.7.5", "version: v3.1.0").split("\n");
+    let i = 0;
+    for (const line of written.split("\n")) if (line === kept[i]) i++;
+    expect(i).toBe(kept.length);
+
+    // A spec that sets the key keeps its own value, and nothing is pinned.
+    const own = family();
+    writeFileSync(own.file, own.text.replace("  timezone: Europe/Berlin\n", "  timezone: Europe/Berlin\n  config: { ffmpeg: { accelDecode: true } }\n"));
+    const io2 = recordingIo();
+    expect(await runUpgrade(own.cwd, io2, "family.yaml", { to: "v3.1.0", yes: true }, never)).toBe(0);
+    expect(io2.out.join("\n")).toContain("  ffmpeg.accelDecode          false → true; spec sets true: unchanged");
+    expect(readFileSync(own.file, "utf8")).toContain("  config: { ffmpeg: { accelDecode: true } }\n");
   });
 
   it("the built CLI: exit 0 and the rewrite with --yes; exit 2 and the reason on stderr when refused", () => {

@@ -3,12 +3,18 @@ import { renderCompose } from "@family/immich-compose";
 import { renderKubernetes } from "@family/immich-k8s";
 import {
   type BreakingChange,
+  buildImmichConfig,
+  changedDefaults,
   compareVersions,
+  type ConfigObject,
+  configValue,
   formatDiagnosticWithFrame,
   type ImmichFamilySpec,
+  immichMajor,
   newestSupportedRelease,
   normalizeVersion,
   parseSpec,
+  pinConfigValues,
   planUpgrade,
   type RenderedFile,
   setImmichVersion,
@@ -36,13 +42,30 @@ export interface FileDiff {
   readonly patch: string;
 }
 
+/** A server setting whose default the upgrade changes, and what the spec does about it. */
+export interface DefaultChange {
+  /** Dotted, e.g. ffmpeg.accelDecode. */
+  readonly key: string;
+  readonly from: unknown;
+  readonly to: unknown;
+  /** The spec's own value, when it sets one (then the default does not matter). */
+  readonly spec?: unknown;
+  /**
+   * kept: the spec sets it; pinned: the old default is written into immich.config; new: the new default
+   * applies (--accept-new-defaults); refused: the new line refuses the old value, so the new one applies.
+   */
+  readonly action: "kept" | "pinned" | "new" | "refused";
+}
+
 export interface UpgradePreview {
   /** The spec's path as the user gave it. */
   readonly shown: string;
   readonly file: string;
   readonly source: string;
-  /** The spec's text with only `immich.version` changed. */
+  /** The spec's text with `immich.version` changed, and the old defaults pinned unless the new ones are accepted. */
   readonly upgraded: string;
+  /** Every setting whose default differs between the two lines, from the lines' default tables. */
+  readonly defaults: readonly DefaultChange[];
   readonly plan: Extract<UpgradePlan, { ok: true }>;
   /** The spec's own diff (one line), then every rendered file that changes. */
   readonly specPatch: string;
@@ -72,6 +95,7 @@ export async function previewUpgrade(
   cwd: string,
   path: string | undefined,
   to: string | undefined,
+  options: { readonly acceptNewDefaults?: boolean } = {},
 ): Promise<UpgradePreview | { readonly shown: string; readonly current: string }> {
   const { file, shown, source } = await readSpecSource(cwd, path);
   const spec = parseOrThrow(source, shown, "is not a valid spec; run `immich-family validate` after fixing it");
@@ -84,7 +108,13 @@ export async function previewUpgrade(
       details: plan.suggestion ? [`next: immich-family upgrade${path === undefined ? "" : ` ${path}`} --to ${plan.suggestion}`] : [],
     });
   }
-  const upgraded = setImmichVersion(source, plan.to);
+  const moved = setImmichVersion(source, plan.to);
+  const atNew = parseOrThrow(moved, shown, `is not a valid spec at ${plan.to}`);
+  const defaults = defaultChanges(spec, atNew, options.acceptNewDefaults === true);
+  const upgraded = pinConfigValues(
+    moved,
+    defaults.filter((d) => d.action === "pinned").map((d) => ({ path: d.key.split("."), value: d.from })),
+  );
   const next = parseOrThrow(upgraded, shown, `is not a valid spec at ${plan.to}`);
   const diffs: FileDiff[] = [];
   let unchanged = 0;
@@ -101,7 +131,38 @@ export async function previewUpgrade(
       diffs.push({ target: t, path: p, status, patch: patchOf(`${t}/${p}`, a ?? "", b ?? "", from, plan.to) });
     }
   }
-  return { shown, file, source, upgraded, plan, specPatch: patchOf(shown, source, upgraded, from, plan.to), diffs, unchanged };
+  return { shown, file, source, upgraded, defaults, plan, specPatch: patchOf(shown, source, upgraded, from, plan.to), diffs, unchanged };
+}
+
+/** The changed defaults of the move from `spec`'s line to `atNew`'s, with the spec's own value (as it renders) for each. */
+function defaultChanges(spec: ImmichFamilySpec, atNew: ImmichFamilySpec, accept: boolean): DefaultChange[] {
+  const target: Target = atNew.targets.kubernetes ? "kubernetes" : "compose";
+  const rendered = buildImmichConfig(atNew, target) as ConfigObject;
+  return changedDefaults(immichMajor(spec), immichMajor(atNew)).map((c) => {
+    const own = configValue(rendered, c.path);
+    const base = { key: c.path.join("."), from: c.from, to: c.to };
+    if (own !== undefined) return { ...base, spec: own, action: "kept" as const };
+    if (!c.pinnable) return { ...base, action: "refused" as const };
+    return { ...base, action: accept ? ("new" as const) : ("pinned" as const) };
+  });
+}
+
+const shownValue = (v: unknown) => JSON.stringify(v);
+
+function defaultLines(p: UpgradePreview): string[] {
+  if (p.defaults.length === 0) return [];
+  const w = Math.max(...p.defaults.map((d) => d.key.length));
+  const what = {
+    kept: (d: DefaultChange) => `spec sets ${shownValue(d.spec)}: unchanged`,
+    pinned: (d: DefaultChange) => `spec: not set → pinned to the old ${shownValue(d.from)} in immich.config (--accept-new-defaults takes the new one)`,
+    new: (d: DefaultChange) => `spec: not set → the new default ${shownValue(d.to)} applies (--accept-new-defaults)`,
+    refused: (d: DefaultChange) => `spec: not set → the new default ${shownValue(d.to)} applies: v${p.plan.target.major}.x refuses the old value`,
+  };
+  return [
+    `Defaults that change (${p.defaults.length}; old → new, from each line's default table):`,
+    ...p.defaults.map((d) => `  ${d.key.padEnd(w)}  ${shownValue(d.from)} → ${shownValue(d.to)}; ${what[d.action](d)}`),
+    "",
+  ];
 }
 
 function changeLines(changes: readonly BreakingChange[]): string[] {
@@ -128,6 +189,7 @@ export function previewText(p: UpgradePreview): string[] {
     "Manual steps:",
     ...plan.manualSteps.map((s, i) => `  ${i + 1}. ${s}`),
     "",
+    ...defaultLines(p),
   );
   const total = p.diffs.length + p.unchanged;
   out.push(`Rendered files that change: ${p.diffs.length} of ${total}${p.diffs.length === 0 ? "" : ":"}`);
@@ -159,7 +221,7 @@ export async function writeUpgrade(p: UpgradePreview): Promise<void> {
 
 export async function runUpgrade(cwd: string, io: Io, path: string | undefined, flags: Flags, confirm: Confirm = clackConfirm): Promise<number> {
   const to = flags.to === undefined ? undefined : String(flags.to);
-  const preview = await previewUpgrade(cwd, path, to);
+  const preview = await previewUpgrade(cwd, path, to, { acceptNewDefaults: flags.acceptNewDefaults === true });
   const json = flags.output === "json";
   if (!("plan" in preview)) {
     if (json) io.stdout(JSON.stringify({ spec: preview.shown, from: preview.current, to: preview.current, upToDate: true, written: false }, null, 2));
@@ -169,7 +231,7 @@ export async function runUpgrade(cwd: string, io: Io, path: string | undefined, 
   if (!json) for (const line of previewText(preview)) io.stdout(line);
   let write = flags.yes === true;
   if (!write && !json && io.isTTY) {
-    const answer = await confirm(`Pin Immich ${preview.plan.to} in ${preview.shown}? (only immich.version changes)`);
+    const answer = await confirm(`Pin Immich ${preview.plan.to} in ${preview.shown}? (${whatChanges(preview)})`);
     if (answer === undefined) {
       io.stdout("Nothing written.");
       return 1;
@@ -189,6 +251,7 @@ export async function runUpgrade(cwd: string, io: Io, path: string | undefined, 
           lines: plan.lines.map((l) => ({ line: `v${l.line.major}`, breaking: l.breaking })),
           requirements: { database: plan.target.database, mobileApp: plan.target.mobileApp },
           manualSteps: plan.manualSteps,
+          defaults: preview.defaults,
           diffs: preview.diffs,
           unchanged: preview.unchanged,
           written: write,
@@ -201,12 +264,26 @@ export async function runUpgrade(cwd: string, io: Io, path: string | undefined, 
     io.stdout("");
     io.stdout(
       write
-        ? `wrote ${preview.shown}: immich.version ${preview.plan.from} → ${preview.plan.to}. next: immich-family render, then follow the manual steps above`
+        ? `wrote ${preview.shown}: immich.version ${preview.plan.from} → ${preview.plan.to}${pinnedText(preview)}. next: immich-family render, then follow the manual steps above`
         : `Nothing written. Run again with --yes to pin ${preview.plan.to} in ${preview.shown}.`,
     );
   }
   return 0;
 }
 
-/** `immich-family upgrade [spec] [--to vX.Y.Z] [--yes]`. */
+const pinnedOf = (p: UpgradePreview) => p.defaults.filter((d) => d.action === "pinned");
+const whatChanges = (p: UpgradePreview) =>
+  pinnedOf(p).length === 0
+    ? "only immich.version changes"
+    : `immich.version, and the old defaults of ${pinnedOf(p)
+        .map((d) => d.key)
+        .join(", ")} pinned in immich.config`;
+const pinnedText = (p: UpgradePreview) =>
+  pinnedOf(p).length === 0
+    ? ""
+    : `; kept the old defaults in immich.config: ${pinnedOf(p)
+        .map((d) => `${d.key}: ${shownValue(d.from)}`)
+        .join(", ")}`;
+
+/** `immich-family upgrade [spec] [--to vX.Y.Z] [--yes] [--accept-new-defaults]`. */
 export const main: CommandMain = async ({ cwd, io }, [path], flags) => runUpgrade(cwd, io, path, flags);

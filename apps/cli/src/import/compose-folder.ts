@@ -73,7 +73,7 @@ export function importFromCompose(draft: ImportDraft, folder: ImportFolder, envi
     if (Number.isInteger(uid) && Number.isInteger(gid)) draft.set([...base, "user"], { uid, gid });
   }
   if (!draft.has([...base, "user"]))
-    draft.set([...base, "user"], { uid: 0, gid: 0 }, "the server runs as root (no user:); the init step then leaves ownership as it is");
+    draft.set([...base, "user"], { uid: 0, gid: 0 }, "the server runs as root (no user:); the init step then leaves the ownership of the data as it is");
   for (const m of srv.volumes) {
     if (m.target === uploadMount?.target || !isBind(m.source)) continue;
     if (m.target === "/etc/localtime" || m.target.startsWith("/config") || m.target.startsWith("/template")) continue;
@@ -86,9 +86,8 @@ export function importFromCompose(draft: ImportDraft, folder: ImportFolder, envi
   draft.set(["machineLearning", "enabled"], ml !== undefined);
   if (ml && ml[0] !== COMPOSE_SERVICES.machineLearning) names.set("machineLearning", ml[0]);
   const mlCache = ml ? ml[1].volumes.find((m) => m.target === "/cache") : undefined;
+  // A named volume is kept by compose-adoption.ts (targets.compose.volumes).
   if (mlCache && isBind(mlCache.source)) draft.set([...base, "paths", "modelCache"], hostPath(mlCache.source));
-  else if (mlCache)
-    draft.unmap(`compose: the model cache is the named volume "${mlCache.source}"; the render binds ${"./data/model-cache"} (models download again)`);
 
   const redis = find(/redis|valkey/);
   if (redis) {
@@ -116,7 +115,8 @@ export function importFromCompose(draft: ImportDraft, folder: ImportFolder, envi
     else draft.unmap("compose: the database password is written in the compose file; move it to the env file under DB_PASSWORD");
     const data = dbSvc.volumes.find((x) => x.target.startsWith("/var/lib/postgresql"));
     if (data) {
-      draft.set([...base, "paths", "database"], hostPath(data.source));
+      // A named volume is kept by compose-adoption.ts (targets.compose.volumes).
+      if (isBind(data.source)) draft.set([...base, "paths", "database"], hostPath(data.source));
       draft.set([...base, "paths", "databaseTarget"], data.target);
     }
   }
@@ -185,7 +185,7 @@ export function importFromCompose(draft: ImportDraft, folder: ImportFolder, envi
     if (/immich-family|init/.test(svc.name) || /immich-family/.test(svc.image)) continue;
     draft.unmap(`compose: service "${svc.name}" (${svc.image || "no image"})`);
   }
-  if (srv.ports.length > 0) draft.unmap(`compose: the server publishes ${srv.ports.join(", ")}; the render reaches it through Traefik (traefik:) only`);
+  // Published ports, container and network names, images, schedules: compose-adoption.ts.
   if (serverEnv.get("IMMICH_CONFIG_FILE"))
     draft.unmap(`compose: the server read its settings from ${serverEnv.get("IMMICH_CONFIG_FILE")}; import them from the running server with --server`);
 }

@@ -87,8 +87,9 @@ export function importFromKubernetes(draft: ImportDraft, folder: ImportFolder): 
     const initdb = ["spec", "bootstrap", "initdb"];
     const database = shape.text(raw, [...initdb, "database"]);
     const owner = shape.text(raw, [...initdb, "owner"]);
-    if (database) draft.set(["database", "name"], database);
-    if (owner) draft.set(["database", "user"], owner);
+    // CloudNativePG's own defaults when the Cluster does not say (bootstrap.initdb.database/owner: app).
+    draft.set(["database", "name"], database || "app");
+    draft.set(["database", "user"], owner || "app");
     const m = /^([0-9]+)-([0-9]+\.[0-9]+\.[0-9]+)$/.exec(tagOf(shape.text(raw, ["spec", "imageName"]) ?? "") ?? "");
     if (m) {
       draft.set(["database", "postgresMajor"], Number(m[1]));

@@ -7,7 +7,7 @@ import { parseDocument } from "yaml";
 import { spawnSync } from "node:child_process";
 import { BUILT_CLI, EXAMPLES, recordingIo, exampleText, exampleSpec, fakeDocker, fakeKubectl, standIns, commandContext } from "../../test/helpers.js";
 import { main as doctor } from "../commands/doctor.js";
-import { allows, portFree } from "./compose.js";
+import { allows, composeMemoryBytes, portFree, resourceChecks, tcpListeners } from "./compose.js";
 import { runPreflight } from "./run-preflight.js";
 
 // The spec's user is never the owner of the test's folders, whoever runs the tests.
@@ -66,6 +66,7 @@ describe("Compose preflight (stand-in docker)", () => {
       { check: "host path paths.modelCache", status: "pass", detail: `${join(root, "model-cache")} is writable by ${uid}:${gid}` },
       { check: "host path paths.backups", status: "pass", detail: `${join(root, "backups")} is writable by ${uid}:${gid}` },
       { check: "ports free", status: "skip", detail: "compose.yaml publishes no port (Traefik reaches the server on its network)" },
+      { check: "resources fit the host", status: "skip", detail: "compose.yaml sets no CPU or memory limit" },
     ]);
     expect(report.ok).toBe(true);
     expect(path.calls()).toEqual(["docker compose version"]);
@@ -149,12 +150,55 @@ describe("Compose preflight (stand-in docker)", () => {
     });
     servers.push(holder);
     const report = await runPreflight({ spec: truenas(root, {}, ["targets.compose.traefik"]), cwd: root, env: path.env, out: "." });
-    expect(rows(report).at(-1)).toEqual({
+    expect(rows(report).find((r) => r.check === "port 2283")).toEqual({
       check: "port 2283",
       status: "fail",
-      detail: "in use on 0.0.0.0; immich-server publishes it",
+      detail: "in use on 0.0.0.0; immich-server publishes it on 0.0.0.0",
       fix: "stop what listens there (`ss -ltnp 'sport = :2283'` names it; an Immich already running from this folder does too), or put Traefik in front (targets.compose.traefik)",
     });
+  });
+
+  it("names the address that really holds the port: a loopback listener is not reported as 0.0.0.0", async () => {
+    const root = mkdtempSync(join(tmpdir(), "preflight-compose-"));
+    folders(root, 0o777, "media", "model-cache", "backups");
+    const path = standIns();
+    fakeDocker(path.dir, "v2.29.1");
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen({ host: "127.0.0.1", port: 0 }, () => r()));
+    servers.push(holder);
+    const port = (holder.address() as { port: number }).port;
+    expect(tcpListeners(port)).toEqual(["127.0.0.1"]);
+    const spec = truenas(root, { "targets.compose.publish": { port } }, ["targets.compose.traefik"]);
+    const report = await runPreflight({ spec, cwd: root, env: path.env, out: "." });
+    expect(rows(report).find((r) => r.check === `port ${port}`)).toMatchObject({
+      status: "fail",
+      detail: `in use on 127.0.0.1; immich-server publishes it on 0.0.0.0`,
+    });
+  });
+
+  it("fails a CPU or memory limit above the host's, with the fix; passes one that fits", () => {
+    const spec = truenas(mkdtempSync(join(tmpdir(), "preflight-compose-")), {
+      "machineLearning.resources": { limits: { cpu: "4", memory: "8Gi" }, requests: { cpu: "500m" } },
+    });
+    const rowsFor = (cpus: number, gib: number) =>
+      resourceChecks({ spec, composeDir: ".", run: async () => ({ found: false }) }, { cpus, memoryBytes: gib * 1024 ** 3 });
+    expect(rowsFor(2, 4)).toEqual([
+      {
+        check: "immich-machine-learning cpus limit",
+        status: "fail",
+        detail: "4 CPUs, but the host has 2: the engine refuses to start immich-machine-learning",
+        fix: "lower the CPU limit of immich-machine-learning in the spec (machineLearning.resources.limits.cpu for machine learning) to 2 or less",
+      },
+      {
+        check: "immich-machine-learning memory limit",
+        status: "fail",
+        detail: "8g (8.0 GiB), but the host has 4.0 GiB",
+        fix: "lower the memory limit of immich-machine-learning in the spec (machineLearning.resources.limits.memory for machine learning) below 4.0 GiB",
+      },
+      { check: "immich-machine-learning cpus reservation", status: "pass", detail: "0.5 of the host's 2 CPUs" },
+    ]);
+    expect(rowsFor(8, 16).every((r) => r.status === "pass")).toBe(true);
+    expect(composeMemoryBytes("512m")).toBe(512 * 1024 ** 2);
   });
 
   it("portFree binds a free port for a moment and reports a taken one", async () => {
@@ -194,7 +238,7 @@ describe("immich-family doctor --preflight", () => {
     expect(io.out.join("\n")).toMatch(
       /CRD clusters\.postgresql\.cnpg\.io +FAIL +Error from server \(NotFound\): crd "clusters\.postgresql\.cnpg\.io" not found\n +fix: install the CloudNativePG operator/,
     );
-    expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, 1 skipped$/);
+    expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, [0-9]+ skipped$/);
     expect(path.calls()).toContain("docker compose version");
 
     const json = recordingIo();
@@ -225,6 +269,6 @@ describe("immich-family doctor --preflight", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^compose preflight\n/);
-    expect(r.stdout).toContain("Summary: 6 passed, 0 failed, 1 skipped");
+    expect(r.stdout).toContain("Summary: 6 passed, 0 failed, 2 skipped");
   });
 });

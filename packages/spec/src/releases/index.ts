@@ -1,4 +1,5 @@
 export { type BreakingChange, type ChangeArea, compareVersions, normalizeVersion, parseVersion, type ReleaseLine, type RequiredStop } from "./release-line.js";
+export { type ChangedDefault, changedDefaults, configAt, configValue, pinConfigValues } from "./changed-defaults.js";
 export { setImmichVersion } from "./set-version.js";
 export {
   EVERY_UPGRADE_STEPS,

@@ -11,8 +11,10 @@ export const composePaths: SpecRule = {
     const compose = spec.targets.compose;
     if (compose === undefined) return [];
     const out: RuleFinding[] = [];
+    // A named volume is not a host folder: nothing can nest in it.
+    if (compose.volumes?.database) return out;
     const owned: [string, string][] = [["media", compose.paths.media]];
-    if (spec.machineLearning.enabled) owned.push(["modelCache", compose.paths.modelCache]);
+    if (spec.machineLearning.enabled && !compose.volumes?.modelCache) owned.push(["modelCache", compose.paths.modelCache]);
     if (compose.backup.enabled) owned.push(["backups", compose.paths.backups]);
     const db = compose.paths.database;
     for (const [field, path] of owned) {

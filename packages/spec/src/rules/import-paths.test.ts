@@ -18,3 +18,13 @@ describe("rule import-paths", () => {
     ]);
   });
 });
+
+describe("rule import-paths with a library at /", () => {
+  it("accepts every absolute import path under /, and still refuses '..'", () => {
+    const atRoot = (list: string) => edit(BASE_SPEC, "    path: /mnt/photos", `    path: /\n    importPaths: ${list}`);
+    expect(diagnose(atRoot("[/mnt/a/photos, /srv/b/pics]")).filter((d) => d.endsWith("[import-paths]"))).toEqual([]);
+    expect(diagnose(atRoot("[/mnt/../etc]")).filter((d) => d.endsWith("[import-paths]"))).toEqual([
+      "spec.yaml:28:19: libraries.photos.importPaths.0: expected no '..' segments, got \"/mnt/../etc\" [import-paths]",
+    ]);
+  });
+});

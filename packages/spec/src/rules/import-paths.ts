@@ -1,5 +1,8 @@
 import type { RuleFinding, SpecRule } from "./_rule.js";
 
+/** `child` is `parent` or lies below it; `/` holds every absolute path. */
+export const isUnder = (child: string, parent: string): boolean => child === parent || child.startsWith(parent === "/" ? "/" : `${parent}/`);
+
 export const importPaths: SpecRule = {
   name: "import-paths",
   description: "A library's import paths lie under its path.",
@@ -12,7 +15,7 @@ export const importPaths: SpecRule = {
         const segments = p.split("/");
         if (segments.includes("..")) {
           out.push({ path, message: `expected no '..' segments, got "${p}"` });
-        } else if (p.startsWith("/") && p !== lib.path && !p.startsWith(`${lib.path}/`)) {
+        } else if (p.startsWith("/") && !isUnder(p, lib.path)) {
           out.push({ path, message: `import path "${p}" is not under the library path ${lib.path}; Immich only sees files under it` });
         }
       });

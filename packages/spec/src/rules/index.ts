@@ -1,5 +1,6 @@
 export { type RuleFinding, runRule, type SpecRule } from "./_rule.js";
 export { albumShare } from "./album-share.js";
+export { composeLibraryBinds } from "./compose-library-binds.js";
 export { composePaths } from "./compose-paths.js";
 export { composeSuperuser } from "./compose-superuser.js";
 export { exclusionPatterns } from "./exclusion-patterns.js";
@@ -15,6 +16,7 @@ export { oauthProvider } from "./oauth-provider.js";
 export { oauthRoleClaim } from "./oauth-role-claim.js";
 export { placeholders } from "./placeholders.js";
 export { reservedKey } from "./reserved-key.js";
+export { isSecretEnvName, serverEnvironment, serverEnvOwner } from "./server-environment.js";
 export { specRules } from "./spec-rules.js";
 export { STORAGE_TEMPLATE_TOKENS, storageTemplate } from "./storage-template.js";
 export { unusedField } from "./unused-field.js";

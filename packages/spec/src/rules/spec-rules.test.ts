@@ -42,6 +42,8 @@ const broken: Record<string, string> = {
   "vector-extension": edit(BASE_SPEC, "  vectorVersion: 0.3.0", "  vectorVersion: 0.2.0"),
   "compose-superuser": edit(BASE_SPEC, "  vectorVersion: 0.3.0", "  vectorVersion: 0.3.0\n  superuser: false"),
   "compose-paths": edit(BASE_SPEC, "      media: /srv/immich", "      media: /srv/immich\n      database: /srv/immich/db"),
+  "compose-library-binds": edit(BASE_SPEC, "      photos: { hostPath: /srv/photos }", "      photos: { hostPath: / }"),
+  "server-environment": edit(BASE_SPEC, "  version: v2.7.5", "  version: v2.7.5\n  environment: { TZ: UTC }"),
   "immich-cron": edit(
     BASE_SPEC,
     '    exclusionPatterns: ["**/raw/**"]',

@@ -1,5 +1,6 @@
 import type { SpecRule } from "./_rule.js";
 import { albumShare } from "./album-share.js";
+import { composeLibraryBinds } from "./compose-library-binds.js";
 import { composePaths } from "./compose-paths.js";
 import { composeSuperuser } from "./compose-superuser.js";
 import { exclusionPatterns } from "./exclusion-patterns.js";
@@ -13,6 +14,7 @@ import { mobileRedirectHost } from "./mobile-redirect-host.js";
 import { oauthProvider } from "./oauth-provider.js";
 import { oauthRoleClaim } from "./oauth-role-claim.js";
 import { placeholders } from "./placeholders.js";
+import { serverEnvironment } from "./server-environment.js";
 import { storageTemplate } from "./storage-template.js";
 import { immichCron } from "./immich-cron.js";
 import { immichScanScope } from "./immich-scan-scope.js";
@@ -37,6 +39,8 @@ export const specRules: readonly SpecRule[] = [
   vectorExtension,
   composeSuperuser,
   composePaths,
+  composeLibraryBinds,
+  serverEnvironment,
   immichCron,
   immichScanScope,
   unusedField,

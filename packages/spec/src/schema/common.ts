@@ -26,6 +26,12 @@ export const immich = z
       .describe(
         `IMMICH_MEDIA_LOCATION, the media folder inside the server container. Keep an adopted install's (e.g. /usr/src/app/upload): the database stores paths under it. @default ${CONTAINER_PATHS.media}`,
       ),
+    environment: z
+      .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name such as IMMICH_LOG_LEVEL"), z.string())
+      .optional()
+      .describe(
+        "Extra non-secret environment of the server (e.g. IMMICH_LOG_LEVEL: verbose). Not the variables the render sets itself, and no secrets (those are the spec's secret-key fields).",
+      ),
     versionCheck: z.boolean().optional().describe("newVersionCheck.enabled: look for new Immich releases. @default Immich's (true)"),
     reverseGeocoding: z.boolean().optional().describe("reverseGeocoding.enabled: place names from GPS. @default Immich's (true)"),
     map: z

@@ -9,6 +9,7 @@ import {
   handle,
   hostPath,
   imageRef,
+  ipOrCidr,
   namespaceName,
   objectName,
   optionalSecretRef,
@@ -49,6 +50,14 @@ const linuxId = z.int().min(0).max(2_147_483_647);
 /** A Docker network name. */
 const dockerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a Docker network name: letters, digits, '_', '.' and '-'");
 /** A name in Traefik's configuration (entrypoint, cert resolver). */
+/** A Docker named volume's real name (Compose prefixes none: the install's, e.g. immich_pgdata). */
+const volumeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a Docker volume name: letters, digits, '_', '.' and '-'");
+/** A Docker container name. */
+const containerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a container name: letters, digits, '_', '.' and '-'");
+/** An image digest, `sha256:` and 64 hex digits. */
+const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, "expected an image digest such as sha256:<64 hex digits>");
+/** An IPv4 or IPv6 address to publish a port on. */
+const publishAddress = ipOrCidr.refine((v) => !v.includes("/"), "expected an IP address such as 127.0.0.1, not a range");
 const traefikName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "expected a Traefik name: letters, digits, '_' and '-'");
 
 export const kubernetesLibrarySource = z.union([
@@ -242,12 +251,40 @@ export const compose = z
           ),
       })
       .describe("Host paths of the bind mounts."),
-    libraries: z.record(handle, z.strictObject({ hostPath: hostPath.describe("Host path bind-mounted read-only at the library's path.") })).default({}),
+    volumes: z
+      .strictObject({
+        database: volumeName.optional().describe("An existing named volume holding the database (e.g. immich_pgdata), used instead of paths.database."),
+        modelCache: volumeName
+          .optional()
+          .describe("An existing named volume holding the model cache (e.g. immich_model-cache), used instead of paths.modelCache."),
+      })
+      .optional()
+      .describe("Keep an adopted install's named volumes: mounted as external volumes by their real name, so the render points at the same data."),
+    libraries: z
+      .record(
+        handle,
+        z.union([
+          z.strictObject({ hostPath: hostPath.describe("Host path bind-mounted read-only at the library's path.") }),
+          z.strictObject({
+            roots: z
+              .record(absolutePath, hostPath)
+              .refine((r) => Object.keys(r).length > 0, "expected at least one import path")
+              .describe(
+                "One read-only bind per import path: the import path in the container → its host folder. For libraries whose roots share no parent but /.",
+              ),
+          }),
+        ]),
+      )
+      .default({}),
     networks: z
       .strictObject({
         frontend: dockerName.optional().describe("Name of the network shared with Traefik. @default <project>-frontend"),
         frontendExternal: z.boolean().default(true).describe("The frontend network is created by Traefik's stack. @default true"),
         backend: dockerName.optional().describe("@default <project>-backend"),
+        join: z
+          .array(dockerName)
+          .default([])
+          .describe("Existing networks the server also joins, as external (e.g. an adopted install's immich_default that other services still use)."),
       })
       .prefault({}),
     traefik: z
@@ -270,6 +307,58 @@ export const compose = z
       })
       .optional()
       .describe("Keep an adopted install's service names (they are host names on its networks)."),
+    publish: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          address: publishAddress.optional().describe("Host address the port is published on, e.g. 127.0.0.1. @default every address"),
+          port: z.int().min(1).max(65535).default(2283).describe("Host port. @default 2283"),
+        }),
+      ])
+      .optional()
+      .describe(
+        "Publish the server's port 2283 on the host, or false for none (a proxy on a shared network reaches it). @default published on every address when there is no traefik, else not published",
+      ),
+    localtime: z.boolean().default(false).describe("Bind the host's /etc/localtime read-only into the server and machine learning. @default false"),
+    containerNames: z
+      .strictObject({
+        server: containerName.optional(),
+        machineLearning: containerName.optional(),
+        redis: containerName.optional(),
+        database: containerName.optional(),
+        backup: containerName.optional(),
+      })
+      .optional()
+      .describe(
+        "container_name of each service; keep an adopted install's (e.g. immich_postgres, which `docker exec` scripts name). @default Compose's <project>-<service>-1",
+      ),
+    images: z
+      .strictObject({
+        server: z.strictObject({ digest: digest.optional() }).optional(),
+        machineLearning: z.strictObject({ digest: digest.optional() }).optional(),
+        database: z
+          .strictObject({
+            suffix: z
+              .string()
+              .regex(/^(-[a-z]+[0-9.]*)+$/, "expected an image tag suffix such as -pgvectors0.2.0")
+              .optional()
+              .describe("Appended to the database image's tag, e.g. -pgvectors0.2.0 while the database may still hold that extension."),
+            digest: digest.optional(),
+          })
+          .optional(),
+      })
+      .optional()
+      .describe("Image pins beyond the version: digests (image@sha256:…) and the database image's tag suffix."),
+    databaseStorage: z
+      .enum(["SSD", "HDD"])
+      .optional()
+      .describe("DB_STORAGE_TYPE of the database container: HDD tunes Postgres for spinning disks. @default the image's (SSD)"),
+    chown: z
+      .boolean()
+      .default(true)
+      .describe(
+        "The init step owns the writable paths to uid:gid at each start. Never when uid:gid is 0:0 (a root install keeps its ownership). @default true",
+      ),
     hwaccel: z.enum(["cpu", "nvenc", "quicksync", "rkmpp", "vaapi"]).default("cpu").describe("Hardware transcoding. @default cpu"),
     backup: z
       .strictObject({
@@ -278,6 +367,23 @@ export const compose = z
         encrypt: z.boolean().default(true).describe("@default true"),
         passphrase: secretRef("DB_ENC_PASSPHRASE", "Passphrase that encrypts the backups"),
         image: imageRef.default("docker.io/tiredofit/db-backup:4.1.100").describe("@default docker.io/tiredofit/db-backup:4.1.100"),
+        schedule: z
+          .strictObject({
+            by: z
+              .enum(["container", "host"])
+              .default("container")
+              .describe(
+                "container: the backup container runs and schedules itself; host: it dumps once and exits, and a host cron or CD job runs it. @default container",
+              ),
+            begin: z
+              .string()
+              .regex(/^([01][0-9]|2[0-3])[0-5][0-9]$/, "expected a time HHMM such as 0300")
+              .default("0300")
+              .describe("container: first backup at this time of day (HHMM, in immich.timezone). @default 0300"),
+            interval: duration.default("24h").describe("container: time between backups. @default 24h"),
+          })
+          .prefault({})
+          .describe("When backups run. @default nightly at 03:00, by the container itself"),
         notify: z.strictObject({ email: backupEmail.optional() }).optional().describe("Who hears about a failed backup."),
         drill: backupDrill,
       })

@@ -34,6 +34,10 @@ describe("runDoctor", () => {
   it("passes every check on a well-set-up server", async () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const bob = fake.addUser({ email: "bob@example.com" });
+    // The server runs the config the spec renders (as after a deploy with the rendered file).
+    const config = fake.state.config as { library: { scan: { enabled: boolean } }; server: { externalDomain: string } };
+    config.library.scan.enabled = false;
+    config.server.externalDomain = "https://photos.example.com";
     fake.state.allowSetup = false;
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
     expect(table(report)).toEqual([
@@ -53,7 +57,20 @@ describe("runDoctor", () => {
       "pass library owners exist: ann, bob",
       `pass library family readable here: ${tree.root}/family`,
       `pass library bobs readable here: ${tree.root}/bob`,
+      expect.stringMatching(/^pass server config matches the spec: [0-9]+ keys the same$/),
     ]);
+    expect(report.ok).toBe(true);
+  });
+
+  it("warns, never fails, on an empty library folder and on each server setting that differs from the rendered config", async () => {
+    const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
+    const bob = fake.addUser({ email: "bob@example.com" });
+    tree.remove("bob/b.jpg");
+    const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
+    expect(table(report)).toContain(`warn library bobs readable here: ${tree.root}/bob is empty: a new library, or a share that is not mounted here?`);
+    expect(table(report)).toContain(
+      'warn server config matches the spec: 2 keys differ (the rendered config replaces the server\'s at its next start): library.scan.enabled: server true, spec false; server.externalDomain: server "", spec "https://photos.example.com"',
+    );
     expect(report.ok).toBe(true);
   });
 
@@ -108,7 +125,7 @@ describe("runDoctor", () => {
     const ann = fake.addUser({ email: "ann@example.com", isAdmin: true });
     const bob = fake.addUser({ email: "bob@example.com", isAdmin: true, quotaSizeInBytes: 1024 });
     const report = await runDoctor({ spec: spec(), url: fake.url, apiKey: fake.addApiKey(ann), env: { BOB_KEY: fake.addApiKey(bob) } });
-    expect(report.checks.filter((c) => c.status === "warn").map((c) => `${c.check}: ${c.detail}`)).toEqual([
+    expect(report.checks.filter((c) => c.status === "warn" && c.check !== "server config matches the spec").map((c) => `${c.check}: ${c.detail}`)).toEqual([
       "admin sign-up closed: setup is still allowed (IMMICH_ALLOW_SETUP is not false): should the last admin be deleted, whoever reaches /api/auth/admin-sign-up becomes admin; set IMMICH_ALLOW_SETUP=false on the server",
       "member bob: bob@example.com is an admin, the spec says not; quota 1024 bytes, the spec says unlimited: `immich-family members sync` (the worker does it on its interval) sets it back",
     ]);
@@ -181,6 +198,6 @@ describe("runDoctor", () => {
       "pass worker API key: belongs to ann@example.com",
     ]);
     expect(table(report)).toContain(`pass library bobs readable here: ${tree.root}/bob`);
-    expect(report.checks).toHaveLength(16);
+    expect(report.checks).toHaveLength(17);
   });
 });

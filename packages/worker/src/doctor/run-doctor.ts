@@ -1,7 +1,18 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
-import { errorMessage, type ImmichFamilySpec, type Library, libraryImportPaths } from "@family/immich-spec";
+import {
+  buildImmichConfig,
+  type ConfigObject,
+  errorMessage,
+  type ImmichFamilySpec,
+  isPlainObject,
+  type Library,
+  libraryImportPaths,
+  mergeConfig,
+} from "@family/immich-spec";
 import {
   getAllLibraries,
+  getConfig,
+  getConfigDefaults,
   getMyApiKey,
   getMyUser,
   getServerConfig,
@@ -258,6 +269,7 @@ async function readableByImmich(
 /** The worker reads the library's folders at the same paths as Immich: each exists, is a readable directory, and is not empty. */
 async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> {
   const problems: string[] = [];
+  const empty: string[] = [];
   for (const path of libraryImportPaths(lib)) {
     try {
       if (!(await stat(path)).isDirectory()) {
@@ -265,11 +277,17 @@ async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> 
         continue;
       }
       await access(path, constants.R_OK | constants.X_OK);
-      if ((await readdir(path)).length === 0) problems.push(`${path} is empty (mounted?)`);
+      if ((await readdir(path)).length === 0) empty.push(path);
     } catch (error) {
       problems.push(`${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
     }
   }
+  if (problems.length === 0 && empty.length > 0)
+    return {
+      check: `library ${handle} readable here`,
+      status: "warn",
+      detail: `${empty.join(", ")} ${empty.length === 1 ? "is" : "are"} empty: a new library, or a share that is not mounted here?`,
+    };
   return problems.length === 0
     ? { check: `library ${handle} readable here`, status: "pass", detail: libraryImportPaths(lib).join(", ") }
     : {
@@ -297,6 +315,53 @@ async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
     out.push(await readableHere(handle, lib));
   }
   return out;
+}
+
+/** Every leaf of a config as `dotted.key → value` (arrays are leaves). */
+function flatten(config: ConfigObject, prefix = ""): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(config)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isPlainObject(v)) for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+    else out.set(key, v);
+  }
+  return out;
+}
+
+const PLACEHOLDER = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
+
+/**
+ * The live server config (`GET /system-config`) against the config file the spec renders, merged over
+ * the server's defaults as Immich merges it: each key that differs. Secrets are placeholders in the
+ * render and are not compared. A warning: the rendered file replaces the stored config at the next start.
+ */
+async function serverConfigMatches(ctx: DoctorContext): Promise<DoctorCheck[]> {
+  const check = "server config matches the spec";
+  const { key, admin, spec } = ctx;
+  if (!key.user.isAdmin || (key.permissions && !grants(key.permissions, "systemConfig.read")))
+    return [{ check, status: "skip", detail: "reading the server config needs an admin key with systemConfig.read" }];
+  const [live, defaults] = await Promise.all([
+    admin.call("read the server config", (o) => getConfig(o)),
+    admin.call("read the config defaults", (o) => getConfigDefaults(o)),
+  ]);
+  const target = spec.targets.kubernetes ? "kubernetes" : "compose";
+  const rendered = flatten(mergeConfig(defaults as unknown as ConfigObject, buildImmichConfig(spec, target) as ConfigObject));
+  const actual = flatten(live as unknown as ConfigObject);
+  const differing: string[] = [];
+  for (const [k, want] of rendered) {
+    if (typeof want === "string" && PLACEHOLDER.test(want)) continue;
+    const have = actual.get(k);
+    if (JSON.stringify(have) !== JSON.stringify(want)) differing.push(`${k}: server ${JSON.stringify(have)}, spec ${JSON.stringify(want)}`);
+  }
+  return differing.length === 0
+    ? [{ check, status: "pass", detail: `${rendered.size} keys the same` }]
+    : [
+        {
+          check,
+          status: "warn",
+          detail: `${differing.length} key${differing.length === 1 ? "" : "s"} differ (the rendered config replaces the server's at its next start): ${differing.join("; ")}`,
+        },
+      ];
 }
 
 /** The server answered 401: the key is wrong, not the server. */
@@ -371,6 +436,7 @@ const KEY_CHECKS: readonly Check<DoctorContext>[] = [
   { name: "album owners' keys", run: albumOwners },
   { name: "library owners exist", run: libraryOwnersExist },
   { name: "libraries", run: libraries },
+  { name: "server config matches the spec", run: serverConfigMatches },
 ];
 
 /** Run every check; one that throws (a server's error) becomes a failed line of its own and the others still run. */
