@@ -136,4 +136,3 @@ export async function availableExtensions(server: PgServer, database: string): P
   const names = await queryJson<string[] | null>(server, database, "SELECT json_agg(name) FROM pg_available_extensions");
   return new Set(names ?? []);
 }
-
