@@ -357,7 +357,7 @@ describe("album sync edge cases against the fake", () => {
     // Slow enough that a loaded machine (the whole suite in parallel) still kills the child mid-run, not after it.
     world.fake.faults.add({ kind: "latency", delayMs: 150, method: "POST", path: "/albums" });
     const creates = () => world!.fake.requests.filter((r) => r.method === "POST" && r.path === "/albums" && r.status === 201).length;
-    const { child, exited } = runSource(new URL("./_sync-process.ts", import.meta.url), [], {
+    const { child, exited } = runSource(new URL("../../test/sync-process.ts", import.meta.url), [], {
       env: { ...process.env, ...world.env, SYNC_URL: world.fake.url, SYNC_SPEC: JSON.stringify(world.spec) },
     });
     const deadline = Date.now() + 45_000; // a loaded machine (the whole test run in parallel) can take long to start the child
