@@ -3,9 +3,14 @@
 // The libraries are dual ESM + CommonJS; the CLI package is ESM only (its API is for ESM users).
 // First, every third-party version of the workspace is pinned once, in the pnpm-workspace.yaml catalog:
 // each package.json names its dependencies `catalog:` (or `workspace:` for the workspace's own).
+// Each publishable package publishes `publishConfig.exports`: its `exports` without the workspace's
+// `@family/source` condition (which points at src/, not published); the two must not drift apart.
 // Then every type the packages export from their index.ts carries a doc comment.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
@@ -33,6 +38,15 @@ for (const manifest of manifests) {
       console.error(`${manifest}: ${field}.${dep} is "${range}"; add it to the catalog in pnpm-workspace.yaml and use "catalog:"`);
       failed++;
     }
+  }
+}
+const withoutSource = (e) =>
+  e && typeof e === "object" ? Object.fromEntries(Object.entries(e).flatMap(([k, v]) => (k === "@family/source" ? [] : [[k, withoutSource(v)]]))) : e;
+for (const { dir } of packages) {
+  const pkg = JSON.parse(readFileSync(`${root}${dir}/package.json`, "utf8"));
+  if (!isDeepStrictEqual(pkg.publishConfig?.exports, withoutSource(pkg.exports))) {
+    console.error(`${dir}/package.json: publishConfig.exports must be exports without the "@family/source" conditions`);
+    failed++;
   }
 }
 const entries = [
@@ -65,10 +79,20 @@ for (const entry of entries) {
     }
   }
 }
+// Both tools read the tarball `pnpm pack` makes (publishConfig applied), not the workspace's manifest.
+const packs = mkdtempSync(join(tmpdir(), "check-packages-"));
 for (const { dir, attw } of packages) {
+  const out = join(packs, dir.replace("/", "-"));
+  const packed = spawnSync("pnpm", ["pack", "--pack-destination", out], { cwd: `${root}${dir}`, encoding: "utf8" });
+  const tarball = packed.status === 0 ? readdirSync(out).find((f) => f.endsWith(".tgz")) : undefined;
+  if (!tarball) {
+    console.error(`${dir}: pnpm pack failed (exit ${packed.status})\n${packed.stderr}`);
+    failed++;
+    continue;
+  }
   for (const [tool, args] of [
-    ["publint", ["--strict"]],
-    ["attw", ["--pack", ".", "--format", "table-flipped", ...attw]],
+    ["publint", ["--strict", "--pack", "pnpm"]],
+    ["attw", [join(out, tarball), "--format", "table-flipped", ...attw]],
   ]) {
     const r = spawnSync("pnpm", ["exec", tool, ...args], { cwd: `${root}${dir}`, stdio: "inherit" });
     if (r.status !== 0) {
@@ -77,4 +101,5 @@ for (const { dir, attw } of packages) {
     }
   }
 }
+rmSync(packs, { recursive: true, force: true });
 process.exit(failed > 0 ? 1 : 0);

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { base } from "@family/tsup-config";
@@ -5,43 +6,49 @@ import { defineConfig, type Options } from "tsup";
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
-/** Commands the entry imports as ESM modules on demand (dist/commands/<name>.js, stable names). */
-const commands = [
-  "init",
-  "validate",
-  "schema",
-  "render",
-  "diff",
-  "config",
-  "oauth",
-  "secrets",
-  "scan",
-  "albums",
-  "members",
-  "bootstrap",
-  "worker",
-  "doctor",
-  "upgrade",
-  "import",
-  "backup",
-];
+/**
+ * Commands the entry imports as ESM modules on demand (dist/commands/<name>.js, stable names): every
+ * file of src/commands but its tests and `_` internals, so registering a command in src/cli.ts and
+ * adding its file is all it takes.
+ */
+const commands = readdirSync(fileURLToPath(new URL("src/commands", import.meta.url)))
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("_"))
+  .map((f) => f.slice(0, -".ts".length));
+
+/**
+ * A plugin that fails the build when one of its stand-ins matched nothing: a dependency that moved a
+ * file would otherwise quietly bring back the code the stand-in keeps out of the cold-start bundles.
+ */
+function mustMatch(name: string, paths: readonly string[], setup: (build: Parameters<Plugin["setup"]>[0], matched: (path: string) => void) => void): Plugin {
+  return {
+    name,
+    setup(build) {
+      const seen = new Set<string>();
+      setup(build, (path) => seen.add(path));
+      build.onEnd(() => {
+        const missing = paths.filter((p) => !seen.has(p));
+        if (missing.length > 0) throw new Error(`${name}: nothing imports ${missing.join(", ")} any more; update the stand-in in tsup.config.ts`);
+      });
+    },
+  };
+}
 
 /**
  * zod's 60-odd translations and its JSON Schema importer are never used by us (messages are our own,
  * in English): left out of the cold-start bundles.
  */
-const leaveOutOfZod: Plugin = {
-  name: "leave-out-of-zod",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$|^\.\/from-json-schema\.js$/ }, (args) =>
-      args.importer.includes("/zod/") ? { path: args.path, namespace: "zod-stub" } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "zod-stub" }, (args) => ({
-      contents: args.path.includes("from-json-schema") ? "export const fromJSONSchema = undefined;" : "export {};",
-      loader: "js",
-    }));
-  },
-};
+const ZOD_LEFT_OUT = ["../locales/index.js", "./from-json-schema.js"] as const;
+const leaveOutOfZod = mustMatch("leave-out-of-zod", ZOD_LEFT_OUT, (build, matched) => {
+  build.onResolve({ filter: /^\.\.\/locales\/index\.js$|^\.\/from-json-schema\.js$/ }, (args) => {
+    if (!args.importer.includes("/zod/")) return undefined;
+    matched(args.path);
+    return { path: args.path, namespace: "zod-stub" };
+  });
+  build.onLoad({ filter: /.*/, namespace: "zod-stub" }, (args) => ({
+    contents: args.path.includes("from-json-schema") ? "export const fromJSONSchema = undefined;" : "export {};",
+    loader: "js",
+  }));
+});
 
 /**
  * ajv compiles the Immich config schema only for a spec with an `immich.config`: the cold-start
@@ -55,18 +62,18 @@ function ajvOnFirstUse(fromDir: string): Plugin {
     "ajv/dist/2020.js": `export class Ajv2020 { constructor(...args) { const { Ajv2020: Real } = require(${JSON.stringify(real["ajv/dist/2020.js"])}); return new Real(...args); } }`,
     "ajv-formats": `export default function addFormats(...args) { return require(${JSON.stringify(real["ajv-formats"])})(...args); }`,
   };
-  return {
-    name: "ajv-on-first-use",
-    setup(build) {
-      build.onResolve({ filter: /^ajv\/dist\/2020\.js$|^ajv-formats$/ }, (args) => ({ path: args.path, namespace: "ajv-stand-in" }));
-      // A module of a virtual namespace resolves its own imports only with a resolveDir.
-      build.onLoad({ filter: /.*/, namespace: "ajv-stand-in" }, (args) => ({
-        contents: standIns[args.path as keyof typeof real],
-        loader: "js",
-        resolveDir: fromDir,
-      }));
-    },
-  };
+  return mustMatch("ajv-on-first-use", Object.keys(real), (build, matched) => {
+    build.onResolve({ filter: /^ajv\/dist\/2020\.js$|^ajv-formats$/ }, (args) => {
+      matched(args.path);
+      return { path: args.path, namespace: "ajv-stand-in" };
+    });
+    // A module of a virtual namespace resolves its own imports only with a resolveDir.
+    build.onLoad({ filter: /.*/, namespace: "ajv-stand-in" }, (args) => ({
+      contents: standIns[args.path as keyof typeof real],
+      loader: "js",
+      resolveDir: fromDir,
+    }));
+  });
 }
 
 /** cdk8s ships its own copy of yaml (the same release as ours): every `yaml` import resolves to one copy. */

@@ -79,5 +79,3 @@ export const processIo: Io = {
     return Boolean(process.stdout.isTTY && process.stdin.isTTY);
   },
 };
-
-export type OutputFormat = "text" | "json";

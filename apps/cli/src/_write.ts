@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { escapeControl } from "@family/immich-spec/facts";
 import { CliError } from "./_errors.js";
 
 /** Write `text` to `file` atomically (a temporary sibling, then a rename) with `mode`; errors are thrown as they come. */
@@ -27,6 +28,6 @@ export async function writeFileAtomically(file: string, text: string, mode = 0o6
     mkdirSync(dirname(file), { recursive: true });
     writeAtomicallySync(file, text, mode);
   } catch (error) {
-    throw new CliError("write-failed", `Could not write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new CliError("write-failed", `Could not write ${escapeControl(file)}: ${escapeControl((error as Error).message)}`, { cause: error });
   }
 }

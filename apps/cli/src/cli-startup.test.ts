@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { PORTS } from "@family/immich-spec/facts";
 import { describe, expect, it } from "vitest";
 import { BUILT_CLI, runCli } from "../test/helpers.js";
@@ -17,5 +18,33 @@ describe("the bin's start", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`--port <port> +Port of /healthz, /readyz and /metrics \\(default: ${PORTS.worker}\\)`));
     expect(PORTS.worker).toBe(9464);
+  });
+});
+
+describe("one command list: the files of src/commands", () => {
+  const commandFiles = readdirSync(new URL("./commands", import.meta.url))
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("_"))
+    .map((f) => f.slice(0, -".ts".length))
+    .sort();
+
+  it("registers each command file in the entry, and nothing else, and the build ships each", () => {
+    const entry = readFileSync(new URL("./cli.ts", import.meta.url), "utf8");
+    const registered = [...entry.matchAll(/import\("\.\/commands\/([a-z-]+)\.js"\)/g)].map((m) => m[1]).sort();
+    expect(registered).toEqual(commandFiles);
+    const built = readdirSync(join(dirname(BUILT_CLI), "commands")).filter((f) => f.endsWith(".js"));
+    expect(built.sort()).toEqual(commandFiles.map((c) => `${c}.js`));
+  });
+});
+
+// The build fails when a stand-in matches nothing (tsup.config.ts); this pins what reaches the bundles.
+describe("the cold-start bundles' stand-ins", () => {
+  const bundle = (name: string) => readFileSync(join(dirname(BUILT_CLI), "cached", `${name}.cjs`), "utf8");
+
+  it.each(["validate", "render"])("%s leaves zod's translations out and builds ajv only on first use", (name) => {
+    const text = bundle(name);
+    expect(text).toContain("Invalid input");
+    expect(text).not.toContain("ltige Eingabe"); // German, "Ungültige Eingabe", written \\xFC by esbuild
+    expect(text).toMatch(/class\{constructor\(\.\.\.args\)\{let\{Ajv2020:Real\}=require_\w*\(\);return new Real\(\.\.\.args\)\}\}/);
+    expect(text).toMatch(/function addFormats\(\.\.\.args\)\{return require_\w*\(\)\(\.\.\.args\)\}/);
   });
 });

@@ -215,13 +215,13 @@ function healthcheck(port: number): number | null {
 }
 
 /** Every regular file under `dir`, links not followed (pnpm's links would count packages twice). */
+/** Every regular file under `dir`, links not followed (as `find` in the Dockerfile; Node 24's recursive readdir follows them). */
 function walk(dir: string): { path: string; size: number }[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => {
-      const path = join(e.parentPath, e.name);
-      return { path, size: statSync(path).size };
-    });
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return walk(path);
+    return e.isFile() ? [{ path, size: statSync(path).size }] : [];
+  });
 }
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {

@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCompose } from "@family/immich-compose";
-import { renderKubernetes } from "@family/immich-k8s";
+import { ImmichChart, renderKubernetes } from "@family/immich-k8s";
 import { parseSpec } from "@family/immich-spec";
+import { App } from "cdk8s";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Slow, end to end: what we would publish must work without the workspace. Packs the five publishable
@@ -52,6 +53,23 @@ describe("packed packages installed with npm outside the workspace", () => {
     for (const name of ["immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
       expect(cli.dependencies[`@family/${name}`]).toBe(cli.version);
     }
+  });
+
+  it("publishes no export that points at a file outside the package (the workspace's source condition is left out)", () => {
+    for (const name of ["immich-cli", "immich-spec", "immich-k8s", "immich-compose", "immich-worker"]) {
+      const dir = join(app, "node_modules", "@family", name);
+      const text = readFileSync(join(dir, "package.json"), "utf8");
+      expect(text).not.toContain("@family/source");
+      const targets = (e: unknown): string[] => (typeof e === "string" ? [e] : Object.values(e as object).flatMap(targets));
+      for (const target of targets(JSON.parse(text).exports)) expect(existsSync(join(dir, target)), `${name}: ${target}`).toBe(true);
+    }
+  });
+
+  it("peer-depends on cdk8s, constructs and zod with ranges, so an application shares its own copies", () => {
+    const manifest = (name: string) => JSON.parse(readFileSync(join(app, "node_modules", "@family", name, "package.json"), "utf8"));
+    expect(manifest("immich-k8s").peerDependencies).toEqual({ cdk8s: "^2.60.0", constructs: "^10.0.0", zod: "^4.6.7" });
+    expect(manifest("immich-spec").peerDependencies).toEqual({ zod: "^4.6.7" });
+    for (const name of ["immich-k8s", "immich-spec"]) expect(Object.keys(manifest(name).dependencies)).not.toEqual(expect.arrayContaining(["zod"]));
   });
 
   it("ships a README in every package", () => {
@@ -109,7 +127,7 @@ const USE = {
   esm: `import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseSpec, immichFamilySpec, DEFAULT_WORKER_IMAGE_REPOSITORY } from "@family/immich-spec";
-import { renderKubernetes } from "@family/immich-k8s";
+import { ImmichChart, renderKubernetes } from "@family/immich-k8s";
 import { renderCompose } from "@family/immich-compose";
 import { ImmichApiError } from "@family/immich-worker";
 `,
@@ -190,5 +208,62 @@ describe("the installed libraries from an application", () => {
     expect(readFileSync(join(app, "out", "app.cjs"), "utf8")).toContain('require("@family/immich-spec")');
     expect(node("out/app.mjs")).toEqual(expected);
     expect(node("out/app.cjs")).toEqual(expected);
+  });
+});
+
+// A user's own cdk8s project, on an older cdk8s and constructs than the workspace's, installs the k8s
+// package beside them and builds its constructs into the user's Chart: one copy of constructs, so no
+// `scope.node._scopes is not iterable`, and the objects land in the Chart's namespace.
+describe("the k8s constructs in a user's own cdk8s project", () => {
+  const user = join(work, "user");
+  const USER_APP = `import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { App, Chart } from "cdk8s";
+import { parseSpec } from "@family/immich-spec";
+import { ImmichChart, installContext, Redis, UploadVolume } from "@family/immich-k8s";
+const result = parseSpec(readFileSync("family.yaml", "utf8"), "family.yaml");
+if (!result.ok) throw new Error("family.yaml is invalid");
+const spec = result.value;
+const app = new App();
+const chart = new Chart(app, "mine", { namespace: "family" });
+const install = installContext(spec, spec.targets.kubernetes, { names: { redis: "queue", upload: "photos" } });
+new Redis(chart, "queue", { install, image: spec.targets.kubernetes.redisImage });
+new UploadVolume(chart, "upload", { install, size: "100Gi" });
+const whole = new ImmichChart(app, "immich", { spec });
+const require = createRequire(import.meta.url);
+const fromK8s = createRequire(require.resolve("@family/immich-k8s"));
+console.log(JSON.stringify({
+  objects: chart.toJson().map((o) => o.kind + "/" + o.metadata.namespace + "/" + o.metadata.name),
+  wholeInstall: whole.toJson().length,
+  constructs: JSON.parse(readFileSync("node_modules/constructs/package.json", "utf8")).version,
+  oneConstructs: fromK8s.resolve("constructs") === require.resolve("constructs"),
+  oneCdk8s: fromK8s.resolve("cdk8s") === require.resolve("cdk8s"),
+}));
+`;
+
+  beforeAll(() => {
+    mkdirSync(user);
+    writeFileSync(
+      join(user, "package.json"),
+      JSON.stringify({ name: "my-cluster", private: true, type: "module", dependencies: { cdk8s: "2.60.0", constructs: "10.0.0" } }),
+    );
+    const ours = tarballs.filter((t) => /^family-immich-(spec|k8s)-/.test(t)).map((t) => join(work, t));
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...ours], { cwd: user, stdio: "pipe" });
+    copyFileSync(join(root, "examples", "family.yaml"), join(user, "family.yaml"));
+    writeFileSync(join(user, "main.mjs"), USER_APP);
+  }, 600_000);
+
+  it("renders Redis and the upload claim into the user's Chart, with the user's constructs and namespace", () => {
+    const r = spawnSync(process.execPath, ["main.mjs"], { cwd: user, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const example = parseSpec(readFileSync(join(root, "examples/family.yaml"), "utf8"), "family.yaml");
+    if (!example.ok) throw new Error("examples/family.yaml is invalid");
+    expect(JSON.parse(r.stdout)).toEqual({
+      objects: ["Deployment/family/queue", "Service/family/queue", "PersistentVolumeClaim/family/photos"],
+      wholeInstall: new ImmichChart(new App(), "immich", { spec: example.value }).toJson().length,
+      constructs: "10.0.0",
+      oneConstructs: true,
+      oneCdk8s: true,
+    });
   });
 });

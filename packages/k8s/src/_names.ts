@@ -1,4 +1,6 @@
 import { type ImmichFamilySpec, type KubernetesTarget, kubernetesMachineLearningService } from "@family/immich-spec";
+import { Chart } from "cdk8s";
+import type { Construct } from "constructs";
 
 export { PORTS } from "@family/immich-spec";
 
@@ -75,7 +77,37 @@ export function names(spec: ImmichFamilySpec, target: KubernetesTarget): Names {
   };
 }
 
-/** The names and label values every construct of the spec's install on `target` shares. */
-export function installContext(spec: ImmichFamilySpec, target: KubernetesTarget): InstallContext {
-  return { names: names(spec, target), instance: spec.metadata.name, version: spec.immich.version };
+/** What an application composing the constructs may change of an install: its namespace and object names. */
+export interface InstallOverrides {
+  /** The namespace the objects land in (a Chart with its own namespace still wins). @default `targets.kubernetes.namespace` */
+  readonly namespace?: string | undefined;
+  /**
+   * Object names instead of the spec's; the other constructs refer to these (the server reaches Redis
+   * by `names.redis`). `clusterAppSecret` and `clusterRwService` follow an overridden `cluster`.
+   * @default the names `objectNames(spec, target)` gives
+   */
+  readonly names?: Partial<Omit<Names, "namespace">> | undefined;
+}
+
+/** The names and label values every construct of the spec's install on `target` shares, with `overrides` applied. */
+export function installContext(spec: ImmichFamilySpec, target: KubernetesTarget, overrides: InstallOverrides = {}): InstallContext {
+  const base = names(spec, target);
+  const cluster = overrides.names?.cluster ?? base.cluster;
+  return {
+    names: {
+      ...base,
+      clusterAppSecret: `${cluster}-app`,
+      clusterRwService: `${cluster}-rw`,
+      ...overrides.names,
+      namespace: overrides.namespace ?? base.namespace,
+    },
+    instance: spec.metadata.name,
+    version: spec.immich.version,
+  };
+}
+
+/** The install as built under `scope`: when the enclosing Chart has a namespace, the objects land there. */
+export function inScope(scope: Construct, install: InstallContext): InstallContext {
+  const { namespace } = Chart.of(scope);
+  return namespace === undefined || namespace === install.names.namespace ? install : { ...install, names: { ...install.names, namespace } };
 }

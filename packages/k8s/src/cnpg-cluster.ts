@@ -2,7 +2,7 @@ import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import { recommendedLabels } from "./_labels.js";
-import type { InstallContext } from "./_names.js";
+import { inScope, type InstallContext } from "./_names.js";
 import { optional } from "./_optional.js";
 
 /** Extensions Immich's migrations need, pre-created when the app role is not a superuser. */
@@ -36,7 +36,8 @@ export function databaseImage(database: Pick<ImmichDatabase, "postgresMajor" | "
 export class CnpgCluster extends Construct {
   constructor(scope: Construct, id: string, props: CnpgClusterProps) {
     super(scope, id);
-    const { install, database, cluster: db } = props;
+    const install = inScope(this, props.install);
+    const { database, cluster: db } = props;
     const { names } = install;
     const labels = recommendedLabels(install, "database", "postgresql");
     const metadata = (name: string) => ({ name, namespace: names.namespace, labels });

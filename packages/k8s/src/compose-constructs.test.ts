@@ -2,7 +2,7 @@ import { machineLearningImage } from "@family/immich-spec";
 import { App, Chart, Testing } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { exampleSpec, find, type K8sObject } from "../test/helpers.js";
-import { installContext, MachineLearning, Redis } from "./index.js";
+import { ImmichServer, installContext, MachineLearning, Redis, UploadVolume } from "./index.js";
 
 function familyInstall() {
   const spec = exampleSpec("family");
@@ -25,6 +25,53 @@ describe("a construct composed in a user's own cdk8s app", () => {
       { name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: names.secret, key: "REDIS_PASSWORD" } } },
     ]);
     expect(find(list, "Service", names.redis).spec.ports).toEqual([{ name: "redis", port: 6379, targetPort: "redis", protocol: "TCP" }]);
+  });
+
+  it("puts every object in the user's Chart namespace, not the spec's", () => {
+    const { spec, target, install } = familyInstall();
+    expect(install.names.namespace).not.toBe("elsewhere");
+    const chart = new Chart(new App(), "mine", { namespace: "elsewhere" });
+    new Redis(chart, "queue", { install, image: target.redisImage, password: spec.redis.password });
+    new UploadVolume(chart, "upload", { install, size: "10Gi" });
+
+    const list = Testing.synth(chart) as K8sObject[];
+    expect(list.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(["Deployment/elsewhere", "Service/elsewhere", "PersistentVolumeClaim/elsewhere"]);
+  });
+
+  it("takes the namespace and object names the user overrides, and the other constructs refer to those names", () => {
+    const { spec, target } = familyInstall();
+    const install = installContext(spec, target, { namespace: "photos", names: { redis: "queue", server: "immich", cluster: "pg" } });
+    expect(install.names).toMatchObject({
+      namespace: "photos",
+      redis: "queue",
+      server: "immich",
+      cluster: "pg",
+      clusterAppSecret: "pg-app",
+      clusterRwService: "pg-rw",
+    });
+    const chart = new Chart(new App(), "mine");
+    new Redis(chart, "queue", { install, image: target.redisImage });
+    new ImmichServer(chart, "server", {
+      install,
+      image: "ghcr.io/immich-app/immich-server:v3.1.0",
+      configTemplate: "{}",
+      configKeys: [],
+      initImage: "init:1",
+      machineLearningUrl: undefined,
+      libraries: [],
+    });
+
+    const list = Testing.synth(chart) as K8sObject[];
+    expect(list.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      "Deployment/photos/queue",
+      "Service/photos/queue",
+      "ConfigMap/photos/rincewind-config-template",
+      "Deployment/photos/immich",
+      "Service/photos/immich",
+    ]);
+    const env = find(list, "Deployment", "immich").spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
+    expect(env.find((e) => e.name === "REDIS_HOSTNAME")?.value).toBe("queue");
+    expect(env.find((e) => e.name === "DB_HOSTNAME")?.value).toBe("pg-rw");
   });
 
   it("renders machine learning from plain values, with no spec section beyond the install's names and labels", () => {

@@ -3,7 +3,7 @@ import { CONFIG_FILL_ARGS, CONTAINER_PATHS, IMMICH_CONFIG_TEMPLATE, type Resourc
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, service, workload } from "./_deployment.js";
-import { type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, PORTS } from "./_names.js";
 import { containerResources, type EnvVar, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
 import type { LibraryMount } from "./nfs-library.js";
@@ -45,7 +45,7 @@ export interface ImmichServerProps {
 export class ImmichServer extends Construct {
   constructor(scope: Construct, id: string, props: ImmichServerProps) {
     super(scope, id);
-    const { install } = props;
+    const install = inScope(this, props.install);
     const { names } = install;
     const server = workload(install, names.server, "server", "immich-server");
     const mediaLocation = props.mediaLocation ?? CONTAINER_PATHS.media;

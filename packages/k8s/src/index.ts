@@ -8,7 +8,7 @@ export { Ingress, type IngressProps, POMERIUM_ANNOTATION_KEYS, PUBLIC_PATHS } fr
 export { kustomization, type KustomizationProps } from "./kustomization.js";
 export { machineLearningImage } from "@family/immich-spec";
 export { MachineLearning, type MachineLearningProps } from "./machine-learning.js";
-export { type InstallContext, installContext, type Names, names as objectNames } from "./_names.js";
+export { type InstallContext, type InstallOverrides, installContext, type Names, names as objectNames } from "./_names.js";
 export { Namespace, type NamespaceProps } from "./namespace.js";
 export { kubernetesNextSteps } from "./next-steps.js";
 export { CNPG_METRICS_PORT, CNPG_STATUS_PORT, NetworkPolicies, type NetworkPoliciesProps } from "./network-policies.js";

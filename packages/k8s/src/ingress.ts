@@ -2,7 +2,7 @@ import { ADMIN_SIGN_UP, CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec, type K
 import { Construct } from "constructs";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { recommendedLabels } from "./_labels.js";
-import { type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, PORTS } from "./_names.js";
 import { builtIn } from "./_typed.js";
 
 /** Every annotation key under `ingress.pomerium.io/` Pomerium knows; any other is an error there. */
@@ -55,7 +55,8 @@ export interface IngressProps {
 export class Ingress extends Construct {
   constructor(scope: Construct, id: string, props: IngressProps) {
     super(scope, id);
-    const { install, ingress: ing } = props;
+    const install = inScope(this, props.install);
+    const { ingress: ing } = props;
     const { names } = install;
     const pom = ing.pomerium;
     const labels = recommendedLabels(install, "ingress", "immich-server");

@@ -1,7 +1,7 @@
 import { type ImmichFamilySpec, PORTS, type Resources } from "@family/immich-spec";
 import { Construct } from "constructs";
 import { deployment, service, workload } from "./_deployment.js";
-import type { InstallContext } from "./_names.js";
+import { inScope, type InstallContext } from "./_names.js";
 import { containerResources, httpProbe, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 
 type Acceleration = ImmichFamilySpec["machineLearning"]["acceleration"];
@@ -28,7 +28,7 @@ export interface MachineLearningProps {
 export class MachineLearning extends Construct {
   constructor(scope: Construct, id: string, props: MachineLearningProps) {
     super(scope, id);
-    const { install } = props;
+    const install = inScope(this, props.install);
     const ml = workload(install, install.names.machineLearning, "machine-learning", "immich-machine-learning");
 
     deployment(this, ml, {

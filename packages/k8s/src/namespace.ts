@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import { recommendedLabels } from "./_labels.js";
-import type { InstallContext } from "./_names.js";
+import { inScope, type InstallContext } from "./_names.js";
 import { builtIn } from "./_typed.js";
 
 /** Props of `Namespace`: the install's names (its `namespace`) and labels. */
@@ -14,7 +14,7 @@ export interface NamespaceProps {
 export class Namespace extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    const { install } = props;
+    const install = inScope(this, props.install);
     builtIn<INamespace>(this, "namespace", {
       apiVersion: "v1",
       kind: "Namespace",

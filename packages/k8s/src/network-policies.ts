@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import { type Component, recommendedLabels, selectorLabels } from "./_labels.js";
-import { type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, PORTS } from "./_names.js";
 import { builtIn } from "./_typed.js";
 
 /** CloudNativePG's status port on every instance, which the operator polls. */
@@ -36,7 +36,8 @@ type Rule = { from: INetworkPolicyPeer[]; ports: number[] };
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    const { install, namespaces: np } = props;
+    const install = inScope(this, props.install);
+    const { namespaces: np } = props;
     const { names } = install;
     const pods = (component: Component, app: string): INetworkPolicyPeer => ({ podSelector: { matchLabels: selectorLabels(install, component, app) } });
     const namespace = (name: string): INetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { recommendedLabels } from "./_labels.js";
-import type { InstallContext } from "./_names.js";
+import { inScope, type InstallContext } from "./_names.js";
 import { builtIn } from "./_typed.js";
 
 type LibrarySource = KubernetesTarget["libraries"][string];
@@ -46,7 +46,8 @@ export class NfsLibrary extends Construct {
 
   constructor(scope: Construct, id: string, props: NfsLibraryProps) {
     super(scope, id);
-    const { install, handle, source } = props;
+    const install = inScope(this, props.install);
+    const { handle, source } = props;
     const { names } = install;
     const name = names.library(handle);
     const nfs = "nfs" in source ? source.nfs : undefined;

@@ -1,7 +1,7 @@
 import { type Resources, type SecretRef, VALKEY_PASSWORD_ENV, valkeyStartScript } from "@family/immich-spec";
 import { Construct } from "constructs";
 import { deployment, service, workload } from "./_deployment.js";
-import { type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, PORTS } from "./_names.js";
 import { containerResources, envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 
 /** Props of `Redis`: the install's names and labels, the image, the password's Secret key and the resources. */
@@ -20,7 +20,8 @@ export interface RedisProps {
 export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
-    const { install, password } = props;
+    const install = inScope(this, props.install);
+    const { password } = props;
     const { names } = install;
     const redis = workload(install, names.redis, "redis", "valkey");
 

@@ -9,7 +9,7 @@ import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/
 import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
-import { type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, PORTS } from "./_names.js";
 import { optional } from "./_optional.js";
 import { envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
@@ -120,7 +120,8 @@ export class RestoreDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
-    const { install, database, cluster: live, media } = props;
+    const install = inScope(this, props.install);
+    const { database, cluster: live, media } = props;
     const { names } = install;
     const drill = drillNames(install);
     this.names = drill;

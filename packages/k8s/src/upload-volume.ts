@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { recommendedLabels } from "./_labels.js";
-import type { InstallContext } from "./_names.js";
+import { inScope, type InstallContext } from "./_names.js";
 import { optional } from "./_optional.js";
 import { builtIn } from "./_typed.js";
 
@@ -19,7 +19,7 @@ export interface UploadVolumeProps {
 export class UploadVolume extends Construct {
   constructor(scope: Construct, id: string, props: UploadVolumeProps) {
     super(scope, id);
-    const { install } = props;
+    const install = inScope(this, props.install);
     builtIn<IPersistentVolumeClaim>(this, "claim", {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",

@@ -4,7 +4,7 @@ import { CONTAINER_PATHS, type KubernetesTarget, type Resources, WORKER_ARGS, WO
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, workload } from "./_deployment.js";
-import { type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, PORTS } from "./_names.js";
 import { containerResources, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
 import type { LibraryMount } from "./nfs-library.js";
@@ -35,7 +35,8 @@ export interface WorkerProps {
 export class Worker extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
-    const { install, placement } = props;
+    const install = inScope(this, props.install);
+    const { placement } = props;
     const { names } = install;
     const worker = workload(install, names.worker, "worker", "immich-family-worker");
     const specDir = posix.dirname(CONTAINER_PATHS.workerSpecFile);

@@ -1,8 +1,10 @@
 // Immich's images and ports, the ffmpeg mapping, the containers' paths and commands, and the Kubernetes
 // names the renderer writes and `import` reads: facts without the schema, also published as the
 // entry `@family/immich-spec/facts` so a caller that needs only a fact (the CLI's argument defaults)
-// does not load zod. Only type imports here.
+// does not load zod. Only type imports here, and zod-free modules.
 import type { ComposeTarget, ImmichFamilySpec } from "./schema/spec.js";
+
+export { escapeControl } from "./escape.js";
 
 /** Repository of the Immich server image. */
 export const IMMICH_SERVER_IMAGE = "ghcr.io/immich-app/immich-server";

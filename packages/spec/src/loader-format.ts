@@ -1,5 +1,5 @@
 import type { SpecDiagnostic } from "./loader-diagnostic.js";
-import { escapeControl } from "./loader-scan.js";
+import { escapeControl } from "./escape.js";
 
 /**
  * `file:line:col: path: message [code]` (warnings say so after the position). Control characters

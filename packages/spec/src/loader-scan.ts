@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type LineCounter, type ParsedNode } from "yaml";
 import type { SpecPath } from "./loader-diagnostic.js";
+import { escapeControl } from "./escape.js";
 import type { PendingDiagnostic } from "./loader-issues.js";
 
 /** What a spec may weigh: checked before and right after parsing, so hostile input stays cheap. */
@@ -58,20 +59,6 @@ export function depthProblem(text: string): { offset: number; message: string } 
 const CONTROL_IN_VALUE = /[\0-\x08\x0b-\x1f\x7f-\x9f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL_IN_KEY = /[\0-\x1f\x7f-\x9f]/;
-// Also escaped in messages: tab, newline, line/paragraph separators and the bidirectional overrides.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const UNSAFE_IN_MESSAGE = /[\0-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** `text` with every control or direction-changing character written as an escape (`\x1B`, `\n`, `\u202E`), never raw. */
-export function escapeControl(text: string): string {
-  return text.replace(UNSAFE_IN_MESSAGE, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\t") return "\\t";
-    if (c === "\r") return "\\r";
-    const cp = c.codePointAt(0) ?? 0;
-    return cp <= 0xff ? `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
-  });
-}
 
 const utf8Bytes = (s: string) => (s.length * 3 <= SPEC_LIMITS.scalarBytes ? s.length : Buffer.byteLength(s, "utf8"));
 

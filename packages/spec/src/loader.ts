@@ -5,7 +5,8 @@ import type { z } from "zod";
 import { dottedPath, type SpecDiagnostic } from "./loader-diagnostic.js";
 import { issuesToDiagnostics, type PendingDiagnostic } from "./loader-issues.js";
 import { locate, narrowTo, spanOf } from "./loader-locate.js";
-import { depthProblem, escapeControl, scanDocument, sizeProblem } from "./loader-scan.js";
+import { escapeControl } from "./escape.js";
+import { depthProblem, scanDocument, sizeProblem } from "./loader-scan.js";
 import { runRule, type SpecSection } from "./rules/_rule.js";
 import { specRules } from "./rules/spec-rules.js";
 import { type ImmichFamilySpec, immichFamilySpec } from "./schema/spec.js";
@@ -13,7 +14,8 @@ import { targets as targetsSchema } from "./schema/targets.js";
 
 export type { SpecDiagnostic } from "./loader-diagnostic.js";
 export { formatDiagnostic, formatDiagnosticWithFrame } from "./loader-format.js";
-export { escapeControl, SPEC_LIMITS, sizeProblem } from "./loader-scan.js";
+export { escapeControl } from "./escape.js";
+export { SPEC_LIMITS, sizeProblem } from "./loader-scan.js";
 
 /** The parsed spec and its warnings, or every error found (with the warnings). */
 export type LoadResult =

@@ -173,8 +173,3 @@ export async function drillBackup(o: DrillOptions): Promise<{ backup: BackupFile
   }
   return { backup: b, checks };
 }
-
-/** Whether a backup's checks all passed (skips do not count against it). */
-export function passed(checks: readonly BackupCheck[]): boolean {
-  return !checks.some((c) => c.status === "fail");
-}

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { firstLine } from "./_run.js";
 import type { PgServer } from "./scratch-server.js";
-import type { DumpKind } from "./unpack.js";
 
 /** Extensions whose types Immich's vector tables use (pgvector, VectorChord, pgvecto.rs). */
 const VECTOR_EXTENSIONS = new Set(["vector", "vchord", "vectors"]);
@@ -137,5 +136,3 @@ export async function availableExtensions(server: PgServer, database: string): P
   const names = await queryJson<string[] | null>(server, database, "SELECT json_agg(name) FROM pg_available_extensions");
   return new Set(names ?? []);
 }
-
-export type { DumpKind };

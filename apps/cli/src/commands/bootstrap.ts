@@ -56,7 +56,7 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags)
     ...(given ? { givenKey: given } : {}),
   }).catch((error: unknown) => {
     if (error instanceof Error && /^(EACCES|EPERM|EISDIR|ENOTDIR|EROFS)/.test((error as NodeJS.ErrnoException).code ?? ""))
-      throw new CliError("write-failed", `Could not write ${keyName} into ${file}: ${error.message}`, { cause: error });
+      throw new CliError("write-failed", `Could not write ${keyName} into ${escapeControl(file)}: ${escapeControl(error.message)}`, { cause: error });
     throw error;
   });
   const { apiKey: _never, ...shown } = report;

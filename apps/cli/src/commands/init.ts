@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { formatDiagnostic, HANDLE_PATTERN, HOSTNAME_PATTERN, newestSupportedRelease, parseSpec } from "@family/immich-spec";
+import { escapeControl, formatDiagnostic, HANDLE_PATTERN, HOSTNAME_PATTERN, newestSupportedRelease, parseSpec } from "@family/immich-spec";
 import type { CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
 import type { Io } from "../_io.js";
@@ -150,7 +150,7 @@ export async function init(cwd: string, path: string | undefined, options: InitO
     () => true,
     () => false,
   );
-  if (exists && !force) throw new CliError("bad-arguments", `${shown} already exists. Pass --force to overwrite it, or name another file.`);
+  if (exists && !force) throw new CliError("bad-arguments", `${escapeControl(shown)} already exists. Pass --force to overwrite it, or name another file.`);
   const text = starterSpec(options);
   const checked = parseSpec(text, shown);
   if (!checked.ok) throw new CliError("internal", "the starter spec does not validate", { details: checked.errors.map(formatDiagnostic) });
@@ -231,7 +231,7 @@ export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
   const options = await initOptions(cwd, flags, io);
   if (options === undefined) return 1;
   const result = await init(cwd, path, options, flags.force === true);
-  io.stdout(`wrote ${result.file} (${result.options.target === "both" ? "kubernetes and compose targets" : `${result.options.target} target`})`);
+  io.stdout(`wrote ${escapeControl(result.file)} (${result.options.target === "both" ? "kubernetes and compose targets" : `${result.options.target} target`})`);
   io.stdout(`next: edit it, then run \`immich-family validate${path === undefined ? "" : ` ${path}`}\``);
   return 0;
 };

@@ -30,6 +30,17 @@ describe("schema", () => {
     expect(readdirSync(dir)).toEqual(["blocker"]);
   });
 
+  it("echoes a file name with a newline or an escape sequence escaped, when written and when refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "schema-"));
+    const io = recordingIo();
+    expect(await main(ctx(dir, io), [], { out: "a\nb\x1b[2J.json" })).toBe(0);
+    expect(io.out).toEqual(["wrote a\\nb\\x1B[2J.json; point your editor at it with a first line `# yaml-language-server: $schema=a\\nb\\x1B[2J.json`"]);
+    writeFileSync(join(dir, "blocker"), "a file, not a folder");
+    const refused = main(ctx(dir), [], { out: "blocker/x\ny.json" });
+    await expect(refused).rejects.toMatchObject({ code: "write-failed" });
+    await expect(refused).rejects.toThrow(/^Could not write \S*blocker\/x\\ny\.json: E[A-Z]+: /);
+  });
+
   it("creates the folders of --out", async () => {
     const dir = mkdtempSync(join(tmpdir(), "schema-"));
     expect(await main(ctx(dir), [], { out: "new/dir/s.json" })).toBe(0);

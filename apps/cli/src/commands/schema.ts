@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { escapeControl } from "@family/immich-spec/facts";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { writeFileAtomically } from "../_write.js";
@@ -24,6 +25,9 @@ export const main: CommandMain = async ({ cwd, io }, _args, flags) => {
   if (flags.out === true || flags.out === "") throw new CliError("bad-arguments", "--out needs a file name, e.g. --out immich-family.schema.json");
   const result = await schema(cwd, flags.out === undefined ? undefined : String(flags.out));
   if (result.file === undefined) io.stdout(result.text);
-  else io.stdout(`wrote ${result.file}; point your editor at it with a first line \`# yaml-language-server: $schema=${result.file}\``);
+  else {
+    const shown = escapeControl(result.file);
+    io.stdout(`wrote ${shown}; point your editor at it with a first line \`# yaml-language-server: $schema=${shown}\``);
+  }
   return 0;
 };

@@ -11,7 +11,6 @@ export {
   type ImmichConfig,
   immichLibraryScan,
   passthroughSecretKeys,
-  placeholder,
   renderImmichConfigTemplate,
 } from "./render.js";
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";

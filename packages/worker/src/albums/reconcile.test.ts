@@ -354,9 +354,10 @@ describe("album sync edge cases against the fake", () => {
   it("killed hard (SIGKILL) mid-run, in its own process, then rerun: converges, no duplicates, nothing lost", async () => {
     world = await albumWorld({ albums: { levels: 2, shareWith: SHARE } });
     world.files(...Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, "0")}/sub/p${i}.jpg`));
-    world.fake.faults.add({ kind: "latency", delayMs: 40, method: "POST", path: "/albums" });
+    // Slow enough that a loaded machine (the whole suite in parallel) still kills the child mid-run, not after it.
+    world.fake.faults.add({ kind: "latency", delayMs: 150, method: "POST", path: "/albums" });
     const creates = () => world!.fake.requests.filter((r) => r.method === "POST" && r.path === "/albums" && r.status === 201).length;
-    const { child, exited } = runSource(new URL("./_sync-process.ts", import.meta.url), [], {
+    const { child, exited } = runSource(new URL("../../test/sync-process.ts", import.meta.url), [], {
       env: { ...process.env, ...world.env, SYNC_URL: world.fake.url, SYNC_SPEC: JSON.stringify(world.spec) },
     });
     const deadline = Date.now() + 45_000; // a loaded machine (the whole test run in parallel) can take long to start the child

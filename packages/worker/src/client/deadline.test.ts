@@ -3,7 +3,7 @@ import { runSource } from "../../test/helpers.js";
 
 /** Run the probe in `node --expose-gc` (the supported Node this runs on, 20 included); kill it after `limitMs`. */
 function probe(limitMs: number): Promise<{ code: number | null; out: string; err: string }> {
-  const { child, output, exited } = runSource(new URL("./_deadline-probe.ts", import.meta.url), [], { nodeFlags: ["--expose-gc"] });
+  const { child, output, exited } = runSource(new URL("../../test/deadline-probe.ts", import.meta.url), [], { nodeFlags: ["--expose-gc"] });
   const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
   return exited.then(({ code }) => {
     clearTimeout(killer);

@@ -1,3 +1,3 @@
-export { type DesiredMember, desiredMembers, firstAdmin, preferencesUpdate } from "./desired.js";
-export { type AccountFields, type MemberChange, type MemberPlan, type MembersServerState, planMembers, preferencesDiff } from "./plan.js";
+export { type DesiredMember, desiredMembers, firstAdmin } from "./desired.js";
+export { type MemberChange, type MemberPlan, planMembers } from "./plan.js";
 export { type MemberOutcome, type MembersReconcileOptions, type MembersReport, reconcileMembers } from "./reconcile.js";

@@ -1,8 +1,8 @@
-// Run by deadline.test.ts in a child process: `node --expose-gc`, with a garbage collection every
+// Run by src/client/deadline.test.ts in a child process: `node --expose-gc`, with a garbage collection every
 // 20 ms while requests stall, so the test sees whether deadlines survive collection (Node 20).
 import { createFakeImmich } from "@family/fake-immich";
 import { getServerVersion } from "@immich/sdk";
-import { ImmichClient } from "./immich-client.js";
+import { ImmichClient } from "../src/client/immich-client.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
