@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildComposeFile } from "@family/immich-compose";
+import { renderKubernetes } from "@family/immich-k8s";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -154,5 +155,106 @@ describe("import --server: each note, and the claim it makes", () => {
     expect(unmapped).toEqual(expect.arrayContaining(['library "Empty": it has no import paths', 'library "Orphan": its owner is not an active user']));
     expect(Object.keys(spec.libraries)).toEqual(["photos"]);
     expect(text).not.toContain("/mnt/orphan");
+  });
+});
+
+const PONDER = new URL("../../test/fixtures/adopt/ponder-k8s/", import.meta.url).pathname;
+
+/** Seed 000's manifests copied into the test folder, each file changed by `edit`, plus `extra` files. */
+function manifests(edit: (file: string, text: string) => string = (_, t) => t, extra: Record<string, string> = {}): string {
+  for (const file of ["immich-apps.yaml", "immich-db.yaml"]) writeFileSync(join(dir, file), edit(file, readFileSync(join(PONDER, file), "utf8")));
+  for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+/** Every object the Kubernetes render writes, as text. */
+const renderedText = (spec: Parameters<typeof renderKubernetes>[0]) =>
+  renderKubernetes(spec)
+    .map((f) => f.content)
+    .join("\n");
+
+describe("import --kubernetes: each note, and the claim it makes", () => {
+  it("the CNPG bootstrap secret is named; the render does not refer to it", async () => {
+    const { unmapped, spec } = await runImport({ kubernetes: manifests() });
+    expect(unmapped).toContain(
+      "kubernetes: the CNPG bootstrap secret immich-db-credentials (the render lets CNPG generate immich-postgres-app; an existing cluster keeps its role and password)",
+    );
+    expect(renderedText(spec)).not.toContain("immich-db-credentials");
+  });
+
+  it("no CloudNativePG Cluster: named, and the render adds one", async () => {
+    const { unmapped, spec } = await runImport({
+      kubernetes: manifests((file, text) => (file === "immich-db.yaml" ? "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: immich\n" : text)),
+    });
+    expect(unmapped).toContain("kubernetes: no CloudNativePG Cluster; the render adds one");
+    expect(renderedText(spec)).toMatch(/kind: Cluster/);
+  });
+
+  it("an in-tree nfs volume: named, and the render mounts the same share through the CSI driver under the same names", async () => {
+    const { unmapped, spec } = await runImport({
+      kubernetes: manifests((file, text) =>
+        file === "immich-apps.yaml"
+          ? text.replace(
+              / {2}csi:\n {4}driver: nfs.csi.k8s.io\n {4}volumeHandle: luggage-ponder-fotos-nfs-octavo\n {4}volumeAttributes:\n {6}server: luggage\n {6}share: \/volume1\/NetBackup\n {6}subDir: public\/ponder\/Fotos\n/,
+              "  nfs:\n    server: luggage\n    path: /volume1/NetBackup/public/ponder/Fotos\n",
+            )
+          : text,
+      ),
+    });
+    expect(unmapped).toContain(
+      "kubernetes: ponder-fotos-pv is an in-tree nfs volume; the render uses the NFS CSI driver (nfs.csi.k8s.io) under the same names",
+    );
+    const pv = renderedText(spec);
+    expect(pv).toContain("name: ponder-fotos-pv");
+    expect(pv).toContain("driver: nfs.csi.k8s.io");
+    expect(pv).toContain("share: /volume1/NetBackup/public/ponder/Fotos");
+  });
+
+  it("a server without a media claim: named, and the spec's upload claim is not taken from the manifests", async () => {
+    const { unmapped, text } = await runImport({
+      kubernetes: manifests((file, t) => (file === "immich-apps.yaml" ? t.replace("mountPath: /usr/src/app/upload", "mountPath: /srv/elsewhere") : t)),
+    });
+    expect(unmapped).toContain("kubernetes: the server's media volume (no claim mounted at /data or /usr/src/app/upload)");
+    expect(written(text).targets?.kubernetes).not.toHaveProperty("upload");
+  });
+
+  it("a Deployment and a kind the spec does not hold: each named, and the render has neither", async () => {
+    const other = [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata: { name: photoprism, namespace: immich }",
+      "spec:",
+      "  selector: { matchLabels: { app: photoprism } }",
+      "  template:",
+      "    metadata: { labels: { app: photoprism } }",
+      "    spec: { containers: [{ name: p, image: photoprism/photoprism:240915 }] }",
+      "---",
+      "apiVersion: batch/v1",
+      "kind: CronJob",
+      "metadata: { name: nightly-dump, namespace: immich }",
+      "spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: d, image: postgres:16 }] } } } } }",
+      "",
+    ].join("\n");
+    const { unmapped, spec } = await runImport({ kubernetes: manifests(undefined, { "other.yaml": other }) });
+    expect(unmapped).toEqual(expect.arrayContaining(["kubernetes: Deployment photoprism", "kubernetes: CronJob nightly-dump"]));
+    const rendered = renderedText(spec);
+    expect(rendered).not.toContain("photoprism");
+    expect(rendered).not.toContain("nightly-dump");
+  });
+
+  it("a link to a folder is named as not followed, and nothing under it is read", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "import-notes-outside-"));
+    try {
+      mkdirSync(join(outside, "more"));
+      writeFileSync(join(outside, "more", "ns.yaml"), "apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: from-outside-zzq }\n");
+      const folder = manifests();
+      symlinkSync(join(outside, "more"), join(folder, "linked"));
+      const { unmapped, text } = await runImport({ kubernetes: folder });
+      expect(unmapped.some((u) => u.startsWith("kubernetes: ") && u.endsWith("linked: a link to a folder; not followed"))).toBe(true);
+      // Read, it would be named like any kind the spec does not hold.
+      expect([...unmapped, text].join("\n")).not.toContain("from-outside-zzq");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
