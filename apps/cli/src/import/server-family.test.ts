@@ -56,7 +56,7 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("import round-trips the family (%s)
     const { spec, text, unmapped } = await runImport({ server: fake.url, apiKey: fake.addApiKey(ann) });
     const note = unmapped.find((u) => u.includes("config file"));
     expect(note).toContain("the server runs from a config file (IMMICH_CONFIG_FILE): the settings read are that file's");
-    expect(note).toContain("the rendered immich-config.yaml replaces that file");
+    expect(note).toContain("after the switch-over the server reads the rendered config instead of that file");
     expect(text).toContain(`# - ${note}`);
     // The settings were still read: the file's trash days are in the spec.
     expect(spec.immich.trashDays).toBe(7);

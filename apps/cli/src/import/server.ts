@@ -114,7 +114,7 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   });
   if (features?.configFile === true)
     draft.unmap(
-      "the server runs from a config file (IMMICH_CONFIG_FILE): the settings read are that file's, not edits made in the web UI, which refuses them; the rendered immich-config.yaml replaces that file at the switch-over, so keep the old file only as a record",
+      "the server runs from a config file (IMMICH_CONFIG_FILE): the settings read are that file's (the web UI cannot change them); after the switch-over the server reads the rendered config instead of that file, so change settings in the spec, not in the old file",
     );
 
   const shape = new Shape((what) => draft.unmap(what), "server");
