@@ -142,6 +142,11 @@ describe("the rendered folder's README", () => {
       "`IMMICH_URL=http://127.0.0.1:2283 immich-family bootstrap` through `kubectl -n photos port-forward service/rincewind-server 2283:2283` does the same",
     );
     expect(text).not.toContain("The worker does it when it starts");
+    expect(text).toContain(
+      "- The worker uses the admin API key `IMMICH_API_KEY` of the Secret (see `secrets.env.example`): on an adopted install, an admin's key",
+    );
+    expect(text).not.toContain("or none: the worker then makes its own");
+    expect(withPassword).toContain("or none: the worker then makes its own with the first admin's password, a new one for each new pod.");
     expect(text).toMatch(/`immich-family bootstrap` does it: give `members\.\w+\.password`/);
   });
 

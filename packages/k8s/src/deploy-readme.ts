@@ -188,7 +188,7 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
     ...firstAdminLines(spec, names, ns),
     ...(spec.worker.enabled
       ? [
-          `- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
+          `- The worker uses the admin API key \`${spec.worker.apiKey.key}\` of the Secret (see \`secrets.env.example\`): on an adopted install, an admin's key (Immich's Account Settings → API Keys); on a fresh one, the key \`immich-family bootstrap\` writes${Object.values(spec.members).some((m) => m.admin && m.password) ? ", or none: the worker then makes its own with the first admin's password, a new one for each new pod" : ""}. It logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
         ]
       : []),
   );
