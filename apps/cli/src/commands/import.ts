@@ -168,7 +168,7 @@ function settle(draft: ImportDraft): ImmichFamilySpec | undefined {
  * large, a rule across sections). Carries the text to write: its problems are located in that text,
  * never in the draft's internal JSON.
  */
-export class ImportedSpecInvalid extends Error {
+class ImportedSpecInvalid extends Error {
   override readonly name = "ImportedSpecInvalid";
   constructor(readonly result: Omit<ImportResult, "spec" | "switchOver">) {
     super("The imported spec does not validate.");
