@@ -124,4 +124,27 @@ describe("the deploy README", () => {
     expect(text).toContain("stays up and schedules itself");
     expect(text).not.toContain("30 3 * * *");
   });
+
+  test("the first admin: an install that already has its users has none to make; a fresh one gets it from the worker, bootstrap or the wizard", () => {
+    const text = renderDeployReadme(adopted(), "1.0.0");
+    expect(text).toContain(
+      "2. **An install that already has its users** (adopted from a running Immich, its members imported): there is no first admin to make; everyone signs in as before. Go on with 3.",
+    );
+    expect(text).toContain("**A fresh install** (no users yet) needs its first admin right away");
+    expect(text).not.toMatch(/first account (you create )?becomes the admin/);
+    expect(text).toContain("`immich-family bootstrap` does it for you: give `members.rincewind.password`");
+    expect(text).toContain("(e.g. `http://localhost:2283` on this host)");
+    expect(text).toContain("   Or by hand: open https://photos.rincewind.family right away");
+    const withPassword = renderDeployReadme(
+      specWith("family.yaml", (d) => {
+        d.members.rincewind.password = "${RINCEWIND_PASSWORD}";
+      }),
+      "1.0.0",
+    );
+    expect(withPassword).toContain(
+      "The worker does it at its first start: with no admin on the server and no key in `IMMICH_API_KEY`, it signs up `rincewind` (rincewind@example.com) with `members.rincewind.password`",
+    );
+    expect(withPassword).toContain("not through Traefik, which refuses the sign-up");
+    expect(withPassword).toContain("   Or by hand: the Traefik router `rincewind-admin-sign-up` refuses that path");
+  });
 });

@@ -131,19 +131,44 @@ export function renderDeployReadme(spec: ImmichFamilySpec, toolVersion: string):
   return out.join("\n");
 }
 
-/** The "First start" step that makes the first admin: through the server container when Traefik refuses the sign-up, else in the wizard. */
+/**
+ * The "First start" step of the first admin: none on an install that already has its users (adopted);
+ * on a fresh one the worker or `immich-family bootstrap` signs up the spec's first admin, or it is made
+ * by hand: through the server container when Traefik refuses the sign-up, else in the wizard.
+ */
 function firstAdmin(ctx: RenderContext): string[] {
   const { spec, compose } = ctx;
   const email = spec.auth.oauth ? " (the one your identity provider sends, so your OAuth login links to it)" : "";
   const password = spec.auth.passwordLogin ? [] : ["   Password login is off, so the password is never usable: any value will do."];
+  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+  const direct = compose.traefik
+    ? `an address that reaches the server's port ${PORTS.server} directly, not through Traefik, which refuses the sign-up`
+    : `e.g. \`http://localhost:${PORTS.server}\` on this host`;
+  const bootstrap = handle
+    ? [
+        admin?.password && spec.worker.enabled
+          ? `   The worker does it at its first start: with no admin on the server and no key in \`${spec.worker.apiKey.key}\`, it signs up \`${handle}\` (${admin.email}) with \`members.${handle}.password\` and makes its own API key. \`IMMICH_URL=… immich-family bootstrap\` does the same by hand (${direct}) and writes the key into \`${compose.envFile}\`.`
+          : `   \`immich-family bootstrap\` does it for you: give \`members.${handle}.password\` in the spec and \`${compose.envFile}\`, then run \`IMMICH_URL=… immich-family bootstrap\` (${direct}); it signs up \`${handle}\` (${admin?.email ?? ""}) and writes the worker's API key into \`${compose.envFile}\`.`,
+        "",
+      ]
+    : [];
+  const or = handle ? "Or by hand: " : "";
+  const adopted = [
+    "2. **An install that already has its users** (adopted from a running Immich, its members imported): there is no first admin to make; everyone signs in as before. Go on with 3.",
+    "",
+    "   **A fresh install** (no users yet) needs its first admin right away: until it has one, Immich makes whoever calls its sign-up (`/api/auth/admin-sign-up`) the admin.",
+    ...bootstrap,
+  ];
   if (!compose.traefik) {
     return [
-      `2. Open https://${spec.hosts.web} right away. Immich shows its onboarding wizard once, while it has no users: the first account becomes the admin, and until then anyone who reaches port ${PORTS.server} can make it. Use your real email${email}.`,
+      ...adopted,
+      `   ${or}open https://${spec.hosts.web} right away: Immich shows its onboarding wizard once, while it has no users, and until then anyone who reaches port ${PORTS.server} can finish it. Use your real email${email}.`,
       ...password,
     ];
   }
   return [
-    `2. Make the first admin. Until it has one, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin, so the Traefik router \`${ctx.project}-admin-sign-up\` refuses that path in every spelling on every host (403): no one can claim the fresh install from outside, and the wizard at https://${spec.hosts.web} cannot finish. Call the sign-up from inside the server container instead. Write \`first-admin.json\` with an editor (mode 600), holding \`{"email": "…", "name": "…", "password": "…"}\` with your real email${email}, then:`,
+    ...adopted,
+    `   ${or}the Traefik router \`${ctx.project}-admin-sign-up\` refuses that path in every spelling on every host (403), so no one can claim the fresh install from outside and the wizard at https://${spec.hosts.web} cannot finish: call the sign-up from inside the server container. Write \`first-admin.json\` with an editor (mode 600), holding \`{"email": "…", "name": "…", "password": "…"}\` with your real email${email}, then:`,
     "",
     "   ```sh",
     `   docker compose exec -T ${ctx.services.server} node -e 'fetch("http://127.0.0.1:${PORTS.server}${ADMIN_SIGN_UP.path}",{method:"POST",headers:{"content-type":"application/json"},body:require("fs").readFileSync(0,"utf8")}).then(async(r)=>console.log(r.status,await r.text()))' < first-admin.json`,

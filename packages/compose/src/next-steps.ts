@@ -22,8 +22,22 @@ export function composeNextSteps(spec: ImmichFamilySpec, dir: string): string[] 
       : []),
     `Start: cd ${d} && docker compose${envFlag} up -d`,
     `Check the init step exited 0: docker compose${envFlag} logs ${ctx.services.init} (an unresolved \${KEY} stops it, and the server does not start).`,
-    compose.traefik
-      ? `Make the first admin from inside the server container (Traefik refuses Immich's sign-up from outside): see ${dir}/README.md, "First start".`
-      : `Open https://${spec.hosts.web} right away: the first account you create becomes the admin.`,
+    firstAdminStep(spec, compose.traefik !== undefined, dir),
   ];
+}
+
+/**
+ * The first admin: none to make on an install that already has its users (adopted, members imported);
+ * on a fresh one the worker or `immich-family bootstrap` signs up the spec's first admin, or it is made by hand.
+ */
+function firstAdminStep(spec: ImmichFamilySpec, traefik: boolean, dir: string): string {
+  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+  const byHand = traefik
+    ? "from inside the server container (Traefik refuses Immich's sign-up from outside)"
+    : `in the wizard at https://${spec.hosts.web}, right away (until then anyone who reaches it can claim the install)`;
+  const auto =
+    handle && admin?.password && spec.worker.enabled
+      ? `the worker signs up ${handle} with members.${handle}.password at its first start (or run \`immich-family bootstrap\` yourself); else make the first admin ${byHand}`
+      : `make the first admin ${byHand}${handle ? `, or give members.${handle}.password and run \`immich-family bootstrap\`` : ""}`;
+  return `First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: ${auto}. See ${dir}/README.md, "First start".`;
 }

@@ -127,6 +127,29 @@ describe("the rendered folder's README", () => {
     expect(text).not.toContain("open https://photos.rincewind.family: Immich shows its onboarding wizard");
   });
 
+  it("says an adopted install has no first admin to make, and how a fresh one gets it: the worker, bootstrap, or by hand", () => {
+    const text = readme(exampleSpec("family"));
+    expect(text).toContain("- An install that already has its users (adopted from a running Immich, its members imported) has no first admin to make");
+    expect(text).not.toMatch(/first account (you create )?becomes the admin/);
+    const withPassword = readme(
+      specWith("family", (s) => {
+        const [handle] = Object.entries(s.members).find(([, m]) => (m as { admin?: boolean }).admin) as [string, unknown];
+        (s.members[handle] as { password?: string }).password = "${ADMIN_PASSWORD}";
+      }),
+    );
+    expect(withPassword).toMatch(/The worker does it when it starts: with no admin on the server and no key in `IMMICH_API_KEY`, it signs up `\w+`/);
+    expect(withPassword).toContain(
+      "`IMMICH_URL=http://127.0.0.1:2283 immich-family bootstrap` through `kubectl -n photos port-forward service/rincewind-server 2283:2283` does the same",
+    );
+    expect(text).not.toContain("The worker does it when it starts");
+    expect(text).toContain(
+      "- The worker uses the admin API key `IMMICH_API_KEY` of the Secret (see `secrets.env.example`): on an adopted install, an admin's key",
+    );
+    expect(text).not.toContain("or none: the worker then makes its own");
+    expect(withPassword).toContain("or none: the worker then makes its own with the first admin's password, a new one for each new pod.");
+    expect(text).toMatch(/`immich-family bootstrap` does it: give `members\.\w+\.password`/);
+  });
+
   it("explains the restore drill when the spec takes backups: the command, what it creates, the fence, the checks, what it skips, the clean-up", () => {
     const text = readme(exampleSpec("family"));
     const section = /## Is the backup any good\? The restore drill\n([\s\S]*)$/.exec(text)?.[1] ?? "";

@@ -184,10 +184,11 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
   p(
     `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
     `- The first start runs database migrations and can take minutes.`,
-    `- Until it has an admin, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin. The Ingress \`${names.adminSignUpIngress}\` refuses that path in every spelling on every host, so no one who reaches the hosts can claim the fresh install, and you cannot either through them. Make the first admin through a port-forward: \`kubectl -n ${ns} port-forward service/${names.server} ${PORTS.server}:${PORTS.server}\`, open http://127.0.0.1:${PORTS.server}, finish Immich's onboarding wizard with the email of the spec's first admin member${spec.auth.oauth ? " (so the OAuth login links to it)" : ""}, stop the port-forward, then open https://${spec.hosts.web}.`,
+    "- An install that already has its users (adopted from a running Immich, its members imported) has no first admin to make: everyone signs in as before.",
+    ...firstAdminLines(spec, names, ns),
     ...(spec.worker.enabled
       ? [
-          `- The worker needs an admin API key in the Secret (see \`secrets.env.example\`); it logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
+          `- The worker uses the admin API key \`${spec.worker.apiKey.key}\` of the Secret (see \`secrets.env.example\`): on an adopted install, an admin's key (Immich's Account Settings → API Keys); on a fresh one, the key \`immich-family bootstrap\` writes${Object.values(spec.members).some((m) => m.admin && m.password) ? ", or none: the worker then makes its own with the first admin's password, a new one for each new pod" : ""}. It logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
         ]
       : []),
   );
@@ -239,4 +240,18 @@ function describe(file: string): string {
   if (file === "worker.yaml") return "the worker: library scans and folder albums";
   if (file === "network-policies.yaml") return "who may reach the database, Valkey, machine learning and the server";
   return "";
+}
+
+/** A fresh install's first admin: the worker or `immich-family bootstrap` through a port-forward, or the wizard through one. */
+function firstAdminLines(spec: ImmichFamilySpec, names: Names, ns: string): string[] {
+  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+  const forward = `\`kubectl -n ${ns} port-forward service/${names.server} ${PORTS.server}:${PORTS.server}\``;
+  const bootstrap = handle
+    ? admin?.password && spec.worker.enabled
+      ? ` The worker does it when it starts: with no admin on the server and no key in \`${spec.worker.apiKey.key}\`, it signs up \`${handle}\` (${admin.email}) with \`members.${handle}.password\` and makes its own API key; \`IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap\` through ${forward} does the same and writes the key into the secrets env file. Or by hand:`
+      : ` \`immich-family bootstrap\` does it: give \`members.${handle}.password\`, then run \`IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap\` through ${forward}; it signs up \`${handle}\` (${admin?.email ?? ""}) and writes the worker's key into the secrets env file. Or by hand:`
+    : "";
+  return [
+    `- A fresh install (no users yet): until it has an admin, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin. The Ingress \`${names.adminSignUpIngress}\` refuses that path in every spelling on every host, so no one who reaches the hosts can claim the fresh install, and you cannot either through them.${bootstrap || " Make"}${bootstrap ? " make" : ""} the first admin through ${forward}, open http://127.0.0.1:${PORTS.server}, finish Immich's onboarding wizard with the email of the spec's first admin member${spec.auth.oauth ? " (so the OAuth login links to it)" : ""}, stop the port-forward, then open https://${spec.hosts.web}.`,
+  ];
 }

@@ -9,8 +9,25 @@ describe("kubernetesNextSteps", () => {
       "Copy deploy/secrets.env.example to deploy/secrets.env and fill in every key; keep it out of git (kustomize reads it from there).",
       "Apply: kubectl apply -k deploy",
       'Watch the database come up: kubectl -n immich get cluster ponder-postgres -w (until "Cluster in healthy state"), then kubectl -n immich rollout status deployment/ponder-server.',
-      "Make the first admin (the Ingresses refuse Immich's sign-up from outside): kubectl -n immich port-forward service/ponder-server 2283:2283, open http://127.0.0.1:2283 and finish the onboarding wizard; then open https://immich.uu.am.",
+      "First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: kubectl -n immich port-forward service/ponder-server 2283:2283, open http://127.0.0.1:2283 and finish the onboarding wizard (the Ingresses refuse Immich's sign-up from outside), or give members.ponder.password and run IMMICH_URL=http://127.0.0.1:2283 immich-family bootstrap through it. Then open https://immich.uu.am.",
     ]);
+  });
+
+  test("the first admin: the worker signs up a first admin with a password; no step says the first account becomes the admin", () => {
+    const spec = specWith("ponder", (s) => {
+      s.members.ponder.password = "${PONDER_PASSWORD}";
+    });
+    const last = kubernetesNextSteps(spec, "deploy").at(-1);
+    expect(last).toContain("an install that already has its users (adopted, members imported) has none to make");
+    expect(last).toContain(
+      "A fresh install: the worker signs up ponder with members.ponder.password when it starts (or, through kubectl -n immich port-forward service/ponder-server 2283:2283, run IMMICH_URL=http://127.0.0.1:2283 immich-family bootstrap)",
+    );
+    const noWorker = specWith("ponder", (s) => {
+      s.members.ponder.password = "${PONDER_PASSWORD}";
+      s.worker = { enabled: false };
+    });
+    expect(kubernetesNextSteps(noWorker, "deploy").at(-1)).not.toContain("the worker signs up");
+    for (const s of [spec, noWorker]) expect(kubernetesNextSteps(s, "deploy").join("\n")).not.toMatch(/first account/);
   });
 
   test("an existing Secret is created by hand, and a plugin backup needs its plugin", () => {

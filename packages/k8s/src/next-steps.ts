@@ -34,6 +34,21 @@ export function kubernetesNextSteps(spec: ImmichFamilySpec, dir: string): string
     ...secretStep,
     `Apply: kubectl apply -k ${d}`,
     `Watch the database come up: kubectl -n ${n.namespace} get cluster ${n.cluster} -w (until "Cluster in healthy state"), then kubectl -n ${n.namespace} rollout status deployment/${n.server}.`,
-    `Make the first admin (the Ingresses refuse Immich's sign-up from outside): kubectl -n ${n.namespace} port-forward service/${n.server} ${PORTS.server}:${PORTS.server}, open http://127.0.0.1:${PORTS.server} and finish the onboarding wizard; then open https://${spec.hosts.web}.`,
+    firstAdminStep(spec, `kubectl -n ${n.namespace} port-forward service/${n.server} ${PORTS.server}:${PORTS.server}`),
   ];
+}
+
+/**
+ * The first admin: none to make on an install that already has its users (adopted, members imported);
+ * on a fresh one the worker or `immich-family bootstrap` signs up the spec's first admin, or the wizard
+ * through a port-forward (the Ingresses refuse Immich's sign-up from outside).
+ */
+function firstAdminStep(spec: ImmichFamilySpec, forward: string): string {
+  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+  const wizard = `${forward}, open http://127.0.0.1:${PORTS.server} and finish the onboarding wizard (the Ingresses refuse Immich's sign-up from outside)`;
+  const fresh =
+    handle && admin?.password && spec.worker.enabled
+      ? `the worker signs up ${handle} with members.${handle}.password when it starts (or, through ${forward}, run IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap); else ${wizard}`
+      : `${wizard}${handle ? `, or give members.${handle}.password and run IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap through it` : ""}`;
+  return `First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: ${fresh}. Then open https://${spec.hosts.web}.`;
 }

@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSpec } from "@family/immich-spec";
+import { createFakeImmich } from "@family/fake-immich";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandContext } from "../_command.js";
+import type { CliError } from "../_errors.js";
 import { recordingIo, commandContext } from "../../test/helpers.js";
 import { apiUrl, main } from "./import.js";
 
@@ -74,6 +76,36 @@ describe("immich-family import", () => {
     expect(failure).toMatchObject({ code: "write-failed", exitCode: 1, message: expect.stringContaining("file.txt/spec\\x1B[2J.yaml") });
     // biome-ignore lint/suspicious/noControlCharactersInRegex: none may be printed
     expect((failure as Error).message).not.toMatch(/[\x00-\x1f]/);
+  });
+
+  it("a spec that does not validate as a whole is written, and each problem named at its line and column in that file, never in an internal document", async () => {
+    const fake = await createFakeImmich({ version: "v3.1.0" });
+    try {
+      const ann = fake.addUser({ email: "ann@example.com", name: "Ann", isAdmin: true });
+      // Every value is fine; together they are over the spec's 1 MiB (it once failed as "import:1:1", a position in JSON the user never sees).
+      const patterns = Array.from({ length: 20_000 }, (_, i) => `**/${String(i).padStart(6, "0")}-${"x".repeat(48)}/**`);
+      fake.state.addLibrary({ ownerId: ann.id, name: "Photos", importPaths: ["/mnt/photos"], exclusionPatterns: patterns });
+      const { ctx, io } = context({ IMMICH_API_KEY: fake.addApiKey(ann) });
+      const error = await main(ctx, [], { server: fake.url, out: "big.yaml" }).then(
+        () => undefined,
+        (e: unknown) => e as CliError,
+      );
+      expect(error).toMatchObject({ code: "check-failed", exitCode: 1 });
+      expect(error?.message).toBe("Wrote big.yaml, but it does not validate (1 problem): fix each place below, then run `immich-family validate big.yaml`.");
+      expect(error?.details[0]).toMatch(/^big\.yaml:1:1: the spec is 1\.\d MiB; a spec may be at most 1 MiB/);
+      expect(error?.details.join("\n")).not.toMatch(/\bimport:\d/);
+      const text = readFileSync(join(dir, "big.yaml"), "utf8");
+      const reread = parseSpec(text, "big.yaml");
+      expect(reread.ok).toBe(false);
+      expect(reread.ok ? [] : reread.errors.map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual(["big.yaml:1:1"]);
+      expect(text).toContain("  photos:\n");
+      expect(text).toContain(
+        "# - the server's settings that differ from its defaults (immich.config): not compared, since the spec does not validate; fix what it names and import again",
+      );
+      expect(io.out).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 
   it("takes the server's URL with or without /api", () => {

@@ -6,7 +6,7 @@ import {
   buildImmichConfig,
   type ConfigObject,
   escapeControl,
-  formatDiagnostic,
+  formatDiagnosticWithFrame,
   type ImmichFamilySpec,
   KIND,
   mergeConfig,
@@ -142,9 +142,9 @@ function culprit(nodes: ReadonlyMap<string, DraftPath>, e: { readonly path: stri
 /**
  * Fill the gaps, then take out every value the spec refuses (a service name with a newline, a path with a
  * control character): each becomes a "not mapped" entry saying why, and the gaps are filled again. The
- * valid spec, or an error listing what is still wrong.
+ * valid spec, or undefined when what is still wrong is no one value's (the caller locates it in the text).
  */
-function settle(draft: ImportDraft): ImmichFamilySpec {
+function settle(draft: ImportDraft): ImmichFamilySpec | undefined {
   for (let round = 0; round < 8; round++) {
     fillGaps(draft);
     const parsed = parseDraft(draft);
@@ -158,11 +158,27 @@ function settle(draft: ImportDraft): ImmichFamilySpec {
       draft.delete(path);
       dropped++;
     }
-    if (dropped === 0) {
-      throw new CliError("internal", "The imported spec does not validate; nothing was written.", { details: parsed.errors.map(formatDiagnostic) });
-    }
+    if (dropped === 0) return undefined;
   }
-  throw new CliError("internal", "The imported spec does not validate; nothing was written.");
+  return undefined;
+}
+
+/**
+ * The spec import writes does not validate, for a reason no single value explains (the whole spec too
+ * large, a rule across sections). Carries the text to write: its problems are located in that text,
+ * never in the draft's internal JSON.
+ */
+class ImportedSpecInvalid extends Error {
+  override readonly name = "ImportedSpecInvalid";
+  constructor(readonly result: Omit<ImportResult, "spec" | "switchOver">) {
+    super("The imported spec does not validate.");
+  }
+
+  /** Each problem at its line and column in the text written as `shown`, with the line it is on. */
+  problems(shown: string): string[] {
+    const parsed = parseSpec(this.result.text, shown);
+    return parsed.ok ? [] : parsed.errors.map((d) => formatDiagnosticWithFrame(d, this.result.text));
+  }
 }
 
 /** The target whose config the running server matches: Kubernetes when declared, else Compose. */
@@ -217,9 +233,14 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   // The server's settings were read from the server itself.
   if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
   if (facts && adopted) foldBindsIntoLibraries(draft);
-  settle(draft);
-  if (facts) addPassthrough(draft, facts);
-  const spec = settle(draft);
+  let settled = settle(draft);
+  if (settled && facts) {
+    addPassthrough(draft, facts);
+    settled = settle(draft);
+  } else if (facts)
+    draft.unmap(
+      "the server's settings that differ from its defaults (immich.config): not compared, since the spec does not validate; fix what it names and import again",
+    );
   const sources = [
     options.server && `server ${options.server}`,
     options.compose && `Compose folder ${options.compose}`,
@@ -233,7 +254,18 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   if (!isDeepStrictEqual(parse(text), JSON.parse(JSON.stringify(draft.spec)))) {
     throw new CliError("internal", "The imported spec would not read back as it was mapped; nothing was written.");
   }
+  // A spec that does not settle is checked as the text it would be written as: its problems at their line and column there.
+  const reread = settled ? undefined : parseSpec(text, "the imported spec");
+  const spec = settled ?? (reread?.ok ? reread.value : undefined);
   const known = new Map(draft.secrets);
+  if (!spec) {
+    throw new ImportedSpecInvalid({
+      text,
+      secrets: [...known].map(([key, what]) => ({ key, what })),
+      unmapped: draft.unmapped,
+      mapped: leaves(draft.spec),
+    });
+  }
   const targets = (["kubernetes", "compose"] as const).filter((t) => spec.targets[t]);
   for (const t of targets) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
   const switchOver =
@@ -281,6 +313,13 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
   );
   if (exists && flags.force !== true)
     throw new CliError("bad-arguments", `${shown} already exists. Pass --force to overwrite it, or name another file with --out.`);
+  const write = async (text: string) => {
+    try {
+      await writeFileAtomically(out, text);
+    } catch (error) {
+      throw isCliError(error) ? new CliError(error.code, escapeControl(error.message), { cause: error }) : error;
+    }
+  };
   const result = await runImport({
     ...(server ? { server } : {}),
     ...(apiKey ? { apiKey } : {}),
@@ -288,6 +327,16 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
     ...(kubernetes ? { kubernetes } : {}),
     cwd,
     env,
+  }).catch(async (error: unknown) => {
+    if (!(error instanceof ImportedSpecInvalid)) throw error;
+    // Written as it was read, for the user to fix: each problem at its line and column in that file.
+    await write(error.result.text);
+    const problems = error.problems(shown);
+    throw new CliError(
+      "check-failed",
+      `Wrote ${shown}, but it does not validate (${problems.length} problem${problems.length === 1 ? "" : "s"}): fix each place below, then run \`immich-family validate ${shown}\`.`,
+      { details: problems },
+    );
   });
   const report = result.switchOver ? switchOverLines([compose, kubernetes].filter(Boolean).join(" and "), result.switchOver) : [];
   const dataErrors = result.switchOver?.filter((d) => d.stateful).length ?? 0;
@@ -297,11 +346,7 @@ export const main: CommandMain = async ({ cwd, io, env }, _args, flags) => {
       `The render of the imported spec would not use the install's data (${dataErrors} error${dataErrors === 1 ? "" : "s"}); nothing was written. Fix the import's sources, or pass --force to write the spec anyway.`,
       { details: report },
     );
-  try {
-    await writeFileAtomically(out, result.text);
-  } catch (error) {
-    throw isCliError(error) ? new CliError(error.code, escapeControl(error.message), { cause: error }) : error;
-  }
+  await write(result.text);
   io.stdout(`Wrote ${shown}. Check the values marked "guessed:", then run \`immich-family validate ${shown}\`.`);
   if (result.secrets.length > 0) {
     io.stdout("Fill these keys in the secrets env file (values are never imported):");

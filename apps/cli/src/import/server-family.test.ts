@@ -48,4 +48,28 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("import round-trips the family (%s)
       expect.arrayContaining(["the preferences of ann@example.com: the server answered 500", "the key user's partner shares: the server answered 403"]),
     );
   });
+
+  it("a server in config-file mode is said to be one: the settings read are the file's, and the rendered config replaces it", async () => {
+    fake = await createFakeImmich({ version, configFile: true });
+    const ann = fake.addUser({ email: "ann@example.com", name: "Ann", isAdmin: true });
+    fake.state.config.trash = { ...(fake.state.config.trash as object), days: 7 };
+    const { spec, text, unmapped } = await runImport({ server: fake.url, apiKey: fake.addApiKey(ann) });
+    const note = unmapped.find((u) => u.includes("config file"));
+    expect(note).toContain("the server runs from a config file (IMMICH_CONFIG_FILE): the settings read are that file's");
+    expect(note).toContain("after the switch-over the server reads the rendered config instead of that file");
+    expect(text).toContain(`# - ${note}`);
+    // The settings were still read: the file's trash days are in the spec.
+    expect(spec.immich.trashDays).toBe(7);
+  });
+
+  it("a server not in config-file mode says nothing of a config file; one whose features cannot be read says so", async () => {
+    fake = await createFakeImmich({ version });
+    const ann = fake.addUser({ email: "ann@example.com", name: "Ann", isAdmin: true });
+    const apiKey = fake.addApiKey(ann);
+    expect((await runImport({ server: fake.url, apiKey })).unmapped.filter((u) => u.includes("config file"))).toEqual([]);
+    fake.faults.add({ kind: "status", status: 500, path: "/server/features" });
+    expect((await runImport({ server: fake.url, apiKey })).unmapped).toContain(
+      "whether the server runs from a config file (GET /server/features): the server answered 500",
+    );
+  });
 });

@@ -5,6 +5,7 @@ import {
   getConfigDefaults,
   getMyUser,
   getPartners,
+  getServerFeatures,
   getServerVersion,
   getUserPreferencesAdmin,
   isHttpError,
@@ -106,6 +107,15 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   const [users, libraries, config, defaults] = await Promise.all([searchUsersAdmin({}, opts), getAllLibraries(opts), getConfig(opts), getConfigDefaults(opts)]);
   const cfg = config as unknown as ConfigObject;
   const def = defaults as unknown as ConfigObject;
+  // In config-file mode the settings read are the file's, and the web UI cannot change them.
+  const features = await getServerFeatures(opts).catch((error: unknown) => {
+    draft.unmap(`whether the server runs from a config file (GET /server/features): ${unreadable(error)}`);
+    return undefined;
+  });
+  if (features?.configFile === true)
+    draft.unmap(
+      "the server runs from a config file (IMMICH_CONFIG_FILE): the settings read are that file's (the web UI cannot change them); after the switch-over the server reads the rendered config instead of that file, so change settings in the spec, not in the old file",
+    );
 
   const shape = new Shape((what) => draft.unmap(what), "server");
   const memberOf = new Map<string, string>();
