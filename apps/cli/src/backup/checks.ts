@@ -158,21 +158,29 @@ async function recordsCheck(counts: Counts, o: CheckOptions): Promise<BackupChec
   return { check: "records", status: "pass", detail: `${said}; live: ${live.users}, ${live.libraries}, ${live.albums}, ${live.assets} (within the tolerance)` };
 }
 
+/** A check that each of `wanted` (what to show, what to look for) is among `found`, or what is missing and the fix. */
+function presence(
+  check: string,
+  wanted: readonly (readonly [shown: string, key: string])[],
+  found: ReadonlySet<string>,
+  what: { noun: string; by: string; fix: string },
+): BackupCheck {
+  const missing = wanted.filter(([, key]) => !found.has(key)).map(([shown]) => shown);
+  if (missing.length > 0)
+    return { check, status: "fail", detail: `${missing.length} of ${wanted.length} ${what.noun} not in the backup: ${missing.join(", ")}`, fix: what.fix };
+  return { check, status: "pass", detail: `${wanted.length} of ${wanted.length} ${what.noun} found by ${what.by}` };
+}
+
 async function membersCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<BackupCheck> {
   const emails = new Set(
     ((await queryJson<string[] | null>(server, database, `SELECT json_agg(lower(email)) FROM "user" WHERE "deletedAt" IS NULL`)) ?? []).map(String),
   );
-  const members = Object.entries(spec.members);
-  const missing = members.filter(([, m]) => !emails.has(m.email.toLowerCase())).map(([h, m]) => `${h} (${m.email})`);
-  if (missing.length > 0) {
-    return {
-      check: "members",
-      status: "fail",
-      detail: `${missing.length} of ${members.length} members not in the backup: ${missing.join(", ")}`,
-      fix: "the backup is of another install, or older than these members: take a new backup, or fix the members' emails in the spec",
-    };
-  }
-  return { check: "members", status: "pass", detail: `${members.length} of ${members.length} members found by email` };
+  const members = Object.entries(spec.members).map(([h, m]) => [`${h} (${m.email})`, m.email.toLowerCase()] as const);
+  return presence("members", members, emails, {
+    noun: "members",
+    by: "email",
+    fix: "the backup is of another install, or older than these members: take a new backup, or fix the members' emails in the spec",
+  });
 }
 
 async function librariesCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<BackupCheck> {
@@ -181,16 +189,12 @@ async function librariesCheck(server: PgServer, database: string, spec: ImmichFa
   const names = new Set(
     ((await queryJson<string[] | null>(server, database, `SELECT json_agg(name) FROM library WHERE "deletedAt" IS NULL`)) ?? []).map(String),
   );
-  const missing = libs.map(([h, l]) => libraryName(h, l)).filter((n) => !names.has(n));
-  if (missing.length > 0) {
-    return {
-      check: "libraries",
-      status: "fail",
-      detail: `${missing.length} of ${libs.length} libraries not in the backup: ${missing.join(", ")}`,
-      fix: "the backup predates these libraries or is of another install: run `immich-family scan`, then take a new backup",
-    };
-  }
-  return { check: "libraries", status: "pass", detail: `${libs.length} of ${libs.length} libraries found by name` };
+  const wanted = libs.map(([h, l]) => libraryName(h, l)).map((n) => [n, n] as const);
+  return presence("libraries", wanted, names, {
+    noun: "libraries",
+    by: "name",
+    fix: "the backup predates these libraries or is of another install: run `immich-family scan`, then take a new backup",
+  });
 }
 
 /** Map a stored path to this machine through the longest matching root. */
