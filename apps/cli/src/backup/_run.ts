@@ -80,13 +80,3 @@ export function runTool(command: string, args: readonly string[], o: RunOptions)
     });
   });
 }
-
-/** The first meaningful line of a tool's error output, for a report line. */
-export function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((l) => l.trim())
-      .find((l) => l.length > 0) ?? ""
-  );
-}

@@ -6,7 +6,7 @@ import { type BackupFile, databaseInName, type FindResult } from "./find-backup.
 import { availableExtensions, type PreparedSql, prepareSql, restoreSql } from "./restore.js";
 import type { PgServer } from "./scratch-server.js";
 import { describeFormat, unpack } from "./unpack.js";
-import { firstLine } from "./_run.js";
+import { firstLine } from "../preflight/tool.js";
 
 export interface DrillOptions extends Omit<CheckOptions, "live"> {
   /** What finding the backup gave. */

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { firstLine } from "./_run.js";
+import { firstLine } from "../preflight/tool.js";
 import type { PgServer } from "./scratch-server.js";
 
 /** Extensions whose types Immich's vector tables use (pgvector, VectorChord, pgvecto.rs). */

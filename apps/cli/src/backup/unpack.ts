@@ -3,7 +3,8 @@ import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { firstLine, runTool } from "./_run.js";
+import { firstLine } from "../preflight/tool.js";
+import { runTool } from "./_run.js";
 
 /** A wrapper around a dump: encryption or compression, peeled off one at a time. */
 export type Layer = "gpg" | "gzip" | "zstd" | "bzip2" | "xz";

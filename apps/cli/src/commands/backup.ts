@@ -18,7 +18,6 @@ import { readInside } from "../_safe-read.js";
 import { parseEnvFile } from "../import/_dotenv.js";
 
 /** The env var `backup check` (and a Kubernetes drill Job) reads the restored database's URL from. */
-const DRILL_DATABASE_URL = DRILL_DATABASE_URL_ENV;
 /** The env var naming the live database, to compare counts with, when `docker compose exec` cannot reach it. */
 export const LIVE_DATABASE_URL = "LIVE_DATABASE_URL";
 
@@ -258,9 +257,9 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
 }
 
 async function check(ctx: CommandContext, path: string | undefined, flags: Flags): Promise<number> {
-  const raw = flags.databaseUrl === undefined ? ctx.env[DRILL_DATABASE_URL] : String(flags.databaseUrl);
-  if (!raw) throw new CliError("bad-arguments", `backup check needs the restored database: set ${DRILL_DATABASE_URL} (or pass --database-url)`);
-  const url = urlOrThrow(raw, flags.databaseUrl === undefined ? DRILL_DATABASE_URL : "--database-url");
+  const raw = flags.databaseUrl === undefined ? ctx.env[DRILL_DATABASE_URL_ENV] : String(flags.databaseUrl);
+  if (!raw) throw new CliError("bad-arguments", `backup check needs the restored database: set ${DRILL_DATABASE_URL_ENV} (or pass --database-url)`);
+  const url = urlOrThrow(raw, flags.databaseUrl === undefined ? DRILL_DATABASE_URL_ENV : "--database-url");
   const { spec } = await loadSpecOrThrow(ctx.cwd, path);
   const sample = positiveInt(flags.sample, "--sample", spec.targets.compose?.backup.drill.sample ?? 20);
   const { server, maintenance } = await urlServer(url, ctx.env, ctx.signal);
@@ -276,7 +275,7 @@ async function check(ctx: CommandContext, path: string | undefined, flags: Flags
         check: "database",
         status: "fail",
         detail: `cannot read ${server.label}: ${(error as Error).message}`,
-        fix: `check ${DRILL_DATABASE_URL}: the restored database must be up and reachable`,
+        fix: `check ${DRILL_DATABASE_URL_ENV}: the restored database must be up and reachable`,
       },
     ];
   }
