@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { exampleSpec, specWith } from "../test/helpers.js";
+import { exampleSpec, specWith, barmanPluginBackup } from "../test/helpers.js";
 import { renderKubernetes, renderRestoreDrill } from "./render.js";
 
 const goldenDir = new URL("../test/golden/", import.meta.url);
@@ -78,12 +78,7 @@ const drills = {
   }).files,
   "ponder-plugin": renderRestoreDrill(
     specWith("ponder", (s) => {
-      s.targets.kubernetes.database.backup = {
-        schedule: "0 0 2 * * *",
-        method: "plugin",
-        pluginName: "barman-cloud.cloudnative-pg.io",
-        pluginParameters: { barmanObjectName: "nas-minio" },
-      };
+      s.targets.kubernetes.database.backup = barmanPluginBackup();
     }),
     { toolVersion: "0.0.0-golden" },
   ).files,

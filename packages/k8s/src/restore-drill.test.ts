@@ -1,7 +1,7 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { allowed, container, drillObjects, envOf, exampleSpec, find, OUTSIDE, objects, type Pod, specWith } from "../test/helpers.js";
+import { allowed, container, drillObjects, envOf, exampleSpec, find, OUTSIDE, objects, type Pod, specWith, barmanPluginBackup } from "../test/helpers.js";
 import { installContext } from "./_names.js";
 import { type RenderRestoreDrillOptions, renderRestoreDrill } from "./render.js";
 import { drillNames, maxBackupAge } from "./restore-drill.js";
@@ -9,12 +9,7 @@ import { drillNames, maxBackupAge } from "./restore-drill.js";
 const SNAPSHOTS = { backup: "rincewind-postgres-backup-20261205030000", storage: "rincewind-postgres-backup-20261205030000" };
 const family = exampleSpec("family");
 const plugin = specWith("ponder", (s) => {
-  s.targets.kubernetes.database.backup = {
-    schedule: "0 0 2 * * *",
-    method: "plugin",
-    pluginName: "barman-cloud.cloudnative-pg.io",
-    pluginParameters: { barmanObjectName: "nas-minio" },
-  };
+  s.targets.kubernetes.database.backup = barmanPluginBackup();
 });
 const list = (spec: ImmichFamilySpec = family, options: RenderRestoreDrillOptions = { snapshots: SNAPSHOTS }) =>
   drillObjects(spec, options).map((o) => o.object);

@@ -12,7 +12,17 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { drillObjects, exampleNames, exampleSpec, type K8sObject, objects, renderedObjects, schemasDir, specWith } from "../test/helpers.js";
+import {
+  drillObjects,
+  exampleNames,
+  exampleSpec,
+  type K8sObject,
+  objects,
+  renderedObjects,
+  schemasDir,
+  specWith,
+  barmanPluginBackup,
+} from "../test/helpers.js";
 import { POMERIUM_ANNOTATION_KEYS } from "./ingress.js";
 import { renderKubernetes } from "./render.js";
 
@@ -113,12 +123,7 @@ const variants = {
   ),
   "ponder, no superuser, plugin backup, existing claim and secret": specWith("ponder", (s) => {
     s.database.superuser = false;
-    s.targets.kubernetes.database.backup = {
-      schedule: "0 0 2 * * *",
-      method: "plugin",
-      pluginName: "barman-cloud.cloudnative-pg.io",
-      pluginParameters: { barmanObjectName: "nas-minio" },
-    };
+    s.targets.kubernetes.database.backup = barmanPluginBackup();
     s.targets.kubernetes.libraries.fotos = { existingClaim: "photos" };
     s.targets.kubernetes.secrets = { existingSecret: "immich-keys" };
   }),
@@ -221,12 +226,7 @@ const drills = {
   }),
   "ponder, Barman Cloud plugin, existing claim": drillObjects(
     specWith("ponder", (s) => {
-      s.targets.kubernetes.database.backup = {
-        schedule: "0 0 2 * * *",
-        method: "plugin",
-        pluginName: "barman-cloud.cloudnative-pg.io",
-        pluginParameters: { barmanObjectName: "nas-minio" },
-      };
+      s.targets.kubernetes.database.backup = barmanPluginBackup();
       s.targets.kubernetes.libraries.fotos = { existingClaim: "photos" };
     }),
   ),

@@ -17,6 +17,14 @@ export type K8sObject = {
 export { exampleInput, exampleNames, examplesDir } from "@family/test-kit";
 export const { exampleSpec, specFromInput, specWith } = specBuilder(parseSpec);
 
+/** A nightly backup through the Barman Cloud plugin to the object store `nas-minio`, as the drill and schema tests declare it. */
+export const barmanPluginBackup = () => ({
+  schedule: "0 0 2 * * *",
+  method: "plugin" as const,
+  pluginName: "barman-cloud.cloudnative-pg.io",
+  pluginParameters: { barmanObjectName: "nas-minio" },
+});
+
 /** Every object of the rendered folder, read back from the YAML files (not from the constructs). */
 export function renderedObjects(spec: ImmichFamilySpec): { file: string; object: K8sObject }[] {
   return renderKubernetes(spec)
