@@ -118,7 +118,7 @@ describe("render owns only its own files", () => {
       "exit 1
       --- stderr
       error: render stopped before writing anything: 1 problem in the output folders
-        r/compose/compose.yaml was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.
+        r/compose/compose.yaml was edited since the last render (see its diff). Move the change into the spec, or pass --force to overwrite it.
       Render owns only the files listed in each folder's .immich-family-render.json; \`immich-family diff\` shows every change it would make.
       --- a/r/compose/compose.yaml
       +++ b/r/compose/compose.yaml
