@@ -177,6 +177,15 @@ export function seen(run: { status: number | null; stdout: string; stderr: strin
   return withoutMachinePaths([`exit ${code}`, ...streams.filter((s) => s !== "")].join("\n"));
 }
 
+/** The paragraph of `text` (lines up to the next blank line) whose first line starts with `heading`; empty when there is none. */
+export function paragraph(text: string, heading: string): string {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(heading));
+  if (at < 0) return "";
+  const end = lines.indexOf("", at);
+  return lines.slice(at, end < 0 ? undefined : end).join("\n");
+}
+
 /** A temp folder with a spec whose library lives in it, a fake Immich with ann (admin) and bob, and a context for commands. */
 export async function immichFixture() {
   const dir = mkdtempSync(join(tmpdir(), "cli-immich-"));
