@@ -1,3 +1,4 @@
+import { newestSupportedRelease } from "@family/immich-spec";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorResponse, FakeHttpError, type ValidationIssue } from "./errors.js";
@@ -10,7 +11,7 @@ import { oauthLogin, type OAuthProfile } from "./routes/auth.js";
 import { type FakeUser, type FakeUserInput, FakeState, type ServerVersion } from "./state.js";
 
 export interface FakeImmichOptions {
-  /** The server release to imitate; the major selects v2 or v3 behaviour. @default "v3.1.0", the newest release immich-family knows (its release table in @family/immich-spec) */
+  /** The server release to imitate; its line (the nearest supported one outside the table) selects the API's shape. @default the newest release of immich-family's release table */
   readonly version?: ServerVersion;
   /** `server.publicUsers`. @default true */
   readonly publicUsers?: boolean;
@@ -48,8 +49,8 @@ export interface FakeImmich {
   close(): Promise<void>;
 }
 
-/** The default server line, kept equal to the newest release of immich-family's release table (a CLI test checks). */
-export const DEFAULT_VERSION: ServerVersion = "v3.1.0";
+/** The release the fake imitates by default: the newest of immich-family's release table. */
+export const DEFAULT_VERSION = newestSupportedRelease() as ServerVersion;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -131,7 +132,7 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
         fault: fault?.kind,
       });
     const sendError = (status: number, message: string | readonly ValidationIssue[], headers: Record<string, string> = {}) => {
-      const answer = errorResponse(state.major, status, message);
+      const answer = errorResponse(state.api, status, message);
       send(res, status, answer.body, { ...answer.headers, ...headers });
     };
     try {
@@ -163,7 +164,7 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
             break;
         }
       }
-      const found = router.match(method, path, state.major);
+      const found = router.match(method, path, state.api);
       if (!("route" in found)) {
         throw new FakeHttpError(found.allowed ? 405 : 404, `Cannot ${method} /api${path}`);
       }
