@@ -15,11 +15,4 @@ export {
 } from "./render.js";
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";
 export { immichCronProblem } from "./cron.js";
-export {
-  type ConfigObject,
-  type ConfigSchemaIssue,
-  checkImmichConfig,
-  immichConfigDefaults,
-  isPlainObject,
-  mergeConfig,
-} from "./config-schema.js";
+export { type ConfigObject, type ConfigSchemaIssue, checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "./config-schema.js";

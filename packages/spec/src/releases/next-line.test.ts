@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
+import { BASE_SPEC, diagnose, edit, specFromText } from "../../test/helpers.js";
 import { immichConfigDefaults } from "../immich-config/config-schema.js";
 import { buildImmichConfig } from "../immich-config/render.js";
 import { specJsonSchema } from "../json-schema.js";
-import { formatDiagnostic, parseSpec } from "../loader.js";
 import { isSupported, lineOf, newestSupportedRelease, supportedRange } from "./line-of.js";
 import { planUpgrade } from "./upgrade-plan.js";
 
@@ -13,32 +13,14 @@ vi.mock("./lines.js", async (importOriginal) => {
   const v3 = real.IMMICH_LINES[real.IMMICH_LINES.length - 1];
   if (v3?.major !== 3) throw new Error("the newest line of the table is no longer v3: update this test's made-up v4");
   const madeUpV4 = { type: "object", properties: { enabled: { type: "boolean", default: false } }, additionalProperties: false };
-  const schema = v3.configSchema as { properties: Record<string, unknown>; required?: string[] };
+  const schema = v3.configSchema as { properties: Record<string, unknown> };
   const configSchema = { ...schema, properties: { ...schema.properties, madeUpV4 } };
   return { ...real, IMMICH_LINES: [...real.IMMICH_LINES, { ...v3, major: 4, newest: "v4.0.0", configSchema, breaking: [] }] };
 });
 
-function spec(version: string, lines: string[] = []): string {
-  return [
-    "apiVersion: immich-family.dev/v1alpha1",
-    "kind: ImmichFamily",
-    "metadata: { name: c }",
-    "immich:",
-    `  version: ${version}`,
-    ...lines.map((l) => `  ${l}`),
-    "hosts: { web: photos.example.com }",
-    "members: { ann: { name: Ann, email: ann@example.com, admin: true } }",
-    "targets:",
-    "  compose:",
-    "    user: { uid: 1, gid: 1 }",
-    "    paths: { media: /srv/m }",
-  ].join("\n");
-}
-
-const errorsOf = (text: string) => {
-  const r = parseSpec(text, "spec.yaml");
-  return r.ok ? [] : r.errors.map(formatDiagnostic);
-};
+/** BASE_SPEC pinning `version`, with `lines` added under `immich`. */
+const spec = (version: string, lines: string[] = []) =>
+  edit(BASE_SPEC, "  version: v2.7.5", [`  version: ${version}`, ...lines.map((l) => `  ${l}`)].join("\n"));
 
 describe("a new Immich line is one entry of the release table (a made-up v4, in memory)", () => {
   it("is supported, and is the newest: range, lookup and what new specs pin follow", () => {
@@ -50,9 +32,9 @@ describe("a new Immich line is one entry of the release table (a made-up v4, in 
   });
 
   it("the spec's version check accepts v4.0.0, and its error text and the JSON Schema name the new range", () => {
-    expect(errorsOf(spec("v4.0.0"))).toEqual([]);
-    expect(errorsOf(spec("v5.0.0"))).toEqual([
-      'spec.yaml:5:12: immich.version: expected an Immich release on a supported line, >=v2.0.0 <v5.0.0 (the v2, v3 and v4 lines), got "v5.0.0" [unsupported-version]',
+    expect(diagnose(spec("v4.0.0"))).toEqual([]);
+    expect(diagnose(spec("v5.0.0"))).toEqual([
+      'spec.yaml:6:12: immich.version: expected an Immich release on a supported line, >=v2.0.0 <v5.0.0 (the v2, v3 and v4 lines), got "v5.0.0" [unsupported-version]',
     ]);
     const immich = (specJsonSchema().properties as Record<string, { properties: Record<string, { description: string }> }>).immich;
     expect(immich?.properties.version?.description).toBe(
@@ -61,12 +43,12 @@ describe("a new Immich line is one entry of the release table (a made-up v4, in 
   });
 
   it("the config rule checks immich.config against v4's config schema, and v3's still refuses v4's key", () => {
-    expect(errorsOf(spec("v4.0.0", ["config:", "  madeUpV4: { enabled: true }"]))).toEqual([]);
-    expect(errorsOf(spec("v4.0.0", ["config:", "  madeUpV4: { enabled: yes }"]))).toEqual([
-      "spec.yaml:7:26: immich.config.madeUpV4.enabled: Immich v4 config madeUpV4.enabled: must be boolean [immich-config]",
+    expect(diagnose(spec("v4.0.0", ["config:", "  madeUpV4: { enabled: true }"]))).toEqual([]);
+    expect(diagnose(spec("v4.0.0", ["config:", "  madeUpV4: { enabled: yes }"]))).toEqual([
+      "spec.yaml:8:26: immich.config.madeUpV4.enabled: Immich v4 config madeUpV4.enabled: must be boolean [immich-config]",
     ]);
-    expect(errorsOf(spec("v3.1.0", ["config:", "  madeUpV4: { enabled: true }"]))).toEqual([
-      "spec.yaml:7:5: immich.config.madeUpV4: Immich v3 config madeUpV4: unknown key of Immich v3's config [immich-config]",
+    expect(diagnose(spec("v3.1.0", ["config:", "  madeUpV4: { enabled: true }"]))).toEqual([
+      "spec.yaml:8:5: immich.config.madeUpV4: Immich v3 config madeUpV4: unknown key of Immich v3's config [immich-config]",
     ]);
   });
 
@@ -74,15 +56,8 @@ describe("a new Immich line is one entry of the release table (a made-up v4, in 
     const v4 = lineOf("v4.0.0");
     if (!v4) throw new Error("no v4 line");
     expect(immichConfigDefaults(v4).madeUpV4).toEqual({ enabled: false });
-    const r = parseSpec(
-      spec("v4.0.0").replace(
-        "members:",
-        "auth: { oauth: { preset: generic, issuerUrl: 'http://auth.lan/realms/x', clientId: immich, clientSecret: '${IMMICH_OAUTH_CLIENT_SECRET}' } }\nmembers:",
-      ),
-      "spec.yaml",
-    );
-    if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join("\n"));
-    expect(buildImmichConfig(r.value, "compose").oauth?.allowInsecureRequests).toBe(true);
+    const httpIssuer = specFromText(edit(spec("v4.0.0"), "    preset: google", "    preset: generic\n    issuerUrl: http://auth.lan/realms/x"));
+    expect(buildImmichConfig(httpIssuer, "compose").oauth?.allowInsecureRequests).toBe(true);
   });
 
   it("upgrades from v3 into v4, one line entered", () => {
