@@ -56,6 +56,24 @@ describe("the asset index", () => {
     }
   });
 
+  it("packs a folder's names whatever they hold; an id holding a tab (a hostile server) keeps its folder's ids a list, each id with its file", async () => {
+    const index = new FolderIndex();
+    index.put("a\tb", "/lib/x/line\nbreak.jpg", undefined);
+    index.put("c", "/lib/x/tab\there, comma.jpg", undefined, "archive");
+    index.settle();
+    const f = index.folders.get("/lib/x")!;
+    expect([f.names.packed, f.ids.packed]).toEqual([true, false]);
+    expect(listed(index)).toEqual([
+      ["a\tb", "/lib/x/line\nbreak.jpg", Number.NaN, "timeline"],
+      ["c", "/lib/x/tab\there, comma.jpg", Number.NaN, "archive"],
+    ]);
+    // Its record cannot hold that id: it is refused when read back, and the next read is a full one.
+    dir = mkdtempSync(join(tmpdir(), "record-"));
+    const file = recordFile(dir, "fam");
+    await saveRecord(file, { server: "s", libraryId: "l", ownerId: "o", watermark: "w", assets: index });
+    expect(await loadRecord(file)).toBeUndefined();
+  });
+
   it("gives desired albums their assets by date then path (an unknown date first), with thumbnail and visibility per asset", () => {
     const assets = [
       asset("r1", "/lib/2024/Rome/b.jpg", "2024-05-02T10:00:00.000Z"),

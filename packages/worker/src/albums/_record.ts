@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { readLinesFile, writeLinesAtomically } from "../_lines-file.js";
-import { FolderIndex, ID_SEPARATOR, NAME_SEPARATOR } from "./_folders.js";
+import { FolderIndex } from "./_folders.js";
 
 /**
  * What the last sync read of a library's assets, kept in the state dir so the next sync reads only
@@ -55,11 +55,9 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
           break;
         }
         case 1:
-          if (occurrences(buf, from, to, TAB) !== count - 1) return false;
           ids = buf.toString("utf8", from, to);
           break;
         case 2:
-          if (occurrences(buf, from, to, SLASH) !== count - 1) return false;
           names = buf.toString("utf8", from, to);
           break;
         case 3: {
@@ -76,8 +74,8 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
         }
         default: {
           const ident = numbers(buf, from, to, count);
-          if (!ident) return false;
-          assets.load(folder!, ids, names, taken, visibility, ident);
+          // The index refuses ids or names that are not one per asset.
+          if (!ident || !assets.load(folder!, ids, names, taken, visibility, ident)) return false;
         }
       }
       row = (row + 1) % 6;
@@ -88,14 +86,7 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 }
 
 const TAB = 9;
-const SLASH = 47;
 const COMMA = 44;
-
-function occurrences(buf: Buffer, from: number, to: number, byte: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(byte, from); i >= 0 && i < to; i = buf.indexOf(byte, i + 1)) n++;
-  return n;
-}
 
 /** `count` comma-separated whole numbers (NaN for an empty one), or undefined when they are not. */
 function numbers(buf: Buffer, from: number, to: number, count: number): number[] | undefined {
@@ -156,8 +147,8 @@ function* recordLines(record: AssetRecord): Generator<string> {
   for (const [folder, f] of record.assets.folders) {
     if (f.taken.length === 0) continue;
     yield `\t${f.taken.length}\t${folder}`;
-    yield typeof f.ids === "string" ? f.ids : f.ids.join(ID_SEPARATOR);
-    yield typeof f.names === "string" ? f.names : f.names.join(NAME_SEPARATOR);
+    yield f.ids.join();
+    yield f.names.join();
     yield f.taken.map(num).join(",");
     yield f.visibility.join(",");
     yield f.ident.map(num).join(",");
