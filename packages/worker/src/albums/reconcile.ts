@@ -477,19 +477,22 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
   }
 }
 
+/** Apply the plan's changes a few albums at a time; the results in plan order (a report never depends on which album finished first). */
 async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: string) => string, options: AlbumReconcileOptions, library: string) {
-  const queue = [...plan.changes];
-  const results: [AlbumPlan["changes"][number], AppliedChange][] = [];
-  let done = 0;
+  const results = new Map<AlbumChange, AppliedChange>();
+  let next = 0;
   const worker = async () => {
-    for (let change = queue.shift(); change; change = queue.shift()) {
+    for (let change = plan.changes[next++]; change; change = plan.changes[next++]) {
       if (options.signal?.aborted) return;
-      results.push([change, await applyChange(client, change, label)]);
-      options.onProgress?.({ library, done: ++done, total: plan.changes.length });
+      results.set(change, await applyChange(client, change, label));
+      options.onProgress?.({ library, done: results.size, total: plan.changes.length });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-  return results;
+  return plan.changes.flatMap((c): [AlbumChange, AppliedChange][] => {
+    const r = results.get(c);
+    return r ? [[c, r]] : [];
+  });
 }
 
 function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: ReadonlySet<string> | undefined): AlbumOutcome {
