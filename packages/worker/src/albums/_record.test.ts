@@ -141,7 +141,7 @@ describe("the asset record", () => {
     await saveRecord(file, { server: "http://immich/api", libraryId: "lib-1", ownerId: "u-1", watermark: "2024-08-01T00:00:00.000Z", assets });
     const lines = readFileSync(file, "utf8").split("\n");
     expect(JSON.parse(lines[0]!)).toEqual({
-      version: 5,
+      version: 6,
       server: "http://immich/api",
       libraryId: "lib-1",
       ownerId: "u-1",
@@ -171,10 +171,27 @@ describe("the asset record", () => {
     expect(loaded!.assets.folders.get("/lib/2023")!.ident).toEqual([0]);
   });
 
+  it("holds file and folder names with line breaks and backslashes, one line each, and reads them back as they were", async () => {
+    dir = mkdtempSync(join(tmpdir(), "record-"));
+    const file = recordFile(dir, "fam");
+    const assets = FolderIndex.of([
+      asset("a1", "/lib/two\nlines/first\nsecond.jpg", "2024-07-14T12:00:00.000Z"),
+      asset("a2", "/lib/two\nlines/back\\slash\\n.jpg"),
+      asset("b1", "/lib/plain/b.jpg"),
+    ]);
+    assets.settle();
+    await saveRecord(file, { server: "s", libraryId: "l", ownerId: "o", watermark: "w", assets });
+    const lines = readFileSync(file, "utf8").split("\n");
+    expect(lines.slice(1, 4)).toEqual(["\t2\t/lib/two\\nlines", "a1\ta2", "first\\nsecond.jpg/back\\\\slash\\\\n.jpg"]);
+    const loaded = await loadRecord(file);
+    expect(loaded?.assets.size).toBe(3);
+    expect(listed(loaded!.assets)).toEqual(listed(assets));
+  });
+
   it("is unreadable (the next read is a full one) when a count does not match its columns, or a number is not one", async () => {
     dir = mkdtempSync(join(tmpdir(), "record-"));
     const file = recordFile(dir, "fam");
-    const head = JSON.stringify({ version: 5, server: "s", libraryId: "l", ownerId: "o", watermark: "w" });
+    const head = JSON.stringify({ version: 6, server: "s", libraryId: "l", ownerId: "o", watermark: "w" });
     const good = ["\t2\t/lib/a", "x\ty", "1.jpg/2.jpg", "1,2", "timeline,archive", ","];
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, [head, ...good, ""].join("\n"));

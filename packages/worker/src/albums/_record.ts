@@ -17,7 +17,7 @@ export interface AssetRecord {
   readonly assets: FolderIndex;
 }
 
-const VERSION = 5;
+const VERSION = 6;
 
 export function recordFile(stateDir: string, library: string): string {
   return join(stateDir, "albums", `${library}.assets`);
@@ -26,9 +26,10 @@ export function recordFile(stateDir: string, library: string): string {
 // File format: a JSON header line, then each folder as six lines: `<TAB>count<TAB>folder`, its ids
 // joined by tabs, its file names joined by "/", then comma-separated its dates (`fileCreatedAt` in ms
 // since the epoch, empty when unknown), visibilities and file identities (empty when not looked at yet).
-// A folder is read into the index as it is (its ids and names stay one packed string each): loading a
-// record of 100,000 assets makes a handful of strings per folder, never one per asset. An id with a tab
-// or a line break, or a path with a line break, makes a count differ and the record unreadable: the
+// In the folder and the names, a line break is written `\n` and a backslash `\\`: a file may be named
+// anything but "/". A folder is read into the index as it is (its ids and names stay one packed string
+// each): loading a record of 100,000 assets makes a handful of strings per folder, never one per asset.
+// An id with a tab or a line break (no server's) makes a count differ and the record unreadable: the
 // next read is a full one. It is read and written a chunk at a time: memory holds the index, never the
 // file's text.
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
@@ -50,7 +51,7 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
           const tab = buf.indexOf(TAB, from + 1);
           const n = buf[from] === TAB && tab > from + 1 && tab < to ? digits(buf, from + 1, tab) : undefined;
           if (n === undefined || !(n > 0)) return false;
-          folder = buf.toString("utf8", tab + 1, to);
+          folder = unescaped(buf.toString("utf8", tab + 1, to));
           count = n;
           break;
         }
@@ -58,7 +59,7 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
           ids = buf.toString("utf8", from, to);
           break;
         case 2:
-          names = buf.toString("utf8", from, to);
+          names = unescaped(buf.toString("utf8", from, to));
           break;
         case 3: {
           const list = numbers(buf, from, to, count);
@@ -86,6 +87,13 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 }
 
 const TAB = 9;
+
+/** A path's text as one record line: line breaks written `\n`, backslashes `\\`. */
+const escaped = (text: string): string => (text.includes("\n") || text.includes("\\") ? text.replace(/[\\\n]/g, (c) => (c === "\n" ? "\\n" : "\\\\")) : text);
+
+/** A record line's path text back as it was. */
+const unescaped = (text: string): string => (text.includes("\\") ? text.replace(/\\(.)/gs, (_, c: string) => (c === "n" ? "\n" : c)) : text);
+
 const COMMA = 44;
 
 /** `count` comma-separated whole numbers (NaN for an empty one), or undefined when they are not. */
@@ -146,9 +154,9 @@ function* recordLines(record: AssetRecord): Generator<string> {
   const num = (n: number) => (Number.isNaN(n) ? "" : String(n));
   for (const [folder, f] of record.assets.folders) {
     if (f.taken.length === 0) continue;
-    yield `\t${f.taken.length}\t${folder}`;
+    yield `\t${f.taken.length}\t${escaped(folder)}`;
     yield f.ids.join();
-    yield f.names.join();
+    yield escaped(f.names.join());
     yield f.taken.map(num).join(",");
     yield f.visibility.join(",");
     yield f.ident.map(num).join(",");
