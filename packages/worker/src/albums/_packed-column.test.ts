@@ -3,7 +3,7 @@ import { PackedColumn } from "./_packed-column.js";
 
 const NAMES = ["IMG 1.jpg", "tab\there.jpg", "line\nbreak.jpg", "back\\slash,comma.jpg", "", "Été à Paris.heic"];
 
-describe("a packed column", () => {
+describe("a packed column, read and changed", () => {
   it("packs its values into one string joined by its separator, and gives the same values back every way", () => {
     const column = new PackedColumn("/", [...NAMES]);
     expect(column.packed).toBe(false);
@@ -43,7 +43,9 @@ describe("a packed column", () => {
     column.pack();
     expect(column.join()).toBe("w.jpg/y.jpg!/z.jpg");
   });
+});
 
+describe("a packed column at its edges", () => {
   it("is empty with no values, packed or not (an empty text is no value, not one empty value)", () => {
     const column = new PackedColumn("/");
     expect(column.pack()).toBe(true);

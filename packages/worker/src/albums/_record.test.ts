@@ -73,7 +73,9 @@ describe("the asset index", () => {
     await saveRecord(file, { server: "s", libraryId: "l", ownerId: "o", watermark: "w", assets: index });
     expect(await loadRecord(file)).toBeUndefined();
   });
+});
 
+describe("desired albums from the asset index", () => {
   it("gives desired albums their assets by date then path (an unknown date first), with thumbnail and visibility per asset", () => {
     const assets = [
       asset("r1", "/lib/2024/Rome/b.jpg", "2024-05-02T10:00:00.000Z"),
@@ -170,7 +172,9 @@ describe("the asset record", () => {
     expect(loaded!.assets.folders.get("/lib/2024/Été à Paris")!.ident).toEqual([4_503_599_627_370_495, Number.NaN, Number.NaN]);
     expect(loaded!.assets.folders.get("/lib/2023")!.ident).toEqual([0]);
   });
+});
 
+describe("the asset record, whatever the names", () => {
   it("holds file and folder names with line breaks and backslashes, one line each, and reads them back as they were", async () => {
     dir = mkdtempSync(join(tmpdir(), "record-"));
     const file = recordFile(dir, "fam");
