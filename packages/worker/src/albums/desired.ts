@@ -171,6 +171,7 @@ function groupFolders(index: FolderIndex, albumOf: ReturnType<typeof folderAlbum
   return groups;
 }
 
+/** A folder's chain of folders from its library root down to itself (see `AlbumsRun.chainOf`). */
 function folderChain(libraryRoots: readonly string[]): (folder: string) => string[] {
   const rootOfFolder = rootOf(libraryRoots);
   return (folder) => {
