@@ -121,7 +121,9 @@ async function runCase(c: FolderCase): Promise<string> {
   }
   // Render's summary lines, not its next steps: what a case changes shows in them and on stderr.
   const summary = r.stdout.split("\n\nNext steps")[0] ?? "";
-  return seen({ code: r.code ?? -1, out: summary, err: withoutRepeats(r.stderr) }).replace(/\bprocess \d+/g, "process <pid>");
+  return seen({ code: r.code ?? -1, out: summary, err: withoutRepeats(r.stderr) })
+    .replace(/\bprocess \d+/g, "process <pid>")
+    .replace(/not JSON: .*?\)\. Restore/g, "not JSON: <the JSON parser's message, Node's own>). Restore");
 }
 
 /** A warning of the spec with its code frame, and the blank line after it. */
@@ -151,106 +153,106 @@ async function runGroup(cases: readonly FolderCase[]): Promise<string> {
 const PINNED: Record<FolderGroup, (shown: string) => void> = {
   "the record grants nothing by itself": (shown) =>
     expect(shown).toMatchInlineSnapshot(`
-    "# record lists a database file with its hash
-    exit 0
-    --- stdout
-    compose: out: 4 files (0 new, 3 changed, 1 unchanged), 1 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "data/db/PG_VERSION", a file render never writes here: ignored (render neither overwrites nor removes it).
+      "# record lists a database file with its hash
+      exit 0
+      --- stdout
+      compose: out: 4 files (0 new, 3 changed, 1 unchanged), 1 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "data/db/PG_VERSION", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record lists a database file, forced
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "data/db/PG_VERSION", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record lists a database file, forced
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "data/db/PG_VERSION", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record lists the secrets env file
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists ".env", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record lists the secrets env file
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists ".env", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record lists a path out of the folder
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "../../outside/secret", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record lists a path out of the folder
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "../../outside/secret", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record lists an absolute path
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "<tmp>/outside/secret", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record lists an absolute path
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "<tmp>/outside/secret", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record lists the other target's file
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "worker.yaml", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record lists the other target's file
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "worker.yaml", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record keys named like Object.prototype members
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "constructor", a file render never writes here: ignored (render neither overwrites nor removes it).
-    note: out/.immich-family-render.json lists "__proto__", a file render never writes here: ignored (render neither overwrites nor removes it).
-    note: out/.immich-family-render.json lists "toString", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record keys named like Object.prototype members
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "constructor", a file render never writes here: ignored (render neither overwrites nor removes it).
+      note: out/.immich-family-render.json lists "__proto__", a file render never writes here: ignored (render neither overwrites nor removes it).
+      note: out/.immich-family-render.json lists "toString", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record entry with control characters in its name
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json lists "\\u001b[2Jevil\\nname", a file render never writes here: ignored (render neither overwrites nor removes it).
+      # record entry with control characters in its name
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json lists "\\u001b[2Jevil\\nname", a file render never writes here: ignored (render neither overwrites nor removes it).
 
-    # record entry whose hash is not a SHA-256
-    exit 0
-    --- stdout
-    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-    --- stderr
-    note: out/.immich-family-render.json: the hash of "compose.yaml" is not a SHA-256: ignored (render treats the file as not on its record).
+      # record entry whose hash is not a SHA-256
+      exit 0
+      --- stdout
+      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+      --- stderr
+      note: out/.immich-family-render.json: the hash of "compose.yaml" is not a SHA-256: ignored (render treats the file as not on its record).
 
-    # record that is not JSON
-    exit 1
-    --- stderr
-    error: render stopped before writing anything: 2 problems in the output folder
-      out/.immich-family-render.json is not a record render can read (not JSON: Expected property name or '}' in JSON at position 2). Restore it, or pass --force to adopt the folder: render will then delete nothing.
-      out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
+      # record that is not JSON
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 2 problems in the output folder
+        out/.immich-family-render.json is not a record render can read (not JSON: <the JSON parser's message, Node's own>). Restore it, or pass --force to adopt the folder: render will then delete nothing.
+        out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
 
-    # record of 2 MiB
-    exit 1
-    --- stderr
-    error: render stopped before writing anything: 2 problems in the output folder
-      out/.immich-family-render.json is not a record render can read (it is 2097173 bytes, over the limit of 1048576). Restore it, or pass --force to adopt the folder: render will then delete nothing.
-      out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
+      # record of 2 MiB
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 2 problems in the output folder
+        out/.immich-family-render.json is not a record render can read (it is 2097173 bytes, over the limit of 1048576). Restore it, or pass --force to adopt the folder: render will then delete nothing.
+        out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
 
-    # record that is a link to a file outside
-    exit 1
-    --- stderr
-    error: render stopped before writing anything: 2 problems in the output folder
-      out/.immich-family-render.json is not a record render can read (it is a symbolic link; render never follows one). Restore it, or pass --force to adopt the folder: render will then delete nothing.
-      out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
+      # record that is a link to a file outside
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 2 problems in the output folder
+        out/.immich-family-render.json is not a record render can read (it is a symbolic link; render never follows one). Restore it, or pass --force to adopt the folder: render will then delete nothing.
+        out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
 
-    # record that is a folder
-    exit 1
-    --- stderr
-    error: render stopped before writing anything: 2 problems in the output folder
-      out/.immich-family-render.json is not a record render can read (it is not a file). Restore it, or pass --force to adopt the folder: render will then delete nothing.
-      out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
+      # record that is a folder
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 2 problems in the output folder
+        out/.immich-family-render.json is not a record render can read (it is not a file). Restore it, or pass --force to adopt the folder: render will then delete nothing.
+        out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.
 
-    # record whose files is a list
-    exit 1
-    --- stderr
-    error: render stopped before writing anything: 2 problems in the output folder
-      out/.immich-family-render.json is not a record render can read ("files" is not an object). Restore it, or pass --force to adopt the folder: render will then delete nothing.
-      out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again."
-  `),
+      # record whose files is a list
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 2 problems in the output folder
+        out/.immich-family-render.json is not a record render can read ("files" is not an object). Restore it, or pass --force to adopt the folder: render will then delete nothing.
+        out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again."
+    `),
   "links, pipes and big files in the folder": (shown) =>
     expect(shown).toMatchInlineSnapshot(`
     "# a rendered file replaced by a link to a file outside
