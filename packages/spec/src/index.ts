@@ -43,6 +43,17 @@ export {
   WORKER_TMP_SIZE,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
+export {
+  type Check,
+  type CheckResult,
+  type CheckStatus,
+  type CheckTable,
+  checkReportLines,
+  checkSummary,
+  checksExitCode,
+  checksPassed,
+  runChecks,
+} from "./checks.js";
 export type { RenderedFile } from "./rendered-file.js";
 export { specYaml, yamlText } from "./yaml-text.js";
 export {

@@ -5,26 +5,20 @@ import { COMPOSE_SERVICES } from "@family/immich-compose";
 import { DRILL_DATABASE_URL_ENV, durationMs, type ImmichFamilySpec, libraryImportPaths } from "@family/immich-spec";
 import type { CommandContext, CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
-import type { Io } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { declaredTargets } from "../_targets.js";
 import { type CheckOptions, checkDatabase, type PathRoot } from "../backup/checks.js";
 import { drillBackup } from "../backup/drill.js";
 import { type BackupSource, type FindResult, findNewest, givenFile } from "../backup/find-backup.js";
-import { type DrilledBackup, type DrillReport, drillReport, reportLines, writeStatusFile } from "../backup/report.js";
+import { type DrilledBackup, drillReport, printReport, writeStatusFile } from "../backup/report.js";
 import { composeCommand, composeServer, libpqEnv, type PgServer, urlServer } from "../backup/scratch-server.js";
-import { runTool } from "../backup/_run.js";
+import { runTool } from "../_tool.js";
 import { readInside } from "../_safe-read.js";
 import { parseEnvFile } from "../import/_dotenv.js";
 
 /** The env var `backup check` (and a Kubernetes drill Job) reads the restored database's URL from. */
 /** The env var naming the live database, to compare counts with, when `docker compose exec` cannot reach it. */
 export const LIVE_DATABASE_URL = "LIVE_DATABASE_URL";
-
-function print(io: Io, flags: Flags, report: DrillReport): void {
-  if (flags.output === "json") io.stdout(JSON.stringify(report, null, 2));
-  else for (const line of reportLines(report)) io.stdout(line);
-}
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -155,6 +149,7 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
       apply: flags.apply === true,
       backup: flags.backup === undefined ? undefined : String(flags.backup),
       timeout: flags.timeout === undefined ? undefined : String(flags.timeout),
+      output: String(flags.output ?? "text"),
     });
   }
   if (target !== "compose") throw new CliError("bad-arguments", `--target must be compose or kubernetes, got ${String(target)}`);
@@ -239,7 +234,7 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
     if (drilled.length === 0)
       throw new CliError("bad-arguments", "Nothing to verify: the spec turns off both the nightly backup and Immich's own. Name a backup with --file.");
     const report = drillReport(drilled, new Date());
-    print(ctx.io, flags, report);
+    printReport(ctx.io, flags.output, report);
     if (statusFile) await writeStatusFile(statusFile, report);
     if (mail && !report.ok) {
       const { mailFailedDrill } = await import("../backup/notify.js");
@@ -280,7 +275,7 @@ async function check(ctx: CommandContext, path: string | undefined, flags: Flags
     ];
   }
   const report = drillReport([{ source: "database", where: server.label, file: undefined, checks }], new Date());
-  print(ctx.io, flags, report);
+  printReport(ctx.io, flags.output, report);
   return report.ok ? 0 : 1;
 }
 
