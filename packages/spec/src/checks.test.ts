@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Check, type CheckResult, checkReportLines, checkSummary, checksExitCode, checksPassed, runChecks } from "./checks.js";
+import { type Check, type CheckResult, checkReport, checkReportLines, checkSummary, checksExitCode, checksPassed, runChecks } from "./checks.js";
 
 const lines: CheckResult[] = [
   { check: "server reachable", status: "pass", detail: "http://immich:2283/api", fix: "never shown for a pass" },
@@ -34,6 +34,11 @@ describe("a report's verdict", () => {
     expect([checksPassed([lines[0], lines[1], lines[3]] as CheckResult[]), checksExitCode([lines[1]] as CheckResult[])]).toEqual([true, 0]);
     expect([checksPassed(lines), checksExitCode(lines)]).toEqual([false, 1]);
     expect(checksPassed([])).toBe(true);
+  });
+
+  it("counts every status for the JSON reports", () => {
+    expect(checkReport(lines)).toEqual({ ok: false, summary: { passed: 1, failed: 1, warnings: 1, skipped: 1 } });
+    expect(checkReport([])).toEqual({ ok: true, summary: { passed: 0, failed: 0, warnings: 0, skipped: 0 } });
   });
 
   it("sums up every status, the verdict first", () => {

@@ -37,6 +37,28 @@ export function checksPassed(results: readonly CheckResult[]): boolean {
   return !results.some((r) => r.status === "fail");
 }
 
+/** How many lines of a report passed, failed, warned and were skipped. */
+export interface CheckCounts {
+  readonly passed: number;
+  readonly failed: number;
+  readonly warnings: number;
+  readonly skipped: number;
+}
+
+/** What every check report's JSON starts with (doctor, preflight, the drills): the verdict and the counts. */
+export interface CheckReport {
+  readonly ok: boolean;
+  readonly summary: CheckCounts;
+}
+
+const count = (results: readonly CheckResult[], status: CheckStatus) => results.filter((r) => r.status === status).length;
+
+/** The verdict and the counts of a report's lines. */
+export function checkReport(results: readonly CheckResult[]): CheckReport {
+  const summary = { passed: count(results, "pass"), failed: count(results, "fail"), warnings: count(results, "warn"), skipped: count(results, "skip") };
+  return { ok: summary.failed === 0, summary };
+}
+
 /** The process's exit code for a report: 0 when it passed, 1 when a line failed. */
 export function checksExitCode(results: readonly CheckResult[]): 0 | 1 {
   return checksPassed(results) ? 0 : 1;
@@ -48,12 +70,10 @@ export interface CheckTable {
   readonly checks: readonly CheckResult[];
 }
 
-const count = (results: readonly CheckResult[], status: CheckStatus) => results.filter((r) => r.status === status).length;
-
 /** The last line of every check report: the verdict, then how many lines passed, failed, warned and were skipped. */
 export function checkSummary(results: readonly CheckResult[]): string {
-  const warnings = count(results, "warn");
-  return `Summary: ${checksPassed(results) ? "PASS" : "FAIL"}, ${count(results, "pass")} passed, ${count(results, "fail")} failed, ${warnings} warning${warnings === 1 ? "" : "s"}, ${count(results, "skip")} skipped`;
+  const { ok, summary: n } = checkReport(results);
+  return `Summary: ${ok ? "PASS" : "FAIL"}, ${n.passed} passed, ${n.failed} failed, ${n.warnings} warning${n.warnings === 1 ? "" : "s"}, ${n.skipped} skipped`;
 }
 
 /**

@@ -45,9 +45,12 @@ export {
 export { errorMessage } from "./error-message.js";
 export {
   type Check,
+  type CheckCounts,
+  type CheckReport,
   type CheckResult,
   type CheckStatus,
   type CheckTable,
+  checkReport,
   checkReportLines,
   checkSummary,
   checksExitCode,

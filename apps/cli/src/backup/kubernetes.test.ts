@@ -150,6 +150,12 @@ describe("backup verify --target kubernetes --apply", () => {
         ],
         "finishedAt": "string",
         "ok": true,
+        "summary": {
+          "failed": 0,
+          "passed": 3,
+          "skipped": 0,
+          "warnings": 0,
+        },
       }
     `);
     expect(r.err).toContain("PASS records: 3 users, 2 libraries, 12 albums, 2,041 assets");

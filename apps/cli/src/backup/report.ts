@@ -1,5 +1,5 @@
 import { lstat, readFile } from "node:fs/promises";
-import { type CheckResult, checkReportLines, checksPassed, escapeControl } from "@family/immich-spec";
+import { type CheckCounts, type CheckResult, checkReport, checkReportLines, escapeControl } from "@family/immich-spec";
 import { CliError } from "../_errors.js";
 import type { Io } from "../_io.js";
 import { writeFileAtomically } from "../_write.js";
@@ -17,11 +17,14 @@ export interface DrillReport {
   readonly ok: boolean;
   /** ISO time the drill finished. */
   readonly finishedAt: string;
+  readonly summary: CheckCounts;
   readonly backups: readonly DrilledBackup[];
 }
 
 export function drillReport(backups: readonly DrilledBackup[], now: Date): DrillReport {
-  return { ok: checksPassed(backups.flatMap((b) => b.checks)), finishedAt: now.toISOString(), backups };
+  const { ok, summary } = checkReport(backups.flatMap((b) => b.checks));
+  // `ok` and `finishedAt` first: a status file is known by how it starts (refuseForeignFile).
+  return { ok, finishedAt: now.toISOString(), summary, backups };
 }
 
 /** One table per backup, titled with its source and where it was looked for, then the summary line. */

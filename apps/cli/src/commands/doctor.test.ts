@@ -39,6 +39,12 @@ describe("immich-family doctor", () => {
     expect(shown(io.out)).toMatchInlineSnapshot(`
       "{
         "ok": true,
+        "summary": {
+          "passed": 10,
+          "failed": 0,
+          "warnings": 1,
+          "skipped": 0
+        },
         "checks": [
           {
             "check": "server reachable",

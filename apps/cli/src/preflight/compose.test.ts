@@ -296,6 +296,12 @@ describe("immich-family doctor --preflight", () => {
     expect(hostless(json.out.join("\n"), root)).toMatchInlineSnapshot(`
       "{
         "ok": false,
+        "summary": {
+          "passed": 7,
+          "failed": 3,
+          "warnings": 0,
+          "skipped": 1
+        },
         "targets": [
           {
             "target": "compose",

@@ -1,5 +1,14 @@
 import { join, resolve } from "node:path";
-import { type Check, type CheckResult, checkReportLines, checksPassed, type ImmichFamilySpec, runChecks, type Target } from "@family/immich-spec";
+import {
+  type Check,
+  type CheckReport,
+  type CheckResult,
+  checkReport,
+  checkReportLines,
+  type ImmichFamilySpec,
+  runChecks,
+  type Target,
+} from "@family/immich-spec";
 import { runTool } from "../_tool.js";
 import { selectTargets } from "../_targets.js";
 import type { PreflightContext } from "./check.js";
@@ -8,8 +17,7 @@ import { KUBERNETES_CHECKS } from "./kubernetes.js";
 
 const CHECKS: Record<Target, readonly Check<PreflightContext>[]> = { kubernetes: KUBERNETES_CHECKS, compose: COMPOSE_CHECKS };
 
-export interface PreflightReport {
-  readonly ok: boolean;
+export interface PreflightReport extends CheckReport {
   readonly targets: readonly { readonly target: Target; readonly checks: readonly CheckResult[] }[];
 }
 
@@ -34,7 +42,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
   };
   const out = [];
   for (const target of targets) out.push({ target, checks: await runChecks(CHECKS[target], ctx) });
-  return { ok: checksPassed(out.flatMap((t) => t.checks)), targets: out };
+  return { ...checkReport(out.flatMap((t) => t.checks)), targets: out };
 }
 
 /** The preflight as text: one table per target, titled `<target> preflight`. */

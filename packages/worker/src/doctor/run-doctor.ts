@@ -2,8 +2,9 @@ import { access, constants, readdir, stat } from "node:fs/promises";
 import {
   buildImmichConfig,
   type Check,
+  type CheckReport,
   type CheckResult,
-  checksPassed,
+  checkReport,
   type ConfigObject,
   errorMessage,
   type ImmichFamilySpec,
@@ -35,8 +36,7 @@ import { desiredMembers } from "../members/desired.js";
 import { albumKeyPermissions, grants, memberKeyPermissions, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
 /** Every doctor line in order; `ok` when none failed. */
-export interface DoctorReport {
-  readonly ok: boolean;
+export interface DoctorReport extends CheckReport {
   readonly checks: readonly CheckResult[];
   /** Where each key the server rejected (401) came from (an env var's name or a key file): the user must fix them. */
   readonly rejectedKeys: readonly string[];
@@ -440,7 +440,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const workerKey = options.keyName ?? options.spec.worker.apiKey.key;
   const admin = client(options.apiKey, workerKey);
   const rejected = new Set<string>();
-  const report = (checks: CheckResult[]): DoctorReport => ({ ok: checksPassed(checks), checks, rejectedKeys: [...rejected] });
+  const report = (checks: CheckResult[]): DoctorReport => ({ ...checkReport(checks), checks, rejectedKeys: [...rejected] });
 
   // Two checks the rest need: without a server or a known key, nothing else can be asked.
   try {
