@@ -225,10 +225,11 @@ describe("Compose preflight (stand-in docker)", () => {
   });
 });
 
-/** A report without what differs between machines: the test's folder, the host's CPUs and memory. */
+/** A report without what differs between machines: the test's folder, the user running it, the host's CPUs and memory. */
 const hostless = (text: string, root: string) =>
   text
     .replaceAll(root, "<root>")
+    .replaceAll(`${uid}:${gid}`, "<uid>:<gid>")
     .replace(/\b[0-9.]+ GiB\b/g, "<n> GiB")
     .replace(/\bthe host's [0-9]+ CPUs\b/g, "the host's <n> CPUs")
     .replace(/\bthe host has [0-9]+ CPUs\b/g, "the host has <n> CPUs");
@@ -396,11 +397,11 @@ describe("immich-family doctor --preflight", () => {
       "compose preflight
       CHECK                       STATUS  DETAIL
       Docker Compose v2           PASS    docker compose v2.29.1
-      host path paths.media       PASS    <root>/media is writable by 4242:4242
+      host path paths.media       PASS    <root>/media is writable by <uid>:<gid>
       host path paths.config      PASS    ./data (<root>/data) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user
       host path paths.database    PASS    ./data/db (<root>/data/db) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it
-      host path paths.modelCache  PASS    <root>/model-cache is writable by 4242:4242
-      host path paths.backups     PASS    <root>/backups is writable by 4242:4242
+      host path paths.modelCache  PASS    <root>/model-cache is writable by <uid>:<gid>
+      host path paths.backups     PASS    <root>/backups is writable by <uid>:<gid>
       ports free                  SKIP    compose.yaml publishes no port (Traefik reaches the server on its network)
       resources fit the host      SKIP    compose.yaml sets no CPU or memory limit
 
