@@ -26,7 +26,14 @@ const BACKUPS = [
   SNAPSHOT_BACKUP("other-postgres-backup-20261206040000", "2026-12-06T04:00:00Z", { cluster: "other-postgres" }),
 ];
 const NEWEST = "rincewind-postgres-backup-20261205030000";
-const CHECK_LOG = "PASS schema: Immich's migrations are there (v3.1.0)\nPASS records: 3 users, 2 libraries, 12 albums, 2,041 assets\n";
+/** What the check Job's `backup check` prints: its own table. */
+const CHECK_LOG = `database: the restored database
+CHECK    STATUS  DETAIL
+schema   PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+records  PASS    3 users, 2 libraries, 12 albums, 2041 assets
+
+Summary: PASS, 2 passed, 0 failed, 0 warnings, 0 skipped
+`;
 
 let dir: string;
 let path: ReturnType<typeof standIns>;
@@ -79,8 +86,13 @@ describe("backup verify --target kubernetes --apply", () => {
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(0);
     expect(r.out).toMatchInlineSnapshot(`
-      "PASS schema: Immich's migrations are there (v3.1.0)
-      PASS records: 3 users, 2 libraries, 12 albums, 2,041 assets
+      "database: the restored database
+      CHECK    STATUS  DETAIL
+      schema   PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+      records  PASS    3 users, 2 libraries, 12 albums, 2041 assets
+
+      Summary: PASS, 2 passed, 0 failed, 0 warnings, 0 skipped
+
       kubernetes: namespace photos
       CHECK    STATUS  DETAIL
       backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)
@@ -158,7 +170,7 @@ describe("backup verify --target kubernetes --apply", () => {
         },
       }
     `);
-    expect(r.err).toContain("PASS records: 3 users, 2 libraries, 12 albums, 2,041 assets");
+    expect(r.err).toContain("records  PASS    3 users, 2 libraries, 12 albums, 2041 assets");
   });
 
   it("renders into a new temporary folder by default and removes it with the drill", async () => {
@@ -226,14 +238,26 @@ describe("backup verify --target kubernetes --apply", () => {
 
   it("exits 1 when the checks fail, after printing them, and still removes the drill", async () => {
     writeSpec();
-    const log =
-      "PASS schema: Immich's migrations are there (v3.1.0)\nFAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …\n";
+    const log = `database: the restored database
+CHECK   STATUS  DETAIL
+schema  PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+files   FAIL    3 of 50 sampled asset files missing, e.g. /mnt/photos/family/2024/a.jpg
+                fix: the database points at files that are not there: check that the media and library folders are mounted and complete
+
+Summary: FAIL, 1 passed, 1 failed, 0 warnings, 0 skipped
+`;
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "Failed", logs: log });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
     expect(r.out).toMatchInlineSnapshot(`
-      "PASS schema: Immich's migrations are there (v3.1.0)
-      FAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …
+      "database: the restored database
+      CHECK   STATUS  DETAIL
+      schema  PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+      files   FAIL    3 of 50 sampled asset files missing, e.g. /mnt/photos/family/2024/a.jpg
+                      fix: the database points at files that are not there: check that the media and library folders are mounted and complete
+
+      Summary: FAIL, 1 passed, 1 failed, 0 warnings, 0 skipped
+
       kubernetes: namespace photos
       CHECK    STATUS  DETAIL
       backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)

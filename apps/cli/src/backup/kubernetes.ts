@@ -297,8 +297,11 @@ async function checkRestored(run: DrillRun): Promise<"interrupted" | undefined> 
   if (job === "aborted") return "interrupted";
   const logs = await run.kubectl(["-n", run.ns, "logs", `job/${names.job}`], signal);
   if (signal.aborted) return "interrupted";
-  if (!logs.missing && logs.code === 0) for (const line of logs.stdout.split("\n").filter((l) => l.trim() !== "")) run.logTo(escapeControl(line));
-  else io.stderr(`drill: could not read the checks' log: ${escapeControl(logs.missing ? "kubectl is gone" : kubectlReason(logs.stderr))}`);
+  if (!logs.missing && logs.code === 0) {
+    // The Job's own report (backup check's table) as it printed it, then a blank line before the drill's.
+    const text = logs.stdout.replace(/\s+$/, "");
+    if (text) for (const line of [...text.split("\n"), ""]) run.logTo(escapeControl(line));
+  } else io.stderr(`drill: could not read the checks' log: ${escapeControl(logs.missing ? "kubectl is gone" : kubectlReason(logs.stderr))}`);
   const line = (status: "pass" | "fail", detail: string, fix?: string) => run.checks.push({ check: "checks", status, detail, ...(fix ? { fix } : {}) });
   if (job === "done") return void line("pass", `the Job ${names.job} passed every check of the restored database (above)`);
   if (job === "failed") return void line("fail", `the Job ${names.job} failed`, "the lines above say which check failed and how to fix it");
