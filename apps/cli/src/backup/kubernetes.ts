@@ -119,6 +119,13 @@ function printDrill(io: CommandContext["io"], output: string | undefined, ns: st
   return report.ok ? 0 : 1;
 }
 
+/** What the drill restores, as its lines and messages name it. */
+function restoringText(target: KubernetesTarget, found: Found | undefined): string {
+  const finished = found?.finished ? ` (finished ${escapeControl(found.finished)})` : "";
+  if (found?.snapshots) return `the Backup ${found.backup}${finished}`;
+  return `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}${found ? `, at least ${found.backup}${finished}` : ""}`;
+}
+
 /** The commands that run a rendered drill by hand, for a render without --apply. */
 function howToRun(ns: string, names: DrillNames, shown: string, display: (file: string) => string, dir: string, timeout: string): string {
   return [
@@ -162,10 +169,7 @@ export async function verifyKubernetesBackup(
   const shown = flags.out ?? mkdtempSync(join(tmpdir(), "immich-family-drill-"));
   const dir = resolve(ctx.cwd, shown);
   writeDrillFolder(dir, shown, files, file);
-  const finished = found?.finished ? ` (finished ${escapeControl(found.finished)})` : "";
-  const restoring = found?.snapshots
-    ? `the Backup ${found.backup}${finished}`
-    : `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}${found ? `, at least ${found.backup}${finished}` : ""}`;
+  const restoring = restoringText(target, found);
   // kubectl gets absolute paths (it runs in this process's folder, not the command's); the user sees them as named.
   const display = (path: string) => join(shown, basename(path));
   const timeout = flags.timeout ?? DEFAULT_TIMEOUT;
@@ -178,9 +182,20 @@ export async function verifyKubernetesBackup(
   }
   const checks: CheckResult[] = [{ check: "backup", status: "pass", detail: restoring }];
   const run: DrillRun = {
-    ...{ ctx, kubectl, ns, names, display, checks, timeout, folder: shown, toApply: [] },
-    ...{ clusterFile: join(dir, RESTORE_DRILL_FILES.cluster), checkFile: join(dir, RESTORE_DRILL_FILES.check) },
-    ...{ deadline: Date.now() + timeoutMs, pollMs: options.pollMs ?? 5000, logTo: flags.output === "json" ? io.stderr : io.stdout },
+    ctx,
+    kubectl,
+    ns,
+    names,
+    display,
+    checks,
+    timeout,
+    folder: shown,
+    toApply: [],
+    clusterFile: join(dir, RESTORE_DRILL_FILES.cluster),
+    checkFile: join(dir, RESTORE_DRILL_FILES.check),
+    deadline: Date.now() + timeoutMs,
+    pollMs: options.pollMs ?? 5000,
+    logTo: flags.output === "json" ? io.stderr : io.stdout,
   };
   io.stderr(`drill: restoring ${restoring} into the Cluster ${names.cluster} (namespace ${ns}); everything is removed again at the end`);
   const ran = await runAndRemove(run, flags.out === undefined ? dir : undefined);

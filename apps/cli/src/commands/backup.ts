@@ -197,11 +197,25 @@ async function drillSources(d: ComposeDrill, file: string | undefined, scratch: 
   for (const s of sources(spec, d.composeDir, file, ctx.cwd)) {
     const dir = await mkdtemp(join(scratch, `${s.source}-`));
     const { backup, checks } = await drillBackup({
-      ...{ spec, found: await s.find(), where: s.where, missingFix: s.missingFix, scratch: dir, server, maintenance },
-      ...{ passphrase: d.passphrase, passphraseName: d.passphraseKey, checksumRequired: s.checksumRequired },
+      spec,
+      found: await s.find(),
+      where: s.where,
+      missingFix: s.missingFix,
+      scratch: dir,
+      server,
+      maintenance,
+      passphrase: d.passphrase,
+      passphraseName: d.passphraseKey,
       maxAgeMs: s.source === "given" || !drillSpec ? undefined : durationMs(drillSpec.maxAge),
       maxAgeText: drillSpec?.maxAge,
-      ...{ libraries: d.libraries, media: d.media, sample: d.sample, live, now: Date.now(), env: ctx.env, signal: ctx.signal },
+      checksumRequired: s.checksumRequired,
+      libraries: d.libraries,
+      media: d.media,
+      sample: d.sample,
+      live,
+      now: Date.now(),
+      env: ctx.env,
+      signal: ctx.signal,
     });
     drilled.push({ source: s.source, where: s.where, file: backup?.name, checks });
     await rm(dir, { recursive: true, force: true });
