@@ -13,7 +13,7 @@ import {
   workerSignUp,
 } from "@family/immich-spec";
 import { type Names, PORTS } from "./_names.js";
-import { clusterReferences } from "./cluster-references.js";
+import { type ClusterReferences, clusterReferences } from "./cluster-references.js";
 import { drillNames, maxBackupAge } from "./restore-drill.js";
 
 /** The fields of a rendered object the deploy README reads. */
@@ -47,83 +47,122 @@ export const TESTED_VERSIONS = {
 
 const group = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
 
+/** One thing the cluster must run: what, for which objects, and how to install it. */
+type Prerequisite = { name: string; why: string; install: string };
+
+/** What the prerequisites read of the rendered objects: the objects, their API groups, and what they name in the cluster. */
+interface NeededBy {
+  readonly objects: readonly ReadmeObject[];
+  readonly groups: ReadonlySet<string>;
+  readonly references: ClusterReferences;
+}
+
+/** Each operator or controller the objects may need, in the order the README lists them: none when the objects do not need it. */
+const PREREQUISITES: readonly ((needed: NeededBy) => Prerequisite[])[] = [
+  cloudnativePg,
+  snapshotSupport,
+  ({ references }) => references.cnpgPlugins.map(cnpgPlugin),
+  ({ references }) => references.csiDrivers.map(csiDriver),
+  ({ references }) => references.ingressClasses.map(ingressController),
+  networkPolicyPlugin,
+  certManager,
+  prometheusOperator,
+];
+
 /** The operators and controllers a cluster needs for these objects, each with why. */
 export function prerequisites(objects: readonly ReadmeObject[]): { name: string; why: string; install: string }[] {
-  const out: { name: string; why: string; install: string }[] = [];
-  const groups = new Set(objects.map((o) => group(o.apiVersion)));
-  if (groups.has("postgresql.cnpg.io")) {
-    const kinds = [...new Set(objects.filter((o) => group(o.apiVersion) === "postgresql.cnpg.io").map((o) => `\`${o.kind}\``))].join(", ");
-    out.push({
+  const needed: NeededBy = { objects, groups: new Set(objects.map((o) => group(o.apiVersion))), references: clusterReferences(objects) };
+  return PREREQUISITES.flatMap((prerequisite) => prerequisite(needed));
+}
+
+function cloudnativePg({ objects, groups }: NeededBy): Prerequisite[] {
+  if (!groups.has("postgresql.cnpg.io")) return [];
+  const kinds = [...new Set(objects.filter((o) => group(o.apiVersion) === "postgresql.cnpg.io").map((o) => `\`${o.kind}\``))].join(", ");
+  return [
+    {
       name: `CloudNativePG operator ${TESTED_VERSIONS.cloudnativePg}`,
       why: `the database (${kinds}); the objects are checked against the ${TESTED_VERSIONS.cloudnativePg} CRDs`,
       install: "Helm chart `cnpg/cloudnative-pg` into `cnpg-system`, or the release manifest `cnpg-<version>.yaml`",
-    });
-  }
-  const backups = objects.filter((o) => o.kind === "Cluster" && group(o.apiVersion) === "postgresql.cnpg.io");
-  if (backups.some((o) => o.spec?.backup?.volumeSnapshot)) {
-    out.push({
+    },
+  ];
+}
+
+function snapshotSupport({ objects }: NeededBy): Prerequisite[] {
+  const clusters = objects.filter((o) => o.kind === "Cluster" && group(o.apiVersion) === "postgresql.cnpg.io");
+  if (!clusters.some((o) => o.spec?.backup?.volumeSnapshot)) return [];
+  return [
+    {
       name: "CSI snapshot support (snapshot.storage.k8s.io/v1 CRDs and snapshot controller)",
       why: "the database backups are CSI VolumeSnapshots of the database volumes, with the default VolumeSnapshotClass",
       install: "the external-snapshotter CRDs and controller, and a storage driver that takes snapshots",
-    });
+    },
+  ];
+}
+
+function cnpgPlugin(plugin: string): Prerequisite {
+  return {
+    name: `the CloudNativePG plugin \`${plugin}\``,
+    why: "the database backups (WAL archiving)",
+    install: "the plugin's own release manifest, after the operator",
+  };
+}
+
+function csiDriver(driver: string): Prerequisite {
+  if (driver !== NFS_CSI_DRIVER) return { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" };
+  return {
+    name: `csi-driver-nfs v4 (driver \`${NFS_CSI_DRIVER}\`)`,
+    why: "the NFS libraries, mounted read-only",
+    install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`",
+  };
+}
+
+function ingressController(cls: string): Prerequisite {
+  if (cls !== "pomerium") {
+    return {
+      name: `an ingress controller for the IngressClass \`${cls}\``,
+      why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium",
+      install: "as its project documents",
+    };
   }
-  const references = clusterReferences(objects);
-  for (const plugin of references.cnpgPlugins) {
-    out.push({
-      name: `the CloudNativePG plugin \`${plugin}\``,
-      why: "the database backups (WAL archiving)",
-      install: "the plugin's own release manifest, after the operator",
-    });
-  }
-  for (const driver of references.csiDrivers) {
-    out.push(
-      driver === NFS_CSI_DRIVER
-        ? {
-            name: `csi-driver-nfs v4 (driver \`${NFS_CSI_DRIVER}\`)`,
-            why: "the NFS libraries, mounted read-only",
-            install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`",
-          }
-        : { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" },
-    );
-  }
-  for (const cls of references.ingressClasses) {
-    out.push(
-      cls === "pomerium"
-        ? {
-            name: "Pomerium Ingress Controller (IngressClass `pomerium`)",
-            why: "the web UI behind single sign-on and the public `/api` paths for the mobile apps (`ingress.pomerium.io/*` annotations)",
-            install: "the Pomerium Ingress Controller's Kustomize or Helm install, with its identity provider set up",
-          }
-        : {
-            name: `an ingress controller for the IngressClass \`${cls}\``,
-            why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium",
-            install: "as its project documents",
-          },
-    );
-  }
-  if (objects.some((o) => o.kind === "NetworkPolicy")) {
-    out.push({
+  return {
+    name: "Pomerium Ingress Controller (IngressClass `pomerium`)",
+    why: "the web UI behind single sign-on and the public `/api` paths for the mobile apps (`ingress.pomerium.io/*` annotations)",
+    install: "the Pomerium Ingress Controller's Kustomize or Helm install, with its identity provider set up",
+  };
+}
+
+function networkPolicyPlugin({ objects }: NeededBy): Prerequisite[] {
+  if (!objects.some((o) => o.kind === "NetworkPolicy")) return [];
+  return [
+    {
       name: "a network plugin that enforces NetworkPolicy (e.g. Calico or Cilium)",
       why: "`network-policies.yaml` limits who reaches the database, Valkey, machine learning and the server; without such a plugin the policies are accepted and ignored",
       install: "your cluster's CNI; switch the policies off with `targets.kubernetes.networkPolicies.enabled: false` if it has none",
-    });
-  }
+    },
+  ];
+}
+
+function certManager({ references }: NeededBy): Prerequisite[] {
   const issuers = references.clusterIssuers;
-  if (issuers.length > 0) {
-    out.push({
+  if (issuers.length === 0) return [];
+  return [
+    {
       name: `cert-manager v1 with the ClusterIssuer ${issuers.map((i) => `\`${i}\``).join(", ")}`,
       why: "the TLS certificate of the ingress hosts",
       install: "Helm chart `jetstack/cert-manager` with CRDs, then the ClusterIssuer",
-    });
-  }
-  if (groups.has("monitoring.coreos.com")) {
-    out.push({
+    },
+  ];
+}
+
+function prometheusOperator({ groups }: NeededBy): Prerequisite[] {
+  if (!groups.has("monitoring.coreos.com")) return [];
+  return [
+    {
       name: "Prometheus operator (monitoring.coreos.com/v1 CRDs)",
       why: "the database's `PodMonitor` (`database.podMonitor: true`)",
       install: "kube-prometheus-stack or the prometheus-operator bundle",
-    });
-  }
-  return out;
+    },
+  ];
 }
 
 /** What each section of the README reads: the props, and the namespace every command names. */
