@@ -60,7 +60,7 @@ export {
 } from "./deploy-text.js";
 export { specYaml, yamlText } from "./yaml-text.js";
 export {
-  immichMajor,
+  immichLine,
   libraryImportPaths,
   libraryName,
   mobileRelayHost,
@@ -94,18 +94,24 @@ export {
   configAt,
   configValue,
   EVERY_UPGRADE_STEPS,
+  IMMICH_LINES,
+  type ImmichLine,
+  isSupported,
+  type LineMajor,
   type LineStep,
+  lineOf,
+  nearestLine,
   newestSupportedRelease,
   normalizeVersion,
   parseVersion,
   pinConfigValues,
   planUpgrade,
-  RELEASE_LINES,
-  type ReleaseLine,
-  releaseLine,
   REQUIRED_STOPS,
   type RequiredStop,
+  type SupportedLine,
   setImmichVersion,
+  supportedLines,
+  supportedRange,
   type UpgradePlan,
 } from "./releases/index.js";
 export {

@@ -25,7 +25,6 @@ export interface ServerSource {
 
 /** What the server said, for the config passthrough once the targets are known. */
 export interface ServerFacts {
-  readonly major: 2 | 3;
   readonly config: ConfigObject;
   readonly defaults: ConfigObject;
 }
@@ -102,7 +101,6 @@ function memberPreferences(shape: Shape, p: UserPreferencesResponseDto): Record<
 export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
   const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
   const v = await getServerVersion(opts);
-  const major = v.major >= 3 ? 3 : 2;
   draft.set(["immich", "version"], `v${v.major}.${v.minor}.${v.patch}`);
   const [users, libraries, config, defaults] = await Promise.all([searchUsersAdmin({}, opts), getAllLibraries(opts), getConfig(opts), getConfigDefaults(opts)]);
   const cfg = config as unknown as ConfigObject;
@@ -248,7 +246,7 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   for (const queue of Object.keys((at(cfg, ["job"]) ?? {}) as object)) {
     if (differs(["job", queue, "concurrency"])) draft.set(["immich", "jobs", queue], at(cfg, ["job", queue, "concurrency"]));
   }
-  return { major, config: cfg, defaults: def };
+  return { config: cfg, defaults: def };
 }
 
 /**
