@@ -5,10 +5,7 @@ import { firstAdminMember, readmeText, shellWord } from "./deploy-text.js";
 
 describe("readmeText", () => {
   it("writes each section's paragraphs in order, a blank line after each, and nothing for a section that does not apply", () => {
-    const text = readmeText<{ name: string }>(
-      [({ name }) => [[`# ${name}`, "intro"], ["| a |"]], () => [], () => [["## Last"]]],
-      { name: "smiths" },
-    );
+    const text = readmeText<{ name: string }>([({ name }) => [[`# ${name}`, "intro"], ["| a |"]], () => [], () => [["## Last"]]], { name: "smiths" });
     expect(text).toBe("# smiths\nintro\n\n| a |\n\n## Last\n");
   });
 });
