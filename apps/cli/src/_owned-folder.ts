@@ -187,89 +187,39 @@ function unwritable(dir: string): string | undefined {
  */
 export function planFolder(dir: string, shownRaw: string, files: readonly RenderedFile[], options: PlanOptions): FolderPlan {
   const shown = escapeControl(shownRaw);
-  const folder = openFolder(dir, shown);
-  if ("refusal" in folder) return { dir, shown, changes: [], unchanged: [], notes: [], record: undefined, held: {}, refusals: [folder.refusal] };
   const where = (path: string) => escapeControl(join(shownRaw, path));
+  const opened = openFolder(dir, shown);
+  if ("refusal" in opened) return { dir, shown, changes: [], unchanged: [], notes: [], record: undefined, held: {}, refusals: [opened.refusal] };
+  const { folder } = opened;
   const protect = options.protect ?? [];
   const isSpec = (stats: Stats) => protect.some((p) => sameFile(stats, p));
-  const refusals: Refusal[] = [];
-  if (folder.stats && !options.locked) {
-    const holder = lockHolder(dir);
-    if (holder?.alive) refusals.push({ message: lockedMessage(shown, holder), forceable: false });
-  }
-  // The spec being rendered and render's own lock do not make a folder "not empty".
-  const entries = folder.stats ? readdirSync(dir).filter((name) => name !== LOCK_FILE && !isSpecAt(join(dir, name), isSpec)) : [];
-  const { record, text, problem, notes } = folder.stats ? readRecord(dir, where, options) : { notes: [] as string[] };
-  const recordRefused = recordRefusal(shown, where, problem, record === undefined && entries.length > 0);
-  if (recordRefused) refusals.push(recordRefused);
-  const view: FolderView = { dir, where, record, isSpec };
-  const draft: PlanDraft = { changes: [], unchanged: [], refusals, notes, held: {} };
-  const next: Record<string, string> = {};
-  for (const file of files) {
-    if (!isSafePath(file.path) || file.path === RECORD_FILE || file.path === LOCK_FILE || !options.canWrite(file.path))
-      throw new CliError("internal", `the renderer produced a file it does not declare: ${escapeControl(file.path)}`);
-    const hash = sha256(file.content);
-    next[file.path] = hash;
-    planWrite(view, file, hash, draft);
-  }
-  const gone = [...new Set([...Object.keys(record?.files ?? {}), ...Object.keys(record?.writing ?? {})])].filter((p) => !(p in next)).sort();
-  for (const path of gone) planRemoval(view, path, draft);
-  const nextText = recordText({ files: next });
-  const { changes, unchanged, held } = draft;
-  return { dir, shown, changes, unchanged, refusals, notes, record: nextText === text ? undefined : nextText, held };
-}
-
-/** The folder render writes into (`stats` undefined while it does not exist yet), or why render cannot write there at all. */
-function openFolder(dir: string, shown: string): { stats: Stats | undefined } | { refusal: Refusal } {
-  const notAFolder = { refusal: { message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false } };
-  let stats: Stats | undefined;
-  try {
-    stats = statSync(dir, { throwIfNoEntry: false });
-  } catch {
-    return notAFolder;
-  }
-  if (stats && !stats.isDirectory()) return notAFolder;
-  const cannot = unwritable(dir);
-  if (cannot)
-    return { refusal: { message: `${shown} cannot be written: ${escapeControl(cannot)}. Pick another --out, or fix its permissions.`, forceable: false } };
-  return { stats };
-}
-
-/** Whether `path` is the spec being rendered (followed through links); `false` when it cannot be read. */
-function isSpecAt(path: string, isSpec: (stats: Stats) => boolean): boolean {
-  try {
-    const st = statSync(path, { throwIfNoEntry: false });
-    return st !== undefined && isSpec(st);
-  } catch {
-    return false;
-  }
-}
-
-/** Why the folder's record stops render unless forced: it cannot be read, or there is none in a folder that is not empty. */
-function recordRefusal(shown: string, where: (path: string) => string, problem: string | undefined, unrecorded: boolean): Refusal | undefined {
-  if (problem) {
-    return {
-      message: `${where(RECORD_FILE)} is not a record render can read (${escapeControl(problem)}). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
-      forceable: true,
-    };
-  }
-  if (!unrecorded) return undefined;
-  return {
-    message: `${shown} is not empty and has no ${RECORD_FILE}: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.`,
-    forceable: true,
+  const read = folder ? readRecord(dir, where, options) : { notes: [] as string[] };
+  const plan: Planning = {
+    dir,
+    where,
+    record: read.record,
+    isSpec,
+    changes: [],
+    unchanged: [],
+    refusals: folderRefusals({ dir, shown, where, folder }, options, isSpec, read),
+    notes: read.notes,
+    held: {},
   };
+  const next: Record<string, string> = {};
+  for (const file of files) planWrite(plan, file, options, next);
+  planRemovals(plan, next);
+  const nextText = recordText({ files: next });
+  const { changes, unchanged, refusals, notes, held } = plan;
+  return { dir, shown, changes, unchanged, refusals, notes, record: nextText === read.text ? undefined : nextText, held };
 }
 
-/** What the plan reads about the folder: where it is, how a path in it is named in messages, its record, and which file is the spec. */
-interface FolderView {
+/** A folder's plan as it is made: what it reads (its record, the spec to protect) and what it finds. */
+interface Planning {
   readonly dir: string;
+  /** A path in the folder as the user named it, for messages. */
   readonly where: (path: string) => string;
   readonly record: RecordData | undefined;
   readonly isSpec: (stats: Stats) => boolean;
-}
-
-/** What the plan collects while it walks the files render writes and the files it no longer writes. */
-interface PlanDraft {
   readonly changes: FileChange[];
   readonly unchanged: string[];
   readonly refusals: Refusal[];
@@ -277,97 +227,159 @@ interface PlanDraft {
   readonly held: Record<string, string>;
 }
 
-/** Who the file at `path` belongs to: render when the record holds its hash as it is now. */
-function ownerOf(view: FolderView, path: string, now: Found): Owner {
-  const hashes = [view.record?.files[path], view.record?.writing?.[path]].filter((h): h is string => h !== undefined);
+/** The folder's stats (undefined: not there yet), or why render cannot write a folder there at all. */
+function openFolder(dir: string, shown: string): { readonly folder: Stats | undefined } | { readonly refusal: Refusal } {
+  const notAFolder = { refusal: { message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false } };
+  let folder: Stats | undefined;
+  try {
+    folder = statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    return notAFolder;
+  }
+  if (folder && !folder.isDirectory()) return notAFolder;
+  const cannot = unwritable(dir);
+  if (cannot)
+    return { refusal: { message: `${shown} cannot be written: ${escapeControl(cannot)}. Pick another --out, or fix its permissions.`, forceable: false } };
+  return { folder };
+}
+
+/** Refusals about the folder as a whole: another render holds it, its record is unreadable, or it is not empty and has none. */
+function folderRefusals(
+  { dir, shown, where, folder }: { dir: string; shown: string; where: (path: string) => string; folder: Stats | undefined },
+  options: PlanOptions,
+  isSpec: (stats: Stats) => boolean,
+  read: { readonly record?: RecordData; readonly problem?: string },
+): Refusal[] {
+  const refusals: Refusal[] = [];
+  if (folder && !options.locked) {
+    const holder = lockHolder(dir);
+    if (holder?.alive) refusals.push({ message: lockedMessage(shown, holder), forceable: false });
+  }
+  const isSpecAt = (path: string) => {
+    try {
+      const st = statSync(path, { throwIfNoEntry: false });
+      return st !== undefined && isSpec(st);
+    } catch {
+      return false;
+    }
+  };
+  // The spec being rendered and render's own lock do not make a folder "not empty".
+  const entries = folder ? readdirSync(dir).filter((name) => name !== LOCK_FILE && !isSpecAt(join(dir, name))) : [];
+  if (read.problem) {
+    refusals.push({
+      message: `${where(RECORD_FILE)} is not a record render can read (${escapeControl(read.problem)}). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
+      forceable: true,
+    });
+  } else if (!read.record && entries.length > 0) {
+    refusals.push({
+      message: `${shown} is not empty and has no ${RECORD_FILE}: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.`,
+      forceable: true,
+    });
+  }
+  return refusals;
+}
+
+/** Who a file on disk belongs to: render when the record holds its hash (old or new), edited when it holds another, else the user. */
+function ownerOf(plan: Planning, path: string, now: Found): Owner {
+  const hashes = [plan.record?.files[path], plan.record?.writing?.[path]].filter((h): h is string => h !== undefined);
   if (hashes.length === 0) return "user";
   return now.kind === "file" && hashes.includes(sha256(now.data)) ? "render" : "edited";
 }
 
-/** Why render must leave the file at `path` alone even with --force: it is the spec being rendered, or a spec render did not write as it is. */
-function neverTouch(view: FolderView, path: string, now: Found, owner: Owner): Refusal | undefined {
-  if ((now.kind === "file" || now.kind === "big") && view.isSpec(now.stats))
+/** Why a file may never be written or removed, even with --force: it is the spec being rendered, or a spec render did not write. */
+function neverTouch(plan: Planning, path: string, now: Found, owner: Owner): Refusal | undefined {
+  if ((now.kind === "file" || now.kind === "big") && plan.isSpec(now.stats))
     return {
-      message: `${view.where(path)} is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).`,
+      message: `${plan.where(path)} is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).`,
       forceable: false,
       path,
     };
   if (owner !== "render" && now.kind === "file" && looksLikeSpec(now.data))
     return {
-      message: `${view.where(path)} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.`,
+      message: `${plan.where(path)} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.`,
       forceable: false,
       path,
     };
   return undefined;
 }
 
-/** One file render writes: created, unchanged, or updated (refused when edited or not on the record); refused when something else is in the way. */
-function planWrite(view: FolderView, file: RenderedFile, hash: string, draft: PlanDraft): void {
-  const now = readInside(view.dir, file.path, COMPARE_LIMIT);
+/** Plan one rendered file: create it, leave it, or update it (refused when it was edited or is the user's). */
+function planWrite(plan: Planning, file: RenderedFile, options: PlanOptions, next: Record<string, string>): void {
+  const { where, refusals } = plan;
+  if (!isSafePath(file.path) || file.path === RECORD_FILE || file.path === LOCK_FILE || !options.canWrite(file.path))
+    throw new CliError("internal", `the renderer produced a file it does not declare: ${escapeControl(file.path)}`);
+  next[file.path] = sha256(file.content);
+  const now = readInside(plan.dir, file.path, COMPARE_LIMIT);
   const mode = file.mode ?? 0o644;
-  const path = file.path;
   if (now.kind === "none") {
-    draft.changes.push({ kind: "create", path, after: file.content, mode });
+    plan.changes.push({ kind: "create", path: file.path, after: file.content, mode });
     return;
   }
   if (now.kind !== "file" && now.kind !== "big") {
-    const message =
-      now.kind === "link"
-        ? `${view.where(path)} is a symbolic link; render writes a file there and never follows a link. Move it away.`
-        : `${view.where(path)}: render writes a file there, but something else is in the way. Move it away.`;
-    draft.refusals.push({ message, forceable: false, path });
+    refusals.push({
+      message:
+        now.kind === "link"
+          ? `${where(file.path)} is a symbolic link; render writes a file there and never follows a link. Move it away.`
+          : `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`,
+      forceable: false,
+      path: file.path,
+    });
     return;
   }
-  const who = ownerOf(view, path, now);
-  const never = neverTouch(view, path, now, who);
+  const who = ownerOf(plan, file.path, now);
+  const never = neverTouch(plan, file.path, now, who);
   if (never) {
-    draft.refusals.push(never);
+    refusals.push(never);
     return;
   }
-  if (now.kind === "file" && sha256(now.data) === hash) {
-    draft.unchanged.push(path);
-    draft.held[path] = hash;
+  if (now.kind === "file" && sha256(now.data) === next[file.path]) {
+    plan.unchanged.push(file.path);
+    plan.held[file.path] = next[file.path] as string;
     return;
   }
-  if (now.kind === "file") draft.held[path] = sha256(now.data);
-  draft.changes.push({ kind: "update", path, after: file.content, mode, owner: who });
+  if (now.kind === "file") plan.held[file.path] = sha256(now.data);
+  plan.changes.push({ kind: "update", path: file.path, after: file.content, mode, owner: who });
   const big = now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : "";
   if (who === "edited")
-    draft.refusals.push({
-      message: `${view.where(path)} was edited since the last render${big || " (diff below)"}. Move the change into the spec, or pass --force to overwrite it.`,
+    refusals.push({
+      message: `${where(file.path)} was edited since the last render${big || " (see its diff)"}. Move the change into the spec, or pass --force to overwrite it.`,
       forceable: true,
-      path,
+      path: file.path,
     });
-  if (who === "user" && view.record)
-    draft.refusals.push({
-      message: `${view.where(path)} is not on render's record, and render would overwrite it${big || " (diff below)"}. Move it away, or pass --force to overwrite it.`,
+  if (who === "user" && plan.record)
+    refusals.push({
+      message: `${where(file.path)} is not on render's record, and render would overwrite it${big || " (see its diff)"}. Move it away, or pass --force to overwrite it.`,
       forceable: true,
-      path,
+      path: file.path,
     });
 }
 
-/** One file on the record that render no longer writes: removed (refused when edited), or left alone with a note when it is no longer a file. */
-function planRemoval(view: FolderView, path: string, draft: PlanDraft): void {
-  const now = readInside(view.dir, path, COMPARE_LIMIT);
-  if (now.kind === "none") return;
-  if (now.kind !== "file" && now.kind !== "big") {
-    draft.notes.push(`${view.where(path)} is on render's record but is no longer a file render wrote (a link, folder or pipe): left as it is.`);
-    return;
-  }
-  const who = ownerOf(view, path, now) === "render" ? "render" : "edited";
-  const never = neverTouch(view, path, now, who);
-  if (never) {
-    draft.refusals.push(never);
-    return;
-  }
-  if (now.kind === "file") draft.held[path] = sha256(now.data);
-  draft.changes.push({ kind: "remove", path, owner: who });
-  if (who === "edited") {
-    draft.refusals.push({
-      message: `${view.where(path)} was edited since the last render, and render no longer writes it${now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : " (diff below)"}. Move it away to keep it, or pass --force to remove it.`,
-      forceable: true,
-      path,
-    });
+/** Plan removing what the record lists and render no longer writes (refused when edited since). */
+function planRemovals(plan: Planning, next: Readonly<Record<string, string>>): void {
+  const { record, where } = plan;
+  const gone = [...new Set([...Object.keys(record?.files ?? {}), ...Object.keys(record?.writing ?? {})])].filter((p) => !(p in next)).sort();
+  for (const path of gone) {
+    const now = readInside(plan.dir, path, COMPARE_LIMIT);
+    if (now.kind === "none") continue;
+    if (now.kind !== "file" && now.kind !== "big") {
+      plan.notes.push(`${where(path)} is on render's record but is no longer a file render wrote (a link, folder or pipe): left as it is.`);
+      continue;
+    }
+    const who = ownerOf(plan, path, now) === "render" ? "render" : "edited";
+    const never = neverTouch(plan, path, now, who);
+    if (never) {
+      plan.refusals.push(never);
+      continue;
+    }
+    if (now.kind === "file") plan.held[path] = sha256(now.data);
+    plan.changes.push({ kind: "remove", path, owner: who });
+    if (who === "edited") {
+      plan.refusals.push({
+        message: `${where(path)} was edited since the last render, and render no longer writes it${now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : " (see its diff)"}. Move it away to keep it, or pass --force to remove it.`,
+        forceable: true,
+        path,
+      });
+    }
   }
 }
 
