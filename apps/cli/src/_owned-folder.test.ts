@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,6 +36,22 @@ describe("planFolder and applyPlan", () => {
     expect(statSync(join(dir, "sub/run.sh")).mode & 0o777).toBe(0o755);
     expect(record(dir)).toMatchObject({ files: { "a.yaml": sha("a: 1\n"), "sub/run.sh": sha("#!/bin/sh\n") } });
     expect(record(dir).writing).toBeUndefined();
+  });
+
+  // Root writes anywhere, so only a user without write permission meets this refusal.
+  it.skipIf(process.getuid?.() === 0)("refuses a folder it cannot write, before anything else, naming why; writes nothing", () => {
+    const parent = tmp();
+    chmodSync(parent, 0o555);
+    try {
+      const plan = planFolder(join(parent, "out"), "out", [{ path: "a.yaml", content: "a: 1\n" }], ANY);
+      expect(plan.refusals).toEqual([
+        { message: expect.stringMatching(/^out cannot be written: EACCES: .*\. Pick another --out, or fix its permissions\.$/), forceable: false },
+      ]);
+      expect(plan.changes).toEqual([]);
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      chmodSync(parent, 0o755);
+    }
   });
 
   it("keeps every file it did not write byte-identical, removes only recorded files it no longer writes", () => {

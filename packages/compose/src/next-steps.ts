@@ -1,9 +1,7 @@
-import type { ImmichFamilySpec } from "@family/immich-spec";
+import { firstAdminMember, firstAdminNextStep, type ImmichFamilySpec, shellWord } from "@family/immich-spec";
 import { renderContext } from "./_context.js";
 import { frontendNetworkName } from "./_server-service.js";
 import pkg from "../package.json" with { type: "json" };
-
-const shellWord = (word: string) => (/^[\w./@:+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
 /**
  * What to do after the Compose folder was rendered into `dir` (as the user named it), one step a
@@ -31,13 +29,12 @@ export function composeNextSteps(spec: ImmichFamilySpec, dir: string): string[] 
  * on a fresh one the worker or `immich-family bootstrap` signs up the spec's first admin, or it is made by hand.
  */
 function firstAdminStep(spec: ImmichFamilySpec, traefik: boolean, dir: string): string {
-  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+  const admin = firstAdminMember(spec);
   const byHand = traefik
     ? "from inside the server container (Traefik refuses Immich's sign-up from outside)"
     : `in the wizard at https://${spec.hosts.web}, right away (until then anyone who reaches it can claim the install)`;
-  const auto =
-    handle && admin?.password && spec.worker.enabled
-      ? `the worker signs up ${handle} with members.${handle}.password at its first start (or run \`immich-family bootstrap\` yourself); else make the first admin ${byHand}`
-      : `make the first admin ${byHand}${handle ? `, or give members.${handle}.password and run \`immich-family bootstrap\`` : ""}`;
-  return `First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: ${auto}. See ${dir}/README.md, "First start".`;
+  const fresh = admin?.workerSignsUp
+    ? `the worker signs up ${admin.handle} with members.${admin.handle}.password at its first start (or run \`immich-family bootstrap\` yourself); else make the first admin ${byHand}`
+    : `make the first admin ${byHand}${admin ? `, or give members.${admin.handle}.password and run \`immich-family bootstrap\`` : ""}`;
+  return `${firstAdminNextStep(fresh)} See ${dir}/README.md, "First start".`;
 }

@@ -157,6 +157,44 @@ describe("the README for the person deploying", () => {
   });
 });
 
+describe("the README's sections follow the spec", () => {
+  const readme = (mutate: Parameters<typeof specWith>[1]) => file(renderCompose(specWith("family.yaml", mutate)), "README.md");
+  const sections = (text: string) => text.split("\n").filter((line) => line.startsWith("## "));
+
+  test("without backups, metrics or Traefik: no backup, metrics or Traefik section; the drill restores what is left", () => {
+    const bare = readme((d) => {
+      d.targets.compose.backup = { enabled: false };
+      d.targets.compose.metricsExporter = { enabled: false };
+      delete d.targets.compose.traefik;
+    });
+    expect(sections(bare)).toEqual(["## Host setup (once)", "## Secrets", "## First start", "## Restore drill: is the backup any good?"]);
+    expect(bare).toContain("Without Traefik in the spec, the server publishes port 2283 on the host");
+    expect(bare).toContain("`immich-family backup verify` restores a backup you name with --file into `immich-backup-drill`");
+    const superuser = readme((d) => {
+      d.targets.compose.backup = { enabled: false };
+      d.database.superuser = true;
+    });
+    expect(superuser).toContain("restores Immich's own newest backup in `/srv/immich/media/backups` into");
+  });
+
+  test("the transcoding note only for a device, the plain-owner note only without SUPERUSER, the mail line only with notify", () => {
+    const family = readme(() => undefined);
+    expect(family).toContain("Hardware transcoding is `vaapi`. The server runs as `1000:1000`");
+    expect(family).toContain("The spec keeps the database role a plain owner (`database.superuser: false`).");
+    expect(family).not.toContain("A failed backup mails");
+    const changed = readme((d) => {
+      d.targets.compose.hwaccel = "cpu";
+      d.database.superuser = true;
+      d.targets.compose.backup = { notify: { email: { from: "backup@x.org", to: ["a@x.org", "b@x.org"], smtp: { host: "smtp.x.org" } } } };
+    });
+    expect(changed).not.toContain("Hardware transcoding is");
+    expect(changed).not.toContain("a plain owner");
+    expect(changed).toContain(
+      "A failed backup mails a@x.org, b@x.org from backup@x.org through smtp.x.org:587; the backup joins the egress network only for that.",
+    );
+  });
+});
+
 test("rendering is deterministic", () => {
   const spec = exampleSpec("family.yaml");
   expect(renderCompose(spec)).toEqual(renderCompose(structuredClone(spec)));

@@ -1,5 +1,8 @@
+import { App, Chart } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { exampleSpec, find, objects, specWith } from "../test/helpers.js";
+import { installContext } from "./_names.js";
+import { CnpgCluster } from "./cnpg-cluster.js";
 
 describe("CnpgCluster", () => {
   it("renders seed 000's cluster: VectorChord image, preload, parameters, instances, storage, initdb", () => {
@@ -83,5 +86,16 @@ describe("CnpgCluster", () => {
     expect(without({ schedule: "0 30 1 * * *", method: "plugin", pluginName: "barman-cloud.cloudnative-pg.io" })).toThrow(
       /pluginName: the Barman Cloud plugin needs its object store/,
     );
+  });
+
+  it("as a construct, refuses a plugin backup that names no plugin, before it renders anything", () => {
+    const spec = exampleSpec("ponder");
+    const target = spec.targets.kubernetes!;
+    const chart = new Chart(new App(), "mine");
+    const cluster = { ...target.database, backup: { schedule: "0 30 1 * * *", method: "plugin" as const } };
+    expect(() => new CnpgCluster(chart, "database", { install: installContext(spec, target), database: spec.database, cluster })).toThrow(
+      "targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io",
+    );
+    expect(chart.toJson()).toEqual([]);
   });
 });

@@ -28,6 +28,29 @@ export function databaseImage(database: Pick<ImmichDatabase, "postgresMajor" | "
   return cluster.image ?? `ghcr.io/tensorchord/cloudnative-vectorchord:${database.postgresMajor}-${database.vectorVersion}`;
 }
 
+const CNPG_API = "postgresql.cnpg.io/v1";
+
+type ClusterSettings = KubernetesTarget["database"];
+type Backup = NonNullable<ClusterSettings["backup"]>;
+type Metadata = (name: string) => { name: string; namespace: string; labels: Record<string, string> };
+
+/** Refuses a plugin backup that names no plugin: CloudNativePG would archive nowhere. */
+export function assertPluginNamed(backup: Backup | undefined): void {
+  if (backup?.method === "plugin" && !backup.pluginName) {
+    throw new Error("targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io");
+  }
+}
+
+/** `spec.postgresql` of a Cluster: VectorChord preloaded, and the spec's parameters. */
+export function vectorChordPostgresql(cluster: Pick<ClusterSettings, "parameters">) {
+  return { shared_preload_libraries: ["vchord.so"], parameters: { ...cluster.parameters } };
+}
+
+/** `spec.storage` of a Cluster: its size, and its own storage class or else the target's. */
+export function clusterStorage(cluster: Pick<ClusterSettings, "storage">, storageClass: string | undefined) {
+  return { size: cluster.storage.size, ...optional("storageClass", cluster.storage.storageClass ?? storageClass) };
+}
+
 /**
  * The CloudNativePG `Cluster` with VectorChord preloaded, and the SUPERUSER choice rendered honestly:
  * a managed superuser role, or a `Database` that pre-creates Immich's extensions in the app database.
@@ -37,84 +60,87 @@ export class CnpgCluster extends Construct {
   constructor(scope: Construct, id: string, props: CnpgClusterProps) {
     super(scope, id);
     const install = inScope(this, props.install);
-    const { database, cluster: db } = props;
+    const { database, cluster } = props;
     const { names } = install;
+    assertPluginNamed(cluster.backup);
     const labels = recommendedLabels(install, "database", "postgresql");
-    const metadata = (name: string) => ({ name, namespace: names.namespace, labels });
-    const owner = database.user;
-    if (db.backup?.method === "plugin" && !db.backup.pluginName) {
-      throw new Error("targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io");
-    }
+    const metadata: Metadata = (name) => ({ name, namespace: names.namespace, labels });
 
-    new ApiObject(this, "cluster", {
-      apiVersion: "postgresql.cnpg.io/v1",
-      kind: "Cluster",
-      metadata: metadata(names.cluster),
-      spec: {
-        instances: db.instances,
-        imageName: databaseImage(database, db),
-        postgresql: {
-          shared_preload_libraries: ["vchord.so"],
-          parameters: { ...db.parameters },
-        },
-        storage: {
-          size: db.storage.size,
-          ...optional("storageClass", db.storage.storageClass ?? props.storageClass),
-        },
-        bootstrap: { initdb: { database: database.name, owner } },
-        ...(database.superuser ? { managed: { roles: [{ name: owner, ensure: "present", login: true, superuser: true }] } } : {}),
-        ...(db.backup?.method === "volumeSnapshot" ? { backup: { volumeSnapshot: { online: true } } } : {}),
-        ...(db.backup?.method === "plugin"
-          ? { plugins: [{ name: db.backup.pluginName, isWALArchiver: true, ...optional("parameters", db.backup.pluginParameters) }] }
-          : {}),
-      },
-    });
-
-    if (!database.superuser) {
-      new ApiObject(this, "database", {
-        apiVersion: "postgresql.cnpg.io/v1",
-        kind: "Database",
-        metadata: metadata(`${names.cluster}-${database.name.replaceAll("_", "-")}`),
-        spec: {
-          cluster: { name: names.cluster },
-          name: database.name,
-          owner,
-          ensure: "present",
-          databaseReclaimPolicy: "retain",
-          extensions: IMMICH_EXTENSIONS.map((name) => ({
-            name,
-            ensure: "present",
-            ...(name === "vchord" ? { version: database.vectorVersion } : {}),
-          })),
-        },
-      });
-    }
-
-    if (db.backup) {
-      new ApiObject(this, "scheduled-backup", {
-        apiVersion: "postgresql.cnpg.io/v1",
-        kind: "ScheduledBackup",
-        metadata: metadata(`${names.cluster}-backup`),
-        spec: {
-          cluster: { name: names.cluster },
-          schedule: db.backup.schedule,
-          method: db.backup.method,
-          backupOwnerReference: "self",
-          ...(db.backup.method === "plugin" ? { pluginConfiguration: { name: db.backup.pluginName } } : {}),
-        },
-      });
-    }
-
-    if (db.podMonitor) {
-      new ApiObject(this, "pod-monitor", {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PodMonitor",
-        metadata: metadata(names.cluster),
-        spec: {
-          selector: { matchLabels: { "cnpg.io/cluster": names.cluster, "cnpg.io/podRole": "instance" } },
-          podMetricsEndpoints: [{ port: "metrics" }],
-        },
-      });
-    }
+    new ApiObject(this, "cluster", { apiVersion: CNPG_API, kind: "Cluster", metadata: metadata(names.cluster), spec: clusterSpec(props) });
+    if (!database.superuser) new ApiObject(this, "database", extensionsDatabase(database, names.cluster, metadata));
+    if (cluster.backup) new ApiObject(this, "scheduled-backup", scheduledBackup(cluster.backup, names.cluster, metadata));
+    if (cluster.podMonitor) new ApiObject(this, "pod-monitor", podMonitor(names.cluster, metadata));
   }
+}
+
+/** The live Cluster's spec: instances and image, Postgres, storage, a fresh database, the owner role, and how it is backed up. */
+function clusterSpec({ database, cluster, storageClass }: CnpgClusterProps) {
+  return {
+    instances: cluster.instances,
+    imageName: databaseImage(database, cluster),
+    postgresql: vectorChordPostgresql(cluster),
+    storage: clusterStorage(cluster, storageClass),
+    bootstrap: { initdb: { database: database.name, owner: database.user } },
+    ...(database.superuser ? { managed: { roles: [{ name: database.user, ensure: "present", login: true, superuser: true }] } } : {}),
+    ...backupTarget(cluster.backup),
+  };
+}
+
+/** Where the Cluster's backups go: online volume snapshots, or the plugin as the WAL archiver. */
+function backupTarget(backup: Backup | undefined) {
+  if (backup?.method === "volumeSnapshot") return { backup: { volumeSnapshot: { online: true } } };
+  if (backup?.method === "plugin") {
+    return { plugins: [{ name: backup.pluginName, isWALArchiver: true, ...optional("parameters", backup.pluginParameters) }] };
+  }
+  return {};
+}
+
+/** Without SUPERUSER: a `Database` that pre-creates Immich's extensions in the app database (VectorChord at the spec's version). */
+function extensionsDatabase(database: ImmichDatabase, cluster: string, metadata: Metadata) {
+  return {
+    apiVersion: CNPG_API,
+    kind: "Database",
+    metadata: metadata(`${cluster}-${database.name.replaceAll("_", "-")}`),
+    spec: {
+      cluster: { name: cluster },
+      name: database.name,
+      owner: database.user,
+      ensure: "present",
+      databaseReclaimPolicy: "retain",
+      extensions: IMMICH_EXTENSIONS.map((name) => ({
+        name,
+        ensure: "present",
+        ...(name === "vchord" ? { version: database.vectorVersion } : {}),
+      })),
+    },
+  };
+}
+
+/** The `ScheduledBackup` of the spec's schedule and method, owned by itself. */
+function scheduledBackup(backup: Backup, cluster: string, metadata: Metadata) {
+  return {
+    apiVersion: CNPG_API,
+    kind: "ScheduledBackup",
+    metadata: metadata(`${cluster}-backup`),
+    spec: {
+      cluster: { name: cluster },
+      schedule: backup.schedule,
+      method: backup.method,
+      backupOwnerReference: "self",
+      ...(backup.method === "plugin" ? { pluginConfiguration: { name: backup.pluginName } } : {}),
+    },
+  };
+}
+
+/** The `PodMonitor` that scrapes the instances' metrics port. */
+function podMonitor(cluster: string, metadata: Metadata) {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: metadata(cluster),
+    spec: {
+      selector: { matchLabels: { "cnpg.io/cluster": cluster, "cnpg.io/podRole": "instance" } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    },
+  };
 }

@@ -100,6 +100,19 @@ describe("the rendered folder's README", () => {
     expect(prerequisitesOf(readme(exampleSpec("ponder")))).toContain("CloudNativePG operator 1.30.0");
   });
 
+  it("names the StorageClasses the upload and database volumes use, or the cluster's default", () => {
+    expect(prerequisitesOf(readme(exampleSpec("ponder")))).toContain(
+      "The upload and database volumes use the StorageClass `longhorn-nvme`: check that it exists (`kubectl get storageclass`).",
+    );
+    const none = specWith("ponder", (s) => delete s.targets.kubernetes.storageClass);
+    expect(prerequisitesOf(readme(none))).toContain("use the cluster's default StorageClass: check that one is marked default");
+    const mixed = specWith("ponder", (s) => {
+      delete s.targets.kubernetes.storageClass;
+      s.targets.kubernetes.upload.storageClass = "fast";
+    });
+    expect(prerequisitesOf(readme(mixed))).toContain("use the StorageClasses `fast` and (the default): check that they exist");
+  });
+
   it("says how to create the secrets env file kustomize reads, and the apply order and checks", () => {
     const text = readme(exampleSpec("family"));
     expect(text).toContain("`kubectl apply -k` fails until `secrets.env` exists in this folder");

@@ -1,6 +1,19 @@
-import { type ImmichFamilySpec, type KubernetesTarget, NFS_CSI_DRIVER } from "@family/immich-spec";
+import {
+  ADOPTED_INSTALL,
+  FIRST_START_MIGRATIONS,
+  firstAdminMember,
+  type ImmichFamilySpec,
+  type KubernetesTarget,
+  NFS_CSI_DRIVER,
+  OPEN_ADMIN_SIGN_UP,
+  type Paragraph,
+  type ReadmeSection,
+  readmeText,
+  renderedBy,
+  workerSignUp,
+} from "@family/immich-spec";
 import { type Names, PORTS } from "./_names.js";
-import { clusterReferences } from "./cluster-references.js";
+import { type ClusterReferences, clusterReferences } from "./cluster-references.js";
 import { drillNames, maxBackupAge } from "./restore-drill.js";
 
 /** The fields of a rendered object the deploy README reads. */
@@ -34,145 +47,212 @@ export const TESTED_VERSIONS = {
 
 const group = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
 
+/** One thing the cluster must run: what, for which objects, and how to install it. */
+type Prerequisite = { name: string; why: string; install: string };
+
+/** What the prerequisites read of the rendered objects: the objects, their API groups, and what they name in the cluster. */
+interface NeededBy {
+  readonly objects: readonly ReadmeObject[];
+  readonly groups: ReadonlySet<string>;
+  readonly references: ClusterReferences;
+}
+
+/** Each operator or controller the objects may need, in the order the README lists them: none when the objects do not need it. */
+const PREREQUISITES: readonly ((needed: NeededBy) => Prerequisite[])[] = [
+  cloudnativePg,
+  snapshotSupport,
+  ({ references }) => references.cnpgPlugins.map(cnpgPlugin),
+  ({ references }) => references.csiDrivers.map(csiDriver),
+  ({ references }) => references.ingressClasses.map(ingressController),
+  networkPolicyPlugin,
+  certManager,
+  prometheusOperator,
+];
+
 /** The operators and controllers a cluster needs for these objects, each with why. */
 export function prerequisites(objects: readonly ReadmeObject[]): { name: string; why: string; install: string }[] {
-  const out: { name: string; why: string; install: string }[] = [];
-  const groups = new Set(objects.map((o) => group(o.apiVersion)));
-  if (groups.has("postgresql.cnpg.io")) {
-    const kinds = [...new Set(objects.filter((o) => group(o.apiVersion) === "postgresql.cnpg.io").map((o) => `\`${o.kind}\``))].join(", ");
-    out.push({
+  const needed: NeededBy = { objects, groups: new Set(objects.map((o) => group(o.apiVersion))), references: clusterReferences(objects) };
+  return PREREQUISITES.flatMap((prerequisite) => prerequisite(needed));
+}
+
+function cloudnativePg({ objects, groups }: NeededBy): Prerequisite[] {
+  if (!groups.has("postgresql.cnpg.io")) return [];
+  const kinds = [...new Set(objects.filter((o) => group(o.apiVersion) === "postgresql.cnpg.io").map((o) => `\`${o.kind}\``))].join(", ");
+  return [
+    {
       name: `CloudNativePG operator ${TESTED_VERSIONS.cloudnativePg}`,
       why: `the database (${kinds}); the objects are checked against the ${TESTED_VERSIONS.cloudnativePg} CRDs`,
       install: "Helm chart `cnpg/cloudnative-pg` into `cnpg-system`, or the release manifest `cnpg-<version>.yaml`",
-    });
-  }
-  const backups = objects.filter((o) => o.kind === "Cluster" && group(o.apiVersion) === "postgresql.cnpg.io");
-  if (backups.some((o) => o.spec?.backup?.volumeSnapshot)) {
-    out.push({
+    },
+  ];
+}
+
+function snapshotSupport({ objects }: NeededBy): Prerequisite[] {
+  const clusters = objects.filter((o) => o.kind === "Cluster" && group(o.apiVersion) === "postgresql.cnpg.io");
+  if (!clusters.some((o) => o.spec?.backup?.volumeSnapshot)) return [];
+  return [
+    {
       name: "CSI snapshot support (snapshot.storage.k8s.io/v1 CRDs and snapshot controller)",
       why: "the database backups are CSI VolumeSnapshots of the database volumes, with the default VolumeSnapshotClass",
       install: "the external-snapshotter CRDs and controller, and a storage driver that takes snapshots",
-    });
+    },
+  ];
+}
+
+function cnpgPlugin(plugin: string): Prerequisite {
+  return {
+    name: `the CloudNativePG plugin \`${plugin}\``,
+    why: "the database backups (WAL archiving)",
+    install: "the plugin's own release manifest, after the operator",
+  };
+}
+
+function csiDriver(driver: string): Prerequisite {
+  if (driver !== NFS_CSI_DRIVER) return { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" };
+  return {
+    name: `csi-driver-nfs v4 (driver \`${NFS_CSI_DRIVER}\`)`,
+    why: "the NFS libraries, mounted read-only",
+    install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`",
+  };
+}
+
+function ingressController(cls: string): Prerequisite {
+  if (cls !== "pomerium") {
+    return {
+      name: `an ingress controller for the IngressClass \`${cls}\``,
+      why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium",
+      install: "as its project documents",
+    };
   }
-  const references = clusterReferences(objects);
-  for (const plugin of references.cnpgPlugins) {
-    out.push({
-      name: `the CloudNativePG plugin \`${plugin}\``,
-      why: "the database backups (WAL archiving)",
-      install: "the plugin's own release manifest, after the operator",
-    });
-  }
-  for (const driver of references.csiDrivers) {
-    out.push(
-      driver === NFS_CSI_DRIVER
-        ? {
-            name: `csi-driver-nfs v4 (driver \`${NFS_CSI_DRIVER}\`)`,
-            why: "the NFS libraries, mounted read-only",
-            install: "Helm chart `csi-driver-nfs/csi-driver-nfs` into `kube-system`",
-          }
-        : { name: `the CSI driver \`${driver}\``, why: "the libraries' PersistentVolumes", install: "as its project documents" },
-    );
-  }
-  for (const cls of references.ingressClasses) {
-    out.push(
-      cls === "pomerium"
-        ? {
-            name: "Pomerium Ingress Controller (IngressClass `pomerium`)",
-            why: "the web UI behind single sign-on and the public `/api` paths for the mobile apps (`ingress.pomerium.io/*` annotations)",
-            install: "the Pomerium Ingress Controller's Kustomize or Helm install, with its identity provider set up",
-          }
-        : {
-            name: `an ingress controller for the IngressClass \`${cls}\``,
-            why: "the web and API hosts; the `ingress.pomerium.io/*` annotations only take effect with Pomerium",
-            install: "as its project documents",
-          },
-    );
-  }
-  if (objects.some((o) => o.kind === "NetworkPolicy")) {
-    out.push({
+  return {
+    name: "Pomerium Ingress Controller (IngressClass `pomerium`)",
+    why: "the web UI behind single sign-on and the public `/api` paths for the mobile apps (`ingress.pomerium.io/*` annotations)",
+    install: "the Pomerium Ingress Controller's Kustomize or Helm install, with its identity provider set up",
+  };
+}
+
+function networkPolicyPlugin({ objects }: NeededBy): Prerequisite[] {
+  if (!objects.some((o) => o.kind === "NetworkPolicy")) return [];
+  return [
+    {
       name: "a network plugin that enforces NetworkPolicy (e.g. Calico or Cilium)",
       why: "`network-policies.yaml` limits who reaches the database, Valkey, machine learning and the server; without such a plugin the policies are accepted and ignored",
       install: "your cluster's CNI; switch the policies off with `targets.kubernetes.networkPolicies.enabled: false` if it has none",
-    });
-  }
+    },
+  ];
+}
+
+function certManager({ references }: NeededBy): Prerequisite[] {
   const issuers = references.clusterIssuers;
-  if (issuers.length > 0) {
-    out.push({
+  if (issuers.length === 0) return [];
+  return [
+    {
       name: `cert-manager v1 with the ClusterIssuer ${issuers.map((i) => `\`${i}\``).join(", ")}`,
       why: "the TLS certificate of the ingress hosts",
       install: "Helm chart `jetstack/cert-manager` with CRDs, then the ClusterIssuer",
-    });
-  }
-  if (groups.has("monitoring.coreos.com")) {
-    out.push({
+    },
+  ];
+}
+
+function prometheusOperator({ groups }: NeededBy): Prerequisite[] {
+  if (!groups.has("monitoring.coreos.com")) return [];
+  return [
+    {
       name: "Prometheus operator (monitoring.coreos.com/v1 CRDs)",
       why: "the database's `PodMonitor` (`database.podMonitor: true`)",
       install: "kube-prometheus-stack or the prometheus-operator bundle",
-    });
-  }
-  return out;
+    },
+  ];
 }
+
+/** What each section of the README reads: the props, and the namespace every command names. */
+interface ReadmeContext extends DeployReadmeProps {
+  readonly ns: string;
+}
+
+/** The README's sections, in order. */
+const SECTIONS: readonly ReadmeSection<ReadmeContext>[] = [title, beforeYouApply, secretsSection, applySection, checkSection, restoreDrillSection];
 
 /** `README.md` of the rendered Kubernetes folder, for the person applying it. */
 export function renderKubernetesReadme(props: DeployReadmeProps): string {
-  const { spec, target, names, objects } = props;
-  const ns = names.namespace;
-  const out: string[] = [];
-  const p = (...lines: string[]) => out.push(...lines, "");
-  p(
-    `# ${spec.metadata.name}: Immich ${spec.immich.version} on Kubernetes`,
-    "Rendered by `immich-family render --target kubernetes`. Edit the spec, not these files, and render again.",
-  );
-  p("| file | what |", "|---|---|", ...props.files.map((f) => `| \`${f}\` | ${describe(f)} |`));
+  return `${readmeText(SECTIONS, { ...props, ns: props.names.namespace }).trimEnd()}\n`;
+}
 
-  p("## Before you apply");
-  p(
-    `The cluster needs these, installed and running. The folder was built with kubectl ${TESTED_VERSIONS.kubectl}, and its objects checked against the versions named:`,
-  );
-  p("| needed | for | install |", "|---|---|---|", ...prerequisites(objects).map((r) => `| ${r.name} | ${r.why} | ${r.install} |`));
+/** The title, where the folder comes from, and what each file is. */
+function title({ spec, files }: ReadmeContext): Paragraph[] {
+  return [
+    [`# ${spec.metadata.name}: Immich ${spec.immich.version} on Kubernetes`, `${renderedBy("kubernetes")}.`],
+    ["| file | what |", "|---|---|", ...files.map((f) => `| \`${f}\` | ${describe(f)} |`)],
+  ];
+}
+
+/** "Before you apply": the operators and controllers the objects need, and the storage classes. */
+function beforeYouApply({ target, objects }: ReadmeContext): Paragraph[] {
+  return [
+    ["## Before you apply"],
+    [
+      `The cluster needs these, installed and running. The folder was built with kubectl ${TESTED_VERSIONS.kubectl}, and its objects checked against the versions named:`,
+    ],
+    ["| needed | for | install |", "|---|---|---|", ...prerequisites(objects).map((r) => `| ${r.name} | ${r.why} | ${r.install} |`)],
+    [storageClasses(target)],
+  ];
+}
+
+/** Which StorageClasses the upload and database volumes use, and what to check. */
+function storageClasses(target: KubernetesTarget): string {
   const storage = [...new Set([target.upload.storageClass ?? target.storageClass, target.database.storage.storageClass ?? target.storageClass])];
-  p(
-    storage.every((s) => s === undefined)
-      ? "The upload and database volumes use the cluster's default StorageClass: check that one is marked default (`kubectl get storageclass`)."
-      : `The upload and database volumes use the StorageClass${storage.length > 1 ? "es" : ""} ${storage.map((s) => (s ? `\`${s}\`` : "(the default)")).join(" and ")}: check that ${storage.length > 1 ? "they exist" : "it exists"} (\`kubectl get storageclass\`).`,
-  );
+  return storage.every((s) => s === undefined)
+    ? "The upload and database volumes use the cluster's default StorageClass: check that one is marked default (`kubectl get storageclass`)."
+    : `The upload and database volumes use the StorageClass${storage.length > 1 ? "es" : ""} ${storage.map((s) => (s ? `\`${s}\`` : "(the default)")).join(" and ")}: check that ${storage.length > 1 ? "they exist" : "it exists"} (\`kubectl get storageclass\`).`;
+}
 
-  p("## Secrets");
-  if ("envFile" in target.secrets) {
-    const file = target.secrets.envFile;
-    p(
-      `\`kubectl apply -k\` fails until \`${file}\` exists in this folder: kustomize turns it into the Secret \`${names.secret}\`. Write it from the spec (the same keys as \`secrets.env.example\`, each with what it is), then fill in the values:`,
-      "",
-      "```sh",
-      `immich-family secrets immich-family.yaml --target kubernetes --output env > ${file}`,
-      `$EDITOR ${file}   # fill in every value`,
-      `chmod 600 ${file}`,
-      "```",
-      "",
-      `Keep \`${file}\` out of git (or encrypt it, e.g. with SOPS). \`render\` replaces this folder: keep the file elsewhere and copy it in after each render, or switch the spec to \`targets.kubernetes.secrets.existingSecret\`.`,
-    );
-  } else {
-    p(
-      `The spec names the existing Secret \`${target.secrets.existingSecret}\` in the namespace \`${ns}\`: create it (sealed-secrets, SOPS, external-secrets, or \`kubectl create secret generic --from-env-file\`) with every key listed in \`secrets.env.example\` before you apply.`,
-    );
-  }
-  p(`The database password is not among them: CloudNativePG generates it in the Secret \`${names.clusterAppSecret}\`.`);
+/** "Secrets": the env file kustomize turns into the Secret, or the existing Secret the spec names. */
+function secretsSection({ target, names, ns }: ReadmeContext): Paragraph[] {
+  const source: Paragraph =
+    "envFile" in target.secrets
+      ? secretsEnvFile(target.secrets.envFile, names)
+      : [
+          `The spec names the existing Secret \`${target.secrets.existingSecret}\` in the namespace \`${ns}\`: create it (sealed-secrets, SOPS, external-secrets, or \`kubectl create secret generic --from-env-file\`) with every key listed in \`secrets.env.example\` before you apply.`,
+        ];
+  return [["## Secrets"], source, [`The database password is not among them: CloudNativePG generates it in the Secret \`${names.clusterAppSecret}\`.`]];
+}
 
-  p("## Apply");
-  p(
-    "1. Install the prerequisites above and wait until their pods are ready.",
-    `2. Create the secrets (above).`,
-    "3. Check what will change, then apply the folder:",
+/** How to write the secrets env file kustomize reads, and where to keep it. */
+function secretsEnvFile(file: string, names: Names): Paragraph {
+  return [
+    `\`kubectl apply -k\` fails until \`${file}\` exists in this folder: kustomize turns it into the Secret \`${names.secret}\`. Write it from the spec (the same keys as \`secrets.env.example\`, each with what it is), then fill in the values:`,
     "",
-    "   ```sh",
-    "   kubectl diff -k .",
-    "   kubectl apply -k .",
-    "   ```",
+    "```sh",
+    `immich-family secrets immich-family.yaml --target kubernetes --output env > ${file}`,
+    `$EDITOR ${file}   # fill in every value`,
+    `chmod 600 ${file}`,
+    "```",
     "",
-    "   kubectl creates the namespace first, then everything else at once: the server may restart a few times until the database is ready.",
-  );
+    `Keep \`${file}\` out of git (or encrypt it, e.g. with SOPS). \`render\` replaces this folder: keep the file elsewhere and copy it in after each render, or switch the spec to \`targets.kubernetes.secrets.existingSecret\`.`,
+  ];
+}
 
-  p("## Check");
+/** "Apply": prerequisites, secrets, then diff and apply. */
+function applySection(): Paragraph[] {
+  return [
+    ["## Apply"],
+    [
+      "1. Install the prerequisites above and wait until their pods are ready.",
+      `2. Create the secrets (above).`,
+      "3. Check what will change, then apply the folder:",
+      "",
+      "   ```sh",
+      "   kubectl diff -k .",
+      "   kubectl apply -k .",
+      "   ```",
+      "",
+      "   kubectl creates the namespace first, then everything else at once: the server may restart a few times until the database is ready.",
+    ],
+  ];
+}
+
+/** "Check": the commands that wait for each component, then what to know about the first start, the first admin and the worker. */
+function checkSection({ spec, names, ns }: ReadmeContext): Paragraph[] {
   const checks = [
     `kubectl -n ${ns} wait cluster.postgresql.cnpg.io/${names.cluster} --for=condition=Ready --timeout=10m`,
     `kubectl -n ${ns} rollout status deployment/${names.server} --timeout=10m`,
@@ -180,27 +260,31 @@ export function renderKubernetesReadme(props: DeployReadmeProps): string {
     ...(spec.worker.enabled ? [`kubectl -n ${ns} rollout status deployment/${names.worker}`] : []),
     `kubectl -n ${ns} get ingress`,
   ];
-  p("```sh", ...checks, "```");
-  p(
-    `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
-    `- The first start runs database migrations and can take minutes.`,
-    "- An install that already has its users (adopted from a running Immich, its members imported) has no first admin to make: everyone signs in as before.",
-    ...firstAdminLines(spec, names, ns),
-    ...(spec.worker.enabled
-      ? [
-          `- The worker uses the admin API key \`${spec.worker.apiKey.key}\` of the Secret (see \`secrets.env.example\`): on an adopted install, an admin's key (Immich's Account Settings → API Keys); on a fresh one, the key \`immich-family bootstrap\` writes${Object.values(spec.members).some((m) => m.admin && m.password) ? ", or none: the worker then makes its own with the first admin's password, a new one for each new pod" : ""}. It logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`,
-        ]
-      : []),
-  );
-  if (target.database.backup) p(...drillSection(spec, target, names));
-  return `${out.join("\n").trimEnd()}\n`;
+  return [
+    ["## Check"],
+    ["```sh", ...checks, "```"],
+    [
+      `- The server's init container \`config-fill\` fills the Immich config from the Secret and stops on any unresolved \`\${KEY}\`: \`kubectl -n ${ns} logs deployment/${names.server} -c config-fill\` names the missing key.`,
+      `- ${FIRST_START_MIGRATIONS}.`,
+      `- An install that already has its users (${ADOPTED_INSTALL}) has no first admin to make: everyone signs in as before.`,
+      firstAdminLine(spec, names, ns),
+      ...(spec.worker.enabled ? [workerKeyLine(spec, names, ns)] : []),
+    ],
+  ];
+}
+
+/** Which admin API key the worker uses on an adopted and on a fresh install, and where it logs. */
+function workerKeyLine(spec: ImmichFamilySpec, names: Names, ns: string): string {
+  const ownKey = firstAdminMember(spec)?.workerSignsUp
+    ? ", or none: the worker then makes its own with the first admin's password, a new one for each new pod"
+    : "";
+  return `- The worker uses the admin API key \`${spec.worker.apiKey.key}\` of the Secret (see \`secrets.env.example\`): on an adopted install, an admin's key (Immich's Account Settings → API Keys); on a fresh one, the key \`immich-family bootstrap\` writes${ownKey}. It logs what it does as JSON lines: \`kubectl -n ${ns} logs deployment/${names.worker}\`.`;
 }
 
 /** "Is the backup any good?": the restore drill, when the spec takes backups. */
-function drillSection(spec: ImmichFamilySpec, target: KubernetesTarget, names: Names): string[] {
+function restoreDrillSection({ spec, target, names, ns }: ReadmeContext): Paragraph[] {
   const backup = target.database.backup;
   if (!backup) return [];
-  const ns = names.namespace;
   const drill = drillNames({ names, instance: spec.metadata.name, version: spec.immich.version });
   const limit = maxBackupAge(backup.schedule);
   const source =
@@ -208,21 +292,22 @@ function drillSection(spec: ImmichFamilySpec, target: KubernetesTarget, names: N
       ? `the data VolumeSnapshot of the newest completed \`Backup\` of \`${names.cluster}\` (or the one \`--backup NAME\` names)`
       : `the newest backup in the object store of the plugin \`${backup.pluginName}\`${backup.pluginName === "barman-cloud.cloudnative-pg.io" ? `, filed under the server name \`${backup.pluginParameters?.serverName ?? names.cluster}\`` : ""}`;
   return [
-    "## Is the backup any good? The restore drill",
-    "An unrestored backup is no backup. This restores the newest one into a second, separate database and checks it, then removes everything again:",
-    "",
-    "```sh",
-    "immich-family backup verify immich-family.yaml --target kubernetes --apply",
-    "```",
-    "",
-    `- **What it creates**, in \`${ns}\` and in names of its own: the CloudNativePG \`Cluster\` \`${drill.cluster}\` (one instance, the live cluster's image, parameters and storage), bootstrapped from ${source}. It archives no WAL and takes no backups. The storage needs room for one more copy of the database volume while the drill runs.`,
-    `- **Fenced off from the live database**: the NetworkPolicies \`${drill.networkPolicy("database")}\` and \`${drill.networkPolicy("check")}\` let the drill's pods reach only each other on PostgreSQL's and the instance manager's ports (5432, 8000), so never \`${names.cluster}\`; the check reaches nothing but the restored database and DNS. A network plugin must enforce them (e.g. Calico or Cilium); without one they are accepted and ignored.`,
-    `- **The checks**: the Job \`${drill.job}\` runs \`immich-family backup check\` with this tool's image, the spec (ConfigMap \`${drill.spec}\`) and \`DRILL_DATABASE_URL\` from the Secret \`${drill.clusterAppSecret}\` that CloudNativePG generates (key \`uri\`): Immich's schema, the members' and libraries' records, and a sample of the originals on disk. The media volume and the libraries are mounted read-only; since \`${names.upload}\` is ReadWriteOnce, the Job runs on the server's node, beside it, and waits while the server is not running.`,
-    `- **Before anything is created** it fails when no Backup of the live cluster has completed, or when the newest is older than the schedule \`${backup.schedule}\` allows (the backups stopped): ${Math.round(limit.ms / 3_600_000)} hours, for a backup every ${limit.every}.${backup.method === "volumeSnapshot" ? " `--backup NAME` drills an older one anyway." : ""}`,
-    "- **Skipped, and why**: the comparison of counts with the live database (the drill has no network path to it, by design).",
-    "- **Cleaned up** at the end, also when a check fails, on `--timeout` (default 1h for the restore and the checks together) and on Ctrl-C. If kubectl cannot remove them, the command prints the `kubectl delete -k <folder>` that does.",
-    "",
-    `The drill is rendered on demand, not into this folder: a volume-snapshot drill must name the \`Backup\` it restores, which only exists when you drill, and \`kubectl apply -k .\` here must never start a second database. Without \`--apply\` the command only renders the drill (\`--out drill\`) and prints the kubectl commands to run it by hand: \`cluster.yaml\` first, \`check.yaml\` once \`${drill.cluster}\` is ready, \`kubectl delete -k drill\` at the end. Run it after each upgrade and every few weeks; exit 0 means every check passed.`,
+    [
+      "## Is the backup any good? The restore drill",
+      "An unrestored backup is no backup. This restores the newest one into a second, separate database and checks it, then removes everything again:",
+    ],
+    ["```sh", "immich-family backup verify immich-family.yaml --target kubernetes --apply", "```"],
+    [
+      `- **What it creates**, in \`${ns}\` and in names of its own: the CloudNativePG \`Cluster\` \`${drill.cluster}\` (one instance, the live cluster's image, parameters and storage), bootstrapped from ${source}. It archives no WAL and takes no backups. The storage needs room for one more copy of the database volume while the drill runs.`,
+      `- **Fenced off from the live database**: the NetworkPolicies \`${drill.networkPolicy("database")}\` and \`${drill.networkPolicy("check")}\` let the drill's pods reach only each other on PostgreSQL's and the instance manager's ports (5432, 8000), so never \`${names.cluster}\`; the check reaches nothing but the restored database and DNS. A network plugin must enforce them (e.g. Calico or Cilium); without one they are accepted and ignored.`,
+      `- **The checks**: the Job \`${drill.job}\` runs \`immich-family backup check\` with this tool's image, the spec (ConfigMap \`${drill.spec}\`) and \`DRILL_DATABASE_URL\` from the Secret \`${drill.clusterAppSecret}\` that CloudNativePG generates (key \`uri\`): Immich's schema, the members' and libraries' records, and a sample of the originals on disk. The media volume and the libraries are mounted read-only; since \`${names.upload}\` is ReadWriteOnce, the Job runs on the server's node, beside it, and waits while the server is not running.`,
+      `- **Before anything is created** it fails when no Backup of the live cluster has completed, or when the newest is older than the schedule \`${backup.schedule}\` allows (the backups stopped): ${Math.round(limit.ms / 3_600_000)} hours, for a backup every ${limit.every}.${backup.method === "volumeSnapshot" ? " `--backup NAME` drills an older one anyway." : ""}`,
+      "- **Skipped, and why**: the comparison of counts with the live database (the drill has no network path to it, by design).",
+      "- **Cleaned up** at the end, also when a check fails, on `--timeout` (default 1h for the restore and the checks together) and on Ctrl-C. If kubectl cannot remove them, the command prints the `kubectl delete -k <folder>` that does.",
+    ],
+    [
+      `The drill is rendered on demand, not into this folder: a volume-snapshot drill must name the \`Backup\` it restores, which only exists when you drill, and \`kubectl apply -k .\` here must never start a second database. Without \`--apply\` the command only renders the drill (\`--out drill\`) and prints the kubectl commands to run it by hand: \`cluster.yaml\` first, \`check.yaml\` once \`${drill.cluster}\` is ready, \`kubectl delete -k drill\` at the end. Run it after each upgrade and every few weeks; exit 0 means every check passed.`,
+    ],
   ];
 }
 
@@ -243,15 +328,13 @@ function describe(file: string): string {
 }
 
 /** A fresh install's first admin: the worker or `immich-family bootstrap` through a port-forward, or the wizard through one. */
-function firstAdminLines(spec: ImmichFamilySpec, names: Names, ns: string): string[] {
-  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+function firstAdminLine(spec: ImmichFamilySpec, names: Names, ns: string): string {
+  const admin = firstAdminMember(spec);
   const forward = `\`kubectl -n ${ns} port-forward service/${names.server} ${PORTS.server}:${PORTS.server}\``;
-  const bootstrap = handle
-    ? admin?.password && spec.worker.enabled
-      ? ` The worker does it when it starts: with no admin on the server and no key in \`${spec.worker.apiKey.key}\`, it signs up \`${handle}\` (${admin.email}) with \`members.${handle}.password\` and makes its own API key; \`IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap\` through ${forward} does the same and writes the key into the secrets env file. Or by hand:`
-      : ` \`immich-family bootstrap\` does it: give \`members.${handle}.password\`, then run \`IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap\` through ${forward}; it signs up \`${handle}\` (${admin?.email ?? ""}) and writes the worker's key into the secrets env file. Or by hand:`
+  const bootstrap = admin
+    ? admin.workerSignsUp
+      ? ` The worker does it when it starts: ${workerSignUp(admin, spec.worker.apiKey.key)}; \`IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap\` through ${forward} does the same and writes the key into the secrets env file. Or by hand:`
+      : ` \`immich-family bootstrap\` does it: give \`members.${admin.handle}.password\`, then run \`IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap\` through ${forward}; it signs up \`${admin.handle}\` (${admin.email}) and writes the worker's key into the secrets env file. Or by hand:`
     : "";
-  return [
-    `- A fresh install (no users yet): until it has an admin, Immich makes whoever calls its sign-up (\`/api/auth/admin-sign-up\`) the admin. The Ingress \`${names.adminSignUpIngress}\` refuses that path in every spelling on every host, so no one who reaches the hosts can claim the fresh install, and you cannot either through them.${bootstrap || " Make"}${bootstrap ? " make" : ""} the first admin through ${forward}, open http://127.0.0.1:${PORTS.server}, finish Immich's onboarding wizard with the email of the spec's first admin member${spec.auth.oauth ? " (so the OAuth login links to it)" : ""}, stop the port-forward, then open https://${spec.hosts.web}.`,
-  ];
+  return `- A fresh install (no users yet): until it has an admin, ${OPEN_ADMIN_SIGN_UP}. The Ingress \`${names.adminSignUpIngress}\` refuses that path in every spelling on every host, so no one who reaches the hosts can claim the fresh install, and you cannot either through them.${bootstrap || " Make"}${bootstrap ? " make" : ""} the first admin through ${forward}, open http://127.0.0.1:${PORTS.server}, finish Immich's onboarding wizard with the email of the spec's first admin member${spec.auth.oauth ? " (so the OAuth login links to it)" : ""}, stop the port-forward, then open https://${spec.hosts.web}.`;
 }

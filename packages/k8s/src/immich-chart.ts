@@ -11,7 +11,7 @@ import {
 } from "@family/immich-spec";
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { installContext, type Names } from "./_names.js";
+import { type InstallContext, installContext, type Names } from "./_names.js";
 import { TOOL_VERSION } from "./_version.js";
 import { CnpgCluster } from "./cnpg-cluster.js";
 import { ImmichServer } from "./immich-server.js";
@@ -19,7 +19,7 @@ import { Ingress } from "./ingress.js";
 import { MachineLearning } from "./machine-learning.js";
 import { Namespace } from "./namespace.js";
 import { NetworkPolicies } from "./network-policies.js";
-import { NfsLibrary } from "./nfs-library.js";
+import { type LibraryMount, NfsLibrary, targetLibraries } from "./nfs-library.js";
 import { Redis } from "./redis.js";
 import { UploadVolume } from "./upload-volume.js";
 import { Worker } from "./worker.js";
@@ -46,67 +46,85 @@ export class ImmichChart extends Chart {
     if (!target) throw new Error("the spec declares no targets.kubernetes");
     const install = installContext(spec, target);
     this.names = install.names;
-    const image = workerImage(spec, props.toolVersion ?? TOOL_VERSION);
-    const keysReadBy = (reader: "config-init" | "worker") =>
-      secretKeys(spec, "kubernetes")
-        .filter((k) => k.readers.includes(reader))
-        .map((k) => k.key);
+    const input: ChartInput = { spec, target, install, image: workerImage(spec, props.toolVersion ?? TOOL_VERSION) };
 
-    new Namespace(this, "namespace", { install });
-    new CnpgCluster(this, "database", { install, database: spec.database, cluster: target.database, storageClass: target.storageClass });
-    new Redis(this, "redis", { install, image: target.redisImage, password: spec.redis.password, resources: target.resources.redis });
-    const ml = spec.machineLearning;
-    if (ml.enabled)
-      new MachineLearning(this, "machine-learning", { install, image: machineLearningImage(spec), acceleration: ml.acceleration, resources: ml.resources });
-    new UploadVolume(this, "upload", { install, size: target.upload.size, storageClass: target.upload.storageClass ?? target.storageClass });
-    const libraries = Object.keys(target.libraries)
-      .sort()
-      .map((handle) => {
-        const source = target.libraries[handle];
-        if (!source) throw new Error(`targets.kubernetes.libraries.${handle} is missing`);
-        const library = Object.hasOwn(spec.libraries, handle) ? spec.libraries[handle] : undefined;
-        if (!library) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
-        return new NfsLibrary(this, `library-${handle}`, { install, handle, path: library.path, source }).mount;
-      });
-    new ImmichServer(this, "server", {
-      install,
-      image: immichServerImage(spec),
-      configTemplate: renderImmichConfigTemplate(spec, "kubernetes"),
-      configKeys: keysReadBy("config-init"),
-      initImage: image,
-      machineLearningUrl: ml.enabled ? machineLearningUrl(spec, "kubernetes") : undefined,
-      libraries,
-      redisPassword: spec.redis.password,
-      mediaLocation: spec.immich.mediaLocation,
-      trustedProxies: spec.immich.trustedProxies,
-      timezone: spec.immich.timezone,
-      environment: spec.immich.environment,
-      resources: target.resources.server,
-    });
+    addBackingServices(this, input);
+    const libraries = targetLibraries(spec, target).map((l) => new NfsLibrary(this, `library-${l.handle}`, { install, ...l }).mount);
+    addServer(this, input, libraries);
     new Ingress(this, "ingress", {
       install,
       hosts: spec.hosts,
       ingress: target.ingress,
       memberEmails: Object.values(spec.members).map((m) => m.email),
     });
-    // The worker's copy holds only the Kubernetes target: a change to another target must not restart it.
-    if (spec.worker.enabled)
-      new Worker(this, "worker", {
-        install,
-        image,
-        specYaml: specYaml({ ...spec, targets: { kubernetes: target } }),
-        secretKeys: keysReadBy("worker"),
-        libraries,
-        resources: target.resources.worker,
-        placement: target.worker,
-      });
+    if (spec.worker.enabled) addWorker(this, input, libraries);
     if (target.networkPolicies.enabled)
       new NetworkPolicies(this, "network-policies", {
         install,
         namespaces: target.networkPolicies,
         databaseMetrics: target.database.podMonitor,
-        machineLearning: ml.enabled,
+        machineLearning: spec.machineLearning.enabled,
         worker: spec.worker.enabled,
       });
   }
+}
+
+/** What every component of the chart is made from: the spec, its Kubernetes target, the names and labels, and this tool's image. */
+interface ChartInput {
+  readonly spec: ImmichFamilySpec;
+  readonly target: KubernetesTarget;
+  readonly install: InstallContext;
+  /** The image of the worker and the config init step. */
+  readonly image: string;
+}
+
+/** The keys of the Secret that `reader` reads. */
+function keysReadBy(spec: ImmichFamilySpec, reader: "config-init" | "worker"): string[] {
+  return secretKeys(spec, "kubernetes")
+    .filter((k) => k.readers.includes(reader))
+    .map((k) => k.key);
+}
+
+/** What the server stands on, in apply order: the namespace, the database, Valkey, machine learning (when on) and the upload volume. */
+function addBackingServices(chart: Chart, { spec, target, install }: ChartInput): void {
+  new Namespace(chart, "namespace", { install });
+  new CnpgCluster(chart, "database", { install, database: spec.database, cluster: target.database, storageClass: target.storageClass });
+  new Redis(chart, "redis", { install, image: target.redisImage, password: spec.redis.password, resources: target.resources.redis });
+  const ml = spec.machineLearning;
+  if (ml.enabled)
+    new MachineLearning(chart, "machine-learning", { install, image: machineLearningImage(spec), acceleration: ml.acceleration, resources: ml.resources });
+  new UploadVolume(chart, "upload", { install, size: target.upload.size, storageClass: target.upload.storageClass ?? target.storageClass });
+}
+
+/** The Immich server: its image, the config template and the keys that fill it, machine learning, the libraries and its settings. */
+function addServer(chart: Chart, { spec, target, install, image }: ChartInput, libraries: LibraryMount[]): void {
+  const ml = spec.machineLearning;
+  new ImmichServer(chart, "server", {
+    install,
+    image: immichServerImage(spec),
+    configTemplate: renderImmichConfigTemplate(spec, "kubernetes"),
+    configKeys: keysReadBy(spec, "config-init"),
+    initImage: image,
+    machineLearningUrl: ml.enabled ? machineLearningUrl(spec, "kubernetes") : undefined,
+    libraries,
+    redisPassword: spec.redis.password,
+    mediaLocation: spec.immich.mediaLocation,
+    trustedProxies: spec.immich.trustedProxies,
+    timezone: spec.immich.timezone,
+    environment: spec.immich.environment,
+    resources: target.resources.server,
+  });
+}
+
+/** The worker, with its copy of the spec: only the Kubernetes target, so a change to another target does not restart it. */
+function addWorker(chart: Chart, { spec, target, install, image }: ChartInput, libraries: LibraryMount[]): void {
+  new Worker(chart, "worker", {
+    install,
+    image,
+    specYaml: specYaml({ ...spec, targets: { kubernetes: target } }),
+    secretKeys: keysReadBy(spec, "worker"),
+    libraries,
+    resources: target.resources.worker,
+    placement: target.worker,
+  });
 }

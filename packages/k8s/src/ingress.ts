@@ -63,8 +63,13 @@ export class Ingress extends Construct {
     const hosts = [props.hosts.web, ...(props.hosts.mobile ? [props.hosts.mobile] : [])];
     const tls = [{ hosts, secretName: ing.tlsSecretName }];
     const backend = { service: { name: names.server, port: { number: PORTS.server } } };
-    const pomerium = (entries: Partial<Record<PomeriumKey, string>>) =>
-      Object.fromEntries(Object.entries(entries).map(([k, v]) => [`ingress.pomerium.io/${k}`, v]));
+    const ingressTo = (id: string, name: string, annotations: Record<string, string>, rules: IngressRule[]) =>
+      builtIn<IIngress>(this, id, {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name, namespace: names.namespace, labels, annotations },
+        spec: { ingressClassName: ing.className, tls, rules },
+      });
     const proxying = {
       allow_websockets: String(pom.allowWebsockets),
       preserve_host_header: String(pom.preserveHostHeader),
@@ -72,58 +77,36 @@ export class Ingress extends Construct {
       idle_timeout: pom.idleTimeout,
     };
 
-    builtIn<IIngress>(this, "web", {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "Ingress",
-      metadata: {
-        name: names.webIngress,
-        namespace: names.namespace,
-        labels,
-        annotations: {
-          ...(ing.clusterIssuer ? { [CLUSTER_ISSUER_ANNOTATION]: ing.clusterIssuer } : {}),
-          ...pomerium({ ...proxying, pass_identity_headers: String(pom.passIdentityHeaders), ...accessPolicy(pom, props.memberEmails ?? []) }),
-        },
+    ingressTo(
+      "web",
+      names.webIngress,
+      {
+        ...(ing.clusterIssuer ? { [CLUSTER_ISSUER_ANNOTATION]: ing.clusterIssuer } : {}),
+        ...pomerium({ ...proxying, pass_identity_headers: String(pom.passIdentityHeaders), ...accessPolicy(pom, props.memberEmails ?? []) }),
       },
-      spec: {
-        ingressClassName: ing.className,
-        tls,
-        rules: [{ host: props.hosts.web, http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
-      },
-    });
-
-    builtIn<IIngress>(this, "api", {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "Ingress",
-      metadata: {
-        name: names.apiIngress,
-        namespace: names.namespace,
-        labels,
-        annotations: pomerium({ ...proxying, allow_public_unauthenticated_access: "true" }),
-      },
-      spec: {
-        ingressClassName: ing.className,
-        tls,
-        rules: hosts.map((host) => ({ host, http: { paths: PUBLIC_PATHS.map((path) => ({ path, pathType: "Prefix", backend })) } })),
-      },
-    });
-
+      [{ host: props.hosts.web, http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
+    );
+    ingressTo(
+      "api",
+      names.apiIngress,
+      pomerium({ ...proxying, allow_public_unauthenticated_access: "true" }),
+      hosts.map((host) => ({ host, http: { paths: PUBLIC_PATHS.map((path) => ({ path, pathType: "Prefix", backend })) } })),
+    );
     // The backend is the server so that Pomerium accepts the route; the policy lets no request through to it.
-    builtIn<IIngress>(this, "admin-sign-up", {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "Ingress",
-      metadata: {
-        name: names.adminSignUpIngress,
-        namespace: names.namespace,
-        labels,
-        annotations: pomerium({ path_regex: "true", policy: DENY_ALL_POLICY }),
-      },
-      spec: {
-        ingressClassName: ing.className,
-        tls,
-        rules: hosts.map((host) => ({ host, http: { paths: [{ path: `${ADMIN_SIGN_UP.pattern}.*`, pathType: "ImplementationSpecific", backend }] } })),
-      },
-    });
+    ingressTo(
+      "admin-sign-up",
+      names.adminSignUpIngress,
+      pomerium({ path_regex: "true", policy: DENY_ALL_POLICY }),
+      hosts.map((host) => ({ host, http: { paths: [{ path: `${ADMIN_SIGN_UP.pattern}.*`, pathType: "ImplementationSpecific", backend }] } })),
+    );
   }
+}
+
+type IngressRule = NonNullable<NonNullable<IIngress["spec"]>["rules"]>[number];
+
+/** Pomerium's annotations, `ingress.pomerium.io/<key>`. */
+function pomerium(entries: Partial<Record<PomeriumKey, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(entries).map(([k, v]) => [`ingress.pomerium.io/${k}`, v]));
 }
 
 /** Who gets through the SSO gate: a PPL policy, or allowed domains/users (default: the members' emails). */

@@ -1,7 +1,5 @@
-import { type ImmichFamilySpec, secretKeys } from "@family/immich-spec";
+import { firstAdminMember, firstAdminNextStep, type ImmichFamilySpec, secretKeys, shellWord } from "@family/immich-spec";
 import { names, PORTS } from "./_names.js";
-
-const shellWord = (word: string) => (/^[\w./@:+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
 /**
  * What to do after the Kubernetes folder was rendered into `dir` (as the user named it), one step a
@@ -44,11 +42,10 @@ export function kubernetesNextSteps(spec: ImmichFamilySpec, dir: string): string
  * through a port-forward (the Ingresses refuse Immich's sign-up from outside).
  */
 function firstAdminStep(spec: ImmichFamilySpec, forward: string): string {
-  const [handle, admin] = Object.entries(spec.members).find(([, m]) => m.admin) ?? [];
+  const admin = firstAdminMember(spec);
   const wizard = `${forward}, open http://127.0.0.1:${PORTS.server} and finish the onboarding wizard (the Ingresses refuse Immich's sign-up from outside)`;
-  const fresh =
-    handle && admin?.password && spec.worker.enabled
-      ? `the worker signs up ${handle} with members.${handle}.password when it starts (or, through ${forward}, run IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap); else ${wizard}`
-      : `${wizard}${handle ? `, or give members.${handle}.password and run IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap through it` : ""}`;
-  return `First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: ${fresh}. Then open https://${spec.hosts.web}.`;
+  const fresh = admin?.workerSignsUp
+    ? `the worker signs up ${admin.handle} with members.${admin.handle}.password when it starts (or, through ${forward}, run IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap); else ${wizard}`
+    : `${wizard}${admin ? `, or give members.${admin.handle}.password and run IMMICH_URL=http://127.0.0.1:${PORTS.server} immich-family bootstrap through it` : ""}`;
+  return `${firstAdminNextStep(fresh)} Then open https://${spec.hosts.web}.`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { container, exampleSpec, find, objects, specWith } from "../test/helpers.js";
+import { renderKubernetes, renderRestoreDrill } from "./render.js";
 
 describe("NfsLibrary", () => {
   it("renders seed 000's NFS export as a read-only, retained, cluster-scoped PersistentVolume bound by name", () => {
@@ -69,5 +70,14 @@ describe("NfsLibrary", () => {
       name: "library-fotos",
       persistentVolumeClaim: { claimName: "nas-photos", readOnly: true },
     });
+  });
+
+  it("refuses a target library the spec does not declare, in the install and in the drill, when a caller skips validation", () => {
+    const spec = exampleSpec("family");
+    const target = spec.targets.kubernetes!;
+    const stray = { ...spec, targets: { kubernetes: { ...target, libraries: { ...target.libraries, constructor: { existingClaim: "x" } } } } };
+    const refusal = "targets.kubernetes.libraries.constructor: no library constructor is declared under libraries";
+    expect(() => renderKubernetes(stray)).toThrow(refusal);
+    expect(() => renderRestoreDrill(stray, { snapshots: { backup: "b", storage: "b" } })).toThrow(refusal);
   });
 });

@@ -1,4 +1,4 @@
-import type { KubernetesTarget } from "@family/immich-spec";
+import type { ImmichFamilySpec, KubernetesTarget } from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IPersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
@@ -22,6 +22,26 @@ export interface LibraryMount {
 export function libraryMount(install: InstallContext, handle: string, path: string, source: LibrarySource): LibraryMount {
   const claimName = "existingClaim" in source ? source.existingClaim : (source.nfs.claimName ?? install.names.library(handle));
   return { volume: `library-${handle}`, claimName, path };
+}
+
+/** One library of the Kubernetes target: its handle, the path the spec gives it, and where it comes from. */
+export interface TargetLibrary {
+  readonly handle: string;
+  readonly path: string;
+  readonly source: LibrarySource;
+}
+
+/** The target's libraries in handle order; refused when the target names a library the spec does not declare. */
+export function targetLibraries(spec: ImmichFamilySpec, target: KubernetesTarget): TargetLibrary[] {
+  return Object.keys(target.libraries)
+    .sort()
+    .map((handle) => {
+      const source = target.libraries[handle];
+      if (!source) throw new Error(`targets.kubernetes.libraries.${handle} is missing`);
+      const library = Object.hasOwn(spec.libraries, handle) ? spec.libraries[handle] : undefined;
+      if (!library) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
+      return { handle, path: library.path, source };
+    });
 }
 
 /** Props of `NfsLibrary`: one external library, by handle, path and source, and the install's names and labels. */

@@ -7,7 +7,7 @@ import { renderKubernetesReadme } from "./deploy-readme.js";
 import { KUBERNETES_FILES, RESTORE_DRILL_FILES } from "./files.js";
 import { ImmichChart } from "./immich-chart.js";
 import { kustomization } from "./kustomization.js";
-import { libraryMount } from "./nfs-library.js";
+import { libraryMount, targetLibraries } from "./nfs-library.js";
 import { type DrillNames, type DrillSnapshots, RestoreDrill } from "./restore-drill.js";
 import { secretsEnvExample } from "./secrets-example.js";
 
@@ -75,14 +75,7 @@ export function renderRestoreDrill(spec: ImmichFamilySpec, options: RenderRestor
   if (!target) throw new Error("the spec declares no targets.kubernetes");
   const install = installContext(spec, target);
   const chart = new Chart(new App(), "drill", { disableResourceNameHashes: true });
-  const libraries = Object.keys(target.libraries)
-    .sort()
-    .map((handle) => {
-      const source = target.libraries[handle];
-      const library = spec.libraries[handle];
-      if (!source || !library) throw new Error(`targets.kubernetes.libraries.${handle}: no library ${handle} is declared under libraries`);
-      return libraryMount(install, handle, library.path, source);
-    });
+  const libraries = targetLibraries(spec, target).map((l) => libraryMount(install, l.handle, l.path, l.source));
   const drill = new RestoreDrill(chart, "drill", {
     install,
     database: spec.database,

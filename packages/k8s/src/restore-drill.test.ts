@@ -1,10 +1,24 @@
 import type { ImmichFamilySpec } from "@family/immich-spec";
+import { App, Chart, Testing } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { allowed, container, drillObjects, envOf, exampleSpec, find, OUTSIDE, objects, type Pod, specWith, barmanPluginBackup } from "../test/helpers.js";
+import {
+  allowed,
+  container,
+  drillObjects,
+  envOf,
+  exampleSpec,
+  find,
+  type K8sObject,
+  OUTSIDE,
+  objects,
+  type Pod,
+  specWith,
+  barmanPluginBackup,
+} from "../test/helpers.js";
 import { installContext } from "./_names.js";
 import { type RenderRestoreDrillOptions, renderRestoreDrill } from "./render.js";
-import { drillNames, maxBackupAge } from "./restore-drill.js";
+import { drillNames, maxBackupAge, RestoreDrill, type RestoreDrillProps } from "./restore-drill.js";
 
 const SNAPSHOTS = { backup: "rincewind-postgres-backup-20261205030000", storage: "rincewind-postgres-backup-20261205030000" };
 const family = exampleSpec("family");
@@ -86,6 +100,33 @@ describe("RestoreDrill by volume snapshot", () => {
     expect(() => renderRestoreDrill(family)).toThrow(/needs the snapshots of the Backup/);
     const none = specWith("family", (s) => delete s.targets.kubernetes.database.backup);
     expect(() => renderRestoreDrill(none, { snapshots: SNAPSHOTS })).toThrow(/declares no backups/);
+  });
+});
+
+/** What `renderRestoreDrill` gives the construct for the family example, for tests that build it in a chart of their own. */
+function constructProps(): RestoreDrillProps {
+  const target = family.targets.kubernetes!;
+  return {
+    install: installContext(family, target),
+    database: family.database,
+    cluster: target.database,
+    snapshots: SNAPSHOTS,
+    operatorNamespace: "cnpg-system",
+    image: "check:1",
+    specYaml: "{}",
+    libraries: [],
+  };
+}
+
+describe("RestoreDrill as a construct", () => {
+  it("refuses a plugin backup that names no plugin, before it renders anything", () => {
+    const chart = new Chart(new App(), "mine");
+    const props = constructProps();
+    const cluster = { ...props.cluster, backup: { schedule: "0 30 1 * * *", method: "plugin" as const } };
+    expect(() => new RestoreDrill(chart, "drill", { ...props, cluster })).toThrow(
+      "targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io",
+    );
+    expect(chart.toJson()).toEqual([]);
   });
 });
 
@@ -186,6 +227,16 @@ describe("the check Job", () => {
       readOnly: true,
     });
     expect(job.volumes.find((v: { name: string }) => v.name === "media").persistentVolumeClaim).toEqual({ claimName: "immich-library", readOnly: true });
+  });
+
+  it("as a construct without the media volume, mounts only the spec, /tmp and the libraries, and runs on any node", () => {
+    const chart = new Chart(new App(), "mine");
+    const library = { volume: "library-family", path: "/mnt/photos/family", claimName: "photos" };
+    new RestoreDrill(chart, "drill", { ...constructProps(), libraries: [library] });
+    const bare = find(Testing.synth(chart) as K8sObject[], "Job", "rincewind-restore-drill").spec.template.spec;
+    expect(bare.affinity).toBeUndefined();
+    expect(bare.containers[0].volumeMounts.map((m: { name: string }) => m.name)).toEqual(["spec", "tmp", "library-family"]);
+    expect(bare.volumes.map((v: { name: string }) => v.name)).toEqual(["spec", "tmp", "library-family"]);
   });
 
   it("uses an existing claim for a library the spec keeps one for", () => {

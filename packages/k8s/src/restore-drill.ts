@@ -8,12 +8,12 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { recommendedLabels, selectorLabels } from "./_labels.js";
 import { inScope, type InstallContext, PORTS } from "./_names.js";
-import { optional } from "./_optional.js";
 import { envSecret, nonRootSecurity, POD_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
-import { databaseImage, type ImmichDatabase } from "./cnpg-cluster.js";
+import { assertPluginNamed, clusterStorage, databaseImage, type ImmichDatabase, vectorChordPostgresql } from "./cnpg-cluster.js";
 import { CNPG_STATUS_PORT } from "./network-policies.js";
 import type { LibraryMount } from "./nfs-library.js";
 
@@ -121,164 +121,190 @@ export class RestoreDrill extends Construct {
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
     const install = inScope(this, props.install);
-    const { database, cluster: live, media } = props;
-    const { names } = install;
     const drill = drillNames(install);
     this.names = drill;
-    const backup = live.backup;
-    if (!backup) throw new Error("targets.kubernetes.database.backup: the spec declares no backups, so there is nothing to restore");
-    if (backup.method === "plugin" && !backup.pluginName) {
-      throw new Error("targets.kubernetes.database.backup.pluginName: required when the method is plugin, e.g. barman-cloud.cloudnative-pg.io");
-    }
-    if (backup.method === "volumeSnapshot" && !props.snapshots) throw new Error("a volume-snapshot drill needs the snapshots of the Backup to restore");
-
+    const backup = backupToRestore(props);
     const clusterScope = new Construct(this, "cluster");
     const checkScope = new Construct(this, "check");
     const labels = recommendedLabels(install, "restore-drill", "immich-family-restore-drill");
-    const checkPods = selectorLabels(install, "restore-drill", "immich-family-restore-drill");
-    const instances: INetworkPolicyPeer = { podSelector: { matchLabels: { "cnpg.io/cluster": drill.cluster } } };
-    const tcp = (...ports: number[]): INetworkPolicyPort[] => ports.map((port) => ({ protocol: "TCP", port }));
 
-    const policy = (part: "database" | "check", podSelector: Record<string, string>, spec: Pick<NonNullable<INetworkPolicy["spec"]>, "ingress" | "egress">) =>
-      builtIn<INetworkPolicy>(clusterScope, `policy-${part}`, {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: drill.networkPolicy(part), namespace: names.namespace, labels },
-        spec: { podSelector: { matchLabels: podSelector }, policyTypes: ["Ingress", "Egress"], ...spec },
-      });
-    // The drill's instances (and CloudNativePG's recovery job, which carries the same label) reach only
-    // each other on PostgreSQL's and the instance manager's ports, so never the live cluster's; every
-    // other port stays open for the API server, DNS and the backup plugin's object store.
-    policy(
-      "database",
-      { "cnpg.io/cluster": drill.cluster },
-      {
-        ingress: [
-          { from: [{ podSelector: { matchLabels: checkPods } }], ports: tcp(PORTS.postgres) },
-          {
-            from: [instances, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.operatorNamespace } } }],
-            ports: tcp(PORTS.postgres, CNPG_STATUS_PORT),
-          },
-        ],
-        egress: [{ to: [instances], ports: tcp(PORTS.postgres, CNPG_STATUS_PORT) }, { ports: allPortsBut([PORTS.postgres, CNPG_STATUS_PORT]) }],
-      },
-    );
-    // The checks reach the restored database and DNS, nothing else; nothing reaches them.
-    policy("check", checkPods, {
-      ingress: [],
-      egress: [
-        { to: [instances], ports: tcp(PORTS.postgres) },
-        {
-          ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-          ],
-        },
-      ],
-    });
-
-    const externalName = names.cluster;
-    new ApiObject(clusterScope, "cluster", {
-      apiVersion: "postgresql.cnpg.io/v1",
-      kind: "Cluster",
-      metadata: {
-        name: drill.cluster,
-        namespace: names.namespace,
-        // Not the check's labels: an operator that copies Cluster labels onto its pods (INHERITED_LABELS)
-        // must not put the instances under the check's policy.
-        labels: recommendedLabels(install, "restore-drill", "postgresql"),
-        annotations: {
-          "immich-family.dev/restore-drill-of": names.cluster,
-          ...(props.snapshots ? { "immich-family.dev/restore-drill-backup": props.snapshots.backup } : {}),
-        },
-      },
-      spec: {
-        instances: 1,
-        imageName: databaseImage(database, live),
-        postgresql: { shared_preload_libraries: ["vchord.so"], parameters: { ...live.parameters } },
-        storage: { size: live.storage.size, ...optional("storageClass", live.storage.storageClass ?? props.storageClass) },
-        bootstrap: {
-          recovery: {
-            database: database.name,
-            owner: database.user,
-            ...(backup.method === "volumeSnapshot" && props.snapshots
-              ? { volumeSnapshots: { storage: { name: props.snapshots.storage, kind: "VolumeSnapshot", apiGroup: "snapshot.storage.k8s.io" } } }
-              : { source: externalName }),
-          },
-        },
-        // The live cluster's backups, read only: no `plugins` here, so the drill archives nothing.
-        ...(backup.method === "plugin" && backup.pluginName
-          ? {
-              externalClusters: [
-                {
-                  name: externalName,
-                  plugin: { name: backup.pluginName, parameters: recoveryParameters(backup.pluginName, backup.pluginParameters, names.cluster) },
-                },
-              ],
-            }
-          : {}),
-      },
-    });
-
-    const specDir = posix.dirname(CONTAINER_PATHS.workerSpecFile);
+    fenceOff(clusterScope, install, drill, labels, props.operatorNamespace);
+    new ApiObject(clusterScope, "cluster", recoveryCluster(install, drill, backup, props));
     const specFile = posix.basename(CONTAINER_PATHS.workerSpecFile);
     builtIn<IConfigMap>(checkScope, "spec", {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: drill.spec, namespace: names.namespace, labels },
+      metadata: { name: drill.spec, namespace: install.names.namespace, labels },
       data: { [specFile]: props.specYaml },
     });
-    builtIn<IJob>(checkScope, "job", {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: { name: drill.job, namespace: names.namespace, labels },
-      spec: {
-        // A failed check is a finding, not a flake: never retried.
-        backoffLimit: 0,
-        activeDeadlineSeconds: props.activeDeadlineSeconds ?? 3600,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: "Never",
-            automountServiceAccountToken: false,
-            securityContext: { ...POD_SECURITY },
-            ...(media
-              ? {
-                  affinity: {
-                    podAffinity: {
-                      requiredDuringSchedulingIgnoredDuringExecution: [
-                        { labelSelector: { matchLabels: selectorLabels(install, "server", "immich-server") }, topologyKey: "kubernetes.io/hostname" },
-                      ],
-                    },
-                  },
-                }
-              : {}),
-            containers: [
-              {
-                name: "check",
-                image: props.image,
-                command: ["immich-family", ...DRILL_CHECK_ARGS],
-                env: [envSecret(DRILL_DATABASE_URL_ENV, drill.clusterAppSecret, "uri")],
-                securityContext: nonRootSecurity(1000),
-                volumeMounts: [
-                  { name: "spec", mountPath: specDir, readOnly: true },
-                  { name: "tmp", mountPath: "/tmp" },
-                  ...(media ? [{ name: "media", mountPath: media.path, readOnly: true }] : []),
-                  ...props.libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
-                ],
-              },
-            ],
-            volumes: [
-              { name: "spec", configMap: { name: drill.spec } },
-              { name: "tmp", emptyDir: {} },
-              ...(media ? [{ name: "media", persistentVolumeClaim: { claimName: media.claimName, readOnly: true } }] : []),
-              ...props.libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
-            ],
-          },
+    builtIn<IJob>(checkScope, "job", checkJob(install, drill, labels, props));
+  }
+}
+
+type Backup = NonNullable<KubernetesTarget["database"]["backup"]>;
+
+/** The live cluster's backup the drill restores; refused when there is none, it names no plugin, or its snapshots are not given. */
+function backupToRestore(props: RestoreDrillProps): Backup {
+  const backup = props.cluster.backup;
+  if (!backup) throw new Error("targets.kubernetes.database.backup: the spec declares no backups, so there is nothing to restore");
+  assertPluginNamed(backup);
+  if (backup.method === "volumeSnapshot" && !props.snapshots) throw new Error("a volume-snapshot drill needs the snapshots of the Backup to restore");
+  return backup;
+}
+
+/**
+ * The NetworkPolicies that fence the drill off. Its instances (and CloudNativePG's recovery job, which
+ * carries the same label) reach only each other on PostgreSQL's and the instance manager's ports, so
+ * never the live cluster's; every other port stays open for the API server, DNS and the backup plugin's
+ * object store. The checks reach the restored database and DNS, nothing else; nothing reaches them.
+ */
+function fenceOff(scope: Construct, install: InstallContext, drill: DrillNames, labels: Record<string, string>, operatorNamespace: string): void {
+  const checkPods = selectorLabels(install, "restore-drill", "immich-family-restore-drill");
+  const instances: INetworkPolicyPeer = { podSelector: { matchLabels: { "cnpg.io/cluster": drill.cluster } } };
+  const tcp = (...ports: number[]): INetworkPolicyPort[] => ports.map((port) => ({ protocol: "TCP", port }));
+  const policy = (part: "database" | "check", podSelector: Record<string, string>, spec: Pick<NonNullable<INetworkPolicy["spec"]>, "ingress" | "egress">) =>
+    builtIn<INetworkPolicy>(scope, `policy-${part}`, {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: drill.networkPolicy(part), namespace: install.names.namespace, labels },
+      spec: { podSelector: { matchLabels: podSelector }, policyTypes: ["Ingress", "Egress"], ...spec },
+    });
+  policy(
+    "database",
+    { "cnpg.io/cluster": drill.cluster },
+    {
+      ingress: [
+        { from: [{ podSelector: { matchLabels: checkPods } }], ports: tcp(PORTS.postgres) },
+        {
+          from: [instances, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": operatorNamespace } } }],
+          ports: tcp(PORTS.postgres, CNPG_STATUS_PORT),
+        },
+      ],
+      egress: [{ to: [instances], ports: tcp(PORTS.postgres, CNPG_STATUS_PORT) }, { ports: allPortsBut([PORTS.postgres, CNPG_STATUS_PORT]) }],
+    },
+  );
+  policy("check", checkPods, {
+    ingress: [],
+    egress: [
+      { to: [instances], ports: tcp(PORTS.postgres) },
+      {
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ],
+  });
+}
+
+/**
+ * The recovery Cluster: one instance of the live cluster's image, parameters and storage, bootstrapped
+ * from the Backup's snapshots or from the live cluster's backups in the plugin's object store.
+ */
+function recoveryCluster(install: InstallContext, drill: DrillNames, backup: Backup, props: RestoreDrillProps) {
+  const { names } = install;
+  const { database, cluster: live, snapshots } = props;
+  const externalName = names.cluster;
+  return {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: {
+      name: drill.cluster,
+      namespace: names.namespace,
+      // Not the check's labels: an operator that copies Cluster labels onto its pods (INHERITED_LABELS)
+      // must not put the instances under the check's policy.
+      labels: recommendedLabels(install, "restore-drill", "postgresql"),
+      annotations: {
+        "immich-family.dev/restore-drill-of": names.cluster,
+        ...(snapshots ? { "immich-family.dev/restore-drill-backup": snapshots.backup } : {}),
+      },
+    },
+    spec: {
+      instances: 1,
+      imageName: databaseImage(database, live),
+      postgresql: vectorChordPostgresql(live),
+      storage: clusterStorage(live, props.storageClass),
+      bootstrap: {
+        recovery: {
+          database: database.name,
+          owner: database.user,
+          ...(backup.method === "volumeSnapshot" && snapshots
+            ? { volumeSnapshots: { storage: { name: snapshots.storage, kind: "VolumeSnapshot", apiGroup: "snapshot.storage.k8s.io" } } }
+            : { source: externalName }),
         },
       },
-    });
-  }
+      // The live cluster's backups, read only: no `plugins` here, so the drill archives nothing.
+      ...(backup.method === "plugin" && backup.pluginName
+        ? {
+            externalClusters: [
+              {
+                name: externalName,
+                plugin: { name: backup.pluginName, parameters: recoveryParameters(backup.pluginName, backup.pluginParameters, names.cluster) },
+              },
+            ],
+          }
+        : {}),
+    },
+  };
+}
+
+/** The Job that runs `immich-family backup check` once, never retried: a failed check is a finding, not a flake. */
+function checkJob(install: InstallContext, drill: DrillNames, labels: Record<string, string>, props: RestoreDrillProps): IJob & { metadata: { name: string } } {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: drill.job, namespace: install.names.namespace, labels },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: props.activeDeadlineSeconds ?? 3600,
+      template: { metadata: { labels }, spec: checkPod(install, drill, props) },
+    },
+  };
+}
+
+/**
+ * The check's pod: the tool's image as uid 1000 with the restored database's URL, the spec, a scratch
+ * `/tmp`, and the media and libraries read-only; on the server's node when it mounts the (ReadWriteOnce) media.
+ */
+function checkPod(install: InstallContext, drill: DrillNames, props: RestoreDrillProps): IPodSpec {
+  const { media, libraries } = props;
+  return {
+    restartPolicy: "Never",
+    automountServiceAccountToken: false,
+    securityContext: { ...POD_SECURITY },
+    ...(media
+      ? {
+          affinity: {
+            podAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: selectorLabels(install, "server", "immich-server") }, topologyKey: "kubernetes.io/hostname" },
+              ],
+            },
+          },
+        }
+      : {}),
+    containers: [
+      {
+        name: "check",
+        image: props.image,
+        command: ["immich-family", ...DRILL_CHECK_ARGS],
+        env: [envSecret(DRILL_DATABASE_URL_ENV, drill.clusterAppSecret, "uri")],
+        securityContext: nonRootSecurity(1000),
+        volumeMounts: [
+          { name: "spec", mountPath: posix.dirname(CONTAINER_PATHS.workerSpecFile), readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+          ...(media ? [{ name: "media", mountPath: media.path, readOnly: true }] : []),
+          ...libraries.map((l) => ({ name: l.volume, mountPath: l.path, readOnly: true })),
+        ],
+      },
+    ],
+    volumes: [
+      { name: "spec", configMap: { name: drill.spec } },
+      { name: "tmp", emptyDir: {} },
+      ...(media ? [{ name: "media", persistentVolumeClaim: { claimName: media.claimName, readOnly: true } }] : []),
+      ...libraries.map((l) => ({ name: l.volume, persistentVolumeClaim: { claimName: l.claimName, readOnly: true } })),
+    ],
+  };
 }
 
 /** The Barman Cloud plugin that the CloudNativePG project maintains. */

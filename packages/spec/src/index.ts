@@ -58,6 +58,20 @@ export {
   runChecks,
 } from "./checks.js";
 export type { RenderedFile } from "./rendered-file.js";
+export {
+  ADOPTED_INSTALL,
+  FIRST_START_MIGRATIONS,
+  type FirstAdminMember,
+  firstAdminMember,
+  firstAdminNextStep,
+  OPEN_ADMIN_SIGN_UP,
+  type Paragraph,
+  type ReadmeSection,
+  readmeText,
+  renderedBy,
+  shellWord,
+  workerSignUp,
+} from "./deploy-text.js";
 export { specYaml, yamlText } from "./yaml-text.js";
 export {
   immichLine,
