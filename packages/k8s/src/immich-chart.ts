@@ -76,11 +76,7 @@ export class ImmichChart extends Chart {
       initImage: image,
       machineLearningUrl: ml.enabled ? machineLearningUrl(spec, "kubernetes") : undefined,
       libraries,
-      redisPassword: spec.redis.password,
-      mediaLocation: spec.immich.mediaLocation,
-      trustedProxies: spec.immich.trustedProxies,
-      timezone: spec.immich.timezone,
-      environment: spec.immich.environment,
+      settings: spec,
       resources: target.resources.server,
     });
     new Ingress(this, "ingress", {

@@ -16,7 +16,7 @@ export { oauthProvider } from "./oauth-provider.js";
 export { oauthRoleClaim } from "./oauth-role-claim.js";
 export { placeholders } from "./placeholders.js";
 export { reservedKey } from "./reserved-key.js";
-export { isSecretEnvName, serverEnvironment, serverEnvOwner } from "./server-environment.js";
+export { isSecretEnvName, serverEnvironment } from "./server-environment.js";
 export { specRules } from "./spec-rules.js";
 export { STORAGE_TEMPLATE_TOKENS, storageTemplate } from "./storage-template.js";
 export { unusedField } from "./unused-field.js";
