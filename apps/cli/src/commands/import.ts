@@ -18,7 +18,7 @@ import { isHttpError } from "@immich/sdk";
 import { parse } from "yaml";
 import type { CommandMain } from "../_command.js";
 import { CliError, isCliError } from "../_errors.js";
-import { DEFAULT_IMMICH_VERSION } from "./init.js";
+import { DEFAULT_IMMICH_VERSION } from "../_new-spec.js";
 import { writeFileAtomically } from "../_write.js";
 import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
 import { foldBindsIntoLibraries, importComposeAdoption, readComposeFolder } from "../import/compose-adoption.js";

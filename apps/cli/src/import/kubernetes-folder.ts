@@ -1,6 +1,6 @@
 import { CLUSTER_ISSUER_ANNOTATION, escapeControl, NFS_CSI_DRIVER } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
-import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
+import { DEFAULT_IMMICH_VERSION } from "../_new-spec.js";
 import { CliError } from "../_errors.js";
 import { type ImportDraft, toHandle, uniqueHandle } from "./_draft.js";
 import type { ImportFolder } from "./_read.js";

@@ -13,7 +13,7 @@ import {
   searchUsersAdmin,
   type UserPreferencesResponseDto,
 } from "@immich/sdk";
-import { handleFromEmail } from "../commands/init.js";
+import { handleFromEmail } from "../_new-spec.js";
 import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
 import { Shape } from "./_shape.js";
 
