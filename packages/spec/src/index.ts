@@ -1,6 +1,11 @@
 export {
   buildImmichConfig,
+  CONFIG_SETTINGS,
+  type ConfigLeaf,
   type ConfigObject,
+  type ConfigReader,
+  type ConfigSetting,
+  configReader,
   type ConfigSchemaIssue,
   checkImmichConfig,
   immichConfigDefaults,
