@@ -1,9 +1,12 @@
+import { lineOf } from "./releases/line-of.js";
+import type { SupportedLine } from "./releases/lines.js";
 import type { ImmichFamilySpec, Library, OAuth } from "./schema/spec.js";
 
-/** The Immich major version line the spec targets: 2 or 3. */
-export function immichMajor(spec: Pick<ImmichFamilySpec, "immich">): 2 | 3 {
-  const major = Number(/^v?([0-9]+)\./.exec(spec.immich.version)?.[1]);
-  return major >= 3 ? 3 : 2;
+/** The release line of the Immich release the spec pins (the schema accepts only releases on a supported line). */
+export function immichLine(spec: { readonly immich: { readonly version: string } }): SupportedLine {
+  const line = lineOf(spec.immich.version);
+  if (!line) throw new Error(`immich.version ${spec.immich.version} is not on a supported release line`);
+  return line;
 }
 
 /** A library's import paths, absolute, as Immich sees them. */

@@ -51,7 +51,7 @@ export { errorMessage } from "./error-message.js";
 export type { RenderedFile } from "./rendered-file.js";
 export { specYaml, yamlText } from "./yaml-text.js";
 export {
-  immichMajor,
+  immichLine,
   libraryImportPaths,
   libraryName,
   mobileRelayHost,
@@ -85,18 +85,24 @@ export {
   configAt,
   configValue,
   EVERY_UPGRADE_STEPS,
+  IMMICH_LINES,
+  type ImmichLine,
+  isSupported,
+  type LineMajor,
   type LineStep,
+  lineOf,
+  nearestLine,
   newestSupportedRelease,
   normalizeVersion,
   parseVersion,
   pinConfigValues,
   planUpgrade,
-  RELEASE_LINES,
-  type ReleaseLine,
-  releaseLine,
   REQUIRED_STOPS,
   type RequiredStop,
+  type SupportedLine,
   setImmichVersion,
+  supportedLines,
+  supportedRange,
   type UpgradePlan,
 } from "./releases/index.js";
 export {

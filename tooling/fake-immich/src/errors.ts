@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { LineApi } from "./line-api.js";
 
 /** One failed field check of a request: the field's path and what is wrong with it. */
 export interface ValidationIssue {
@@ -37,23 +38,21 @@ export function reasonPhrase(status: number): string {
 }
 
 /**
- * Body and headers of an error answer. v2: `{ message, error, statusCode, correlationId }`, the message
- * a list for a failed validation (class-validator's words), the id also in `x-immich-cid`. v3: only
- * `{ message }`, a failed validation as `{ message: "Validation failed", errors }`, the id in
- * `X-Correlation-ID` only. The fake keeps class-validator's words in each v3 issue too: only the
- * shape is v3's (the server's own words there are zod's).
+ * Body and headers of an error answer in the shape of the server's line (`LineApi.errors`). The fake
+ * keeps class-validator's words in each issue of the `issues` shape too: only the shape is v3's (the
+ * server's own words there are zod's).
  */
-export function errorResponse(major: 2 | 3, status: number, body: string | readonly ValidationIssue[]): { body: unknown; headers: Record<string, string> } {
+export function errorResponse(api: LineApi, status: number, body: string | readonly ValidationIssue[]): { body: unknown; headers: Record<string, string> } {
   const correlationId = randomUUID().slice(0, 8);
-  if (major === 2) {
+  if (api.errors === "nest") {
     const message = typeof body === "string" ? body : body.map((i) => i.message);
     return { body: { message, error: reasonPhrase(status), statusCode: status, correlationId }, headers: { "x-immich-cid": correlationId } };
   }
-  const v3 =
+  const issues =
     typeof body === "string"
       ? { message: body }
       : { message: "Validation failed", errors: body.map((i) => ({ code: "custom", path: i.path, message: i.message })) };
-  return { body: v3, headers: { "x-correlation-id": correlationId } };
+  return { body: issues, headers: { "x-correlation-id": correlationId } };
 }
 
 export const badRequest = (message: string | readonly ValidationIssue[]) => new FakeHttpError(400, message);

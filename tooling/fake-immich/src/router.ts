@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { LineApi } from "./line-api.js";
 import type { FakeApiKey, FakeState, FakeUser } from "./state.js";
 
 /** The caller, once authenticated by its `x-api-key` or a login session's token (then with every permission). */
@@ -32,8 +33,8 @@ export interface RouteOptions {
   readonly admin?: boolean;
   /** The API-key permission the route needs; `false` for any valid key (e.g. `GET /api-keys/me`). */
   readonly permission: string | false;
-  /** Server lines that serve it. @default [2, 3] */
-  readonly majors?: readonly (2 | 3)[];
+  /** Served only on lines whose API has it. @default every line */
+  readonly when?: (api: LineApi) => boolean;
 }
 
 export interface Route extends RouteOptions {
@@ -58,12 +59,12 @@ export class FakeRouter {
     return this;
   }
 
-  match(method: string, path: string, major: 2 | 3): { route: Route; params: Record<string, string> } | { allowed: boolean } {
+  match(method: string, path: string, api: LineApi): { route: Route; params: Record<string, string> } | { allowed: boolean } {
     let pathMatched = false;
     for (const route of this.routes) {
       const m = route.regex.exec(path);
       if (!m) continue;
-      if (route.majors && !route.majors.includes(major)) continue;
+      if (route.when && !route.when(api)) continue;
       pathMatched = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};

@@ -18,10 +18,7 @@ function shownAssets(state: FakeState, album: FakeAlbum): FakeAsset[] {
   });
 }
 
-/**
- * An album response: v2 carries `owner`, `ownerId` and `assets` and lists only shared users;
- * v3 drops those three and lists the owner in `albumUsers` with role `owner`.
- */
+/** An album response, in the shape of the server's line (`LineApi.albums`). */
 export function albumDto(state: FakeState, album: FakeAlbum, withAssets: boolean) {
   const owner = state.users.get(album.ownerId);
   const shared = [...album.users].flatMap(([userId, role]) => {
@@ -41,7 +38,7 @@ export function albumDto(state: FakeState, album: FakeAlbum, withAssets: boolean
     isActivityEnabled: album.isActivityEnabled,
     order: album.order,
   };
-  if (state.major >= 3) {
+  if (state.api.albums === "album-users") {
     return { ...base, albumUsers: [...(owner ? [{ role: "owner", user: userDto(owner) }] : []), ...shared] };
   }
   const assets = withAssets ? shownAssets(state, album).map((a) => ({ id: a.id, originalPath: a.originalPath, visibility: assetVisibility(a) })) : [];
@@ -91,11 +88,11 @@ function userEntries(value: unknown, name: string): { userId: string; role?: Fak
   });
 }
 
-/** `GET /albums`: the caller's albums; v3 also those shared with it, and `isShared` (v2 `shared`) filters. */
+/** `GET /albums`: the caller's albums, on some lines also those shared with it; a flag filters (`LineApi.albumList`). */
 const listAlbums: RouteHandler = (ctx) => {
   const me = ctx.auth!.user.id;
-  const v3 = ctx.state.major >= 3;
-  const flag = ctx.query.get(v3 ? "isShared" : "shared");
+  const { sharedFlag, listsSharedWithMe } = ctx.state.api.albumList;
+  const flag = ctx.query.get(sharedFlag);
   const shared = flag === null ? undefined : flag === "true";
   const all = [...albumState(ctx.state).albums.values()];
   const owned = all.filter((a) => a.ownerId === me);
@@ -103,7 +100,7 @@ const listAlbums: RouteHandler = (ctx) => {
   let list: FakeAlbum[];
   if (shared === true) list = [...owned.filter((a) => a.users.size > 0), ...withMe];
   else if (shared === false) list = owned.filter((a) => a.users.size === 0);
-  else list = v3 ? [...owned, ...withMe] : owned;
+  else list = listsSharedWithMe ? [...owned, ...withMe] : owned;
   return { body: list.map((a) => albumDto(ctx.state, a, false)) };
 };
 

@@ -1,16 +1,17 @@
+import { newestSupportedRelease } from "@family/immich-spec";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorResponse, FakeHttpError, type ValidationIssue } from "./errors.js";
 import { type FaultKind, Faults } from "./faults.js";
 import { JobRunner, type JobRunnerOptions } from "./jobs.js";
 import { isWrite, type LoggedRequest } from "./request-log.js";
-import { type FakeAuth, FakeRouter, type RouteModule } from "./router.js";
+import { type FakeAuth, FakeRouter, type Route, type RouteModule } from "./router.js";
 import { defaultRoutes } from "./routes/index.js";
 import { oauthLogin, type OAuthProfile } from "./routes/auth.js";
 import { type FakeUser, type FakeUserInput, FakeState, type ServerVersion } from "./state.js";
 
 export interface FakeImmichOptions {
-  /** The server release to imitate; the major selects v2 or v3 behaviour. @default "v3.1.0", the newest release immich-family knows (its release table in @family/immich-spec) */
+  /** The server release to imitate; its line (the nearest supported one outside the table) selects the API's shape. @default the newest release of immich-family's release table */
   readonly version?: ServerVersion;
   /** `server.publicUsers`. @default true */
   readonly publicUsers?: boolean;
@@ -48,8 +49,8 @@ export interface FakeImmich {
   close(): Promise<void>;
 }
 
-/** The default server line, kept equal to the newest release of immich-family's release table (a CLI test checks). */
-export const DEFAULT_VERSION: ServerVersion = "v3.1.0";
+/** The release the fake imitates by default: the newest of immich-family's release table. */
+export const DEFAULT_VERSION = newestSupportedRelease() as ServerVersion;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -97,22 +98,61 @@ function authenticate(state: FakeState, req: IncomingMessage): FakeAuth {
   return { user, apiKey: key };
 }
 
-/** Start a fake Immich API on 127.0.0.1 (a random port) that the real `@immich/sdk` talks to. */
-export async function createFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
-  const state = new FakeState(options.version ?? DEFAULT_VERSION, {
-    ...(options.publicUsers === undefined ? {} : { publicUsers: options.publicUsers }),
-    ...(options.mediaLocation === undefined ? {} : { mediaLocation: options.mediaLocation }),
-    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
-    ...(options.allowSetup === undefined ? {} : { allowSetup: options.allowSetup }),
-  });
-  const jobs = new JobRunner(state, options.jobs);
-  state.enqueue = (queue, run) => jobs.enqueue(queue, run);
-  const faults = new Faults();
-  const requests: LoggedRequest[] = [];
-  const router = new FakeRouter();
-  for (const mod of [...defaultRoutes, ...(options.routes ?? [])]) mod(router);
+/** The caller of a route that is not public, allowed by its admin flag and its permission, or a 401/403. */
+function authorize(route: Route, state: FakeState, req: IncomingMessage): FakeAuth {
+  const auth = authenticate(state, req);
+  const { user, apiKey: key } = auth;
+  if (route.admin && !user.isAdmin) throw new FakeHttpError(403, "Forbidden");
+  if (key && route.permission && !key.permissions.includes("all") && !key.permissions.includes(route.permission)) {
+    throw new FakeHttpError(403, `Missing required permission: ${route.permission}`);
+  }
+  return auth;
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+type SendError = (status: number, message: string | readonly ValidationIssue[], headers?: Record<string, string>) => void;
+
+/**
+ * A fault injected before routing: waits out a latency, or answers or drops the request itself.
+ * Returns true when the request is done with (answered, dropped or left hanging).
+ */
+async function applyFault(fault: FaultKind, req: IncomingMessage, sendError: SendError, log: (status: number) => void): Promise<boolean> {
+  switch (fault.kind) {
+    case "latency":
+      await sleep(fault.delayMs);
+      return false;
+    case "status": {
+      const status = fault.status ?? 503;
+      log(status);
+      sendError(status, "Injected failure");
+      return true;
+    }
+    case "rate-limit":
+      log(429);
+      sendError(429, "Too Many Requests", { "retry-after": String(fault.retryAfterSeconds ?? 1) });
+      return true;
+    case "hang":
+      log(0);
+      return true; // never answered; closed by the client or by close()
+    case "drop":
+      log(0);
+      req.socket.destroy();
+      return true;
+    case "drop-response":
+      return false;
+  }
+}
+
+/** What the request handler works on: the server's state, its faults and routes, and the request log. */
+interface FakeServerParts {
+  readonly state: FakeState;
+  readonly faults: Faults;
+  readonly router: FakeRouter;
+  readonly requests: LoggedRequest[];
+}
+
+/** The HTTP handler: faults, routing, authentication and permissions, the route, the log, errors in the line's shape. */
+function requestHandler({ state, faults, router, requests }: FakeServerParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const method = (req.method ?? "GET").toUpperCase();
     const path = url.pathname.replace(/^\/api(?=\/|$)/, "") || "/";
@@ -130,52 +170,18 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
         body,
         fault: fault?.kind,
       });
-    const sendError = (status: number, message: string | readonly ValidationIssue[], headers: Record<string, string> = {}) => {
-      const answer = errorResponse(state.major, status, message);
+    const sendError: SendError = (status, message, headers = {}) => {
+      const answer = errorResponse(state.api, status, message);
       send(res, status, answer.body, { ...answer.headers, ...headers });
     };
     try {
       body = await readBody(req);
       fault = faults.take(method, path);
-      if (fault) {
-        switch (fault.kind) {
-          case "latency":
-            await sleep(fault.delayMs);
-            break;
-          case "status": {
-            const status = fault.status ?? 503;
-            log(status);
-            sendError(status, "Injected failure");
-            return;
-          }
-          case "rate-limit":
-            log(429);
-            sendError(429, "Too Many Requests", { "retry-after": String(fault.retryAfterSeconds ?? 1) });
-            return;
-          case "hang":
-            log(0);
-            return; // never answered; closed by the client or by close()
-          case "drop":
-            log(0);
-            req.socket.destroy();
-            return;
-          case "drop-response":
-            break;
-        }
-      }
-      const found = router.match(method, path, state.major);
-      if (!("route" in found)) {
-        throw new FakeHttpError(found.allowed ? 405 : 404, `Cannot ${method} /api${path}`);
-      }
+      if (fault && (await applyFault(fault, req, sendError, log))) return;
+      const found = router.match(method, path, state.api);
+      if (!("route" in found)) throw new FakeHttpError(found.allowed ? 405 : 404, `Cannot ${method} /api${path}`);
       const { route, params } = found;
-      if (!route.public) {
-        auth = authenticate(state, req);
-        const { user, apiKey: key } = auth;
-        if (route.admin && !user.isAdmin) throw new FakeHttpError(403, "Forbidden");
-        if (key && route.permission && !key.permissions.includes("all") && !key.permissions.includes(route.permission)) {
-          throw new FakeHttpError(403, `Missing required permission: ${route.permission}`);
-        }
-      }
+      if (!route.public) auth = authorize(route, state, req);
       const result = await route.handler({ req, params, query: url.searchParams, body, state, auth });
       const status = result.status ?? (method === "POST" ? 201 : 200);
       log(status);
@@ -185,16 +191,29 @@ export async function createFakeImmich(options: FakeImmichOptions = {}): Promise
       }
       send(res, status, result.body);
     } catch (error) {
-      if (error instanceof FakeHttpError) {
-        log(error.status);
-        sendError(error.status, error.body, error.headers);
-        return;
-      }
-      log(500);
-      sendError(500, "Internal server error");
+      const status = error instanceof FakeHttpError ? error.status : 500;
+      log(status);
+      if (error instanceof FakeHttpError) sendError(status, error.body, error.headers);
+      else sendError(500, "Internal server error");
     }
   };
+}
 
+/** Start a fake Immich API on 127.0.0.1 (a random port) that the real `@immich/sdk` talks to. */
+export async function createFakeImmich(options: FakeImmichOptions = {}): Promise<FakeImmich> {
+  const state = new FakeState(options.version ?? DEFAULT_VERSION, {
+    ...(options.publicUsers === undefined ? {} : { publicUsers: options.publicUsers }),
+    ...(options.mediaLocation === undefined ? {} : { mediaLocation: options.mediaLocation }),
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    ...(options.allowSetup === undefined ? {} : { allowSetup: options.allowSetup }),
+  });
+  const jobs = new JobRunner(state, options.jobs);
+  state.enqueue = (queue, run) => jobs.enqueue(queue, run);
+  const faults = new Faults();
+  const requests: LoggedRequest[] = [];
+  const router = new FakeRouter();
+  for (const mod of [...defaultRoutes, ...(options.routes ?? [])]) mod(router);
+  const handle = requestHandler({ state, faults, router, requests });
   const server = createServer((req, res) => {
     void handle(req, res);
   });

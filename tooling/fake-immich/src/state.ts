@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type ConfigObject, immichConfigDefaults } from "@family/immich-spec";
+import { type ConfigObject, immichConfigDefaults, nearestLine, type SupportedLine } from "@family/immich-spec";
+import { LINE_API, type LineApi } from "./line-api.js";
 
 export type ServerVersion = `v${number}.${number}.${number}`;
 
@@ -31,15 +32,15 @@ export interface FakePartner {
   inTimeline: boolean;
 }
 
-/** The preferences a new account starts with on each line (v3 adds `memories.sidebarWeb`). */
-export function defaultPreferences(major: 2 | 3): Record<string, Record<string, unknown>> {
+/** The preferences a new account starts with on a line (`LineApi.memoriesSidebarWeb`). */
+export function defaultPreferences(api: LineApi): Record<string, Record<string, unknown>> {
   return {
     albums: { defaultAssetOrder: "desc" },
     cast: { gCastEnabled: false },
     download: { archiveSize: 4 * 1024 ** 3, includeEmbeddedVideos: false },
     emailNotifications: { enabled: true, albumInvite: true, albumUpdate: true },
     folders: { enabled: false, sidebarWeb: false },
-    memories: major === 3 ? { enabled: true, duration: 5, sidebarWeb: false } : { enabled: true, duration: 5 },
+    memories: api.memoriesSidebarWeb ? { enabled: true, duration: 5, sidebarWeb: false } : { enabled: true, duration: 5 },
     people: { enabled: true, sidebarWeb: false },
     purchase: { showSupportBadge: true, hideBuyButtonUntil: "2022-02-12T00:00:00.000Z" },
     ratings: { enabled: false },
@@ -157,6 +158,8 @@ export class FakeState {
   publicUsers: boolean;
   /** The server's media folder; import paths inside it are invalid. */
   mediaLocation: string;
+  /** The release line whose API, config and defaults the server has: its version's, else the nearest supported one. */
+  readonly line: SupportedLine;
   /** The stored system config (`GET/PUT /system-config`), complete: this line's defaults until changed. */
   config: ConfigObject;
   /** The server was started with IMMICH_CONFIG_FILE: the config is read-only through the API. */
@@ -171,12 +174,14 @@ export class FakeState {
     this.allowSetup = options.allowSetup ?? true;
     this.publicUsers = options.publicUsers ?? true;
     this.mediaLocation = options.mediaLocation ?? "/data";
-    this.config = immichConfigDefaults(this.major);
+    this.line = nearestLine(version);
+    this.config = immichConfigDefaults(this.line);
     this.configFile = options.configFile ?? false;
   }
 
-  get major(): 2 | 3 {
-    return Number(/^v([0-9]+)\./.exec(this.version)?.[1]) >= 3 ? 3 : 2;
+  /** How this server's API answers where the lines differ. */
+  get api(): LineApi {
+    return LINE_API[this.line.major];
   }
 
   addUser(input: FakeUserInput): FakeUser {
@@ -194,7 +199,7 @@ export class FakeState {
       storageLabel: input.storageLabel ?? null,
       shouldChangePassword: input.shouldChangePassword ?? false,
       deletedAt: null,
-      preferences: defaultPreferences(this.major),
+      preferences: defaultPreferences(this.api),
     };
     this.users.set(user.id, user);
     return user;

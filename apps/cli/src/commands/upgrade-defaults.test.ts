@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
-import { type ConfigObject, configValue, immichConfigDefaults, mergeConfig, parseSpec, renderImmichConfigTemplate } from "@family/immich-spec";
+import { type ConfigObject, configValue, immichConfigDefaults, immichLine, mergeConfig, parseSpec, renderImmichConfigTemplate } from "@family/immich-spec";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { recordingIo } from "../../test/helpers.js";
@@ -32,7 +32,7 @@ function effectiveAccelDecode(file: string): unknown {
   if (!parsed.ok) throw new Error("the upgraded spec does not validate");
   expect(parsed.value.immich.version).toBe("v3.1.0");
   const config = parse(renderImmichConfigTemplate(parsed.value, "compose")) as ConfigObject;
-  return configValue(mergeConfig(immichConfigDefaults(3), config), ["ffmpeg", "accelDecode"]);
+  return configValue(mergeConfig(immichConfigDefaults(immichLine(parsed.value)), config), ["ffmpeg", "accelDecode"]);
 }
 
 describe("upgrade from a v2.7.5 server's imported spec to v3.1.0", () => {

@@ -10,7 +10,7 @@ import {
   configValue,
   formatDiagnosticWithFrame,
   type ImmichFamilySpec,
-  immichMajor,
+  immichLine,
   newestSupportedRelease,
   normalizeVersion,
   parseSpec,
@@ -138,7 +138,7 @@ export async function previewUpgrade(
 function defaultChanges(spec: ImmichFamilySpec, atNew: ImmichFamilySpec, accept: boolean): DefaultChange[] {
   const target: Target = atNew.targets.kubernetes ? "kubernetes" : "compose";
   const rendered = buildImmichConfig(atNew, target) as ConfigObject;
-  return changedDefaults(immichMajor(spec), immichMajor(atNew)).map((c) => {
+  return changedDefaults(immichLine(spec), immichLine(atNew)).map((c) => {
     const own = configValue(rendered, c.path);
     const base = { key: c.path.join("."), from: c.from, to: c.to };
     if (own !== undefined) return { ...base, spec: own, action: "kept" as const };

@@ -1,4 +1,4 @@
-import { buildImmichConfig, CONFIG_SETTINGS, type ConfigObject, configReader, immichConfigDefaults, mergeConfig } from "@family/immich-spec";
+import { buildImmichConfig, CONFIG_SETTINGS, type ConfigObject, configReader, immichConfigDefaults, immichLine, mergeConfig } from "@family/immich-spec";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleSpec } from "../../test/helpers.js";
@@ -36,7 +36,7 @@ function specWithSettings(version: string, values: Record<string, unknown>) {
 
 /** The server's stored config (the rendered file merged over the line's defaults), and what import reads back from it through the table. */
 function roundTrip(version: string, values: Record<string, unknown>) {
-  const defaults = immichConfigDefaults(version.startsWith("v2.") ? 2 : 3);
+  const defaults = immichConfigDefaults(immichLine({ immich: { version } }));
   const stored = mergeConfig(defaults, buildImmichConfig(specWithSettings(version, values), "compose") as ConfigObject);
   const reader = configReader(stored, defaults);
   const back: Record<string, unknown> = {};

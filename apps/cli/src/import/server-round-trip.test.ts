@@ -4,6 +4,7 @@ import {
   fillTemplate,
   type ImmichFamilySpec,
   immichConfigDefaults,
+  immichLine,
   libraryImportPaths,
   libraryName,
   mergeConfig,
@@ -27,7 +28,6 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const majorOf = (spec: ImmichFamilySpec) => (spec.immich.version.startsWith("v2.") ? 2 : 3);
 const targetOf = (spec: ImmichFamilySpec): Target => (spec.targets.kubernetes ? "kubernetes" : "compose");
 
 /** The config file of `spec` for its first target, filled from `env`, as Immich stores it: merged over the line's defaults. */
@@ -35,7 +35,7 @@ function storedConfig(spec: ImmichFamilySpec, env: (key: string) => string): Con
   const template = renderImmichConfigTemplate(spec, targetOf(spec));
   const filled = fillTemplate(template, Object.fromEntries(templateKeys(template).map((k) => [k, env(k)])));
   if (!filled.ok) throw new Error(`unfilled ${filled.missing.join(", ")}`);
-  return mergeConfig(immichConfigDefaults(majorOf(spec)), parse(filled.text) as ConfigObject);
+  return mergeConfig(immichConfigDefaults(immichLine(spec)), parse(filled.text) as ConfigObject);
 }
 
 /** A fake at the spec's version, configured as the spec says through the admin API; returns an admin key. */
@@ -156,8 +156,7 @@ describe("import of a server whose settings were changed in the web UI", () => {
     fake = await createFakeImmich({ version });
     const admin = fake.addUser({ email: "ann@smith.family", name: "Ann", isAdmin: true });
     const apiKey = fake.addApiKey(admin);
-    const major = version.startsWith("v2.") ? 2 : 3;
-    const changed = mergeConfig(immichConfigDefaults(major), {
+    const changed = mergeConfig(immichConfigDefaults(immichLine({ immich: { version } })), {
       newVersionCheck: { enabled: false },
       reverseGeocoding: { enabled: false },
       map: { darkStyle: "https://tiles.example.com/dark.json" },

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { immichConfigDefaults } from "@family/immich-spec";
+import { immichConfigDefaults, immichLine } from "@family/immich-spec";
 import { afterEach, describe, expect, it } from "vitest";
 import { runImport } from "../commands/import.js";
 
@@ -20,7 +20,7 @@ async function serve(bodies: Record<string, unknown>): Promise<string> {
 
 describe("import --server: an answer of the wrong shape", () => {
   it("lists the users and libraries it cannot read as not mapped, and imports the rest", async () => {
-    const defaults = immichConfigDefaults(3);
+    const defaults = immichConfigDefaults(immichLine({ immich: { version: "v3.1.0" } }));
     const url = await serve({
       "/api/server/version": { major: 3, minor: 1, patch: 0 },
       "/api/admin/users": [

@@ -25,7 +25,6 @@ export interface ServerSource {
 
 /** What the server said, for the config passthrough once the targets are known. */
 export interface ServerFacts {
-  readonly major: 2 | 3;
   readonly config: ConfigObject;
   readonly defaults: ConfigObject;
 }
@@ -250,7 +249,6 @@ function importSettings(ctx: ServerImport, url: string): void {
 export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
   const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
   const v = await getServerVersion(opts);
-  const major = v.major >= 3 ? 3 : 2;
   draft.set(["immich", "version"], `v${v.major}.${v.minor}.${v.patch}`);
   const [users, libraries, config, defaults] = await Promise.all([searchUsersAdmin({}, opts), getAllLibraries(opts), getConfig(opts), getConfigDefaults(opts)]);
   const ctx: ServerImport = {
@@ -265,7 +263,7 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   await importPartners(ctx, memberOf);
   importLibraries(ctx, libraries, memberOf);
   importSettings(ctx, source.url);
-  return { major, config: ctx.cfg, defaults: ctx.def };
+  return { config: ctx.cfg, defaults: ctx.def };
 }
 
 /**

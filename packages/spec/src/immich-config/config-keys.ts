@@ -15,10 +15,11 @@ export interface ConfigReader {
 export interface ConfigSetting {
   /** The spec field, from the top of the spec. */
   readonly spec: readonly string[];
-  /** The config keys it sets, dotted (`*` for any queue), for docs and messages. */
+  /**
+   * The config keys it sets, dotted (`*` for any queue). They also say which lines the setting exists on:
+   * a line whose config defaults lack one of them renders nothing for it (the release table's lines).
+   */
   readonly keys: readonly string[];
-  /** The first Immich major whose config has the keys; every supported line when absent. */
-  readonly since?: number;
   /** The config leaves for the field's value. */
   readonly forward: (value: unknown) => readonly ConfigLeaf[];
   /** The field's value from a server's config, or undefined to leave it unset (the server keeps Immich's default). */
@@ -92,11 +93,22 @@ function setLeaf(config: ConfigObject, [path, value]: ConfigLeaf): void {
   node[path[path.length - 1] as string] = value;
 }
 
-/** Write the spec's settings of the table into `config`, for an Immich `major`; a field left unset writes nothing. */
-export function applyConfigSettings(config: ConfigObject, spec: object, major: number): void {
+/** Whether a line's config (its defaults) has every key of a setting; `*` stands for any one key. */
+function lineHas(defaults: ConfigObject, setting: ConfigSetting): boolean {
+  const has = (node: unknown, path: readonly string[]): boolean => {
+    if (path.length === 0) return true;
+    if (!isPlainObject(node)) return false;
+    const [head, ...rest] = path as [string, ...string[]];
+    return head === "*" ? Object.values(node).some((n) => has(n, rest)) : Object.hasOwn(node, head) && has(node[head], rest);
+  };
+  return setting.keys.every((key) => has(defaults, key.split(".")));
+}
+
+/** Write the spec's settings of the table into `config`, for the line whose config `defaults` are given; a field left unset writes nothing. */
+export function applyConfigSettings(config: ConfigObject, spec: object, defaults: ConfigObject): void {
   for (const setting of CONFIG_SETTINGS) {
     const value = valueAt(spec, setting.spec);
-    if (value === undefined || (setting.since !== undefined && major < setting.since)) continue;
+    if (value === undefined || !lineHas(defaults, setting)) continue;
     for (const leaf of setting.forward(value)) setLeaf(config, leaf);
   }
 }

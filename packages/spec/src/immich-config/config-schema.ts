@@ -1,7 +1,6 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import v2Schema from "../../schema/immich-config/immich-config.v2.strict.schema.json" with { type: "json" };
-import v3Schema from "../../schema/immich-config/immich-config.v3.strict.schema.json" with { type: "json" };
+import type { ImmichLine } from "../releases/release-line.js";
 
 /** A JSON Schema node, as far as this file reads it. */
 interface SchemaNode {
@@ -10,11 +9,10 @@ interface SchemaNode {
   readonly properties?: Record<string, SchemaNode>;
 }
 
-interface RootSchema extends SchemaNode {
+/** A line's strict config schema (JSON Schema 2020-12), as far as this file reads it; ajv reads the rest. */
+export interface ImmichConfigSchema extends SchemaNode {
   readonly $defs?: Record<string, SchemaNode>;
 }
-
-const SCHEMAS: Record<2 | 3, RootSchema> = { 2: v2Schema as RootSchema, 3: v3Schema as RootSchema };
 
 /** An Immich server config, or a part of it: a plain JSON object. */
 export type ConfigObject = Record<string, unknown>;
@@ -37,8 +35,8 @@ export function mergeConfig(base: ConfigObject, over: ConfigObject): ConfigObjec
  * The complete default system config of an Immich line, as `GET /system-config/defaults` returns it,
  * read from the `default` of every leaf of the line's vendored config schema.
  */
-export function immichConfigDefaults(major: 2 | 3): ConfigObject {
-  const root = SCHEMAS[major];
+export function immichConfigDefaults(line: ImmichLine): ConfigObject {
+  const root = line.configSchema;
   const resolve = (node: SchemaNode): SchemaNode => {
     let n = node;
     while (n.$ref && !n.properties && n.default === undefined) {
@@ -64,15 +62,15 @@ export interface ConfigSchemaIssue {
   readonly message: string;
 }
 
-const validators = new Map<2 | 3, ValidateFunction>();
+const validators = new WeakMap<ImmichConfigSchema, ValidateFunction>();
 
-function validatorFor(major: 2 | 3): ValidateFunction {
-  let v = validators.get(major);
+function validatorFor(line: ImmichLine): ValidateFunction {
+  let v = validators.get(line.configSchema);
   if (!v) {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-    v = ajv.compile(SCHEMAS[major]);
-    validators.set(major, v);
+    v = ajv.compile(line.configSchema);
+    validators.set(line.configSchema, v);
   }
   return v;
 }
@@ -81,8 +79,8 @@ function validatorFor(major: 2 | 3): ValidateFunction {
  * Check a config file's content against the line's strict config schema (unknown keys rejected),
  * as Immich checks the file merged over its defaults at start-up.
  */
-export function checkImmichConfig(major: 2 | 3, config: ConfigObject): ConfigSchemaIssue[] {
-  const validate = validatorFor(major);
+export function checkImmichConfig(line: ImmichLine, config: ConfigObject): ConfigSchemaIssue[] {
+  const validate = validatorFor(line);
   if (validate(config)) return [];
   const seen = new Set<string>();
   const issues: ConfigSchemaIssue[] = [];
@@ -97,7 +95,7 @@ export function checkImmichConfig(major: 2 | 3, config: ConfigObject): ConfigSch
     if (e.keyword === "additionalProperties") path.push(String(params.additionalProperty));
     const message =
       e.keyword === "additionalProperties"
-        ? `unknown key of Immich v${major}'s config`
+        ? `unknown key of Immich v${line.major}'s config`
         : e.keyword === "enum"
           ? `${e.message}: ${(params.allowedValues as unknown[]).map((a) => JSON.stringify(a)).join(", ")}`
           : (e.message ?? "invalid");

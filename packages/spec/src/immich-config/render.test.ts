@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { immichMajor } from "../derive.js";
+import { immichLine } from "../derive.js";
 import type { Target } from "../secrets.js";
 import { configValidator, exampleSpec, exampleText, parseYaml, specFromInput, specFromText } from "../../test/helpers.js";
 import { fillTemplate, templateKeys } from "./fill-template.js";
@@ -80,9 +80,9 @@ describe("rendered config validates against Immich's strict schema", () => {
 
   for (const [name, spec] of cases) {
     for (const target of targetsOf(spec)) {
-      it(`${name} → ${target} (v${immichMajor(spec)} schema)`, () => {
+      it(`${name} → ${target} (v${immichLine(spec).major} schema)`, () => {
         const { config } = renderFilled(spec, target);
-        expect(validators[immichMajor(spec)](config)).toEqual([]);
+        expect(validators[immichLine(spec).major](config)).toEqual([]);
       });
     }
   }

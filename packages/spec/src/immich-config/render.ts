@@ -1,17 +1,18 @@
-import { immichMajor, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
+import { immichLine, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
 import type { ValueOrSecret } from "../schema/primitives.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
 import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
+import { configValue } from "../releases/changed-defaults.js";
 import { applyConfigSettings } from "./config-keys.js";
-import { type ConfigObject, mergeConfig } from "./config-schema.js";
+import { type ConfigObject, immichConfigDefaults, mergeConfig } from "./config-schema.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
 import { type FfmpegAccel, transcodingAccel } from "../facts.js";
 
 export type { FfmpegAccel };
 
-/** The subset of Immich's system config this tool manages; every key is one both v2 and v3 accept unless noted. */
+/** The subset of Immich's system config this tool manages; every key is one every supported line accepts unless noted. */
 export interface ImmichConfig {
   oauth?: {
     enabled: boolean;
@@ -25,7 +26,7 @@ export interface ImmichConfig {
     mobileRedirectUri?: string;
     buttonText?: string;
     roleClaim?: string;
-    /** v3 only. */
+    /** Only on lines whose config has it (v3 on). */
     allowInsecureRequests?: boolean;
   };
   passwordLogin?: { enabled: boolean };
@@ -47,8 +48,8 @@ export interface ImmichConfig {
 }
 
 /** The spec's plain config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
-function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec, major: number): ImmichConfig {
-  applyConfigSettings(config as ConfigObject, spec, major);
+function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec): ImmichConfig {
+  applyConfigSettings(config as ConfigObject, spec, immichConfigDefaults(immichLine(spec)));
   return spec.immich.config ? (mergeConfig(config as ConfigObject, spec.immich.config) as ImmichConfig) : config;
 }
 
@@ -86,7 +87,6 @@ export function immichLibraryScan(spec: Pick<ImmichFamilySpec, "libraries">): { 
 
 /** The Immich server config for `target`, as an object; secrets are `${KEY}` placeholders. */
 export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): ImmichConfig {
-  const major = immichMajor(spec);
   const config: ImmichConfig = {};
   const oauth = spec.auth.oauth;
   if (oauth) {
@@ -105,7 +105,9 @@ export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): Immic
       ...(mobile ? { mobileRedirectUri: oauthRedirectUris(spec).mobileRelay } : {}),
       ...(oauth.buttonText === undefined ? {} : { buttonText: oauth.buttonText }),
       ...(oauth.roleClaim === undefined ? {} : { roleClaim: oauth.roleClaim }),
-      ...(major >= 3 && issuerUrl.startsWith("http://") ? { allowInsecureRequests: true } : {}),
+      ...(issuerUrl.startsWith("http://") && configValue(immichConfigDefaults(immichLine(spec)), ["oauth", "allowInsecureRequests"]) !== undefined
+        ? { allowInsecureRequests: true }
+        : {}),
     };
   }
   config.passwordLogin = { enabled: spec.auth.passwordLogin };
@@ -116,7 +118,7 @@ export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): Immic
   config.ffmpeg = { accel: ffmpegAccel(spec, target) };
   // Immich's own backup runs pg_dumpall, which needs a superuser role.
   if (!spec.database.superuser) config.backup = { database: { enabled: false } };
-  return serverSettings(config, spec, major);
+  return serverSettings(config, spec);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { secretKeys } from "../secrets.js";
 import { configValidator, parseYaml, specFromInput } from "../../test/helpers.js";
+import { immichLine } from "../derive.js";
+import { v2 as line2 } from "../releases/v2.js";
+import { v3 as line3 } from "../releases/v3.js";
 import { immichConfigDefaults, mergeConfig } from "./config-schema.js";
 import { renderImmichConfigTemplate } from "./render.js";
 
@@ -41,8 +44,8 @@ describe("server settings of the spec in the rendered config", () => {
       ffmpeg: { accel: "disabled", crf: 28 },
       notifications: { smtp: { transport: { password: "${SMTP_PASSWORD}" } } },
     });
-    const major = version.startsWith("v3") ? 3 : 2;
-    expect(configValidator(major)(mergeConfig(immichConfigDefaults(major), config))).toEqual([]);
+    const line = immichLine(spec);
+    expect(configValidator(line.major)(mergeConfig(immichConfigDefaults(line), config))).toEqual([]);
     // The passthrough's placeholder is a key to fill, like the OAuth secret.
     expect(secretKeys(spec, "compose").map((k) => k.key)).toContain("SMTP_PASSWORD");
   });
@@ -54,8 +57,8 @@ describe("server settings of the spec in the rendered config", () => {
   });
 
   it("takes the defaults of each line from its config schema", () => {
-    const v2 = immichConfigDefaults(2);
-    const v3 = immichConfigDefaults(3);
+    const v2 = immichConfigDefaults(line2);
+    const v3 = immichConfigDefaults(line3);
     expect((v2.ffmpeg as Record<string, unknown>).acceptedAudioCodecs).toEqual(["aac", "mp3", "libopus"]);
     expect((v3.ffmpeg as Record<string, unknown>).acceptedAudioCodecs).toEqual(["aac", "mp3", "opus"]);
     expect(v3.newVersionCheck).toMatchObject({ enabled: true });

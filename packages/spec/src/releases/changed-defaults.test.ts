@@ -2,14 +2,16 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { changedDefaults, pinConfigValues } from "./changed-defaults.js";
+import { v2 } from "./v2.js";
+import { v3 } from "./v3.js";
 
 describe("changedDefaults", () => {
   it("derives v2 → v3 from the two lines' default tables: accelDecode turns on, libopus cannot be kept", () => {
-    expect(changedDefaults(2, 3)).toEqual([
+    expect(changedDefaults(v2, v3)).toEqual([
       { path: ["ffmpeg", "acceptedAudioCodecs"], from: ["aac", "mp3", "libopus"], to: ["aac", "mp3", "opus"], pinnable: false },
       { path: ["ffmpeg", "accelDecode"], from: false, to: true, pinnable: true },
     ]);
-    expect(changedDefaults(3, 3)).toEqual([]);
+    expect(changedDefaults(v3, v3)).toEqual([]);
   });
 });
 

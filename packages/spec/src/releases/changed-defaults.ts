@@ -1,5 +1,6 @@
 import { Document, isMap, isNode, parseDocument } from "yaml";
 import { type ConfigObject, checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "../immich-config/config-schema.js";
+import type { ImmichLine } from "./release-line.js";
 
 /** A server setting whose default differs between two release lines. */
 export interface ChangedDefault {
@@ -35,7 +36,7 @@ export function configValue(config: ConfigObject, path: readonly string[]): unkn
  * default table (what `GET /system-config/defaults` returns), not from a hand-kept list. Keys that
  * exist on one line only are not changed defaults (the release notes list them).
  */
-export function changedDefaults(from: 2 | 3, to: 2 | 3): ChangedDefault[] {
+export function changedDefaults(from: ImmichLine, to: ImmichLine): ChangedDefault[] {
   if (from === to) return [];
   const before = immichConfigDefaults(from);
   const after = immichConfigDefaults(to);

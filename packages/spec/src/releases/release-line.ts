@@ -1,11 +1,16 @@
-/** What a release line changes for an install moving into it, and what it asks of the rest of the stack. */
-export interface ReleaseLine {
+import type { ImmichConfigSchema } from "../immich-config/config-schema.js";
+
+/**
+ * One Immich release line the tool supports (an entry of `IMMICH_LINES`): its identity (the major) and
+ * what it asks of the rest of the stack; what a move into it changes.
+ */
+export interface ImmichLine<Major extends number = number> {
   /** The major version: 2 for v2.x. */
-  readonly major: number;
+  readonly major: Major;
   /** The newest release of this line the tool knows and has checked. */
   readonly newest: string;
-  /** The renderers and the worker support this line. */
-  readonly supported: boolean;
+  /** The line's strict server config schema (vendored, see tooling/schemas): its keys, defaults and refused values. */
+  readonly configSchema: ImmichConfigSchema;
   /** What the database must offer on this line. */
   readonly database: {
     readonly postgres: string;

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { compareVersions, parseVersion } from "./release-line.js";
-import { EVERY_UPGRADE_STEPS, newestSupportedRelease, planUpgrade, RELEASE_LINES, releaseLine, REQUIRED_STOPS } from "./upgrade-plan.js";
+import { lineOf, newestSupportedRelease } from "./line-of.js";
+import { IMMICH_LINES } from "./lines.js";
+import { EVERY_UPGRADE_STEPS, planUpgrade, REQUIRED_STOPS } from "./upgrade-plan.js";
 
 describe("the release table", () => {
   it("has one entry per line, oldest first, each with its newest release in that line", () => {
-    expect(RELEASE_LINES.map((l) => l.major)).toEqual([2, 3]);
-    for (const line of RELEASE_LINES) expect(parseVersion(line.newest)?.[0]).toBe(line.major);
+    expect(IMMICH_LINES.map((l) => l.major)).toEqual([2, 3]);
+    for (const line of IMMICH_LINES) expect(parseVersion(line.newest)?.[0]).toBe(line.major);
   });
 
   it("says for every breaking change what changed, what the tool does about it, and where the fact comes from", () => {
-    for (const line of RELEASE_LINES) {
+    for (const line of IMMICH_LINES) {
       for (const c of line.breaking) {
         expect(c.change.length, JSON.stringify(c)).toBeGreaterThan(10);
         expect(c.handling.length, JSON.stringify(c)).toBeGreaterThan(10);
@@ -19,7 +21,7 @@ describe("the release table", () => {
   });
 
   it("knows the v2 → v3 changes the worker and the config renderer depend on", () => {
-    const v3 = releaseLine("v3.1.0");
+    const v3 = lineOf("v3.1.0");
     const text = v3?.breaking.map((c) => `${c.area}: ${c.change}`).join("\n");
     for (const fact of [
       /config: .*`libopus` is now `opus`/,
@@ -61,7 +63,7 @@ describe("planUpgrade", () => {
     expect(plan.target.major).toBe(3);
     expect(plan.notes).toEqual([]);
     expect(plan.manualSteps[0]).toMatch(/^Back up the database first/);
-    const v3 = releaseLine("v3.0.0")?.manualSteps;
+    const v3 = lineOf("v3.0.0")?.manualSteps;
     expect(plan.manualSteps).toEqual([EVERY_UPGRADE_STEPS[0], ...(v3?.before ?? []), ...EVERY_UPGRADE_STEPS.slice(1), ...(v3?.after ?? [])]);
     expect(plan.manualSteps[1]).toMatch(/^Make sure the database uses VectorChord/);
     expect(plan.manualSteps.at(-2)).toMatch(/^Update the mobile apps to v3.x/);

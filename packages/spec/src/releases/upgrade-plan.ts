@@ -1,9 +1,6 @@
-import { type BreakingChange, compareVersions, normalizeVersion, parseVersion, type ReleaseLine, type RequiredStop } from "./release-line.js";
-import { v2 } from "./v2.js";
-import { v3 } from "./v3.js";
-
-/** Every release line the tool knows, oldest first. */
-export const RELEASE_LINES: readonly ReleaseLine[] = [v2, v3];
+import { lineOf, linesEntered, newestSupportedRelease, supportedLines, supportedRange } from "./line-of.js";
+import type { SupportedLine } from "./lines.js";
+import { type BreakingChange, compareVersions, type ImmichLine, normalizeVersion, parseVersion, type RequiredStop } from "./release-line.js";
 
 /** Upgrades Immich documents as needing an intermediate release, oldest boundary first. */
 export const REQUIRED_STOPS: readonly RequiredStop[] = [
@@ -30,25 +27,11 @@ export const REQUIRED_STOPS: readonly RequiredStop[] = [
   },
 ];
 
-/** The release line of `version`, if the tool knows it. */
-export function releaseLine(version: string): ReleaseLine | undefined {
-  const major = parseVersion(version)?.[0];
-  return RELEASE_LINES.find((l) => l.major === major);
-}
-
-/** The newest release the tool knows in a line it supports: what new specs pin. */
-export function newestSupportedRelease(): string {
-  const lines = RELEASE_LINES.filter((l) => l.supported);
-  const newest = lines[lines.length - 1];
-  if (!newest) throw new Error("no supported release line");
-  return newest.newest;
-}
-
 /** One line crossed by an upgrade, with what it changes. */
 export interface LineStep {
-  readonly line: ReleaseLine;
+  readonly line: ImmichLine;
   readonly breaking: readonly BreakingChange[];
-  readonly manualSteps: ReleaseLine["manualSteps"];
+  readonly manualSteps: ImmichLine["manualSteps"];
 }
 
 /** The way from one Immich release to another: the lines crossed and the manual steps, or why there is none. */
@@ -60,7 +43,7 @@ export type UpgradePlan =
       /** The lines entered, each with its breaking changes; empty within one line. */
       readonly lines: readonly LineStep[];
       /** The release line of the target. */
-      readonly target: ReleaseLine;
+      readonly target: SupportedLine;
       /** Notes on what the tool does not know about this upgrade. */
       readonly notes: readonly string[];
       /** The manual steps, in order: the backup, each line's steps before the new render is applied, applying it, each line's steps after. */
@@ -94,14 +77,13 @@ export function planUpgrade(fromVersion: string, toVersion: string): UpgradePlan
       reason: `${to} is older than ${from}: Immich migrates its database forward at start and cannot run on a database a newer release migrated. To go back, restore the database backup taken before the upgrade, then pin ${to} by hand`,
     };
   }
-  const target = releaseLine(to);
-  if (!target?.supported) {
-    const known = RELEASE_LINES.filter((l) => l.supported).map((l) => `v${l.major}.x`);
+  const target = lineOf(to);
+  if (!target) {
     return {
       ok: false,
       from,
       to,
-      reason: `${to} is in a release line this tool does not know (it knows ${known.join(" and ")}): its breaking changes are unknown and the renderers do not know its config`,
+      reason: `${to} is in a release line this tool does not know (it knows ${supportedLines("and")}): its breaking changes are unknown and the renderers do not know its config`,
       suggestion: newestSupportedRelease(),
     };
   }
@@ -115,8 +97,7 @@ export function planUpgrade(fromVersion: string, toVersion: string): UpgradePlan
       suggestion: stop.stop,
     };
   }
-  const fromMajor = parseVersion(from)?.[0] ?? 0;
-  const lines = RELEASE_LINES.filter((l) => l.major > fromMajor && l.major <= target.major).map((line) => ({
+  const lines = linesEntered(from, target).map((line) => ({
     line,
     breaking: line.breaking,
     manualSteps: line.manualSteps,
@@ -127,7 +108,7 @@ export function planUpgrade(fromVersion: string, toVersion: string): UpgradePlan
       `${to} is newer than the newest v${target.major}.x release this tool knows (${target.newest}): whatever it changes beyond that is not listed here; read its release notes`,
     );
   }
-  if (!releaseLine(from)) notes.push(`${from} is older than the lines this tool knows: what changed before v${RELEASE_LINES[0]?.major}.0.0 is not listed here`);
+  if (!lineOf(from)) notes.push(`${from} is older than the lines this tool knows: what changed before ${supportedRange().min} is not listed here`);
   return {
     ok: true,
     from,

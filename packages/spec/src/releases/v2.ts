@@ -1,12 +1,14 @@
-import type { ReleaseLine } from "./release-line.js";
+import v2ConfigSchema from "../../schema/immich-config/immich-config.v2.strict.schema.json" with { type: "json" };
+import type { ImmichConfigSchema } from "../immich-config/config-schema.js";
+import type { ImmichLine } from "./release-line.js";
 
 const RELEASE_NOTES = "Immich v2.0.0 release notes (github.com/immich-app/immich/releases/tag/v2.0.0)";
 
 /** Immich v2.x: the line the seed installs run. */
-export const v2: ReleaseLine = {
+export const v2: ImmichLine<2> = {
   major: 2,
   newest: "v2.7.5",
-  supported: true,
+  configSchema: v2ConfigSchema as ImmichConfigSchema,
   database: {
     postgres: ">=14 <19",
     vectorChord: ">=0.3.0 <2.0.0 (server constant VECTORCHORD_VERSION_RANGE)",

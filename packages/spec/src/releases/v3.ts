@@ -1,14 +1,16 @@
-import type { ReleaseLine } from "./release-line.js";
+import v3ConfigSchema from "../../schema/immich-config/immich-config.v3.strict.schema.json" with { type: "json" };
+import type { ImmichConfigSchema } from "../immich-config/config-schema.js";
+import type { ImmichLine } from "./release-line.js";
 
 const BLOG = "immich.app/blog/v3-migration";
 const VALIDATOR = "checked against v3.1.0's own config validator (team notes, immich-facts.md)";
 const SERVER = "a real v3.1.0 server (team field notes)";
 
 /** Immich v3.x: the current line. */
-export const v3: ReleaseLine = {
+export const v3: ImmichLine<3> = {
   major: 3,
   newest: "v3.1.0",
-  supported: true,
+  configSchema: v3ConfigSchema as ImmichConfigSchema,
   database: {
     postgres: ">=14 <19",
     vectorChord: ">=0.3.0 <2.0.0 (unchanged from late v2.x)",

@@ -1,4 +1,4 @@
-import { immichMajor } from "../derive.js";
+import { immichLine } from "../derive.js";
 import { checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "../immich-config/config-schema.js";
 import { buildImmichConfig } from "../immich-config/render.js";
 import type { Target } from "../secrets.js";
@@ -24,7 +24,7 @@ export const immichConfigKeys: SpecRule = {
   check: (spec) => {
     const passthrough = spec.immich.config;
     if (!passthrough) return [];
-    const major = immichMajor(spec) >= 3 ? 3 : 2;
+    const line = immichLine(spec);
     const targets = (["kubernetes", "compose"] as const).filter((t): t is Target => spec.targets[t] !== undefined);
     const out = new Map<string, RuleFinding>();
     for (const target of targets) {
@@ -34,13 +34,13 @@ export const immichConfigKeys: SpecRule = {
       } catch {
         continue; // another rule reports why the config cannot be built
       }
-      for (const issue of checkImmichConfig(major, mergeConfig(immichConfigDefaults(major), config))) {
+      for (const issue of checkImmichConfig(line, mergeConfig(immichConfigDefaults(line), config))) {
         const inPassthrough = existingPrefix(passthrough, issue.path);
         const where = issue.path.join(".");
         const d: RuleFinding = {
           path: ["immich", "config", ...inPassthrough],
           ...(inPassthrough.length < issue.path.length || issue.message.startsWith("unknown key") ? { anchor: "key" as const } : {}),
-          message: `Immich v${major} config ${where}: ${issue.message}`,
+          message: `Immich v${line.major} config ${where}: ${issue.message}`,
         };
         out.set(`${where}|${issue.message}`, d);
       }

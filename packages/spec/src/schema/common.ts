@@ -12,13 +12,16 @@ import {
   quantity,
   resources,
   secretRef,
+  SUPPORTED_IMMICH_TEXT,
   timeZone,
   valueOrSecret,
 } from "./primitives.js";
 
 export const immich = z
   .strictObject({
-    version: immichVersion.describe("The Immich release to run, pinned (e.g. v2.7.5 or v3.1.0). Selects the v2 or v3 config and API line."),
+    version: immichVersion.describe(
+      `The Immich release to run, pinned, on a supported line: ${SUPPORTED_IMMICH_TEXT}. Its line selects the config schema and API the tool renders for.`,
+    ),
     timezone: timeZone.optional().describe("TZ for the server: an IANA time zone, e.g. Europe/Berlin."),
     trustedProxies: z.array(ipOrCidr).optional().describe("IMMICH_TRUSTED_PROXIES: addresses or CIDRs of the reverse proxies."),
     mediaLocation: absolutePath

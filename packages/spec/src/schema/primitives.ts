@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSupported, supportedLines, supportedRange } from "../releases/line-of.js";
 
 /** Secret keys are names in the one secrets env file, e.g. `IMMICH_OAUTH_CLIENT_SECRET`. */
 export const SECRET_KEY_RE = /^[A-Z_][A-Z0-9_]*$/;
@@ -214,17 +215,13 @@ export const semver = z
   .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+$/, "expected a version such as v2.7.5")
   .transform((v) => (v.startsWith("v") ? v : `v${v}`));
 
-/** The Immich releases this tool renders for: the v2 and v3 lines. */
-export const SUPPORTED_IMMICH = { min: "2.0.0", below: "4.0.0" } as const;
-const versionParts = (v: string) => v.replace(/^v/, "").split(".").map(Number) as [number, number, number];
-const compareVersions = (a: string, b: string) => {
-  const [x, y] = [versionParts(a), versionParts(b)];
-  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-};
+const { min, below } = supportedRange();
+/** The supported releases, for messages and the schema's description: `>=v2.0.0 <v4.0.0 (the v2 and v3 lines)`, from the release table. */
+export const SUPPORTED_IMMICH_TEXT = `>=${min} <${below} (the ${supportedLines("and", "")} lines)`;
 
-/** A pinned Immich release on a supported line. */
-export const immichVersion = semver.refine((v) => compareVersions(v, SUPPORTED_IMMICH.min) >= 0 && compareVersions(v, SUPPORTED_IMMICH.below) < 0, {
-  message: `expected an Immich release on a supported line, >=v${SUPPORTED_IMMICH.min} <v${SUPPORTED_IMMICH.below} (the v2 and v3 lines)`,
+/** A pinned Immich release on a supported line (`IMMICH_LINES`). */
+export const immichVersion = semver.refine(isSupported, {
+  message: `expected an Immich release on a supported line, ${SUPPORTED_IMMICH_TEXT}`,
   params: { code: "unsupported-version" },
 });
 

@@ -7,7 +7,9 @@ import {
   isPlainObject,
   type Library,
   libraryImportPaths,
+  lineOf,
   mergeConfig,
+  supportedLines,
 } from "@family/immich-spec";
 import {
   getAllLibraries,
@@ -118,15 +120,15 @@ interface Check<C> {
 async function serverVersion({ spec, admin }: ServerContext): Promise<DoctorCheck[]> {
   const v = await admin.call("read the version", (o) => getServerVersion(o));
   const version = `v${v.major}.${v.minor}.${v.patch}`;
-  const supported = v.major === 2 || v.major === 3;
+  const line = lineOf(version);
   const pinned = spec.immich.version;
-  const sameLine = pinned.startsWith(`v${v.major}.`);
+  const sameLine = line === lineOf(pinned);
   return [
     {
       check: "server version",
-      status: !supported ? "fail" : sameLine ? "pass" : "warn",
-      detail: !supported
-        ? `${version} is not supported (v2.x or v3.x)`
+      status: !line ? "fail" : sameLine ? "pass" : "warn",
+      detail: !line
+        ? `${version} is not supported (${supportedLines("or")})`
         : sameLine
           ? `${version} (spec pins ${pinned})`
           : `${version}, but the spec pins ${pinned}: render for the server's line`,

@@ -73,7 +73,7 @@ describe.each(["v2.7.5", "v3.1.0"] as const)("from an empty server to a family i
     const filled = fillTemplate(template, Object.fromEntries(templateKeys(template).map((k) => [k, secrets[k as keyof typeof secrets] ?? ""])));
     if (!filled.ok) throw new Error(`unfilled ${filled.missing.join(", ")}`);
     fake = await createFakeImmich({ version, configFile: true });
-    fake.state.config = mergeConfig(immichConfigDefaults(fake.state.major), parse(filled.text) as ConfigObject);
+    fake.state.config = mergeConfig(immichConfigDefaults(fake.state.line), parse(filled.text) as ConfigObject);
     expect(fake.state.users.size).toBe(0);
 
     const specFile = join(dir, "immich-family.yaml");

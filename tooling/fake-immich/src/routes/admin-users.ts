@@ -1,5 +1,5 @@
 import { badRequest, FakeHttpError } from "../errors.js";
-import type { FakeRouter, RouteContext } from "../router.js";
+import type { FakeRouter, RouteContext, RouteHandler } from "../router.js";
 import { type FakeUser, now } from "../state.js";
 import { createAccount, updatePreferences, userAdminDto } from "./users.js";
 import { Checks, EMAIL_RE, objectBody } from "./validation.js";
@@ -24,6 +24,52 @@ function checkUserFields(checks: Checks, body: Record<string, unknown>, create: 
     checks.fail("storageLabel", "storageLabel must be a string");
 }
 
+/** `POST /admin/users`: an email and a name, and a password unless OAuth is on; email and storage label unique. */
+const createUser: RouteHandler = ({ state, body: raw }) => {
+  const body = objectBody(raw);
+  const checks = new Checks();
+  checkUserFields(checks, body, true);
+  checks.done();
+  const oauth = state.config.oauth as { enabled?: boolean } | undefined;
+  if (!oauth?.enabled && !body.password) throw badRequest("password is required");
+  const user = createAccount(state, {
+    email: body.email as string,
+    name: body.name as string,
+    password: typeof body.password === "string" && body.password ? body.password : null,
+    isAdmin: body.isAdmin === true,
+    quotaSizeInBytes: (body.quotaSizeInBytes as number | null | undefined) ?? null,
+    storageLabel: typeof body.storageLabel === "string" && body.storageLabel ? body.storageLabel : null,
+    shouldChangePassword: body.shouldChangePassword === true,
+  });
+  return { status: 201, body: userAdminDto(user) };
+};
+
+/** `PUT /admin/users/:id`: the fields sent; an admin cannot change their own admin flag; email and storage label stay unique. */
+const updateUser: RouteHandler = (ctx) => {
+  const user = findUser(ctx, false);
+  const body = objectBody(ctx.body);
+  const checks = new Checks();
+  checkUserFields(checks, body, false);
+  checks.done();
+  const me = ctx.auth!.user;
+  if (typeof body.isAdmin === "boolean" && body.isAdmin !== me.isAdmin && me.id === user.id)
+    throw badRequest("Admin status can only be changed by another admin");
+  const others = [...ctx.state.users.values()].filter((u) => u.id !== user.id);
+  if (typeof body.email === "string" && others.some((u) => u.email.toLowerCase() === (body.email as string).toLowerCase()))
+    throw badRequest("Email already in use by another account");
+  if (typeof body.storageLabel === "string" && body.storageLabel && others.some((u) => u.storageLabel === body.storageLabel))
+    throw badRequest("Storage label already in use by another account");
+  if (typeof body.email === "string") user.email = body.email;
+  if (typeof body.name === "string") user.name = body.name;
+  if (typeof body.password === "string" && body.password) user.password = body.password;
+  if (typeof body.isAdmin === "boolean") user.isAdmin = body.isAdmin;
+  if (typeof body.shouldChangePassword === "boolean") user.shouldChangePassword = body.shouldChangePassword;
+  if (body.quotaSizeInBytes !== undefined) user.quotaSizeInBytes = body.quotaSizeInBytes as number | null;
+  if (body.storageLabel !== undefined) user.storageLabel = body.storageLabel === "" ? null : (body.storageLabel as string | null);
+  user.updatedAt = now();
+  return { body: userAdminDto(user) };
+};
+
 /**
  * `/admin/users`: every account with admin fields. Create needs an email and a name, and a password
  * unless OAuth is on; emails and storage labels are unique; an admin cannot change their own admin
@@ -37,49 +83,9 @@ export function adminUserRoutes(router: FakeRouter): void {
       const users = [...state.users.values()].filter((u) => (withDeleted || u.deletedAt === null) && (id === null || u.id === id));
       return { body: users.map(userAdminDto) };
     })
-    .add("POST", "/admin/users", { admin: true, permission: "adminUser.create" }, ({ state, body: raw }) => {
-      const body = objectBody(raw);
-      const checks = new Checks();
-      checkUserFields(checks, body, true);
-      checks.done();
-      const oauth = state.config.oauth as { enabled?: boolean } | undefined;
-      if (!oauth?.enabled && !body.password) throw badRequest("password is required");
-      const user = createAccount(state, {
-        email: body.email as string,
-        name: body.name as string,
-        password: typeof body.password === "string" && body.password ? body.password : null,
-        isAdmin: body.isAdmin === true,
-        quotaSizeInBytes: (body.quotaSizeInBytes as number | null | undefined) ?? null,
-        storageLabel: typeof body.storageLabel === "string" && body.storageLabel ? body.storageLabel : null,
-        shouldChangePassword: body.shouldChangePassword === true,
-      });
-      return { status: 201, body: userAdminDto(user) };
-    })
+    .add("POST", "/admin/users", { admin: true, permission: "adminUser.create" }, createUser)
     .add("GET", "/admin/users/:id", { admin: true, permission: "adminUser.read" }, (ctx) => ({ body: userAdminDto(findUser(ctx, true)) }))
-    .add("PUT", "/admin/users/:id", { admin: true, permission: "adminUser.update" }, (ctx) => {
-      const user = findUser(ctx, false);
-      const body = objectBody(ctx.body);
-      const checks = new Checks();
-      checkUserFields(checks, body, false);
-      checks.done();
-      const me = ctx.auth!.user;
-      if (typeof body.isAdmin === "boolean" && body.isAdmin !== me.isAdmin && me.id === user.id)
-        throw badRequest("Admin status can only be changed by another admin");
-      const others = [...ctx.state.users.values()].filter((u) => u.id !== user.id);
-      if (typeof body.email === "string" && others.some((u) => u.email.toLowerCase() === (body.email as string).toLowerCase()))
-        throw badRequest("Email already in use by another account");
-      if (typeof body.storageLabel === "string" && body.storageLabel && others.some((u) => u.storageLabel === body.storageLabel))
-        throw badRequest("Storage label already in use by another account");
-      if (typeof body.email === "string") user.email = body.email;
-      if (typeof body.name === "string") user.name = body.name;
-      if (typeof body.password === "string" && body.password) user.password = body.password;
-      if (typeof body.isAdmin === "boolean") user.isAdmin = body.isAdmin;
-      if (typeof body.shouldChangePassword === "boolean") user.shouldChangePassword = body.shouldChangePassword;
-      if (body.quotaSizeInBytes !== undefined) user.quotaSizeInBytes = body.quotaSizeInBytes as number | null;
-      if (body.storageLabel !== undefined) user.storageLabel = body.storageLabel === "" ? null : (body.storageLabel as string | null);
-      user.updatedAt = now();
-      return { body: userAdminDto(user) };
-    })
+    .add("PUT", "/admin/users/:id", { admin: true, permission: "adminUser.update" }, updateUser)
     .add("DELETE", "/admin/users/:id", { admin: true, permission: "adminUser.delete" }, (ctx) => {
       const user = findUser(ctx, false);
       if (ctx.auth!.user.id === user.id) throw new FakeHttpError(403, "Cannot delete your own account");

@@ -43,7 +43,7 @@ export function apiKeyRoutes(router: FakeRouter): void {
       };
       state.apiKeys.set(key.secret, key);
       const dto = apiKeyDto(key);
-      return { status: 201, body: state.major === 3 ? { ...dto, apiKey: dto, secret: key.secret } : { apiKey: dto, secret: key.secret } };
+      return { status: 201, body: state.api.apiKeyCreated === "spread" ? { ...dto, apiKey: dto, secret: key.secret } : { apiKey: dto, secret: key.secret } };
     })
     .add("DELETE", "/api-keys/:id", { permission: "apiKey.delete" }, ({ state, auth, params }) => {
       const found = [...state.apiKeys.values()].find((k) => k.id === params.id && k.userId === auth!.user.id);

@@ -98,7 +98,7 @@ export function libraryRoutes(router: FakeRouter): void {
     })
     .add("GET", "/libraries/:id", { admin: true, permission: "library.read" }, (ctx) => ({ body: libraryDto(ctx.state, findLibrary(ctx)) }))
     .add("PUT", "/libraries/:id", { admin: true, permission: "library.update" }, update)
-    .add("PATCH", "/libraries/:id", { admin: true, permission: "library.update", majors: [3] }, update)
+    .add("PATCH", "/libraries/:id", { admin: true, permission: "library.update", when: (api) => api.libraryPatch }, update)
     .add("DELETE", "/libraries/:id", { admin: true, permission: "library.delete" }, (ctx) => {
       const library = findLibrary(ctx);
       ctx.state.libraries.delete(library.id);

@@ -1,4 +1,5 @@
 import { assetVisibility, inAlbums } from "../albums-state.js";
+import type { LineApi } from "../line-api.js";
 import type { FakeRouter, RouteContext } from "../router.js";
 import type { FakeAsset } from "../state.js";
 import { Checks, objectBody } from "./validation.js";
@@ -34,10 +35,10 @@ export function assetDto(a: FakeAsset) {
 }
 
 /**
- * Visibilities a search returns without a `visibility` filter: v2 only timeline assets (archived ones
- * need `visibility: archive`), v3 every visibility but locked, hidden included.
+ * Visibilities a search returns without a `visibility` filter: on some lines only timeline assets
+ * (archived ones need `visibility: archive`), on others every visibility but locked, hidden included.
  */
-const defaultVisible = (major: 2 | 3, visibility: string) => (major === 2 ? visibility === "timeline" : visibility !== "locked");
+const defaultVisible = (api: LineApi, visibility: string) => (api.searchVisible === "timeline" ? visibility === "timeline" : visibility !== "locked");
 
 /** Fields of a metadata search that a statistics search does not have: the server drops them. */
 const NOT_STATISTICS = ["withDeleted", "originalPath", "id", "page", "size", "order"];
@@ -59,7 +60,7 @@ function filtered(ctx: RouteContext, body: Record<string, unknown>): FakeAsset[]
       (typeof body.isOffline !== "boolean" || a.isOffline === body.isOffline) &&
       (typeof body.id !== "string" || a.id === body.id) &&
       (!Array.isArray(body.albumIds) || inAlbums(ctx.state, a.id, body.albumIds as string[])) &&
-      (typeof body.visibility === "string" ? assetVisibility(a) === body.visibility : defaultVisible(ctx.state.major, assetVisibility(a))) &&
+      (typeof body.visibility === "string" ? assetVisibility(a) === body.visibility : defaultVisible(ctx.state.api, assetVisibility(a))) &&
       (typeof body.type !== "string" || a.type === body.type) &&
       (path === undefined || fold(a.originalPath).includes(path)) &&
       (updatedAfter === undefined || a.updatedAt >= updatedAfter) &&
@@ -123,7 +124,7 @@ export function searchRoutes(router: FakeRouter): void {
         const c = a.fileCreatedAt < b.fileCreatedAt ? -1 : a.fileCreatedAt > b.fileCreatedAt ? 1 : 0;
         return (desc ? -c : c) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
       });
-      if (ctx.state.major === 2) items = shuffleTies(items, ++requestSeed);
+      if (ctx.state.api.searchTiesUnordered) items = shuffleTies(items, ++requestSeed);
       const slice = items.slice((page - 1) * size, page * size + 1);
       const hasMore = slice.length > size;
       const pageItems = slice.slice(0, size).map(assetDto);

@@ -10,14 +10,14 @@ import { immichConfigDefaults } from "@family/immich-spec";
 export function systemConfigRoutes(router: FakeRouter): void {
   router
     .add("GET", "/system-config", { admin: true, permission: "systemConfig.read" }, ({ state }) => ({ body: structuredClone(state.config) }))
-    .add("GET", "/system-config/defaults", { admin: true, permission: "systemConfig.read" }, ({ state }) => ({ body: immichConfigDefaults(state.major) }))
+    .add("GET", "/system-config/defaults", { admin: true, permission: "systemConfig.read" }, ({ state }) => ({ body: immichConfigDefaults(state.line) }))
     .add("PUT", "/system-config", { admin: true, permission: "systemConfig.update" }, ({ state, body }) => {
       if (state.configFile) throw badRequest("Cannot update configuration while IMMICH_CONFIG_FILE is in use");
       if (!isPlainObject(body)) throw badRequest([{ path: [], message: "body must be an object" }]);
       const missing = Object.keys(state.config).filter((k) => !(k in body));
       const issues = [
         ...missing.map((k) => ({ path: [k], message: `${k} must be an object` })),
-        ...checkImmichConfig(state.major, body).map((i) => ({ path: [...i.path], message: `${i.path.join(".")} ${i.message}` })),
+        ...checkImmichConfig(state.line, body).map((i) => ({ path: [...i.path], message: `${i.path.join(".")} ${i.message}` })),
       ];
       if (issues.length > 0) throw badRequest(issues);
       state.config = structuredClone(body);

@@ -75,7 +75,7 @@ export function updatePreferences(state: FakeState, user: FakeUser, raw: unknown
   }
   checks.done();
   for (const [section, key, v] of changes) {
-    if (key === "sidebarWeb" && section === "memories" && state.major === 2) continue;
+    if (key === "sidebarWeb" && section === "memories" && !state.api.memoriesSidebarWeb) continue;
     user.preferences[section] = { ...user.preferences[section], [key]: v };
   }
   return structuredClone(user.preferences);
