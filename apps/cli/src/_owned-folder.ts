@@ -187,28 +187,74 @@ function unwritable(dir: string): string | undefined {
  */
 export function planFolder(dir: string, shownRaw: string, files: readonly RenderedFile[], options: PlanOptions): FolderPlan {
   const shown = escapeControl(shownRaw);
-  const refusals: Refusal[] = [];
-  const changes: FileChange[] = [];
-  const unchanged: string[] = [];
   const where = (path: string) => escapeControl(join(shownRaw, path));
-  const held: Record<string, string> = {};
-  const empty = (refusal: Refusal): FolderPlan => ({ dir, shown, changes, unchanged, notes: [], record: undefined, held, refusals: [refusal] });
+  const opened = openFolder(dir, shown);
+  if ("refusal" in opened) return { dir, shown, changes: [], unchanged: [], notes: [], record: undefined, held: {}, refusals: [opened.refusal] };
+  const { folder } = opened;
+  const protect = options.protect ?? [];
+  const isSpec = (stats: Stats) => protect.some((p) => sameFile(stats, p));
+  const read = folder ? readRecord(dir, where, options) : { notes: [] as string[] };
+  const plan: Planning = {
+    dir,
+    where,
+    record: read.record,
+    isSpec,
+    changes: [],
+    unchanged: [],
+    refusals: folderRefusals({ dir, shown, where, folder }, options, isSpec, read),
+    notes: read.notes,
+    held: {},
+  };
+  const next: Record<string, string> = {};
+  for (const file of files) planWrite(plan, file, options, next);
+  planRemovals(plan, next);
+  const nextText = recordText({ files: next });
+  const { changes, unchanged, refusals, notes, held } = plan;
+  return { dir, shown, changes, unchanged, refusals, notes, record: nextText === read.text ? undefined : nextText, held };
+}
+
+/** A folder's plan as it is made: what it reads (its record, the spec to protect) and what it finds. */
+interface Planning {
+  readonly dir: string;
+  /** A path in the folder as the user named it, for messages. */
+  readonly where: (path: string) => string;
+  readonly record: RecordData | undefined;
+  readonly isSpec: (stats: Stats) => boolean;
+  readonly changes: FileChange[];
+  readonly unchanged: string[];
+  readonly refusals: Refusal[];
+  readonly notes: string[];
+  readonly held: Record<string, string>;
+}
+
+/** The folder's stats (undefined: not there yet), or why render cannot write a folder there at all. */
+function openFolder(dir: string, shown: string): { readonly folder: Stats | undefined } | { readonly refusal: Refusal } {
+  const notAFolder = { refusal: { message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false } };
   let folder: Stats | undefined;
   try {
     folder = statSync(dir, { throwIfNoEntry: false });
   } catch {
-    return empty({ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false });
+    return notAFolder;
   }
-  if (folder && !folder.isDirectory())
-    return empty({ message: `${shown} is not a folder; render writes a folder there. Pick another --out.`, forceable: false });
+  if (folder && !folder.isDirectory()) return notAFolder;
   const cannot = unwritable(dir);
-  if (cannot) return empty({ message: `${shown} cannot be written: ${escapeControl(cannot)}. Pick another --out, or fix its permissions.`, forceable: false });
+  if (cannot)
+    return { refusal: { message: `${shown} cannot be written: ${escapeControl(cannot)}. Pick another --out, or fix its permissions.`, forceable: false } };
+  return { folder };
+}
+
+/** Refusals about the folder as a whole: another render holds it, its record is unreadable, or it is not empty and has none. */
+function folderRefusals(
+  { dir, shown, where, folder }: { dir: string; shown: string; where: (path: string) => string; folder: Stats | undefined },
+  options: PlanOptions,
+  isSpec: (stats: Stats) => boolean,
+  read: { readonly record?: RecordData; readonly problem?: string },
+): Refusal[] {
+  const refusals: Refusal[] = [];
   if (folder && !options.locked) {
     const holder = lockHolder(dir);
     if (holder?.alive) refusals.push({ message: lockedMessage(shown, holder), forceable: false });
   }
-  const protect = options.protect ?? [];
-  const isSpec = (stats: Stats) => protect.some((p) => sameFile(stats, p));
   const isSpecAt = (path: string) => {
     try {
       const st = statSync(path, { throwIfNoEntry: false });
@@ -219,119 +265,122 @@ export function planFolder(dir: string, shownRaw: string, files: readonly Render
   };
   // The spec being rendered and render's own lock do not make a folder "not empty".
   const entries = folder ? readdirSync(dir).filter((name) => name !== LOCK_FILE && !isSpecAt(join(dir, name))) : [];
-  const { record, text, problem, notes } = folder ? readRecord(dir, where, options) : { notes: [] as string[] };
-  if (problem) {
+  if (read.problem) {
     refusals.push({
-      message: `${where(RECORD_FILE)} is not a record render can read (${escapeControl(problem)}). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
+      message: `${where(RECORD_FILE)} is not a record render can read (${escapeControl(read.problem)}). Restore it, or pass --force to adopt the folder: render will then delete nothing.`,
       forceable: true,
     });
-  } else if (!record && entries.length > 0) {
+  } else if (!read.record && entries.length > 0) {
     refusals.push({
       message: `${shown} is not empty and has no ${RECORD_FILE}: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.`,
       forceable: true,
     });
   }
-  const known = (path: string): string[] => [record?.files[path], record?.writing?.[path]].filter((h): h is string => h !== undefined);
-  const ownerOf = (path: string, now: Found): Owner => {
-    const hashes = known(path);
-    if (hashes.length === 0) return "user";
-    return now.kind === "file" && hashes.includes(sha256(now.data)) ? "render" : "edited";
-  };
-  const neverTouch = (path: string, now: Found, owner: Owner): Refusal | undefined => {
-    if ((now.kind === "file" || now.kind === "big") && isSpec(now.stats))
-      return {
-        message: `${where(path)} is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).`,
-        forceable: false,
-        path,
-      };
-    if (owner !== "render" && now.kind === "file" && looksLikeSpec(now.data))
-      return {
-        message: `${where(path)} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.`,
-        forceable: false,
-        path,
-      };
-    return undefined;
-  };
-  const next: Record<string, string> = {};
-  for (const file of files) {
-    if (!isSafePath(file.path) || file.path === RECORD_FILE || file.path === LOCK_FILE || !options.canWrite(file.path))
-      throw new CliError("internal", `the renderer produced a file it does not declare: ${escapeControl(file.path)}`);
-    next[file.path] = sha256(file.content);
-    const now = readInside(dir, file.path, COMPARE_LIMIT);
-    const mode = file.mode ?? 0o644;
-    if (now.kind === "none") {
-      changes.push({ kind: "create", path: file.path, after: file.content, mode });
-      continue;
-    }
-    if (now.kind === "link") {
-      refusals.push({
-        message: `${where(file.path)} is a symbolic link; render writes a file there and never follows a link. Move it away.`,
-        forceable: false,
-        path: file.path,
-      });
-      continue;
-    }
-    if (now.kind !== "file" && now.kind !== "big") {
-      refusals.push({
-        message: `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`,
-        forceable: false,
-        path: file.path,
-      });
-      continue;
-    }
-    const who = ownerOf(file.path, now);
-    const never = neverTouch(file.path, now, who);
-    if (never) {
-      refusals.push(never);
-      continue;
-    }
-    if (now.kind === "file" && sha256(now.data) === next[file.path]) {
-      unchanged.push(file.path);
-      held[file.path] = next[file.path] as string;
-      continue;
-    }
-    if (now.kind === "file") held[file.path] = sha256(now.data);
-    changes.push({ kind: "update", path: file.path, after: file.content, mode, owner: who });
-    const big = now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : "";
-    if (who === "edited")
-      refusals.push({
-        message: `${where(file.path)} was edited since the last render${big || " (diff below)"}. Move the change into the spec, or pass --force to overwrite it.`,
-        forceable: true,
-        path: file.path,
-      });
-    if (who === "user" && record)
-      refusals.push({
-        message: `${where(file.path)} is not on render's record, and render would overwrite it${big || " (diff below)"}. Move it away, or pass --force to overwrite it.`,
-        forceable: true,
-        path: file.path,
-      });
+  return refusals;
+}
+
+/** Who a file on disk belongs to: render when the record holds its hash (old or new), edited when it holds another, else the user. */
+function ownerOf(plan: Planning, path: string, now: Found): Owner {
+  const hashes = [plan.record?.files[path], plan.record?.writing?.[path]].filter((h): h is string => h !== undefined);
+  if (hashes.length === 0) return "user";
+  return now.kind === "file" && hashes.includes(sha256(now.data)) ? "render" : "edited";
+}
+
+/** Why a file may never be written or removed, even with --force: it is the spec being rendered, or a spec render did not write. */
+function neverTouch(plan: Planning, path: string, now: Found, owner: Owner): Refusal | undefined {
+  if ((now.kind === "file" || now.kind === "big") && plan.isSpec(now.stats))
+    return {
+      message: `${plan.where(path)} is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).`,
+      forceable: false,
+      path,
+    };
+  if (owner !== "render" && now.kind === "file" && looksLikeSpec(now.data))
+    return {
+      message: `${plan.where(path)} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again.`,
+      forceable: false,
+      path,
+    };
+  return undefined;
+}
+
+/** Plan one rendered file: create it, leave it, or update it (refused when it was edited or is the user's). */
+function planWrite(plan: Planning, file: RenderedFile, options: PlanOptions, next: Record<string, string>): void {
+  const { where, refusals } = plan;
+  if (!isSafePath(file.path) || file.path === RECORD_FILE || file.path === LOCK_FILE || !options.canWrite(file.path))
+    throw new CliError("internal", `the renderer produced a file it does not declare: ${escapeControl(file.path)}`);
+  next[file.path] = sha256(file.content);
+  const now = readInside(plan.dir, file.path, COMPARE_LIMIT);
+  const mode = file.mode ?? 0o644;
+  if (now.kind === "none") {
+    plan.changes.push({ kind: "create", path: file.path, after: file.content, mode });
+    return;
   }
+  if (now.kind !== "file" && now.kind !== "big") {
+    refusals.push({
+      message:
+        now.kind === "link"
+          ? `${where(file.path)} is a symbolic link; render writes a file there and never follows a link. Move it away.`
+          : `${where(file.path)}: render writes a file there, but something else is in the way. Move it away.`,
+      forceable: false,
+      path: file.path,
+    });
+    return;
+  }
+  const who = ownerOf(plan, file.path, now);
+  const never = neverTouch(plan, file.path, now, who);
+  if (never) {
+    refusals.push(never);
+    return;
+  }
+  if (now.kind === "file" && sha256(now.data) === next[file.path]) {
+    plan.unchanged.push(file.path);
+    plan.held[file.path] = next[file.path] as string;
+    return;
+  }
+  if (now.kind === "file") plan.held[file.path] = sha256(now.data);
+  plan.changes.push({ kind: "update", path: file.path, after: file.content, mode, owner: who });
+  const big = now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : "";
+  if (who === "edited")
+    refusals.push({
+      message: `${where(file.path)} was edited since the last render${big || " (diff below)"}. Move the change into the spec, or pass --force to overwrite it.`,
+      forceable: true,
+      path: file.path,
+    });
+  if (who === "user" && plan.record)
+    refusals.push({
+      message: `${where(file.path)} is not on render's record, and render would overwrite it${big || " (diff below)"}. Move it away, or pass --force to overwrite it.`,
+      forceable: true,
+      path: file.path,
+    });
+}
+
+/** Plan removing what the record lists and render no longer writes (refused when edited since). */
+function planRemovals(plan: Planning, next: Readonly<Record<string, string>>): void {
+  const { record, where } = plan;
   const gone = [...new Set([...Object.keys(record?.files ?? {}), ...Object.keys(record?.writing ?? {})])].filter((p) => !(p in next)).sort();
   for (const path of gone) {
-    const now = readInside(dir, path, COMPARE_LIMIT);
+    const now = readInside(plan.dir, path, COMPARE_LIMIT);
     if (now.kind === "none") continue;
     if (now.kind !== "file" && now.kind !== "big") {
-      notes.push(`${where(path)} is on render's record but is no longer a file render wrote (a link, folder or pipe): left as it is.`);
+      plan.notes.push(`${where(path)} is on render's record but is no longer a file render wrote (a link, folder or pipe): left as it is.`);
       continue;
     }
-    const who = ownerOf(path, now) === "render" ? "render" : "edited";
-    const never = neverTouch(path, now, who);
+    const who = ownerOf(plan, path, now) === "render" ? "render" : "edited";
+    const never = neverTouch(plan, path, now, who);
     if (never) {
-      refusals.push(never);
+      plan.refusals.push(never);
       continue;
     }
-    if (now.kind === "file") held[path] = sha256(now.data);
-    changes.push({ kind: "remove", path, owner: who });
+    if (now.kind === "file") plan.held[path] = sha256(now.data);
+    plan.changes.push({ kind: "remove", path, owner: who });
     if (who === "edited") {
-      refusals.push({
+      plan.refusals.push({
         message: `${where(path)} was edited since the last render, and render no longer writes it${now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : " (diff below)"}. Move it away to keep it, or pass --force to remove it.`,
         forceable: true,
         path,
       });
     }
   }
-  const nextText = recordText({ files: next });
-  return { dir, shown, changes, unchanged, refusals, notes, record: nextText === text ? undefined : nextText, held };
 }
 
 /**

@@ -55,6 +55,8 @@ export interface AppliedChange {
 
 const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
 
+type AlbumUsers = AlbumChange["addUsers"];
+
 /**
  * Apply one album's change. Each step is tried on its own: a failed share does not stop the others,
  * and whatever fails is reported and retried by the next run (the plan is recomputed from the server).
@@ -75,67 +77,91 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
     failures: [],
   };
   const name = JSON.stringify(change.name);
-  const step = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (error) {
-      out.failures.push(`album ${name}: ${what}: ${errorMessage(error)}`);
-    }
-  };
   let albumId = change.albumId;
   let addUsers = change.addUsers;
   if (change.create) {
-    const create = change.create;
-    try {
-      const album = await client.once("create album", (o) =>
-        createAlbum(
-          {
-            createAlbumDto: {
-              albumName: create.albumName,
-              description: create.description,
-              assetIds: [...create.assetIds],
-              albumUsers: albumUsers(create.albumUsers),
-            },
-          },
-          o,
-        ),
-      );
-      albumId = album.id;
-      out.created = true;
-      out.assetsAdded += album.assetCount;
-      out.usersAdded.push(...create.albumUsers.map((u) => label(u.userId)));
-    } catch (error) {
-      // A share the server refuses must not stop the album: create it unshared, then share one by one.
-      if (create.albumUsers.length === 0 || (error as { kind?: string }).kind !== "bad-request") {
-        out.failures.push(`album ${name}: create: ${errorMessage(error)}`);
-        return out;
-      }
-      try {
-        const album = await client.once("create album", (o) =>
-          createAlbum({ createAlbumDto: { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds] } }, o),
-        );
-        albumId = album.id;
-        out.created = true;
-        out.assetsAdded += album.assetCount;
-        addUsers = create.albumUsers;
-      } catch (again) {
-        out.failures.push(`album ${name}: create: ${errorMessage(again)}`);
-        return out;
-      }
-    }
+    const made = await createNewAlbum(client, change.create, { out, name, label });
+    if (!made) return out;
+    albumId = made.id;
+    if (made.shareAfter) addUsers = change.create.albumUsers;
   }
   if (!albumId) return out;
-  const id = albumId;
-  out.albumId = id;
+  out.albumId = albumId;
+  const album: Applying = { client, id: albumId, out, name, label };
   if (change.delete) {
-    await step("delete", async () => {
-      await client.call("delete album", (o) => deleteAlbum({ id }, o));
+    await step(album, "delete", async () => {
+      await client.call("delete album", (o) => deleteAlbum({ id: album.id }, o));
       out.deleted = true;
     });
     return out;
   }
+  await applyAssets(album, change);
+  await applyShares(album, change, addUsers);
+  await applyProperties(album, change);
+  return out;
+}
+
+/** Where one album's outcome is recorded, under its name (quoted) and with users named by `label`. */
+interface Outcome {
+  readonly out: AppliedChange;
+  readonly name: string;
+  readonly label: (userId: string) => string;
+}
+
+/** An album that exists, being changed. */
+interface Applying extends Outcome {
+  readonly client: ImmichClient;
+  readonly id: string;
+}
+
+/** Run one step; its failure is recorded with the server's message and does not stop the next. */
+async function step(album: Applying, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    album.out.failures.push(`album ${album.name}: ${what}: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * Create the album with its assets and users in one request. A share the server refuses (400) must not
+ * stop the album: it is created unshared, and `shareAfter` says to share it one user at a time. Undefined
+ * (the failure recorded) when it could not be created.
+ */
+async function createNewAlbum(
+  client: ImmichClient,
+  create: NonNullable<AlbumChange["create"]>,
+  { out, name, label }: Outcome,
+): Promise<{ readonly id: string; readonly shareAfter: boolean } | undefined> {
+  const dto = { albumName: create.albumName, description: create.description, assetIds: [...create.assetIds] };
+  const made = (album: { id: string; assetCount: number }, shareAfter: boolean) => {
+    out.created = true;
+    out.assetsAdded += album.assetCount;
+    return { id: album.id, shareAfter };
+  };
+  try {
+    const album = await client.once("create album", (o) => createAlbum({ createAlbumDto: { ...dto, albumUsers: albumUsers(create.albumUsers) } }, o));
+    out.usersAdded.push(...create.albumUsers.map((u) => label(u.userId)));
+    return made(album, false);
+  } catch (error) {
+    if (create.albumUsers.length === 0 || (error as { kind?: string }).kind !== "bad-request") {
+      out.failures.push(`album ${name}: create: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+  try {
+    return made(await client.once("create album", (o) => createAlbum({ createAlbumDto: dto }, o)), true);
+  } catch (again) {
+    out.failures.push(`album ${name}: create: ${errorMessage(again)}`);
+    return undefined;
+  }
+}
+
+/** Add and remove the change's assets, a chunk per request; a duplicate is not a failure. */
+async function applyAssets(album: Applying, change: AlbumChange): Promise<void> {
+  const { client, id, out, name } = album;
   for (const ids of chunks(change.addAssets)) {
-    await step("add assets", async () => {
+    await step(album, "add assets", async () => {
       const res = await client.call("add assets", (o) => addAssetsToAlbum({ id, bulkIdsDto: { ids } }, o));
       for (const r of res) if (r.success) out.added.push(r.id);
       out.assetsAdded += res.filter((r) => r.success).length;
@@ -144,55 +170,56 @@ export async function applyChange(client: ImmichClient, change: AlbumChange, lab
     });
   }
   for (const ids of chunks(change.removeAssets)) {
-    await step("remove assets", async () => {
+    await step(album, "remove assets", async () => {
       const res = await client.call("remove assets", (o) => removeAssetFromAlbum({ id, bulkIdsDto: { ids } }, o));
       out.assetsRemoved += res.filter((r) => r.success).length;
     });
   }
-  if (addUsers.length > 0) await shareWith(client, id, addUsers, out, name, label);
+}
+
+/** Share with `addUsers`, then set the roles that differ and remove the users the album should not have. */
+async function applyShares(album: Applying, change: AlbumChange, addUsers: AlbumUsers): Promise<void> {
+  const { client, id, out, label } = album;
+  if (addUsers.length > 0) await shareWith(album, addUsers);
   for (const r of change.setRoles) {
-    await step(`role of ${label(r.userId)}`, async () => {
+    await step(album, `role of ${label(r.userId)}`, async () => {
       await client.call("set album role", (o) => updateAlbumUser({ id, userId: r.userId, updateAlbumUserDto: { role: ROLE[r.role] } }, o));
       out.rolesSet.push(`${label(r.userId)} ${r.from}→${r.role}`);
     });
   }
   for (const userId of change.removeUsers) {
-    await step(`remove ${label(userId)}`, async () => {
+    await step(album, `remove ${label(userId)}`, async () => {
       await client.call("remove album user", (o) => removeUserFromAlbum({ id, userId }, o));
       out.usersRemoved.push(label(userId));
     });
   }
+}
+
+/** The album's own fields (name, description, order, activity, thumbnail), then its assets' visibility. */
+async function applyProperties(album: Applying, change: AlbumChange): Promise<void> {
+  const { client, id, out } = album;
   const update = change.update;
   if (update) {
-    await step("update", async () => {
+    await step(album, "update", async () => {
       await client.call("update album", (o) => updateAlbumInfo({ id, updateAlbumDto: updateDto(update) }, o));
       out.updated.push(...Object.keys(update));
     });
   }
   const vis = change.visibility;
-  if (vis) {
-    for (const ids of chunks(vis.ids)) {
-      await step("visibility", async () => {
-        await client.call("set visibility", (o) => updateAssets({ assetBulkUpdateDto: { ids, visibility: VISIBILITY[vis.value] } }, o));
-        out.visibilityChanged += ids.length;
-      });
-    }
+  if (!vis) return;
+  for (const ids of chunks(vis.ids)) {
+    await step(album, "visibility", async () => {
+      await client.call("set visibility", (o) => updateAssets({ assetBulkUpdateDto: { ids, visibility: VISIBILITY[vis.value] } }, o));
+      out.visibilityChanged += ids.length;
+    });
   }
-  return out;
 }
 
 /**
  * `PUT /albums/{id}/users` stops at the first user it refuses and keeps the ones before it. Try the
  * whole list once; on a refusal, re-read the album and add the still-missing users one at a time.
  */
-async function shareWith(
-  client: ImmichClient,
-  id: string,
-  users: readonly { userId: string; role: Role }[],
-  out: AppliedChange,
-  name: string,
-  label: (id: string) => string,
-) {
+async function shareWith({ client, id, out, name, label }: Applying, users: AlbumUsers): Promise<void> {
   try {
     await client.once("share album", (o) => addUsersToAlbum({ id, addUsersDto: { albumUsers: albumUsers(users) } }, o));
     out.usersAdded.push(...users.map((u) => label(u.userId)));

@@ -1,3 +1,4 @@
+import { PackedColumn } from "./_packed-column.js";
 import type { LibraryAsset } from "./desired.js";
 
 /**
@@ -15,10 +16,10 @@ export interface FolderAssets {
    * until it is looked at, 0 when it could not be. A renamed or moved file keeps it.
    */
   readonly ident: number[];
-  /** Ids as a list, or (packed) joined by tabs, which no id holds. */
-  ids: string[] | string;
-  /** File names (the path below the folder) as a list, or (packed) joined by "/", which no name holds. */
-  names: string[] | string;
+  /** Ids, packed joined by tabs (an id from the server holding one keeps its folder unpacked). */
+  readonly ids: PackedColumn;
+  /** File names (the path below the folder), packed joined by "/", which no file name holds. */
+  readonly names: PackedColumn;
   /** Position of each id, kept for big folders once an id is looked up. */
   at?: Map<string, number>;
 }
@@ -27,9 +28,12 @@ export interface FolderAssets {
 export type PutResult = "added" | "changed" | "same";
 
 const VISIBILITY: Readonly<Record<string, string>> = { timeline: "timeline", archive: "archive", hidden: "hidden", locked: "locked" };
-/** What packed columns are joined by: characters no id, and no name below its folder, holds. */
-export const ID_SEPARATOR = "\t";
-export const NAME_SEPARATOR = "/";
+/**
+ * What packed columns are joined by: no file name (below its folder) holds a "/", whatever else it holds
+ * (tabs, line breaks); server ids hold no tab (one that did would keep its folder's ids a list).
+ */
+const ID_SEPARATOR = "\t";
+const NAME_SEPARATOR = "/";
 /** Folders up to this size are searched; bigger ones get a map of positions. */
 const SCAN = 64;
 
@@ -61,7 +65,7 @@ export class FolderIndex {
   folder(folder: string): FolderAssets {
     let f = this.folders.get(folder);
     if (!f) {
-      f = { taken: [], visibility: [], ident: [], ids: [], names: [] };
+      f = { taken: [], visibility: [], ident: [], ids: new PackedColumn(ID_SEPARATOR), names: new PackedColumn(NAME_SEPARATOR) };
       this.folders.set(own(folder), f);
     }
     return f;
@@ -69,19 +73,24 @@ export class FolderIndex {
 
   /**
    * A whole folder at once, its columns already packed (a record being loaded): `ids` and `names`
-   * joined by their separators, one entry per asset in each of the other columns.
+   * joined by their separators, one entry per asset in each of the other columns. False (nothing is
+   * loaded) when `ids` or `names` does not hold one value per asset.
    */
-  load(folder: string, ids: string, names: string, taken: number[], visibility: string[], ident: number[]): void {
-    this.folders.set(folder, { taken, visibility, ident, ids, names });
+  load(folder: string, ids: string, names: string, taken: number[], visibility: string[], ident: number[]): boolean {
+    const idColumn = PackedColumn.parse(ID_SEPARATOR, ids, taken.length);
+    const nameColumn = PackedColumn.parse(NAME_SEPARATOR, names, taken.length);
+    if (!idColumn || !nameColumn) return false;
+    this.folders.set(folder, { taken, visibility, ident, ids: idColumn, names: nameColumn });
     this.#size += taken.length;
+    return true;
   }
 
   /** Append an asset known to be absent from `f` (a record being loaded). */
   push(f: FolderAssets, id: string, taken: number, visibility: string, name: string, ident = Number.NaN): void {
-    const ids = idList(f);
+    const ids = f.ids.edit(own);
     f.at?.set(id, ids.length);
     ids.push(id);
-    nameList(f).push(name);
+    f.names.edit(own).push(name);
     f.taken.push(taken);
     f.visibility.push(VISIBILITY[visibility] ?? visibility);
     f.ident.push(ident);
@@ -119,8 +128,8 @@ export class FolderIndex {
     const f = this.folders.get(folder);
     const i = f ? position(f, id) : -1;
     if (!f || i < 0) return undefined;
-    const ids = idList(f);
-    const names = nameList(f);
+    const ids = f.ids.edit(own);
+    const names = f.names.edit(own);
     const gone = { folder, name: names[i]!, ident: f.ident[i]! };
     // The last asset takes the removed one's place: order within a folder means nothing.
     const last = f.taken.length - 1;
@@ -149,8 +158,8 @@ export class FolderIndex {
   settle(folder?: FolderAssets, { ids = true } = {}): void {
     for (const f of folder ? [folder] : this.folders.values()) {
       delete f.at;
-      if (typeof f.names !== "string") f.names = f.names.join(NAME_SEPARATOR);
-      if (ids && typeof f.ids !== "string") f.ids = f.ids.join(ID_SEPARATOR);
+      f.names.pack();
+      if (ids) f.ids.pack();
     }
   }
 
@@ -168,43 +177,17 @@ export class FolderIndex {
   *assetsOf(folder: string): Generator<LibraryAsset & { readonly taken: number }> {
     const f = this.folders.get(folder);
     if (!f) return;
-    const { ids, names } = columns(f);
+    // Ids as strings of their own, since whoever reads them may keep them; names as slices, used and dropped.
+    const ids = f.ids.unpack(own);
+    const names = f.names.unpack();
     for (let i = 0; i < f.taken.length; i++) {
       yield { id: ids[i]!, originalPath: `${folder}/${names[i]}`, visibility: f.visibility[i]!, taken: f.taken[i]! };
     }
   }
 }
 
-/**
- * The ids and names of `f` to read: its lists, or the packed ones split (ids as strings of their own,
- * since whoever reads them may keep them; names as slices, to be used and dropped).
- */
-export function columns(f: FolderAssets): { readonly ids: readonly string[]; readonly names: readonly string[] } {
-  return { ids: unpack(f, f.ids, ID_SEPARATOR, own), names: unpack(f, f.names, NAME_SEPARATOR) };
-}
-
-/** The ids of `f` as a list to change. */
-function idList(f: FolderAssets): string[] {
-  f.ids = unpack(f, f.ids, ID_SEPARATOR, own);
-  return f.ids;
-}
-
-/** The names of `f` as a list to change. */
-function nameList(f: FolderAssets): string[] {
-  f.names = unpack(f, f.names, NAME_SEPARATOR, own);
-  return f.names;
-}
-
-/** A column of `f` as a list: itself, or its packed form split (each part passed through `keep`). */
-function unpack(f: FolderAssets, column: string[] | string, separator: string, keep?: (s: string) => string): string[] {
-  if (typeof column !== "string") return column;
-  if (f.taken.length === 0) return [];
-  const parts = column.split(separator);
-  return keep ? parts.map(keep) : parts;
-}
-
 function position(f: FolderAssets, id: string): number {
-  const ids = idList(f);
+  const ids = f.ids.edit(own);
   if (ids.length <= SCAN) return ids.indexOf(id);
   if (!f.at) f.at = new Map(ids.map((x, i) => [x, i]));
   return f.at.get(id) ?? -1;

@@ -1,5 +1,5 @@
 import { lstat } from "node:fs/promises";
-import { columns, type FolderIndex } from "./_folders.js";
+import type { FolderIndex } from "./_folders.js";
 
 /** Files looked at at once. */
 const AT_ONCE = 64;
@@ -54,7 +54,7 @@ export async function fingerprint(index: FolderIndex, skip: readonly string[] = 
     if (first < 0) continue;
     // A dropped mount: look again when it is back.
     if (skip.some((r) => folder === r || folder.startsWith(`${r}/`))) continue;
-    const { names } = columns(f);
+    const names = f.names.unpack();
     for (let i = first; i < f.ident.length; i++) {
       if (!Number.isNaN(f.ident[i]!)) continue;
       todo.push({ ident: f.ident, i, path: `${folder}/${names[i]}` });

@@ -6,6 +6,7 @@ import { type AlbumPropsError, type AlbumPropsFile, parseAlbumProps } from "./al
 import { FolderIndex } from "./_folders.js";
 import type { GoneAsset, NewAsset } from "./_identity.js";
 import type { AssetRecord } from "./_record.js";
+import { rootOf } from "./desired.js";
 
 export const PAGE_SIZE = 1000;
 
@@ -268,10 +269,10 @@ export async function missingRoots(roots: readonly string[]): Promise<string[]> 
 
 /** Every folder from each of `folders` (those holding assets) up to its root, for reading `.albumprops`. */
 export function foldersOf(folders: Iterable<string>, roots: readonly string[]): Set<string> {
-  const sorted = [...roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  const rootOfFolder = rootOf(roots);
   const out = new Set<string>();
   for (let folder of folders) {
-    const root = sorted.find((r) => folder === r || folder.startsWith(`${r}/`));
+    const root = rootOfFolder(folder);
     if (root === undefined) continue;
     while (folder.length >= root.length && !out.has(folder)) {
       out.add(folder);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { readLinesFile, writeLinesAtomically } from "../_lines-file.js";
-import { FolderIndex, ID_SEPARATOR, NAME_SEPARATOR } from "./_folders.js";
+import { FolderIndex } from "./_folders.js";
 
 /**
  * What the last sync read of a library's assets, kept in the state dir so the next sync reads only
@@ -17,7 +17,7 @@ export interface AssetRecord {
   readonly assets: FolderIndex;
 }
 
-const VERSION = 5;
+const VERSION = 6;
 
 export function recordFile(stateDir: string, library: string): string {
   return join(stateDir, "albums", `${library}.assets`);
@@ -26,9 +26,10 @@ export function recordFile(stateDir: string, library: string): string {
 // File format: a JSON header line, then each folder as six lines: `<TAB>count<TAB>folder`, its ids
 // joined by tabs, its file names joined by "/", then comma-separated its dates (`fileCreatedAt` in ms
 // since the epoch, empty when unknown), visibilities and file identities (empty when not looked at yet).
-// A folder is read into the index as it is (its ids and names stay one packed string each): loading a
-// record of 100,000 assets makes a handful of strings per folder, never one per asset. An id with a tab
-// or a line break, or a path with a line break, makes a count differ and the record unreadable: the
+// In the folder and the names, a line break is written `\n` and a backslash `\\`: a file may be named
+// anything but "/". A folder is read into the index as it is (its ids and names stay one packed string
+// each): loading a record of 100,000 assets makes a handful of strings per folder, never one per asset.
+// An id with a tab or a line break (no server's) makes a count differ and the record unreadable: the
 // next read is a full one. It is read and written a chunk at a time: memory holds the index, never the
 // file's text.
 export async function loadRecord(file: string): Promise<AssetRecord | undefined> {
@@ -50,17 +51,15 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
           const tab = buf.indexOf(TAB, from + 1);
           const n = buf[from] === TAB && tab > from + 1 && tab < to ? digits(buf, from + 1, tab) : undefined;
           if (n === undefined || !(n > 0)) return false;
-          folder = buf.toString("utf8", tab + 1, to);
+          folder = unescaped(buf.toString("utf8", tab + 1, to));
           count = n;
           break;
         }
         case 1:
-          if (occurrences(buf, from, to, TAB) !== count - 1) return false;
           ids = buf.toString("utf8", from, to);
           break;
         case 2:
-          if (occurrences(buf, from, to, SLASH) !== count - 1) return false;
-          names = buf.toString("utf8", from, to);
+          names = unescaped(buf.toString("utf8", from, to));
           break;
         case 3: {
           const list = numbers(buf, from, to, count);
@@ -76,8 +75,8 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
         }
         default: {
           const ident = numbers(buf, from, to, count);
-          if (!ident) return false;
-          assets.load(folder!, ids, names, taken, visibility, ident);
+          // The index refuses ids or names that are not one per asset.
+          if (!ident || !assets.load(folder!, ids, names, taken, visibility, ident)) return false;
         }
       }
       row = (row + 1) % 6;
@@ -88,14 +87,14 @@ export async function loadRecord(file: string): Promise<AssetRecord | undefined>
 }
 
 const TAB = 9;
-const SLASH = 47;
-const COMMA = 44;
 
-function occurrences(buf: Buffer, from: number, to: number, byte: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(byte, from); i >= 0 && i < to; i = buf.indexOf(byte, i + 1)) n++;
-  return n;
-}
+/** A path's text as one record line: line breaks written `\n`, backslashes `\\`. */
+const escaped = (text: string): string => (text.includes("\n") || text.includes("\\") ? text.replace(/[\\\n]/g, (c) => (c === "\n" ? "\\n" : "\\\\")) : text);
+
+/** A record line's path text back as it was. */
+const unescaped = (text: string): string => (text.includes("\\") ? text.replace(/\\(.)/gs, (_, c: string) => (c === "n" ? "\n" : c)) : text);
+
+const COMMA = 44;
 
 /** `count` comma-separated whole numbers (NaN for an empty one), or undefined when they are not. */
 function numbers(buf: Buffer, from: number, to: number, count: number): number[] | undefined {
@@ -155,9 +154,9 @@ function* recordLines(record: AssetRecord): Generator<string> {
   const num = (n: number) => (Number.isNaN(n) ? "" : String(n));
   for (const [folder, f] of record.assets.folders) {
     if (f.taken.length === 0) continue;
-    yield `\t${f.taken.length}\t${folder}`;
-    yield typeof f.ids === "string" ? f.ids : f.ids.join(ID_SEPARATOR);
-    yield typeof f.names === "string" ? f.names : f.names.join(NAME_SEPARATOR);
+    yield `\t${f.taken.length}\t${escaped(folder)}`;
+    yield f.ids.join();
+    yield escaped(f.names.join());
     yield f.taken.map(num).join(",");
     yield f.visibility.join(",");
     yield f.ident.map(num).join(",");

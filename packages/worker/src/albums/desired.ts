@@ -23,10 +23,13 @@ export interface DesiredAlbum {
   readonly name: string;
   /** The user's description (without our marker). */
   readonly description?: string;
-  /** The album's asset ids, by date then path. From `desiredAlbums`, the list is made when first read. */
-  readonly assetIds: readonly string[];
-  /** How many assets (without making `assetIds`); when absent, `assetIds.length`. */
-  readonly assetCount?: number;
+  /**
+   * The album's asset ids, by date then path. From `desiredAlbums`, made from the folder index on the
+   * first call (a run that only compares counts never makes them), then kept.
+   */
+  assetIds(): readonly string[];
+  /** How many assets, without making the list of ids. */
+  readonly assetCount: number;
   /** Canonical user (as the resolver returns it) → role; never the owner. */
   readonly users: ReadonlyMap<string, "viewer" | "editor">;
   readonly sortOrder?: "asc" | "desc";
@@ -39,9 +42,6 @@ export interface DesiredAlbum {
   /** The album's folder (absolute), whose `.albumprops` decide its properties. */
   readonly folder: string;
 }
-
-/** How many assets `d` wants, without making its list of ids. */
-export const assetCountOf = (d: DesiredAlbum): number => d.assetCount ?? d.assetIds.length;
 
 /** A library's album rules from the spec: naming, folder filters, base properties. */
 export interface AlbumRulesInput extends NameRules {
@@ -92,13 +92,19 @@ interface FolderAlbum {
   readonly anchorDepth: number;
 }
 
+/** The library root a folder (absolute) is under: the longest of `libraryRoots` that holds it (undefined: none). */
+export function rootOf(libraryRoots: readonly string[]): (folder: string) => string | undefined {
+  const roots = [...libraryRoots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  return (folder) => roots.find((r) => folder === r || folder.startsWith(`${r}/`));
+}
+
 /** The album a folder (absolute) of a library gives its files, by the rules (undefined: none). */
 export function folderAlbums(rules: Pick<AlbumRulesInput, "levels" | "include" | "ignore">, libraryRoots: readonly string[]) {
-  const roots = [...libraryRoots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  const rootOfFolder = rootOf(libraryRoots);
   const keep = folderFilter(rules.include, rules.ignore);
   return (folder: string): FolderAlbum | undefined => {
     // originalPath matching on the server is a substring match: re-check the prefix here.
-    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`));
+    const root = rootOfFolder(folder);
     if (root === undefined || folder === root) return undefined;
     const segments = folder.slice(root.length + 1).split("/");
     if (!keep(segments.join("/"))) return undefined;
@@ -110,10 +116,44 @@ export function folderAlbums(rules: Pick<AlbumRulesInput, "levels" | "include" |
 
 /** Group a library's assets into the albums the rules and `.albumprops` ask for. */
 export function desiredAlbums(input: DesiredInput): DesiredState {
-  const roots = [...input.roots].map((r) => r.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
-  const albumOf = folderAlbums(input.rules, input.roots);
   const index = input.assets instanceof FolderIndex ? input.assets : FolderIndex.of(input.assets);
-  // Every file of a folder goes to the same album: group folders, not files.
+  const groups = groupFolders(index, folderAlbums(input.rules, input.roots));
+  const run: AlbumsRun = { input, index, chainOf: folderChain(input.roots), findings: new Findings() };
+  const albums: DesiredAlbum[] = [];
+  for (const [key, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const album = desiredAlbum(run, key, g);
+    if (album) albums.push(album);
+  }
+  noteSameNames(albums, run.findings.notes);
+  const { skipped, problems, notes } = run.findings;
+  return { albums, skipped, problems, notes };
+}
+
+/** What a run reports besides its albums; a problem several albums share is reported once. */
+class Findings {
+  readonly problems: string[] = [];
+  readonly notes: string[] = [];
+  readonly skipped = new Map<string, string>();
+  readonly #reported = new Set<string>();
+
+  /** Report `line` unless it was reported already. */
+  once(line: string): void {
+    if (!this.#reported.has(line)) this.problems.push(line);
+    this.#reported.add(line);
+  }
+}
+
+/** What each album of one `desiredAlbums` run reads, and where it reports. */
+interface AlbumsRun {
+  readonly input: DesiredInput;
+  readonly index: FolderIndex;
+  /** A folder and every folder above it up to its library root, root first: where `.albumprops` apply from. */
+  readonly chainOf: (folder: string) => string[];
+  readonly findings: Findings;
+}
+
+/** Every file of a folder goes to the same album: group folders (by album key), not files. */
+function groupFolders(index: FolderIndex, albumOf: ReturnType<typeof folderAlbums>): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (const [folder, f] of index.folders) {
     if (f.taken.length === 0) continue;
@@ -128,109 +168,147 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
     g.anchors.add([root, ...segments.slice(0, slice.anchorDepth)].join("/"));
     g.folders.add(folder);
   }
+  return groups;
+}
 
-  const problems: string[] = [];
-  const notes: string[] = [];
-  const skipped = new Map<string, string>();
-  const reported = new Set<string>();
-  const chainOf = (folder: string) => {
-    const root = roots.find((r) => folder === r || folder.startsWith(`${r}/`)) ?? folder;
+/** A folder's chain of folders from its library root down to itself (see `AlbumsRun.chainOf`). */
+function folderChain(libraryRoots: readonly string[]): (folder: string) => string[] {
+  const rootOfFolder = rootOf(libraryRoots);
+  return (folder) => {
+    const root = rootOfFolder(folder) ?? folder;
     const parts = folder.slice(root.length).split("/").filter(Boolean);
     return [root, ...parts.map((_, i) => [root, ...parts.slice(0, i + 1)].join("/"))];
   };
-  const albums: DesiredAlbum[] = [];
-  for (const [key, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const broken = new Set<AlbumPropsError>();
-    for (const folder of g.folders)
-      for (const f of chainOf(folder)) {
-        const p = input.albumprops(f);
-        if (isError(p)) broken.add(p);
-      }
-    if (broken.size > 0) {
-      const first = [...broken][0]!;
-      skipped.set(key, `album ${JSON.stringify(key)} skipped: ${formatAlbumPropsError(first)}`);
-      for (const b of broken) {
-        for (const e of [b, ...(b.also ?? [])]) {
-          const line = formatAlbumPropsError(e);
-          if (!reported.has(line)) problems.push(line);
-          reported.add(line);
-        }
-      }
-      continue;
-    }
-    const anchors = [...g.anchors].sort();
-    const resolveAt = (anchor: string) =>
-      resolveAlbumProperties(
-        input.rules.base,
-        chainOf(anchor).flatMap((f) => {
-          const props = input.albumprops(f);
-          return props && !isError(props) ? [{ props, own: f === anchor }] : [];
-        }),
-        input.resolveUser,
-      );
-    const anchor = anchors[0]!;
-    const resolved = resolveAt(anchor);
-    if (anchors.length > 1) {
-      const sig = (r: ReturnType<typeof resolveAt>) => JSON.stringify({ ...r, shareWith: [...r.shareWith].sort() });
-      const mine = sig(resolved);
-      const other = anchors.slice(1).find((a) => sig(resolveAt(a)) !== mine);
-      if (other) notes.push(`album ${JSON.stringify(key)} gathers folders with different .albumprops; using ${anchor} (not ${other})`);
-    }
-    for (const u of resolved.unknownUsers)
-      problems.push(`album ${JSON.stringify(key)}: share_with user ${JSON.stringify(u)} is not a member (handle or email) nor a server user`);
-    const users = new Map(resolved.shareWith);
-    if (users.delete(input.owner)) notes.push(`album ${JSON.stringify(key)}: the owner is not added to its own share list`);
-    const name = resolved.overrideName?.trim() || albumName(g.chunks, input.rules);
-    if (!name) {
-      problems.push(`album ${JSON.stringify(key)}: the rename rules leave an empty name; skipped`);
-      skipped.set(key, "empty name");
-      continue;
-    }
-    // This album's assets as objects, for as long as it takes to sort them: now when its thumbnail or
-    // visibility needs them, else when (if ever) the plan reads its ids.
-    const folders = [...g.folders];
-    const sorted = () => {
-      const assets: Taken[] = [];
-      for (const folder of folders) for (const a of index.assetsOf(folder)) assets.push(a);
-      return assets.sort(byTakenThenPath);
-    };
-    // An album neither shows nor counts hidden or locked assets: they would vanish from the very album
-    // that set them. Only timeline and archive are applied.
-    const hides = resolved.visibility === "hidden" || resolved.visibility === "locked";
-    const visibility = hides ? undefined : resolved.visibility;
-    const assets = resolved.thumbnail || visibility ? sorted() : undefined;
-    const thumbnail = assets && pickThumbnail(resolved.thumbnail, assets, anchor);
-    if (resolved.thumbnail && thumbnail === undefined)
-      problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
-    if (hides) {
-      const line = `visibility ${resolved.visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`;
-      if (!reported.has(line)) problems.push(line);
-      reported.add(line);
-    }
-    let ids = assets?.map((a) => a.id);
-    const album: Omit<DesiredAlbum, "assetIds"> = {
-      key,
-      name,
-      ...(resolved.description !== undefined ? { description: resolved.description } : {}),
-      assetCount: folders.reduce((n, folder) => n + index.count(folder), 0),
-      users,
-      ...(resolved.sortOrder ? { sortOrder: resolved.sortOrder } : {}),
-      ...(resolved.commentsAndLikes !== undefined ? { commentsAndLikes: resolved.commentsAndLikes } : {}),
-      ...(thumbnail ? { thumbnail } : {}),
-      ...(visibility ? { visibility } : {}),
-      visibilityIds: visibility && assets ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
-      folder: anchor,
-    };
-    albums.push(
-      Object.defineProperty(album, "assetIds", {
-        enumerable: true,
-        get: () => {
-          ids ??= sorted().map((a) => a.id);
-          return ids;
-        },
-      }) as DesiredAlbum,
-    );
+}
+
+/** The album of one group of folders, or undefined when it is skipped this run (the findings say why). */
+function desiredAlbum(run: AlbumsRun, key: string, g: Group): DesiredAlbum | undefined {
+  if (skippedForBrokenProps(run, key, g)) return undefined;
+  const { anchor, resolved } = albumProperties(run, key, g);
+  const users = sharedWith(run, key, resolved);
+  const name = resolved.overrideName?.trim() || albumName(g.chunks, run.input.rules);
+  if (!name) {
+    run.findings.problems.push(`album ${JSON.stringify(key)}: the rename rules leave an empty name; skipped`);
+    run.findings.skipped.set(key, "empty name");
+    return undefined;
   }
+  return {
+    key,
+    name,
+    ...(resolved.description !== undefined ? { description: resolved.description } : {}),
+    users,
+    ...(resolved.sortOrder ? { sortOrder: resolved.sortOrder } : {}),
+    ...(resolved.commentsAndLikes !== undefined ? { commentsAndLikes: resolved.commentsAndLikes } : {}),
+    ...albumAssets(run, key, [...g.folders], resolved, anchor),
+    folder: anchor,
+  };
+}
+
+/** A broken `.albumprops` in any folder on the way to the group's folders skips its album (each error reported once). */
+function skippedForBrokenProps(run: AlbumsRun, key: string, g: Group): boolean {
+  const broken = new Set<AlbumPropsError>();
+  for (const folder of g.folders)
+    for (const f of run.chainOf(folder)) {
+      const p = run.input.albumprops(f);
+      if (isError(p)) broken.add(p);
+    }
+  if (broken.size === 0) return false;
+  const first = [...broken][0]!;
+  run.findings.skipped.set(key, `album ${JSON.stringify(key)} skipped: ${formatAlbumPropsError(first)}`);
+  for (const b of broken) for (const e of [b, ...(b.also ?? [])]) run.findings.once(formatAlbumPropsError(e));
+  return true;
+}
+
+type Resolved = ReturnType<typeof resolveAlbumProperties>;
+
+/** The album's properties, from the `.albumprops` down to its first anchor folder (a note when its other anchors would differ). */
+function albumProperties(run: AlbumsRun, key: string, g: Group): { readonly anchor: string; readonly resolved: Resolved } {
+  const { input } = run;
+  const anchors = [...g.anchors].sort();
+  const resolveAt = (anchor: string) =>
+    resolveAlbumProperties(
+      input.rules.base,
+      run.chainOf(anchor).flatMap((f) => {
+        const props = input.albumprops(f);
+        return props && !isError(props) ? [{ props, own: f === anchor }] : [];
+      }),
+      input.resolveUser,
+    );
+  const anchor = anchors[0]!;
+  const resolved = resolveAt(anchor);
+  if (anchors.length > 1) {
+    const sig = (r: Resolved) => JSON.stringify({ ...r, shareWith: [...r.shareWith].sort() });
+    const mine = sig(resolved);
+    const other = anchors.slice(1).find((a) => sig(resolveAt(a)) !== mine);
+    if (other) run.findings.notes.push(`album ${JSON.stringify(key)} gathers folders with different .albumprops; using ${anchor} (not ${other})`);
+  }
+  return { anchor, resolved };
+}
+
+/** Who the album is shared with: its resolved share list without the owner (unknown users reported). */
+function sharedWith(run: AlbumsRun, key: string, resolved: Resolved): Map<string, "viewer" | "editor"> {
+  for (const u of resolved.unknownUsers)
+    run.findings.problems.push(`album ${JSON.stringify(key)}: share_with user ${JSON.stringify(u)} is not a member (handle or email) nor a server user`);
+  const users = new Map(resolved.shareWith);
+  if (users.delete(run.input.owner)) run.findings.notes.push(`album ${JSON.stringify(key)}: the owner is not added to its own share list`);
+  return users;
+}
+
+/**
+ * The album's assets: their count, their ids (made lazily), and what needs them sorted now (its
+ * thumbnail, its visibility). Assets are objects only for as long as it takes to sort them.
+ */
+function albumAssets(
+  run: AlbumsRun,
+  key: string,
+  folders: readonly string[],
+  resolved: Resolved,
+  anchor: string,
+): Pick<DesiredAlbum, "assetIds" | "assetCount" | "thumbnail" | "visibility" | "visibilityIds"> {
+  const { index } = run;
+  // An album neither shows nor counts hidden or locked assets: they would vanish from the very album
+  // that set them. Only timeline and archive are applied.
+  const hides = resolved.visibility === "hidden" || resolved.visibility === "locked";
+  const visibility = hides ? undefined : resolved.visibility;
+  const assets = resolved.thumbnail || visibility ? sortedAssets(index, folders) : undefined;
+  const thumbnail = assets && pickThumbnail(resolved.thumbnail, assets, anchor);
+  if (resolved.thumbnail && thumbnail === undefined)
+    run.findings.problems.push(`album ${JSON.stringify(key)}: thumbnail_setting ${JSON.stringify(resolved.thumbnail)} matches no file; left as is`);
+  if (hides)
+    run.findings.once(
+      `visibility ${resolved.visibility} is not applied (albums do not show hidden or locked assets, so they would vanish from their own album); use archive or timeline`,
+    );
+  return {
+    assetIds: lazyAssetIds(
+      index,
+      folders,
+      assets?.map((a) => a.id),
+    ),
+    assetCount: folders.reduce((n, folder) => n + index.count(folder), 0),
+    ...(thumbnail ? { thumbnail } : {}),
+    ...(visibility ? { visibility } : {}),
+    visibilityIds: visibility && assets ? assets.filter((a) => a.visibility !== undefined && a.visibility !== visibility).map((a) => a.id) : [],
+  };
+}
+
+/** The assets of `folders` as objects, by date then path. */
+function sortedAssets(index: FolderIndex, folders: readonly string[]): Taken[] {
+  const assets: Taken[] = [];
+  for (const folder of folders) for (const a of index.assetsOf(folder)) assets.push(a);
+  return assets.sort(byTakenThenPath);
+}
+
+/** An album's ids: `made` already, or made from the index on the first call (if the plan ever asks), then kept. */
+function lazyAssetIds(index: FolderIndex, folders: readonly string[], made: readonly string[] | undefined): () => readonly string[] {
+  let ids = made;
+  return () => {
+    ids ??= sortedAssets(index, folders).map((a) => a.id);
+    return ids;
+  };
+}
+
+/** Albums may share a name (Immich allows it): a note for each. */
+function noteSameNames(albums: readonly DesiredAlbum[], notes: string[]): void {
   const names = new Map<string, string>();
   for (const a of albums) {
     const seen = names.get(a.name);
@@ -240,7 +318,6 @@ export function desiredAlbums(input: DesiredInput): DesiredState {
       );
     else names.set(a.name, a.key);
   }
-  return { albums, skipped, problems, notes };
 }
 
 function byTakenThenPath(a: Taken, b: Taken): number {

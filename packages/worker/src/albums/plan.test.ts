@@ -8,7 +8,8 @@ const ids: Record<string, string> = { "ann@x": "u-ann", "bob@x": "u-bob", "owner
 const want = (key: string, assetIds: string[], users: Record<string, "viewer" | "editor"> = {}, extra: Partial<DesiredAlbum> = {}): DesiredAlbum => ({
   key,
   name: key,
-  assetIds,
+  assetIds: () => assetIds,
+  assetCount: assetIds.length,
   users: new Map(Object.entries(users)),
   visibilityIds: [],
   folder: `/lib/${key}`,

@@ -1,4 +1,4 @@
-import { assetCountOf, type DesiredAlbum, type DesiredState, type Visibility } from "./desired.js";
+import type { DesiredAlbum, DesiredState, Visibility } from "./desired.js";
 import { describe, userText } from "./marker.js";
 import type { ServerAlbum } from "./server-album.js";
 
@@ -109,7 +109,7 @@ export function albumsToRead(desired: DesiredState, albums: readonly ServerAlbum
   const out: string[] = [];
   for (const d of desired.albums) {
     const a = ours.get(d.key)?.[0];
-    if (a && (deep || a.assetCount !== assetCountOf(d))) out.push(a.id);
+    if (a && (deep || a.assetCount !== d.assetCount)) out.push(a.id);
   }
   return out;
 }
@@ -227,16 +227,17 @@ function wantedUsers(d: DesiredAlbum, input: PlanInput, problems: string[]): Map
 function thumbnailFor(d: DesiredAlbum, current: string | null, assets: ReadonlySet<string> | undefined): string | undefined {
   if (d.thumbnail === undefined) return undefined;
   if (d.thumbnail !== "random") return d.thumbnail;
-  if (current && (assets ? assets.has(current) : d.assetIds.includes(current))) return current;
+  if (current && (assets ? assets.has(current) : d.assetIds().includes(current))) return current;
   let h = 0;
   for (const c of d.key) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return d.assetIds[h % d.assetIds.length];
+  const ids = d.assetIds();
+  return ids[h % ids.length];
 }
 
 function createChange(d: DesiredAlbum, library: string, wanted: Map<string, Role>): AlbumChange {
   const thumb = thumbnailFor(d, null, undefined);
   // The server makes the first asset the album's thumbnail: put the wanted one first.
-  const assetIds = thumb ? [thumb, ...d.assetIds.filter((id) => id !== thumb)] : [...d.assetIds];
+  const assetIds = thumb ? [thumb, ...d.assetIds().filter((id) => id !== thumb)] : [...d.assetIds()];
   const update: AlbumUpdate = {};
   if (d.sortOrder && d.sortOrder !== "desc") update.order = d.sortOrder;
   if (d.commentsAndLikes === false) update.isActivityEnabled = false;
@@ -264,10 +265,10 @@ function updateChange(
 ): AlbumChange | undefined {
   // A renamed album is not read: the moved files are new assets, not in it yet (the server skips any that are).
   const members = rename ? new Set<string>() : input.membership.get(album.id);
-  const addAssets = members ? d.assetIds.filter((id) => !members.has(id)) : [];
+  const addAssets = members ? d.assetIds().filter((id) => !members.has(id)) : [];
   let removeAssets: string[] = [];
   if (members && input.mode === "mirror") {
-    const want = new Set(d.assetIds);
+    const want = new Set(d.assetIds());
     const extra = [...members].filter((id) => !want.has(id));
     if (extra.length > 0 && safeToRemove && input.allowRemovals) removeAssets = extra;
     else if (extra.length > 0 && safeToRemove)
@@ -289,7 +290,7 @@ function updateChange(
   if (d.sortOrder && (album.order ?? "desc") !== d.sortOrder) update.order = d.sortOrder;
   if (d.commentsAndLikes !== undefined && album.isActivityEnabled !== d.commentsAndLikes) update.isActivityEnabled = d.commentsAndLikes;
   // A renamed album keeps its cover: the same photo, as the new asset of its file.
-  const mine = rename ? new Set(d.assetIds) : members;
+  const mine = rename ? new Set(d.assetIds()) : members;
   const moved = rename && album.thumbnailAssetId ? input.moves?.ids.get(album.thumbnailAssetId) : undefined;
   // Only to a photo of this album (a split's other part may have taken the cover's file).
   const cover = moved && mine?.has(moved) ? moved : album.thumbnailAssetId;

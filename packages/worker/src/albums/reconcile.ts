@@ -6,7 +6,7 @@ import { plural } from "./change-words.js";
 import { type AppliedChange, applyChange } from "./_apply.js";
 import { foldersOf, missingRoots, readAlbumAssets, readAlbumProps, readAssets, readLibraryAssets } from "./_read.js";
 import { loadRecord, recordFile, saveRecord } from "./_record.js";
-import { assetCountOf, type DesiredState, desiredAlbums, folderAlbums } from "./desired.js";
+import { type DesiredState, desiredAlbums, folderAlbums } from "./desired.js";
 import { FolderIndex } from "./_folders.js";
 import { fingerprint, matchMoves, type MovedAsset } from "./_identity.js";
 import { type AlbumChange, type AlbumPlan, albumsToRead, type Moves, ourAlbums, planAlbums } from "./plan.js";
@@ -356,9 +356,9 @@ async function memberships(
     for (const d of desired.albums) {
       const album = ours.get(d.key)?.[0];
       if (!album || !toRead.has(album.id)) continue;
-      const fresh = d.assetIds.filter((id) => added.has(id));
-      if (fresh.length === 0 || album.assetCount !== assetCountOf(d) - fresh.length) continue;
-      membership.set(album.id, new Set(d.assetIds.filter((id) => !added.has(id))));
+      const fresh = d.assetIds().filter((id) => added.has(id));
+      if (fresh.length === 0 || album.assetCount !== d.assetCount - fresh.length) continue;
+      membership.set(album.id, new Set(d.assetIds().filter((id) => !added.has(id))));
       toRead.delete(album.id);
     }
   }
@@ -421,7 +421,7 @@ async function planLibrary(
     plan: lr.notes.length > 0 ? { ...planned, notes: [...planned.notes, ...lr.notes] } : planned,
     read,
     added,
-    wanted: new Map(desired.albums.map((d) => [d.key, assetCountOf(d)])),
+    wanted: new Map(desired.albums.map((d) => [d.key, d.assetCount])),
     skipped: desired.skipped.size,
     ...(lr.incomplete ? { incomplete: lr.incomplete } : {}),
     ...(lr.save ? { save: lr.save } : {}),
@@ -477,19 +477,22 @@ async function reconcileLibraryAlbums(options: AlbumReconcileOptions, handle: st
   }
 }
 
+/** Apply the plan's changes a few albums at a time; the results in plan order (a report never depends on which album finished first). */
 async function applyAll(client: ImmichClient, plan: AlbumPlan, label: (id: string) => string, options: AlbumReconcileOptions, library: string) {
-  const queue = [...plan.changes];
-  const results: [AlbumPlan["changes"][number], AppliedChange][] = [];
-  let done = 0;
+  const results = new Map<AlbumChange, AppliedChange>();
+  let next = 0;
   const worker = async () => {
-    for (let change = queue.shift(); change; change = queue.shift()) {
+    for (let change = plan.changes[next++]; change; change = plan.changes[next++]) {
       if (options.signal?.aborted) return;
-      results.push([change, await applyChange(client, change, label)]);
-      options.onProgress?.({ library, done: ++done, total: plan.changes.length });
+      results.set(change, await applyChange(client, change, label));
+      options.onProgress?.({ library, done: results.size, total: plan.changes.length });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-  return results;
+  return plan.changes.flatMap((c): [AlbumChange, AppliedChange][] => {
+    const r = results.get(c);
+    return r ? [[c, r]] : [];
+  });
 }
 
 function tally(s: AlbumSummary, change: AlbumChange, r: AppliedChange, added: ReadonlySet<string> | undefined): AlbumOutcome {

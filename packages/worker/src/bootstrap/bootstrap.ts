@@ -73,113 +73,160 @@ const statusOf = (error: unknown) => (error instanceof ImmichApiError ? error.st
  * and only then deletes the old one and any leftover of its own. Idempotent: a second run changes nothing.
  */
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapReport> {
-  const { spec, env, store } = options;
+  const { spec, store } = options;
   const base = { baseUrl: options.baseUrl, ...(options.signal ? { signal: options.signal } : {}), ...options.client };
-  const anonymous = new ImmichClient({ ...base, apiKey: "" });
-  const steps: string[] = [];
-  const needed = bootstrapPermissions(spec);
-  const first = firstAdmin(spec);
-  const password = () => {
-    if (!first)
-      throw new BootstrapError("The spec declares no admin member: set admin: true on the member who administers Immich (bootstrap signs them up first).");
-    if (!first.passwordKey)
-      throw new BootstrapError(
-        `members.${first.handle}.password is not set: give the first admin's password as a secret, e.g. password: \${${first.handle.toUpperCase().replace(/-/g, "_")}_PASSWORD}`,
-      );
-    const value = env[first.passwordKey];
-    if (!value)
-      throw new BootstrapError(`${first.passwordKey} (members.${first.handle}.password) is not set: put ${first.handle}'s password in the secrets env file`);
-    return { email: first.email, name: first.name, password: value, handle: first.handle };
+  const run: Run = {
+    base,
+    anonymous: new ImmichClient({ ...base, apiKey: "" }),
+    needed: bootstrapPermissions(spec),
+    firstAdmin: () => firstAdminLogin(spec, options.env),
+    steps: [],
   };
-
-  const config = await anonymous.call("read the server's state", (o) => getServerConfig(o));
-  let admin: BootstrapReport["admin"] = "existed";
-  if (!config.isInitialized) {
-    const who = password();
-    try {
-      await anonymous.once(`sign up ${who.handle} as the first admin`, (o) =>
-        signUpAdmin({ signUpDto: { email: who.email, name: who.name, password: who.password } }, o),
-      );
-      admin = "created";
-      steps.push(`signed up ${who.handle} (${who.email}) as the first admin`);
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/already has an admin/.test(message)) steps.push("an admin appeared meanwhile; left as it is");
-      else if (/setup is disabled/i.test(message))
-        throw new BootstrapError(
-          "The server has no admin and refuses admin sign-up (IMMICH_ALLOW_SETUP=false): allow setup once, or create the first admin through a port-forward, then run bootstrap again.",
-        );
-      else throw error;
-    }
-  }
-
-  if (options.givenKey) {
-    const key = new ImmichClient({ ...base, apiKey: options.givenKey });
-    try {
-      const me = await key.call("check the given key", (o) => getMyApiKey(o));
-      const missing = needed.filter((p) => !grants(me.permissions, p));
-      steps.push(missing.length > 0 ? `the given key lacks ${missing.join(", ")}; it is used as it is` : "the given key has every permission needed");
-      return { admin, key: "given", apiKey: options.givenKey, permissions: me.permissions, missing, steps };
-    } catch (error) {
-      if (statusOf(error) === 401)
-        throw new BootstrapError(
-          `The API key given in ${spec.worker.apiKey.key} is not valid (revoked?). A key given by the user is never replaced: remove it so bootstrap makes and keeps the worker's own key, or give a valid one.`,
-        );
-      throw error;
-    }
-  }
-
+  const admin = await signUpFirstAdmin(run);
+  if (options.givenKey) return { admin, ...(await checkGivenKey(run, options.givenKey, spec.worker.apiKey.key)), steps: run.steps };
   const stored = await store.read();
-  let oldId: string | undefined;
-  if (stored) {
-    const key = new ImmichClient({ ...base, apiKey: stored });
-    try {
-      const me = await key.call("check the stored key", (o) => getMyApiKey(o));
-      const missing = needed.filter((p) => !grants(me.permissions, p));
-      if (me.name !== WORKER_KEY_NAME) {
-        // A key someone made by hand and put there: theirs, so it wins as a given key does.
-        steps.push(
-          `${store.where} holds a key bootstrap did not make (${JSON.stringify(me.name)}); it is used as it is${missing.length > 0 ? `, lacking ${missing.join(", ")}` : ""}`,
-        );
-        return { admin, key: "given", apiKey: stored, permissions: me.permissions, missing, steps };
-      }
-      if (missing.length === 0) {
-        steps.push(`the worker's key (${store.where}) is valid and has every permission needed`);
-        return { admin, key: "kept", apiKey: stored, permissions: me.permissions, missing: [], steps };
-      }
-      oldId = me.id;
-      steps.push(`the worker's key lacks ${missing.join(", ")}: replaced`);
-    } catch (error) {
-      if (statusOf(error) !== 401) throw error;
-      steps.push("the worker's stored key is no longer valid (revoked): replaced");
-    }
-  }
+  const check = stored ? await checkStoredKey(run, stored, store) : undefined;
+  if (check && "key" in check) return { admin, ...check, steps: run.steps };
+  const session = await logIn(run, spec.worker.apiKey.key);
+  const apiKey = await makeWorkerKey(run, session, store, check?.oldId);
+  return { admin, key: stored ? "replaced" : "created", apiKey, permissions: run.needed, missing: [], steps: run.steps };
+}
 
-  const who = password();
-  let session: string;
+/** What every step of one bootstrap shares: the server, the permissions the key needs, the first admin, and the steps taken. */
+interface Run {
+  readonly base: Partial<ImmichClientOptions> & { readonly baseUrl: string };
+  readonly anonymous: ImmichClient;
+  readonly needed: readonly string[];
+  /** The first admin's login, read when a step needs it (a missing one is a BootstrapError saying what to set). */
+  readonly firstAdmin: () => FirstAdminLogin;
+  readonly steps: string[];
+}
+
+type KeyCheck = Pick<BootstrapReport, "key" | "apiKey" | "permissions" | "missing">;
+
+interface FirstAdminLogin {
+  readonly handle: string;
+  readonly email: string;
+  readonly name: string;
+  readonly password: string;
+  /** Where the password was read (`members.<h>.password`'s secret key). */
+  readonly passwordKey: string;
+}
+
+function firstAdminLogin(spec: ImmichFamilySpec, env: BootstrapOptions["env"]): FirstAdminLogin {
+  const first = firstAdmin(spec);
+  if (!first)
+    throw new BootstrapError("The spec declares no admin member: set admin: true on the member who administers Immich (bootstrap signs them up first).");
+  if (!first.passwordKey)
+    throw new BootstrapError(
+      `members.${first.handle}.password is not set: give the first admin's password as a secret, e.g. password: \${${first.handle.toUpperCase().replace(/-/g, "_")}_PASSWORD}`,
+    );
+  const value = env[first.passwordKey];
+  if (!value)
+    throw new BootstrapError(`${first.passwordKey} (members.${first.handle}.password) is not set: put ${first.handle}'s password in the secrets env file`);
+  return { email: first.email, name: first.name, password: value, handle: first.handle, passwordKey: first.passwordKey };
+}
+
+/** Sign up the first admin on a server that has none (a server that refuses sign-up is a BootstrapError). */
+async function signUpFirstAdmin(run: Run): Promise<BootstrapReport["admin"]> {
+  const config = await run.anonymous.call("read the server's state", (o) => getServerConfig(o));
+  if (config.isInitialized) return "existed";
+  const who = run.firstAdmin();
   try {
-    session = (await anonymous.once(`log in as ${who.handle}`, (o) => login({ loginCredentialDto: { email: who.email, password: who.password } }, o)))
+    await run.anonymous.once(`sign up ${who.handle} as the first admin`, (o) =>
+      signUpAdmin({ signUpDto: { email: who.email, name: who.name, password: who.password } }, o),
+    );
+    run.steps.push(`signed up ${who.handle} (${who.email}) as the first admin`);
+    return "created";
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/already has an admin/.test(message)) {
+      run.steps.push("an admin appeared meanwhile; left as it is");
+      return "existed";
+    }
+    if (/setup is disabled/i.test(message))
+      throw new BootstrapError(
+        "The server has no admin and refuses admin sign-up (IMMICH_ALLOW_SETUP=false): allow setup once, or create the first admin through a port-forward, then run bootstrap again.",
+      );
+    throw error;
+  }
+}
+
+/** A key the user gave is used as it is, whatever it lacks; one the server refuses is a BootstrapError (never replaced). */
+async function checkGivenKey(run: Run, givenKey: string, envKey: string): Promise<KeyCheck> {
+  const key = new ImmichClient({ ...run.base, apiKey: givenKey });
+  try {
+    const me = await key.call("check the given key", (o) => getMyApiKey(o));
+    const missing = run.needed.filter((p) => !grants(me.permissions, p));
+    run.steps.push(missing.length > 0 ? `the given key lacks ${missing.join(", ")}; it is used as it is` : "the given key has every permission needed");
+    return { key: "given", apiKey: givenKey, permissions: me.permissions, missing };
+  } catch (error) {
+    if (statusOf(error) === 401)
+      throw new BootstrapError(
+        `The API key given in ${envKey} is not valid (revoked?). A key given by the user is never replaced: remove it so bootstrap makes and keeps the worker's own key, or give a valid one.`,
+      );
+    throw error;
+  }
+}
+
+/**
+ * The stored key, when it is to be used: valid with every permission, or made by hand (theirs, used as
+ * a given key is). Otherwise what to replace: `oldId`, the key to delete once a new one is kept.
+ */
+async function checkStoredKey(run: Run, stored: string, store: KeyStore): Promise<KeyCheck | { readonly oldId?: string }> {
+  const key = new ImmichClient({ ...run.base, apiKey: stored });
+  try {
+    const me = await key.call("check the stored key", (o) => getMyApiKey(o));
+    const missing = run.needed.filter((p) => !grants(me.permissions, p));
+    if (me.name !== WORKER_KEY_NAME) {
+      // A key someone made by hand and put there: theirs, so it wins as a given key does.
+      run.steps.push(
+        `${store.where} holds a key bootstrap did not make (${JSON.stringify(me.name)}); it is used as it is${missing.length > 0 ? `, lacking ${missing.join(", ")}` : ""}`,
+      );
+      return { key: "given", apiKey: stored, permissions: me.permissions, missing };
+    }
+    if (missing.length === 0) {
+      run.steps.push(`the worker's key (${store.where}) is valid and has every permission needed`);
+      return { key: "kept", apiKey: stored, permissions: me.permissions, missing: [] };
+    }
+    run.steps.push(`the worker's key lacks ${missing.join(", ")}: replaced`);
+    return { oldId: me.id };
+  } catch (error) {
+    if (statusOf(error) !== 401) throw error;
+    run.steps.push("the worker's stored key is no longer valid (revoked): replaced");
+    return {};
+  }
+}
+
+/** A session as the first admin, to make the worker's key with (a refused password is a BootstrapError). */
+async function logIn(run: Run, envKey: string): Promise<string> {
+  const who = run.firstAdmin();
+  try {
+    return (await run.anonymous.once(`log in as ${who.handle}`, (o) => login({ loginCredentialDto: { email: who.email, password: who.password } }, o)))
       .accessToken;
   } catch (error) {
     if (statusOf(error) === 401)
       throw new BootstrapError(
-        `Cannot log in as ${who.handle} (${who.email}) to make the worker's key: ${first?.passwordKey} holds a password the server refuses (changed since?). Put the current one there, or give the worker a key in ${spec.worker.apiKey.key}.`,
+        `Cannot log in as ${who.handle} (${who.email}) to make the worker's key: ${who.passwordKey} holds a password the server refuses (changed since?). Put the current one there, or give the worker a key in ${envKey}.`,
       );
     throw error;
   }
-  const asAdmin = new ImmichClient({ ...base, apiKey: "", accessToken: session });
+}
+
+/** Make the worker's key and keep it; only then delete the old one (`oldId`) and leftovers of runs whose key was never kept. */
+async function makeWorkerKey(run: Run, session: string, store: KeyStore, oldId: string | undefined): Promise<string> {
+  const asAdmin = new ImmichClient({ ...run.base, apiKey: "", accessToken: session });
   const created = await asAdmin.once("make the worker's key", (o) =>
-    createApiKey({ apiKeyCreateDto: { name: WORKER_KEY_NAME, permissions: needed as Permission[] } }, o),
+    createApiKey({ apiKeyCreateDto: { name: WORKER_KEY_NAME, permissions: run.needed as Permission[] } }, o),
   );
   const newId = created.apiKey?.id ?? (created as { id?: string }).id;
   await store.write(created.secret);
-  steps.push(`made the worker's key with ${needed.length} permissions; kept in ${store.where}`);
-  // Only now that the new key is kept: the old one, and leftovers of runs whose key was never kept.
+  run.steps.push(`made the worker's key with ${run.needed.length} permissions; kept in ${store.where}`);
   const mine = await asAdmin.call("list keys", (o) => getApiKeys(o));
   for (const k of mine) {
     if (k.id === newId || (k.id !== oldId && k.name !== WORKER_KEY_NAME)) continue;
     await asAdmin.call("delete the old key", (o) => deleteApiKey({ id: k.id }, o));
-    steps.push(`deleted the worker's old key ${k.id}`);
+    run.steps.push(`deleted the worker's old key ${k.id}`);
   }
-  return { admin, key: stored ? "replaced" : "created", apiKey: created.secret, permissions: needed, missing: [], steps };
+  return created.secret;
 }

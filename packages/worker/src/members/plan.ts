@@ -83,112 +83,159 @@ const describePrefs = (u: UserPreferencesUpdateDto) =>
     .map(([s, v]) => `${s} ${v.enabled === false ? "off" : v.enabled === true ? "on" : JSON.stringify(v)}`)
     .join(", ");
 
+/** How `planMembers` plans: prune undeclared accounts or not, where secrets are read, whether members log in by OAuth. */
+interface PlanOptions {
+  readonly prune?: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly oauth: boolean;
+}
+
 /**
  * The members plan: create missing accounts (restore soft-deleted ones), make name, admin flag, quota
  * and storage label follow the spec, set the preferences it states, make its partner shares, and
  * with `prune` delete undeclared accounts. Never demotes or deletes the last admin nor changes the
  * key user's own admin flag (Immich refuses that too).
  */
-export function planMembers(
-  desired: readonly DesiredMember[],
-  server: MembersServerState,
-  options: { readonly prune?: boolean; readonly env: Readonly<Record<string, string | undefined>>; readonly oauth: boolean },
-): MemberPlan {
-  const changes: MemberChange[] = [];
-  const waiting: string[] = [];
-  const held: string[] = [];
+export function planMembers(desired: readonly DesiredMember[], server: MembersServerState, options: PlanOptions): MemberPlan {
+  const p: Planning = {
+    server,
+    options,
+    byEmail: new Map(server.users.map((u) => [u.email.toLowerCase(), u])),
+    handleEmail: new Map(desired.map((d) => [d.handle, d.email])),
+    admins: new Set(server.users.filter((u) => u.deletedAt === null && u.isAdmin).map((u) => u.id)),
+    demotions: [],
+    changes: [],
+    waiting: [],
+    held: [],
+  };
   let unchanged = 0;
-  const byEmail = new Map(server.users.map((u) => [u.email.toLowerCase(), u]));
-  const handleEmail = new Map(desired.map((d) => [d.handle, d.email]));
-  const declared = new Set(desired.map((d) => d.email.toLowerCase()));
-  // Admins once the plan is applied: demotions below are checked against this.
-  const admins = new Set(server.users.filter((u) => u.deletedAt === null && u.isAdmin).map((u) => u.id));
-  const demotions: Extract<MemberChange, { kind: "update" }>[] = [];
-
   for (const d of desired) {
-    const user = byEmail.get(d.email.toLowerCase());
-    const before = changes.length;
-    if (!user) {
-      const password = d.passwordKey ? options.env[d.passwordKey] : undefined;
-      if (!password && !options.oauth) {
-        waiting.push(
-          d.passwordKey
-            ? `${d.handle} (${d.email}): no account yet; ${d.passwordKey} (members.${d.handle}.password) is not set`
-            : `${d.handle} (${d.email}): no account yet; give members.${d.handle}.password a secret key with the initial password`,
-        );
-        continue;
-      }
-      changes.push({
-        kind: "create",
-        handle: d.handle,
-        email: d.email,
-        fields: { name: d.name, isAdmin: d.isAdmin, quotaSizeInBytes: d.quotaSizeInBytes, ...(d.storageLabel ? { storageLabel: d.storageLabel } : {}) },
-        why: password ? "no account; initial password from the secrets, changed at first login" : "no account; linked by email at the first OAuth login",
-      });
-    } else {
-      if (user.deletedAt !== null)
-        changes.push({ kind: "restore", handle: d.handle, email: d.email, id: user.id, why: "the account was deleted on the server" });
-      const fields: AccountFields = {};
-      const why: string[] = [];
-      if (user.name !== d.name) {
-        fields.name = d.name;
-        why.push(`name ${JSON.stringify(user.name)} → ${JSON.stringify(d.name)}`);
-      }
-      if (user.isAdmin !== d.isAdmin) {
-        fields.isAdmin = d.isAdmin;
-        why.push(d.isAdmin ? "made admin (the spec says admin: true)" : "admin flag removed (the spec says admin: false; it was set on the server)");
-      }
-      if ((user.quotaSizeInBytes ?? null) !== d.quotaSizeInBytes) {
-        fields.quotaSizeInBytes = d.quotaSizeInBytes;
-        why.push(`quota ${size(user.quotaSizeInBytes ?? null)} → ${size(d.quotaSizeInBytes)}`);
-      }
-      if (d.storageLabel !== undefined && user.storageLabel !== d.storageLabel) {
-        fields.storageLabel = d.storageLabel;
-        why.push(`storage label ${user.storageLabel ?? "(none)"} → ${d.storageLabel}`);
-      }
-      if (why.length > 0) {
-        const change = { kind: "update", handle: d.handle, email: d.email, id: user.id, fields, why: why.join("; ") } as const;
-        if (fields.isAdmin === false) demotions.push(change);
-        else {
-          if (fields.isAdmin === true) admins.add(user.id);
-          changes.push(change);
-        }
-      }
-      const have = server.preferences.get(user.id);
-      const prefs = have ? preferencesDiff(d.preferences, have) : {};
-      if (Object.keys(prefs).length > 0)
-        changes.push({ kind: "preferences", handle: d.handle, email: d.email, id: user.id, update: prefs, why: describePrefs(prefs) });
-    }
-    const shared = user ? server.partners.get(user.id) : undefined;
-    for (const partner of d.partners) {
-      const partnerEmail = handleEmail.get(partner) ?? partner;
-      const partnerUser = byEmail.get(partnerEmail.toLowerCase());
-      if (!d.apiKeyKey || !options.env[d.apiKeyKey]) {
-        waiting.push(
-          `${d.handle} → ${partner}: partner share waits for ${d.apiKeyKey ? `${d.apiKeyKey} (members.${d.handle}.apiKey)` : `members.${d.handle}.apiKey`}; Immich makes partner shares only with the sharing member's own key`,
-        );
-        continue;
-      }
-      // Not read this run: the record says these shares were made (a deep run reads them again).
-      if (user && (!shared || shared.includes(partnerUser?.id ?? ""))) continue;
-      changes.push({
-        kind: "partner",
-        handle: d.handle,
-        email: d.email,
-        partner,
-        partnerId: partnerUser?.id,
-        why: `${d.handle} shares their library with ${partner}`,
-      });
-    }
-    if (changes.length === before && user) unchanged++;
+    const user = p.byEmail.get(d.email.toLowerCase());
+    const before = p.changes.length;
+    if (user) planAccount(p, d, user);
+    else if (!planCreate(p, d)) continue;
+    planPartners(p, d, user);
+    if (p.changes.length === before && user) unchanged++;
   }
+  planDemotions(p);
+  const declared = new Set(desired.map((d) => d.email.toLowerCase()));
+  const undeclared = server.users
+    .filter((u) => u.deletedAt === null && !declared.has(u.email.toLowerCase()))
+    .map((u) => ({ email: u.email, name: u.name, id: u.id, isAdmin: u.isAdmin }));
+  if (options.prune) planPrune(p, undeclared);
+  return { changes: p.changes, unchanged, undeclared, waiting: p.waiting, held: p.held };
+}
 
-  for (const change of demotions) {
+/** One members plan as it is made. */
+interface Planning {
+  readonly server: MembersServerState;
+  readonly options: PlanOptions;
+  readonly byEmail: ReadonlyMap<string, UserAdminResponseDto>;
+  readonly handleEmail: ReadonlyMap<string, string>;
+  /** Admins once the plan is applied: demotions and deletions are checked against this. */
+  readonly admins: Set<string>;
+  /** Admin flags to remove, decided once every member is planned. */
+  readonly demotions: Extract<MemberChange, { kind: "update" }>[];
+  readonly changes: MemberChange[];
+  readonly waiting: string[];
+  readonly held: string[];
+}
+
+/** A member without an account: create it, or say what it waits for (false: nothing more to plan for them). */
+function planCreate(p: Planning, d: DesiredMember): boolean {
+  const password = d.passwordKey ? p.options.env[d.passwordKey] : undefined;
+  if (!password && !p.options.oauth) {
+    p.waiting.push(
+      d.passwordKey
+        ? `${d.handle} (${d.email}): no account yet; ${d.passwordKey} (members.${d.handle}.password) is not set`
+        : `${d.handle} (${d.email}): no account yet; give members.${d.handle}.password a secret key with the initial password`,
+    );
+    return false;
+  }
+  p.changes.push({
+    kind: "create",
+    handle: d.handle,
+    email: d.email,
+    fields: { name: d.name, isAdmin: d.isAdmin, quotaSizeInBytes: d.quotaSizeInBytes, ...(d.storageLabel ? { storageLabel: d.storageLabel } : {}) },
+    why: password ? "no account; initial password from the secrets, changed at first login" : "no account; linked by email at the first OAuth login",
+  });
+  return true;
+}
+
+/** A member with an account: restore it if deleted, make its fields follow the spec (a demotion waits), set its preferences. */
+function planAccount(p: Planning, d: DesiredMember, user: UserAdminResponseDto): void {
+  if (user.deletedAt !== null) p.changes.push({ kind: "restore", handle: d.handle, email: d.email, id: user.id, why: "the account was deleted on the server" });
+  const { fields, why } = accountDiff(d, user);
+  if (why.length > 0) {
+    const change = { kind: "update", handle: d.handle, email: d.email, id: user.id, fields, why: why.join("; ") } as const;
+    if (fields.isAdmin === false) p.demotions.push(change);
+    else {
+      if (fields.isAdmin === true) p.admins.add(user.id);
+      p.changes.push(change);
+    }
+  }
+  const have = p.server.preferences.get(user.id);
+  const prefs = have ? preferencesDiff(d.preferences, have) : {};
+  if (Object.keys(prefs).length > 0)
+    p.changes.push({ kind: "preferences", handle: d.handle, email: d.email, id: user.id, update: prefs, why: describePrefs(prefs) });
+}
+
+/** The account fields that differ from the spec, and why each changes. */
+function accountDiff(d: DesiredMember, user: UserAdminResponseDto): { readonly fields: AccountFields; readonly why: readonly string[] } {
+  const fields: AccountFields = {};
+  const why: string[] = [];
+  if (user.name !== d.name) {
+    fields.name = d.name;
+    why.push(`name ${JSON.stringify(user.name)} → ${JSON.stringify(d.name)}`);
+  }
+  if (user.isAdmin !== d.isAdmin) {
+    fields.isAdmin = d.isAdmin;
+    why.push(d.isAdmin ? "made admin (the spec says admin: true)" : "admin flag removed (the spec says admin: false; it was set on the server)");
+  }
+  if ((user.quotaSizeInBytes ?? null) !== d.quotaSizeInBytes) {
+    fields.quotaSizeInBytes = d.quotaSizeInBytes;
+    why.push(`quota ${size(user.quotaSizeInBytes ?? null)} → ${size(d.quotaSizeInBytes)}`);
+  }
+  if (d.storageLabel !== undefined && user.storageLabel !== d.storageLabel) {
+    fields.storageLabel = d.storageLabel;
+    why.push(`storage label ${user.storageLabel ?? "(none)"} → ${d.storageLabel}`);
+  }
+  return { fields, why };
+}
+
+/** The member's partner shares not made yet; each waits for the member's own key (Immich makes them only with it). */
+function planPartners(p: Planning, d: DesiredMember, user: UserAdminResponseDto | undefined): void {
+  const shared = user ? p.server.partners.get(user.id) : undefined;
+  for (const partner of d.partners) {
+    const partnerEmail = p.handleEmail.get(partner) ?? partner;
+    const partnerUser = p.byEmail.get(partnerEmail.toLowerCase());
+    if (!d.apiKeyKey || !p.options.env[d.apiKeyKey]) {
+      p.waiting.push(
+        `${d.handle} → ${partner}: partner share waits for ${d.apiKeyKey ? `${d.apiKeyKey} (members.${d.handle}.apiKey)` : `members.${d.handle}.apiKey`}; Immich makes partner shares only with the sharing member's own key`,
+      );
+      continue;
+    }
+    // Not read this run: the record says these shares were made (a deep run reads them again).
+    if (user && (!shared || shared.includes(partnerUser?.id ?? ""))) continue;
+    p.changes.push({
+      kind: "partner",
+      handle: d.handle,
+      email: d.email,
+      partner,
+      partnerId: partnerUser?.id,
+      why: `${d.handle} shares their library with ${partner}`,
+    });
+  }
+}
+
+/** Demote only while another admin stays and never the key's own user; a held demotion keeps the rest of its update. */
+function planDemotions(p: Planning): void {
+  for (const change of p.demotions) {
     const { isAdmin: _, ...rest } = change.fields;
-    const keep = change.id === server.callerId || admins.size <= 1;
+    const keep = change.id === p.server.callerId || p.admins.size <= 1;
     if (keep) {
-      held.push(
-        change.id === server.callerId
+      p.held.push(
+        change.id === p.server.callerId
           ? `${change.handle} (${change.email}) stays admin: the worker's key is theirs, and Immich lets only another admin change that flag`
           : `${change.handle} (${change.email}) stays admin: the server would have no admin left`,
       );
@@ -196,30 +243,27 @@ export function planMembers(
         .split("; ")
         .filter((w) => !w.startsWith("admin flag removed"))
         .join("; ");
-      if (Object.keys(rest).length > 0) changes.push({ ...change, fields: rest, why });
+      if (Object.keys(rest).length > 0) p.changes.push({ ...change, fields: rest, why });
       continue;
     }
-    admins.delete(change.id);
-    changes.push(change);
+    p.admins.delete(change.id);
+    p.changes.push(change);
   }
+}
 
-  const undeclared = server.users
-    .filter((u) => u.deletedAt === null && !declared.has(u.email.toLowerCase()))
-    .map((u) => ({ email: u.email, name: u.name, id: u.id, isAdmin: u.isAdmin }));
-  if (options.prune) {
-    for (const u of undeclared) {
-      if (u.id === server.callerId) held.push(`${u.email} is not deleted: the worker's key is theirs`);
-      else if (u.isAdmin && admins.size <= 1) held.push(`${u.email} is not deleted: the server would have no admin left`);
-      else {
-        if (u.isAdmin) admins.delete(u.id);
-        changes.push({
-          kind: "delete",
-          email: u.email,
-          id: u.id,
-          why: "not declared in the spec (--prune; Immich keeps it restorable until its delete delay)",
-        });
-      }
+/** Delete undeclared accounts (`--prune`), never the key's own user nor the last admin. */
+function planPrune(p: Planning, undeclared: MemberPlan["undeclared"]): void {
+  for (const u of undeclared) {
+    if (u.id === p.server.callerId) p.held.push(`${u.email} is not deleted: the worker's key is theirs`);
+    else if (u.isAdmin && p.admins.size <= 1) p.held.push(`${u.email} is not deleted: the server would have no admin left`);
+    else {
+      if (u.isAdmin) p.admins.delete(u.id);
+      p.changes.push({
+        kind: "delete",
+        email: u.email,
+        id: u.id,
+        why: "not declared in the spec (--prune; Immich keeps it restorable until its delete delay)",
+      });
     }
   }
-  return { changes, unchanged, undeclared, waiting, held };
 }

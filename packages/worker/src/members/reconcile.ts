@@ -115,16 +115,60 @@ export async function reconcileMembers(options: MembersReconcileOptions): Promis
     admin.call("list accounts", (o) => searchUsersAdmin({ withDeleted: true }, o)),
   ]);
   const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+  const failures: string[] = [];
+  const { preferences, partners } = await readUnvouched(options, admin, desired, byEmail, record, failures);
+  const plan = planMembers(
+    desired,
+    { users, callerId: me.id, preferences, partners },
+    { env, oauth: spec.auth.oauth !== undefined, ...(options.prune ? { prune: true } : {}) },
+  );
+
+  // What was read and found matching is vouched for from now on.
+  const pending = (id: string, kind: MemberChange["kind"]) => plan.changes.some((c) => "id" in c && c.id === id && c.kind === kind);
+  for (const d of desired) {
+    const user = byEmail.get(d.email.toLowerCase());
+    if (!user) continue;
+    if (preferences.has(user.id) && !pending(user.id, "preferences")) vouch(record, d, user.id, "preferences");
+    if (partners.has(user.id) && !plan.changes.some((c) => c.kind === "partner" && c.handle === d.handle)) vouch(record, d, user.id, "partners");
+  }
+  const notes: string[] = [];
+  if (!options.apply) {
+    await saveRecord(options.stateDir, record, notes);
+    return { plan, failures, notes, ok: failures.length === 0 };
+  }
+  const outcomes = await applyPlan(options, admin, plan, { users, desired, record }, failures);
+  await saveRecord(options.stateDir, record, notes);
+  return { plan, outcomes, failures, notes, ok: failures.length === 0 };
+}
+
+/** Record that `d`'s preferences or partner shares are as the spec says on the server (account `id`). */
+function vouch(record: MembersRecord, d: DesiredMember, id: string, what: "preferences" | "partners"): void {
+  const entry = record.users[id] ?? {};
+  record.users[id] = entry;
+  entry[what] = what === "preferences" ? prefsMark(d) : partnersMark(d);
+}
+
+/**
+ * The preferences and partner shares of the members whose record does not vouch for them (all with
+ * `deep`); a member's partners are read with their own key, and a failed read is a failure, not the run's end.
+ */
+async function readUnvouched(
+  options: MembersReconcileOptions,
+  admin: ImmichClient,
+  desired: readonly DesiredMember[],
+  byEmail: ReadonlyMap<string, UserAdminResponseDto>,
+  record: MembersRecord,
+  failures: string[],
+): Promise<{ preferences: Map<string, UserPreferencesResponseDto>; partners: Map<string, string[]> }> {
   const preferences = new Map<string, UserPreferencesResponseDto>();
   const partners = new Map<string, string[]>();
-  const failures: string[] = [];
   for (const d of desired) {
     const user = byEmail.get(d.email.toLowerCase());
     if (!user || user.deletedAt !== null) continue;
     const seen = record.users[user.id];
     if (Object.keys(d.preferences).length > 0 && (options.deep || seen?.preferences !== prefsMark(d)))
       preferences.set(user.id, await admin.call(`read ${d.handle}'s preferences`, (o) => getUserPreferencesAdmin({ id: user.id }, o)));
-    const key = d.apiKeyKey ? env[d.apiKeyKey] : undefined;
+    const key = d.apiKeyKey ? options.env[d.apiKeyKey] : undefined;
     if (d.partners.length > 0 && key && (options.deep || seen?.partners !== partnersMark(d))) {
       try {
         const shared = await client(options, key).call(`read ${d.handle}'s partners`, (o) => getPartners({ direction: PartnerDirection.SharedBy }, o));
@@ -137,31 +181,20 @@ export async function reconcileMembers(options: MembersReconcileOptions): Promis
       }
     }
   }
-  const plan = planMembers(
-    desired,
-    { users, callerId: me.id, preferences, partners },
-    { env, oauth: spec.auth.oauth !== undefined, ...(options.prune ? { prune: true } : {}) },
-  );
+  return { preferences, partners };
+}
 
-  // What was read and found matching is vouched for from now on.
-  const vouch = (d: DesiredMember, id: string, what: "preferences" | "partners") => {
-    const entry = record.users[id] ?? {};
-    record.users[id] = entry;
-    entry[what] = what === "preferences" ? prefsMark(d) : partnersMark(d);
-  };
-  const pending = (id: string, kind: MemberChange["kind"]) => plan.changes.some((c) => "id" in c && c.id === id && c.kind === kind);
-  for (const d of desired) {
-    const user = byEmail.get(d.email.toLowerCase());
-    if (!user) continue;
-    if (preferences.has(user.id) && !pending(user.id, "preferences")) vouch(d, user.id, "preferences");
-    if (partners.has(user.id) && !plan.changes.some((c) => c.kind === "partner" && c.handle === d.handle)) vouch(d, user.id, "partners");
-  }
-  const notes: string[] = [];
-  if (!options.apply) {
-    await saveRecord(options.stateDir, record, notes);
-    return { plan, failures, notes, ok: failures.length === 0 };
-  }
-
+/**
+ * Carry out the plan's changes in order, each on its own (a failure is recorded, the rest goes on), and
+ * vouch for what they made: a new account's preferences, preferences set, a member's partner shares once all are made.
+ */
+async function applyPlan(
+  options: MembersReconcileOptions,
+  admin: ImmichClient,
+  plan: MemberPlan,
+  { users, desired, record }: { users: readonly UserAdminResponseDto[]; desired: readonly DesiredMember[]; record: MembersRecord },
+  failures: string[],
+): Promise<MemberOutcome[]> {
   const outcomes: MemberOutcome[] = [];
   const ids = new Map(users.filter((u) => u.deletedAt === null).map((u) => [u.email.toLowerCase(), u.id]));
   const desiredOf = new Map(desired.map((d) => [d.handle, d]));
@@ -170,7 +203,7 @@ export async function reconcileMembers(options: MembersReconcileOptions): Promis
       outcomes.push(await applyChange(options, admin, change, ids, desiredOf));
       const d = "handle" in change ? desiredOf.get(change.handle) : undefined;
       const id = d ? ids.get(d.email.toLowerCase()) : undefined;
-      if (d && id && (change.kind === "create" || change.kind === "preferences")) vouch(d, id, "preferences");
+      if (d && id && (change.kind === "create" || change.kind === "preferences")) vouch(record, d, id, "preferences");
     } catch (error) {
       outcomes.push("failed");
       failures.push(`${"handle" in change ? `${change.handle} (${change.email})` : change.email}: ${change.kind}: ${(error as Error).message}`);
@@ -179,10 +212,9 @@ export async function reconcileMembers(options: MembersReconcileOptions): Promis
   for (const d of desired) {
     const id = ids.get(d.email.toLowerCase());
     const mine = plan.changes.flatMap((c, i) => (c.kind === "partner" && c.handle === d.handle ? [i] : []));
-    if (id && mine.length > 0 && mine.every((i) => outcomes[i] === "partnered")) vouch(d, id, "partners");
+    if (id && mine.length > 0 && mine.every((i) => outcomes[i] === "partnered")) vouch(record, d, id, "partners");
   }
-  await saveRecord(options.stateDir, record, notes);
-  return { plan, outcomes, failures, notes, ok: failures.length === 0 };
+  return outcomes;
 }
 
 async function applyChange(
