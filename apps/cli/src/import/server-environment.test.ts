@@ -83,8 +83,11 @@ describe("the server-environment table is covered by both renderers and by impor
     expect(after.IMMICH_LOG_LEVEL).toBe("verbose");
   });
 
-  it("says why each variable import does not map is the render's own", () => {
-    for (const entry of SERVER_ENVIRONMENT) if (entry.back.kind === "derived") expect(entry.back.why, entry.name).not.toBe("");
+  it("maps back every variable whose value is the spec's, and says why each other one is the render's own", () => {
+    for (const entry of SERVER_ENVIRONMENT) {
+      if (entry.from.kind === "field" || entry.from.kind === "secret") expect(entry.back.kind, entry.name).not.toBe("derived");
+      if (entry.back.kind === "derived") expect(entry.back.why, entry.name).not.toBe("");
+    }
   });
 
   it("never copies a secret's value: a literal password is left out, a ${KEY} becomes that key", () => {
