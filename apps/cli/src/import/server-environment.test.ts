@@ -17,7 +17,7 @@ const FULL = exampleSpec("family", {
   "immich.timezone": "America/New_York",
   "immich.trustedProxies": ["10.0.0.0/8", "192.168.1.1"],
   "immich.mediaLocation": "/usr/src/app/upload",
-  "immich.environment": { IMMICH_LOG_LEVEL: "verbose" },
+  "immich.environment": { IMMICH_WORKERS_INCLUDE: "api" },
 });
 
 const dirs: string[] = [];
@@ -62,8 +62,8 @@ describe("the server-environment table is covered by both renderers and by impor
       expect(compose, `Compose renders ${name}`).toHaveProperty(name);
       expect(kubernetes, `Kubernetes renders ${name}`).toHaveProperty(name);
     }
-    expect(compose.IMMICH_LOG_LEVEL).toBe("verbose");
-    expect(kubernetes.IMMICH_LOG_LEVEL).toBe("verbose");
+    expect(compose.IMMICH_WORKERS_INCLUDE).toBe("api");
+    expect(kubernetes.IMMICH_WORKERS_INCLUDE).toBe("api");
   });
 
   it("Compose: render → import → render gives every mapped variable the same value, secrets as the same key", async () => {
@@ -71,7 +71,7 @@ describe("the server-environment table is covered by both renderers and by impor
     const { spec } = await runImport({ compose: dir, env: {} });
     const [before, after] = [composeEnv(FULL), composeEnv(spec)];
     for (const entry of SERVER_ENVIRONMENT.filter(mappedBack)) expect(after[entry.name], entry.name).toBe(before[entry.name]);
-    expect(after.IMMICH_LOG_LEVEL).toBe("verbose");
+    expect(after.IMMICH_WORKERS_INCLUDE).toBe("api");
   });
 
   it("Kubernetes: render → import → render gives every variable mapped from a literal the same value", async () => {
@@ -80,7 +80,7 @@ describe("the server-environment table is covered by both renderers and by impor
     const [before, after] = [kubernetesEnv(FULL), kubernetesEnv(spec)];
     // Secrets on Kubernetes are references to Secrets the manifests do not hold: import never reads them.
     for (const entry of SERVER_ENVIRONMENT.filter((e) => mappedBack(e) && !e.secret)) expect(after[entry.name], entry.name).toBe(before[entry.name]);
-    expect(after.IMMICH_LOG_LEVEL).toBe("verbose");
+    expect(after.IMMICH_WORKERS_INCLUDE).toBe("api");
   });
 
   it("maps back every variable whose value is the spec's, and says why each other one is the render's own", () => {
