@@ -33,8 +33,7 @@ export interface TargetServerValues {
 export type ServerEnvValue = { readonly value: string } | { readonly secretKey: string; readonly secret?: string };
 
 /** How a variable's value comes from the spec; `field` names the spec field (or section) it belongs to, for messages. */
-export type ServerEnvFrom = { readonly field: string } & /** The same value on every install. */
-(
+export type ServerEnvFrom = { readonly field: string } /** The same value on every install. */ & (
   | { readonly kind: "literal"; readonly value: string }
   /** A spec field (or a value derived from one); undefined leaves the variable out. */
   | { readonly kind: "field"; readonly value: (settings: ServerSettings) => string | undefined }

@@ -23,7 +23,10 @@ describe("applyConfigSettings", () => {
   });
 
   it("reads back only what differs from the line's defaults", () => {
-    const reader = configReader({ ...LINE, trash: { enabled: true, days: 30 }, map: { enabled: true, lightStyle: "", darkStyle: "https://tiles.example/dark.json" } }, LINE);
+    const reader = configReader(
+      { ...LINE, trash: { enabled: true, days: 30 }, map: { enabled: true, lightStyle: "", darkStyle: "https://tiles.example/dark.json" } },
+      LINE,
+    );
     const back = Object.fromEntries(CONFIG_SETTINGS.map((s) => [s.spec.join("."), s.back(reader)]).filter(([, v]) => v !== undefined));
     expect(back).toEqual({ "immich.map.darkStyle": "https://tiles.example/dark.json" });
   });
