@@ -32,16 +32,19 @@ export interface TargetServerValues {
  */
 export type ServerEnvValue = { readonly value: string } | { readonly secretKey: string; readonly secret?: string };
 
-/** How a variable's value comes from the spec; `field` names the spec field (or section) it belongs to, for messages. */
-export type ServerEnvFrom = { readonly field: string } /** The same value on every install. */ & (
+/** The ways a variable's value comes from the spec. */
+type ServerEnvKind =
+  /** The same value on every install. */
   | { readonly kind: "literal"; readonly value: string }
   /** A spec field (or a value derived from one); undefined leaves the variable out. */
   | { readonly kind: "field"; readonly value: (settings: ServerSettings) => string | undefined }
   /** A spec field naming a key of the secrets env file; undefined leaves the variable out. */
   | { readonly kind: "secret"; readonly key: (settings: ServerSettings) => SecretRef | undefined }
   /** A value the target supplies (a service name, its way of passing the database's credentials). */
-  | { readonly kind: "target"; readonly value: keyof TargetServerValues }
-);
+  | { readonly kind: "target"; readonly value: keyof TargetServerValues };
+
+/** How a variable's value comes from the spec; `field` names the spec field (or section) it belongs to, for messages. */
+export type ServerEnvFrom = { readonly field: string } & ServerEnvKind;
 
 /** What import makes of a running install's value: a spec value, a note, or nothing (the default). */
 export type ImportedEnvValue = { readonly set: unknown } | { readonly note: string } | undefined;
