@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES, runCli } from "../test/helpers.js";
-import { keepOptionText, portOption } from "./_options.js";
+import { checkOutput, keepOptionText, outputOption, portOption } from "./_options.js";
 
 const options = [
   { rawName: "--out <dir>", names: ["out"] },
@@ -28,6 +28,46 @@ describe("keepOptionText", () => {
     expect(() => keepOptionText(options, ["--out", "a", "--out", "b"], { out: ["a", "b"] })).toThrow(
       expect.objectContaining({ code: "bad-arguments", exitCode: 2, message: "--out is given 2 times; give it once" }),
     );
+  });
+});
+
+describe("outputOption and checkOutput", () => {
+  const asCac = (o: ReturnType<typeof outputOption>) => [{ rawName: o[0], names: ["output"], config: o[2] }];
+
+  it("describe text (the default) and the command's other formats, and refuse any other value naming them", () => {
+    const secrets = outputOption("json", "env");
+    expect(secrets.slice(0, 2)).toEqual(["--output <format>", "text, json or env (an .env template with empty values)"]);
+    expect(outputOption("json")[1]).toBe("text or json");
+    for (const ok of ["text", "json", "env"]) expect(() => checkOutput(asCac(secrets), { output: ok })).not.toThrow();
+    expect(() => checkOutput(asCac(outputOption("json")), { output: "env" })).toThrow(
+      expect.objectContaining({ code: "bad-arguments", exitCode: 2, message: "--output must be text or json, got env" }),
+    );
+    expect(() => checkOutput(asCac(secrets), { output: "\u001b[2Jyaml" })).toThrow("--output must be text, json or env, got \\x1B[2Jyaml");
+  });
+
+  it("leave a command without --output alone", () => {
+    expect(() => checkOutput([{ rawName: "--out <dir>", names: ["out"] }], { out: "x" })).not.toThrow();
+  });
+});
+
+describe("every command with --output refuses a format it does not print", () => {
+  const cwd = mkdtempSync(join(tmpdir(), "immich-family-output-"));
+  // The commands and their formats as `--help` lists them: a new command is covered as soon as it is registered.
+  const help = runCli(["--help"], cwd).stdout;
+  const names = [...(help.split("Commands:\n")[1]?.split("\n\n")[0] ?? "").matchAll(/^ {2}(\S+)/gm)].map((m) => m[1] as string);
+  const withOutput = names.flatMap((name) => {
+    const line = runCli([name, "--help"], cwd).stdout.match(/--output <format> +(.*) \(default: text\)$/m);
+    return line?.[1] ? [{ name, formats: line[1].replace(/ \([^)]*\)/g, "") }] : [];
+  });
+
+  it("finds the commands in the help", () => {
+    expect(names).toContain("backup");
+    expect(withOutput.map((c) => c.name)).toEqual(expect.arrayContaining(["validate", "render", "secrets", "oauth", "scan", "upgrade", "doctor", "backup"]));
+  });
+
+  it.each(withOutput)("$name --output yaml exits 2 naming $formats", ({ name, formats }) => {
+    const r = runCli([name, "--output", "yaml"], cwd);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, "", `error: --output must be ${formats}, got yaml\n`]);
   });
 });
 

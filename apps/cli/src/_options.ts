@@ -1,11 +1,37 @@
 import { parseArgs } from "node:util";
+import { escapeControl } from "@family/immich-spec/facts";
 import { CliError } from "./_errors.js";
 
-/** What this module needs of a cac option. */
+/** What this module needs of a cac option; `config.formats` is what `outputOption` gives an `--output`. */
 export interface OptionLike {
   readonly rawName: string;
   readonly names: readonly string[];
   readonly isBoolean?: boolean | undefined;
+  readonly config?: { readonly default?: unknown; readonly formats?: readonly string[] | undefined } | undefined;
+}
+
+/** What a command's `--output` can print; `text`, the default, is always one of them. */
+export type OutputFormat = "text" | "json" | "env";
+
+const FORMAT_HELP: Record<OutputFormat, string> = { text: "text", json: "json", env: "env (an .env template with empty values)" };
+
+const orList = (words: readonly string[]) => (words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`);
+
+/**
+ * A command's `--output` option, as cac's `.option(...)` arguments: `text` (the default) and the other
+ * formats the command prints. `checkOutput` refuses any other value before the command runs.
+ */
+export function outputOption(...formats: readonly Exclude<OutputFormat, "text">[]) {
+  const all: readonly OutputFormat[] = ["text", ...formats];
+  return ["--output <format>", orList(all.map((f) => FORMAT_HELP[f])), { default: "text", formats: all }] as const;
+}
+
+/** Refuse an `--output` value the command does not print (exit 2), naming the ones it does. */
+export function checkOutput(options: readonly OptionLike[], parsed: Record<string, unknown>): void {
+  const formats = options.find((o) => o.names[0] === "output")?.config?.formats;
+  const value = parsed.output;
+  if (!formats || formats.includes(value as string)) return;
+  throw new CliError("bad-arguments", `--output must be ${orList(formats)}, got ${escapeControl(String(value))}`);
 }
 
 const longName = (option: OptionLike) =>

@@ -72,7 +72,7 @@ describe("planFolder and applyPlan", () => {
     write(dir, [{ path: "a.yaml", content: "a: 1\nb: 2\n" }]);
     writeFileSync(join(dir, "a.yaml"), "a: 1\nb: mine\n");
     const { plan, refused } = write(dir, [{ path: "a.yaml", content: "a: 1\nb: 3\n" }]);
-    expect(refused).toEqual(["out/a.yaml was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it."]);
+    expect(refused).toEqual(["out/a.yaml was edited since the last render (see its diff). Move the change into the spec, or pass --force to overwrite it."]);
     expect(read(join(dir, "a.yaml"))).toBe("a: 1\nb: mine\n");
     expect(await unifiedDiff(plan)).toBe("--- a/out/a.yaml\n+++ b/out/a.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: mine\n+b: 3\n");
     expect(write(dir, [{ path: "a.yaml", content: "a: 1\nb: 3\n" }], true).refused).toEqual([]);
@@ -87,7 +87,7 @@ describe("planFolder and applyPlan", () => {
     ]);
     writeFileSync(join(dir, "gone.yaml"), "x, edited\n");
     expect(write(dir, [{ path: "a.yaml", content: "a\n" }]).refused).toEqual([
-      "out/gone.yaml was edited since the last render, and render no longer writes it (diff below). Move it away to keep it, or pass --force to remove it.",
+      "out/gone.yaml was edited since the last render, and render no longer writes it (see its diff). Move it away to keep it, or pass --force to remove it.",
     ]);
     expect(readdirSync(dir)).toContain("gone.yaml");
     write(dir, [{ path: "a.yaml", content: "a\n" }], true);
@@ -117,7 +117,7 @@ describe("planFolder and applyPlan", () => {
         { path: "a.yaml", content: "a\n" },
         { path: "README.md", content: "rendered\n" },
       ]).refused,
-    ).toEqual(["out/README.md is not on render's record, and render would overwrite it (diff below). Move it away, or pass --force to overwrite it."]);
+    ).toEqual(["out/README.md is not on render's record, and render would overwrite it (see its diff). Move it away, or pass --force to overwrite it."]);
     expect(read(join(dir, "README.md"))).toBe("my notes\n");
   });
 

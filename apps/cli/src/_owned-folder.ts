@@ -342,13 +342,13 @@ function planWrite(plan: Planning, file: RenderedFile, options: PlanOptions, nex
   const big = now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : "";
   if (who === "edited")
     refusals.push({
-      message: `${where(file.path)} was edited since the last render${big || " (diff below)"}. Move the change into the spec, or pass --force to overwrite it.`,
+      message: `${where(file.path)} was edited since the last render${big || " (see its diff)"}. Move the change into the spec, or pass --force to overwrite it.`,
       forceable: true,
       path: file.path,
     });
   if (who === "user" && plan.record)
     refusals.push({
-      message: `${where(file.path)} is not on render's record, and render would overwrite it${big || " (diff below)"}. Move it away, or pass --force to overwrite it.`,
+      message: `${where(file.path)} is not on render's record, and render would overwrite it${big || " (see its diff)"}. Move it away, or pass --force to overwrite it.`,
       forceable: true,
       path: file.path,
     });
@@ -375,7 +375,7 @@ function planRemovals(plan: Planning, next: Readonly<Record<string, string>>): v
     plan.changes.push({ kind: "remove", path, owner: who });
     if (who === "edited") {
       plan.refusals.push({
-        message: `${where(path)} was edited since the last render, and render no longer writes it${now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : " (diff below)"}. Move it away to keep it, or pass --force to remove it.`,
+        message: `${where(path)} was edited since the last render, and render no longer writes it${now.kind === "big" ? ` (${now.size} bytes: too big to compare)` : " (see its diff)"}. Move it away to keep it, or pass --force to remove it.`,
         forceable: true,
         path,
       });

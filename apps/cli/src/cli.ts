@@ -6,7 +6,7 @@ import { loadCachedCommand, saveCodeCaches } from "./_cached.js";
 import type { CommandContext, CommandMain } from "./_command.js";
 import { CliError, toCliError } from "./_errors.js";
 import { guardStdStreams, processIo } from "./_io.js";
-import { keepOptionText } from "./_options.js";
+import { checkOutput, keepOptionText, outputOption } from "./_options.js";
 import { VERSION } from "./version.js";
 
 // Node 22.1+ keeps compiled code on disk between runs; the commands' modules load lazily after this.
@@ -30,8 +30,6 @@ function action(load: Loader) {
   };
 }
 
-const outputOption = ["--output <format>", "text or json", { default: "text" }] as const;
-
 cli
   .command("init [spec]", "Write a commented starter spec (asks on a TTY, flags otherwise)")
   .option("--name <name>", "Name of the install")
@@ -46,7 +44,7 @@ cli
 
 cli
   .command("validate [spec]", "Check a spec: schema, cross-field rules, precise errors")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family validate")
   .example("immich-family validate examples/family.yaml --output json")
   .action(action(async () => loadCachedCommand("validate", process.env) ?? import("./commands/validate.js")));
@@ -62,7 +60,7 @@ cli
   .option("--target <target>", "kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "Output folder; one sub-folder per target when rendering several", { default: "rendered" })
   .option("--force", "Overwrite files edited since the last render and adopt a folder render did not write (still deletes nothing it did not write)")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family render examples/family.yaml --out rendered")
   .example("immich-family render --target kubernetes --out deploy/k8s")
   .action(action(async () => loadCachedCommand("render", process.env) ?? import("./commands/render.js")));
@@ -80,7 +78,7 @@ cli
     "--against-kubernetes <dir>",
     "Instead: compare the render with the Kubernetes manifests in this folder (claims, volumes, database cluster, names, images)",
   )
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family diff --out rendered")
   .example("immich-family diff --against-compose /srv/immich")
   .example("immich-family diff --target kubernetes --out deploy/k8s > render.patch")
@@ -97,13 +95,13 @@ cli
 
 cli
   .command("oauth <action> [spec]", "OAuth helpers; action: redirect-uris")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family oauth redirect-uris")
   .action(action(() => import("./commands/oauth.js")));
 
 cli
   .command("secrets [spec]", "List every secret key the spec needs, what it is for and who reads it")
-  .option("--output <format>", "text, json or env (an .env template with empty values)", { default: "text" })
+  .option(...outputOption("json", "env"))
   .option("--target <target>", "Only this target: kubernetes or compose (default: every declared target)")
   .example("immich-family secrets --output env > secrets.env")
   .action(action(() => import("./commands/secrets.js")));
@@ -117,7 +115,7 @@ cli
   .option("--dry-run", "Show what would be done")
   .option("--prune", "Delete libraries the spec no longer declares (dry-run first)")
   .option("--state-dir <dir>", "Where change-detection state is kept", { default: ".immich-family" })
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family scan --wait")
   .action(action(() => import("./commands/scan.js")));
 
@@ -129,7 +127,7 @@ cli
   .option("--deep", "Read every album's assets, not only those whose asset count differs, and every asset of the library")
   .option("--state-dir <dir>", "Where the last read of each library's assets is kept (the next run reads only what changed)", { default: ".immich-family" })
   .option("--api-key-file <file>", "Read the admin API key from this file instead of the env var the spec names (worker.apiKey)")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family albums plan")
   .example("immich-family albums sync --output json")
   .action(action(() => import("./commands/albums.js")));
@@ -140,7 +138,7 @@ cli
   .option("--deep", "Read every member's preferences and partner shares, not only those the last run did not vouch for")
   .option("--state-dir <dir>", "Where the last run's record is kept (a no-op run then reads only the account list)", { default: ".immich-family" })
   .option("--api-key-file <file>", "Read the admin API key from this file instead of the env var the spec names (worker.apiKey)")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family members plan")
   .example("immich-family members sync --output json")
   .action(action(() => import("./commands/members.js")));
@@ -150,7 +148,7 @@ cli
   .option("--secrets-env <file>", "The secrets env file that gets the worker's key (default: the target's, in --out)")
   .option("--target <target>", "kubernetes or compose: whose secrets env file (needed when the spec declares both)")
   .option("--out <dir>", "The render's output folder, where the target's secrets env file is", { default: "rendered" })
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("IMMICH_URL=http://localhost:2283 immich-family bootstrap --out rendered")
   .example("IMMICH_URL=http://localhost:2283 immich-family bootstrap --secrets-env deploy/secrets.env")
   .action(action(() => import("./commands/bootstrap.js")));
@@ -169,7 +167,7 @@ cli
   .option("--to <version>", "The release to move to (default: the newest release this tool knows)")
   .option("--yes", "Rewrite immich.version in the spec without asking; settings whose default the new line changes keep their old value in immich.config")
   .option("--accept-new-defaults", "With --yes: let the new line's defaults apply instead of pinning the old ones")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family upgrade")
   .example("immich-family upgrade examples/family.yaml --to v3.1.0 --yes")
   .action(action(() => import("./commands/upgrade.js")));
@@ -195,7 +193,7 @@ cli
   )
   .option("--target <target>", "--preflight: kubernetes or compose (default: every declared target)")
   .option("--out <dir>", "--preflight: the render's output folder, which Compose's relative host paths are relative to", { default: "rendered" })
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("IMMICH_URL=https://photos.example.com/api IMMICH_API_KEY=... immich-family doctor")
   .example("immich-family doctor --preflight --target compose --out deploy")
   .action(action(() => import("./commands/doctor.js")));
@@ -220,7 +218,7 @@ cli
   .option("--sample <n>", "How many asset files to look for on disk (default: the spec's backup.drill.sample)")
   .option("--database-url <url>", `check: the restored database (better: the env var DRILL_DATABASE_URL, which keeps the password off the command line)`)
   .option("--media <dir>", "check: where the media folder is mounted (default: immich.mediaLocation, else /data)")
-  .option(...outputOption)
+  .option(...outputOption("json"))
   .example("immich-family backup verify --out /srv/immich-stack")
   .example("immich-family backup verify --target kubernetes --apply")
   .example(
@@ -257,7 +255,10 @@ async function run(): Promise<number> {
       { run: false },
     );
     if (cli.options.help || cli.options.version) return 0;
-    if (cli.matchedCommand) keepOptionText([...cli.globalCommand.options, ...cli.matchedCommand.options], process.argv.slice(2), cli.options);
+    if (cli.matchedCommand) {
+      keepOptionText([...cli.globalCommand.options, ...cli.matchedCommand.options], process.argv.slice(2), cli.options);
+      checkOutput(cli.matchedCommand.options, cli.options);
+    }
     if (!cli.matchedCommand) {
       if (cli.args.length > 0) throw new CliError("bad-arguments", `Unknown command: ${cli.args[0]}. Run \`immich-family --help\`.`);
       cli.outputHelp();

@@ -1,6 +1,19 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -139,6 +152,38 @@ export async function runCommand(
     code = error.exitCode;
   }
   return { code, out: io.out.join("\n"), err: io.err.join("\n") };
+}
+
+// What a user sees, for inline snapshots.
+
+const escapeForRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const TEMP_ROOTS = [...new Set([tmpdir(), realpathSync(tmpdir())])].map(escapeForRegExp).join("|");
+/** A folder a test made under the system's temp folder (`mkdtemp`), with or without its links resolved. */
+const TEMP_FOLDER = new RegExp(`(?:${TEMP_ROOTS})/[^/\\s"':]+`, "g");
+
+/** `text` without this machine's paths: the repository's `examples/` is `<examples>`, each temp folder a test made is `<tmp>`. */
+export function withoutMachinePaths(text: string): string {
+  return text.replaceAll(EXAMPLES.replace(/\/$/, ""), "<examples>").replace(TEMP_FOLDER, "<tmp>");
+}
+
+/**
+ * A run as its user sees it, for an inline snapshot: the exit code, then what it printed on stdout
+ * and on stderr (each left out when empty), without this machine's paths. Takes `runCli`'s and
+ * `runCommand`'s results.
+ */
+export function seen(run: { status: number | null; stdout: string; stderr: string } | { code: number; out: string; err: string }): string {
+  const [code, stdout, stderr] = "code" in run ? [run.code, run.out, run.err] : [run.status, run.stdout, run.stderr];
+  const streams = [stdout.trim() ? `--- stdout\n${stdout.trimEnd()}` : "", stderr.trim() ? `--- stderr\n${stderr.trimEnd()}` : ""];
+  return withoutMachinePaths([`exit ${code}`, ...streams.filter((s) => s !== "")].join("\n"));
+}
+
+/** The paragraph of `text` (lines up to the next blank line) whose first line starts with `heading`; empty when there is none. */
+export function paragraph(text: string, heading: string): string {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(heading));
+  if (at < 0) return "";
+  const end = lines.indexOf("", at);
+  return lines.slice(at, end < 0 ? undefined : end).join("\n");
 }
 
 /** A temp folder with a spec whose library lives in it, a fake Immich with ann (admin) and bob, and a context for commands. */

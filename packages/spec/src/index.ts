@@ -48,6 +48,20 @@ export {
   WORKER_TMP_SIZE,
 } from "./facts.js";
 export { errorMessage } from "./error-message.js";
+export {
+  type Check,
+  type CheckCounts,
+  type CheckReport,
+  type CheckResult,
+  type CheckStatus,
+  type CheckTable,
+  checkReport,
+  checkReportLines,
+  checkSummary,
+  checksExitCode,
+  checksPassed,
+  runChecks,
+} from "./checks.js";
 export type { RenderedFile } from "./rendered-file.js";
 export { specYaml, yamlText } from "./yaml-text.js";
 export {

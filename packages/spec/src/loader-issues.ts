@@ -63,6 +63,8 @@ const TYPE_WORDS: Record<string, string> = {
 const typeWord = (t: string) => TYPE_WORDS[t] ?? t;
 const quote = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
+const missingKey = (path: SpecPath): PendingDiagnostic => ({ path, message: `missing required key ${String(path.at(-1))}`, code: "missing-key" });
+
 /** Translate zod issues into located-by-path diagnostics with YAML words and suggestions. */
 export function issuesToDiagnostics(issues: readonly Issue[], data: unknown, schema: z.ZodType, base: SpecPath = []): PendingDiagnostic[] {
   return issues.flatMap((issue) => translate(issue, data, schema, base));
@@ -75,10 +77,7 @@ function translate(issue: Issue, data: unknown, schema: z.ZodType, base: SpecPat
   const got = () => `, got ${describeValue(value, echo)}`;
   switch (issue.code) {
     case "invalid_type": {
-      if (value === undefined) {
-        const key = path.at(-1);
-        return [{ path, message: `missing required key ${String(key)}`, code: "missing-key" }];
-      }
+      if (value === undefined) return [missingKey(path)];
       const expected = issue.expected === "number" && expectsInteger(schema, path) ? "int" : issue.expected;
       return [{ path, message: `expected ${typeWord(expected)}${got()}`, code: "invalid-type" }];
     }
@@ -91,6 +90,8 @@ function translate(issue: Issue, data: unknown, schema: z.ZodType, base: SpecPat
       });
     }
     case "invalid_value": {
+      // A missing `kind` is a missing key, not a wrong value.
+      if (value === undefined) return [missingKey(path)];
       const values = issue.values.map(quote);
       if (values.length === 1) return [{ path, message: `expected "${values[0]}"${got()}`, code: "invalid-value" }];
       const hint = typeof value === "string" ? didYouMean(value, values) : "";

@@ -46,6 +46,11 @@ describe("parseSpec", () => {
     ]);
   });
 
+  it("names a missing key whose schema is one value (kind) as missing, not as a wrong value", () => {
+    expect(diagnose(edit(BASE_SPEC, "kind: ImmichFamily\n", ""))).toEqual(["spec.yaml:1:1: kind: missing required key kind [missing-key]"]);
+    expect(diagnose(edit(BASE_SPEC, "kind: ImmichFamily", "kind:"))).toEqual(['spec.yaml:2:1: kind: expected "ImmichFamily", got null [invalid-value]']);
+  });
+
   it("points a missing key in a list item at the item", () => {
     expect(diagnose(edit(BASE_SPEC, "{ member: bob, role: editor }", "{ role: editor }"))).toEqual([
       "spec.yaml:31:11: libraries.photos.albums.shareWith.0.member: missing required key member [missing-key]",

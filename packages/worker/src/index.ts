@@ -45,7 +45,7 @@ export {
   type Walker,
 } from "./changes/index.js";
 export { apiUrl, type Credentials, CredentialsError, resolveCredentials } from "./credentials.js";
-export { type DoctorCheck, type DoctorReport, runDoctor } from "./doctor/index.js";
+export { type DoctorReport, runDoctor } from "./doctor/index.js";
 export {
   describeAction,
   type LibraryAction,

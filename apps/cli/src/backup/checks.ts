@@ -1,17 +1,7 @@
 import { lstat } from "node:fs/promises";
-import { compareVersions, type ImmichFamilySpec, libraryName, normalizeVersion, parseVersion } from "@family/immich-spec";
+import { type CheckResult, compareVersions, type ImmichFamilySpec, libraryName, normalizeVersion, parseVersion } from "@family/immich-spec";
 import { queryJson } from "./restore.js";
 import type { PgServer } from "./scratch-server.js";
-
-export type CheckStatus = "pass" | "fail" | "skip";
-
-/** One line of a drill's report; `fix` says what to do when it did not pass. */
-export interface BackupCheck {
-  readonly check: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  readonly fix?: string;
-}
 
 /** Where a path the database stores is on this machine: a container folder and the host folder mounted there. */
 export interface PathRoot {
@@ -47,8 +37,8 @@ const COUNTS_SQL = `SELECT json_build_object(
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The checks that read the restored database: Immich's schema, the family's records, the files they point at. */
-export async function checkDatabase(server: PgServer, database: string, o: CheckOptions): Promise<BackupCheck[]> {
-  const out: BackupCheck[] = [];
+export async function checkDatabase(server: PgServer, database: string, o: CheckOptions): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
   const tables = await queryJson<Record<string, boolean>>(
     server,
     database,
@@ -85,7 +75,7 @@ async function liveMigration(live: CheckOptions["live"]): Promise<string | undef
   }
 }
 
-async function schemaCheck(server: PgServer, database: string, spec: ImmichFamilySpec, live: CheckOptions["live"]): Promise<BackupCheck> {
+async function schemaCheck(server: PgServer, database: string, spec: ImmichFamilySpec, live: CheckOptions["live"]): Promise<CheckResult> {
   const s = await queryJson<{ migrations: number; latest: string | null; version: string | null }>(
     server,
     database,
@@ -130,7 +120,7 @@ export function tolerance(live: number): number {
   return Math.max(5, Math.ceil(live * 0.05));
 }
 
-async function recordsCheck(counts: Counts, o: CheckOptions): Promise<BackupCheck> {
+async function recordsCheck(counts: Counts, o: CheckOptions): Promise<CheckResult> {
   const said = `${plural(counts.users, "user")}, ${plural(counts.libraries, "library", "libraries")}, ${plural(counts.albums, "album")}, ${plural(counts.assets, "asset")}`;
   if (counts.users === 0)
     return {
@@ -164,14 +154,14 @@ function presence(
   wanted: readonly (readonly [shown: string, key: string])[],
   found: ReadonlySet<string>,
   what: { noun: string; by: string; fix: string },
-): BackupCheck {
+): CheckResult {
   const missing = wanted.filter(([, key]) => !found.has(key)).map(([shown]) => shown);
   if (missing.length > 0)
     return { check, status: "fail", detail: `${missing.length} of ${wanted.length} ${what.noun} not in the backup: ${missing.join(", ")}`, fix: what.fix };
   return { check, status: "pass", detail: `${wanted.length} of ${wanted.length} ${what.noun} found by ${what.by}` };
 }
 
-async function membersCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<BackupCheck> {
+async function membersCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<CheckResult> {
   const emails = new Set(
     ((await queryJson<string[] | null>(server, database, `SELECT json_agg(lower(email)) FROM "user" WHERE "deletedAt" IS NULL`)) ?? []).map(String),
   );
@@ -183,7 +173,7 @@ async function membersCheck(server: PgServer, database: string, spec: ImmichFami
   });
 }
 
-async function librariesCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<BackupCheck> {
+async function librariesCheck(server: PgServer, database: string, spec: ImmichFamilySpec): Promise<CheckResult> {
   const libs = Object.entries(spec.libraries);
   if (libs.length === 0) return { check: "libraries", status: "skip", detail: "the spec declares no external library" };
   const names = new Set(
@@ -210,7 +200,7 @@ export function onDisk(path: string, roots: readonly PathRoot[]): string | undef
   return `${best.onDisk.replace(/\/+$/, "")}${rest}`;
 }
 
-async function filesCheck(server: PgServer, database: string, o: CheckOptions): Promise<BackupCheck> {
+async function filesCheck(server: PgServer, database: string, o: CheckOptions): Promise<CheckResult> {
   const media = await queryJson<string | null>(server, database, `SELECT to_json(value->>'location') FROM system_metadata WHERE key = 'MediaLocation'`);
   const roots: PathRoot[] = [...o.libraries];
   const mediaInDb = media ?? o.spec.immich.mediaLocation;

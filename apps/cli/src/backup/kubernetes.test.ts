@@ -26,7 +26,14 @@ const BACKUPS = [
   SNAPSHOT_BACKUP("other-postgres-backup-20261206040000", "2026-12-06T04:00:00Z", { cluster: "other-postgres" }),
 ];
 const NEWEST = "rincewind-postgres-backup-20261205030000";
-const CHECK_LOG = "PASS schema: Immich's migrations are there (v3.1.0)\nPASS records: 3 users, 2 libraries, 12 albums, 2,041 assets\n";
+/** What the check Job's `backup check` prints: its own table. */
+const CHECK_LOG = `database: the restored database
+CHECK    STATUS  DETAIL
+schema   PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+records  PASS    3 users, 2 libraries, 12 albums, 2041 assets
+
+Summary: PASS, 2 passed, 0 failed, 0 warnings, 0 skipped
+`;
 
 let dir: string;
 let path: ReturnType<typeof standIns>;
@@ -78,11 +85,22 @@ describe("backup verify --target kubernetes --apply", () => {
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 3, job: "Complete", logs: CHECK_LOG });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(0);
-    expect(r.out.split("\n")).toEqual([
-      "PASS restore: the Cluster rincewind-postgres-drill is ready",
-      "PASS schema: Immich's migrations are there (v3.1.0)",
-      "PASS records: 3 users, 2 libraries, 12 albums, 2,041 assets",
-    ]);
+    expect(r.out).toMatchInlineSnapshot(`
+      "database: the restored database
+      CHECK    STATUS  DETAIL
+      schema   PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+      records  PASS    3 users, 2 libraries, 12 albums, 2041 assets
+
+      Summary: PASS, 2 passed, 0 failed, 0 warnings, 0 skipped
+
+      kubernetes: namespace photos
+      CHECK    STATUS  DETAIL
+      backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)
+      restore  PASS    the Cluster rincewind-postgres-drill is ready
+      checks   PASS    the Job rincewind-restore-drill passed every check of the restored database (above)
+
+      Summary: PASS, 3 passed, 0 failed, 0 warnings, 0 skipped"
+    `);
     expect(r.err).toContain(
       `drill: restoring the Backup ${NEWEST} (finished 2026-12-05T03:00:37Z) into the Cluster rincewind-postgres-drill (namespace photos)`,
     );
@@ -108,6 +126,51 @@ describe("backup verify --target kubernetes --apply", () => {
     );
     expect(cluster.spec.bootstrap.recovery.volumeSnapshots.storage.name).toBe(NEWEST);
     expect(existsSync(join(dir, "drill", ".immich-family-render.json"))).toBe(true);
+  });
+
+  it("--output json: the drill's report as the Compose drill's JSON on stdout, the check Job's log on stderr", async () => {
+    writeSpec();
+    drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "Complete", logs: CHECK_LOG });
+    const r = await drill({ out: "drill", output: "json" });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect({ ...report, finishedAt: typeof report.finishedAt }).toMatchInlineSnapshot(`
+      {
+        "backups": [
+          {
+            "checks": [
+              {
+                "check": "backup",
+                "detail": "the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)",
+                "status": "pass",
+              },
+              {
+                "check": "restore",
+                "detail": "the Cluster rincewind-postgres-drill is ready",
+                "status": "pass",
+              },
+              {
+                "check": "checks",
+                "detail": "the Job rincewind-restore-drill passed every check of the restored database (above)",
+                "status": "pass",
+              },
+            ],
+            "file": "rincewind-postgres-backup-20261205030000",
+            "source": "kubernetes",
+            "where": "namespace photos",
+          },
+        ],
+        "finishedAt": "string",
+        "ok": true,
+        "summary": {
+          "failed": 0,
+          "passed": 3,
+          "skipped": 0,
+          "warnings": 0,
+        },
+      }
+    `);
+    expect(r.err).toContain("records  PASS    3 users, 2 libraries, 12 albums, 2041 assets");
   });
 
   it("renders into a new temporary folder by default and removes it with the drill", async () => {
@@ -144,9 +207,14 @@ describe("backup verify --target kubernetes --apply", () => {
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
-    expect(r.out).toBe(
-      "FAIL backup: no completed plugin Backup of the Cluster rincewind-postgres in the namespace photos, so there is nothing to restore. Fix: `kubectl -n photos get backups.postgresql.cnpg.io` shows what ran and why it failed; check the ScheduledBackup rincewind-postgres-backup and the plugin barman-cloud.cloudnative-pg.io.",
-    );
+    expect(r.out).toMatchInlineSnapshot(`
+      "kubernetes: namespace photos
+      CHECK   STATUS  DETAIL
+      backup  FAIL    no completed plugin Backup of the Cluster rincewind-postgres in the namespace photos, so there is nothing to restore
+                      fix: \`kubectl -n photos get backups.postgresql.cnpg.io\` shows what ran and why it failed; check the ScheduledBackup rincewind-postgres-backup and the plugin barman-cloud.cloudnative-pg.io
+
+      Summary: FAIL, 0 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     expect(existsSync(join(dir, "drill"))).toBe(false);
   });
 
@@ -155,9 +223,14 @@ describe("backup verify --target kubernetes --apply", () => {
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, logs: CHECK_LOG });
     const stale = await drill({ out: "drill" }, { timing: { now: () => Date.parse("2026-12-07T12:00:00Z") } });
     expect(stale.code).toBe(1);
-    expect(stale.out).toBe(
-      `FAIL backup: the newest completed Backup, ${NEWEST}, finished 2026-12-05T03:00:37Z (56 h ago), but the schedule '0 0 3 * * *' takes one every day: the backups stopped. Fix: \`kubectl -n photos describe scheduledbackup rincewind-postgres-backup\` and the operator's log say why; drill this one anyway with --backup ${NEWEST}.`,
-    );
+    expect(stale.out).toMatchInlineSnapshot(`
+      "kubernetes: namespace photos
+      CHECK   STATUS  DETAIL
+      backup  FAIL    the newest completed Backup, rincewind-postgres-backup-20261205030000, finished 2026-12-05T03:00:37Z (56 h ago), but the schedule '0 0 3 * * *' takes one every day: the backups stopped
+                      fix: \`kubectl -n photos describe scheduledbackup rincewind-postgres-backup\` and the operator's log say why; drill this one anyway with --backup rincewind-postgres-backup-20261205030000
+
+      Summary: FAIL, 0 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     expect(existsSync(join(dir, "drill"))).toBe(false);
     const anyway = await drill({ out: "drill", backup: NEWEST }, { timing: { now: () => Date.parse("2026-12-07T12:00:00Z") } });
     expect(anyway.code).toBe(0);
@@ -165,17 +238,35 @@ describe("backup verify --target kubernetes --apply", () => {
 
   it("exits 1 when the checks fail, after printing them, and still removes the drill", async () => {
     writeSpec();
-    const log =
-      "PASS schema: Immich's migrations are there (v3.1.0)\nFAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …\n";
+    const log = `database: the restored database
+CHECK   STATUS  DETAIL
+schema  PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+files   FAIL    3 of 50 sampled asset files missing, e.g. /mnt/photos/family/2024/a.jpg
+                fix: the database points at files that are not there: check that the media and library folders are mounted and complete
+
+Summary: FAIL, 1 passed, 1 failed, 0 warnings, 0 skipped
+`;
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "Failed", logs: log });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
-    expect(r.out.split("\n")).toEqual([
-      "PASS restore: the Cluster rincewind-postgres-drill is ready",
-      "PASS schema: Immich's migrations are there (v3.1.0)",
-      "FAIL files: 3 of 50 sampled originals are missing, e.g. /mnt/photos/family/2024/a.jpg. Fix: …",
-      "FAIL checks: the Job rincewind-restore-drill failed; the lines above say which check and how to fix it.",
-    ]);
+    expect(r.out).toMatchInlineSnapshot(`
+      "database: the restored database
+      CHECK   STATUS  DETAIL
+      schema  PASS    Immich 3.1.0, 212 migrations, latest 1764000000000-AddIntegrityChecks
+      files   FAIL    3 of 50 sampled asset files missing, e.g. /mnt/photos/family/2024/a.jpg
+                      fix: the database points at files that are not there: check that the media and library folders are mounted and complete
+
+      Summary: FAIL, 1 passed, 1 failed, 0 warnings, 0 skipped
+
+      kubernetes: namespace photos
+      CHECK    STATUS  DETAIL
+      backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)
+      restore  PASS    the Cluster rincewind-postgres-drill is ready
+      checks   FAIL    the Job rincewind-restore-drill failed
+                       fix: the lines above say which check failed and how to fix it
+
+      Summary: FAIL, 2 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     expect(calls().at(-1)).toBe("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
   });
 
@@ -186,7 +277,15 @@ describe("backup verify --target kubernetes --apply", () => {
     const r = await drill({ out: "drill", timeout: "300ms" }, { timing: { pollMs: 20 } });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^FAIL restore: the Cluster rincewind-postgres-drill was not ready after 300ms \(last: Setting up primary\)\. Fix: /);
+    expect(r.out).toMatchInlineSnapshot(`
+      "kubernetes: namespace photos
+      CHECK    STATUS  DETAIL
+      backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)
+      restore  FAIL    the Cluster rincewind-postgres-drill was not ready after 300ms (last: Setting up primary)
+                       fix: check the backup and the operator's log, or run the drill by hand without --apply (--out DIR) and look with kubectl -n photos describe cluster.postgresql.cnpg.io/rincewind-postgres-drill; a big database needs a longer --timeout
+
+      Summary: FAIL, 1 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     // The check was never applied, so only the Cluster and its policies are removed.
     expect(calls().filter((c) => c.includes("apply"))).toEqual(["kubectl apply -f <dir>/drill/cluster.yaml"]);
     expect(calls().at(-1)).toBe("kubectl delete -f <dir>/drill/cluster.yaml --ignore-not-found --wait=true --timeout=300s");
@@ -197,7 +296,16 @@ describe("backup verify --target kubernetes --apply", () => {
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "DeadlineExceeded" });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
-    expect(r.out).toContain("FAIL checks: the Job rincewind-restore-drill did not finish within 10s. Fix: a big library needs a longer --timeout.");
+    expect(r.out).toMatchInlineSnapshot(`
+      "kubernetes: namespace photos
+      CHECK    STATUS  DETAIL
+      backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)
+      restore  PASS    the Cluster rincewind-postgres-drill is ready
+      checks   FAIL    the Job rincewind-restore-drill did not finish within 10s
+                       fix: a big library needs a longer --timeout
+
+      Summary: FAIL, 2 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
   });
 
@@ -219,9 +327,16 @@ describe("backup verify --target kubernetes --apply", () => {
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS, readyAfter: 1, job: "running", jobPods: [pending] });
     const r = await drill({ out: "drill", timeout: "300ms" }, { timing: { pollMs: 20 } });
     expect(r.code).toBe(1);
-    expect(r.out).toContain(
-      "FAIL checks: the Job rincewind-restore-drill did not finish within 300ms: its pod is Pending (Unschedulable: 0/3 nodes are available: 3 node(s) didn't match pod affinity rules.). Fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?",
-    );
+    expect(r.out).toMatchInlineSnapshot(`
+      "kubernetes: namespace photos
+      CHECK    STATUS  DETAIL
+      backup   PASS    the Backup rincewind-postgres-backup-20261205030000 (finished 2026-12-05T03:00:37Z)
+      restore  PASS    the Cluster rincewind-postgres-drill is ready
+      checks   FAIL    the Job rincewind-restore-drill did not finish within 300ms: its pod is Pending (Unschedulable: 0/3 nodes are available: 3 node(s) didn't match pod affinity rules.)
+                       fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?
+
+      Summary: FAIL, 2 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     expect(calls()).toContain("kubectl -n photos get pods -l job-name=rincewind-restore-drill -o json");
     expect(calls().at(-1)).toContain("kubectl delete -f <dir>/drill/check.yaml -f <dir>/drill/cluster.yaml");
   });
@@ -297,9 +412,14 @@ describe("backup verify --target kubernetes: what it finds before it writes", ()
     drillKubectl(path.dir, { namespaces: ["photos"], backups: BACKUPS.filter((b) => b.status.phase !== "completed") });
     const r = await drill({ out: "drill" });
     expect(r.code).toBe(1);
-    expect(r.out).toBe(
-      "FAIL backup: no completed volume-snapshot Backup of the Cluster rincewind-postgres in the namespace photos, so there is nothing to restore. Fix: `kubectl -n photos get backups.postgresql.cnpg.io` shows what ran and why it failed; check the ScheduledBackup rincewind-postgres-backup and the VolumeSnapshotClass.",
-    );
+    expect(r.out).toMatchInlineSnapshot(`
+      "kubernetes: namespace photos
+      CHECK   STATUS  DETAIL
+      backup  FAIL    no completed volume-snapshot Backup of the Cluster rincewind-postgres in the namespace photos, so there is nothing to restore
+                      fix: \`kubectl -n photos get backups.postgresql.cnpg.io\` shows what ran and why it failed; check the ScheduledBackup rincewind-postgres-backup and the VolumeSnapshotClass
+
+      Summary: FAIL, 0 passed, 1 failed, 0 warnings, 0 skipped"
+    `);
     expect(existsSync(join(dir, "drill"))).toBe(false);
   });
 

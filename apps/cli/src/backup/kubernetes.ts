@@ -10,14 +10,15 @@ import {
   RESTORE_DRILL_FILES,
   renderRestoreDrill,
 } from "@family/immich-k8s";
-import { durationMs, escapeControl, type ImmichFamilySpec, type KubernetesTarget, type RenderedFile } from "@family/immich-spec";
+import { type CheckResult, durationMs, escapeControl, type ImmichFamilySpec, type KubernetesTarget, type RenderedFile } from "@family/immich-spec";
 import type { CommandContext } from "../_command.js";
 import { CliError } from "../_errors.js";
 import { LOCK_FILE, lockFolder } from "../_folder-lock.js";
 import { applyPlan, type FolderPlan, identityOf, planFolder, RECORD_FILE } from "../_owned-folder.js";
 import { loadSpecOrThrow, STDIN } from "../_spec.js";
 import { kubectlReason } from "../preflight/kubernetes.js";
-import { runTool, type ToolResult } from "../preflight/tool.js";
+import { runTool, type ToolResult } from "../_tool.js";
+import { drillReport, printReport } from "./report.js";
 
 /** What `backup verify --target kubernetes` takes from its flags. */
 export interface KubernetesDrillFlags {
@@ -29,6 +30,8 @@ export interface KubernetesDrillFlags {
   readonly backup?: string | undefined;
   /** How long the restore and the checks may take together, e.g. `45m`. @default 1h */
   readonly timeout?: string | undefined;
+  /** `json`: the drill's report as JSON on stdout, the check Job's log on stderr. @default text */
+  readonly output?: string | undefined;
 }
 
 /** How often the drill asks the cluster, and what time it is (tests set both). */
@@ -67,22 +70,17 @@ interface Condition {
   readonly message?: string;
 }
 
-/**
- * `immich-family backup verify --target kubernetes`: render the restore drill (a recovery Cluster from
- * the newest backup, fenced from the live one, and a Job running `backup check`) into `flags.out`, or a
- * new temporary folder. With `apply`: apply it with kubectl, wait for the Cluster and the Job within the
- * timeout, print the Job's check lines, and always remove what it applied: on success, on failure, on
- * a timeout and when interrupted. 0 when every check passed; 1 when one failed or the drill could not
- * run; 2 for bad input.
- */
-export async function verifyKubernetesBackup(
-  ctx: CommandContext,
-  specPath: string | undefined,
-  flags: KubernetesDrillFlags,
-  options: DrillTiming = {},
-): Promise<number> {
-  const { io } = ctx;
-  const { file, spec } = await loadSpecOrThrow(ctx.cwd, specPath);
+type Kubectl = (args: readonly string[], signal?: AbortSignal, ms?: number) => Promise<ToolResult>;
+
+/** The Backup found to restore, and how it is shown. */
+interface Found {
+  readonly backup: string;
+  readonly snapshots: DrillSnapshots | undefined;
+  readonly finished: string | undefined;
+}
+
+/** What the flags and the spec must say before anything is asked of the cluster: the target, its backup method, the timeout. */
+function drillInputs(spec: ImmichFamilySpec, specPath: string | undefined, flags: KubernetesDrillFlags) {
   const target = spec.targets.kubernetes;
   if (!target) {
     throw new CliError(
@@ -98,106 +96,147 @@ export async function verifyKubernetesBackup(
     );
   }
   const timeoutMs = parseTimeout(flags.timeout);
-  if (flags.backup !== undefined) {
-    if (method !== "volumeSnapshot") {
-      throw new CliError(
-        "bad-arguments",
-        "--backup names a volume-snapshot Backup, but the spec backs up through a plugin, which restores the newest backup in its object store. Leave out --backup.",
-      );
-    }
-    if (!OBJECT_NAME.test(flags.backup)) {
-      throw new CliError(
-        "bad-arguments",
-        `--backup must be the name of a Backup, e.g. ${objectNames(spec, target).cluster}-backup-20261205030000; got ${JSON.stringify(flags.backup)}`,
-      );
-    }
+  if (flags.backup === undefined) return { target, method, timeoutMs };
+  if (method !== "volumeSnapshot") {
+    throw new CliError(
+      "bad-arguments",
+      "--backup names a volume-snapshot Backup, but the spec backs up through a plugin, which restores the newest backup in its object store. Leave out --backup.",
+    );
   }
+  if (!OBJECT_NAME.test(flags.backup)) {
+    throw new CliError(
+      "bad-arguments",
+      `--backup must be the name of a Backup, e.g. ${objectNames(spec, target).cluster}-backup-20261205030000; got ${JSON.stringify(flags.backup)}`,
+    );
+  }
+  return { target, method, timeoutMs };
+}
 
-  const kubectl = (args: readonly string[], signal?: AbortSignal, ms = KUBECTL_CALL_MS) => runTool("kubectl", args, ctx.env, ms, signal);
+/** The drill's lines under one title, as the Compose drill prints them; 0 when every line passed. */
+function printDrill(io: CommandContext["io"], output: string | undefined, ns: string, backup: string | undefined, checks: readonly CheckResult[]): number {
+  const report = drillReport([{ source: "kubernetes", where: `namespace ${ns}`, file: backup, checks }], new Date());
+  printReport(io, output, report);
+  return report.ok ? 0 : 1;
+}
+
+/** What the drill restores, as its lines and messages name it. */
+function restoringText(target: KubernetesTarget, found: Found | undefined): string {
+  const finished = found?.finished ? ` (finished ${escapeControl(found.finished)})` : "";
+  if (found?.snapshots) return `the Backup ${found.backup}${finished}`;
+  return `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}${found ? `, at least ${found.backup}${finished}` : ""}`;
+}
+
+/** The commands that run a rendered drill by hand, for a render without --apply. */
+function howToRun(ns: string, names: DrillNames, shown: string, display: (file: string) => string, dir: string, timeout: string): string {
+  return [
+    "Run it (or run this command again with --apply, which does all of it and removes the drill afterwards):",
+    `  kubectl apply -f ${word(display(join(dir, RESTORE_DRILL_FILES.cluster)))}`,
+    `  kubectl -n ${ns} wait ${CNPG}/${names.cluster} --for=condition=Ready --timeout=${timeout}`,
+    `  kubectl apply -f ${word(display(join(dir, RESTORE_DRILL_FILES.check)))}`,
+    `  kubectl -n ${ns} wait job/${names.job} --for=condition=Complete --timeout=${timeout}`,
+    `  kubectl -n ${ns} logs job/${names.job}`,
+    `  kubectl delete -k ${word(shown)}`,
+  ].join("\n");
+}
+
+/**
+ * `immich-family backup verify --target kubernetes`: render the restore drill (a recovery Cluster from
+ * the newest backup, fenced from the live one, and a Job running `backup check`) into `flags.out`, or a
+ * new temporary folder. With `apply`: apply it with kubectl, wait for the Cluster and the Job within the
+ * timeout, print the Job's check lines and the drill's own table, and always remove what it applied: on
+ * success, on failure, on a timeout and when interrupted. 0 when every check passed; 1 when one failed
+ * or the drill could not run; 2 for bad input.
+ */
+export async function verifyKubernetesBackup(
+  ctx: CommandContext,
+  specPath: string | undefined,
+  flags: KubernetesDrillFlags,
+  options: DrillTiming = {},
+): Promise<number> {
+  const { io } = ctx;
+  const { file, spec } = await loadSpecOrThrow(ctx.cwd, specPath);
+  const { target, method, timeoutMs } = drillInputs(spec, specPath, flags);
+  const kubectl: Kubectl = (args, signal, ms = KUBECTL_CALL_MS) => runTool("kubectl", args, { env: ctx.env, timeoutMs: ms, signal });
   const ns = target.namespace;
   // The newest Backup is looked up whenever kubectl is needed anyway: a plugin drill rendered only needs no cluster.
   const lookUp = flags.apply || method === "volumeSnapshot";
   if (lookUp) await reachNamespace(kubectl, ns, flags.apply);
   const found = lookUp ? await findBackup(kubectl, spec, target, flags.backup, (options.now ?? Date.now)()) : undefined;
-  if (typeof found === "string") {
-    io.stdout(found);
-    return 1;
-  }
-  const snapshots = found?.snapshots;
+  if (found && "status" in found) return printDrill(io, flags.output, ns, undefined, [found]);
 
-  const { files, names } = renderRestoreDrill(spec, { snapshots, activeDeadlineSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) });
+  const { files, names } = renderRestoreDrill(spec, { snapshots: found?.snapshots, activeDeadlineSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) });
   if (flags.apply) await refuseLeftovers(kubectl, ns, names);
-  const scratch = flags.out === undefined;
   const shown = flags.out ?? mkdtempSync(join(tmpdir(), "immich-family-drill-"));
   const dir = resolve(ctx.cwd, shown);
   writeDrillFolder(dir, shown, files, file);
-  const finished = found?.finished ? ` (finished ${escapeControl(found.finished)})` : "";
-  const restoring = snapshots
-    ? `the Backup ${found?.backup}${finished}`
-    : `the newest backup in the object store of ${target.database.backup?.pluginName ?? "the backup plugin"}${found ? `, at least ${found.backup}${finished}` : ""}`;
+  const restoring = restoringText(target, found);
   // kubectl gets absolute paths (it runs in this process's folder, not the command's); the user sees them as named.
-  const clusterFile = join(dir, RESTORE_DRILL_FILES.cluster);
-  const checkFile = join(dir, RESTORE_DRILL_FILES.check);
-  const display = (file: string) => join(shown, basename(file));
-
+  const display = (path: string) => join(shown, basename(path));
+  const timeout = flags.timeout ?? DEFAULT_TIMEOUT;
   if (!flags.apply) {
     io.stdout(
       `Rendered the restore drill into ${escapeControl(shown)}: a Cluster ${names.cluster} restoring ${restoring}, and a Job ${names.job} that checks it.`,
     );
-    io.stdout(
-      [
-        "Run it (or run this command again with --apply, which does all of it and removes the drill afterwards):",
-        `  kubectl apply -f ${word(display(clusterFile))}`,
-        `  kubectl -n ${ns} wait ${CNPG}/${names.cluster} --for=condition=Ready --timeout=${flags.timeout ?? DEFAULT_TIMEOUT}`,
-        `  kubectl apply -f ${word(display(checkFile))}`,
-        `  kubectl -n ${ns} wait job/${names.job} --for=condition=Complete --timeout=${flags.timeout ?? DEFAULT_TIMEOUT}`,
-        `  kubectl -n ${ns} logs job/${names.job}`,
-        `  kubectl delete -k ${word(shown)}`,
-      ].join("\n"),
-    );
+    io.stdout(howToRun(ns, names, shown, display, dir, timeout));
     return 0;
   }
+  const checks: CheckResult[] = [{ check: "backup", status: "pass", detail: restoring }];
+  const run: DrillRun = {
+    ctx,
+    kubectl,
+    ns,
+    names,
+    display,
+    checks,
+    timeout,
+    folder: shown,
+    toApply: [],
+    clusterFile: join(dir, RESTORE_DRILL_FILES.cluster),
+    checkFile: join(dir, RESTORE_DRILL_FILES.check),
+    deadline: Date.now() + timeoutMs,
+    pollMs: options.pollMs ?? 5000,
+    logTo: flags.output === "json" ? io.stderr : io.stdout,
+  };
+  io.stderr(`drill: restoring ${restoring} into the Cluster ${names.cluster} (namespace ${ns}); everything is removed again at the end`);
+  const ran = await runAndRemove(run, flags.out === undefined ? dir : undefined);
+  if (ran === "interrupted") return 1;
+  const code = printDrill(io, flags.output, ns, found?.backup, checks);
+  return ran === "not removed" ? 1 : code;
+}
 
-  const deadline = Date.now() + timeoutMs;
-  const toApply = [clusterFile];
-  let result: number;
+/** Run the drill, then always remove what it applied (and `scratch`, a temporary folder, once that worked). */
+async function runAndRemove(run: DrillRun, scratch: string | undefined): Promise<"interrupted" | "not removed" | "removed"> {
+  let interrupted = false;
+  let removed = false;
   try {
-    io.stderr(`drill: restoring ${restoring} into the Cluster ${names.cluster} (namespace ${ns}); everything is removed again at the end`);
-    result = await runDrill({
-      ctx,
-      kubectl,
-      ns,
-      names,
-      clusterFile,
-      checkFile,
-      folder: shown,
-      display,
-      toApply,
-      deadline,
-      timeout: flags.timeout ?? DEFAULT_TIMEOUT,
-      pollMs: options.pollMs ?? 5000,
-    });
+    interrupted = (await runDrill(run)) === "interrupted";
   } finally {
-    const removed = await kubectl(
-      ["delete", ...[...toApply].reverse().flatMap((f) => ["-f", f]), "--ignore-not-found", "--wait=true", `--timeout=${CLEANUP_MS / 1000}s`],
-      undefined,
-      CLEANUP_MS + 30_000,
-    );
-    if (removed.found && removed.code === 0) {
-      io.stderr(`drill: removed the drill's objects (${names.cluster}, its volumes, ${names.job} and their policies)`);
-      if (scratch) rmSync(dir, { recursive: true, force: true });
-    } else {
-      const reason = removed.found ? kubectlReason(removed.stderr) || `kubectl exited with ${removed.code}` : "kubectl is gone";
-      io.stderr(`drill: could not remove the drill's objects (${escapeControl(reason)}). Remove them with: kubectl delete -k ${word(shown)}`);
-      result = 1;
-    }
+    removed = await removeDrill(run, scratch);
   }
-  return result;
+  return interrupted ? "interrupted" : removed ? "removed" : "not removed";
+}
+
+/** Delete what the drill applied, saying so; false (with how to remove them) when kubectl could not. */
+async function removeDrill(run: DrillRun, scratch: string | undefined): Promise<boolean> {
+  const { io } = run.ctx;
+  const removed = await run.kubectl(
+    ["delete", ...[...run.toApply].reverse().flatMap((f) => ["-f", f]), "--ignore-not-found", "--wait=true", `--timeout=${CLEANUP_MS / 1000}s`],
+    undefined,
+    CLEANUP_MS + 30_000,
+  );
+  if (!removed.missing && removed.code === 0) {
+    io.stderr(`drill: removed the drill's objects (${run.names.cluster}, its volumes, ${run.names.job} and their policies)`);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    return true;
+  }
+  const reason = removed.missing ? "kubectl is gone" : kubectlReason(removed.stderr) || `kubectl exited with ${removed.code}`;
+  io.stderr(`drill: could not remove the drill's objects (${escapeControl(reason)}). Remove them with: kubectl delete -k ${word(run.folder)}`);
+  return false;
 }
 
 interface DrillRun {
   readonly ctx: CommandContext;
-  readonly kubectl: (args: readonly string[], signal?: AbortSignal) => Promise<ToolResult>;
+  readonly kubectl: Kubectl;
   readonly ns: string;
   readonly names: DrillNames;
   readonly clusterFile: string;
@@ -208,32 +247,34 @@ interface DrillRun {
   readonly display: (file: string) => string;
   /** The files applied so far (or being applied): what the cleanup removes. */
   readonly toApply: string[];
+  /** Where the check Job's log goes: stdout, or stderr when stdout is JSON. */
+  readonly logTo: (line: string) => void;
+  /** The drill's own lines: backup, restore, checks. */
+  readonly checks: CheckResult[];
   readonly deadline: number;
   readonly timeout: string;
   readonly pollMs: number;
 }
 
-/** Apply, wait and report; the caller removes what `toApply` lists, whatever happens here. */
-async function runDrill(run: DrillRun): Promise<number> {
-  const { ctx, kubectl, ns, names } = run;
-  const { io, signal } = ctx;
-  const interrupted = () => {
-    io.stderr(`drill: interrupted; removing the drill's objects (interrupting again leaves them: then run kubectl delete -k ${word(run.folder)})`);
-    return 1;
-  };
+/** `kubectl apply -f file`; false when interrupted, a CliError when kubectl fails. */
+async function apply(run: DrillRun, file: string): Promise<boolean> {
+  const { signal } = run.ctx;
+  run.toApply.push(file);
+  const r = await run.kubectl(["apply", "-f", file], signal);
+  if (signal.aborted) return false;
+  if (r.missing || r.code !== 0)
+    throw new CliError(
+      "server-error",
+      `kubectl apply -f ${word(run.display(file))} failed: ${escapeControl(r.missing ? "kubectl is gone" : kubectlReason(r.stderr))}`,
+    );
+  return true;
+}
 
-  const apply = async (file: string) => {
-    const r = await kubectl(["apply", "-f", file], signal);
-    if (signal.aborted) return false;
-    if (!r.found || r.code !== 0)
-      throw new CliError(
-        "server-error",
-        `kubectl apply -f ${word(run.display(file))} failed: ${escapeControl(r.found ? kubectlReason(r.stderr) : "kubectl is gone")}`,
-      );
-    return true;
-  };
-
-  if (!(await apply(run.clusterFile))) return interrupted();
+/** Apply the recovery Cluster and wait until it is ready: a `restore` line. */
+async function restoreCluster(run: DrillRun): Promise<"interrupted" | boolean> {
+  const { io } = run.ctx;
+  const { names } = run;
+  if (!(await apply(run, run.clusterFile))) return "interrupted";
   let phase = "";
   const cluster = await waitFor(run, ["get", CNPG, names.cluster], (o) => {
     const status = (o as { status?: { phase?: string; conditions?: Condition[] } }).status;
@@ -243,46 +284,65 @@ async function runDrill(run: DrillRun): Promise<number> {
     }
     return status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ? "done" : undefined;
   });
-  if (cluster === "aborted") return interrupted();
-  if (cluster === "timeout") {
-    io.stdout(
-      `FAIL restore: the Cluster ${names.cluster} was not ready after ${run.timeout}${phase ? ` (last: ${escapeControl(phase)})` : ""}. Fix: check the backup and the operator's log, or run the drill by hand without --apply (--out DIR) and look with kubectl -n ${ns} describe ${CNPG}/${names.cluster}; a big database needs a longer --timeout.`,
-    );
-    return 1;
+  if (cluster === "aborted") return "interrupted";
+  if (cluster === "done") {
+    run.checks.push({ check: "restore", status: "pass", detail: `the Cluster ${names.cluster} is ready` });
+    return true;
   }
-  io.stdout(`PASS restore: the Cluster ${names.cluster} is ready`);
+  run.checks.push({
+    check: "restore",
+    status: "fail",
+    detail: `the Cluster ${names.cluster} was not ready after ${run.timeout}${phase ? ` (last: ${escapeControl(phase)})` : ""}`,
+    fix: `check the backup and the operator's log, or run the drill by hand without --apply (--out DIR) and look with kubectl -n ${run.ns} describe ${CNPG}/${names.cluster}; a big database needs a longer --timeout`,
+  });
+  return false;
+}
 
-  run.toApply.push(run.checkFile);
-  if (!(await apply(run.checkFile))) return interrupted();
+/** Apply the check Job, wait for it, print its log (the checks of the restored database) and add a `checks` line. */
+async function checkRestored(run: DrillRun): Promise<"interrupted" | undefined> {
+  const { io, signal } = run.ctx;
+  const { names } = run;
+  if (!(await apply(run, run.checkFile))) return "interrupted";
   const job = await waitFor(run, ["get", "job", names.job], (o) => {
     const conditions = (o as { status?: { conditions?: Condition[] } }).status?.conditions ?? [];
     const failed = conditions.find((c) => c.type === "Failed" && c.status === "True");
     if (failed) return failed.reason === "DeadlineExceeded" ? "deadline" : "failed";
     return conditions.some((c) => c.type === "Complete" && c.status === "True") ? "done" : undefined;
   });
-  if (job === "aborted") return interrupted();
-  const logs = await kubectl(["-n", ns, "logs", `job/${names.job}`], signal);
-  if (signal.aborted) return interrupted();
-  if (logs.found && logs.code === 0) for (const line of logs.stdout.split("\n").filter((l) => l.trim() !== "")) io.stdout(escapeControl(line));
-  else io.stderr(`drill: could not read the checks' log: ${escapeControl(logs.found ? kubectlReason(logs.stderr) : "kubectl is gone")}`);
-  if (job === "done") return 0;
-  if (job === "failed") {
-    io.stdout(`FAIL checks: the Job ${names.job} failed; the lines above say which check and how to fix it.`);
-    return 1;
-  }
+  if (job === "aborted") return "interrupted";
+  const logs = await run.kubectl(["-n", run.ns, "logs", `job/${names.job}`], signal);
+  if (signal.aborted) return "interrupted";
+  if (!logs.missing && logs.code === 0) {
+    // The Job's own report (backup check's table) as it printed it, then a blank line before the drill's.
+    const text = logs.stdout.replace(/\s+$/, "");
+    if (text) for (const line of [...text.split("\n"), ""]) run.logTo(escapeControl(line));
+  } else io.stderr(`drill: could not read the checks' log: ${escapeControl(logs.missing ? "kubectl is gone" : kubectlReason(logs.stderr))}`);
+  const line = (status: "pass" | "fail", detail: string, fix?: string) => run.checks.push({ check: "checks", status, detail, ...(fix ? { fix } : {}) });
+  if (job === "done") return void line("pass", `the Job ${names.job} passed every check of the restored database (above)`);
+  if (job === "failed") return void line("fail", `the Job ${names.job} failed`, "the lines above say which check failed and how to fix it");
   const stuck = await podTrouble(run);
-  io.stdout(
-    stuck
-      ? `FAIL checks: the Job ${names.job} did not finish within ${run.timeout}: its pod is ${stuck}. Fix: the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?`
-      : `FAIL checks: the Job ${names.job} did not finish within ${run.timeout}. Fix: a big library needs a longer --timeout.`,
-  );
-  return 1;
+  if (stuck)
+    return void line(
+      "fail",
+      `the Job ${names.job} did not finish within ${run.timeout}: its pod is ${stuck}`,
+      "the Job runs on the server's node to read the upload volume: is the server running, and can its node take one more pod?",
+    );
+  line("fail", `the Job ${names.job} did not finish within ${run.timeout}`, "a big library needs a longer --timeout");
+}
+
+/** Restore, then check; the caller removes what `toApply` lists, whatever happens here. */
+async function runDrill(run: DrillRun): Promise<"interrupted" | undefined> {
+  const restored = await restoreCluster(run);
+  const outcome = restored === true ? await checkRestored(run) : restored === "interrupted" ? "interrupted" : undefined;
+  if (outcome === "interrupted")
+    run.ctx.io.stderr(`drill: interrupted; removing the drill's objects (interrupting again leaves them: then run kubectl delete -k ${word(run.folder)})`);
+  return outcome;
 }
 
 /** Why the Job's pod never ran, when it did not: `Pending (Unschedulable: …)` or a container waiting; `undefined` when it ran. */
 async function podTrouble(run: DrillRun): Promise<string | undefined> {
   const r = await run.kubectl(["-n", run.ns, "get", "pods", "-l", `job-name=${run.names.job}`, "-o", "json"]);
-  if (!r.found || r.code !== 0) return undefined;
+  if (r.missing || r.code !== 0) return undefined;
   type Pod = {
     status?: {
       phase?: string;
@@ -317,7 +377,7 @@ async function waitFor<T extends string>(run: DrillRun, args: readonly string[],
     if (signal.aborted) return "aborted";
     const r = await run.kubectl(["-n", run.ns, ...args, "-o", "json"], signal);
     if (signal.aborted) return "aborted";
-    if (r.found && r.code === 0) {
+    if (!r.missing && r.code === 0) {
       try {
         const verdict = done(JSON.parse(r.stdout));
         if (verdict !== undefined) return verdict;
@@ -399,7 +459,7 @@ async function refuseLeftovers(kubectl: (args: readonly string[]) => Promise<Too
     `job/${names.job}`,
   ];
   const r = await kubectl(["-n", ns, "get", ...objects, "--ignore-not-found", "-o", "name"]);
-  const found = r.found && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "") : [];
+  const found = !r.missing && r.code === 0 ? r.stdout.split("\n").filter((l) => l.trim() !== "") : [];
   if (found.length === 0) return;
   throw new CliError(
     "conflict",
@@ -416,7 +476,7 @@ async function refuseLeftovers(kubectl: (args: readonly string[]) => Promise<Too
 /** That kubectl is there and reaches the cluster, and that the namespace exists. */
 async function reachNamespace(kubectl: (args: readonly string[]) => Promise<ToolResult>, ns: string, applying: boolean): Promise<void> {
   const r = await kubectl(["get", "namespace", ns, "-o", "name"]);
-  if (!r.found) {
+  if (r.missing) {
     throw new CliError(
       "server-unreachable",
       applying
@@ -452,15 +512,15 @@ async function findBackup(
   target: KubernetesTarget,
   name: string | undefined,
   now: number,
-): Promise<{ backup: string; snapshots: DrillSnapshots | undefined; finished: string | undefined } | string> {
+): Promise<Found | CheckResult> {
   const ns = target.namespace;
   const live = objectNames(spec, target).cluster;
   const schedule = target.database.backup;
   const method = schedule?.method ?? "volumeSnapshot";
   const r = await kubectl(["-n", ns, "get", BACKUPS, ...(name ? [name] : []), "-o", "json"]);
-  if (!r.found || r.code !== 0) {
-    const reason = r.found ? kubectlReason(r.stderr) : "kubectl is gone";
-    if (name && r.found && /NotFound|not found/i.test(r.stderr))
+  if (r.missing || r.code !== 0) {
+    const reason = r.missing ? "kubectl is gone" : kubectlReason(r.stderr);
+    if (name && !r.missing && /NotFound|not found/i.test(r.stderr))
       throw new CliError("bad-arguments", `There is no Backup ${name} in the namespace ${ns}: \`kubectl -n ${ns} get ${BACKUPS}\` lists them.`);
     throw new CliError("server-unreachable", `kubectl could not list the Backups in ${ns}: ${escapeControl(reason)}`);
   }
@@ -495,13 +555,23 @@ async function findBackup(
   const data = method === "volumeSnapshot" ? newest?.status?.backupSnapshotStatus?.elements?.find((e) => e.type === "PG_DATA")?.name : undefined;
   const kind = method === "volumeSnapshot" ? "volume-snapshot" : "plugin";
   if (!newest?.metadata?.name || (method === "volumeSnapshot" && !data)) {
-    return `FAIL backup: no completed ${kind} Backup of the Cluster ${live} in the namespace ${ns}, so there is nothing to restore. Fix: \`kubectl -n ${ns} get ${BACKUPS}\` shows what ran and why it failed; check the ScheduledBackup ${live}-backup${method === "volumeSnapshot" ? " and the VolumeSnapshotClass" : ` and the plugin ${schedule?.pluginName ?? ""}`}.`;
+    return {
+      check: "backup",
+      status: "fail",
+      detail: `no completed ${kind} Backup of the Cluster ${live} in the namespace ${ns}, so there is nothing to restore`,
+      fix: `\`kubectl -n ${ns} get ${BACKUPS}\` shows what ran and why it failed; check the ScheduledBackup ${live}-backup${method === "volumeSnapshot" ? " and the VolumeSnapshotClass" : ` and the plugin ${schedule?.pluginName ?? ""}`}`,
+    };
   }
   const finished = newest.status?.stoppedAt;
   const limit = schedule ? maxBackupAge(schedule.schedule) : undefined;
   const finishedMs = finished ? Date.parse(finished) : Number.NaN;
   if (!name && limit && Number.isFinite(finishedMs) && now - finishedMs > limit.ms) {
-    return `FAIL backup: the newest completed Backup, ${newest.metadata.name}, finished ${escapeControl(finished ?? "")} (${age(now - finishedMs)} ago), but the schedule '${schedule?.schedule}' takes one every ${limit.every}: the backups stopped. Fix: \`kubectl -n ${ns} describe scheduledbackup ${live}-backup\` and the operator's log say why; drill this one anyway with --backup ${newest.metadata.name}.`;
+    return {
+      check: "backup",
+      status: "fail",
+      detail: `the newest completed Backup, ${newest.metadata.name}, finished ${escapeControl(finished ?? "")} (${age(now - finishedMs)} ago), but the schedule '${schedule?.schedule}' takes one every ${limit.every}: the backups stopped`,
+      fix: `\`kubectl -n ${ns} describe scheduledbackup ${live}-backup\` and the operator's log say why; drill this one anyway with --backup ${newest.metadata.name}`,
+    };
   }
   return { backup: newest.metadata.name, snapshots: data ? { backup: newest.metadata.name, storage: data } : undefined, finished };
 }

@@ -1,15 +1,15 @@
 import { lstat, readFile } from "node:fs/promises";
-import { escapeControl } from "@family/immich-spec";
+import { type CheckCounts, type CheckResult, checkReport, checkReportLines, escapeControl } from "@family/immich-spec";
 import { CliError } from "../_errors.js";
+import type { Io } from "../_io.js";
 import { writeFileAtomically } from "../_write.js";
-import type { BackupCheck } from "./checks.js";
 
 /** The checks of one backup: which source, where it was looked for, and the file found. */
 export interface DrilledBackup {
   readonly source: string;
   readonly where: string;
   readonly file: string | undefined;
-  readonly checks: readonly BackupCheck[];
+  readonly checks: readonly CheckResult[];
 }
 
 /** What `backup verify` and `backup check` report, also as `--output json` and the status file. */
@@ -17,29 +17,25 @@ export interface DrillReport {
   readonly ok: boolean;
   /** ISO time the drill finished. */
   readonly finishedAt: string;
+  readonly summary: CheckCounts;
   readonly backups: readonly DrilledBackup[];
 }
 
 export function drillReport(backups: readonly DrilledBackup[], now: Date): DrillReport {
-  return { ok: !backups.some((b) => b.checks.some((c) => c.status === "fail")), finishedAt: now.toISOString(), backups };
+  const { ok, summary } = checkReport(backups.flatMap((b) => b.checks));
+  // `ok` and `finishedAt` first: a status file is known by how it starts (refuseForeignFile).
+  return { ok, finishedAt: now.toISOString(), summary, backups };
 }
 
-/** One table per backup, each check that did not pass followed by its fix, then the summary line. */
+/** One table per backup, titled with its source and where it was looked for, then the summary line. */
 export function reportLines(report: DrillReport): string[] {
-  const all = report.backups.flatMap((b) => b.checks);
-  const w = Math.max(5, ...all.map((c) => c.check.length));
-  const out: string[] = [];
-  for (const b of report.backups) {
-    out.push(`${b.source}: ${escapeControl(b.where)}`, `${"CHECK".padEnd(w)}  STATUS  DETAIL`);
-    for (const c of b.checks) {
-      out.push(`${c.check.padEnd(w)}  ${c.status.toUpperCase().padEnd(6)}  ${escapeControl(c.detail)}`);
-      if (c.fix && c.status === "fail") out.push(`${"".padEnd(w)}          fix: ${escapeControl(c.fix)}`);
-    }
-    out.push("");
-  }
-  const n = (s: string) => all.filter((c) => c.status === s).length;
-  out.push(`Summary: ${report.ok ? "PASS" : "FAIL"}, ${n("pass")} passed, ${n("fail")} failed, ${n("skip")} skipped`);
-  return out;
+  return checkReportLines(report.backups.map((b) => ({ title: `${b.source}: ${b.where}`, checks: b.checks })));
+}
+
+/** The report as `--output` asks: JSON, or the tables. */
+export function printReport(io: Io, output: unknown, report: DrillReport): void {
+  if (output === "json") io.stdout(JSON.stringify(report, null, 2));
+  else for (const line of reportLines(report)) io.stdout(line);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { firstLine } from "../preflight/tool.js";
+import { firstLine } from "../_tool.js";
 import type { PgServer } from "./scratch-server.js";
 
 /** Extensions whose types Immich's vector tables use (pgvector, VectorChord, pgvecto.rs). */

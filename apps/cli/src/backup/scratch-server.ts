@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type RunOptions, type RunResult, runTool } from "./_run.js";
+import { type ToolOptions, type ToolResult, runTool } from "../_tool.js";
 
 /**
  * A PostgreSQL server the drill may write to: a `--scratch-url` (the local psql and pg_restore of its
@@ -11,9 +11,9 @@ export interface PgServer {
   /** How reports name it. */
   readonly label: string;
   /** psql connected to `database`, no psqlrc, quiet; `cleanup` runs even after the command was stopped (dropping the drill's database). */
-  psql(database: string, args: readonly string[], input?: RunOptions["input"], cleanup?: boolean): Promise<RunResult>;
+  psql(database: string, args: readonly string[], input?: ToolOptions["input"], cleanup?: boolean): Promise<ToolResult>;
   /** `pg_restore -f -`: an archive (custom or tar) as a plain SQL script, into `out`. */
-  archiveToSql(archive: string, out: string): Promise<RunResult>;
+  archiveToSql(archive: string, out: string): Promise<ToolResult>;
 }
 
 /** The parts of a postgres:// URL as libpq's environment: the password never appears on a command line. */

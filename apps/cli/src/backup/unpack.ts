@@ -3,8 +3,7 @@ import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { firstLine } from "../preflight/tool.js";
-import { runTool } from "./_run.js";
+import { firstLine, runTool } from "../_tool.js";
 
 /** A wrapper around a dump: encryption or compression, peeled off one at a time. */
 export type Layer = "gpg" | "gzip" | "zstd" | "bzip2" | "xz";

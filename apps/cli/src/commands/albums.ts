@@ -91,7 +91,6 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   if (!ACTIONS.includes(act as (typeof ACTIONS)[number]))
     throw new CliError("bad-arguments", `albums: expected an action, plan or sync, got ${act ?? "nothing"}. Run \`immich-family albums plan\`.`);
   const output = flags.output ?? "text";
-  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const baseUrl = env.IMMICH_URL;
   if (!baseUrl)
     throw new CliError(

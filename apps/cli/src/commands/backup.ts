@@ -5,26 +5,20 @@ import { COMPOSE_SERVICES } from "@family/immich-compose";
 import { DRILL_DATABASE_URL_ENV, durationMs, type ImmichFamilySpec, libraryImportPaths } from "@family/immich-spec";
 import type { CommandContext, CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
-import type { Io } from "../_io.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { declaredTargets } from "../_targets.js";
 import { type CheckOptions, checkDatabase, type PathRoot } from "../backup/checks.js";
 import { drillBackup } from "../backup/drill.js";
 import { type BackupSource, type FindResult, findNewest, givenFile } from "../backup/find-backup.js";
-import { type DrilledBackup, type DrillReport, drillReport, reportLines, writeStatusFile } from "../backup/report.js";
+import { type DrilledBackup, drillReport, printReport, writeStatusFile } from "../backup/report.js";
 import { composeCommand, composeServer, libpqEnv, type PgServer, urlServer } from "../backup/scratch-server.js";
-import { runTool } from "../backup/_run.js";
+import { runTool } from "../_tool.js";
 import { readInside } from "../_safe-read.js";
 import { parseEnvFile } from "../import/_dotenv.js";
 
 /** The env var `backup check` (and a Kubernetes drill Job) reads the restored database's URL from. */
 /** The env var naming the live database, to compare counts with, when `docker compose exec` cannot reach it. */
 export const LIVE_DATABASE_URL = "LIVE_DATABASE_URL";
-
-function print(io: Io, flags: Flags, report: DrillReport): void {
-  if (flags.output === "json") io.stdout(JSON.stringify(report, null, 2));
-  else for (const line of reportLines(report)) io.stdout(line);
-}
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -146,6 +140,131 @@ async function stopDrillService(composeDir: string, envFile: string, env: NodeJS
   });
 }
 
+/** What a Compose drill reads from the spec and the flags before it starts anything. */
+function composeDrillInputs(ctx: CommandContext, spec: ImmichFamilySpec, flags: Flags) {
+  const compose = spec.targets.compose;
+  if (!compose && flags.file === undefined) {
+    throw new CliError(
+      "bad-arguments",
+      `The spec declares no compose target (it declares: ${declaredTargets(spec).join(", ")}). Use --target kubernetes, or name a backup with --file.`,
+    );
+  }
+  const several = declaredTargets(spec).length > 1;
+  // Compose: the render's folder, "rendered" as for render (Kubernetes: a new temporary folder).
+  const out = String(flags.out ?? "rendered");
+  const composeDir = resolve(ctx.cwd, several ? join(out, "compose") : out);
+  const drillSpec = compose?.backup.drill;
+  const passphraseKey = compose?.backup.passphrase.key ?? "DB_ENC_PASSPHRASE";
+  const envFile = compose?.envFile ?? ".env";
+  const libraries: PathRoot[] = Object.entries(spec.libraries).flatMap(([h, lib]) => {
+    const source = compose?.libraries[h];
+    // One bind per import root (targets.compose.libraries.<h>.roots): each root is found on its own host folder.
+    if (source && "roots" in source) return Object.entries(source.roots).map(([root, host]) => ({ inDatabase: root, onDisk: resolve(composeDir, host) }));
+    const host = source?.hostPath;
+    return host ? [{ inDatabase: lib.path, onDisk: resolve(composeDir, host) }] : libraryImportPaths(lib).map((p) => ({ inDatabase: p, onDisk: p }));
+  });
+  const mail = flags.notify === true ? compose?.backup.notify?.email : undefined;
+  if (flags.notify === true && !mail)
+    throw new CliError("bad-arguments", "--notify mails through targets.compose.backup.notify.email, which the spec does not set");
+  return {
+    compose,
+    composeDir,
+    envFile,
+    drillSpec,
+    passphraseKey,
+    passphrase: secretValue(passphraseKey, ctx.env, composeDir, envFile),
+    sample: positiveInt(flags.sample, "--sample", drillSpec?.sample ?? 20),
+    scratchUrl: flags.scratchUrl === undefined ? undefined : urlOrThrow(String(flags.scratchUrl), "--scratch-url"),
+    statusFile: flags.statusFile === undefined ? undefined : resolve(ctx.cwd, String(flags.statusFile)),
+    libraries,
+    media: compose ? resolve(composeDir, compose.paths.media) : undefined,
+    mail,
+  };
+}
+
+type ComposeDrill = ReturnType<typeof composeDrillInputs> & { readonly spec: ImmichFamilySpec; readonly ctx: CommandContext };
+
+/** Drill each declared backup source (or the --file) in turn on `server`, each in a scratch folder of its own. */
+async function drillSources(d: ComposeDrill, file: string | undefined, scratch: string, server: PgServer, maintenance: string): Promise<DrilledBackup[]> {
+  const { ctx, spec, drillSpec } = d;
+  // With --scratch-url (no Docker, or a test) the live database is compared only when LIVE_DATABASE_URL names it.
+  const live = ctx.env[LIVE_DATABASE_URL]
+    ? liveFromUrl(ctx.env[LIVE_DATABASE_URL], ctx)
+    : d.compose && !d.scratchUrl
+      ? liveServer(spec, d.composeDir, d.envFile, ctx)
+      : undefined;
+  const drilled: DrilledBackup[] = [];
+  for (const s of sources(spec, d.composeDir, file, ctx.cwd)) {
+    const dir = await mkdtemp(join(scratch, `${s.source}-`));
+    const { backup, checks } = await drillBackup({
+      spec,
+      found: await s.find(),
+      where: s.where,
+      missingFix: s.missingFix,
+      scratch: dir,
+      server,
+      maintenance,
+      passphrase: d.passphrase,
+      passphraseName: d.passphraseKey,
+      maxAgeMs: s.source === "given" || !drillSpec ? undefined : durationMs(drillSpec.maxAge),
+      maxAgeText: drillSpec?.maxAge,
+      checksumRequired: s.checksumRequired,
+      libraries: d.libraries,
+      media: d.media,
+      sample: d.sample,
+      live,
+      now: Date.now(),
+      env: ctx.env,
+      signal: ctx.signal,
+    });
+    drilled.push({ source: s.source, where: s.where, file: backup?.name, checks });
+    await rm(dir, { recursive: true, force: true });
+  }
+  return drilled;
+}
+
+/** Print the report, write the status file, mail a failure; the exit code. */
+async function reportDrill(d: ComposeDrill, flags: Flags, drilled: readonly DrilledBackup[]): Promise<number> {
+  const { ctx, spec, compose } = d;
+  if (ctx.signal.aborted) throw new CliError("check-failed", "Stopped before the drill finished; its scratch database and temporary folder are removed.");
+  if (drilled.length === 0)
+    throw new CliError("bad-arguments", "Nothing to verify: the spec turns off both the nightly backup and Immich's own. Name a backup with --file.");
+  const report = drillReport(drilled, new Date());
+  printReport(ctx.io, flags.output, report);
+  if (d.statusFile) await writeStatusFile(d.statusFile, report);
+  if (d.mail && !report.ok) {
+    const { mailFailedDrill } = await import("../backup/notify.js");
+    const secret = (key: string) => secretValue(key, ctx.env, d.composeDir, d.envFile);
+    ctx.io.stderr(await mailFailedDrill(d.mail, compose?.projectName ?? spec.metadata.name, report, secret));
+  }
+  return report.ok ? 0 : 1;
+}
+
+/** `backup verify` on Compose: the scratch server (the drill service, or --scratch-url), every source drilled, the report; the service and the scratch folder removed after. */
+async function verifyCompose(ctx: CommandContext, path: string | undefined, flags: Flags): Promise<number> {
+  const { spec } = await loadSpecOrThrow(ctx.cwd, path);
+  const d: ComposeDrill = { ...composeDrillInputs(ctx, spec, flags), spec, ctx };
+  const scratch = await mkdtemp(join(tmpdir(), "immich-family-drill-"));
+  let started = false;
+  try {
+    let server: PgServer;
+    let maintenance: string;
+    if (d.scratchUrl) {
+      ({ server, maintenance } = await urlServer(d.scratchUrl, ctx.env, ctx.signal));
+    } else {
+      await startDrillService(d.composeDir, d.envFile, ctx);
+      started = true;
+      server = composeServer(d.composeDir, d.envFile, COMPOSE_SERVICES.drill, ctx.env, ctx.signal);
+      maintenance = "postgres";
+    }
+    const drilled = await drillSources(d, flags.file === undefined ? undefined : String(flags.file), scratch, server, maintenance);
+    return await reportDrill(d, flags, drilled);
+  } finally {
+    if (started) await stopDrillService(d.composeDir, d.envFile, ctx.env);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 async function verify(ctx: CommandContext, path: string | undefined, flags: Flags): Promise<number> {
   const target = flags.target ?? "compose";
   if (target === "kubernetes") {
@@ -155,105 +274,11 @@ async function verify(ctx: CommandContext, path: string | undefined, flags: Flag
       apply: flags.apply === true,
       backup: flags.backup === undefined ? undefined : String(flags.backup),
       timeout: flags.timeout === undefined ? undefined : String(flags.timeout),
+      output: String(flags.output ?? "text"),
     });
   }
   if (target !== "compose") throw new CliError("bad-arguments", `--target must be compose or kubernetes, got ${String(target)}`);
-  const { spec } = await loadSpecOrThrow(ctx.cwd, path);
-  const compose = spec.targets.compose;
-  if (!compose && flags.file === undefined) {
-    throw new CliError(
-      "bad-arguments",
-      `The spec declares no compose target (it declares: ${declaredTargets(spec).join(", ")}). Use --target kubernetes, or name a backup with --file.`,
-    );
-  }
-  const several = declaredTargets(spec).length > 1;
-  // Compose: the render's folder, "rendered" as for render (Kubernetes: a new temporary folder, above).
-  const out = String(flags.out ?? "rendered");
-  const composeDir = resolve(ctx.cwd, several ? join(out, "compose") : out);
-  const drillSpec = compose?.backup.drill;
-  const sample = positiveInt(flags.sample, "--sample", drillSpec?.sample ?? 20);
-  const scratchUrl = flags.scratchUrl === undefined ? undefined : urlOrThrow(String(flags.scratchUrl), "--scratch-url");
-  const statusFile = flags.statusFile === undefined ? undefined : resolve(ctx.cwd, String(flags.statusFile));
-  const passphraseKey = compose?.backup.passphrase.key ?? "DB_ENC_PASSPHRASE";
-  const envFile = compose?.envFile ?? ".env";
-  const passphrase = secretValue(passphraseKey, ctx.env, composeDir, envFile);
-  const libraries: PathRoot[] = Object.entries(spec.libraries).flatMap(([h, lib]) => {
-    const source = compose?.libraries[h];
-    // One bind per import root (targets.compose.libraries.<h>.roots): each root is found on its own host folder.
-    if (source && "roots" in source) return Object.entries(source.roots).map(([root, host]) => ({ inDatabase: root, onDisk: resolve(composeDir, host) }));
-    const host = source?.hostPath;
-    return host ? [{ inDatabase: lib.path, onDisk: resolve(composeDir, host) }] : libraryImportPaths(lib).map((p) => ({ inDatabase: p, onDisk: p }));
-  });
-  const media = compose ? resolve(composeDir, compose.paths.media) : undefined;
-  const mail = flags.notify === true ? compose?.backup.notify?.email : undefined;
-  if (flags.notify === true && !mail)
-    throw new CliError("bad-arguments", "--notify mails through targets.compose.backup.notify.email, which the spec does not set");
-
-  const scratch = await mkdtemp(join(tmpdir(), "immich-family-drill-"));
-  let started = false;
-  try {
-    let server: PgServer;
-    let maintenance: string;
-    if (scratchUrl) {
-      ({ server, maintenance } = await urlServer(scratchUrl, ctx.env, ctx.signal));
-    } else {
-      await startDrillService(composeDir, envFile, ctx);
-      started = true;
-      server = composeServer(composeDir, envFile, COMPOSE_SERVICES.drill, ctx.env, ctx.signal);
-      maintenance = "postgres";
-    }
-    // With --scratch-url (no Docker, or a test) the live database is compared only when LIVE_DATABASE_URL names it.
-    const live = ctx.env[LIVE_DATABASE_URL]
-      ? liveFromUrl(ctx.env[LIVE_DATABASE_URL], ctx)
-      : compose && !scratchUrl
-        ? liveServer(spec, composeDir, envFile, ctx)
-        : undefined;
-    const drilled: DrilledBackup[] = [];
-    for (const s of sources(spec, composeDir, flags.file === undefined ? undefined : String(flags.file), ctx.cwd)) {
-      const dir = await mkdtemp(join(scratch, `${s.source}-`));
-      const { backup, checks } = await drillBackup({
-        spec,
-        found: await s.find(),
-        where: s.where,
-        missingFix: s.missingFix,
-        scratch: dir,
-        server,
-        maintenance,
-        passphrase,
-        passphraseName: passphraseKey,
-        maxAgeMs: s.source === "given" || !drillSpec ? undefined : durationMs(drillSpec.maxAge),
-        maxAgeText: drillSpec?.maxAge,
-        checksumRequired: s.checksumRequired,
-        libraries,
-        media,
-        sample,
-        live,
-        now: Date.now(),
-        env: ctx.env,
-        signal: ctx.signal,
-      });
-      drilled.push({ source: s.source, where: s.where, file: backup?.name, checks });
-      await rm(dir, { recursive: true, force: true });
-    }
-    if (ctx.signal.aborted) throw new CliError("check-failed", "Stopped before the drill finished; its scratch database and temporary folder are removed.");
-    if (drilled.length === 0)
-      throw new CliError("bad-arguments", "Nothing to verify: the spec turns off both the nightly backup and Immich's own. Name a backup with --file.");
-    const report = drillReport(drilled, new Date());
-    print(ctx.io, flags, report);
-    if (statusFile) await writeStatusFile(statusFile, report);
-    if (mail && !report.ok) {
-      const { mailFailedDrill } = await import("../backup/notify.js");
-      ctx.io.stderr(
-        await mailFailedDrill(mail, compose?.projectName ?? spec.metadata.name, report, (key) =>
-          secretValue(key, ctx.env, composeDir, compose?.envFile ?? ".env"),
-        ),
-      );
-    }
-    return report.ok ? 0 : 1;
-  } finally {
-    if (started) await stopDrillService(composeDir, envFile, ctx.env);
-    await rm(scratch, { recursive: true, force: true });
-  }
+  return verifyCompose(ctx, path, flags);
 }
 
 async function check(ctx: CommandContext, path: string | undefined, flags: Flags): Promise<number> {
@@ -280,7 +305,7 @@ async function check(ctx: CommandContext, path: string | undefined, flags: Flags
     ];
   }
   const report = drillReport([{ source: "database", where: server.label, file: undefined, checks }], new Date());
-  print(ctx.io, flags, report);
+  printReport(ctx.io, flags.output, report);
   return report.ok ? 0 : 1;
 }
 

@@ -33,7 +33,6 @@ function targetSecretsFile(spec: ImmichFamilySpec, cwd: string, flags: Record<st
  */
 export const main: CommandMain = async ({ cwd, io, env, signal }, [path], flags) => {
   const output = flags.output ?? "text";
-  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const { spec } = await loadSpecOrThrow(cwd, path);
   const raw = env.IMMICH_URL;
   if (!raw) throw new CliError("bad-arguments", "Set IMMICH_URL to the server's address, e.g. IMMICH_URL=https://photos.example.com (a port-forward works).");

@@ -2,7 +2,7 @@ import { type Dirent, mkdtempSync, readdirSync, readFileSync, statSync, writeFil
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLES, runCli, recordingIo, commandContext } from "../../test/helpers.js";
+import { EXAMPLES, runCli, recordingIo, commandContext, runCommand, seen } from "../../test/helpers.js";
 import { type DiffResult, diff, main } from "./diff.js";
 import { render } from "./render.js";
 
@@ -55,9 +55,30 @@ describe("diff", () => {
       removed: ["worker-spec.yaml"],
       edited: ["README.md"],
     });
-    expect(result.patch).toContain("--- a/out/README.md\n+++ b/out/README.md\n");
     expect(result.patch).toContain("-my own readme\n");
-    expect(result.patch).toContain("--- a/out/worker-spec.yaml\n+++ /dev/null\n");
+    // What the user reads: one header per file in the patch, then per folder its counts, the edited files and the summary.
+    const r = await runCommand(main, cwd, ["spec.yaml"], { target: "compose", out: "out" });
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n").filter((l) => /^(---|\+\+\+) /.test(l))).toMatchInlineSnapshot(`
+      [
+        "--- a/out/compose.yaml",
+        "+++ b/out/compose.yaml",
+        "--- a/out/.env.example",
+        "+++ b/out/.env.example",
+        "--- a/out/README.md",
+        "+++ b/out/README.md",
+        "--- a/out/worker-spec.yaml",
+        "+++ /dev/null",
+      ]
+    `);
+    expect(r.err).toMatchInlineSnapshot(`
+      "compose: out: 0 new, 3 changed, 1 removed
+        edited since the last render (render refuses them without --force): README.md
+      Summary: render would stop without writing anything
+      error: render stopped before writing anything: 1 problem in the output folder
+        out/README.md was edited since the last render (see its diff). Move the change into the spec, or pass --force to overwrite it.
+      Render owns only the files listed in each folder's .immich-family-render.json; \`immich-family diff\` shows every change it would make."
+    `);
   });
 });
 
@@ -85,28 +106,99 @@ describe("the built CLI's diff", () => {
     const rendered = tree(cwd);
 
     const same = runCli(["diff", family, "--out", "r"], cwd);
-    expect([same.status, same.stdout]).toEqual([0, ""]);
-    expect(same.stderr).toContain("Summary: render would change nothing\n");
+    expect(seen(same)).toMatchInlineSnapshot(`
+      "exit 0
+      --- stderr
+      kubernetes: r/kubernetes: 0 new, 0 changed, 0 removed
+      compose: r/compose: 0 new, 0 changed, 0 removed
+      Summary: render would change nothing"
+    `);
 
     writeFileSync(join(cwd, "r/compose/compose.yaml"), `${readFileSync(join(cwd, "r/compose/compose.yaml"), "utf8")}# mine\n`);
     const edited = tree(cwd);
     const changed = runCli(["diff", family, "--out", "r"], cwd);
-    expect(changed.status).toBe(1);
-    expect(changed.stdout).toMatch(/^--- a\/r\/compose\/compose\.yaml\n\+\+\+ b\/r\/compose\/compose\.yaml\n@@ /);
-    expect(changed.stdout).toContain("\n-# mine\n");
-    expect(changed.stderr).toContain(
-      "compose: r/compose: 0 new, 1 changed, 0 removed\n  edited since the last render (render refuses them without --force): compose.yaml\n",
-    );
+    expect(seen(changed)).toMatchInlineSnapshot(`
+      "exit 1
+      --- stdout
+      --- a/r/compose/compose.yaml
+      +++ b/r/compose/compose.yaml
+      @@ -307,5 +307,4 @@
+         egress:
+           name: rincewind-egress
+       volumes:
+         worker-state: {}
+      -# mine
+      --- stderr
+      kubernetes: r/kubernetes: 0 new, 0 changed, 0 removed
+      compose: r/compose: 0 new, 1 changed, 0 removed
+        edited since the last render (render refuses them without --force): compose.yaml
+      Summary: render would stop without writing anything
+      error: render stopped before writing anything: 1 problem in the output folders
+        r/compose/compose.yaml was edited since the last render (see its diff). Move the change into the spec, or pass --force to overwrite it.
+      Render owns only the files listed in each folder's .immich-family-render.json; \`immich-family diff\` shows every change it would make."
+    `);
     expect(tree(cwd)).toEqual(edited);
 
+    // A first render: every file new, each a diff against /dev/null (only the headers pinned here).
     const fresh = runCli(["diff", family, "--target", "kubernetes", "--out", "new"], cwd);
     expect(fresh.status).toBe(1);
-    expect(fresh.stdout).toContain("+++ b/new/kustomization.yaml\n");
+    expect(fresh.stdout.split("\n").filter((l) => l.startsWith("+++ "))).toMatchInlineSnapshot(`
+      [
+        "+++ b/new/namespace.yaml",
+        "+++ b/new/database.yaml",
+        "+++ b/new/redis.yaml",
+        "+++ b/new/machine-learning.yaml",
+        "+++ b/new/upload.yaml",
+        "+++ b/new/library-family.yaml",
+        "+++ b/new/library-travel.yaml",
+        "+++ b/new/server.yaml",
+        "+++ b/new/ingress.yaml",
+        "+++ b/new/worker.yaml",
+        "+++ b/new/network-policies.yaml",
+        "+++ b/new/kustomization.yaml",
+        "+++ b/new/secrets.env.example",
+        "+++ b/new/README.md",
+      ]
+    `);
+    expect(fresh.stderr).toMatchInlineSnapshot(`
+      "kubernetes: new: 14 new, 0 changed, 0 removed
+      Summary: render would change the folders above
+      "
+    `);
 
     const invalid = runCli(["diff", family, "--target", "swarm", "--out", "r"], cwd);
-    expect([invalid.status, invalid.stderr.trim()]).toEqual([2, "error: --target must be kubernetes or compose, got swarm"]);
+    expect(seen(invalid)).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: --target must be kubernetes or compose, got swarm"
+    `);
     writeFileSync(join(cwd, "broken.yaml"), "apiVersion: nope\n");
-    expect(runCli(["diff", "broken.yaml", "--out", "r"], cwd).status).toBe(2);
+    expect(seen(runCli(["diff", "broken.yaml", "--out", "r"], cwd))).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: broken.yaml is not a valid spec (7 errors); run \`immich-family validate broken.yaml\` after fixing it
+      broken.yaml:1:13: apiVersion: expected "immich-family.dev/v1alpha1", got "nope" [invalid-value]
+      > 1 | apiVersion: nope
+          |             ^^^^
+      broken.yaml:1:1: kind: missing required key kind [missing-key]
+      > 1 | apiVersion: nope
+          | ^^^^^^^^^^^^^^^^
+      broken.yaml:1:1: metadata: missing required key metadata [missing-key]
+      > 1 | apiVersion: nope
+          | ^^^^^^^^^^^^^^^^
+      broken.yaml:1:1: immich: missing required key immich [missing-key]
+      > 1 | apiVersion: nope
+          | ^^^^^^^^^^^^^^^^
+      broken.yaml:1:1: hosts: missing required key hosts [missing-key]
+      > 1 | apiVersion: nope
+          | ^^^^^^^^^^^^^^^^
+      broken.yaml:1:1: members: missing required key members [missing-key]
+      > 1 | apiVersion: nope
+          | ^^^^^^^^^^^^^^^^
+      broken.yaml:1:1: targets: missing required key targets [missing-key]
+      > 1 | apiVersion: nope
+          | ^^^^^^^^^^^^^^^^"
+    `);
 
     // Nothing was written by any diff: the folders are as render and the edit left them.
     const after = tree(cwd);

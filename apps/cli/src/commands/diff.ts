@@ -68,7 +68,6 @@ export const main: CommandMain = async (ctx, [path], flags) => {
     return (await import("../import/switch-over-command.js")).diffAgainst(ctx, path, against, String(flags.againstCompose ?? flags.againstKubernetes));
   const { cwd, io } = ctx;
   const output = flags.output ?? "text";
-  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const result = await diff(cwd, path, { target: flags.target as string | undefined, out: String(flags.out ?? "rendered"), force: flags.force === true });
   if (output === "json") io.stdout(JSON.stringify(result, null, 2));
   else {

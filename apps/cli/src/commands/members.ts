@@ -37,7 +37,6 @@ export const main: CommandMain = async ({ cwd, io, env, signal }, [act, path], f
   if (!ACTIONS.includes(act as (typeof ACTIONS)[number]))
     throw new CliError("bad-arguments", `members: expected an action, plan or sync, got ${act ?? "nothing"}. Run \`immich-family members plan\`.`);
   const output = flags.output ?? "text";
-  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const { spec } = await loadSpecOrThrow(cwd, path);
   const creds = await credentials(spec, env, flags.apiKeyFile);
   const apply = act === "sync";

@@ -2,10 +2,9 @@ import { mkdtemp, readdir, readFile, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleInput, specText, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
+import { exampleInput, specText, recordingIo, EXAMPLES, commandContext, runCommand, seen } from "../../test/helpers.js";
 import { parse, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
-import { CliError } from "../_errors.js";
 import { RECORD_FILE } from "../_owned-folder.js";
 import { main, render } from "./render.js";
 
@@ -25,9 +24,17 @@ describe("render --target compose", () => {
   it("writes the compose folder of seed 002's spec and says where", async () => {
     const { io, c } = ctx();
     expect(await main(c, ["examples/truenas.yaml"], { target: "compose", out: "out" })).toBe(0);
-    expect(io.out[0]).toBe("compose: out: 4 files (4 new, 0 changed, 0 unchanged), 0 removed");
-    expect(io.out[1]).toMatch(/^\nNext steps \(compose\):\n {2}1\. .*\n {2}2\. Copy out\/\.env\.example to out\/\.env /);
-    expect(io.out[1]).toContain("  4. Start: cd out && docker compose up -d\n");
+    expect(io.out.join("\n")).toMatchInlineSnapshot(`
+      "compose: out: 4 files (4 new, 0 changed, 0 unchanged), 0 removed
+
+      Next steps (compose):
+        1. Once per host: the user 3106 and group 3202 own the data; see out/README.md, "Host setup".
+        2. Copy out/.env.example to out/.env and fill in every key; keep it out of git.
+        3. Create Traefik's network if it does not exist: docker network create immich-frontend
+        4. Start: cd out && docker compose up -d
+        5. Check the init step exited 0: docker compose logs immich-init (an unresolved \${KEY} stops it, and the server does not start).
+        6. First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: make the first admin from inside the server container (Traefik refuses Immich's sign-up from outside), or give members.sam.password and run \`immich-family bootstrap\`. See out/README.md, "First start"."
+    `);
     expect((await readdir(join(dir, "out"))).sort()).toEqual([
       ".env.example",
       ".immich-family-render.json",
@@ -70,17 +77,25 @@ describe("render --target compose", () => {
     const spec = exampleInput("family");
     delete spec.targets.compose.libraries.travel;
     await writeFile(join(dir, "broken.yaml"), stringify(spec));
-    const error = (await render(dir, "broken.yaml", { target: "compose", out: "out" }).catch((e: unknown) => e)) as CliError;
-    expect(error).toBeInstanceOf(CliError);
-    expect(error.details.join("\n")).toContain("travel");
+    expect(seen(await runCommand(main, dir, ["broken.yaml"], { target: "compose", out: "out" }))).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: broken.yaml is not a valid spec (1 error); run \`immich-family validate broken.yaml\` after fixing it
+      broken.yaml:116:5: targets.compose.libraries.travel: library "travel" (/mnt/photos/travel) has no source in targets.compose.libraries; add travel: { hostPath: /path/on/the/host } [library-targets]
+        115 |       media: /srv/immich/media
+      > 116 |     libraries:
+            |     ^^^^^^^^^"
+    `);
     expect(await readFile(join(dir, "out/compose.yaml"), "utf8")).toBe(before);
     expect((await readdir(dir)).filter((f) => f.startsWith("out.tmp"))).toEqual([]);
   });
 
-  it("refuses --target compose for a spec without a compose target (exit 2)", async () => {
-    const error = await render(dir, "examples/ponder.yaml", { target: "compose", out: "out" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(2);
-    expect((error as CliError).message).toContain("no compose target");
+  it("refuses --target compose for a spec without a compose target (exit 2), writing nothing", async () => {
+    expect(seen(await runCommand(main, dir, ["examples/ponder.yaml"], { target: "compose", out: "out" }))).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: The spec declares no compose target (it declares: kubernetes). Add targets.compose or pick another --target."
+    `);
+    expect(await readdir(dir)).toEqual(["examples"]);
   });
 });

@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { secretKeys } from "@family/immich-spec";
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleInput, recordingIo, EXAMPLES, commandContext } from "../../test/helpers.js";
+import { exampleInput, recordingIo, EXAMPLES, commandContext, runCommand, seen } from "../../test/helpers.js";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import type { CommandContext } from "../_command.js";
-import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { main, render } from "./render.js";
 
@@ -77,10 +76,11 @@ describe("render --target kubernetes", () => {
   });
 
   it("fails on a spec without a Kubernetes target and writes nothing", async () => {
-    const error = (await render(dir, "examples/truenas.yaml", { target: "kubernetes", out: "out" }).catch((e: unknown) => e)) as CliError;
-    expect(error).toBeInstanceOf(CliError);
-    expect(error.exitCode).toBe(2);
-    expect(error.message).toContain("no kubernetes target");
+    expect(seen(await runCommand(main, dir, ["examples/truenas.yaml"], { target: "kubernetes", out: "out" }))).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: The spec declares no kubernetes target (it declares: compose). Add targets.kubernetes or pick another --target."
+    `);
     expect(await readdir(dir)).not.toContain("out");
   });
 
@@ -91,10 +91,15 @@ describe("render --target kubernetes", () => {
     spec.targets.kubernetes.database.backup = { schedule: "0 0 3 * * *", method: "plugin" };
     await writeFile(join(dir, "broken.yaml"), stringify(spec));
     // A plugin backup without its plugin once failed inside the renderer; now validation refuses it.
-    await expect(render(dir, "broken.yaml", { target: "kubernetes", out: "out" })).rejects.toMatchObject({
-      exitCode: 2,
-      details: [expect.stringContaining("targets.kubernetes.database.backup: method plugin needs pluginName")],
-    });
+    expect(seen(await runCommand(main, dir, ["broken.yaml"], { target: "kubernetes", out: "out" }))).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: broken.yaml is not a valid spec (1 error); run \`immich-family validate broken.yaml\` after fixing it
+      broken.yaml:87:7: targets.kubernetes.database.backup: method plugin needs pluginName, the CNPG-I plugin that takes the backups, e.g. barman-cloud.cloudnative-pg.io [kubernetes-backup]
+        86 |         max_connections: "100"
+      > 87 |       backup:
+           |       ^^^^^^"
+    `);
     expect(await readFolder(join(dir, "out"))).toEqual(before);
   });
 });

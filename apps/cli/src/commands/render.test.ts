@@ -3,10 +3,9 @@ import { link, mkdir, mkdtemp, readdir, readFile, rename, symlink, writeFile } f
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliError } from "../_errors.js";
 import { RECORD_FILE } from "../_owned-folder.js";
-import { EXAMPLES, runCli } from "../../test/helpers.js";
-import { render } from "./render.js";
+import { EXAMPLES, runCli, runCommand, seen } from "../../test/helpers.js";
+import { main, render } from "./render.js";
 
 const family = join(EXAMPLES, "family.yaml");
 
@@ -31,16 +30,19 @@ describe("render", () => {
     expect(await readFile(join(out, "r/compose/.env"), "utf8")).toBe("DB_PASSWORD=compose\n");
   });
 
-  it("reports an invalid spec with positions and code frames, and writes nothing", async () => {
+  it("reports an invalid spec with positions and code frames, exit 2, and writes nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "immich-family-render-"));
     const text = (await readFile(family, "utf8")).replace("instances: 2", "instances: two");
     await writeFile(join(dir, "spec.yaml"), text);
-    const error = await render(dir, "spec.yaml", { out: "r" }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "spec-invalid", exitCode: 2, message: expect.stringMatching(/^spec\.yaml is not a valid spec \(1 error\)/) });
-    const [detail] = (error as { details: string[] }).details;
-    const line = text.split("\n").findIndex((l) => l.includes("instances: two")) + 1;
-    expect(detail).toContain(`spec.yaml:${line}:18: targets.kubernetes.database.instances:`);
-    expect(detail).toMatch(/instances: two\n\s*\|\s+\^/);
+    expect(seen(await runCommand(main, dir, ["spec.yaml"], { out: "r" }))).toMatchInlineSnapshot(`
+      "exit 2
+      --- stderr
+      error: spec.yaml is not a valid spec (1 error); run \`immich-family validate spec.yaml\` after fixing it
+      spec.yaml:86:18: targets.kubernetes.database.instances: expected an integer, got "two" [invalid-type]
+        85 |     database:
+      > 86 |       instances: two
+           |                  ^^^"
+    `);
     expect(await readdir(dir)).toEqual(["spec.yaml"]);
   });
 });
@@ -111,14 +113,49 @@ describe("render owns only its own files", () => {
     const spec = (await readFile(family, "utf8")).replace("photos.rincewind.family", "pictures.rincewind.family");
     await writeFile(join(dir, "spec.yaml"), spec);
     const before = tree(dir);
-    const error = (await render(dir, "spec.yaml", { out: "r" }).catch((e: unknown) => e)) as CliError;
-    expect(error).toMatchObject({ code: "conflict", exitCode: 1, message: "render stopped before writing anything: 1 problem in the output folders" });
-    expect(error.details[0]).toBe(
-      "  r/compose/compose.yaml was edited since the last render (diff below). Move the change into the spec, or pass --force to overwrite it.",
-    );
-    const diff = error.details.find((d) => d.startsWith("--- a/r/compose/compose.yaml\n+++ b/r/compose/compose.yaml\n"));
-    expect(diff).toMatch(/^-\s+restart: on-failure$/m);
-    expect(diff).toMatch(/^\+\s+restart: unless-stopped$/m);
+    // The diff runs from the edited file to what render would write: the edit undone, the spec's new host in.
+    expect(seen(await runCommand(main, dir, ["spec.yaml"], { out: "r" }))).toMatchInlineSnapshot(`
+      "exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folders
+        r/compose/compose.yaml was edited since the last render (see its diff). Move the change into the spec, or pass --force to overwrite it.
+      Render owns only the files listed in each folder's .immich-family-render.json; \`immich-family diff\` shows every change it would make.
+      --- a/r/compose/compose.yaml
+      +++ b/r/compose/compose.yaml
+      @@ -35,9 +35,9 @@
+           network_mode: none
+         immich-server:
+           image: ghcr.io/immich-app/immich-server:v3.1.0
+           user: "1000:1000"
+      -    restart: on-failure
+      +    restart: unless-stopped
+           depends_on:
+             immich-init:
+               condition: service_completed_successfully
+             immich-db:
+      @@ -81,9 +81,9 @@
+           labels:
+             traefik.enable: "true"
+             traefik.docker.network: rincewind-frontend
+             traefik.http.middlewares.rincewind-admin-sign-up.ipallowlist.sourcerange: 127.0.0.1/32,::1/128
+      -      traefik.http.routers.rincewind-web.rule: Host(\`photos.rincewind.family\`)
+      +      traefik.http.routers.rincewind-web.rule: Host(\`pictures.rincewind.family\`)
+             traefik.http.routers.rincewind-web.entrypoints: websecure
+             traefik.http.routers.rincewind-web.tls: "true"
+             traefik.http.routers.rincewind-web.tls.certresolver: letsencrypt
+             traefik.http.routers.rincewind-web.middlewares: authelia@docker
+      @@ -92,9 +92,9 @@
+             traefik.http.routers.rincewind-mobile.entrypoints: websecure
+             traefik.http.routers.rincewind-mobile.tls: "true"
+             traefik.http.routers.rincewind-mobile.tls.certresolver: letsencrypt
+             traefik.http.routers.rincewind-mobile.service: rincewind
+      -      traefik.http.routers.rincewind-admin-sign-up.rule: (Host(\`photos.rincewind.family\`) || Host(\`app.photos.rincewind.family\`)) && PathRegexp(\`^/+(?i:api/+auth/+admin-sign-up)\`)
+      +      traefik.http.routers.rincewind-admin-sign-up.rule: (Host(\`pictures.rincewind.family\`) || Host(\`app.photos.rincewind.family\`)) && PathRegexp(\`^/+(?i:api/+auth/+admin-sign-up)\`)
+             traefik.http.routers.rincewind-admin-sign-up.entrypoints: websecure
+             traefik.http.routers.rincewind-admin-sign-up.tls: "true"
+             traefik.http.routers.rincewind-admin-sign-up.tls.certresolver: letsencrypt
+             traefik.http.routers.rincewind-admin-sign-up.middlewares: rincewind-admin-sign-up"
+    `);
     // The Kubernetes folder, which had no conflict, is untouched too.
     expect(tree(dir)).toEqual(before);
     await render(dir, "spec.yaml", { out: "r", force: true });
@@ -130,11 +167,13 @@ describe("render owns only its own files", () => {
     const dir = await mkdtemp(join(tmpdir(), "immich-family-render-"));
     await mkdir(join(dir, "deploy"));
     await writeFile(join(dir, "deploy/notes.txt"), "ours");
-    const error = (await render(dir, family, { target: "kubernetes", out: "deploy" }).catch((e: unknown) => e)) as CliError;
-    expect(error.details).toEqual([
-      "  deploy is not empty and has no .immich-family-render.json: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.",
-      "Render owns only the files listed in each folder's .immich-family-render.json; `immich-family diff` shows every change it would make.",
-    ]);
+    expect(seen(await runCommand(main, dir, [family], { target: "kubernetes", out: "deploy" }))).toMatchInlineSnapshot(`
+      "exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        deploy is not empty and has no .immich-family-render.json: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.
+      Render owns only the files listed in each folder's .immich-family-render.json; \`immich-family diff\` shows every change it would make."
+    `);
     expect(await readdir(join(dir, "deploy"))).toEqual(["notes.txt"]);
   });
 });
@@ -168,14 +207,17 @@ describe("render never writes, replaces or removes the spec", () => {
     // A spec where the worker's copy goes, fed through a pipe (no file to recognise): refused by its content, even forced.
     await writeFile(join(dir, copy), specText.replace("rincewind", "mine"));
     const again = runCli(["render", "-", "--target", "compose", "--out", ".", "--force"], dir, specText);
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain(
-      `  ${copy} holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force.`,
-    );
+    expect(seen(again)).toMatchInlineSnapshot(`
+      "exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again."
+    `);
     expect(readFileSync(join(dir, copy), "utf8")).toBe(specText.replace("rincewind", "mine"));
   });
 
   it("by path, link or hard link: the spec where render writes is refused, even forced, and stays byte-identical", async () => {
+    const shown: string[] = [];
     for (const how of ["path", "symlink", "hardlink"] as const) {
       const dir = await folderWithSpec();
       const out = join(dir, "out");
@@ -184,15 +226,26 @@ describe("render never writes, replaces or removes the spec", () => {
       if (how === "path") await writeFile(spec, specText);
       if (how === "symlink") await symlink(spec, join(out, copy));
       if (how === "hardlink") await link(spec, join(out, copy));
-      const error = (await render(dir, spec, { target: "compose", out: "out", force: true }).catch((e: unknown) => e)) as CliError;
-      expect({ how, code: error.code }).toEqual({ how, code: "conflict" });
-      expect(error.details[0]).toMatch(
-        how === "symlink"
-          ? /^ {2}out\/worker-spec\.yaml is a symbolic link;/
-          : /^ {2}out\/worker-spec\.yaml is the spec being rendered; render never writes, replaces or removes it\./,
-      );
+      shown.push(`# ${how}`, seen(await runCommand(main, dir, [spec], { target: "compose", out: "out", force: true })));
       expect(readFileSync(spec, "utf8")).toBe(specText);
     }
+    expect(shown.join("\n")).toMatchInlineSnapshot(`
+      "# path
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        out/worker-spec.yaml is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out).
+      # symlink
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        out/worker-spec.yaml is a symbolic link; render writes a file there and never follows a link. Move it away.
+      # hardlink
+      exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        out/worker-spec.yaml is the spec being rendered; render never writes, replaces or removes it. Render into another folder (--out)."
+    `);
   });
 
   it("with --force: an edited copy of the spec is never overwritten, nor removed once render no longer writes it", async () => {
@@ -201,14 +254,20 @@ describe("render never writes, replaces or removes the spec", () => {
     const mine = `${readFileSync(join(dir, "out", copy), "utf8")}# my change\n`;
     await writeFile(join(dir, "out", copy), mine);
     const noWorker = specText.replace("debounce: 1m", "enabled: false");
+    const shown: string[] = [];
     for (const text of [specText, noWorker]) {
       await writeFile(join(dir, "immich-family.yaml"), text);
-      await expect(render(dir, undefined, { target: "compose", out: "out", force: true })).rejects.toMatchObject({
-        code: "conflict",
-        details: expect.arrayContaining([expect.stringContaining("out/worker-spec.yaml holds an immich-family spec that render did not write as it is")]),
-      });
+      shown.push(seen(await runCommand(main, dir, [], { target: "compose", out: "out", force: true })));
       expect(readFileSync(join(dir, "out", copy), "utf8")).toBe(mine);
     }
+    // The same refusal whether render would rewrite the copy or remove it.
+    expect(shown[1]).toBe(shown[0]);
+    expect(shown[0]).toMatchInlineSnapshot(`
+      "exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        out/worker-spec.yaml holds an immich-family spec that render did not write as it is; render never overwrites or removes a spec, even with --force. Move it out of the folder and render again."
+    `);
   });
 
   it("migrates a folder of an earlier release, whose copy was immich-family.yaml, without touching a file of that name", async () => {
@@ -239,23 +298,45 @@ describe("the built CLI's render output", () => {
   it("prints the spec's warnings with their code frames, then each target's summary and next steps", () => {
     const cwd = mkdtempSync(join(tmpdir(), "immich-family-render-"));
     const r = runCli(["render", family, "--out", "r"], cwd);
-    expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/family\.yaml:\d+:\d+: warning: database\.superuser: .*\[compose-superuser\]\n.*\n> \d+ \|/);
-    expect(r.stdout).toMatch(
-      /^kubernetes: r\/kubernetes: (\d+) files \(\1 new, 0 changed, 0 unchanged\), 0 removed\ncompose: r\/compose: (\d+) files \(\2 new, 0 changed, 0 unchanged\), 0 removed\n/,
-    );
-    expect(r.stdout).toContain("Next steps (kubernetes):\n");
-    expect(r.stdout).toContain("  3. Apply: kubectl apply -k r/kubernetes\n");
-    expect(r.stdout).toContain("Next steps (compose):\n");
-    expect(r.stdout).toContain("  4. Start: cd r/compose && docker compose up -d\n");
+    expect(seen(r)).toMatchInlineSnapshot(`
+      "exit 0
+      --- stdout
+      kubernetes: r/kubernetes: 14 files (14 new, 0 changed, 0 unchanged), 0 removed
+      compose: r/compose: 5 files (5 new, 0 changed, 0 unchanged), 0 removed
+
+      Next steps (kubernetes):
+        1. Once per cluster, install the CloudNativePG operator, a VolumeSnapshotClass for the database volumes, the Prometheus operator (PodMonitor), the pomerium ingress controller, cert-manager with the ClusterIssuer letsencrypt-prod, an NFS client on every node (the libraries are NFS volumes).
+        2. Copy r/kubernetes/secrets.env.example to r/kubernetes/secrets.env and fill in every key; keep it out of git (kustomize reads it from there).
+        3. Apply: kubectl apply -k r/kubernetes
+        4. Watch the database come up: kubectl -n photos get cluster rincewind-postgres -w (until "Cluster in healthy state"), then kubectl -n photos rollout status deployment/rincewind-server.
+        5. First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: kubectl -n photos port-forward service/rincewind-server 2283:2283, open http://127.0.0.1:2283 and finish the onboarding wizard (the Ingresses refuse Immich's sign-up from outside), or give members.rincewind.password and run IMMICH_URL=http://127.0.0.1:2283 immich-family bootstrap through it. Then open https://photos.rincewind.family.
+
+      Next steps (compose):
+        1. Once per host: the user 1000 and group 1000 own the data; see r/compose/README.md, "Host setup".
+        2. Copy r/compose/.env.example to r/compose/.env and fill in every key; keep it out of git.
+        3. Create Traefik's network if it does not exist: docker network create rincewind-frontend
+        4. Start: cd r/compose && docker compose up -d
+        5. Check the init step exited 0: docker compose logs immich-init (an unresolved \${KEY} stops it, and the server does not start).
+        6. First admin: an install that already has its users (adopted, members imported) has none to make; they sign in as before. A fresh install: make the first admin from inside the server container (Traefik refuses Immich's sign-up from outside), or give members.rincewind.password and run \`immich-family bootstrap\`. See r/compose/README.md, "First start".
+      --- stderr
+      <examples>/family.yaml:72:14: warning: database.superuser: on the compose target the Immich Postgres image creates POSTGRES_USER as a superuser, so the role stays a superuser there; only Kubernetes (CloudNativePG) keeps it a plain owner. Immich's own database backup is still turned off on both [compose-superuser]
+        71 |   vectorVersion: 0.3.0
+      > 72 |   superuser: false # extensions pre-created, plain owner role, CNPG/db-backup for backups
+           |              ^^^^^"
+    `);
   });
 
   it("exits 1 when a render is refused, and --force gets through", () => {
     const cwd = mkdtempSync(join(tmpdir(), "immich-family-render-"));
     writeFileSync(join(cwd, "notes.txt"), "ours");
     const refused = runCli(["render", family, "--target", "compose", "--out", "."], cwd);
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain("error: render stopped before writing anything: 1 problem in the output folder\n");
+    expect(seen(refused)).toMatchInlineSnapshot(`
+      "exit 1
+      --- stderr
+      error: render stopped before writing anything: 1 problem in the output folder
+        . is not empty and has no .immich-family-render.json: render did not write it. Render into an empty folder, or pass --force to adopt it: render will still delete nothing it did not write.
+      Render owns only the files listed in each folder's .immich-family-render.json; \`immich-family diff\` shows every change it would make."
+    `);
     expect(readdirSync(cwd)).toEqual(["notes.txt"]);
     expect(runCli(["render", family, "--target", "compose", "--out", ".", "--force"], cwd).status).toBe(0);
     expect(readFileSync(join(cwd, "notes.txt"), "utf8")).toBe("ours");

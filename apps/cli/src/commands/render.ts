@@ -166,7 +166,6 @@ export async function render(cwd: string, path: string | undefined, opts: Render
 
 export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
   const output = flags.output ?? "text";
-  if (output !== "text" && output !== "json") throw new CliError("bad-arguments", `--output must be text or json, got ${String(output)}`);
   const { source, ...result } = await render(cwd, path, {
     target: flags.target as string | undefined,
     out: String(flags.out ?? "rendered"),

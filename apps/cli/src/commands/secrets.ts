@@ -1,6 +1,5 @@
 import { type ImmichFamilySpec, type SecretKeyInfo, secretKeys, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
-import { CliError } from "../_errors.js";
 import { loadSpecOrThrow } from "../_spec.js";
 import { selectTargets, TARGETS } from "../_targets.js";
 
@@ -52,7 +51,7 @@ export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
     case "env":
       io.stdout(envTemplate(spec, result));
       return 0;
-    case "text": {
+    default: {
       const lines: string[] = [];
       for (const t of TARGETS) {
         const keys = result.targets[t];
@@ -64,7 +63,5 @@ export const main: CommandMain = async ({ cwd, io }, [path], flags) => {
       io.stdout(lines.join("\n"));
       return 0;
     }
-    default:
-      throw new CliError("bad-arguments", `--output must be text, json or env, got ${String(flags.output)}`);
   }
 };

@@ -5,7 +5,7 @@ import { createFakeImmich, type FakeImmich } from "@family/fake-immich";
 import { type ConfigObject, configValue, immichConfigDefaults, immichLine, mergeConfig, parseSpec, renderImmichConfigTemplate } from "@family/immich-spec";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
-import { recordingIo } from "../../test/helpers.js";
+import { paragraph, recordingIo } from "../../test/helpers.js";
 import { runImport } from "./import.js";
 import { runUpgrade } from "./upgrade.js";
 
@@ -42,7 +42,11 @@ describe("upgrade from a v2.7.5 server's imported spec to v3.1.0", () => {
     expect(readFileSync(file, "utf8")).not.toContain("accelDecode");
     const io = recordingIo();
     expect(await runUpgrade(cwd, io, undefined, { to: "v3.1.0", yes: true })).toBe(0);
-    expect(io.out.join("\n")).toContain("ffmpeg.accelDecode          false → true; spec: not set → pinned to the old false in immich.config");
+    expect(paragraph(io.out.join("\n"), "Defaults that change")).toMatchInlineSnapshot(`
+      "Defaults that change (2; old → new, from each line's default table):
+        ffmpeg.acceptedAudioCodecs  ["aac","mp3","libopus"] → ["aac","mp3","opus"]; spec: not set → the new default ["aac","mp3","opus"] applies: v3.x refuses the old value
+        ffmpeg.accelDecode          false → true; spec: not set → pinned to the old false in immich.config (--accept-new-defaults takes the new one)"
+    `);
     expect(effectiveAccelDecode(file)).toBe(false);
   });
 
@@ -50,7 +54,11 @@ describe("upgrade from a v2.7.5 server's imported spec to v3.1.0", () => {
     const { cwd, file } = await importedFromV2();
     const io = recordingIo();
     expect(await runUpgrade(cwd, io, undefined, { to: "v3.1.0", yes: true, acceptNewDefaults: true })).toBe(0);
-    expect(io.out.join("\n")).toContain("ffmpeg.accelDecode          false → true; spec: not set → the new default true applies");
+    expect(paragraph(io.out.join("\n"), "Defaults that change")).toMatchInlineSnapshot(`
+      "Defaults that change (2; old → new, from each line's default table):
+        ffmpeg.acceptedAudioCodecs  ["aac","mp3","libopus"] → ["aac","mp3","opus"]; spec: not set → the new default ["aac","mp3","opus"] applies: v3.x refuses the old value
+        ffmpeg.accelDecode          false → true; spec: not set → the new default true applies (--accept-new-defaults)"
+    `);
     expect(effectiveAccelDecode(file)).toBe(true);
   });
 });

@@ -81,13 +81,6 @@ describe("validate", () => {
     });
   });
 
-  it("rejects an unknown output format", async () => {
-    await expect(main(ctx(EXAMPLES), ["family.yaml"], { output: "yaml" })).rejects.toMatchObject({
-      exitCode: 2,
-      message: "--output must be text or json, got yaml",
-    });
-  });
-
   it("counts warnings in the summary", () => {
     expect(
       summaryLine({

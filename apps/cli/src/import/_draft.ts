@@ -163,6 +163,3 @@ export function bytesToQuantity(bytes: number): string {
   }
   return String(bytes);
 }
-
-/** A quantity in bytes: the spec package's, so import and members sync read `500Gi` alike. */
-export { quantityToBytes } from "@family/immich-spec";

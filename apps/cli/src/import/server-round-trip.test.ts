@@ -10,6 +10,7 @@ import {
   mergeConfig,
   oauthIssuerUrl,
   parseSpec,
+  quantityToBytes,
   renderImmichConfigTemplate,
   type Target,
   templateKeys,
@@ -19,7 +20,6 @@ import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { exampleFiles, exampleSpec } from "../../test/helpers.js";
 import { runImport } from "../commands/import.js";
-import { quantityToBytes } from "./_draft.js";
 import { CONFIG_SECRETS } from "./server.js";
 
 let fake: FakeImmich | undefined;

@@ -181,7 +181,10 @@ describe("Compose preflight (stand-in docker)", () => {
       "machineLearning.resources": { limits: { cpu: "4", memory: "8Gi" }, requests: { cpu: "500m" } },
     });
     const rowsFor = (cpus: number, gib: number) =>
-      resourceChecks({ spec, composeDir: ".", run: async () => ({ found: false }) }, { cpus, memoryBytes: gib * 1024 ** 3 });
+      resourceChecks(
+        { spec, composeDir: ".", run: async () => ({ missing: true, code: 127, stdout: "", stderr: "" }) },
+        { cpus, memoryBytes: gib * 1024 ** 3 },
+      );
     expect(rowsFor(2, 4)).toEqual([
       {
         check: "immich-machine-learning cpus limit",
@@ -222,6 +225,15 @@ describe("Compose preflight (stand-in docker)", () => {
   });
 });
 
+/** A report without what differs between machines: the test's folder, the user running it, the host's CPUs and memory. */
+const hostless = (text: string, root: string) =>
+  text
+    .replaceAll(root, "<root>")
+    .replaceAll(`${uid}:${gid}`, "<uid>:<gid>")
+    .replace(/\b[0-9.]+ GiB\b/g, "<n> GiB")
+    .replace(/\bthe host's [0-9]+ CPUs\b/g, "the host's <n> CPUs")
+    .replace(/\bthe host has [0-9]+ CPUs\b/g, "the host has <n> CPUs");
+
 describe("immich-family doctor --preflight", () => {
   it("prints one table per target with the fixes, needs no server, and exits 1 on a failure", async () => {
     const root = mkdtempSync(join(tmpdir(), "preflight-doctor-"));
@@ -233,18 +245,131 @@ describe("immich-family doctor --preflight", () => {
     const spec = join(root, "family.yaml");
     copyFileSync(join(EXAMPLES, "family.yaml"), spec);
     expect(await doctor(ctx, ["family.yaml"], { preflight: true, out: "rendered" })).toBe(1);
-    expect(io.out[0]).toBe("kubernetes preflight");
-    expect(io.out).toContain("compose preflight");
-    expect(io.out.join("\n")).toMatch(
-      /CRD clusters\.postgresql\.cnpg\.io +FAIL +Error from server \(NotFound\): crd "clusters\.postgresql\.cnpg\.io" not found\n +fix: install the CloudNativePG operator/,
-    );
-    expect(io.out.at(-1)).toMatch(/^Summary: [0-9]+ passed, [1-9][0-9]* failed, [0-9]+ skipped$/);
+    expect(hostless(io.out.join("\n"), root)).toMatchInlineSnapshot(`
+      "kubernetes preflight
+      CHECK                                        STATUS  DETAIL
+      cluster reachable                            PASS    Kubernetes v1.31.2
+      Namespace photos                             PASS    does not exist yet: the rendered namespace.yaml creates it on \`kubectl apply -k\`
+      CRD clusters.postgresql.cnpg.io              FAIL    Error from server (NotFound): crd "clusters.postgresql.cnpg.io" not found
+                                                           fix: install the CloudNativePG operator (cloudnative-pg.io/documentation/current/installation_upgrade/); needed by Cluster rincewind-postgres
+      CRD databases.postgresql.cnpg.io             FAIL    Error from server (NotFound): crd "databases.postgresql.cnpg.io" not found
+                                                           fix: install the CloudNativePG operator (cloudnative-pg.io/documentation/current/installation_upgrade/); needed by Database rincewind-postgres-immich
+      CRD scheduledbackups.postgresql.cnpg.io      FAIL    Error from server (NotFound): crd "scheduledbackups.postgresql.cnpg.io" not found
+                                                           fix: install the CloudNativePG operator (cloudnative-pg.io/documentation/current/installation_upgrade/); needed by ScheduledBackup rincewind-postgres-backup
+      CRD volumesnapshots.snapshot.storage.k8s.io  FAIL    Error from server (NotFound): crd "volumesnapshots.snapshot.storage.k8s.io" not found
+                                                           fix: install the CSI snapshot CRDs and controller (kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass, or pick another backup method; needed by ScheduledBackup rincewind-postgres-backup (method volumeSnapshot)
+      CRD podmonitors.monitoring.coreos.com        FAIL    Error from server (NotFound): crd "podmonitors.monitoring.coreos.com" not found
+                                                           fix: install the Prometheus Operator's CRDs (e.g. with kube-prometheus-stack), or set targets.kubernetes.database.podMonitor: false; needed by PodMonitor rincewind-postgres
+      CRD clusterissuers.cert-manager.io           FAIL    Error from server (NotFound): crd "clusterissuers.cert-manager.io" not found
+                                                           fix: install cert-manager (cert-manager.io/docs/installation/), or leave targets.kubernetes.ingress.clusterIssuer out; needed by Ingress rincewind-web (cert-manager.io/cluster-issuer)
+      CRD pomerium.ingress.pomerium.io             FAIL    Error from server (NotFound): crd "pomerium.ingress.pomerium.io" not found
+                                                           fix: install the Pomerium Ingress Controller (pomerium.com/docs/deploy/k8s/install), which brings its CRD and IngressClass; needed by Ingress rincewind-web (class pomerium)
+      IngressClass pomerium                        FAIL    Error from server (NotFound): ingressclasses.networking.k8s.io "pomerium" not found
+                                                           fix: install the Pomerium Ingress Controller (pomerium.com/docs/deploy/k8s/install), which brings its CRD and IngressClass
+      ClusterIssuer letsencrypt-prod               FAIL    Error from server (NotFound): clusterissuer "letsencrypt-prod" not found
+                                                           fix: create the cert-manager ClusterIssuer letsencrypt-prod, or set targets.kubernetes.ingress.clusterIssuer to one that exists
+      StorageClass longhorn-nvme                   FAIL    Error from server (NotFound): storageclass "longhorn-nvme" not found
+                                                           fix: create the storage class longhorn-nvme, or set targets.kubernetes.storageClass to one listed by \`kubectl get storageclass\`
+
+      compose preflight
+      CHECK                                        STATUS  DETAIL
+      Docker Compose v2                            PASS    docker compose v2.29.1
+      host path paths.media                        FAIL    /srv/immich/media does not exist; Docker would create it as root, maybe on the wrong disk
+                                                           fix: mkdir -p /srv/immich/media && chown 1000:1000 /srv/immich/media
+      host path paths.config                       PASS    ./data (<root>/rendered/compose/data) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user
+      host path paths.database                     PASS    ./data/db (<root>/rendered/compose/data/db) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it
+      host path paths.modelCache                   PASS    ./data/model-cache (<root>/rendered/compose/data/model-cache) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user
+      host path paths.backups                      PASS    ./backups/db-backup (<root>/rendered/compose/backups/db-backup) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user
+      host path libraries.family.hostPath          FAIL    /srv/photos/family does not exist
+                                                           fix: mount or create /srv/photos/family (the library folder), or fix targets.compose.libraries.family.hostPath
+      host path libraries.travel.hostPath          FAIL    /srv/photos/travel does not exist
+                                                           fix: mount or create /srv/photos/travel (the library folder), or fix targets.compose.libraries.travel.hostPath
+      ports free                                   SKIP    compose.yaml publishes no port (Traefik reaches the server on its network)
+      immich-worker memory limit                   PASS    256m of the host's <n> GiB
+      immich-worker memory reservation             PASS    128m of the host's <n> GiB
+
+      Summary: FAIL, 9 passed, 13 failed, 0 warnings, 1 skipped"
+    `);
     expect(path.calls()).toContain("docker compose version");
 
     const json = recordingIo();
     expect(await doctor({ ...ctx, io: json }, ["family.yaml"], { preflight: true, target: "compose", out: "rendered", output: "json" })).toBe(1);
-    const report = JSON.parse(json.out.join(""));
-    expect(report.targets.map((t: { target: string }) => t.target)).toEqual(["compose"]);
+    expect(hostless(json.out.join("\n"), root)).toMatchInlineSnapshot(`
+      "{
+        "ok": false,
+        "summary": {
+          "passed": 7,
+          "failed": 3,
+          "warnings": 0,
+          "skipped": 1
+        },
+        "targets": [
+          {
+            "target": "compose",
+            "checks": [
+              {
+                "check": "Docker Compose v2",
+                "status": "pass",
+                "detail": "docker compose v2.29.1"
+              },
+              {
+                "check": "host path paths.media",
+                "status": "fail",
+                "detail": "/srv/immich/media does not exist; Docker would create it as root, maybe on the wrong disk",
+                "fix": "mkdir -p /srv/immich/media && chown 1000:1000 /srv/immich/media"
+              },
+              {
+                "check": "host path paths.config",
+                "status": "pass",
+                "detail": "./data (<root>/rendered/compose/data) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user"
+              },
+              {
+                "check": "host path paths.database",
+                "status": "pass",
+                "detail": "./data/db (<root>/rendered/compose/data/db) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it"
+              },
+              {
+                "check": "host path paths.modelCache",
+                "status": "pass",
+                "detail": "./data/model-cache (<root>/rendered/compose/data/model-cache) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user"
+              },
+              {
+                "check": "host path paths.backups",
+                "status": "pass",
+                "detail": "./backups/db-backup (<root>/rendered/compose/backups/db-backup) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user"
+              },
+              {
+                "check": "host path libraries.family.hostPath",
+                "status": "fail",
+                "detail": "/srv/photos/family does not exist",
+                "fix": "mount or create /srv/photos/family (the library folder), or fix targets.compose.libraries.family.hostPath"
+              },
+              {
+                "check": "host path libraries.travel.hostPath",
+                "status": "fail",
+                "detail": "/srv/photos/travel does not exist",
+                "fix": "mount or create /srv/photos/travel (the library folder), or fix targets.compose.libraries.travel.hostPath"
+              },
+              {
+                "check": "ports free",
+                "status": "skip",
+                "detail": "compose.yaml publishes no port (Traefik reaches the server on its network)"
+              },
+              {
+                "check": "immich-worker memory limit",
+                "status": "pass",
+                "detail": "256m of the host's <n> GiB"
+              },
+              {
+                "check": "immich-worker memory reservation",
+                "status": "pass",
+                "detail": "128m of the host's <n> GiB"
+              }
+            ]
+          }
+        ]
+      }"
+    `);
   });
 
   it("the built CLI runs it with no server and no credentials: exit 0 when everything passes", () => {
@@ -268,7 +393,20 @@ describe("immich-family doctor --preflight", () => {
     });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^compose preflight\n/);
-    expect(r.stdout).toContain("Summary: 6 passed, 0 failed, 2 skipped");
+    expect(hostless(r.stdout, root)).toMatchInlineSnapshot(`
+      "compose preflight
+      CHECK                       STATUS  DETAIL
+      Docker Compose v2           PASS    docker compose v2.29.1
+      host path paths.media       PASS    <root>/media is writable by <uid>:<gid>
+      host path paths.config      PASS    ./data (<root>/data) does not exist yet: Docker creates it beside compose.yaml at first start, and immich-init hands it to the user
+      host path paths.database    PASS    ./data/db (<root>/data/db) does not exist yet: Docker creates it beside compose.yaml at first start and Postgres takes it
+      host path paths.modelCache  PASS    <root>/model-cache is writable by <uid>:<gid>
+      host path paths.backups     PASS    <root>/backups is writable by <uid>:<gid>
+      ports free                  SKIP    compose.yaml publishes no port (Traefik reaches the server on its network)
+      resources fit the host      SKIP    compose.yaml sets no CPU or memory limit
+
+      Summary: PASS, 6 passed, 0 failed, 0 warnings, 2 skipped
+      "
+    `);
   });
 });

@@ -3,9 +3,9 @@ import { createServer } from "node:net";
 import { availableParallelism, totalmem } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { buildComposeFile } from "@family/immich-compose";
-import type { ComposeTarget } from "@family/immich-spec";
-import type { Check, PreflightCheck, PreflightContext } from "./check.js";
-import { firstLine } from "./tool.js";
+import type { Check, CheckResult, ComposeTarget } from "@family/immich-spec";
+import type { PreflightContext } from "./check.js";
+import { firstLine } from "../_tool.js";
 
 const composeOf = (ctx: PreflightContext): ComposeTarget => {
   const compose = ctx.spec.targets.compose;
@@ -13,13 +13,13 @@ const composeOf = (ctx: PreflightContext): ComposeTarget => {
   return compose;
 };
 
-const dockerCompose: Check = {
+const dockerCompose: Check<PreflightContext> = {
   name: "Docker Compose v2",
   run: async (ctx) => {
     const check = "Docker Compose v2";
     const install = "install Docker Engine with the Compose v2 plugin (docker-compose-plugin); the old standalone docker-compose v1 is not enough";
     const r = await ctx.run("docker", ["compose", "version"]);
-    if (!r.found) return [{ check, status: "fail", detail: "docker is not on the PATH", fix: install }];
+    if (r.missing) return [{ check, status: "fail", detail: "docker is not on the PATH", fix: install }];
     if (r.code !== 0) return [{ check, status: "fail", detail: `\`docker compose version\` failed: ${firstLine(r.stderr) || `exit ${r.code}`}`, fix: install }];
     const v = /v?([0-9]+)\.([0-9]+)\.([0-9]+)/.exec(r.stdout);
     if (!v) return [{ check, status: "fail", detail: `cannot read a version in "${firstLine(r.stdout)}"`, fix: install }];
@@ -64,7 +64,7 @@ export function composeHostPaths(ctx: PreflightContext): HostPath[] {
   return paths;
 }
 
-function pathCheck(ctx: PreflightContext, p: HostPath): PreflightCheck {
+function pathCheck(ctx: PreflightContext, p: HostPath): CheckResult {
   const { uid, gid } = composeOf(ctx).user;
   const full = resolve(ctx.composeDir, p.path);
   const check = `host path ${p.field}`;
@@ -107,7 +107,7 @@ function pathCheck(ctx: PreflightContext, p: HostPath): PreflightCheck {
   };
 }
 
-const hostPaths: Check = {
+const hostPaths: Check<PreflightContext> = {
   name: "host paths",
   run: async (ctx) => composeHostPaths(ctx).map((p) => pathCheck(ctx, p)),
 };
@@ -189,14 +189,14 @@ export function portFree(address: string, port: number): Promise<true | string> 
   });
 }
 
-const ports: Check = {
+const ports: Check<PreflightContext> = {
   name: "ports free",
   run: async (ctx) => {
     const published = publishedPorts(ctx);
     if (published.length === 0)
       return [{ check: "ports free", status: "skip", detail: "compose.yaml publishes no port (Traefik reaches the server on its network)" }];
     return Promise.all(
-      published.map(async ([address, port, service]): Promise<PreflightCheck> => {
+      published.map(async ([address, port, service]): Promise<CheckResult> => {
         const check = `port ${port}`;
         const free = await portFree(address, port);
         if (free === true) return { check, status: "pass", detail: `free on ${address} (published by ${service})` };
@@ -233,8 +233,8 @@ export function composeMemoryBytes(value: string): number {
 }
 
 /** Every `deploy.resources` limit or reservation of the rendered compose.yaml against the host: the engine refuses a container asking for more. */
-export function resourceChecks(ctx: PreflightContext, host: HostCapacity): PreflightCheck[] {
-  const out: PreflightCheck[] = [];
+export function resourceChecks(ctx: PreflightContext, host: HostCapacity): CheckResult[] {
+  const out: CheckResult[] = [];
   const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
   for (const [name, service] of Object.entries(buildComposeFile(ctx.spec).services)) {
     const r = service.deploy?.resources;
@@ -274,7 +274,7 @@ export function resourceChecks(ctx: PreflightContext, host: HostCapacity): Prefl
   return out;
 }
 
-const resourcesFit: Check = {
+const resourcesFit: Check<PreflightContext> = {
   name: "resources fit the host",
   run: async (ctx) => {
     const rows = resourceChecks(ctx, { cpus: availableParallelism(), memoryBytes: totalmem() });
@@ -283,4 +283,4 @@ const resourcesFit: Check = {
 };
 
 /** The Compose preflight, one small check per concern. */
-export const COMPOSE_CHECKS: readonly Check[] = [dockerCompose, hostPaths, ports, resourcesFit];
+export const COMPOSE_CHECKS: readonly Check<PreflightContext>[] = [dockerCompose, hostPaths, ports, resourcesFit];

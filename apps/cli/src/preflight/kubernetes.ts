@@ -1,7 +1,7 @@
 import { clusterReferences, renderKubernetes } from "@family/immich-k8s";
-import { CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec } from "@family/immich-spec";
+import { type Check, type CheckResult, CLUSTER_ISSUER_ANNOTATION, type ImmichFamilySpec } from "@family/immich-spec";
 import { parseAllDocuments } from "yaml";
-import type { Check, PreflightCheck, PreflightContext } from "./check.js";
+import type { PreflightContext } from "./check.js";
 
 /** A rendered Kubernetes object, as far as the checks read it. */
 interface K8sObject {
@@ -69,12 +69,7 @@ export function requiredCrds(spec: ImmichFamilySpec): Crd[] {
 
 const NOT_FOUND = /NotFound|not found/i;
 
-type Kubectl = { readonly missing: true } | { readonly missing: false; readonly code: number; readonly stdout: string; readonly stderr: string };
-
-async function kubectl(ctx: PreflightContext, args: readonly string[]): Promise<Kubectl> {
-  const r = await ctx.run("kubectl", args);
-  return r.found ? { missing: false, code: r.code, stdout: r.stdout, stderr: r.stderr } : { missing: true };
-}
+const kubectl = (ctx: PreflightContext, args: readonly string[]) => ctx.run("kubectl", args);
 
 /** The line of kubectl's error output that says what went wrong: the last one that is not a klog line. */
 export function kubectlReason(stderr: string): string {
@@ -109,7 +104,7 @@ function reach(ctx: PreflightContext): Promise<Reach> {
 
 const REACH_FIX = "point kubectl at the cluster (kubectl config current-context, or KUBECONFIG) and check it answers `kubectl get --raw /version`";
 
-const cluster: Check = {
+const cluster: Check<PreflightContext> = {
   name: "cluster reachable",
   run: async (ctx) => {
     const r = await reach(ctx);
@@ -122,7 +117,7 @@ const cluster: Check = {
 };
 
 /** A check that cannot run: no kubectl, or no cluster behind it. */
-const cannot = (check: string, r: Exclude<Reach, { kind: "ok" }>, byHand: string): PreflightCheck => ({
+const cannot = (check: string, r: Exclude<Reach, { kind: "ok" }>, byHand: string): CheckResult => ({
   check,
   status: "skip",
   detail: r.kind === "no-kubectl" ? "kubectl is not on the PATH" : "kubectl cannot reach the cluster (see cluster reachable)",
@@ -130,14 +125,7 @@ const cannot = (check: string, r: Exclude<Reach, { kind: "ok" }>, byHand: string
 });
 
 /** `kubectl get <kind> <name>`: pass when it exists, fail with kubectl's words otherwise. */
-async function exists(
-  ctx: PreflightContext,
-  check: string,
-  args: readonly string[],
-  found: string,
-  fix: string,
-  absent?: PreflightCheck,
-): Promise<PreflightCheck> {
+async function exists(ctx: PreflightContext, check: string, args: readonly string[], found: string, fix: string, absent?: CheckResult): Promise<CheckResult> {
   const byHand = `kubectl get ${args.join(" ")}`;
   const reached = await reach(ctx);
   if (reached.kind !== "ok") return cannot(check, reached, byHand);
@@ -148,7 +136,7 @@ async function exists(
   return { check, status: "fail", detail: kubectlReason(r.stderr) || `${byHand} exited with ${r.code}`, fix: NOT_FOUND.test(r.stderr) ? fix : REACH_FIX };
 }
 
-const crds: Check = {
+const crds: Check<PreflightContext> = {
   name: "CRDs installed",
   run: async (ctx) =>
     Promise.all(
@@ -165,7 +153,7 @@ const crds: Check = {
 };
 
 /** One line per name the objects reference: does the cluster have it? */
-function eachExists(ctx: PreflightContext, kind: string, names: readonly string[], fix: (name: string) => string): Promise<PreflightCheck[]> {
+function eachExists(ctx: PreflightContext, kind: string, names: readonly string[], fix: (name: string) => string): Promise<CheckResult[]> {
   return Promise.all(names.map((name) => exists(ctx, `${kind} ${name}`, [kind.toLowerCase(), name], "exists", fix(name))));
 }
 
@@ -173,7 +161,7 @@ function eachExists(ctx: PreflightContext, kind: string, names: readonly string[
 const POMERIUM_CONTROLLER = /^pomerium\.io\//;
 
 /** An IngressClass exists and Pomerium serves it: the Ingresses' SSO gate and sign-up refusal are Pomerium annotations. */
-async function ingressClass(ctx: PreflightContext, name: string): Promise<PreflightCheck> {
+async function ingressClass(ctx: PreflightContext, name: string): Promise<CheckResult> {
   const check = `IngressClass ${name}`;
   const args = ["get", "ingressclass", name, "-o", "jsonpath={.spec.controller}"];
   const byHand = `kubectl ${args.join(" ")}`;
@@ -198,7 +186,7 @@ async function ingressClass(ctx: PreflightContext, name: string): Promise<Prefli
   };
 }
 
-const ingressClasses: Check = {
+const ingressClasses: Check<PreflightContext> = {
   name: "ingress class",
   run: async (ctx) => {
     const classes = clusterReferences(renderedObjects(ctx.spec)).ingressClasses;
@@ -207,7 +195,7 @@ const ingressClasses: Check = {
   },
 };
 
-const clusterIssuers: Check = {
+const clusterIssuers: Check<PreflightContext> = {
   name: "cluster issuer",
   run: async (ctx) =>
     eachExists(
@@ -233,7 +221,7 @@ export function storageClasses(spec: ImmichFamilySpec): string[] {
   return [...names].sort();
 }
 
-const storage: Check = {
+const storage: Check<PreflightContext> = {
   name: "storage class",
   run: async (ctx) => {
     const named = storageClasses(ctx.spec);
@@ -272,7 +260,7 @@ const storage: Check = {
   },
 };
 
-const namespace: Check = {
+const namespace: Check<PreflightContext> = {
   name: "namespace",
   run: async (ctx) => {
     const target = ctx.spec.targets.kubernetes;
@@ -280,7 +268,7 @@ const namespace: Check = {
     const ns = target.namespace;
     const check = `Namespace ${ns}`;
     const existing = "existingSecret" in target.secrets ? target.secrets.existingSecret : undefined;
-    const absent: PreflightCheck = existing
+    const absent: CheckResult = existing
       ? {
           check,
           status: "fail",
@@ -304,4 +292,4 @@ const namespace: Check = {
 };
 
 /** The Kubernetes preflight, one small check per concern. */
-export const KUBERNETES_CHECKS: readonly Check[] = [cluster, namespace, crds, ingressClasses, clusterIssuers, storage];
+export const KUBERNETES_CHECKS: readonly Check<PreflightContext>[] = [cluster, namespace, crds, ingressClasses, clusterIssuers, storage];

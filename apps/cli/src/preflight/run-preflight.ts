@@ -1,16 +1,24 @@
 import { join, resolve } from "node:path";
-import type { ImmichFamilySpec, Target } from "@family/immich-spec";
+import {
+  type Check,
+  type CheckReport,
+  type CheckResult,
+  checkReport,
+  checkReportLines,
+  type ImmichFamilySpec,
+  runChecks,
+  type Target,
+} from "@family/immich-spec";
+import { runTool } from "../_tool.js";
 import { selectTargets } from "../_targets.js";
-import { type Check, type PreflightCheck, runChecks } from "./check.js";
+import type { PreflightContext } from "./check.js";
 import { COMPOSE_CHECKS } from "./compose.js";
 import { KUBERNETES_CHECKS } from "./kubernetes.js";
-import { runTool } from "./tool.js";
 
-const CHECKS: Record<Target, readonly Check[]> = { kubernetes: KUBERNETES_CHECKS, compose: COMPOSE_CHECKS };
+const CHECKS: Record<Target, readonly Check<PreflightContext>[]> = { kubernetes: KUBERNETES_CHECKS, compose: COMPOSE_CHECKS };
 
-export interface PreflightReport {
-  readonly ok: boolean;
-  readonly targets: readonly { readonly target: Target; readonly checks: readonly PreflightCheck[] }[];
+export interface PreflightReport extends CheckReport {
+  readonly targets: readonly { readonly target: Target; readonly checks: readonly CheckResult[] }[];
 }
 
 export interface PreflightOptions {
@@ -27,12 +35,17 @@ export interface PreflightOptions {
 export async function runPreflight(o: PreflightOptions): Promise<PreflightReport> {
   const targets = selectTargets(o.spec, o.target);
   const several = Object.values(o.spec.targets).filter(Boolean).length > 1;
-  const ctx = {
+  const ctx: PreflightContext = {
     spec: o.spec,
     composeDir: resolve(o.cwd, several ? join(o.out, "compose") : o.out),
-    run: (command: string, args: readonly string[]) => runTool(command, args, o.env),
+    run: (command, args) => runTool(command, args, { env: o.env, timeoutMs: 15_000 }),
   };
   const out = [];
   for (const target of targets) out.push({ target, checks: await runChecks(CHECKS[target], ctx) });
-  return { ok: !out.some((t) => t.checks.some((c) => c.status === "fail")), targets: out };
+  return { ...checkReport(out.flatMap((t) => t.checks)), targets: out };
+}
+
+/** The preflight as text: one table per target, titled `<target> preflight`. */
+export function preflightLines(report: PreflightReport): string[] {
+  return checkReportLines(report.targets.map((t) => ({ title: `${t.target} preflight`, checks: t.checks })));
 }

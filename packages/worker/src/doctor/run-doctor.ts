@@ -1,6 +1,10 @@
 import { access, constants, readdir, stat } from "node:fs/promises";
 import {
   buildImmichConfig,
+  type Check,
+  type CheckReport,
+  type CheckResult,
+  checkReport,
   type ConfigObject,
   errorMessage,
   type ImmichFamilySpec,
@@ -9,6 +13,7 @@ import {
   libraryImportPaths,
   lineOf,
   mergeConfig,
+  runChecks,
   supportedLines,
 } from "@family/immich-spec";
 import {
@@ -32,20 +37,9 @@ import { ImmichClient } from "../client/immich-client.js";
 import { desiredMembers } from "../members/desired.js";
 import { albumKeyPermissions, grants, memberKeyPermissions, type PermissionNeed, workerKeyPermissions } from "./required-permissions.js";
 
-/** The outcome of one doctor line; only `fail` makes the report fail. */
-export type CheckStatus = "pass" | "fail" | "warn" | "skip";
-
-/** One line of the doctor's report. */
-export interface DoctorCheck {
-  readonly check: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-}
-
 /** Every doctor line in order; `ok` when none failed. */
-export interface DoctorReport {
-  readonly ok: boolean;
-  readonly checks: readonly DoctorCheck[];
+export interface DoctorReport extends CheckReport {
+  readonly checks: readonly CheckResult[];
   /** Where each key the server rejected (401) came from (an env var's name or a key file): the user must fix them. */
   readonly rejectedKeys: readonly string[];
 }
@@ -80,7 +74,7 @@ async function inspectKey(client: ImmichClient): Promise<KeyInfo> {
   }
 }
 
-function permissionCheck(label: string, key: KeyInfo, needs: readonly PermissionNeed[]): DoctorCheck {
+function permissionCheck(label: string, key: KeyInfo, needs: readonly PermissionNeed[]): CheckResult {
   if (needs.length === 0) return { check: `${label} permissions`, status: "skip", detail: "no configured feature needs this key" };
   if (!key.permissions)
     return {
@@ -111,13 +105,7 @@ interface DoctorContext extends ServerContext {
   readonly adminUsers: readonly string[] | undefined;
 }
 
-/** One small doctor check; it may report several lines (one per member, per library). */
-interface Check<C> {
-  readonly name: string;
-  readonly run: (ctx: C) => Promise<DoctorCheck[]>;
-}
-
-async function serverVersion({ spec, admin }: ServerContext): Promise<DoctorCheck[]> {
+async function serverVersion({ spec, admin }: ServerContext): Promise<CheckResult[]> {
   const v = await admin.call("read the version", (o) => getServerVersion(o));
   const version = `v${v.major}.${v.minor}.${v.patch}`;
   const line = lineOf(version);
@@ -136,7 +124,7 @@ async function serverVersion({ spec, admin }: ServerContext): Promise<DoctorChec
   ];
 }
 
-async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
+async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<CheckResult[]> {
   const hasLibraries = Object.keys(spec.libraries).length > 0;
   return [
     !hasLibraries
@@ -147,12 +135,12 @@ async function workerKeyIsAdmin({ spec, key }: DoctorContext): Promise<DoctorChe
   ];
 }
 
-async function workerKeyPermissionsCheck({ spec, key }: DoctorContext): Promise<DoctorCheck[]> {
+async function workerKeyPermissionsCheck({ spec, key }: DoctorContext): Promise<CheckResult[]> {
   return [permissionCheck("worker key", key, [...workerKeyPermissions(spec), ...memberKeyPermissions(spec)])];
 }
 
 /** Whether `owner` sees the members its albums are shared with in `GET /users`. */
-async function shareTargetsCheck(ctx: DoctorContext, owner: string, handles: readonly string[], ownerClient: ImmichClient): Promise<DoctorCheck | undefined> {
+async function shareTargetsCheck(ctx: DoctorContext, owner: string, handles: readonly string[], ownerClient: ImmichClient): Promise<CheckResult | undefined> {
   const { spec, adminUsers } = ctx;
   const targets = new Set<string>();
   for (const h of handles) for (const s of spec.libraries[h]?.albums?.shareWith ?? []) if (s.member !== owner) targets.add(s.member);
@@ -179,11 +167,11 @@ async function shareTargetsCheck(ctx: DoctorContext, owner: string, handles: rea
 }
 
 /** One album owner: its key (the member's own, or the worker's when the owner is its user), that key's permissions, the share targets it sees. */
-async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: readonly string[]): Promise<DoctorCheck[]> {
+async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: readonly string[]): Promise<CheckResult[]> {
   const { spec, options, admin, key } = ctx;
   const member = spec.members[owner];
   if (!member) return [];
-  const out: DoctorCheck[] = [];
+  const out: CheckResult[] = [];
   const ownKey = member.apiKey ? options.env[member.apiKey.key] : undefined;
   let ownerKey: KeyInfo;
   let ownerClient: ImmichClient;
@@ -220,15 +208,15 @@ async function albumOwnerChecks(ctx: DoctorContext, owner: string, handles: read
 }
 
 /** Each library's albums are built with its owner's key. */
-async function albumOwners(ctx: DoctorContext): Promise<DoctorCheck[]> {
+async function albumOwners(ctx: DoctorContext): Promise<CheckResult[]> {
   const byOwner = new Map<string, string[]>();
   for (const [handle, lib] of Object.entries(ctx.spec.libraries)) if (lib.albums) byOwner.set(lib.owner, [...(byOwner.get(lib.owner) ?? []), handle]);
-  const out: DoctorCheck[] = [];
+  const out: CheckResult[] = [];
   for (const [owner, handles] of byOwner) out.push(...(await albumOwnerChecks(ctx, owner, handles)));
   return out;
 }
 
-async function libraryOwnersExist({ spec, adminUsers }: DoctorContext): Promise<DoctorCheck[]> {
+async function libraryOwnersExist({ spec, adminUsers }: DoctorContext): Promise<CheckResult[]> {
   if (!adminUsers) return [];
   const owners = [...new Set(Object.values(spec.libraries).map((l) => l.owner))];
   const missing = owners.filter((o) => !adminUsers.includes(spec.members[o]?.email.toLowerCase() ?? ""));
@@ -247,7 +235,7 @@ async function readableByImmich(
   handle: string,
   lib: Library,
   onServer: LibraryResponseDto | undefined,
-): Promise<DoctorCheck | undefined> {
+): Promise<CheckResult | undefined> {
   const check = `library ${handle} readable by Immich`;
   if (!onServer) return undefined;
   if (key.permissions && !grants(key.permissions, "all")) {
@@ -269,7 +257,7 @@ async function readableByImmich(
 }
 
 /** The worker reads the library's folders at the same paths as Immich: each exists, is a readable directory, and is not empty. */
-async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> {
+async function readableHere(handle: string, lib: Library): Promise<CheckResult> {
   const problems: string[] = [];
   const empty: string[] = [];
   for (const path of libraryImportPaths(lib)) {
@@ -299,13 +287,13 @@ async function readableHere(handle: string, lib: Library): Promise<DoctorCheck> 
       };
 }
 
-async function libraries(ctx: DoctorContext): Promise<DoctorCheck[]> {
+async function libraries(ctx: DoctorContext): Promise<CheckResult[]> {
   const { key, admin } = ctx;
   let serverLibraries: LibraryResponseDto[] = [];
   if (key.user.isAdmin && (!key.permissions || grants(key.permissions, "library.read"))) {
     serverLibraries = await admin.call("list libraries", (o) => getAllLibraries(o)).catch(() => []);
   }
-  const out: DoctorCheck[] = [];
+  const out: CheckResult[] = [];
   for (const [handle, lib] of Object.entries(ctx.spec.libraries)) {
     const byServer = await readableByImmich(
       ctx,
@@ -337,7 +325,7 @@ const PLACEHOLDER = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
  * the server's defaults as Immich merges it: each key that differs. Secrets are placeholders in the
  * render and are not compared. A warning: the rendered file replaces the stored config at the next start.
  */
-async function serverConfigMatches(ctx: DoctorContext): Promise<DoctorCheck[]> {
+async function serverConfigMatches(ctx: DoctorContext): Promise<CheckResult[]> {
   const check = "server config matches the spec";
   const { key, admin, spec } = ctx;
   if (!key.user.isAdmin || (key.permissions && !grants(key.permissions, "systemConfig.read")))
@@ -373,7 +361,7 @@ const isRejected = (error: unknown) => (error as { kind?: unknown }).kind === "a
  * it; on one with an admin, a sign-up with a made-up account asks whether `IMMICH_ALLOW_SETUP` is on
  * (the server answers "already has an admin" then, "setup is disabled" when it is off) and creates nothing.
  */
-async function adminSetup({ admin }: ServerContext): Promise<DoctorCheck[]> {
+async function adminSetup({ admin }: ServerContext): Promise<CheckResult[]> {
   const check = "admin sign-up closed";
   const config = await admin.call("read the server's state", (o) => getServerConfig(o));
   if (!config.isInitialized)
@@ -404,7 +392,7 @@ async function adminSetup({ admin }: ServerContext): Promise<DoctorCheck[]> {
 }
 
 /** Each declared member against their account: it exists, and its admin flag and quota are the spec's. */
-async function members({ spec, admin, key }: DoctorContext): Promise<DoctorCheck[]> {
+async function members({ spec, admin, key }: DoctorContext): Promise<CheckResult[]> {
   if (!key.user.isAdmin || (key.permissions && !grants(key.permissions, "adminUser.read")))
     return [{ check: "members", status: "skip", detail: "the worker key cannot list accounts (needs an admin's key with adminUser.read)" }];
   const users = await admin.call("list accounts", (o) => searchUsersAdmin({}, o));
@@ -441,19 +429,6 @@ const KEY_CHECKS: readonly Check<DoctorContext>[] = [
   { name: "server config matches the spec", run: serverConfigMatches },
 ];
 
-/** Run every check; one that throws (a server's error) becomes a failed line of its own and the others still run. */
-async function runChecks<C>(checks: readonly Check<C>[], ctx: C): Promise<DoctorCheck[]> {
-  const out: DoctorCheck[] = [];
-  for (const check of checks) {
-    try {
-      out.push(...(await check.run(ctx)));
-    } catch (error) {
-      out.push({ check: check.name, status: "fail", detail: errorMessage(error) });
-    }
-  }
-  return out;
-}
-
 /** `immich-family doctor`: check a live server against what the spec needs of it. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const client = (apiKey: string, keyName?: string) =>
@@ -467,7 +442,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const workerKey = options.keyName ?? options.spec.worker.apiKey.key;
   const admin = client(options.apiKey, workerKey);
   const rejected = new Set<string>();
-  const report = (checks: DoctorCheck[]): DoctorReport => ({ ok: !checks.some((c) => c.status === "fail"), checks, rejectedKeys: [...rejected] });
+  const report = (checks: CheckResult[]): DoctorReport => ({ ...checkReport(checks), checks, rejectedKeys: [...rejected] });
 
   // Two checks the rest need: without a server or a known key, nothing else can be asked.
   try {
@@ -476,7 +451,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (isRejected(error)) rejected.add(workerKey);
     return report([{ check: "server reachable", status: "fail", detail: errorMessage(error) }]);
   }
-  const checks: DoctorCheck[] = [{ check: "server reachable", status: "pass", detail: options.url }];
+  const checks: CheckResult[] = [{ check: "server reachable", status: "pass", detail: options.url }];
   const server: ServerContext = { spec: options.spec, options, client, admin, rejected };
   checks.push(...(await runChecks(SERVER_CHECKS, server)));
   let key: KeyInfo;
