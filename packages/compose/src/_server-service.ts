@@ -1,4 +1,4 @@
-import { immichServerImage, machineLearningUrl, PORTS } from "@family/immich-spec";
+import { immichServerImage, machineLearningUrl, PORTS, serverEnvironmentOf } from "@family/immich-spec";
 import { bind, containerName, IN_CONTAINER, NETWORK, pinned, type RenderContext, secretVar } from "./_context.js";
 import { dependsOn, nodeHttpCheck } from "./_depends.js";
 import type { ComposeService } from "./compose-model.js";
@@ -43,33 +43,42 @@ export function frontendNetworkName(ctx: RenderContext): string {
   return ctx.compose.networks.frontend ?? `${ctx.project}-frontend`;
 }
 
+/** Variables compose.yaml has always listed first (the server's own settings), then the rest in the table's order. */
+const COMPOSE_FIRST = ["TZ", "IMMICH_CONFIG_FILE", "IMMICH_MEDIA_LOCATION", "IMMICH_TRUSTED_PROXIES"];
+
+/** The server's `environment:` from the table: literals as they are, secrets as `${KEY}` of the secrets env file. */
+function serverEnvironment(ctx: RenderContext): Record<string, string> {
+  const { spec } = ctx;
+  const vars = serverEnvironmentOf(spec, {
+    databaseHost: { value: ctx.services.database },
+    databasePort: { value: String(PORTS.postgres) },
+    databaseUser: { value: spec.database.user },
+    databasePassword: { secretKey: spec.database.password.key },
+    databaseName: { value: spec.database.name },
+    redisHost: { value: ctx.services.redis },
+    machineLearningUrl: spec.machineLearning.enabled ? { value: machineLearningUrl(spec, "compose") } : undefined,
+  });
+  const rank = (name: string) => (COMPOSE_FIRST.includes(name) ? COMPOSE_FIRST.indexOf(name) : COMPOSE_FIRST.length);
+  const sorted = vars.map((v, i) => ({ ...v, i })).sort((a, b) => rank(a.name) - rank(b.name) || a.i - b.i);
+  return Object.fromEntries(
+    sorted.map(({ name, value }) => {
+      if ("value" in value) return [name, value.value];
+      if (value.secret) throw new Error(`${name}: Compose reads secrets from its env file only, not from the Secret ${value.secret}`);
+      return [name, secretVar(ctx, value.secretKey)];
+    }),
+  );
+}
+
 export function serverService(ctx: RenderContext): ComposeService {
   const { spec, compose } = ctx;
   const hw = transcodingProfile(compose.hwaccel);
-  const env: Record<string, string> = {};
-  if (spec.immich.timezone) env.TZ = spec.immich.timezone;
-  env.IMMICH_CONFIG_FILE = IN_CONTAINER.configFile;
-  env.IMMICH_MEDIA_LOCATION = ctx.media;
-  if (spec.immich.trustedProxies) env.IMMICH_TRUSTED_PROXIES = spec.immich.trustedProxies.join(",");
-  env.DB_HOSTNAME = ctx.services.database;
-  env.DB_PORT = String(PORTS.postgres);
-  env.DB_USERNAME = spec.database.user;
-  env.DB_PASSWORD = secretVar(ctx, spec.database.password.key);
-  env.DB_DATABASE_NAME = spec.database.name;
-  env.DB_VECTOR_EXTENSION = spec.database.vectorExtension;
-  env.REDIS_HOSTNAME = ctx.services.redis;
-  env.REDIS_PORT = String(PORTS.redis);
-  if (spec.redis.password) env.REDIS_PASSWORD = secretVar(ctx, spec.redis.password.key);
-  if (spec.machineLearning.enabled) env.IMMICH_MACHINE_LEARNING_URL = machineLearningUrl(spec, "compose");
-  // Extra non-secret settings; the server-environment rule keeps them off the variables set above.
-  for (const [k, v] of Object.entries(spec.immich.environment ?? {})) if (!(k in env)) env[k] = v;
   return {
     image: pinned(immichServerImage(spec), compose.images?.server?.digest),
     ...containerName(compose.containerNames?.server),
     user: ctx.user,
     restart: "unless-stopped",
     ...dependsOn([ctx.services.init, "service_completed_successfully"], [ctx.services.database, "service_healthy"], [ctx.services.redis, "service_healthy"]),
-    environment: env,
+    environment: serverEnvironment(ctx),
     volumes: [bind(compose.paths.media, ctx.media), bind(compose.paths.config, IN_CONTAINER.config, true), ...libraryMounts(ctx), ...localtimeMount(ctx)],
     ...hw,
     // frontend: Traefik, and egress for OIDC discovery; backend: database, Valkey, ML.

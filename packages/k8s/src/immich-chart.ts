@@ -107,11 +107,7 @@ function addServer(chart: Chart, { spec, target, install, image }: ChartInput, l
     initImage: image,
     machineLearningUrl: ml.enabled ? machineLearningUrl(spec, "kubernetes") : undefined,
     libraries,
-    redisPassword: spec.redis.password,
-    mediaLocation: spec.immich.mediaLocation,
-    trustedProxies: spec.immich.trustedProxies,
-    timezone: spec.immich.timezone,
-    environment: spec.immich.environment,
+    settings: spec,
     resources: target.resources.server,
   });
 }

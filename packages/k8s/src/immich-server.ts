@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
-import { CONFIG_FILL_ARGS, CONTAINER_PATHS, IMMICH_CONFIG_TEMPLATE, type Resources, type SecretRef } from "@family/immich-spec";
+import {
+  CONFIG_FILL_ARGS,
+  CONTAINER_PATHS,
+  IMMICH_CONFIG_TEMPLATE,
+  type Resources,
+  type ServerEnvValue,
+  type ServerSettings,
+  serverEnvironmentOf,
+} from "@family/immich-spec";
 import { Construct } from "constructs";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { deployment, service, workload } from "./_deployment.js";
-import { inScope, type InstallContext, PORTS } from "./_names.js";
+import { inScope, type InstallContext, type Names, PORTS } from "./_names.js";
 import { containerResources, type EnvVar, envSecret, envValue, httpProbe, nonRootSecurity, POD_SECURITY, ROOT_IMAGE_SECURITY } from "./_pod.js";
 import { builtIn } from "./_typed.js";
 import type { LibraryMount } from "./nfs-library.js";
@@ -24,16 +32,12 @@ export interface ImmichServerProps {
   readonly machineLearningUrl: string | undefined;
   /** The external libraries, mounted read-only. */
   readonly libraries: readonly LibraryMount[];
-  /** The key of the Secret holding the Redis password (`redis.password`). @default no password */
-  readonly redisPassword?: SecretRef | undefined;
-  /** Where the upload volume is mounted (`immich.mediaLocation`). @default `/data` */
-  readonly mediaLocation?: string | undefined;
-  /** Proxies whose forwarded client address Immich trusts (`immich.trustedProxies`). @default none */
-  readonly trustedProxies?: readonly string[] | undefined;
-  /** The server's time zone, `TZ` (`immich.timezone`). @default the image's */
-  readonly timezone?: string | undefined;
-  /** Extra non-secret environment of the server (`immich.environment`). @default none */
-  readonly environment?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The spec's `immich`, `database` and `redis` sections, from which the server's environment is built
+   * (`SERVER_ENVIRONMENT`): TZ, trusted proxies, the media location (also the upload volume's mount),
+   * the Redis password's key, `immich.environment`. @default Immich's defaults, no Redis password
+   */
+  readonly settings?: ServerSettings | undefined;
   /** Requests and limits of the server container (`targets.kubernetes.resources.server`). @default none */
   readonly resources?: Resources | undefined;
 }
@@ -48,7 +52,7 @@ export class ImmichServer extends Construct {
     const install = inScope(this, props.install);
     const { names } = install;
     const server = workload(install, names.server, "server", "immich-server");
-    const mediaLocation = props.mediaLocation ?? CONTAINER_PATHS.media;
+    const mediaLocation = props.settings?.immich?.mediaLocation ?? CONTAINER_PATHS.media;
 
     builtIn<IConfigMap>(this, "config-template", {
       apiVersion: "v1",
@@ -57,23 +61,7 @@ export class ImmichServer extends Construct {
       data: { [IMMICH_CONFIG_TEMPLATE]: props.configTemplate },
     });
 
-    const env: EnvVar[] = [
-      envValue("DB_HOSTNAME", names.clusterRwService),
-      envSecret("DB_PORT", names.clusterAppSecret, "port"),
-      envSecret("DB_USERNAME", names.clusterAppSecret, "username"),
-      envSecret("DB_PASSWORD", names.clusterAppSecret, "password"),
-      envSecret("DB_DATABASE_NAME", names.clusterAppSecret, "dbname"),
-      envValue("DB_VECTOR_EXTENSION", "vectorchord"),
-      envValue("REDIS_HOSTNAME", names.redis),
-      envValue("REDIS_PORT", String(PORTS.redis)),
-      ...(props.redisPassword ? [envSecret("REDIS_PASSWORD", names.secret, props.redisPassword.key)] : []),
-      ...(props.machineLearningUrl ? [envValue("IMMICH_MACHINE_LEARNING_URL", props.machineLearningUrl)] : []),
-      envValue("IMMICH_MEDIA_LOCATION", mediaLocation),
-      envValue("IMMICH_CONFIG_FILE", CONTAINER_PATHS.configFile),
-      ...(props.trustedProxies?.length ? [envValue("IMMICH_TRUSTED_PROXIES", props.trustedProxies.join(","))] : []),
-      ...(props.timezone ? [envValue("TZ", props.timezone)] : []),
-      ...Object.entries(props.environment ?? {}).map(([k, v]) => envValue(k, v)),
-    ];
+    const env = serverEnv(names, props);
 
     deployment(
       this,
@@ -124,4 +112,19 @@ export class ImmichServer extends Construct {
     );
     service(this, server, { name: "http", port: PORTS.server });
   }
+}
+
+/** The server container's environment: the table's variables, CloudNativePG's `-app` Secret for the database's credentials. */
+function serverEnv(names: Names, props: ImmichServerProps): EnvVar[] {
+  const app = (secretKey: string): ServerEnvValue => ({ secret: names.clusterAppSecret, secretKey });
+  const env = serverEnvironmentOf(props.settings ?? {}, {
+    databaseHost: { value: names.clusterRwService },
+    databasePort: app("port"),
+    databaseUser: app("username"),
+    databasePassword: app("password"),
+    databaseName: app("dbname"),
+    redisHost: { value: names.redis },
+    machineLearningUrl: props.machineLearningUrl === undefined ? undefined : { value: props.machineLearningUrl },
+  });
+  return env.map(({ name, value }) => ("value" in value ? envValue(name, value.value) : envSecret(name, value.secret ?? names.secret, value.secretKey)));
 }

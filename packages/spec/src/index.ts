@@ -1,6 +1,11 @@
 export {
   buildImmichConfig,
+  CONFIG_SETTINGS,
+  type ConfigLeaf,
   type ConfigObject,
+  type ConfigReader,
+  type ConfigSetting,
+  configReader,
   type ConfigSchemaIssue,
   checkImmichConfig,
   immichConfigDefaults,
@@ -133,11 +138,23 @@ export {
   type RuleFinding,
   runRule,
   type SpecRule,
-  serverEnvOwner,
   specRules,
   STORAGE_TEMPLATE_TOKENS,
   VECTORCHORD_RANGE,
 } from "./rules/index.js";
+export {
+  type ImportedEnvValue,
+  SERVER_ENVIRONMENT,
+  type ServerEnvBack,
+  type ServerEnvFrom,
+  serverEnvironmentOf,
+  serverEnvOwner,
+  type ServerEnvValue,
+  type ServerEnvVar,
+  serverEnvVar,
+  type ServerSettings,
+  type TargetServerValues,
+} from "./server-environment.js";
 export { durationMs, HANDLE_PATTERN, HOSTNAME_PATTERN, SECRET_KEY_RE, type Resources, type SecretRef, type ValueOrSecret } from "./schema/primitives.js";
 export {
   type AlbumRules,

@@ -18,10 +18,10 @@ import { isHttpError } from "@immich/sdk";
 import { parse } from "yaml";
 import type { CommandMain } from "../_command.js";
 import { CliError, isCliError } from "../_errors.js";
-import { DEFAULT_IMMICH_VERSION } from "./init.js";
+import { DEFAULT_IMMICH_VERSION } from "../_new-spec.js";
 import { writeFileAtomically } from "../_write.js";
 import { type DraftObject, type DraftPath, ImportDraft, leaves, type MappedValue } from "../import/_draft.js";
-import { foldBindsIntoLibraries, importComposeAdoption, readComposeFolder } from "../import/compose-adoption.js";
+import { type ComposeFolder, foldBindsIntoLibraries, importComposeAdoption, readComposeFolder } from "../import/compose-adoption.js";
 import { importFromCompose } from "../import/compose-folder.js";
 import { importFromKubernetes, readManifests } from "../import/kubernetes-folder.js";
 import { composeSwitchOver, type Difference, switchOverLines } from "../import/switch-over.js";
@@ -194,11 +194,45 @@ function addPassthrough(draft: ImportDraft, facts: ServerFacts): void {
   if (diff) draft.set(["immich", "config"], diff);
 }
 
-/** Read the sources into a spec; writes nothing. */
-export async function runImport(options: ImportOptions): Promise<ImportResult> {
+/** Read a running server into the draft; its errors as the CLI's (the status with a hint, or unreachable). */
+async function readServer(draft: ImportDraft, server: string, apiKey: string | undefined): Promise<ServerFacts> {
+  if (!apiKey) throw new CliError("bad-arguments", "import --server needs an admin API key: set IMMICH_API_KEY or pass --api-key-file.");
+  try {
+    return await importFromServer(draft, { url: apiUrl(server), apiKey });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (isHttpError(error)) {
+      const hint = error.status === 401 || error.status === 403 ? " (import needs an admin's API key with every permission)" : "";
+      throw new CliError(
+        "server-error",
+        escapeControl(`${server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`),
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new CliError(
+      "server-unreachable",
+      escapeControl(`Could not read ${server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`),
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** What the sources gave: the draft, the Compose folder as the switch-over reads it, the Kubernetes folder, the server's settings. */
+interface ImportSources {
+  readonly draft: ImportDraft;
+  readonly adopted: ComposeFolder | undefined;
+  readonly kubernetes: ImportFolder | undefined;
+  readonly facts: ServerFacts | undefined;
+}
+
+/** Read every source given into one draft, folders first (both checked before either is read), then the server. */
+async function readSources(options: ImportOptions): Promise<ImportSources> {
   const draft = new ImportDraft();
   const cwd = options.cwd ?? process.cwd();
-  // Both folders are checked before either is read: a typo in the second is not found after the first's work.
   const compose = options.compose === undefined ? undefined : ImportFolder.open(cwd, options.compose, "--compose");
   const kubernetes = options.kubernetes === undefined ? undefined : ImportFolder.open(cwd, options.kubernetes, "--kubernetes");
   const env = options.env ?? process.env;
@@ -208,46 +242,53 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const adopted = compose ? readComposeFolder(compose, lookup) : undefined;
   if (adopted) importComposeAdoption(draft, adopted);
   if (kubernetes) importFromKubernetes(draft, kubernetes);
-  let facts: ServerFacts | undefined;
-  if (options.server) {
-    if (!options.apiKey) throw new CliError("bad-arguments", "import --server needs an admin API key: set IMMICH_API_KEY or pass --api-key-file.");
-    try {
-      facts = await importFromServer(draft, { url: apiUrl(options.server), apiKey: options.apiKey });
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      if (isHttpError(error)) {
-        const hint = error.status === 401 || error.status === 403 ? " (import needs an admin's API key with every permission)" : "";
-        throw new CliError(
-          "server-error",
-          escapeControl(`${options.server}: ${error.status} ${JSON.stringify((error.data as { message?: unknown })?.message ?? "")}${hint}`),
-          { cause: error },
-        );
-      }
-      throw new CliError(
-        "server-unreachable",
-        escapeControl(`Could not read ${options.server}: ${(error as Error).message}. Is it the Immich URL, not the proxy's login page?`),
-        { cause: error },
-      );
-    }
-  }
+  const facts = options.server ? await readServer(draft, options.server, options.apiKey) : undefined;
   // The server's settings were read from the server itself.
   if (facts) draft.unmapped.splice(0, draft.unmapped.length, ...draft.unmapped.filter((u) => !u.includes("import them from the running server")));
   if (facts && adopted) foldBindsIntoLibraries(draft);
-  let settled = settle(draft);
+  return { draft, adopted, kubernetes, facts };
+}
+
+/** The draft settled into a valid spec, with the server's other changed settings (`immich.config`) once it is; undefined when it does not settle. */
+function settleWithSettings(draft: ImportDraft, facts: ServerFacts | undefined): ImmichFamilySpec | undefined {
+  const settled = settle(draft);
   if (settled && facts) {
     addPassthrough(draft, facts);
-    settled = settle(draft);
-  } else if (facts)
+    return settle(draft);
+  }
+  if (facts)
     draft.unmap(
       "the server's settings that differ from its defaults (immich.config): not compared, since the spec does not validate; fix what it names and import again",
     );
-  const sources = [
+  return settled;
+}
+
+/** The render of `spec` compared with each install folder read, data differences first; undefined when no folder was read. */
+function switchOverOf({ adopted, kubernetes }: ImportSources, spec: ImmichFamilySpec): Difference[] | undefined {
+  if (!adopted && !kubernetes) return undefined;
+  return [
+    ...(adopted && spec.targets.compose ? composeSwitchOver(adopted, spec) : []),
+    ...(kubernetes && spec.targets.kubernetes
+      ? kubernetesSwitchOver(
+          readManifests(kubernetes, () => {}).map((o) => o.raw as DraftObject),
+          spec,
+        )
+      : []),
+  ].sort((x, y) => Number(y.stateful) - Number(x.stateful));
+}
+
+/** Read the sources into a spec; writes nothing. */
+export async function runImport(options: ImportOptions): Promise<ImportResult> {
+  const sources = await readSources(options);
+  const { draft } = sources;
+  const settled = settleWithSettings(draft, sources.facts);
+  const from = [
     options.server && `server ${options.server}`,
     options.compose && `Compose folder ${options.compose}`,
     options.kubernetes && `Kubernetes folder ${options.kubernetes}`,
   ].filter(Boolean);
   const text = draft.toYaml([
-    `Imported by \`immich-family import\` from ${sources.join(", ")}.`,
+    `Imported by \`immich-family import\` from ${from.join(", ")}.`,
     "Values marked `guessed:` were not found in any source: check them. Secrets are placeholders naming keys of the secrets env file, never values.",
   ]);
   // What is written is what was mapped: the text parses back to exactly the draft, or nothing is written.
@@ -258,36 +299,12 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const reread = settled ? undefined : parseSpec(text, "the imported spec");
   const spec = settled ?? (reread?.ok ? reread.value : undefined);
   const known = new Map(draft.secrets);
-  if (!spec) {
-    throw new ImportedSpecInvalid({
-      text,
-      secrets: [...known].map(([key, what]) => ({ key, what })),
-      unmapped: draft.unmapped,
-      mapped: leaves(draft.spec),
-    });
-  }
-  const targets = (["kubernetes", "compose"] as const).filter((t) => spec.targets[t]);
-  for (const t of targets) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
-  const switchOver =
-    adopted || kubernetes
-      ? [
-          ...(adopted && spec.targets.compose ? composeSwitchOver(adopted, spec) : []),
-          ...(kubernetes && spec.targets.kubernetes
-            ? kubernetesSwitchOver(
-                readManifests(kubernetes, () => {}).map((o) => o.raw as DraftObject),
-                spec,
-              )
-            : []),
-        ].sort((x, y) => Number(y.stateful) - Number(x.stateful))
-      : undefined;
-  return {
-    text,
-    spec,
-    secrets: [...known].map(([key, what]) => ({ key, what })),
-    unmapped: draft.unmapped,
-    mapped: leaves(draft.spec),
-    ...(switchOver ? { switchOver } : {}),
-  };
+  const written = { text, unmapped: draft.unmapped, mapped: leaves(draft.spec) };
+  if (!spec) throw new ImportedSpecInvalid({ ...written, secrets: [...known].map(([key, what]) => ({ key, what })) });
+  for (const t of ["kubernetes", "compose"] as const)
+    if (spec.targets[t]) for (const k of secretKeys(spec, t)) if (!known.has(k.key)) known.set(k.key, k.purpose);
+  const switchOver = switchOverOf(sources, spec);
+  return { ...written, spec, secrets: [...known].map(([key, what]) => ({ key, what })), ...(switchOver ? { switchOver } : {}) };
 }
 
 /** `immich-family import`: write a spec from a running server and/or an existing deployment folder. */

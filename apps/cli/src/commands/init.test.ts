@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { parseSpec } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
 import { recordingIo, runCli, commandContext } from "../../test/helpers.js";
-import { type Ask, handleFromEmail, init, initOptions, main, starterSpec } from "./init.js";
+import { handleFromEmail } from "../_new-spec.js";
+import { type Ask, init, initOptions, main, starterSpec } from "./init.js";
 
 const ctx = (cwd: string, io = recordingIo()) => commandContext(cwd, io);
 const dir = () => mkdtempSync(join(tmpdir(), "init-"));

@@ -1,8 +1,9 @@
 import { access } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { escapeControl, formatDiagnostic, HANDLE_PATTERN, HOSTNAME_PATTERN, newestSupportedRelease, parseSpec } from "@family/immich-spec";
+import { escapeControl, formatDiagnostic, HANDLE_PATTERN, HOSTNAME_PATTERN, parseSpec } from "@family/immich-spec";
 import type { CommandMain, Flags } from "../_command.js";
 import { CliError } from "../_errors.js";
+import { DEFAULT_IMMICH_VERSION, handleFromEmail } from "../_new-spec.js";
 import type { Io } from "../_io.js";
 import { DEFAULT_SPEC } from "../_spec.js";
 import { writeFileAtomically } from "../_write.js";
@@ -18,18 +19,6 @@ export interface InitOptions {
   readonly target: InitTarget;
   readonly immichVersion: string;
   readonly adminEmail: string;
-}
-
-/** The Immich release a new spec pins: the newest the release table knows in a supported line. */
-export const DEFAULT_IMMICH_VERSION = newestSupportedRelease();
-
-/** A member handle from an email's local part: `Ann.Smith@x` → `ann-smith`. */
-export function handleFromEmail(email: string): string {
-  const local = (email.split("@")[0] ?? "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^[^a-z]+|-+$/g, "");
-  return HANDLE_PATTERN.test(local) ? local : "admin";
 }
 
 /** Why a value given for init is unusable, or undefined when it is fine. */

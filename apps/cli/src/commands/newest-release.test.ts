@@ -2,7 +2,7 @@ import { DEFAULT_VERSION } from "@family/fake-immich";
 import { newestSupportedRelease } from "@family/immich-spec";
 import { describe, expect, it } from "vitest";
 import { exampleSpec } from "../../test/helpers.js";
-import { DEFAULT_IMMICH_VERSION } from "./init.js";
+import { DEFAULT_IMMICH_VERSION } from "../_new-spec.js";
 
 describe("the newest release the tool knows", () => {
   it("is what init pins, what every example pins and the fake server's default line", () => {

@@ -50,7 +50,9 @@ describe("ImportDraft", () => {
     expect(d.toYaml([])).toContain(["x:", "  __proto__:", "    y: 1"].join("\n"));
     expect(d.toYaml([])).toContain(["      parameters:", '        __proto__: "1"', '        toString: "2"'].join("\n"));
   });
+});
 
+describe("ImportDraft: comments", () => {
   it("writes every comment on its own lines, whatever the sources' text holds", () => {
     const d = new ImportDraft();
     d.set(["hosts", "web"], "photos.example.com", "from\nauth:\n  passwordLogin: false");
@@ -68,7 +70,9 @@ describe("ImportDraft", () => {
       ].join("\n"),
     );
   });
+});
 
+describe("ImportDraft: secrets, handles and quantities", () => {
   it("records secrets by key, never by value", () => {
     const d = new ImportDraft();
     expect(d.secret("DB_PASSWORD", "the database password")).toBe("${DB_PASSWORD}");

@@ -6,7 +6,7 @@ import { renderKubernetes } from "@family/immich-k8s";
 import { parseAllDocuments, parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { runImport } from "../commands/import.js";
-import { DEFAULT_IMMICH_VERSION } from "../commands/init.js";
+import { DEFAULT_IMMICH_VERSION } from "../_new-spec.js";
 import { exampleSpec } from "../../test/helpers.js";
 import type { DraftObject } from "./_draft.js";
 import { interpolate, parseEnvFile } from "./_dotenv.js";

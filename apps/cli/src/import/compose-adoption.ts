@@ -1,9 +1,9 @@
-import { isSecretEnvName, serverEnvOwner } from "@family/immich-spec";
 import { basename } from "node:path";
 import { parseDocument } from "yaml";
 import type { DraftObject, ImportDraft } from "./_draft.js";
 import { interpolate as composeInterpolate, type Lookup, parseEnvFile } from "./_dotenv.js";
 import type { ImportFolder } from "./_read.js";
+import { importServerEnvironment } from "./_server-environment.js";
 import { COMPOSE_FILES } from "./compose-model.js";
 
 /**
@@ -187,65 +187,41 @@ export function serviceNetworks(folder: ComposeFolder, service: DraftObject): { 
 
 const minutesText = (n: number) => (n % 1440 === 0 ? `${n / 1440}d` : n % 60 === 0 ? `${n / 60}h` : `${n}m`);
 
-/**
- * What an adopted Compose install depends on beyond its paths and names (compose-folder.ts): named
- * volumes, published address and port, TZ and /etc/localtime, container and network names, image
- * variants and digests, DB_STORAGE_TYPE, extra server environment, the backup schedule, ownership.
- */
-export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder): void {
-  const base = ["targets", "compose"] as const;
-  const roles = roleServices(folder);
-  const value = (v: unknown) => interpolate(String(v ?? ""), folder.lookup);
-  const server = roles.server;
-  if (!server) return;
-  const [, srv] = server;
-  const serverEnv = serviceEnvironment(folder, srv);
+type Base = readonly ["targets", "compose"];
+const BASE: Base = ["targets", "compose"];
+type Adopted = { readonly draft: ImportDraft; readonly folder: ComposeFolder; readonly roles: Partial<Record<Role, [string, DraftObject]>> };
+const valueIn = (folder: ComposeFolder) => (v: unknown) => interpolate(String(v ?? ""), folder.lookup);
 
-  // Time: TZ from environment: or an env_file (the official layout keeps it in .env), and the host's /etc/localtime.
-  if (serverEnv.TZ && !draft.has(["immich", "timezone"])) draft.set(["immich", "timezone"], serverEnv.TZ);
-  if (mounts(srv, folder.lookup).some((m) => m.target === "/etc/localtime")) draft.set([...base, "localtime"], true);
-
-  // The server's other settings: non-secret, not set by the render, not the compose file's own.
-  const extra: Record<string, string> = {};
-  for (const [k, v] of Object.entries(serverEnv).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (k === "TZ" || COMPOSE_ONLY.has(k) || serverEnvOwner(k) || !/^[A-Z_][A-Z0-9_]*$/.test(k)) continue;
-    if (isSecretEnvName(k) || v.includes("${")) {
-      draft.unmap(`compose: the server's ${k} looks like a secret; set it by hand if the server still needs it`);
-      continue;
-    }
-    if (/[\n\r\0]/.test(v)) {
-      draft.unmap(`compose: the server's ${k} spans lines`);
-      continue;
-    }
-    extra[k] = v;
-  }
-  if (Object.keys(extra).length > 0) draft.set(["immich", "environment"], extra);
-
-  // Exposure: the published address and port, exactly.
+/** Exposure: the published address and port, exactly. */
+function adoptPublished({ draft, folder }: Adopted, srv: DraftObject): void {
   const ports = publishedPorts(folder, srv, 2283);
   const first = ports[0];
-  if (first) draft.set([...base, "publish"], { ...(first.address && first.address !== "0.0.0.0" ? { address: first.address } : {}), port: first.port });
-  else if (!draft.has([...base, "traefik"])) draft.set([...base, "publish"], false);
+  if (first) draft.set([...BASE, "publish"], { ...(first.address && first.address !== "0.0.0.0" ? { address: first.address } : {}), port: first.port });
+  else if (!draft.has([...BASE, "traefik"])) draft.set([...BASE, "publish"], false);
   for (const p of ports.slice(1)) draft.unmap(`compose: the server also publishes ${p.address ? `${p.address}:` : ""}${p.port}; the render publishes one port`);
+}
 
-  // Names: container_name of each role.
+/** Names: the container_name of each role, and the external networks the server is on that the render does not make. */
+function adoptNames({ draft, folder, roles }: Adopted, srv: DraftObject): void {
   const names: Record<string, string> = {};
   for (const role of ["server", "machineLearning", "redis", "database", "backup"] as const) {
     const s = roles[role]?.[1];
-    if (s?.container_name) names[role] = value(s.container_name);
+    if (s?.container_name) names[role] = valueIn(folder)(s.container_name);
   }
-  if (Object.keys(names).length > 0) draft.set([...base, "containerNames"], names);
-
-  // Networks the server is on that the render does not make: external ones it joins again.
-  const mapped = new Set([draft.get([...base, "networks", "frontend"]), draft.get([...base, "networks", "backend"])].filter(Boolean));
+  if (Object.keys(names).length > 0) draft.set([...BASE, "containerNames"], names);
+  const mapped = new Set([draft.get([...BASE, "networks", "frontend"]), draft.get([...BASE, "networks", "backend"])].filter(Boolean));
   const join = serviceNetworks(folder, srv)
     .filter((n) => n.external && !mapped.has(n.name))
     .map((n) => n.name);
-  if (join.length > 0) draft.set([...base, "networks", "join"], join);
+  if (join.length > 0) draft.set([...BASE, "networks", "join"], join);
+}
 
-  // Images: digests, the ML variant, the database image's suffix.
+const digestOf = (image: string) => /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
+
+/** Images: digests, the ML variant and its cache volume, the database image's suffix, storage type and data volume. */
+function adoptImages({ draft, folder, roles }: Adopted, srv: DraftObject): void {
+  const value = valueIn(folder);
   const images: DraftObject = {};
-  const digestOf = (image: string) => /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
   const serverDigest = digestOf(value(srv.image));
   if (serverDigest) images.server = { digest: serverDigest };
   const ml = roles.machineLearning?.[1];
@@ -257,7 +233,7 @@ export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder)
     const d = digestOf(image);
     if (d) images.machineLearning = { digest: d };
     const cache = mounts(ml, folder.lookup).find((m) => m.target === "/cache");
-    if (cache && !isBind(value(cache.source))) draft.set([...base, "volumes", "modelCache"], volumeRealName(folder, value(cache.source)));
+    if (cache && !isBind(value(cache.source))) draft.set([...BASE, "volumes", "modelCache"], volumeRealName(folder, value(cache.source)));
   }
   const db = roles.database?.[1];
   if (db) {
@@ -266,39 +242,66 @@ export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder)
     const d = digestOf(image);
     if (suffix || d) images.database = { ...(suffix ? { suffix } : {}), ...(d ? { digest: d } : {}) };
     const storage = serviceEnvironment(folder, db).DB_STORAGE_TYPE?.toUpperCase();
-    if (storage === "HDD" || storage === "SSD") draft.set([...base, "databaseStorage"], storage);
+    if (storage === "HDD" || storage === "SSD") draft.set([...BASE, "databaseStorage"], storage);
     const data = mounts(db, folder.lookup).find((m) => m.target.startsWith("/var/lib/postgresql"));
-    if (data && !isBind(value(data.source))) draft.set([...base, "volumes", "database"], volumeRealName(folder, value(data.source)));
+    if (data && !isBind(value(data.source))) draft.set([...BASE, "volumes", "database"], volumeRealName(folder, value(data.source)));
   }
-  if (Object.keys(images).length > 0) draft.set([...base, "images"], images);
+  if (Object.keys(images).length > 0) draft.set([...BASE, "images"], images);
+}
 
-  // The backup's schedule: tiredofit/db-backup schedules itself unless MODE=MANUAL.
+/** The backup's schedule: tiredofit/db-backup schedules itself unless MODE=MANUAL. */
+function adoptBackupSchedule({ draft, folder, roles }: Adopted): void {
   const backup = roles.backup?.[1];
-  if (backup && draft.has([...base, "backup"])) {
-    const e = serviceEnvironment(folder, backup);
-    if ((e.MODE ?? "AUTO").toUpperCase() === "MANUAL") draft.set([...base, "backup", "schedule"], { by: "host" });
-    else {
-      const begin = e.DB01_BACKUP_BEGIN ?? e.DEFAULT_BACKUP_BEGIN ?? "+0";
-      const interval = Number(e.DB01_BACKUP_INTERVAL ?? e.DEFAULT_BACKUP_INTERVAL ?? "1440");
-      const schedule: DraftObject = { by: "container" };
-      if (Number.isInteger(interval) && interval > 0) schedule.interval = minutesText(interval);
-      if (/^([01][0-9]|2[0-3])[0-5][0-9]$/.test(begin)) schedule.begin = begin;
-      draft.set([...base, "backup", "schedule"], schedule);
-      if (!schedule.begin)
-        draft.set(
-          [...base, "backup", "schedule", "begin"],
-          "0300",
-          `the backup began at "${begin.replace(/[^\x20-\x7e]/g, "?")}", which the spec cannot say; the first backup now runs at 03:00`,
-        );
-    }
+  if (!backup || !draft.has([...BASE, "backup"])) return;
+  const e = serviceEnvironment(folder, backup);
+  if ((e.MODE ?? "AUTO").toUpperCase() === "MANUAL") {
+    draft.set([...BASE, "backup", "schedule"], { by: "host" });
+    return;
   }
+  const begin = e.DB01_BACKUP_BEGIN ?? e.DEFAULT_BACKUP_BEGIN ?? "+0";
+  const interval = Number(e.DB01_BACKUP_INTERVAL ?? e.DEFAULT_BACKUP_INTERVAL ?? "1440");
+  const schedule: DraftObject = { by: "container" };
+  if (Number.isInteger(interval) && interval > 0) schedule.interval = minutesText(interval);
+  if (/^([01][0-9]|2[0-3])[0-5][0-9]$/.test(begin)) schedule.begin = begin;
+  draft.set([...BASE, "backup", "schedule"], schedule);
+  if (!schedule.begin)
+    draft.set(
+      [...BASE, "backup", "schedule", "begin"],
+      "0300",
+      `the backup began at "${begin.replace(/[^\x20-\x7e]/g, "?")}", which the spec cannot say; the first backup now runs at 03:00`,
+    );
+}
 
-  // Ownership: an install where nothing chowned keeps it that way (root installs never chown).
+/** Ownership: an install where nothing chowned keeps it that way (root installs never chown). */
+function adoptOwnership({ draft, folder }: Adopted): void {
   const services = (folder.doc.services ?? {}) as Record<string, DraftObject>;
   const chowned = Object.values(services).some((s) => CHOWNS_DATA.test(JSON.stringify(s?.command ?? "")));
-  const user = draft.get([...base, "user"]) as { uid: number; gid: number } | undefined;
+  const user = draft.get([...BASE, "user"]) as { uid: number; gid: number } | undefined;
   if (!chowned && user && !(user.uid === 0 && user.gid === 0))
-    draft.set([...base, "chown"], false, "nothing in the old install chowned the data; the init step leaves ownership as it is");
+    draft.set([...BASE, "chown"], false, "nothing in the old install chowned the data; the init step leaves ownership as it is");
+}
+
+/**
+ * What an adopted Compose install depends on beyond its paths and names (compose-folder.ts): the
+ * server's environment (TZ, settings, secrets' keys, through the server-environment table) and
+ * /etc/localtime, published address and port, container and network names, image variants and
+ * digests, named volumes, DB_STORAGE_TYPE, the backup schedule, ownership.
+ */
+export function importComposeAdoption(draft: ImportDraft, folder: ComposeFolder): void {
+  const roles = roleServices(folder);
+  const srv = roles.server?.[1];
+  if (!srv) return;
+  const adopted: Adopted = { draft, folder, roles };
+  // TZ and the other settings from environment: or an env_file (the official layout keeps them in .env).
+  importServerEnvironment(draft, serviceEnvironment(folder, srv), "compose", COMPOSE_ONLY);
+  if (roles.database && !draft.has(["database", "password"]))
+    draft.unmap("compose: the database password is written in the compose file; move it to the env file under DB_PASSWORD");
+  if (mounts(srv, folder.lookup).some((m) => m.target === "/etc/localtime")) draft.set([...BASE, "localtime"], true);
+  adoptPublished(adopted, srv);
+  adoptNames(adopted, srv);
+  adoptImages(adopted, srv);
+  adoptBackupSchedule(adopted);
+  adoptOwnership(adopted);
 }
 
 /**

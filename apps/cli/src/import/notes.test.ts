@@ -105,7 +105,9 @@ describe("import --compose: each note, and the claim it makes", () => {
     expect(unmapped).toContain("compose: the database password is written in the compose file; move it to the env file under DB_PASSWORD");
     expect(text).not.toContain("literal-pw-42");
   });
+});
 
+describe("import --compose: services, acceleration and .env lines, each noted", () => {
   it("an unknown hardware acceleration: named, and the spec keeps the default (CPU)", async () => {
     const { unmapped, text, spec } = await runImport({
       compose: compose({ server: { extends: { file: "hwaccel.transcoding.yml", service: "quantum" } } }),
@@ -217,7 +219,9 @@ describe("import --kubernetes: each note, and the claim it makes", () => {
     expect(unmapped).toContain("kubernetes: the server's media volume (no claim mounted at /data or /usr/src/app/upload)");
     expect(written(text).targets?.kubernetes).not.toHaveProperty("upload");
   });
+});
 
+describe("import --kubernetes: the objects and links the spec does not hold, each noted", () => {
   it("a Deployment and a kind the spec does not hold: each named, and the render has neither", async () => {
     const other = [
       "apiVersion: apps/v1",

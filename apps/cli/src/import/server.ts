@@ -1,4 +1,4 @@
-import { type ConfigObject, isPlainObject } from "@family/immich-spec";
+import { CONFIG_SETTINGS, type ConfigObject, configReader, isPlainObject } from "@family/immich-spec";
 import {
   getAllLibraries,
   getConfig,
@@ -13,7 +13,7 @@ import {
   searchUsersAdmin,
   type UserPreferencesResponseDto,
 } from "@immich/sdk";
-import { handleFromEmail } from "../commands/init.js";
+import { handleFromEmail } from "../_new-spec.js";
 import { type ImportDraft, bytesToQuantity, toHandle, uniqueHandle } from "./_draft.js";
 import { Shape } from "./_shape.js";
 
@@ -97,15 +97,17 @@ function memberPreferences(shape: Shape, p: UserPreferencesResponseDto): Record<
   return out;
 }
 
-/** Read a running server into the draft: version, members, libraries, login and the settings it changed. */
-export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
-  const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
-  const v = await getServerVersion(opts);
-  draft.set(["immich", "version"], `v${v.major}.${v.minor}.${v.patch}`);
-  const [users, libraries, config, defaults] = await Promise.all([searchUsersAdmin({}, opts), getAllLibraries(opts), getConfig(opts), getConfigDefaults(opts)]);
-  const cfg = config as unknown as ConfigObject;
-  const def = defaults as unknown as ConfigObject;
-  // In config-file mode the settings read are the file's, and the web UI cannot change them.
+/** What the sections of a server import share: the draft, the SDK's options, a reader of answers, the config and its defaults. */
+interface ServerImport {
+  readonly draft: ImportDraft;
+  readonly opts: { baseUrl: string; headers: Record<string, string> };
+  readonly shape: Shape;
+  readonly cfg: ConfigObject;
+  readonly def: ConfigObject;
+}
+
+/** In config-file mode the settings read are the file's, and the web UI cannot change them: say so. */
+async function noteConfigFileMode({ draft, opts }: ServerImport): Promise<void> {
   const features = await getServerFeatures(opts).catch((error: unknown) => {
     draft.unmap(`whether the server runs from a config file (GET /server/features): ${unreadable(error)}`);
     return undefined;
@@ -114,21 +116,22 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
     draft.unmap(
       "the server runs from a config file (IMMICH_CONFIG_FILE): the settings read are that file's (the web UI cannot change them); after the switch-over the server reads the rendered config instead of that file, so change settings in the spec, not in the old file",
     );
+}
 
-  const shape = new Shape((what) => draft.unmap(what), "server");
+/** Each active user as a member (name, email, admin, quota, storage label, preferences); the map from user id to handle. */
+async function importMembers({ draft, opts, shape }: ServerImport, users: unknown): Promise<Map<string, string>> {
   const memberOf = new Map<string, string>();
   for (const [i, raw] of (shape.list(users) ?? []).entries()) {
     // The server's answer is checked like a file's: a user without text id, name and email is listed, not read.
-    const u = shape.in("users").in(i).mapping(raw);
+    const at = shape.in("users").in(i);
+    const u = at.mapping(raw);
     if (!u || u.deletedAt) continue;
-    const id = shape.in("users").in(i).text(u, ["id"]);
-    const name = shape.in("users").in(i).text(u, ["name"]);
-    const email = shape.in("users").in(i).text(u, ["email"]);
+    const [id, name, email] = [at.text(u, ["id"]), at.text(u, ["name"]), at.text(u, ["email"])];
     if (id === undefined || name === undefined || email === undefined) continue;
-    const quota = shape.in("users").in(i).number(u, ["quotaSizeInBytes"]);
+    const quota = at.number(u, ["quotaSizeInBytes"]);
     const handle = uniqueHandle(handleFromEmail(email), memberOf.values());
     memberOf.set(id, handle);
-    const label = shape.in("users").in(i).text(u, ["storageLabel"]);
+    const label = at.text(u, ["storageLabel"]);
     if (label && !STORAGE_LABEL_RE.test(label)) draft.unmap(`the storage label of ${email} (${JSON.stringify(label)}): not a folder name the spec accepts`);
     const prefs = await getUserPreferencesAdmin({ id }, opts).then(
       (p) => memberPreferences(shape.in("preferences").in(i), p),
@@ -146,7 +149,11 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
       ...(Object.keys(prefs).length > 0 ? { preferences: prefs } : {}),
     });
   }
-  // Partner shares are the sharing user's to read: the key's own user's come back; the others' cannot be seen with it.
+  return memberOf;
+}
+
+/** Partner shares are the sharing user's to read: the key's own user's come back; the others' cannot be seen with it. */
+async function importPartners({ draft, opts, shape }: ServerImport, memberOf: ReadonlyMap<string, string>): Promise<void> {
   const [me, shared] = await Promise.all([getMyUser(opts), getPartners({ direction: PartnerDirection.SharedBy }, opts)]).catch((error: unknown) => {
     draft.unmap(`the key user's partner shares: ${unreadable(error)}`);
     return [undefined, []] as const;
@@ -161,18 +168,17 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
     draft.unmap(
       `partner shares made by members other than ${myHandle ?? "the key's user"} (an admin's key reads only its own user's): add members.<handle>.partners by hand`,
     );
+}
 
+/** Each external library: owner, folder (the common parent of its import paths), exclusions, and Immich's own scan. */
+function importLibraries({ draft, shape, cfg }: ServerImport, libraries: unknown, memberOf: ReadonlyMap<string, string>): void {
   const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
   const taken: string[] = [];
   for (const [i, raw] of (shape.list(libraries) ?? []).entries()) {
     const at = shape.in("libraries").in(i);
     const strings = (key: string) => (at.list(raw, [key]) ?? []).flatMap((_, j) => at.text(raw, [key, j]) ?? []);
-    const lib = {
-      name: at.text(raw, ["name"]) ?? "",
-      ownerId: at.text(raw, ["ownerId"]) ?? "",
-      importPaths: strings("importPaths"),
-      exclusionPatterns: strings("exclusionPatterns"),
-    };
+    const lib = { name: at.text(raw, ["name"]) ?? "", ownerId: at.text(raw, ["ownerId"]) ?? "", importPaths: strings("importPaths") };
+    const exclusionPatterns = strings("exclusionPatterns");
     const owner = memberOf.get(lib.ownerId);
     if (!owner || lib.importPaths.length === 0) {
       draft.unmap(`library "${lib.name}": ${owner ? "it has no import paths" : "its owner is not an active user"}`);
@@ -187,66 +193,77 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
       owner,
       path,
       ...(rel ? { importPaths: rel } : {}),
-      ...(lib.exclusionPatterns.length > 0 ? { exclusionPatterns: lib.exclusionPatterns } : {}),
+      ...(exclusionPatterns.length > 0 ? { exclusionPatterns } : {}),
       ...(scan?.enabled ? { rescan: { by: "immich", cron: scan.cronExpression ?? "0 0 * * *" } } : {}),
     });
   }
+}
 
-  const web = hostOf(String(at(cfg, ["server", "externalDomain"]) ?? ""));
-  if (web) draft.set(["hosts", "web"], web);
-  else draft.setDefault(["hosts", "web"], hostOf(source.url) ?? "photos.example.com", "the server has no external domain; the host of --server");
-
+/** The login: password login, and OAuth (preset from the issuer, the mobile relay's host, what differs from the defaults). */
+function importLogin({ draft, cfg, def }: ServerImport): void {
   draft.set(["auth", "passwordLogin"], at(cfg, ["passwordLogin", "enabled"]) !== false);
   const oauth = at(cfg, ["oauth"]) as Record<string, unknown> | undefined;
-  if (oauth?.enabled === true) {
-    const issuer = String(oauth.issuerUrl ?? "");
-    const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.exec(issuer);
-    const preset = hostOf(issuer) === "accounts.google.com" ? "google" : entra ? "entra" : "generic";
-    const defOauth = (at(def, ["oauth"]) ?? {}) as Record<string, unknown>;
-    const mobileUri = String(oauth.mobileRedirectUri ?? "");
-    const relay = /^https:\/\/([^/]+)\/api\/oauth\/mobile-redirect\/?$/.exec(mobileUri);
-    const relayHost = relay?.[1]?.toLowerCase();
-    if (relayHost && relayHost !== draft.get(["hosts", "web"])) draft.set(["hosts", "mobile"], relayHost);
-    draft.set(["auth", "oauth"], {
-      preset,
-      ...(preset === "generic" || preset === "entra" ? { issuerUrl: issuer } : {}),
-      clientId: String(oauth.clientId ?? ""),
-      clientSecret: draft.secret("IMMICH_OAUTH_CLIENT_SECRET", "the OAuth client secret (Administration → Settings → OAuth)"),
-      ...(oauth.scope === "openid email profile" ? {} : { scope: oauth.scope }),
-      autoRegister: oauth.autoRegister !== false,
-      autoLaunch: oauth.autoLaunch === true,
-      mobileRedirect: oauth.mobileOverrideEnabled === true,
-      ...(relayHost ? { mobileRedirectHost: relayHost } : {}),
-      ...(same(oauth.buttonText, defOauth.buttonText) ? {} : { buttonText: oauth.buttonText }),
-      ...(same(oauth.roleClaim, defOauth.roleClaim) ? {} : { roleClaim: oauth.roleClaim }),
-    });
-  }
+  if (oauth?.enabled !== true) return;
+  const issuer = String(oauth.issuerUrl ?? "");
+  const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.exec(issuer);
+  const preset = hostOf(issuer) === "accounts.google.com" ? "google" : entra ? "entra" : "generic";
+  const defOauth = (at(def, ["oauth"]) ?? {}) as Record<string, unknown>;
+  const relay = /^https:\/\/([^/]+)\/api\/oauth\/mobile-redirect\/?$/.exec(String(oauth.mobileRedirectUri ?? ""));
+  const relayHost = relay?.[1]?.toLowerCase();
+  if (relayHost && relayHost !== draft.get(["hosts", "web"])) draft.set(["hosts", "mobile"], relayHost);
+  draft.set(["auth", "oauth"], {
+    preset,
+    ...(preset === "generic" || preset === "entra" ? { issuerUrl: issuer } : {}),
+    clientId: String(oauth.clientId ?? ""),
+    clientSecret: draft.secret("IMMICH_OAUTH_CLIENT_SECRET", "the OAuth client secret (Administration → Settings → OAuth)"),
+    ...(oauth.scope === "openid email profile" ? {} : { scope: oauth.scope }),
+    autoRegister: oauth.autoRegister !== false,
+    autoLaunch: oauth.autoLaunch === true,
+    mobileRedirect: oauth.mobileOverrideEnabled === true,
+    ...(relayHost ? { mobileRedirectHost: relayHost } : {}),
+    ...(same(oauth.buttonText, defOauth.buttonText) ? {} : { buttonText: oauth.buttonText }),
+    ...(same(oauth.roleClaim, defOauth.roleClaim) ? {} : { roleClaim: oauth.roleClaim }),
+  });
+}
 
+/** The web host, the storage template, machine learning, and every plain setting of the config-key table that differs from the defaults. */
+function importSettings(ctx: ServerImport, url: string): void {
+  const { draft, cfg, def } = ctx;
+  const web = hostOf(String(at(cfg, ["server", "externalDomain"]) ?? ""));
+  if (web) draft.set(["hosts", "web"], web);
+  else draft.setDefault(["hosts", "web"], hostOf(url) ?? "photos.example.com", "the server has no external domain; the host of --server");
+  importLogin(ctx);
   const template = at(cfg, ["storageTemplate"]) as { enabled?: boolean; template?: string } | undefined;
   if (template && (!same(template.enabled, at(def, ["storageTemplate", "enabled"])) || !same(template.template, at(def, ["storageTemplate", "template"])))) {
     draft.set(["storageTemplate"], { enabled: template.enabled === true, template: template.template });
   }
   draft.set(["machineLearning", "enabled"], at(cfg, ["machineLearning", "enabled"]) !== false);
+  const reader = configReader(cfg, def);
+  for (const setting of CONFIG_SETTINGS) {
+    const value = setting.back(reader);
+    if (value !== undefined) draft.set(setting.spec, value);
+  }
+}
 
-  const differs = (path: readonly string[]) => !same(at(cfg, path), at(def, path));
-  if (differs(["newVersionCheck", "enabled"])) draft.set(["immich", "versionCheck"], at(cfg, ["newVersionCheck", "enabled"]));
-  if (differs(["reverseGeocoding", "enabled"])) draft.set(["immich", "reverseGeocoding"], at(cfg, ["reverseGeocoding", "enabled"]));
-  for (const k of ["enabled", "lightStyle", "darkStyle"]) if (differs(["map", k])) draft.set(["immich", "map", k], at(cfg, ["map", k]));
-  if (at(cfg, ["trash", "enabled"]) === false) draft.set(["immich", "trashDays"], 0);
-  else if (differs(["trash", "days"])) draft.set(["immich", "trashDays"], at(cfg, ["trash", "days"]));
-  if (differs(["user", "deleteDelay"])) draft.set(["immich", "userDeleteDelay"], at(cfg, ["user", "deleteDelay"]));
-  if (differs(["server", "loginPageMessage"])) draft.set(["immich", "loginPageMessage"], at(cfg, ["server", "loginPageMessage"]));
-  for (const [field, key] of [
-    ["welcome", "welcomeTemplate"],
-    ["albumInvite", "albumInviteTemplate"],
-    ["albumUpdate", "albumUpdateTemplate"],
-  ] as const) {
-    if (differs(["templates", "email", key])) draft.set(["immich", "templates", field], at(cfg, ["templates", "email", key]));
-  }
-  for (const queue of Object.keys((at(cfg, ["job"]) ?? {}) as object)) {
-    if (differs(["job", queue, "concurrency"])) draft.set(["immich", "jobs", queue], at(cfg, ["job", queue, "concurrency"]));
-  }
-  return { config: cfg, defaults: def };
+/** Read a running server into the draft: version, members, libraries, login and the settings it changed. */
+export async function importFromServer(draft: ImportDraft, source: ServerSource): Promise<ServerFacts> {
+  const opts = { baseUrl: source.url, headers: { "x-api-key": source.apiKey } };
+  const v = await getServerVersion(opts);
+  draft.set(["immich", "version"], `v${v.major}.${v.minor}.${v.patch}`);
+  const [users, libraries, config, defaults] = await Promise.all([searchUsersAdmin({}, opts), getAllLibraries(opts), getConfig(opts), getConfigDefaults(opts)]);
+  const ctx: ServerImport = {
+    draft,
+    opts,
+    shape: new Shape((what) => draft.unmap(what), "server"),
+    cfg: config as unknown as ConfigObject,
+    def: defaults as unknown as ConfigObject,
+  };
+  await noteConfigFileMode(ctx);
+  const memberOf = await importMembers(ctx, users);
+  await importPartners(ctx, memberOf);
+  importLibraries(ctx, libraries, memberOf);
+  importSettings(ctx, source.url);
+  return { config: ctx.cfg, defaults: ctx.def };
 }
 
 /**

@@ -75,7 +75,9 @@ describe("the switch-over report of each adoption fixture: imported, rendered, c
     expect(rendered.services["immich-init"]?.command?.[0]).not.toContain("chown");
     expect(text).not.toContain("fixture-not-a-real-password");
   });
+});
 
+describe("the switch-over report of the fixtures with extra networks, a self-scheduling backup or split library roots", () => {
   it("cuda-networks-backup: CUDA ML, the proxy network, the self-scheduling backup, HDD tuning and a second env file are kept; the backup's service name is named", async () => {
     const { switchOver, spec } = await runImport({ compose: fixture("cuda-networks-backup") });
     expect(switchOver?.map((d) => [d.kind, d.what])).toEqual([["name", "backup: service db-backup → service immich-db-backup"]]);

@@ -60,6 +60,57 @@ function source(folder: ComposeFolder, raw: string): string {
   return isBind(s) ? `bind ${resolve(folder.dir, s)}` : `volume ${volumeRealName(folder, s)}`;
 }
 
+/** The server's data: the media folder (where IMMICH_MEDIA_LOCATION points, else Immich's usual places) and its read-only library binds. */
+function serverData(folder: ComposeFolder, srv: DraftObject, serverEnv: Readonly<Record<string, string>>, data: Record<string, string>): void {
+  const mediaTarget = serverEnv.IMMICH_MEDIA_LOCATION || undefined;
+  for (const m of mounts(srv, folder.lookup)) {
+    if (isPlumbing(m.target)) continue;
+    const at = `${source(folder, m.source)} at ${m.target}`;
+    if (m.target === mediaTarget || (!mediaTarget && MEDIA_TARGETS.includes(m.target))) data.media = at;
+    else if (m.readOnly) data[`library ${m.target}`] = `${source(folder, m.source)} (read-only)`;
+  }
+}
+
+/** Postgres's data: its usual place, else where PGDATA points, else the service's first mount. */
+function databaseData(folder: ComposeFolder, db: DraftObject): string | undefined {
+  const pgdata = serviceEnvironment(folder, db).PGDATA;
+  const dbMounts = mounts(db, folder.lookup).filter((m) => !m.target.startsWith("/docker-entrypoint") && !m.target.startsWith("/etc/"));
+  const dbData =
+    dbMounts.find((m) => m.target.startsWith("/var/lib/postgresql")) ??
+    dbMounts.find((m) => pgdata !== undefined && (pgdata === m.target || pgdata.startsWith(`${m.target}/`))) ??
+    dbMounts[0];
+  return dbData ? `${source(folder, dbData.source)} at ${dbData.target}` : undefined;
+}
+
+/** The server's settings the render could differ in: TZ and every non-secret variable the render does not set itself. */
+function settingsOf(serverEnv: Readonly<Record<string, string>>): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [k, v] of Object.entries(serverEnv)) {
+    if (k !== "TZ" && (serverEnvOwner(k) || /^(UPLOAD_LOCATION|DB_DATA_LOCATION|IMMICH_VERSION)$/.test(k))) continue;
+    if (isSecretEnvName(k) || v.includes("${")) continue;
+    environment[k] = v;
+  }
+  return environment;
+}
+
+/** How the database backup runs: tiredofit/db-backup schedules itself unless MODE=MANUAL. */
+function backupSchedule(folder: ComposeFolder, backup: DraftObject | undefined): string | undefined {
+  if (!backup) return undefined;
+  const e = serviceEnvironment(folder, backup);
+  return (e.MODE ?? "AUTO").toUpperCase() === "MANUAL"
+    ? "one dump per run: a host cron or CD job must run it"
+    : `self-scheduled: from ${e.DB01_BACKUP_BEGIN ?? e.DEFAULT_BACKUP_BEGIN ?? "+0 (at start)"} every ${e.DB01_BACKUP_INTERVAL ?? e.DEFAULT_BACKUP_INTERVAL ?? "1440"} minutes`;
+}
+
+/** What changes the data's ownership at each start: services whose command chowns it. */
+function ownershipOf(folder: ComposeFolder): string {
+  const services = (folder.doc.services ?? {}) as Record<string, DraftObject>;
+  const chowners = Object.entries(services)
+    .filter(([, s]) => CHOWNS_DATA.test(JSON.stringify(s?.command ?? "")))
+    .map(([name]) => name);
+  return chowners.length > 0 ? `${chowners.join(", ")} chowns the data at each start` : "nothing changes the data's ownership";
+}
+
 /** The model of a Compose install: an old folder as read, or a rendered compose.yaml (`folder.doc`). */
 export function composeInstallModel(folder: ComposeFolder): ComposeInstallModel {
   const roles = roleServices(folder);
@@ -67,55 +118,17 @@ export function composeInstallModel(folder: ComposeFolder): ComposeInstallModel 
   const data: Record<string, string> = {};
   const srv = roles.server?.[1];
   const serverEnv = srv ? serviceEnvironment(folder, srv) : {};
-  if (srv) {
-    const mediaTarget = serverEnv.IMMICH_MEDIA_LOCATION || undefined;
-    for (const m of mounts(srv, folder.lookup)) {
-      if (isPlumbing(m.target)) continue;
-      const at = `${source(folder, m.source)} at ${m.target}`;
-      if (m.target === mediaTarget || (!mediaTarget && MEDIA_TARGETS.includes(m.target))) data.media = at;
-      else if (m.readOnly) data[`library ${m.target}`] = `${source(folder, m.source)} (read-only)`;
-    }
-  }
-  const db = roles.database?.[1];
-  // Postgres's data: its usual place, else where PGDATA points, else the service's first mount.
-  const pgdata = db ? serviceEnvironment(folder, db).PGDATA : undefined;
-  const dbMounts = db ? mounts(db, folder.lookup).filter((m) => !m.target.startsWith("/docker-entrypoint") && !m.target.startsWith("/etc/")) : [];
-  const dbData =
-    dbMounts.find((m) => m.target.startsWith("/var/lib/postgresql")) ??
-    dbMounts.find((m) => pgdata !== undefined && (pgdata === m.target || pgdata.startsWith(`${m.target}/`))) ??
-    dbMounts[0];
-  if (dbData) data.database = `${source(folder, dbData.source)} at ${dbData.target}`;
+  if (srv) serverData(folder, srv, serverEnv, data);
+  const database = roles.database ? databaseData(folder, roles.database[1]) : undefined;
+  if (database) data.database = database;
   const ml = roles.machineLearning?.[1];
   const cacheMount = ml ? mounts(ml, folder.lookup).find((m) => m.target === "/cache") : undefined;
-
-  const environment: Record<string, string> = {};
-  for (const [k, v] of Object.entries(serverEnv)) {
-    if (k !== "TZ" && (serverEnvOwner(k) || /^(UPLOAD_LOCATION|DB_DATA_LOCATION|IMMICH_VERSION)$/.test(k))) continue;
-    if (isSecretEnvName(k) || v.includes("${")) continue;
-    environment[k] = v;
-  }
-
   const names: Partial<Record<Role, string>> = {};
   const images: Partial<Record<Role, string>> = {};
   for (const [role, hit] of Object.entries(roles) as [Role, [string, DraftObject]][]) {
     names[role] = `service ${hit[0]}${hit[1].container_name ? `, container ${value(hit[1].container_name)}` : ""}`;
     images[role] = value(hit[1].image);
   }
-
-  const backup = roles.backup?.[1];
-  let schedule: string | undefined;
-  if (backup) {
-    const e = serviceEnvironment(folder, backup);
-    schedule =
-      (e.MODE ?? "AUTO").toUpperCase() === "MANUAL"
-        ? "one dump per run: a host cron or CD job must run it"
-        : `self-scheduled: from ${e.DB01_BACKUP_BEGIN ?? e.DEFAULT_BACKUP_BEGIN ?? "+0 (at start)"} every ${e.DB01_BACKUP_INTERVAL ?? e.DEFAULT_BACKUP_INTERVAL ?? "1440"} minutes`;
-  }
-
-  const services = (folder.doc.services ?? {}) as Record<string, DraftObject>;
-  const chowners = Object.entries(services)
-    .filter(([, s]) => CHOWNS_DATA.test(JSON.stringify(s?.command ?? "")))
-    .map(([name]) => name);
   return {
     data,
     cache: cacheMount ? source(folder, cacheMount.source) : undefined,
@@ -131,10 +144,10 @@ export function composeInstallModel(folder: ComposeFolder): ComposeInstallModel 
       : [],
     names,
     images,
-    environment,
+    environment: settingsOf(serverEnv),
     localtime: srv ? mounts(srv, folder.lookup).some((m) => m.target === "/etc/localtime") : false,
-    schedule,
-    ownership: chowners.length > 0 ? `${chowners.join(", ")} chowns the data at each start` : "nothing changes the data's ownership",
+    schedule: backupSchedule(folder, roles.backup?.[1]),
+    ownership: ownershipOf(folder),
   };
 }
 
@@ -147,11 +160,10 @@ const ROLE_FIELD: Record<Role, string> = {
   backup: "backup",
 };
 
-/** Every difference between the install and the render, stateful ones first. */
-export function compareInstalls(before: ComposeInstallModel, after: ComposeInstallModel): Difference[] {
-  const out: Difference[] = [];
-  const add = (kind: DifferenceKind, what: string, todo: string, stateful = false) => out.push({ kind, stateful, what, todo });
+type Add = (kind: DifferenceKind, what: string, todo: string, stateful?: boolean) => void;
 
+/** Data each side mounts, and the model cache. */
+function compareData(before: ComposeInstallModel, after: ComposeInstallModel, add: Add): void {
   for (const key of [...new Set([...Object.keys(before.data), ...Object.keys(after.data)])].sort()) {
     const [b, a] = [before.data[key], after.data[key]];
     if (b === a) continue;
@@ -176,7 +188,10 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
       `model cache: ${before.cache ?? "none"} → ${after.cache ?? "none"}`,
       "machine-learning models download again; keep it with targets.compose.volumes.modelCache or paths.modelCache",
     );
+}
 
+/** Where the server is published, and the networks it leaves and joins. */
+function compareExposure(before: ComposeInstallModel, after: ComposeInstallModel, add: Add): void {
   if (before.ports.join() !== after.ports.join())
     add(
       "exposure",
@@ -185,7 +200,6 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
         ? "the render reaches more addresses: set targets.compose.publish.address"
         : "set targets.compose.publish to keep the old address and port",
     );
-
   for (const n of before.networks.filter((x) => !after.networks.includes(x)))
     add(
       "network",
@@ -194,7 +208,10 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
     );
   for (const n of after.networks.filter((x) => !before.networks.includes(x)))
     add("network", `the server joins the network ${n}`, "create it first when the render marks it external");
+}
 
+/** Service and container names, and images, role by role. */
+function compareNamesAndImages(before: ComposeInstallModel, after: ComposeInstallModel, add: Add): void {
   for (const role of Object.keys(ROLE_FIELD) as Role[]) {
     const [b, a] = [before.names[role], after.names[role]];
     if (b !== undefined && a !== undefined && b !== a)
@@ -216,7 +233,10 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
           : "pin the release or digest you run (immich.version, targets.compose.images)",
       );
   }
+}
 
+/** The server's settings and /etc/localtime, then the backup's schedule and the data's ownership. */
+function compareSettings(before: ComposeInstallModel, after: ComposeInstallModel, add: Add): void {
   for (const key of [...new Set([...Object.keys(before.environment), ...Object.keys(after.environment)])].sort()) {
     const [b, a] = [before.environment[key], after.environment[key]];
     if (b === a) continue;
@@ -232,7 +252,6 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
       `/etc/localtime of the host: ${before.localtime ? "bound" : "not bound"} → ${after.localtime ? "bound" : "not bound"}`,
       "set targets.compose.localtime",
     );
-
   if (before.schedule !== after.schedule)
     add(
       "schedule",
@@ -243,6 +262,16 @@ export function compareInstalls(before: ComposeInstallModel, after: ComposeInsta
     );
   if (before.ownership !== after.ownership)
     add("ownership", `${before.ownership} → ${after.ownership}`, "set targets.compose.chown: false to leave ownership as it is");
+}
+
+/** Every difference between the install and the render, stateful ones first. */
+export function compareInstalls(before: ComposeInstallModel, after: ComposeInstallModel): Difference[] {
+  const out: Difference[] = [];
+  const add: Add = (kind, what, todo, stateful = false) => out.push({ kind, stateful, what, todo });
+  compareData(before, after, add);
+  compareExposure(before, after, add);
+  compareNamesAndImages(before, after, add);
+  compareSettings(before, after, add);
   return out.sort((x, y) => Number(y.stateful) - Number(x.stateful));
 }
 

@@ -16,3 +16,4 @@ export {
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";
 export { immichCronProblem } from "./cron.js";
 export { type ConfigObject, type ConfigSchemaIssue, checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "./config-schema.js";
+export { CONFIG_SETTINGS, type ConfigLeaf, type ConfigReader, type ConfigSetting, configReader } from "./config-keys.js";

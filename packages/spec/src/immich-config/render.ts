@@ -5,6 +5,7 @@ import type { Target } from "../secrets.js";
 import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
 import { configValue } from "../releases/changed-defaults.js";
+import { applyConfigSettings } from "./config-keys.js";
 import { type ConfigObject, immichConfigDefaults, mergeConfig } from "./config-schema.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
 import { type FfmpegAccel, transcodingAccel } from "../facts.js";
@@ -46,23 +47,10 @@ export interface ImmichConfig {
   [key: string]: unknown;
 }
 
-type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
-const defined = <T extends Record<string, unknown>>(o: T): Defined<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>;
-
-/** The settings of `immich` that are plain Immich config keys: first-class fields, then `immich.config` merged over them. */
-function serverSettings(config: ImmichConfig, immich: ImmichFamilySpec["immich"]): ImmichConfig {
-  if (immich.versionCheck !== undefined) config.newVersionCheck = { enabled: immich.versionCheck };
-  if (immich.reverseGeocoding !== undefined) config.reverseGeocoding = { enabled: immich.reverseGeocoding };
-  if (immich.map) config.map = defined({ enabled: immich.map.enabled, lightStyle: immich.map.lightStyle, darkStyle: immich.map.darkStyle });
-  if (immich.trashDays !== undefined) config.trash = immich.trashDays === 0 ? { enabled: false } : { enabled: true, days: immich.trashDays };
-  if (immich.userDeleteDelay !== undefined) config.user = { deleteDelay: immich.userDeleteDelay };
-  if (immich.loginPageMessage !== undefined) config.server = { externalDomain: config.server?.externalDomain ?? "", loginPageMessage: immich.loginPageMessage };
-  if (immich.templates) {
-    const t = immich.templates;
-    config.templates = { email: defined({ welcomeTemplate: t.welcome, albumInviteTemplate: t.albumInvite, albumUpdateTemplate: t.albumUpdate }) };
-  }
-  if (immich.jobs) config.job = Object.fromEntries(Object.entries(immich.jobs).map(([queue, concurrency]) => [queue, { concurrency }]));
-  return immich.config ? (mergeConfig(config as ConfigObject, immich.config) as ImmichConfig) : config;
+/** The spec's plain config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
+function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec): ImmichConfig {
+  applyConfigSettings(config as ConfigObject, spec, immichConfigDefaults(immichLine(spec)));
+  return spec.immich.config ? (mergeConfig(config as ConfigObject, spec.immich.config) as ImmichConfig) : config;
 }
 
 /** The `${KEY}` secrets of `immich.config`: keys whose whole value is one placeholder. */
@@ -130,7 +118,7 @@ export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): Immic
   config.ffmpeg = { accel: ffmpegAccel(spec, target) };
   // Immich's own backup runs pg_dumpall, which needs a superuser role.
   if (!spec.database.superuser) config.backup = { database: { enabled: false } };
-  return serverSettings(config, spec.immich);
+  return serverSettings(config, spec);
 }
 
 /**

@@ -1,26 +1,7 @@
+import { serverEnvOwner } from "../server-environment.js";
 import type { RuleFinding, SpecRule } from "./_rule.js";
 
-/** Variables the renderers set from the spec's own fields: `immich.environment` must not fight them. */
-const OWNED: Record<string, string> = {
-  TZ: "immich.timezone",
-  IMMICH_CONFIG_FILE: "the rendered config file",
-  IMMICH_MEDIA_LOCATION: "immich.mediaLocation",
-  IMMICH_TRUSTED_PROXIES: "immich.trustedProxies",
-  IMMICH_MACHINE_LEARNING_URL: "machineLearning",
-  IMMICH_MACHINE_LEARNING_ENABLED: "machineLearning.enabled",
-  DB_URL: "database",
-  DB_VECTOR_EXTENSION: "database.vectorExtension",
-};
-const OWNED_PREFIX: [RegExp, string][] = [
-  [/^DB_/, "database"],
-  [/^REDIS_/, "redis"],
-];
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|_PASS)(_FILE)?$/;
-
-/** The spec field a server variable is rendered from, when the render sets it itself. */
-export function serverEnvOwner(name: string): string | undefined {
-  return OWNED[name] ?? OWNED_PREFIX.find(([re]) => re.test(name))?.[1];
-}
 
 /** Whether a variable's name says it holds a secret. */
 export const isSecretEnvName = (name: string): boolean => SECRET_NAME.test(name);

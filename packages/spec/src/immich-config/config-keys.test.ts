@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { applyConfigSettings, CONFIG_SETTINGS, configReader } from "./config-keys.js";
+import type { ConfigObject } from "./config-schema.js";
+
+const LINE: ConfigObject = {
+  map: { enabled: true, lightStyle: "", darkStyle: "" },
+  trash: { enabled: true, days: 30 },
+  job: { thumbnailGeneration: { concurrency: 3 } },
+};
+
+describe("applyConfigSettings", () => {
+  it("writes each field the spec sets, as the table's leaves, in the table's order", () => {
+    const config: ConfigObject = {};
+    applyConfigSettings(config, { immich: { trashDays: 0, map: { enabled: false }, jobs: { thumbnailGeneration: 2 } } }, LINE);
+    expect(config).toEqual({ map: { enabled: false }, trash: { enabled: false }, job: { thumbnailGeneration: { concurrency: 2 } } });
+    expect(Object.keys(config)).toEqual(["map", "trash", "job"]);
+  });
+
+  it("writes nothing for a setting whose keys the line's config does not have", () => {
+    const config: ConfigObject = {};
+    applyConfigSettings(config, { immich: { userDeleteDelay: 3, versionCheck: false, trashDays: 5 } }, LINE);
+    expect(config).toEqual({ trash: { enabled: true, days: 5 } });
+  });
+
+  it("reads back only what differs from the line's defaults", () => {
+    const reader = configReader(
+      { ...LINE, trash: { enabled: true, days: 30 }, map: { enabled: true, lightStyle: "", darkStyle: "https://tiles.example/dark.json" } },
+      LINE,
+    );
+    const back = Object.fromEntries(CONFIG_SETTINGS.map((s) => [s.spec.join("."), s.back(reader)]).filter(([, v]) => v !== undefined));
+    expect(back).toEqual({ "immich.map.darkStyle": "https://tiles.example/dark.json" });
+  });
+});

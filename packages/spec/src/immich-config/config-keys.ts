@@ -1,0 +1,122 @@
+// The spec's server settings that are plain Immich config keys, one entry per spec field: read
+// forward by `buildImmichConfig` (render.ts) and backward by `import --server`. Zod-free.
+import { type ConfigObject, isPlainObject } from "./config-schema.js";
+
+/** One config leaf a spec field sets: its path in Immich's config and its value. */
+export type ConfigLeaf = readonly [path: readonly string[], value: unknown];
+
+/** A server's config as import reads it: a value, and whether it differs from that version's defaults. */
+export interface ConfigReader {
+  value(path: readonly string[]): unknown;
+  differs(path: readonly string[]): boolean;
+}
+
+/** One spec field and the Immich config keys it sets. */
+export interface ConfigSetting {
+  /** The spec field, from the top of the spec. */
+  readonly spec: readonly string[];
+  /**
+   * The config keys it sets, dotted (`*` for any queue). They also say which lines the setting exists on:
+   * a line whose config defaults lack one of them renders nothing for it (the release table's lines).
+   */
+  readonly keys: readonly string[];
+  /** The config leaves for the field's value. */
+  readonly forward: (value: unknown) => readonly ConfigLeaf[];
+  /** The field's value from a server's config, or undefined to leave it unset (the server keeps Immich's default). */
+  readonly back: (config: ConfigReader) => unknown;
+}
+
+/** A field that is one config key as it is; imported only when the server's value differs from its defaults. */
+function plain(spec: readonly string[], key: readonly string[]): ConfigSetting {
+  return {
+    spec,
+    keys: [key.join(".")],
+    forward: (value) => [[key, value]],
+    back: (config) => (config.differs(key) ? config.value(key) : undefined),
+  };
+}
+
+/** `immich.trashDays`: 0 turns the trash off, any other number keeps deleted assets that many days. */
+const TRASH_DAYS: ConfigSetting = {
+  spec: ["immich", "trashDays"],
+  keys: ["trash.enabled", "trash.days"],
+  forward: (days) =>
+    days === 0
+      ? [[["trash", "enabled"], false]]
+      : [
+          [["trash", "enabled"], true],
+          [["trash", "days"], days],
+        ],
+  back: (config) => {
+    if (config.value(["trash", "enabled"]) === false) return 0;
+    return config.differs(["trash", "days"]) ? config.value(["trash", "days"]) : undefined;
+  },
+};
+
+/** `immich.jobs`: the concurrency of each queue the spec names. */
+const JOBS: ConfigSetting = {
+  spec: ["immich", "jobs"],
+  keys: ["job.*.concurrency"],
+  forward: (jobs) => Object.entries(jobs as Record<string, number>).map(([queue, n]): ConfigLeaf => [["job", queue, "concurrency"], n]),
+  back: (config) => {
+    const queues = config.value(["job"]);
+    const changed = Object.keys(isPlainObject(queues) ? queues : {}).filter((q) => config.differs(["job", q, "concurrency"]));
+    return changed.length > 0 ? Object.fromEntries(changed.map((q) => [q, config.value(["job", q, "concurrency"])])) : undefined;
+  },
+};
+
+/** Every spec field that is a plain Immich config setting, in the order the rendered file lists its keys. */
+export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
+  plain(["immich", "versionCheck"], ["newVersionCheck", "enabled"]),
+  plain(["immich", "reverseGeocoding"], ["reverseGeocoding", "enabled"]),
+  plain(["immich", "map", "enabled"], ["map", "enabled"]),
+  plain(["immich", "map", "lightStyle"], ["map", "lightStyle"]),
+  plain(["immich", "map", "darkStyle"], ["map", "darkStyle"]),
+  TRASH_DAYS,
+  plain(["immich", "userDeleteDelay"], ["user", "deleteDelay"]),
+  plain(["immich", "loginPageMessage"], ["server", "loginPageMessage"]),
+  plain(["immich", "templates", "welcome"], ["templates", "email", "welcomeTemplate"]),
+  plain(["immich", "templates", "albumInvite"], ["templates", "email", "albumInviteTemplate"]),
+  plain(["immich", "templates", "albumUpdate"], ["templates", "email", "albumUpdateTemplate"]),
+  JOBS,
+];
+
+const valueAt = (o: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((n, k) => (isPlainObject(n) && Object.hasOwn(n, k) ? n[k] : undefined), o);
+
+function setLeaf(config: ConfigObject, [path, value]: ConfigLeaf): void {
+  let node = config;
+  for (const k of path.slice(0, -1)) {
+    if (!isPlainObject(node[k])) node[k] = {};
+    node = node[k] as ConfigObject;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Whether a line's config (its defaults) has every key of a setting; `*` stands for any one key. */
+function lineHas(defaults: ConfigObject, setting: ConfigSetting): boolean {
+  const has = (node: unknown, path: readonly string[]): boolean => {
+    if (path.length === 0) return true;
+    if (!isPlainObject(node)) return false;
+    const [head, ...rest] = path as [string, ...string[]];
+    return head === "*" ? Object.values(node).some((n) => has(n, rest)) : Object.hasOwn(node, head) && has(node[head], rest);
+  };
+  return setting.keys.every((key) => has(defaults, key.split(".")));
+}
+
+/** Write the spec's settings of the table into `config`, for the line whose config `defaults` are given; a field left unset writes nothing. */
+export function applyConfigSettings(config: ConfigObject, spec: object, defaults: ConfigObject): void {
+  for (const setting of CONFIG_SETTINGS) {
+    const value = valueAt(spec, setting.spec);
+    if (value === undefined || !lineHas(defaults, setting)) continue;
+    for (const leaf of setting.forward(value)) setLeaf(config, leaf);
+  }
+}
+
+/** A reader of a server's config against the defaults of its version. */
+export function configReader(config: ConfigObject, defaults: ConfigObject): ConfigReader {
+  return {
+    value: (path) => valueAt(config, path),
+    differs: (path) => JSON.stringify(valueAt(config, path)) !== JSON.stringify(valueAt(defaults, path)),
+  };
+}
