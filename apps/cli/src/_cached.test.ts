@@ -27,14 +27,16 @@ describe("built CLI: code cache of the cold-start commands", () => {
     expect(readFileSync(join(dir, files[0]!)).equals(cache)).toBe(true);
   });
 
-  it("drops the command's caches of other builds when it writes a new one, and keeps the others", () => {
+  it("drops the command's caches of other builds by this Node when it writes a new one, and keeps the others", () => {
     const dir = mkdtempSync(join(tmpdir(), "immich-family-cache-"));
-    const stale = ["validate-0.0.9-v20.0.0-x64-1-1.bin", "validate-0.0.9-v20.0.0-x64-1-1.bin.77.tmp"];
-    const others = ["render-0.0.9-v20.0.0-x64-1-1.bin", "notes.txt"];
+    const line = `${process.version}-${process.arch}`;
+    const stale = [`validate-0.0.9-${line}-1-1.bin`, `validate-0.0.9-${line}-1-1.bin.77.tmp`];
+    // Another Node's cache of the same command stays: each Node on the machine keeps its own.
+    const others = [`render-0.0.9-${line}-1-1.bin`, "validate-0.0.9-v99.0.0-x64-1-1.bin", "notes.txt"];
     for (const f of [...stale, ...others]) writeFileSync(join(dir, f), "old");
     expect(validate(dir)).toEqual(OK);
     const files = readdirSync(dir);
-    const fresh = files.filter((f) => f.startsWith("validate-") && f.endsWith(".bin"));
+    const fresh = files.filter((f) => f.startsWith("validate-") && f.includes(`-${line}-`) && f.endsWith(".bin"));
     expect(fresh).toHaveLength(1);
     expect(fresh[0]).not.toBe(stale[0]);
     expect(files.filter((f) => !fresh.includes(f)).sort()).toEqual([...others, stale[1]].sort());

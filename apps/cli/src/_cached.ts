@@ -14,6 +14,8 @@ interface Loaded {
   readonly fresh: boolean;
 }
 const loaded: Loaded[] = [];
+/** A code cache is only good for the Node build that made it: part of each cache file's name. */
+const NODE_LINE = `${process.version}-${process.arch}`;
 
 /** Where compiled code is kept between runs: IMMICH_FAMILY_CACHE_DIR, else the user's cache folder. */
 function cacheDir(env: NodeJS.ProcessEnv): string {
@@ -30,7 +32,7 @@ export function loadCachedCommand(name: string, env: NodeJS.ProcessEnv): { main:
   if (!existsSync(file)) return undefined;
   const source = readFileSync(file, "utf8");
   const { size, mtimeMs } = statSync(file);
-  const key = `${name}-${VERSION}-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.bin`;
+  const key = `${name}-${VERSION}-${NODE_LINE}-${size}-${Math.trunc(mtimeMs)}.bin`;
   const cacheFile = env.IMMICH_FAMILY_NO_CODE_CACHE ? undefined : join(cacheDir(env), key);
   let cachedData: Buffer | undefined;
   try {
@@ -49,7 +51,8 @@ export function loadCachedCommand(name: string, env: NodeJS.ProcessEnv): { main:
 /**
  * After the command ran (so the cache also holds the functions it compiled), write the code cache of
  * the bundles that had none or a stale one, and drop that command's caches of other releases or
- * builds. Best effort: a read-only home only costs speed.
+ * builds made by this Node; another Node's cache stays (a machine with several Node versions would
+ * otherwise rewrite each one in turn). Best effort: a read-only home only costs speed.
  */
 export function saveCodeCaches(): void {
   for (const { name, script, cacheFile, fresh } of loaded.splice(0)) {
@@ -61,7 +64,8 @@ export function saveCodeCaches(): void {
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
       for (const old of readdirSync(dir)) {
-        if (old.startsWith(`${name}-`) && old.endsWith(".bin") && old !== basename(cacheFile)) rmSync(join(dir, old), { force: true });
+        if (old.startsWith(`${name}-`) && old.includes(`-${NODE_LINE}-`) && old.endsWith(".bin") && old !== basename(cacheFile))
+          rmSync(join(dir, old), { force: true });
       }
     } catch {
       // No cache this time; the next run tries again.

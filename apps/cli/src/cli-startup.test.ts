@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PORTS } from "@family/immich-spec/facts";
 import { describe, expect, it } from "vitest";
-import { BUILT_CLI, runCli } from "../test/helpers.js";
+import { BUILT_CLI, EXAMPLES, runCli } from "../test/helpers.js";
 
 describe("the bin's start", () => {
   it("loads nothing but Node's built-ins before a command runs (no zod, no library)", () => {
@@ -46,5 +47,32 @@ describe("the cold-start bundles' stand-ins", () => {
     expect(text).not.toContain("ltige Eingabe"); // German, "Ungültige Eingabe", written \\xFC by esbuild
     expect(text).toMatch(/class\{constructor\(\.\.\.args\)\{let\{Ajv2020:Real\}=require_\w*\(\);return new Real\(\.\.\.args\)\}\}/);
     expect(text).toMatch(/function addFormats\(\.\.\.args\)\{return require_\w*\(\)\(\.\.\.args\)\}/);
+  });
+});
+
+describe("render loads the renderer of each target it renders, and no other", () => {
+  // cdk8s, which only the Kubernetes renderer uses, asks for Node's child_process as it loads: a probe
+  // preloaded into the built CLI lists every module the run asked `require` for.
+  const work = mkdtempSync(join(tmpdir(), "immich-family-lazy-"));
+  const probe = join(work, "probe.cjs");
+  writeFileSync(
+    probe,
+    'const M = require("node:module"); const seen = new Set(); const load = M._load;\n' +
+      "M._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); };\n" +
+      'process.on("exit", () => require("node:fs").writeSync(2, `\\nrequired: ${[...seen].join(" ")}\\n`));\n',
+  );
+  const required = (example: string) => {
+    const r = spawnSync(process.execPath, ["-r", probe, BUILT_CLI, "render", example, "--out", join(work, example)], {
+      cwd: EXAMPLES,
+      encoding: "utf8",
+      env: { ...process.env, IMMICH_FAMILY_CACHE_DIR: join(work, "cache") },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return (/^required: (.*)$/m.exec(r.stderr)?.[1] ?? "").split(" ");
+  };
+
+  it("a Compose-only spec renders without loading cdk8s; a Kubernetes one loads it", () => {
+    expect(required("truenas.yaml")).not.toContain("child_process");
+    expect(required("ponder.yaml")).toContain("child_process");
   });
 });

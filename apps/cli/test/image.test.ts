@@ -115,6 +115,17 @@ describe("the image's deploy folder, run as the image runs it", () => {
     expect(bytes).toBeLessThan(25e6);
   });
 
+  it("runs on Debian slim (glibc, for @immich/walkrs) of the newest Node line CI tests, which the packages' engines allow", () => {
+    const base = /^ARG NODE_IMAGE=node:(\d+)-(\w+)-slim$/m.exec(dockerfile);
+    expect(base?.[2]).toMatch(/^(bookworm|trixie)$/);
+    const ci = readFileSync(join(root, ".github/workflows/ci.yml"), "utf8");
+    const lines = JSON.parse(/^\s+node: (\[.*\])$/m.exec(ci)?.[1] ?? "[]") as string[];
+    expect(lines.length).toBeGreaterThan(1);
+    expect(Number(base?.[1])).toBe(Math.max(...lines.map((l) => Number.parseInt(l, 10))));
+    const engines = JSON.parse(readFileSync(join(root, "apps/cli/package.json"), "utf8")).engines.node as string;
+    expect(engines).toBe(`>=${lines[0]}`);
+  });
+
   it("is published by the image workflow under the repository render writes by default, for amd64 and arm64", async () => {
     const workflow = readFileSync(join(root, ".github/workflows/image.yml"), "utf8");
     const { DEFAULT_WORKER_IMAGE_REPOSITORY } = await import("@family/immich-spec");

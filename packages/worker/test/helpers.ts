@@ -27,7 +27,10 @@ export interface SourceProcess {
 
 /** Run a TypeScript file of this package in its own Node process (through tsx, on the sources), from the package folder. */
 export function runSource(file: URL, args: readonly string[] = [], options: { env?: NodeJS.ProcessEnv; nodeFlags?: readonly string[] } = {}): SourceProcess {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--conditions=@family/source", "--import", "tsx", fileURLToPath(file), ...args], {
+  // tsx loads through `module.register()`, which Node 26 deprecates with a warning on stderr (DEP0205):
+  // the test harness's, not the product's, so it does not count as the child's own output.
+  const flags = [...(options.nodeFlags ?? []), "--disable-warning=DEP0205", "--conditions=@family/source", "--import", "tsx"];
+  const child = spawn(process.execPath, [...flags, fileURLToPath(file), ...args], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,5 @@
 import { fstatSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { COMPOSE_FORMER_FILES, composeNextSteps, isComposeFile, renderCompose } from "@family/immich-compose";
-import { isKubernetesFile, kubernetesNextSteps, renderKubernetes } from "@family/immich-k8s";
 import { escapeControl, formatDiagnosticWithFrame, type ImmichFamilySpec, type RenderedFile, type SpecDiagnostic, type Target } from "@family/immich-spec";
 import type { CommandMain } from "../_command.js";
 import { CliError } from "../_errors.js";
@@ -18,9 +16,16 @@ interface Renderer {
   readonly nextSteps: (spec: ImmichFamilySpec, dir: string) => string[];
 }
 
-const RENDERERS: Record<Target, Renderer> = {
-  kubernetes: { render: renderKubernetes, canWrite: isKubernetesFile, former: [], nextSteps: kubernetesNextSteps },
-  compose: { render: renderCompose, canWrite: isComposeFile, former: COMPOSE_FORMER_FILES, nextSteps: composeNextSteps },
+/** Each target's renderer, loaded only when a target of that kind is rendered: a Compose-only spec never loads cdk8s. */
+const RENDERERS: Record<Target, () => Promise<Renderer>> = {
+  kubernetes: async () => {
+    const k8s = await import("@family/immich-k8s");
+    return { render: k8s.renderKubernetes, canWrite: k8s.isKubernetesFile, former: [], nextSteps: k8s.kubernetesNextSteps };
+  },
+  compose: async () => {
+    const compose = await import("@family/immich-compose");
+    return { render: compose.renderCompose, canWrite: compose.isComposeFile, former: compose.COMPOSE_FORMER_FILES, nextSteps: compose.composeNextSteps };
+  },
 };
 
 export interface RenderOptions {
@@ -60,12 +65,33 @@ function targetFolders(cwd: string, spec: ImmichFamilySpec, opts: RenderOptions)
   });
 }
 
-function planAll(cwd: string, loaded: LoadedSpec, opts: RenderOptions, locked: boolean): TargetPlan[] {
+/** A target's folder, its renderer and the files it renders: rendered once, planned before and again under the lock. */
+interface TargetRender {
+  readonly target: Target;
+  readonly dir: string;
+  readonly abs: string;
+  readonly renderer: Renderer;
+  readonly files: readonly RenderedFile[];
+}
+
+async function renderTargets(cwd: string, spec: ImmichFamilySpec, opts: RenderOptions): Promise<TargetRender[]> {
+  const rendered: TargetRender[] = [];
+  // One target after the other, so a renderer's refusal is reported in the targets' order.
+  for (const folder of targetFolders(cwd, spec, opts)) {
+    const renderer = await RENDERERS[folder.target]();
+    rendered.push({ ...folder, renderer, files: renderer.render(spec) });
+  }
+  return rendered;
+}
+
+function planAll(rendered: readonly TargetRender[], loaded: LoadedSpec, locked: boolean): TargetPlan[] {
   const protect = protectedSpec(loaded.file);
-  return targetFolders(cwd, loaded.spec, opts).map(({ target, dir, abs }) => {
-    const r = RENDERERS[target];
-    return { target, dir, spec: loaded.spec, plan: planFolder(abs, dir, r.render(loaded.spec), { canWrite: r.canWrite, former: r.former, protect, locked }) };
-  });
+  return rendered.map(({ target, dir, abs, renderer, files }) => ({
+    target,
+    dir,
+    spec: loaded.spec,
+    plan: planFolder(abs, dir, files, { canWrite: renderer.canWrite, former: renderer.former, protect, locked }),
+  }));
 }
 
 /** Render the requested (default: every declared) targets and compare each with its folder, writing nothing. */
@@ -75,7 +101,7 @@ export async function planRender(
   opts: RenderOptions,
 ): Promise<{ plans: TargetPlan[]; warnings: readonly SpecDiagnostic[]; source: string }> {
   const loaded = await loadSpecOrThrow(cwd, path);
-  return { plans: planAll(cwd, loaded, opts, false), warnings: loaded.warnings, source: loaded.source };
+  return { plans: planAll(await renderTargets(cwd, loaded.spec, opts), loaded, false), warnings: loaded.warnings, source: loaded.source };
 }
 
 /**
@@ -132,15 +158,16 @@ export async function render(cwd: string, path: string | undefined, opts: Render
   const loaded = await loadSpecOrThrow(cwd, path);
   const force = opts.force === true;
   // Checked first without the lock, as `diff` checks, so a refused render creates nothing.
-  await refuse(planAll(cwd, loaded, opts, false), force);
+  const rendered = await renderTargets(cwd, loaded.spec, opts);
+  await refuse(planAll(rendered, loaded, false), force);
   const locks: HeldLock[] = [];
   let plans: TargetPlan[];
   try {
-    for (const { target, dir, abs } of targetFolders(cwd, loaded.spec, opts)) {
-      const owns = (name: string) => name === RECORD_FILE || name === LOCK_FILE || RENDERERS[target].canWrite(name);
+    for (const { dir, abs, renderer } of rendered) {
+      const owns = (name: string) => name === RECORD_FILE || name === LOCK_FILE || renderer.canWrite(name);
       locks.push(lockFolder(abs, escapeControl(dir), owns));
     }
-    plans = planAll(cwd, loaded, opts, true);
+    plans = planAll(rendered, loaded, true);
     await refuse(plans, force);
     for (const p of plans) applyPlan(p.plan);
   } finally {
@@ -159,7 +186,7 @@ export async function render(cwd: string, path: string | undefined, opts: Render
       created: paths(p, "create"),
       changed: paths(p, "update"),
       removed: paths(p, "remove"),
-      nextSteps: RENDERERS[p.target].nextSteps(p.spec, p.dir),
+      nextSteps: rendered.find((r) => r.target === p.target)?.renderer.nextSteps(p.spec, p.dir) ?? [],
     })),
   };
 }
