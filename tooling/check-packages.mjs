@@ -5,6 +5,7 @@
 // each package.json names its dependencies `catalog:` (or `workspace:` for the workspace's own).
 // Each publishable package publishes `publishConfig.exports`: its `exports` without the workspace's
 // `@family/source` condition (which points at src/, not published); the two must not drift apart.
+// Every changeset names only publishable packages, each with a bump.
 // Then every type the packages export from their index.ts carries a doc comment.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -77,6 +78,21 @@ for (const entry of entries) {
       );
       failed++;
     }
+  }
+}
+// Each changeset's front matter names only publishable packages with a bump (a formatter once turned one
+// into a Markdown heading, which `changeset version` refuses at release time, not before).
+const publishable = new Set(packages.map(({ dir }) => JSON.parse(readFileSync(`${root}${dir}/package.json`, "utf8")).name));
+for (const name of readdirSync(`${root}.changeset`).filter((f) => f.endsWith(".md") && f !== "README.md")) {
+  const front = /^---\n([\s\S]*?)\n---\n/.exec(readFileSync(`${root}.changeset/${name}`, "utf8"))?.[1];
+  const lines = front?.split("\n").filter((l) => l.trim() !== "") ?? [];
+  const bad = lines.filter((l) => {
+    const m = /^"(@family\/[a-z0-9-]+)": (patch|minor|major)$/.exec(l);
+    return !m || !publishable.has(m[1]);
+  });
+  if (front === undefined || lines.length === 0 || bad.length > 0) {
+    console.error(`.changeset/${name}: front matter must be lines of "<package>": patch|minor|major${bad.length ? `, not ${JSON.stringify(bad[0])}` : ""}`);
+    failed++;
   }
 }
 // Both tools read the tarball `pnpm pack` makes (publishConfig applied), not the workspace's manifest.
