@@ -1,4 +1,14 @@
-import { buildImmichConfig, CONFIG_SETTINGS, type ConfigObject, configReader, immichConfigDefaults, immichLine, mergeConfig } from "@family/immich-spec";
+import {
+  buildImmichConfig,
+  CONFIG_SETTINGS,
+  type ConfigObject,
+  configReader,
+  immichConfigDefaults,
+  immichLine,
+  isPlainObject,
+  mergeConfig,
+  readConfigSettings,
+} from "@family/immich-spec";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exampleSpec } from "../../test/helpers.js";
@@ -37,14 +47,15 @@ function specWithSettings(version: string, values: Record<string, unknown>) {
 /** The server's stored config (the rendered file merged over the line's defaults), and what import reads back from it through the table. */
 function roundTrip(version: string, values: Record<string, unknown>) {
   const defaults = immichConfigDefaults(immichLine({ immich: { version } }));
-  const stored = mergeConfig(defaults, buildImmichConfig(specWithSettings(version, values), "compose") as ConfigObject);
-  const reader = configReader(stored, defaults);
-  const back: Record<string, unknown> = {};
-  for (const setting of CONFIG_SETTINGS) {
-    const value = setting.back(reader);
-    if (value !== undefined) back[dotted(setting.spec)] = value;
-  }
-  return { defaults, stored, back };
+  const spec = specWithSettings(version, values);
+  const stored = mergeConfig(defaults, buildImmichConfig(spec, "compose") as ConfigObject);
+  // What import reads elsewhere (members, libraries, hosts) is the spec's; secrets come back as placeholders.
+  const draft = {
+    get: (path: readonly string[]) => path.reduce<unknown>((n, k) => (isPlainObject(n) ? n[k] : undefined), spec),
+    secret: (key: string) => `\${${key}}`,
+  };
+  const back = Object.fromEntries(readConfigSettings(configReader(stored, defaults), draft).map(([path, value]) => [dotted(path), value]));
+  return { defaults, stored, back, spec };
 }
 
 describe("the config-key table", () => {
@@ -56,15 +67,16 @@ describe("the config-key table", () => {
     const settings = fc.record(VALUES, { requiredKeys: [] });
     fc.assert(
       fc.property(fc.constantFrom("v2.7.5", "v3.1.0"), settings, (version, values) => {
-        const { defaults, stored, back } = roundTrip(version, values);
+        const { defaults, stored, back, spec } = roundTrip(version, values);
+        const ctx = { spec, target: "compose" as const, defaults };
         const again = mergeConfig(defaults, buildImmichConfig(specWithSettings(version, back), "compose") as ConfigObject);
         expect(again).toEqual(stored);
         // Each config leaf a value sets that Immich would not have by default is set again by the value imported.
         const defaultsOf = configReader(defaults, defaults);
         for (const [path, value] of Object.entries(values)) {
           const setting = CONFIG_SETTINGS.find((s) => dotted(s.spec) === path);
-          const changed = (setting?.forward(value) ?? []).filter(([key, v]) => JSON.stringify(defaultsOf.value(key)) !== JSON.stringify(v));
-          const imported = back[path] === undefined ? [] : (setting?.forward(back[path]) ?? []);
+          const changed = (setting?.forward(value, ctx) ?? []).filter(([key, v]) => JSON.stringify(defaultsOf.value(key)) !== JSON.stringify(v));
+          const imported = back[path] === undefined ? [] : (setting?.forward(back[path], ctx) ?? []);
           expect(imported).toEqual(expect.arrayContaining(changed));
         }
       }),

@@ -1,4 +1,4 @@
-import { CONFIG_SETTINGS, type ConfigObject, configReader, isPlainObject } from "@family/immich-spec";
+import { type ConfigObject, configReader, isPlainObject, readConfigSettings } from "@family/immich-spec";
 import {
   getAllLibraries,
   getConfig,
@@ -238,11 +238,8 @@ function importSettings(ctx: ServerImport, url: string): void {
     draft.set(["storageTemplate"], { enabled: template.enabled === true, template: template.template });
   }
   draft.set(["machineLearning", "enabled"], at(cfg, ["machineLearning", "enabled"]) !== false);
-  const reader = configReader(cfg, def);
-  for (const setting of CONFIG_SETTINGS) {
-    const value = setting.back(reader);
-    if (value !== undefined) draft.set(setting.spec, value);
-  }
+  const back = { get: (path: readonly string[]) => draft.get(path), secret: (key: string, what: string) => draft.secret(key, what) };
+  for (const [path, value] of readConfigSettings(configReader(cfg, def), back)) draft.set(path, value);
 }
 
 /** Read a running server into the draft: version, members, libraries, login and the settings it changed. */

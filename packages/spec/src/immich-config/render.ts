@@ -48,8 +48,8 @@ export interface ImmichConfig {
 }
 
 /** The spec's plain config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
-function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec): ImmichConfig {
-  applyConfigSettings(config as ConfigObject, spec, immichConfigDefaults(immichLine(spec)));
+function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec, target: Target): ImmichConfig {
+  applyConfigSettings(config as ConfigObject, { spec, target, defaults: immichConfigDefaults(immichLine(spec)) });
   return spec.immich.config ? (mergeConfig(config as ConfigObject, spec.immich.config) as ImmichConfig) : config;
 }
 
@@ -118,7 +118,7 @@ export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): Immic
   config.ffmpeg = { accel: ffmpegAccel(spec, target) };
   // Immich's own backup runs pg_dumpall, which needs a superuser role.
   if (!spec.database.superuser) config.backup = { database: { enabled: false } };
-  return serverSettings(config, spec);
+  return serverSettings(config, spec, target);
 }
 
 /**
