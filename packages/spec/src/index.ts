@@ -19,6 +19,7 @@ export {
   type FfmpegAccel,
   type FillResult,
   ffmpegAccel,
+  hostOf,
   fillTemplate,
   type ImmichConfig,
   immichCronProblem,

@@ -33,6 +33,7 @@ describe("applyConfigSettings", () => {
       LINE,
     );
     const back = Object.fromEntries(readConfigSettings(reader, NO_DRAFT).map(([path, v]) => [path.join("."), v]));
-    expect(back).toEqual({ "immich.map.darkStyle": "https://tiles.example/dark.json" });
+    // Password login and machine learning are read always (they decide who logs in, what runs); the rest only when changed.
+    expect(back).toEqual({ "auth.passwordLogin": true, "machineLearning.enabled": true, "immich.map.darkStyle": "https://tiles.example/dark.json" });
   });
 });

@@ -1,7 +1,8 @@
-// The spec's server settings that are plain Immich config keys, one entry per spec field: read
+// The spec's server settings as Immich config keys, one entry per spec field: read
 // forward by `buildImmichConfig` (render.ts) and backward by `import --server`. Zod-free.
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
+import { COMPOSITE_SETTINGS } from "./composite-settings.js";
 import { type ConfigObject, isPlainObject } from "./config-schema.js";
 
 /** One config leaf a spec field sets: its path in Immich's config and its value. */
@@ -82,8 +83,9 @@ const JOBS: ConfigSetting = {
   },
 };
 
-/** Every spec field that is a plain Immich config setting, in the order the rendered file lists its keys. */
+/** Every spec field that sets Immich config keys, in the order the rendered file lists its keys. */
 export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
+  ...COMPOSITE_SETTINGS,
   plain(["immich", "versionCheck"], ["newVersionCheck", "enabled"]),
   plain(["immich", "reverseGeocoding"], ["reverseGeocoding", "enabled"]),
   plain(["immich", "map", "enabled"], ["map", "enabled"]),

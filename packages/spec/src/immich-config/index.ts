@@ -7,12 +7,11 @@ export {
 export {
   buildImmichConfig,
   type FfmpegAccel,
-  ffmpegAccel,
   type ImmichConfig,
-  immichLibraryScan,
   passthroughSecretKeys,
   renderImmichConfigTemplate,
 } from "./render.js";
+export { ffmpegAccel, hostOf, immichLibraryScan } from "./composite-settings.js";
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";
 export { immichCronProblem } from "./cron.js";
 export { type ConfigObject, type ConfigSchemaIssue, checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "./config-schema.js";

@@ -7,8 +7,7 @@ import { yamlText } from "../yaml-text.js";
 import { configValue } from "../releases/changed-defaults.js";
 import { applyConfigSettings } from "./config-keys.js";
 import { type ConfigObject, immichConfigDefaults, mergeConfig } from "./config-schema.js";
-import { machineLearningUrl } from "./machine-learning-url.js";
-import { type FfmpegAccel, transcodingAccel } from "../facts.js";
+import type { FfmpegAccel } from "../facts.js";
 
 export type { FfmpegAccel };
 
@@ -47,7 +46,7 @@ export interface ImmichConfig {
   [key: string]: unknown;
 }
 
-/** The spec's plain config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
+/** The spec's config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
 function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec, target: Target): ImmichConfig {
   applyConfigSettings(config as ConfigObject, { spec, target, defaults: immichConfigDefaults(immichLine(spec)) });
   return spec.immich.config ? (mergeConfig(config as ConfigObject, spec.immich.config) as ImmichConfig) : config;
@@ -71,18 +70,6 @@ export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): {
 /** `${KEY}` for a secret reference, the literal for a value. */
 export function placeholder(v: ValueOrSecret): string {
   return "key" in v ? `\${${v.key}}` : v.value;
-}
-
-/** The `ffmpeg.accel` value for `target`: the Compose hwaccel choice; Kubernetes gets no device, so none. */
-export function ffmpegAccel(spec: Pick<ImmichFamilySpec, "targets">, target: Target): FfmpegAccel {
-  if (target === "kubernetes") return "disabled";
-  return transcodingAccel(spec.targets.compose?.hwaccel ?? "cpu");
-}
-
-/** Immich's own periodic library scan: on (with the first such cron) only when a library asks for it. */
-export function immichLibraryScan(spec: Pick<ImmichFamilySpec, "libraries">): { enabled: boolean; cronExpression?: string } {
-  const byImmich = Object.values(spec.libraries).find((lib) => lib.rescan.by === "immich");
-  return byImmich ? { enabled: true, cronExpression: byImmich.rescan.cron } : { enabled: false };
 }
 
 /** The Immich server config for `target`, as an object; secrets are `${KEY}` placeholders. */
@@ -110,14 +97,6 @@ export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): Immic
         : {}),
     };
   }
-  config.passwordLogin = { enabled: spec.auth.passwordLogin };
-  if (spec.storageTemplate) config.storageTemplate = { enabled: spec.storageTemplate.enabled, template: spec.storageTemplate.template };
-  config.server = { externalDomain: `https://${spec.hosts.web}` };
-  config.library = { scan: immichLibraryScan(spec), watch: { enabled: false } };
-  config.machineLearning = spec.machineLearning.enabled ? { enabled: true, urls: [machineLearningUrl(spec, target)] } : { enabled: false };
-  config.ffmpeg = { accel: ffmpegAccel(spec, target) };
-  // Immich's own backup runs pg_dumpall, which needs a superuser role.
-  if (!spec.database.superuser) config.backup = { database: { enabled: false } };
   return serverSettings(config, spec, target);
 }
 
