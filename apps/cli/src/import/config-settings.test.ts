@@ -29,6 +29,12 @@ const queues = ["thumbnailGeneration", "metadataExtraction", "videoConversion", 
  * (a composite setting's may lie under its entry's field): a new entry without one fails below.
  */
 const VALUES: Record<string, fc.Arbitrary<unknown>> = {
+  "auth.oauth.issuerUrl": fc.constantFrom("https://accounts.google.com", "https://id.example.org/realms/family", "http://id.home.lan/realms/family"),
+  "auth.oauth.scope": fc.constantFrom("openid email profile", "openid email"),
+  "auth.oauth.autoLaunch": fc.boolean(),
+  "auth.oauth.mobileRedirect": fc.boolean(),
+  "auth.oauth.buttonText": text.filter((t) => t !== ""),
+  "hosts.mobile": fc.constantFrom("app.photos.rincewind.family", "m.example.org"),
   "auth.passwordLogin": fc.boolean(),
   storageTemplate: fc.record({
     enabled: fc.boolean(),
@@ -138,8 +144,9 @@ describe("the config-key table", () => {
 
   it("renders nothing for a setting the spec leaves unset, and import reads back only the spec's own values", () => {
     const { stored, defaults, back, spec } = roundTrip("v3.1.0", {});
-    for (const [path, value] of Object.entries(back)) expect(value, path).toEqual(valueAt(spec, path.split(".")));
-    expect(Object.keys(back).sort()).toEqual(["auth.passwordLogin", "hosts.web", "machineLearning.enabled", "storageTemplate"]);
+    // OAuth comes back in the spec's written form (its secret a placeholder), tested below.
+    for (const [path, value] of Object.entries(back).filter(([p]) => p !== "auth.oauth")) expect(value, path).toEqual(valueAt(spec, path.split(".")));
+    expect(Object.keys(back).sort()).toEqual(["auth.oauth", "auth.passwordLogin", "hosts.mobile", "hosts.web", "machineLearning.enabled", "storageTemplate"]);
     for (const setting of CONFIG_SETTINGS.filter((s) => valueAt(spec, s.spec) === undefined))
       for (const key of setting.keys.filter((k) => !k.includes("*"))) {
         const path = key.split(".");
@@ -158,5 +165,31 @@ describe("the config-key table", () => {
     expect(stored.library).toMatchObject({ scan: { enabled: true, cronExpression: "0 4 * * *" }, watch: { enabled: false } });
     const rescan = { by: "immich", cron: "0 4 * * *" };
     expect(back.libraries).toEqual({ family: { rescan }, travel: { rescan } });
+  });
+
+  it("reads OAuth back from a server holding the client secret as its placeholder, never the value", () => {
+    const { stored, defaults } = roundTrip("v3.1.0", { "auth.oauth.buttonText": "Family login" });
+    const server = mergeConfig(stored, { oauth: { clientSecret: "s3cret-from-the-server" } });
+    const secrets: string[] = [];
+    const draft = {
+      get: () => undefined,
+      secret: (key: string) => {
+        secrets.push(key);
+        return `\${${key}}`;
+      },
+    };
+    const back = Object.fromEntries(readConfigSettings(configReader(server, defaults), draft).map(([path, value]) => [dotted(path), value]));
+    expect(back["auth.oauth"]).toEqual({
+      preset: "google",
+      clientId: "1234567890-abc.apps.googleusercontent.com",
+      clientSecret: "${IMMICH_OAUTH_CLIENT_SECRET}",
+      autoRegister: true,
+      autoLaunch: false,
+      mobileRedirect: true,
+      mobileRedirectHost: "app.photos.rincewind.family",
+      buttonText: "Family login",
+    });
+    expect(secrets).toEqual(["IMMICH_OAUTH_CLIENT_SECRET"]);
+    expect(JSON.stringify(back)).not.toContain("s3cret");
   });
 });

@@ -192,32 +192,6 @@ function importLibraries({ draft, shape }: ServerImport, libraries: unknown, mem
   return read;
 }
 
-/** OAuth: preset from the issuer, the mobile relay's host, what differs from the defaults. */
-function importLogin({ draft, cfg, def }: ServerImport): void {
-  const oauth = at(cfg, ["oauth"]) as Record<string, unknown> | undefined;
-  if (oauth?.enabled !== true) return;
-  const issuer = String(oauth.issuerUrl ?? "");
-  const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.exec(issuer);
-  const preset = hostOf(issuer) === "accounts.google.com" ? "google" : entra ? "entra" : "generic";
-  const defOauth = (at(def, ["oauth"]) ?? {}) as Record<string, unknown>;
-  const relay = /^https:\/\/([^/]+)\/api\/oauth\/mobile-redirect\/?$/.exec(String(oauth.mobileRedirectUri ?? ""));
-  const relayHost = relay?.[1]?.toLowerCase();
-  if (relayHost && relayHost !== draft.get(["hosts", "web"])) draft.set(["hosts", "mobile"], relayHost);
-  draft.set(["auth", "oauth"], {
-    preset,
-    ...(preset === "generic" || preset === "entra" ? { issuerUrl: issuer } : {}),
-    clientId: String(oauth.clientId ?? ""),
-    clientSecret: draft.secret("IMMICH_OAUTH_CLIENT_SECRET", "the OAuth client secret (Administration → Settings → OAuth)"),
-    ...(oauth.scope === "openid email profile" ? {} : { scope: oauth.scope }),
-    autoRegister: oauth.autoRegister !== false,
-    autoLaunch: oauth.autoLaunch === true,
-    mobileRedirect: oauth.mobileOverrideEnabled === true,
-    ...(relayHost ? { mobileRedirectHost: relayHost } : {}),
-    ...(same(oauth.buttonText, defOauth.buttonText) ? {} : { buttonText: oauth.buttonText }),
-    ...(same(oauth.roleClaim, defOauth.roleClaim) ? {} : { roleClaim: oauth.roleClaim }),
-  });
-}
-
 /** Set a value read from the server; into a mapping already drafted, key by key (what other sources found there stays, with its guesses). */
 function setFound(draft: ImportDraft, path: readonly string[], value: unknown): void {
   const current = draft.get(path);
@@ -225,17 +199,15 @@ function setFound(draft: ImportDraft, path: readonly string[], value: unknown): 
   else draft.set(path, value);
 }
 
-/** Every setting of the config-key table the server's config gives, the web host (from --server without one), and OAuth. */
-function importSettings(ctx: ServerImport, url: string, libraries: Record<string, object>): void {
-  const { draft, cfg, def } = ctx;
+/** Every setting of the config-key table the server's config gives; without an external domain, the web host is --server's. */
+function importSettings({ draft, cfg, def }: ServerImport, url: string, libraries: Record<string, object>): void {
+  draft.setDefault(["hosts", "web"], hostOf(url) ?? "photos.example.com", "the server has no external domain; the host of --server");
   // The libraries the settings read are the server's own (a folder's that the server lacks are not its to scan).
   const back: BackContext = {
     get: (path) => (path[0] === "libraries" ? at({ libraries }, path) : draft.get(path)),
     secret: (key, what) => draft.secret(key, what),
   };
   for (const [path, value] of readConfigSettings(configReader(cfg, def), back)) setFound(draft, path, value);
-  draft.setDefault(["hosts", "web"], hostOf(url) ?? "photos.example.com", "the server has no external domain; the host of --server");
-  importLogin(ctx);
 }
 
 /** Read a running server into the draft: version, members, libraries, login and the settings it changed. */

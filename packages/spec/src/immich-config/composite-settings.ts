@@ -1,9 +1,12 @@
 // The entries of the config-key table (config-keys.ts) whose config keys come from more than their own
 // field: the target, the hosts, the libraries, the line. Zod-free.
+import { oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
 import { type FfmpegAccel, transcodingAccel } from "../facts.js";
-import type { ImmichFamilySpec } from "../schema/spec.js";
+import { configValue } from "../releases/changed-defaults.js";
+import type { ValueOrSecret } from "../schema/primitives.js";
+import type { ImmichFamilySpec, OAuth } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
-import type { ConfigLeaf, ConfigSetting } from "./config-keys.js";
+import type { ConfigLeaf, ConfigReader, ConfigSetting, ForwardContext } from "./config-keys.js";
 import { machineLearningUrl } from "./machine-learning-url.js";
 
 /** The lower-case host of a URL, or undefined when it is not one. */
@@ -26,6 +29,91 @@ export function immichLibraryScan(spec: Pick<ImmichFamilySpec, "libraries">): { 
   const byImmich = Object.values(spec.libraries).find((lib) => lib.rescan.by === "immich");
   return byImmich ? { enabled: true, cronExpression: byImmich.rescan.cron } : { enabled: false };
 }
+
+/** `${KEY}` for a secret reference, the literal for a value. */
+function placeholder(v: ValueOrSecret): string {
+  return "key" in v ? `\${${v.key}}` : v.value;
+}
+
+/** The OAuth leaves: the issuer of the preset, the client as placeholders, the mobile relay on the hosts; `allowInsecureRequests` only on lines whose config has it. */
+function oauthLeaves(oauth: OAuth, { spec, defaults }: ForwardContext): ConfigLeaf[] {
+  const issuerUrl = oauthIssuerUrl(oauth);
+  if (!issuerUrl) throw new Error(`auth.oauth: the ${oauth.preset} preset needs ${oauth.preset === "entra" ? "tenantId or " : ""}issuerUrl`);
+  const mobile = oauthMobileRedirect(oauth);
+  const insecure = issuerUrl.startsWith("http://") && configValue(defaults, ["oauth", "allowInsecureRequests"]) !== undefined;
+  const leaves: [string, unknown][] = [
+    ["enabled", true],
+    ["issuerUrl", issuerUrl],
+    ["clientId", placeholder(oauth.clientId)],
+    ["clientSecret", placeholder(oauth.clientSecret)],
+    ["scope", oauth.scope],
+    ["autoRegister", oauth.autoRegister],
+    ["autoLaunch", oauth.autoLaunch],
+    ["mobileOverrideEnabled", mobile],
+    ...(mobile ? [["mobileRedirectUri", oauthRedirectUris(spec).mobileRelay] as [string, unknown]] : []),
+    ...(oauth.buttonText === undefined ? [] : [["buttonText", oauth.buttonText] as [string, unknown]]),
+    ...(oauth.roleClaim === undefined ? [] : [["roleClaim", oauth.roleClaim] as [string, unknown]]),
+    ...(insecure ? [["allowInsecureRequests", true] as [string, unknown]] : []),
+  ];
+  return leaves.map(([key, value]) => [["oauth", key], value]);
+}
+
+/** The host of the server's OAuth mobile relay, when OAuth is on and the relay is this tool's shape. */
+function mobileRelayOf(config: ConfigReader): string | undefined {
+  if (config.value(["oauth", "enabled"]) !== true) return undefined;
+  return /^https:\/\/([^/]+)\/api\/oauth\/mobile-redirect\/?$/.exec(String(config.value(["oauth", "mobileRedirectUri"]) ?? ""))?.[1]?.toLowerCase();
+}
+
+/**
+ * `auth.oauth`: the preset read back from the issuer; the client secret comes back as its placeholder,
+ * never as a value; button text and role claim only when they differ from the defaults.
+ */
+const OAUTH: ConfigSetting = {
+  spec: ["auth", "oauth"],
+  keys: [
+    "oauth.enabled",
+    "oauth.issuerUrl",
+    "oauth.clientId",
+    "oauth.clientSecret",
+    "oauth.scope",
+    "oauth.mobileRedirectUri",
+    "oauth.buttonText",
+    "oauth.roleClaim",
+  ],
+  forward: (oauth, ctx) => oauthLeaves(oauth as OAuth, ctx),
+  back: (config, ctx) => {
+    if (config.value(["oauth", "enabled"]) !== true) return undefined;
+    const o = (key: string) => config.value(["oauth", key]);
+    const issuer = String(o("issuerUrl") ?? "");
+    const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.test(issuer);
+    const preset = hostOf(issuer) === "accounts.google.com" ? "google" : entra ? "entra" : "generic";
+    const relayHost = mobileRelayOf(config);
+    return {
+      preset,
+      ...(preset === "generic" || preset === "entra" ? { issuerUrl: issuer } : {}),
+      clientId: String(o("clientId") ?? ""),
+      clientSecret: ctx.secret("IMMICH_OAUTH_CLIENT_SECRET", "the OAuth client secret (Administration → Settings → OAuth)"),
+      ...(o("scope") === "openid email profile" ? {} : { scope: o("scope") }),
+      autoRegister: o("autoRegister") !== false,
+      autoLaunch: o("autoLaunch") === true,
+      mobileRedirect: o("mobileOverrideEnabled") === true,
+      ...(relayHost ? { mobileRedirectHost: relayHost } : {}),
+      ...(config.differs(["oauth", "buttonText"]) ? { buttonText: o("buttonText") } : {}),
+      ...(config.differs(["oauth", "roleClaim"]) ? { roleClaim: o("roleClaim") } : {}),
+    };
+  },
+};
+
+/** `hosts.mobile`: rendered through `auth.oauth` (its mobile relay); read back from that relay when it is not the web host. */
+const MOBILE_HOST: ConfigSetting = {
+  spec: ["hosts", "mobile"],
+  keys: [],
+  forward: () => [],
+  back: (config, ctx) => {
+    const relayHost = mobileRelayOf(config);
+    return relayHost && relayHost !== ctx.get(["hosts", "web"]) ? relayHost : undefined;
+  },
+};
 
 /** `auth.passwordLogin`: whether the login page offers a password; import reads it always (it decides who can log in). */
 const PASSWORD_LOGIN: ConfigSetting = {
@@ -122,9 +210,11 @@ const DATABASE_BACKUP: ConfigSetting = {
 
 /** The composite entries, in the order the rendered file lists their keys (before the plain ones). */
 export const COMPOSITE_SETTINGS: readonly ConfigSetting[] = [
+  OAUTH,
   PASSWORD_LOGIN,
   STORAGE_TEMPLATE,
   EXTERNAL_DOMAIN,
+  MOBILE_HOST,
   LIBRARY_SCAN,
   MACHINE_LEARNING,
   FFMPEG_ACCEL,

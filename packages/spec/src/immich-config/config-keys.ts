@@ -132,11 +132,21 @@ export function applyConfigSettings(config: ConfigObject, ctx: ForwardContext): 
   }
 }
 
-/** Read every setting of the table back from a server's config, in the table's order: each field import sets, with its value. */
+/**
+ * Read every setting of the table back from a server's config, in the table's order: each field import
+ * sets, with its value. A setting sees the values read before it (`hosts.mobile` the web host).
+ */
 export function readConfigSettings(config: ConfigReader, ctx: BackContext): [spec: readonly string[], value: unknown][] {
   const out: [readonly string[], unknown][] = [];
+  const read: BackContext = {
+    get: (path) => {
+      const found = out.find(([spec]) => spec.every((k, i) => path[i] === k));
+      return found ? valueAt(found[1], path.slice(found[0].length)) : ctx.get(path);
+    },
+    secret: (key, what) => ctx.secret(key, what),
+  };
   for (const setting of CONFIG_SETTINGS) {
-    const value = setting.back(config, ctx);
+    const value = setting.back(config, read);
     if (value !== undefined) out.push([setting.spec, value]);
   }
   return out;

@@ -1,10 +1,8 @@
-import { immichLine, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
-import type { ValueOrSecret } from "../schema/primitives.js";
+import { immichLine } from "../derive.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
 import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
-import { configValue } from "../releases/changed-defaults.js";
 import { applyConfigSettings } from "./config-keys.js";
 import { type ConfigObject, immichConfigDefaults, mergeConfig } from "./config-schema.js";
 import type { FfmpegAccel } from "../facts.js";
@@ -67,36 +65,9 @@ export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): {
   return out;
 }
 
-/** `${KEY}` for a secret reference, the literal for a value. */
-export function placeholder(v: ValueOrSecret): string {
-  return "key" in v ? `\${${v.key}}` : v.value;
-}
-
 /** The Immich server config for `target`, as an object; secrets are `${KEY}` placeholders. */
 export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): ImmichConfig {
   const config: ImmichConfig = {};
-  const oauth = spec.auth.oauth;
-  if (oauth) {
-    const issuerUrl = oauthIssuerUrl(oauth);
-    if (!issuerUrl) throw new Error(`auth.oauth: the ${oauth.preset} preset needs ${oauth.preset === "entra" ? "tenantId or " : ""}issuerUrl`);
-    const mobile = oauthMobileRedirect(oauth);
-    config.oauth = {
-      enabled: true,
-      issuerUrl,
-      clientId: placeholder(oauth.clientId),
-      clientSecret: placeholder(oauth.clientSecret),
-      scope: oauth.scope,
-      autoRegister: oauth.autoRegister,
-      autoLaunch: oauth.autoLaunch,
-      mobileOverrideEnabled: mobile,
-      ...(mobile ? { mobileRedirectUri: oauthRedirectUris(spec).mobileRelay } : {}),
-      ...(oauth.buttonText === undefined ? {} : { buttonText: oauth.buttonText }),
-      ...(oauth.roleClaim === undefined ? {} : { roleClaim: oauth.roleClaim }),
-      ...(issuerUrl.startsWith("http://") && configValue(immichConfigDefaults(immichLine(spec)), ["oauth", "allowInsecureRequests"]) !== undefined
-        ? { allowInsecureRequests: true }
-        : {}),
-    };
-  }
   return serverSettings(config, spec, target);
 }
 
