@@ -44,12 +44,6 @@ export interface ImmichConfig {
   [key: string]: unknown;
 }
 
-/** The spec's config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
-function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec, target: Target): ImmichConfig {
-  applyConfigSettings(config as ConfigObject, { spec, target, defaults: immichConfigDefaults(immichLine(spec)) });
-  return spec.immich.config ? (mergeConfig(config as ConfigObject, spec.immich.config) as ImmichConfig) : config;
-}
-
 /** The `${KEY}` secrets of `immich.config`: keys whose whole value is one placeholder. */
 export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): { key: string; path: string }[] {
   const out: { key: string; path: string }[] = [];
@@ -65,10 +59,14 @@ export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): {
   return out;
 }
 
-/** The Immich server config for `target`, as an object; secrets are `${KEY}` placeholders. */
+/**
+ * The Immich server config for `target`, as an object: the spec's settings (the config-key table,
+ * `config-keys.ts`), then `immich.config` merged over them; secrets are `${KEY}` placeholders.
+ */
 export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): ImmichConfig {
-  const config: ImmichConfig = {};
-  return serverSettings(config, spec, target);
+  const config: ConfigObject = {};
+  applyConfigSettings(config, { spec, target, defaults: immichConfigDefaults(immichLine(spec)) });
+  return (spec.immich.config ? mergeConfig(config, spec.immich.config) : config) as ImmichConfig;
 }
 
 /**
