@@ -1,10 +1,17 @@
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LOCK_FILE, lockFolder } from "./_folder-lock.js";
 import { applyPlan, COMPARE_LIMIT, identityOf, looksLikeSpec, type PlanOptions, planFolder, RECORD_FILE, unifiedDiff } from "./_owned-folder.js";
+
+// accessSync passes through; the unwritable-folder test has it answer as the system does for a user without
+// write permission when the tests run as root (root writes anywhere).
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  return { ...fs, accessSync: vi.fn(fs.accessSync) };
+});
 
 const tmp = () => mkdtempSync(join(tmpdir(), "immich-family-owned-"));
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -38,10 +45,13 @@ describe("planFolder and applyPlan", () => {
     expect(record(dir).writing).toBeUndefined();
   });
 
-  // Root writes anywhere, so only a user without write permission meets this refusal.
-  it.skipIf(process.getuid?.() === 0)("refuses a folder it cannot write, before anything else, naming why; writes nothing", () => {
+  it("refuses a folder it cannot write, before anything else, naming why; writes nothing", () => {
     const parent = tmp();
     chmodSync(parent, 0o555);
+    if (process.getuid?.() === 0)
+      vi.mocked(accessSync).mockImplementationOnce((path) => {
+        throw Object.assign(new Error(`EACCES: permission denied, access '${String(path)}'`), { code: "EACCES" });
+      });
     try {
       const plan = planFolder(join(parent, "out"), "out", [{ path: "a.yaml", content: "a: 1\n" }], ANY);
       expect(plan.refusals).toEqual([
