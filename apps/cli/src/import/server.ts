@@ -1,4 +1,4 @@
-import { CONFIG_SETTINGS, type ConfigObject, configReader, isPlainObject } from "@family/immich-spec";
+import { type BackContext, type ConfigObject, configReader, hostOf, isPlainObject, readConfigSettings } from "@family/immich-spec";
 import {
   getAllLibraries,
   getConfig,
@@ -64,14 +64,6 @@ function commonFolder(paths: readonly string[]): string {
     n = i;
   }
   return first.slice(0, n).join("/") || "/";
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Why a read the import can do without failed, in a few words (the server's status, or the error's message). */
@@ -170,10 +162,10 @@ async function importPartners({ draft, opts, shape }: ServerImport, memberOf: Re
     );
 }
 
-/** Each external library: owner, folder (the common parent of its import paths), exclusions, and Immich's own scan. */
-function importLibraries({ draft, shape, cfg }: ServerImport, libraries: unknown, memberOf: ReadonlyMap<string, string>): void {
-  const scan = at(cfg, ["library", "scan"]) as { enabled?: boolean; cronExpression?: string } | undefined;
+/** Each external library: owner, folder (the common parent of its import paths), exclusions; the libraries read, by handle. */
+function importLibraries({ draft, shape }: ServerImport, libraries: unknown, memberOf: ReadonlyMap<string, string>): Record<string, object> {
   const taken: string[] = [];
+  const read: Record<string, object> = {};
   for (const [i, raw] of (shape.list(libraries) ?? []).entries()) {
     const at = shape.in("libraries").in(i);
     const strings = (key: string) => (at.list(raw, [key]) ?? []).flatMap((_, j) => at.text(raw, [key, j]) ?? []);
@@ -188,61 +180,34 @@ function importLibraries({ draft, shape, cfg }: ServerImport, libraries: unknown
     const handle = uniqueHandle(toHandle(path.split("/").pop() ?? "", toHandle(lib.name, "library")), taken);
     taken.push(handle);
     const rel = lib.importPaths.length === 1 ? undefined : lib.importPaths.map((p) => (p.startsWith(`${path}/`) ? p.slice(path.length + 1) : p));
-    draft.set(["libraries", handle], {
+    read[handle] = {
       ...(lib.name === handle ? {} : { name: lib.name }),
       owner,
       path,
       ...(rel ? { importPaths: rel } : {}),
       ...(exclusionPatterns.length > 0 ? { exclusionPatterns } : {}),
-      ...(scan?.enabled ? { rescan: { by: "immich", cron: scan.cronExpression ?? "0 0 * * *" } } : {}),
-    });
+    };
+    draft.set(["libraries", handle], read[handle]);
   }
+  return read;
 }
 
-/** The login: password login, and OAuth (preset from the issuer, the mobile relay's host, what differs from the defaults). */
-function importLogin({ draft, cfg, def }: ServerImport): void {
-  draft.set(["auth", "passwordLogin"], at(cfg, ["passwordLogin", "enabled"]) !== false);
-  const oauth = at(cfg, ["oauth"]) as Record<string, unknown> | undefined;
-  if (oauth?.enabled !== true) return;
-  const issuer = String(oauth.issuerUrl ?? "");
-  const entra = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.exec(issuer);
-  const preset = hostOf(issuer) === "accounts.google.com" ? "google" : entra ? "entra" : "generic";
-  const defOauth = (at(def, ["oauth"]) ?? {}) as Record<string, unknown>;
-  const relay = /^https:\/\/([^/]+)\/api\/oauth\/mobile-redirect\/?$/.exec(String(oauth.mobileRedirectUri ?? ""));
-  const relayHost = relay?.[1]?.toLowerCase();
-  if (relayHost && relayHost !== draft.get(["hosts", "web"])) draft.set(["hosts", "mobile"], relayHost);
-  draft.set(["auth", "oauth"], {
-    preset,
-    ...(preset === "generic" || preset === "entra" ? { issuerUrl: issuer } : {}),
-    clientId: String(oauth.clientId ?? ""),
-    clientSecret: draft.secret("IMMICH_OAUTH_CLIENT_SECRET", "the OAuth client secret (Administration → Settings → OAuth)"),
-    ...(oauth.scope === "openid email profile" ? {} : { scope: oauth.scope }),
-    autoRegister: oauth.autoRegister !== false,
-    autoLaunch: oauth.autoLaunch === true,
-    mobileRedirect: oauth.mobileOverrideEnabled === true,
-    ...(relayHost ? { mobileRedirectHost: relayHost } : {}),
-    ...(same(oauth.buttonText, defOauth.buttonText) ? {} : { buttonText: oauth.buttonText }),
-    ...(same(oauth.roleClaim, defOauth.roleClaim) ? {} : { roleClaim: oauth.roleClaim }),
-  });
+/** Set a value read from the server; into a mapping already drafted, key by key (what other sources found there stays, with its guesses). */
+function setFound(draft: ImportDraft, path: readonly string[], value: unknown): void {
+  const current = draft.get(path);
+  if (isPlainObject(value) && isPlainObject(current)) for (const [k, v] of Object.entries(value)) setFound(draft, [...path, k], v);
+  else draft.set(path, value);
 }
 
-/** The web host, the storage template, machine learning, and every plain setting of the config-key table that differs from the defaults. */
-function importSettings(ctx: ServerImport, url: string): void {
-  const { draft, cfg, def } = ctx;
-  const web = hostOf(String(at(cfg, ["server", "externalDomain"]) ?? ""));
-  if (web) draft.set(["hosts", "web"], web);
-  else draft.setDefault(["hosts", "web"], hostOf(url) ?? "photos.example.com", "the server has no external domain; the host of --server");
-  importLogin(ctx);
-  const template = at(cfg, ["storageTemplate"]) as { enabled?: boolean; template?: string } | undefined;
-  if (template && (!same(template.enabled, at(def, ["storageTemplate", "enabled"])) || !same(template.template, at(def, ["storageTemplate", "template"])))) {
-    draft.set(["storageTemplate"], { enabled: template.enabled === true, template: template.template });
-  }
-  draft.set(["machineLearning", "enabled"], at(cfg, ["machineLearning", "enabled"]) !== false);
-  const reader = configReader(cfg, def);
-  for (const setting of CONFIG_SETTINGS) {
-    const value = setting.back(reader);
-    if (value !== undefined) draft.set(setting.spec, value);
-  }
+/** Every setting of the config-key table the server's config gives; without an external domain, the web host is --server's. */
+function importSettings({ draft, cfg, def }: ServerImport, url: string, libraries: Record<string, object>): void {
+  draft.setDefault(["hosts", "web"], hostOf(url) ?? "photos.example.com", "the server has no external domain; the host of --server");
+  // The libraries the settings read are the server's own (a folder's that the server lacks are not its to scan).
+  const back: BackContext = {
+    get: (path) => (path[0] === "libraries" ? at({ libraries }, path) : draft.get(path)),
+    secret: (key, what) => draft.secret(key, what),
+  };
+  for (const [path, value] of readConfigSettings(configReader(cfg, def), back)) setFound(draft, path, value);
 }
 
 /** Read a running server into the draft: version, members, libraries, login and the settings it changed. */
@@ -261,8 +226,7 @@ export async function importFromServer(draft: ImportDraft, source: ServerSource)
   await noteConfigFileMode(ctx);
   const memberOf = await importMembers(ctx, users);
   await importPartners(ctx, memberOf);
-  importLibraries(ctx, libraries, memberOf);
-  importSettings(ctx, source.url);
+  importSettings(ctx, source.url, importLibraries(ctx, libraries, memberOf));
   return { config: ctx.cfg, defaults: ctx.def };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyConfigSettings, CONFIG_SETTINGS, configReader } from "./config-keys.js";
+import type { ImmichFamilySpec } from "../schema/spec.js";
+import { applyConfigSettings, configReader, readConfigSettings } from "./config-keys.js";
 import type { ConfigObject } from "./config-schema.js";
 
 const LINE: ConfigObject = {
@@ -8,17 +9,21 @@ const LINE: ConfigObject = {
   job: { thumbnailGeneration: { concurrency: 3 } },
 };
 
+/** Render `spec` (only the fields a test sets) for compose on the line `LINE`. */
+const forward = (spec: object) => ({ spec: spec as ImmichFamilySpec, target: "compose" as const, defaults: LINE });
+const NO_DRAFT = { get: () => undefined, secret: (key: string) => `\${${key}}` };
+
 describe("applyConfigSettings", () => {
   it("writes each field the spec sets, as the table's leaves, in the table's order", () => {
     const config: ConfigObject = {};
-    applyConfigSettings(config, { immich: { trashDays: 0, map: { enabled: false }, jobs: { thumbnailGeneration: 2 } } }, LINE);
+    applyConfigSettings(config, forward({ immich: { trashDays: 0, map: { enabled: false }, jobs: { thumbnailGeneration: 2 } } }));
     expect(config).toEqual({ map: { enabled: false }, trash: { enabled: false }, job: { thumbnailGeneration: { concurrency: 2 } } });
     expect(Object.keys(config)).toEqual(["map", "trash", "job"]);
   });
 
   it("writes nothing for a setting whose keys the line's config does not have", () => {
     const config: ConfigObject = {};
-    applyConfigSettings(config, { immich: { userDeleteDelay: 3, versionCheck: false, trashDays: 5 } }, LINE);
+    applyConfigSettings(config, forward({ immich: { userDeleteDelay: 3, versionCheck: false, trashDays: 5 } }));
     expect(config).toEqual({ trash: { enabled: true, days: 5 } });
   });
 
@@ -27,7 +32,8 @@ describe("applyConfigSettings", () => {
       { ...LINE, trash: { enabled: true, days: 30 }, map: { enabled: true, lightStyle: "", darkStyle: "https://tiles.example/dark.json" } },
       LINE,
     );
-    const back = Object.fromEntries(CONFIG_SETTINGS.map((s) => [s.spec.join("."), s.back(reader)]).filter(([, v]) => v !== undefined));
-    expect(back).toEqual({ "immich.map.darkStyle": "https://tiles.example/dark.json" });
+    const back = Object.fromEntries(readConfigSettings(reader, NO_DRAFT).map(([path, v]) => [path.join("."), v]));
+    // Password login and machine learning are read always (they decide who logs in, what runs); the rest only when changed.
+    expect(back).toEqual({ "auth.passwordLogin": true, "machineLearning.enabled": true, "immich.map.darkStyle": "https://tiles.example/dark.json" });
   });
 });

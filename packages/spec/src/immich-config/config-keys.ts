@@ -1,5 +1,8 @@
-// The spec's server settings that are plain Immich config keys, one entry per spec field: read
+// The spec's server settings as Immich config keys, one entry per spec field: read
 // forward by `buildImmichConfig` (render.ts) and backward by `import --server`. Zod-free.
+import type { ImmichFamilySpec } from "../schema/spec.js";
+import type { Target } from "../secrets.js";
+import { COMPOSITE_SETTINGS } from "./composite-settings.js";
 import { type ConfigObject, isPlainObject } from "./config-schema.js";
 
 /** One config leaf a spec field sets: its path in Immich's config and its value. */
@@ -9,6 +12,21 @@ export type ConfigLeaf = readonly [path: readonly string[], value: unknown];
 export interface ConfigReader {
   value(path: readonly string[]): unknown;
   differs(path: readonly string[]): boolean;
+}
+
+/** What a setting may read besides its field when it renders: the whole spec, the target, and the config defaults of the spec's line. */
+export interface ForwardContext {
+  readonly spec: ImmichFamilySpec;
+  readonly target: Target;
+  readonly defaults: ConfigObject;
+}
+
+/** What a setting may use besides the server's config when import reads it back: the spec read so far, and the secret placeholders. */
+export interface BackContext {
+  /** A value already imported (`undefined` when not). */
+  get(path: readonly string[]): unknown;
+  /** A secret as its `${KEY}` placeholder, recorded with what to fill it with: a secret is never imported as a value. */
+  secret(key: string, what: string): string;
 }
 
 /** One spec field and the Immich config keys it sets. */
@@ -21,9 +39,9 @@ export interface ConfigSetting {
    */
   readonly keys: readonly string[];
   /** The config leaves for the field's value. */
-  readonly forward: (value: unknown) => readonly ConfigLeaf[];
+  readonly forward: (value: unknown, ctx: ForwardContext) => readonly ConfigLeaf[];
   /** The field's value from a server's config, or undefined to leave it unset (the server keeps Immich's default). */
-  readonly back: (config: ConfigReader) => unknown;
+  readonly back: (config: ConfigReader, ctx: BackContext) => unknown;
 }
 
 /** A field that is one config key as it is; imported only when the server's value differs from its defaults. */
@@ -65,8 +83,9 @@ const JOBS: ConfigSetting = {
   },
 };
 
-/** Every spec field that is a plain Immich config setting, in the order the rendered file lists its keys. */
+/** Every spec field that sets Immich config keys, in the order the rendered file lists its keys. */
 export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
+  ...COMPOSITE_SETTINGS,
   plain(["immich", "versionCheck"], ["newVersionCheck", "enabled"]),
   plain(["immich", "reverseGeocoding"], ["reverseGeocoding", "enabled"]),
   plain(["immich", "map", "enabled"], ["map", "enabled"]),
@@ -104,13 +123,33 @@ function lineHas(defaults: ConfigObject, setting: ConfigSetting): boolean {
   return setting.keys.every((key) => has(defaults, key.split(".")));
 }
 
-/** Write the spec's settings of the table into `config`, for the line whose config `defaults` are given; a field left unset writes nothing. */
-export function applyConfigSettings(config: ConfigObject, spec: object, defaults: ConfigObject): void {
+/** Write the spec's settings of the table into `config`, for the target and the line whose config `defaults` are given; a field left unset writes nothing. */
+export function applyConfigSettings(config: ConfigObject, ctx: ForwardContext): void {
   for (const setting of CONFIG_SETTINGS) {
-    const value = valueAt(spec, setting.spec);
-    if (value === undefined || !lineHas(defaults, setting)) continue;
-    for (const leaf of setting.forward(value)) setLeaf(config, leaf);
+    const value = valueAt(ctx.spec, setting.spec);
+    if (value === undefined || !lineHas(ctx.defaults, setting)) continue;
+    for (const leaf of setting.forward(value, ctx)) setLeaf(config, leaf);
   }
+}
+
+/**
+ * Read every setting of the table back from a server's config, in the table's order: each field import
+ * sets, with its value. A setting sees the values read before it (`hosts.mobile` the web host).
+ */
+export function readConfigSettings(config: ConfigReader, ctx: BackContext): [spec: readonly string[], value: unknown][] {
+  const out: [readonly string[], unknown][] = [];
+  const read: BackContext = {
+    get: (path) => {
+      const found = out.find(([spec]) => spec.every((k, i) => path[i] === k));
+      return found ? valueAt(found[1], path.slice(found[0].length)) : ctx.get(path);
+    },
+    secret: (key, what) => ctx.secret(key, what),
+  };
+  for (const setting of CONFIG_SETTINGS) {
+    const value = setting.back(config, read);
+    if (value !== undefined) out.push([setting.spec, value]);
+  }
+  return out;
 }
 
 /** A reader of a server's config against the defaults of its version. */

@@ -7,13 +7,21 @@ export {
 export {
   buildImmichConfig,
   type FfmpegAccel,
-  ffmpegAccel,
   type ImmichConfig,
-  immichLibraryScan,
   passthroughSecretKeys,
   renderImmichConfigTemplate,
 } from "./render.js";
+export { ffmpegAccel, hostOf, immichLibraryScan } from "./composite-settings.js";
 export { type FillResult, fillTemplate, templateKeys } from "./fill-template.js";
 export { immichCronProblem } from "./cron.js";
 export { type ConfigObject, type ConfigSchemaIssue, checkImmichConfig, immichConfigDefaults, isPlainObject, mergeConfig } from "./config-schema.js";
-export { CONFIG_SETTINGS, type ConfigLeaf, type ConfigReader, type ConfigSetting, configReader } from "./config-keys.js";
+export {
+  type BackContext,
+  CONFIG_SETTINGS,
+  type ConfigLeaf,
+  type ConfigReader,
+  type ConfigSetting,
+  configReader,
+  type ForwardContext,
+  readConfigSettings,
+} from "./config-keys.js";

@@ -1,14 +1,11 @@
-import { immichLine, oauthIssuerUrl, oauthMobileRedirect, oauthRedirectUris } from "../derive.js";
-import type { ValueOrSecret } from "../schema/primitives.js";
+import { immichLine } from "../derive.js";
 import type { ImmichFamilySpec } from "../schema/spec.js";
 import type { Target } from "../secrets.js";
 import { placeholderKeysOf } from "./fill-template.js";
 import { yamlText } from "../yaml-text.js";
-import { configValue } from "../releases/changed-defaults.js";
 import { applyConfigSettings } from "./config-keys.js";
 import { type ConfigObject, immichConfigDefaults, mergeConfig } from "./config-schema.js";
-import { machineLearningUrl } from "./machine-learning-url.js";
-import { type FfmpegAccel, transcodingAccel } from "../facts.js";
+import type { FfmpegAccel } from "../facts.js";
 
 export type { FfmpegAccel };
 
@@ -47,12 +44,6 @@ export interface ImmichConfig {
   [key: string]: unknown;
 }
 
-/** The spec's plain config settings (the table, `config-keys.ts`), then `immich.config` merged over them. */
-function serverSettings(config: ImmichConfig, spec: ImmichFamilySpec): ImmichConfig {
-  applyConfigSettings(config as ConfigObject, spec, immichConfigDefaults(immichLine(spec)));
-  return spec.immich.config ? (mergeConfig(config as ConfigObject, spec.immich.config) as ImmichConfig) : config;
-}
-
 /** The `${KEY}` secrets of `immich.config`: keys whose whole value is one placeholder. */
 export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): { key: string; path: string }[] {
   const out: { key: string; path: string }[] = [];
@@ -68,57 +59,14 @@ export function passthroughSecretKeys(spec: Pick<ImmichFamilySpec, "immich">): {
   return out;
 }
 
-/** `${KEY}` for a secret reference, the literal for a value. */
-export function placeholder(v: ValueOrSecret): string {
-  return "key" in v ? `\${${v.key}}` : v.value;
-}
-
-/** The `ffmpeg.accel` value for `target`: the Compose hwaccel choice; Kubernetes gets no device, so none. */
-export function ffmpegAccel(spec: Pick<ImmichFamilySpec, "targets">, target: Target): FfmpegAccel {
-  if (target === "kubernetes") return "disabled";
-  return transcodingAccel(spec.targets.compose?.hwaccel ?? "cpu");
-}
-
-/** Immich's own periodic library scan: on (with the first such cron) only when a library asks for it. */
-export function immichLibraryScan(spec: Pick<ImmichFamilySpec, "libraries">): { enabled: boolean; cronExpression?: string } {
-  const byImmich = Object.values(spec.libraries).find((lib) => lib.rescan.by === "immich");
-  return byImmich ? { enabled: true, cronExpression: byImmich.rescan.cron } : { enabled: false };
-}
-
-/** The Immich server config for `target`, as an object; secrets are `${KEY}` placeholders. */
+/**
+ * The Immich server config for `target`, as an object: the spec's settings (the config-key table,
+ * `config-keys.ts`), then `immich.config` merged over them; secrets are `${KEY}` placeholders.
+ */
 export function buildImmichConfig(spec: ImmichFamilySpec, target: Target): ImmichConfig {
-  const config: ImmichConfig = {};
-  const oauth = spec.auth.oauth;
-  if (oauth) {
-    const issuerUrl = oauthIssuerUrl(oauth);
-    if (!issuerUrl) throw new Error(`auth.oauth: the ${oauth.preset} preset needs ${oauth.preset === "entra" ? "tenantId or " : ""}issuerUrl`);
-    const mobile = oauthMobileRedirect(oauth);
-    config.oauth = {
-      enabled: true,
-      issuerUrl,
-      clientId: placeholder(oauth.clientId),
-      clientSecret: placeholder(oauth.clientSecret),
-      scope: oauth.scope,
-      autoRegister: oauth.autoRegister,
-      autoLaunch: oauth.autoLaunch,
-      mobileOverrideEnabled: mobile,
-      ...(mobile ? { mobileRedirectUri: oauthRedirectUris(spec).mobileRelay } : {}),
-      ...(oauth.buttonText === undefined ? {} : { buttonText: oauth.buttonText }),
-      ...(oauth.roleClaim === undefined ? {} : { roleClaim: oauth.roleClaim }),
-      ...(issuerUrl.startsWith("http://") && configValue(immichConfigDefaults(immichLine(spec)), ["oauth", "allowInsecureRequests"]) !== undefined
-        ? { allowInsecureRequests: true }
-        : {}),
-    };
-  }
-  config.passwordLogin = { enabled: spec.auth.passwordLogin };
-  if (spec.storageTemplate) config.storageTemplate = { enabled: spec.storageTemplate.enabled, template: spec.storageTemplate.template };
-  config.server = { externalDomain: `https://${spec.hosts.web}` };
-  config.library = { scan: immichLibraryScan(spec), watch: { enabled: false } };
-  config.machineLearning = spec.machineLearning.enabled ? { enabled: true, urls: [machineLearningUrl(spec, target)] } : { enabled: false };
-  config.ffmpeg = { accel: ffmpegAccel(spec, target) };
-  // Immich's own backup runs pg_dumpall, which needs a superuser role.
-  if (!spec.database.superuser) config.backup = { database: { enabled: false } };
-  return serverSettings(config, spec);
+  const config: ConfigObject = {};
+  applyConfigSettings(config, { spec, target, defaults: immichConfigDefaults(immichLine(spec)) });
+  return (spec.immich.config ? mergeConfig(config, spec.immich.config) : config) as ImmichConfig;
 }
 
 /**
