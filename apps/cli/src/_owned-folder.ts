@@ -209,8 +209,28 @@ export function planFolder(dir: string, shownRaw: string, files: readonly Render
   for (const file of files) planWrite(plan, file, options, next);
   planRemovals(plan, next);
   const nextText = recordText({ files: next });
-  const { changes, unchanged, refusals, notes, held } = plan;
-  return { dir, shown, changes, unchanged, refusals, notes, record: nextText === read.text ? undefined : nextText, held };
+  const { changes, unchanged, notes, held } = plan;
+  return {
+    dir,
+    shown,
+    changes,
+    unchanged,
+    refusals: settledRefusals(plan.refusals, dir, shown, options),
+    notes,
+    record: nextText === read.text ? undefined : nextText,
+    held,
+  };
+}
+
+/**
+ * Without the lock, another render may have started writing the folder while it was read (a spec copy
+ * already new, its record not yet): what was found then is that render's half-written state, so a live
+ * lock holder met after reading is the one refusal to report.
+ */
+function settledRefusals(refusals: Refusal[], dir: string, shown: string, options: PlanOptions): Refusal[] {
+  if (options.locked || refusals.length === 0) return refusals;
+  const holder = lockHolder(dir);
+  return holder?.alive ? [{ message: lockedMessage(shown, holder), forceable: false }] : refusals;
 }
 
 /** A folder's plan as it is made: what it reads (its record, the spec to protect) and what it finds. */
