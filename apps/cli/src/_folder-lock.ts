@@ -52,9 +52,6 @@ export function lockedMessage(shown: string, holder: LockData): string {
   return `${shown} is locked: another ${who} is writing it (${shown}/${LOCK_FILE}). Wait for it to finish; if no render runs, remove the lock file.`;
 }
 
-/** How old a temporary lock file must be before a render takes it for an interrupted render's. */
-const LOCK_TEMP_GRACE_MS = 60_000;
-
 /** Temporary files a render writes next to a file (`writeAtomicallySync`) or the lock, by the name they stand in for. */
 const TEMP = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
 
@@ -87,6 +84,9 @@ export function lockFolder(dir: string, shown: string, owns: (name: string) => b
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // ENOENT: the lock's holder took this temporary file for an interrupted render's and removed it
+      // before it was linked; try again, and meet that holder's lock.
+      if (code === "ENOENT" && attempt < 3) continue;
       if (code !== "EEXIST" || attempt >= 3) {
         cleanup(created);
         throw new CliError("write-failed", `Could not lock ${shown}: ${escapeControl((error as Error).message)}`, { cause: error });
@@ -150,9 +150,6 @@ function removeTemps(dir: string, owns: (name: string) => boolean): string[] {
     if (stands === undefined || !owns(stands)) continue;
     const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
     if (!st?.isFile()) continue;
-    // Another render's lock attempt writes its temporary file, then links it as the lock: one that young
-    // may be about to be linked (removing it made that render fail with ENOENT); its owner removes it.
-    if (stands === LOCK_FILE && Date.now() - st.mtimeMs < LOCK_TEMP_GRACE_MS) continue;
     rmSync(join(dir, name), { force: true });
     removed.push(name);
   }

@@ -349,35 +349,30 @@ const PINNED: Record<FolderGroup, (shown: string) => void> = {
   `),
   "temporary files of killed renders": (shown) =>
     expect(shown).toMatchInlineSnapshot(`
-      "# a killed render's temporary copy of a rendered file
-      exit 0
-      --- stdout
-      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-      --- stderr
-      note: out: removed a temporary file an interrupted render left: .compose.yaml.0123456789ab.tmp
+    "# a killed render's temporary copy of a rendered file
+    exit 0
+    --- stdout
+    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+    --- stderr
+    note: out: removed a temporary file an interrupted render left: .compose.yaml.0123456789ab.tmp
 
-      # a killed render's temporary record and lock
-      exit 0
-      --- stdout
-      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-      --- stderr
-      note: out: removed 2 temporary files an interrupted render left: ..immich-family-render.json.0123456789ab.tmp, ..immich-family-render.lock.0123456789ab.tmp
+    # a killed render's temporary record and lock
+    exit 0
+    --- stdout
+    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+    --- stderr
+    note: out: removed 2 temporary files an interrupted render left: ..immich-family-render.json.0123456789ab.tmp, ..immich-family-render.lock.0123456789ab.tmp
 
-      # another render's lock attempt, a moment old
-      exit 0
-      --- stdout
-      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
+    # a user's file named like a temporary file
+    exit 0
+    --- stdout
+    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
 
-      # a user's file named like a temporary file
-      exit 0
-      --- stdout
-      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed
-
-      # a link named like a temporary file
-      exit 0
-      --- stdout
-      compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed"
-    `),
+    # a link named like a temporary file
+    exit 0
+    --- stdout
+    compose: out: 5 files (0 new, 0 changed, 5 unchanged), 0 removed"
+  `),
   "the spec in the folder": (shown) =>
     expect(shown).toMatchInlineSnapshot(`
     "# in place: render --out . beside the spec

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { RECORD_FILE } from "../../src/_owned-folder.js";
@@ -333,21 +333,10 @@ export const FOLDER_CORPUS = {
       setup: (d) => {
         writeFileSync(out(d, `.${RECORD_FILE}.${TEMP}.tmp`), "{");
         writeFileSync(out(d, `.${LOCK_FILE}.${TEMP}.tmp`), "{");
-        // Left by a render killed an hour ago, between writing its lock and linking it.
-        const hourAgo = new Date(Date.now() - 3_600_000);
-        utimesSync(out(d, `.${LOCK_FILE}.${TEMP}.tmp`), hourAgo, hourAgo);
       },
       args: RENDER,
       exit: 0,
       removes: [`out/.${RECORD_FILE}.${TEMP}.tmp`, `out/.${LOCK_FILE}.${TEMP}.tmp`],
-    },
-    {
-      // Written a moment ago: another render is about to link it as its lock, and removes it itself.
-      name: "another render's lock attempt, a moment old",
-      start: "rendered",
-      setup: (d) => writeFileSync(out(d, `.${LOCK_FILE}.${TEMP}.tmp`), "{"),
-      args: RENDER,
-      exit: 0,
     },
     {
       name: "a user's file named like a temporary file",
