@@ -148,6 +148,22 @@ export interface RenderResult {
 }
 
 /**
+ * Take each folder's lock into `locks`. A folder that cannot be locked (a live render holds it, it
+ * cannot be created) gets the refusal the check before the lock found (`before`), when it found one.
+ */
+async function lockAll(rendered: readonly TargetRender[], locks: HeldLock[], before: readonly TargetPlan[], force: boolean): Promise<void> {
+  for (const { dir, abs, renderer } of rendered) {
+    const owns = (name: string) => name === RECORD_FILE || name === LOCK_FILE || renderer.canWrite(name);
+    try {
+      locks.push(lockFolder(abs, escapeControl(dir), owns));
+    } catch (error) {
+      await refuse(before, force);
+      throw error;
+    }
+  }
+}
+
+/**
  * Render into `out` (one sub-folder per target when several). Every folder is checked before the
  * first write: a file edited since the last render, a file render did not write, or a folder
  * without a record stops the render with nothing written, unless `force`. Render replaces or
@@ -157,16 +173,14 @@ export interface RenderResult {
 export async function render(cwd: string, path: string | undefined, opts: RenderOptions): Promise<RenderResult & { source: string }> {
   const loaded = await loadSpecOrThrow(cwd, path);
   const force = opts.force === true;
-  // Checked first without the lock, as `diff` checks, so a refused render creates nothing.
   const rendered = await renderTargets(cwd, loaded.spec, opts);
-  await refuse(planAll(rendered, loaded, false), force);
+  // Checked first without the lock, as `diff` checks. What it finds may be another render's
+  // half-written folder, so a refusal it finds is confirmed under the lock, or becomes "locked".
+  const before = planAll(rendered, loaded, false);
   const locks: HeldLock[] = [];
   let plans: TargetPlan[];
   try {
-    for (const { dir, abs, renderer } of rendered) {
-      const owns = (name: string) => name === RECORD_FILE || name === LOCK_FILE || renderer.canWrite(name);
-      locks.push(lockFolder(abs, escapeControl(dir), owns));
-    }
+    await lockAll(rendered, locks, before, force);
     plans = planAll(rendered, loaded, true);
     await refuse(plans, force);
     for (const p of plans) applyPlan(p.plan);
