@@ -201,7 +201,7 @@ export function planFolder(dir: string, shownRaw: string, files: readonly Render
     isSpec,
     changes: [],
     unchanged: [],
-    refusals: folderRefusals({ dir, shown, where, folder }, options, isSpec, read),
+    refusals: folderRefusals({ dir, shown, where, folder }, isSpec, read),
     notes: read.notes,
     held: {},
   };
@@ -223,12 +223,12 @@ export function planFolder(dir: string, shownRaw: string, files: readonly Render
 }
 
 /**
- * Without the lock, another render may have started writing the folder while it was read (a spec copy
- * already new, its record not yet): what was found then is that render's half-written state, so a live
- * lock holder met after reading is the one refusal to report.
+ * Without the lock, a live render holding the folder is the one refusal: what was read may be its
+ * half-written state (a spec copy already new, its record not yet). Asked after reading, so a render
+ * that took the lock meanwhile is met too.
  */
 function settledRefusals(refusals: Refusal[], dir: string, shown: string, options: PlanOptions): Refusal[] {
-  if (options.locked || refusals.length === 0) return refusals;
+  if (options.locked) return refusals;
   const holder = lockHolder(dir);
   return holder?.alive ? [{ message: lockedMessage(shown, holder), forceable: false }] : refusals;
 }
@@ -266,15 +266,10 @@ function openFolder(dir: string, shown: string): { readonly folder: Stats | unde
 /** Refusals about the folder as a whole: another render holds it, its record is unreadable, or it is not empty and has none. */
 function folderRefusals(
   { dir, shown, where, folder }: { dir: string; shown: string; where: (path: string) => string; folder: Stats | undefined },
-  options: PlanOptions,
   isSpec: (stats: Stats) => boolean,
   read: { readonly record?: RecordData; readonly problem?: string },
 ): Refusal[] {
   const refusals: Refusal[] = [];
-  if (folder && !options.locked) {
-    const holder = lockHolder(dir);
-    if (holder?.alive) refusals.push({ message: lockedMessage(shown, holder), forceable: false });
-  }
   const isSpecAt = (path: string) => {
     try {
       const st = statSync(path, { throwIfNoEntry: false });
